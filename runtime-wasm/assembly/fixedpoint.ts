@@ -1,0 +1,133 @@
+// TFLite's fixed-point arithmetic, reproduced bit for bit: the rounding rules
+// here decide whether our integer outputs equal TFLite Micro's reference
+// kernels exactly. Names follow TFLite's so the correspondence is easy to check.
+//
+// Default TFLite builds use "double rounding" (TFLITE_SINGLE_ROUNDING off):
+// MultiplyByQuantizedMultiplier = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(...)).
+
+const INT32_MIN: i32 = -2147483648;
+const INT32_MAX: i32 = 2147483647;
+
+/** gemmlowp's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating the one overflow case. */
+// @ts-ignore: decorator
+@inline
+export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const ab: i64 = <i64>a * <i64>b;
+  const nudge: i64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  // C++ integer division truncates toward zero; so does wasm's i64.div_s.
+  return <i32>((ab + nudge) / (<i64>1 << 31));
+}
+
+/** gemmlowp's RoundingDivideByPOT: x / 2^exponent, rounding half away from zero. */
+// @ts-ignore: decorator
+@inline
+export function roundingDivideByPOT(x: i32, exponent: i32): i32 {
+  const mask: i32 = (1 << exponent) - 1;
+  const remainder: i32 = x & mask;
+  const threshold: i32 = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/** TFLite MultiplyByQuantizedMultiplier (int32 accumulator). */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i32): i32 {
+  const leftShift = shift > 0 ? shift : 0;
+  const rightShift = shift > 0 ? 0 : -shift;
+  // x * 2^leftShift wraps like the C++ it mirrors.
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x << leftShift, multiplier), rightShift);
+}
+
+/** TFLite MultiplyByQuantizedMultiplierSmallerThanOneExp (shift <= 0). */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplierSmallerThanOneExp(x: i32, multiplier: i32, shift: i32): i32 {
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -shift);
+}
+
+/** TFLite MultiplyByQuantizedMultiplier for int64 accumulators (16x8 kernels). */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplier64(x: i64, multiplier: i32, shift: i32): i32 {
+  const reduced: i64 = multiplier < 0x7fff0000 ? <i64>((multiplier + (1 << 15)) >> 16) : 0x7fff;
+  const totalShift: i64 = <i64>(15 - shift);
+  const rounded: i64 = x * reduced + (<i64>1 << (totalShift - 1));
+  return <i32>(rounded >> totalShift);
+}
+
+/** C's round(): half away from zero (JavaScript's Math.round rounds half up, which differs). */
+export function roundHalfAwayF64(x: f64): f64 {
+  const t = Math.trunc(x);
+  // x - trunc(x) is exact in binary floating point.
+  if (Math.abs(x - t) >= 0.5) return t + (x < 0 ? -1.0 : 1.0);
+  return t;
+}
+
+/** C's roundf() on a float32 value. */
+export function roundHalfAwayF32(x: f32): f32 {
+  const t = Mathf.trunc(x);
+  if (Mathf.abs(x - t) >= <f32>0.5) return t + (x < 0 ? <f32>-1.0 : <f32>1.0);
+  return t;
+}
+
+/**
+ * Float to int32 without trapping, identical on every build: NaN gives 0,
+ * out-of-range values saturate. (The MVP build has no non-trapping conversions.)
+ */
+export function saturatingF32ToI32(x: f32): i32 {
+  if (x != x) return 0;
+  if (x >= <f32>2147483648.0) return INT32_MAX;
+  if (x <= <f32>-2147483648.0) return INT32_MIN;
+  return <i32>x;
+}
+
+export function saturatingF64ToI32(x: f64): i32 {
+  if (x != x) return 0;
+  if (x >= 2147483648.0) return INT32_MAX;
+  if (x <= -2147483648.0) return INT32_MIN;
+  return <i32>x;
+}
+
+/** Result of quantizeMultiplier(): TFLite's (significand, exponent) pair. */
+export let qmMultiplier: i32 = 0;
+export let qmShift: i32 = 0;
+
+/**
+ * TFLite QuantizeMultiplier: m = q * 2^shift with q in [0.5, 1) as a Q31 integer.
+ * Writes qmMultiplier / qmShift. Returns false for a non-finite multiplier.
+ */
+export function quantizeMultiplier(m: f64): bool {
+  if (m == 0.0) {
+    qmMultiplier = 0;
+    qmShift = 0;
+    return true;
+  }
+  if (!isFinite(m)) return false;
+  // frexp: m = fraction * 2^exponent, |fraction| in [0.5, 1).
+  const bits = reinterpret<u64>(m);
+  let exponent = <i32>((bits >> 52) & 0x7ff);
+  let fraction: f64;
+  if (exponent == 0) {
+    // Subnormal: scale into the normal range first.
+    const scaled = m * 18014398509481984.0; // 2^54
+    const sbits = reinterpret<u64>(scaled);
+    exponent = <i32>((sbits >> 52) & 0x7ff) - 54;
+    fraction = reinterpret<f64>((sbits & 0x800fffffffffffff) | (<u64>1022 << 52));
+  } else {
+    fraction = reinterpret<f64>((bits & 0x800fffffffffffff) | (<u64>1022 << 52));
+  }
+  let shift = exponent - 1022;
+  let qFixed = <i64>roundHalfAwayF64(fraction * 2147483648.0);
+  if (qFixed == (<i64>1 << 31)) {
+    qFixed /= 2;
+    shift++;
+  }
+  if (shift < -31) {
+    shift = 0;
+    qFixed = 0;
+  }
+  qmMultiplier = <i32>qFixed;
+  qmShift = shift;
+  return true;
+}

@@ -1,0 +1,101 @@
+// Dot products, the inner loop of FULLY_CONNECTED (and later the conv GEMM).
+//
+// Each kernel has a SIMD path (wasmlite.wasm) and a scalar path
+// (wasmlite-mvp.wasm), chosen at compile time by ASC_FEATURE_SIMD. Both paths
+// must give identical bits:
+// - integer dot products are exact, so any summation order agrees;
+// - float dot products keep four partial sums (lane j sums elements j, j+4,
+//   j+8, ...) and combine them as (s0 + s1) + (s2 + s3) before the tail, in
+//   both paths. WebAssembly has no fused multiply-add here, so every product
+//   and sum rounds the same way on every host.
+
+/** sum a[i] * b[i] over int8 vectors of length n. */
+export function dotI8(a: usize, b: usize, n: i32): i32 {
+  let i = 0;
+  let sum: i32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = i32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const va = v128.load(a + <usize>i);
+      const vb = v128.load(b + <usize>i);
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), i16x8.extend_low_i8x16_s(vb)));
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), i16x8.extend_high_i8x16_s(vb)));
+    }
+    sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const pa = a + <usize>i;
+      const pb = b + <usize>i;
+      sum += <i32>load<i8>(pa) * <i32>load<i8>(pb) + <i32>load<i8>(pa, 1) * <i32>load<i8>(pb, 1) +
+        <i32>load<i8>(pa, 2) * <i32>load<i8>(pb, 2) + <i32>load<i8>(pa, 3) * <i32>load<i8>(pb, 3);
+    }
+  }
+  for (; i < n; i++) sum += <i32>load<i8>(a + <usize>i) * <i32>load<i8>(b + <usize>i);
+  return sum;
+}
+
+/** Four int8 dot products sharing the vector b (rows a0..a3), written to out[0..3]. */
+export function dotI8x4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, n: i32, out: usize): void {
+  let i = 0;
+  let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let c0 = i32x4.splat(0), c1 = i32x4.splat(0), c2 = i32x4.splat(0), c3 = i32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const vb = v128.load(b + <usize>i);
+      const bl = i16x8.extend_low_i8x16_s(vb);
+      const bh = i16x8.extend_high_i8x16_s(vb);
+      let va = v128.load(a0 + <usize>i);
+      c0 = i32x4.add(c0, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
+      va = v128.load(a1 + <usize>i);
+      c1 = i32x4.add(c1, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
+      va = v128.load(a2 + <usize>i);
+      c2 = i32x4.add(c2, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
+      va = v128.load(a3 + <usize>i);
+      c3 = i32x4.add(c3, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
+    }
+    s0 = i32x4.extract_lane(c0, 0) + i32x4.extract_lane(c0, 1) + i32x4.extract_lane(c0, 2) + i32x4.extract_lane(c0, 3);
+    s1 = i32x4.extract_lane(c1, 0) + i32x4.extract_lane(c1, 1) + i32x4.extract_lane(c1, 2) + i32x4.extract_lane(c1, 3);
+    s2 = i32x4.extract_lane(c2, 0) + i32x4.extract_lane(c2, 1) + i32x4.extract_lane(c2, 2) + i32x4.extract_lane(c2, 3);
+    s3 = i32x4.extract_lane(c3, 0) + i32x4.extract_lane(c3, 1) + i32x4.extract_lane(c3, 2) + i32x4.extract_lane(c3, 3);
+  }
+  for (; i < n; i++) {
+    const x = <i32>load<i8>(b + <usize>i);
+    s0 += <i32>load<i8>(a0 + <usize>i) * x;
+    s1 += <i32>load<i8>(a1 + <usize>i) * x;
+    s2 += <i32>load<i8>(a2 + <usize>i) * x;
+    s3 += <i32>load<i8>(a3 + <usize>i) * x;
+  }
+  store<i32>(out, s0);
+  store<i32>(out, s1, 4);
+  store<i32>(out, s2, 8);
+  store<i32>(out, s3, 12);
+}
+
+/** sum a[i] * b[i] over float32 vectors, in the fixed order described above. */
+export function dotF32(a: usize, b: usize, n: i32): f32 {
+  let i = 0;
+  let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const p = <usize>i << 2;
+      acc = f32x4.add(acc, f32x4.mul(v128.load(a + p), v128.load(b + p)));
+    }
+    s0 = f32x4.extract_lane(acc, 0);
+    s1 = f32x4.extract_lane(acc, 1);
+    s2 = f32x4.extract_lane(acc, 2);
+    s3 = f32x4.extract_lane(acc, 3);
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const pa = a + (<usize>i << 2);
+      const pb = b + (<usize>i << 2);
+      s0 += load<f32>(pa) * load<f32>(pb);
+      s1 += load<f32>(pa, 4) * load<f32>(pb, 4);
+      s2 += load<f32>(pa, 8) * load<f32>(pb, 8);
+      s3 += load<f32>(pa, 12) * load<f32>(pb, 12);
+    }
+  }
+  let sum: f32 = (s0 + s1) + (s2 + s3);
+  for (; i < n; i++) sum += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
+  return sum;
+}

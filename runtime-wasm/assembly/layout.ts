@@ -1,0 +1,59 @@
+// Linear-memory layout, owned here and nowhere else:
+//
+//   [ static data | model bytes | persistent (tables, op data) | arena ]
+//
+// Everything is placed during load(); after that nothing moves and memory
+// never grows, so invoke() cannot allocate. The AssemblyScript heap is never
+// used (runtime "stub", and no code path allocates): the model starts right
+// at __heap_base.
+
+import { fail, say, sayInt, ERR_OUT_OF_MEMORY } from "./status";
+
+const ALIGN: usize = 16;
+
+// @ts-ignore: decorator
+@inline
+export function alignUp(x: usize): usize {
+  return (x + ALIGN - 1) & ~(ALIGN - 1);
+}
+
+export const modelStart: usize = alignUp(__heap_base);
+let persistentTop: usize = 0;
+
+/** Grows memory so that [0, end) is addressable. */
+export function ensureMemory(end: u64): bool {
+  if (end > <u64>0xffff0000) {
+    fail(ERR_OUT_OF_MEMORY, "model needs ");
+    sayInt(<i64>end);
+    say(" bytes of memory, more than WebAssembly's 4 GiB");
+    return false;
+  }
+  const needed = <i32>((end + 0xffff) >> 16);
+  const have = memory.size();
+  if (needed > have && memory.grow(needed - have) < 0) {
+    fail(ERR_OUT_OF_MEMORY, "could not grow memory to ");
+    sayInt(<i64>end);
+    say(" bytes");
+    return false;
+  }
+  return true;
+}
+
+/** Starts the persistent region right after the model bytes. */
+export function resetPersistent(modelBytes: u32): void {
+  persistentTop = alignUp(modelStart + <usize>modelBytes);
+}
+
+/** Zeroed, 16-byte aligned memory that lives until the next load. 0 on failure (error set). */
+export function persistentAlloc(bytes: u64): usize {
+  const start = persistentTop;
+  const end: u64 = <u64>start + ((bytes + 15) & ~<u64>15);
+  if (!ensureMemory(end)) return 0;
+  persistentTop = <usize>end;
+  memory.fill(start, 0, <usize>(end - <u64>start));
+  return start;
+}
+
+export function persistentEnd(): usize {
+  return persistentTop;
+}

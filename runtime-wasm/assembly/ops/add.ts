@@ -1,0 +1,12 @@
+// ADD: output = act(input1 + input2), with broadcasting. See arithmetic.ts.
+import { Operator } from "../graph";
+import { OPTIONS_ADD } from "../schema";
+import { prepareArithmetic, evalArithmetic } from "./arithmetic";
+
+export function prepare(op: Operator): bool {
+  return prepareArithmetic(op, OPTIONS_ADD);
+}
+
+export function evaluate(op: Operator): void {
+  evalArithmetic(op, false);
+}

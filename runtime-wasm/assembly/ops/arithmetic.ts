@@ -1,0 +1,160 @@
+// Shared prepare/eval for ADD and SUB (TFLM's add_common / sub_common): the
+// two operators differ only in the sign of the second operand. Quantized
+// inputs are rescaled to a common scale with `left_shift` bits of headroom
+// (20 for int8, 15 for int16), added, then rescaled to the output.
+
+import { Operator, Tensor, input, output, inputIndex, outputIndex, sameShape } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
+import { ERR_INVALID_MODEL } from "../status";
+import {
+  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
+  requireQuantized, requirePerTensor, activationRangeQuantized, activationRangeFloat,
+  actMin, actMax, actMinF, actMaxF, allocOpData,
+} from "./common";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplierSmallerThanOneExp } from "../fixedpoint";
+import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
+
+@unmanaged
+export class ArithmeticData {
+  input1Offset: i32;
+  input2Offset: i32;
+  outputOffset: i32;
+  leftShift: i32;
+  input1Multiplier: i32;
+  input1Shift: i32;
+  input2Multiplier: i32;
+  input2Shift: i32;
+  outputMultiplier: i32;
+  outputShift: i32;
+  actMin: i32;
+  actMax: i32;
+  actMinF: f32;
+  actMaxF: f32;
+  // Broadcast record follows inline.
+  broadcast: Broadcast;
+}
+
+const OPT_ACTIVATION = 0;
+
+function multiplierSmallerThanOne(real: f64): bool {
+  if (!(real > 0 && real < 1) || !quantizeMultiplier(real) || qmShift > 0) {
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a rescaling multiplier outside (0, 1)");
+  }
+  return true;
+}
+
+/** Validates shapes, types and options; precomputes multipliers. `optionsType` is AddOptions or SubOptions. */
+export function prepareArithmetic(op: Operator, optionsType: i32): bool {
+  if (!checkArity(op, 2, 2, 1)) return false;
+  if (!checkOptionsType(op, optionsType)) return false;
+  if (!readActivation(options(op, optionsType), OPT_ACTIVATION)) return false;
+  const act = activation;
+  const a = input(op, 0);
+  const b = input(op, 1);
+  const y = output(op, 0);
+  if (a.type != y.type) return unsupportedTypes(a, inputIndex(op, 0));
+  if (b.type != y.type) return unsupportedTypes(b, inputIndex(op, 1));
+  if (y.type != TYPE_FLOAT32 && y.type != TYPE_INT8 && y.type != TYPE_INT16 && y.type != TYPE_INT32) {
+    return unsupportedTypes(y, outputIndex(op, 0));
+  }
+
+  const bytes = offsetof<ArithmeticData>() + offsetof<Broadcast>();
+  const data = changetype<ArithmeticData>(allocOpData(op, bytes));
+  if (changetype<usize>(data) == 0) return false;
+  data.broadcast = changetype<Broadcast>(changetype<usize>(data) + offsetof<ArithmeticData>());
+  if (!prepareBroadcast(data.broadcast, a, b, y)) return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
+
+  if (y.type == TYPE_FLOAT32) {
+    activationRangeFloat(act);
+    data.actMinF = actMinF;
+    data.actMaxF = actMaxF;
+    return true;
+  }
+  if (y.type == TYPE_INT32) {
+    if (a.quantCount != 0 || b.quantCount != 0 || y.quantCount != 0) return opFail(ERR_INVALID_MODEL, "int32 arithmetic must not be quantized");
+    data.actMin = i32.MIN_VALUE;
+    data.actMax = i32.MAX_VALUE;
+    return true;
+  }
+  const ia = inputIndex(op, 0), ib = inputIndex(op, 1), iy = outputIndex(op, 0);
+  if (!requireQuantized(a, ia) || !requireQuantized(b, ib) || !requireQuantized(y, iy)) return false;
+  if (!requirePerTensor(a, ia) || !requirePerTensor(b, ib) || !requirePerTensor(y, iy)) return false;
+
+  data.input1Offset = -a.zeroPoint;
+  data.input2Offset = -b.zeroPoint;
+  data.outputOffset = y.zeroPoint;
+  data.leftShift = y.type == TYPE_INT16 ? 15 : 20;
+  const twiceMaxInputScale: f64 = 2.0 * <f64>max(a.scale, b.scale);
+  if (!multiplierSmallerThanOne(<f64>a.scale / twiceMaxInputScale)) return false;
+  data.input1Multiplier = qmMultiplier;
+  data.input1Shift = qmShift;
+  if (!multiplierSmallerThanOne(<f64>b.scale / twiceMaxInputScale)) return false;
+  data.input2Multiplier = qmMultiplier;
+  data.input2Shift = qmShift;
+  if (!multiplierSmallerThanOne(twiceMaxInputScale / (<f64>(1 << data.leftShift) * <f64>y.scale))) return false;
+  data.outputMultiplier = qmMultiplier;
+  data.outputShift = qmShift;
+  activationRangeQuantized(act, y);
+  data.actMin = actMin;
+  data.actMax = actMax;
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline
+function quantizedElement(d: ArithmeticData, x1: i32, x2: i32, subtract: bool): i32 {
+  const shifted1 = (d.input1Offset + x1) << d.leftShift;
+  const shifted2 = (d.input2Offset + x2) << d.leftShift;
+  const scaled1 = multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, d.input1Multiplier, d.input1Shift);
+  const scaled2 = multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, d.input2Multiplier, d.input2Shift);
+  const raw = subtract ? scaled1 - scaled2 : scaled1 + scaled2;
+  const out = multiplyByQuantizedMultiplierSmallerThanOneExp(raw, d.outputMultiplier, d.outputShift) + d.outputOffset;
+  return min(max(out, d.actMin), d.actMax);
+}
+
+export function evalArithmetic(op: Operator, subtract: bool): void {
+  const d = changetype<ArithmeticData>(op.data);
+  const a = input(op, 0);
+  const b = input(op, 1);
+  const y = output(op, 0);
+  const n = y.elements;
+  const p = d.broadcast;
+  const broadcast = p.needed != 0;
+  startWalk();
+  if (y.type == TYPE_FLOAT32) {
+    for (let i = 0; i < n; i++) {
+      const ia = broadcast ? offsetA : i;
+      const ib = broadcast ? offsetB : i;
+      const x1 = load<f32>(a.data + (<usize>ia << 2));
+      const x2 = load<f32>(b.data + (<usize>ib << 2));
+      const r = subtract ? x1 - x2 : x1 + x2;
+      store<f32>(y.data + (<usize>i << 2), min(max(r, d.actMinF), d.actMaxF));
+      if (broadcast) next(p);
+    }
+  } else if (y.type == TYPE_INT8) {
+    for (let i = 0; i < n; i++) {
+      const ia = broadcast ? offsetA : i;
+      const ib = broadcast ? offsetB : i;
+      const r = quantizedElement(d, <i32>load<i8>(a.data + <usize>ia), <i32>load<i8>(b.data + <usize>ib), subtract);
+      store<i8>(y.data + <usize>i, <i8>r);
+      if (broadcast) next(p);
+    }
+  } else if (y.type == TYPE_INT16) {
+    for (let i = 0; i < n; i++) {
+      const ia = broadcast ? offsetA : i;
+      const ib = broadcast ? offsetB : i;
+      const r = quantizedElement(d, <i32>load<i16>(a.data + (<usize>ia << 1)), <i32>load<i16>(b.data + (<usize>ib << 1)), subtract);
+      store<i16>(y.data + (<usize>i << 1), <i16>r);
+      if (broadcast) next(p);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const ia = broadcast ? offsetA : i;
+      const ib = broadcast ? offsetB : i;
+      const x1 = load<i32>(a.data + (<usize>ia << 2));
+      const x2 = load<i32>(b.data + (<usize>ib << 2));
+      store<i32>(y.data + (<usize>i << 2), subtract ? x1 - x2 : x1 + x2);
+      if (broadcast) next(p);
+    }
+  }
+}

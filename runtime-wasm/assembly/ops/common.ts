@@ -1,0 +1,216 @@
+// Helpers every operator's prepare() uses: arity and type checks that name
+// the operator in their error, option reading, activation ranges.
+
+import { fail, say, sayInt, ERR_INVALID_MODEL, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { Operator, Tensor, inputIndex, outputIndex, tensorAt } from "../graph";
+import { sayOperator, sayType, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1 } from "../schema";
+import { sayTensor } from "../model";
+import { readU8, scalarError } from "../flatbuffer";
+import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
+import { persistentAlloc } from "../layout";
+
+let opIndex: i32 = 0;
+let opCode: i32 = 0;
+
+export function beginPrepare(index: i32, op: Operator): void {
+  opIndex = index;
+  opCode = op.code;
+}
+
+export function currentOperatorIndex(): i32 {
+  return opIndex;
+}
+
+/** Starts an error message naming the current operator; returns false. */
+export function opFail(code: i32, text: string): bool {
+  fail(code, "operator ");
+  sayInt(opIndex);
+  say(" (");
+  sayOperator(opCode);
+  say("): ");
+  say(text);
+  return false;
+}
+
+export function checkArity(op: Operator, minInputs: i32, maxInputs: i32, outputs: i32): bool {
+  if (op.inputCount < minInputs || op.inputCount > maxInputs) {
+    opFail(ERR_INVALID_MODEL, "has ");
+    sayInt(op.inputCount);
+    say(" inputs, expected ");
+    sayInt(minInputs);
+    if (maxInputs != minInputs) {
+      say(" to ");
+      sayInt(maxInputs);
+    }
+    return false;
+  }
+  if (op.outputCount != outputs) {
+    opFail(ERR_INVALID_MODEL, "has ");
+    sayInt(op.outputCount);
+    say(" outputs, expected ");
+    sayInt(outputs);
+    return false;
+  }
+  for (let i = 0; i < minInputs; i++) {
+    if (inputIndex(op, i) < 0) {
+      opFail(ERR_INVALID_MODEL, "required input ");
+      sayInt(i);
+      say(" is omitted");
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Options table of the expected union type, or 0 when the operator has none (defaults apply). */
+export function options(op: Operator, expectedType: i32): u32 {
+  return op.options != 0 && op.optionsType == expectedType ? op.options : 0;
+}
+
+export function checkOptionsType(op: Operator, expectedType: i32): bool {
+  if (op.options != 0 && op.optionsType != expectedType) {
+    opFail(ERR_INVALID_MODEL, "builtin options have type #");
+    sayInt(op.optionsType);
+    say(", expected #");
+    sayInt(expectedType);
+    return false;
+  }
+  return true;
+}
+
+/** Reads a fused activation option; false for out-of-range or unsupported values. */
+export let activation: i32 = ACT_NONE;
+export function readActivation(table: u32, field: i32): bool {
+  activation = table == 0 ? ACT_NONE : <i32>readU8(table, field, 0);
+  if (scalarError()) return false;
+  if (activation != ACT_NONE && activation != ACT_RELU && activation != ACT_RELU6 && activation != ACT_RELU_N1_TO_1) {
+    opFail(ERR_UNSUPPORTED_FEATURE, "fused activation #");
+    sayInt(activation);
+    say(" is not supported (NONE, RELU, RELU_N1_TO_1 and RELU6 are)");
+    return false;
+  }
+  return true;
+}
+
+/** Error for a type combination the operator does not implement. */
+export function unsupportedTypes(t: Tensor, index: i32): bool {
+  opFail(ERR_UNSUPPORTED_TYPE, "");
+  sayTensor(index);
+  say(" has type ");
+  sayType(t.type);
+  say(", which this operator does not support here");
+  return false;
+}
+
+export function inputTensorFail(op: Operator, i: i32, text: string): bool {
+  opFail(ERR_INVALID_MODEL, "input ");
+  sayInt(i);
+  say(" (");
+  sayTensor(inputIndex(op, i));
+  say(") ");
+  say(text);
+  return false;
+}
+
+export function outputTensorFail(op: Operator, i: i32, text: string): bool {
+  opFail(ERR_INVALID_MODEL, "output ");
+  sayInt(i);
+  say(" (");
+  sayTensor(outputIndex(op, i));
+  say(") ");
+  say(text);
+  return false;
+}
+
+export function requireQuantized(t: Tensor, index: i32): bool {
+  if (t.quantCount == 0) {
+    opFail(ERR_INVALID_MODEL, "");
+    sayTensor(index);
+    say(" is ");
+    sayType(t.type);
+    say(" but has no quantization parameters");
+    return false;
+  }
+  return true;
+}
+
+export function requirePerTensor(t: Tensor, index: i32): bool {
+  if (t.quantCount != 1) {
+    opFail(ERR_UNSUPPORTED_FEATURE, "");
+    sayTensor(index);
+    say(" must have per-tensor quantization (one scale)");
+    return false;
+  }
+  return true;
+}
+
+export function typeMin(type: i32): i32 {
+  if (type == TYPE_INT8) return -128;
+  if (type == TYPE_INT16) return -32768;
+  if (type == TYPE_UINT8) return 0;
+  return -2147483648;
+}
+
+export function typeMax(type: i32): i32 {
+  if (type == TYPE_INT8) return 127;
+  if (type == TYPE_INT16) return 32767;
+  if (type == TYPE_UINT8) return 255;
+  return 2147483647;
+}
+
+function quantizeForRange(t: Tensor, value: f32): i32 {
+  return t.zeroPoint + saturatingF32ToI32(roundHalfAwayF32(value / t.scale));
+}
+
+// Results of the activation range helpers.
+export let actMin: i32 = 0;
+export let actMax: i32 = 0;
+export let actMinF: f32 = 0;
+export let actMaxF: f32 = 0;
+
+/** TFLite CalculateActivationRangeQuantized for the output tensor. */
+export function activationRangeQuantized(act: i32, out: Tensor): void {
+  const qmin = typeMin(out.type);
+  const qmax = typeMax(out.type);
+  let lo = qmin;
+  let hi = qmax;
+  if (act == ACT_RELU) {
+    lo = max(qmin, quantizeForRange(out, 0));
+  } else if (act == ACT_RELU6) {
+    lo = max(qmin, quantizeForRange(out, 0));
+    hi = min(qmax, quantizeForRange(out, 6));
+  } else if (act == ACT_RELU_N1_TO_1) {
+    lo = max(qmin, quantizeForRange(out, -1));
+    hi = min(qmax, quantizeForRange(out, 1));
+  }
+  actMin = lo;
+  actMax = hi;
+}
+
+/** TFLite CalculateActivationRange for float outputs. */
+export function activationRangeFloat(act: i32): void {
+  actMinF = -Infinity;
+  actMaxF = Infinity;
+  if (act == ACT_RELU) {
+    actMinF = 0;
+  } else if (act == ACT_RELU6) {
+    actMinF = 0;
+    actMaxF = 6;
+  } else if (act == ACT_RELU_N1_TO_1) {
+    actMinF = -1;
+    actMaxF = 1;
+  }
+}
+
+/** Persistent, zeroed operator data of `bytes` bytes; 0 on failure (error set). */
+export function allocOpData(op: Operator, bytes: usize): usize {
+  const ptr = persistentAlloc(<u64>bytes);
+  op.data = ptr;
+  return ptr;
+}
+
+export function sameType(a: Tensor, b: Tensor): bool {
+  return a.type == b.type;
+}
+
+export { TYPE_INT32 };

@@ -1,0 +1,221 @@
+// FULLY_CONNECTED: output[b, u] = act(bias[u] + sum_k weights[u, k] * input[b, k]).
+//
+// Types: float32; int8 activations with int8 weights (per-tensor or per-channel)
+// and int32 bias; int16 activations with int8 weights and int64 bias (16x8).
+// Integer arithmetic follows TFLite Micro's reference kernel exactly. The int8
+// path folds the input zero point into a per-unit constant computed here:
+//   sum_k w[u,k] * (x[k] + input_offset) = dot(w[u], x) + input_offset * sum_k w[u,k]
+// which is an identity in wrapping int32 arithmetic, so results are unchanged.
+
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_FULLY_CONNECTED } from "../schema";
+import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import {
+  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
+  inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
+  activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData,
+} from "./common";
+import { readU8, readI8, scalarError } from "../flatbuffer";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
+import { persistentAlloc } from "../layout";
+import { dotI8, dotI8x4, dotF32 } from "../kernels/dot";
+import { isConstant, channelScale, channelZeroPoint } from "../graph";
+
+@unmanaged
+class FullyConnectedData {
+  batches: i32;
+  units: i32;
+  depth: i32;
+  inputOffset: i32;
+  outputOffset: i32;
+  actMin: i32;
+  actMax: i32;
+  actMinF: f32;
+  actMaxF: f32;
+  /** Per-unit multipliers and shifts (i32 arrays of `units` entries). */
+  multipliers: usize;
+  shifts: usize;
+  /** int8: per-unit bias + input_offset * sum of weights (i32 array). */
+  rowConstants: usize;
+  /** Four dot products at a time need a 16-byte landing spot. */
+  dots: usize;
+}
+
+const OPT_ACTIVATION = 0;
+const OPT_WEIGHTS_FORMAT = 1;
+
+export function prepare(op: Operator): bool {
+  if (!checkArity(op, 2, 3, 1)) return false;
+  if (!checkOptionsType(op, OPTIONS_FULLY_CONNECTED)) return false;
+  const opts = options(op, OPTIONS_FULLY_CONNECTED);
+  if (!readActivation(opts, OPT_ACTIVATION)) return false;
+  const act = activation;
+  const weightsFormat = opts == 0 ? 0 : readU8(opts, OPT_WEIGHTS_FORMAT, 0);
+  if (scalarError()) return false;
+  if (weightsFormat != 0) return opFail(ERR_UNSUPPORTED_FEATURE, "shuffled weights format is not supported");
+
+  const x = input(op, 0);
+  const w = input(op, 1);
+  const hasBias = inputIndex(op, 2) >= 0;
+  const y = output(op, 0);
+
+  if (w.rank != 2) return inputTensorFail(op, 1, "must be a 2-D weights matrix [units, depth]");
+  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "weights must be constant");
+  const units = dim(w, 0);
+  const depth = dim(w, 1);
+  if (x.elements % depth != 0) return inputTensorFail(op, 0, "has an element count that is not a multiple of the weights' depth");
+  const batches = x.elements / depth;
+  if (y.elements != batches * units) return outputTensorFail(op, 0, "has the wrong number of elements (batches x units)");
+  let b = changetype<Tensor>(0);
+  if (hasBias) {
+    b = input(op, 2);
+    if (b.elements != units) return inputTensorFail(op, 2, "must have one bias per unit");
+    if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
+  }
+
+  const data = changetype<FullyConnectedData>(allocOpData(op, offsetof<FullyConnectedData>()));
+  if (changetype<usize>(data) == 0) return false;
+  data.batches = batches;
+  data.units = units;
+  data.depth = depth;
+  data.dots = persistentAlloc(16);
+  if (data.dots == 0) return false;
+
+  if (x.type == TYPE_FLOAT32) {
+    if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
+    if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
+    if (hasBias && b.type != TYPE_FLOAT32) return unsupportedTypes(b, inputIndex(op, 2));
+    activationRangeFloat(act);
+    data.actMinF = actMinF;
+    data.actMaxF = actMaxF;
+    return true;
+  }
+
+  const is16 = x.type == TYPE_INT16;
+  if (x.type != TYPE_INT8 && !is16) return unsupportedTypes(x, inputIndex(op, 0));
+  if (w.type != TYPE_INT8) return unsupportedTypes(w, inputIndex(op, 1));
+  if (y.type != x.type) return unsupportedTypes(y, outputIndex(op, 0));
+  if (hasBias && b.type != (is16 ? TYPE_INT64 : TYPE_INT32)) return unsupportedTypes(b, inputIndex(op, 2));
+  if (!requireQuantized(x, inputIndex(op, 0)) || !requireQuantized(w, inputIndex(op, 1)) || !requireQuantized(y, outputIndex(op, 0))) return false;
+  if (!requirePerTensor(x, inputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  const perChannel = w.quantCount > 1;
+  if (perChannel && (w.quantCount != units || w.quantDim != 0)) return inputTensorFail(op, 1, "per-channel scales must run along dimension 0 (units)");
+  for (let c = 0; c < w.quantCount; c++) {
+    if (channelZeroPoint(w, c) != 0) return inputTensorFail(op, 1, "int8 weights must be symmetric (zero point 0)");
+  }
+  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
+
+  data.inputOffset = -x.zeroPoint;
+  data.outputOffset = y.zeroPoint;
+  activationRangeQuantized(act, y);
+  data.actMin = actMin;
+  data.actMax = actMax;
+  data.multipliers = persistentAlloc(<u64>units * 4);
+  data.shifts = persistentAlloc(<u64>units * 4);
+  data.rowConstants = persistentAlloc(<u64>units * 4);
+  if (data.multipliers == 0 || data.shifts == 0 || data.rowConstants == 0) return false;
+
+  for (let u = 0; u < units; u++) {
+    // TFLM: per-channel uses double(input) * double(filter) / double(output);
+    // per-tensor multiplies the two float scales in float first.
+    let real: f64;
+    if (perChannel) {
+      real = <f64>x.scale * <f64>channelScale(w, u) / <f64>y.scale;
+    } else {
+      real = <f64>(x.scale * w.scale) / <f64>y.scale;
+    }
+    if (!quantizeMultiplier(real)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+    store<i32>(data.multipliers + (<usize>u << 2), qmMultiplier);
+    store<i32>(data.shifts + (<usize>u << 2), qmShift);
+    if (!is16) {
+      let rowSum: i32 = 0;
+      const row = w.data + <usize>u * <usize>depth;
+      for (let k = 0; k < depth; k++) rowSum += <i32>load<i8>(row + <usize>k);
+      const bias = hasBias ? load<i32>(b.data + (<usize>u << 2)) : 0;
+      store<i32>(data.rowConstants + (<usize>u << 2), bias + data.inputOffset * rowSum);
+    }
+  }
+  return true;
+}
+
+export function evaluate(op: Operator): void {
+  const data = changetype<FullyConnectedData>(op.data);
+  const x = input(op, 0);
+  const w = input(op, 1);
+  const y = output(op, 0);
+  if (x.type == TYPE_FLOAT32) {
+    evalFloat(data, x, w, inputIndex(op, 2) >= 0 ? input(op, 2).data : 0, y);
+  } else if (x.type == TYPE_INT8) {
+    evalInt8(data, x, w, y);
+  } else {
+    evalInt16(data, x, w, inputIndex(op, 2) >= 0 ? input(op, 2).data : 0, y);
+  }
+}
+
+function evalFloat(data: FullyConnectedData, x: Tensor, w: Tensor, bias: usize, y: Tensor): void {
+  const units = data.units;
+  const depth = data.depth;
+  const lo = data.actMinF;
+  const hi = data.actMaxF;
+  for (let b = 0; b < data.batches; b++) {
+    const xrow = x.data + (<usize>(b * depth) << 2);
+    const yrow = y.data + (<usize>(b * units) << 2);
+    for (let u = 0; u < units; u++) {
+      let acc = dotF32(w.data + (<usize>(u * depth) << 2), xrow, depth);
+      if (bias != 0) acc += load<f32>(bias + (<usize>u << 2));
+      store<f32>(yrow + (<usize>u << 2), min(max(acc, lo), hi));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function requantizeInt8(data: FullyConnectedData, u: i32, dot: i32): i32 {
+  let acc = dot + load<i32>(data.rowConstants + (<usize>u << 2));
+  acc = multiplyByQuantizedMultiplier(acc, load<i32>(data.multipliers + (<usize>u << 2)), load<i32>(data.shifts + (<usize>u << 2)));
+  acc += data.outputOffset;
+  return min(max(acc, data.actMin), data.actMax);
+}
+
+function evalInt8(data: FullyConnectedData, x: Tensor, w: Tensor, y: Tensor): void {
+  const units = data.units;
+  const depth = data.depth;
+  const dots = data.dots;
+  for (let b = 0; b < data.batches; b++) {
+    const xrow = x.data + <usize>(b * depth);
+    const yrow = y.data + <usize>(b * units);
+    let u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const row = w.data + <usize>(u * depth);
+      dotI8x4(row, row + <usize>depth, row + <usize>(2 * depth), row + <usize>(3 * depth), xrow, depth, dots);
+      store<i8>(yrow + <usize>u, <i8>requantizeInt8(data, u, load<i32>(dots)));
+      store<i8>(yrow + <usize>u + 1, <i8>requantizeInt8(data, u + 1, load<i32>(dots, 4)));
+      store<i8>(yrow + <usize>u + 2, <i8>requantizeInt8(data, u + 2, load<i32>(dots, 8)));
+      store<i8>(yrow + <usize>u + 3, <i8>requantizeInt8(data, u + 3, load<i32>(dots, 12)));
+    }
+    for (; u < units; u++) {
+      const dot = dotI8(w.data + <usize>(u * depth), xrow, depth);
+      store<i8>(yrow + <usize>u, <i8>requantizeInt8(data, u, dot));
+    }
+  }
+}
+
+function evalInt16(data: FullyConnectedData, x: Tensor, w: Tensor, bias: usize, y: Tensor): void {
+  const units = data.units;
+  const depth = data.depth;
+  for (let b = 0; b < data.batches; b++) {
+    const xrow = x.data + (<usize>(b * depth) << 1);
+    const yrow = y.data + (<usize>(b * units) << 1);
+    for (let u = 0; u < units; u++) {
+      const row = w.data + <usize>(u * depth);
+      let acc: i64 = 0;
+      for (let k = 0; k < depth; k++) {
+        acc += <i64>(<i32>load<i8>(row + <usize>k) * <i32>load<i16>(xrow + (<usize>k << 1)));
+      }
+      if (bias != 0) acc += load<i64>(bias + (<usize>u << 3));
+      let out = multiplyByQuantizedMultiplier64(acc, load<i32>(data.multipliers + (<usize>u << 2)), load<i32>(data.shifts + (<usize>u << 2)));
+      out += data.outputOffset;
+      store<i16>(yrow + (<usize>u << 1), <i16>min(max(out, data.actMin), data.actMax));
+    }
+  }
+}

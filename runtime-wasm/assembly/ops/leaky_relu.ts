@@ -1,0 +1,79 @@
+// LEAKY_RELU: x > 0 ? x : alpha * x. Quantized (TFLM QuantizeLeakyRelu): two
+// multipliers, identity (s_in / s_out) and alpha (s_in * alpha / s_out),
+// both computed in float32 first, as TFLM does.
+
+import { Operator, input, output, inputIndex, outputIndex } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_LEAKY_RELU } from "../schema";
+import { ERR_INVALID_MODEL } from "../status";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requireQuantized, requirePerTensor, typeMin, typeMax, allocOpData } from "./common";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
+import { readF32, scalarError } from "../flatbuffer";
+
+@unmanaged
+class LeakyReluData {
+  alpha: f32;
+  inputZeroPoint: i32;
+  outputZeroPoint: i32;
+  identityMultiplier: i32;
+  identityShift: i32;
+  alphaMultiplier: i32;
+  alphaShift: i32;
+  qmin: i32;
+  qmax: i32;
+}
+
+export function prepare(op: Operator): bool {
+  if (!checkArity(op, 1, 1, 1)) return false;
+  if (!checkOptionsType(op, OPTIONS_LEAKY_RELU)) return false;
+  const opts = options(op, OPTIONS_LEAKY_RELU);
+  const alpha = opts == 0 ? <f32>0 : readF32(opts, 0, 0);
+  if (scalarError()) return false;
+  if (!isFinite(alpha)) return opFail(ERR_INVALID_MODEL, "alpha is not a finite number");
+  const x = input(op, 0);
+  const y = output(op, 0);
+  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
+  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
+  const data = changetype<LeakyReluData>(allocOpData(op, offsetof<LeakyReluData>()));
+  if (changetype<usize>(data) == 0) return false;
+  data.alpha = alpha;
+  if (x.type == TYPE_FLOAT32) return true;
+  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
+  if (!requireQuantized(x, inputIndex(op, 0)) || !requireQuantized(y, outputIndex(op, 0))) return false;
+  if (!requirePerTensor(x, inputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  data.inputZeroPoint = x.zeroPoint;
+  data.outputZeroPoint = y.zeroPoint;
+  if (!quantizeMultiplier(<f64>(x.scale * alpha / y.scale))) return opFail(ERR_INVALID_MODEL, "bad alpha multiplier");
+  data.alphaMultiplier = qmMultiplier;
+  data.alphaShift = qmShift;
+  if (!quantizeMultiplier(<f64>(x.scale / y.scale))) return opFail(ERR_INVALID_MODEL, "bad quantization scales");
+  data.identityMultiplier = qmMultiplier;
+  data.identityShift = qmShift;
+  data.qmin = typeMin(y.type);
+  data.qmax = typeMax(y.type);
+  return true;
+}
+
+export function evaluate(op: Operator): void {
+  const d = changetype<LeakyReluData>(op.data);
+  const x = input(op, 0);
+  const y = output(op, 0);
+  const n = y.elements;
+  if (x.type == TYPE_FLOAT32) {
+    const alpha = d.alpha;
+    for (let i = 0; i < n; i++) {
+      const v = load<f32>(x.data + (<usize>i << 2));
+      store<f32>(y.data + (<usize>i << 2), v > 0 ? v : v * alpha);
+    }
+    return;
+  }
+  const is8 = x.type == TYPE_INT8;
+  for (let i = 0; i < n; i++) {
+    const v = (is8 ? <i32>load<i8>(x.data + <usize>i) : <i32>load<i16>(x.data + (<usize>i << 1))) - d.inputZeroPoint;
+    let r = v >= 0
+      ? d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.identityMultiplier, d.identityShift)
+      : d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.alphaMultiplier, d.alphaShift);
+    r = min(max(r, d.qmin), d.qmax);
+    if (is8) store<i8>(y.data + <usize>i, <i8>r);
+    else store<i16>(y.data + (<usize>i << 1), <i16>r);
+  }
+}
