@@ -1,0 +1,5 @@
+// format/: the .tflite model file. Writer, reader and TFLite's quantisation arithmetic.
+export * from "./model-builder.ts";
+export * from "./model-reader.ts";
+export * from "./quantization.ts";
+export * as tflite from "./generated/tflite_generated.ts";

@@ -1,0 +1,224 @@
+// Builds .tflite model files: tensors, 16-byte aligned buffers, operators,
+// metadata. Writes what TensorFlow's converter writes for the same graph
+// (schema version 3, both builtin-code fields, buffer 0 empty), so the files
+// run in TFLite and TFLite Micro too.
+import * as flatbuffers from "flatbuffers";
+import * as tfl from "./generated/tflite_generated.ts";
+
+export const { TensorType, BuiltinOperator, ActivationFunctionType, BuiltinOptions } = tfl;
+export type TensorType = tfl.TensorType;
+export type BuiltinOperator = tfl.BuiltinOperator;
+export type ActivationFunctionType = tfl.ActivationFunctionType;
+
+export interface QuantizationSpec {
+  scale: readonly number[];
+  zeroPoint: readonly number[];
+  /** Axis of per-channel quantization (when scale has more than one entry). */
+  quantizedDimension?: number;
+}
+
+export interface TensorSpec {
+  name: string;
+  shape: readonly number[];
+  type: TensorType;
+  /** Constant data (little-endian bytes, or a typed array viewed as bytes). */
+  data?: ArrayBufferView;
+  quantization?: QuantizationSpec;
+  isVariable?: boolean;
+}
+
+/** Builtin options, by operator. Omitted fields take TFLite's defaults. */
+export type OperatorOptions =
+  | { type: "FullyConnectedOptions"; activation?: ActivationFunctionType; keepNumDims?: boolean }
+  | { type: "AddOptions"; activation?: ActivationFunctionType }
+  | { type: "SubOptions"; activation?: ActivationFunctionType }
+  | { type: "MulOptions"; activation?: ActivationFunctionType }
+  | { type: "SoftmaxOptions"; beta: number }
+  | { type: "LeakyReluOptions"; alpha: number }
+  | { type: "ReshapeOptions"; newShape: readonly number[] };
+
+export interface OperatorSpec {
+  op: BuiltinOperator;
+  /** Tensor indices; -1 marks an omitted optional input. */
+  inputs: readonly number[];
+  outputs: readonly number[];
+  options?: OperatorOptions;
+  version?: number;
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+export class ModelBuilder {
+  readonly #tensors: TensorSpec[] = [];
+  readonly #operators: OperatorSpec[] = [];
+  readonly #metadata: { name: string; data: Uint8Array }[] = [];
+  #inputs: number[] = [];
+  #outputs: number[] = [];
+  description = "wasmlite";
+
+  /** Adds a tensor; returns its index. */
+  addTensor(spec: TensorSpec): number {
+    this.#tensors.push(spec);
+    return this.#tensors.length - 1;
+  }
+
+  addOperator(spec: OperatorSpec): void {
+    this.#operators.push(spec);
+  }
+
+  setInputs(indices: readonly number[]): void {
+    this.#inputs = [...indices];
+  }
+
+  setOutputs(indices: readonly number[]): void {
+    this.#outputs = [...indices];
+  }
+
+  /** A named metadata entry; objects are stored as UTF-8 JSON. */
+  addMetadata(name: string, value: Uint8Array | object): void {
+    const data = value instanceof Uint8Array ? value : new TextEncoder().encode(JSON.stringify(value));
+    this.#metadata.push({ name, data });
+  }
+
+  finish(): Uint8Array {
+    const b = new flatbuffers.Builder(1024);
+
+    // Buffers: 0 is the empty sentinel, then one per constant tensor, then metadata.
+    const bufferData: (Uint8Array | undefined)[] = [undefined];
+    const tensorBuffer = this.#tensors.map((t) => {
+      if (!t.data) return 0;
+      bufferData.push(bytesOf(t.data));
+      return bufferData.length - 1;
+    });
+    const metadataBuffer = this.#metadata.map((m) => {
+      bufferData.push(m.data);
+      return bufferData.length - 1;
+    });
+    // Written in reverse so the data lands in file order.
+    const bufferOffsets: number[] = new Array(bufferData.length);
+    for (let i = bufferData.length - 1; i >= 0; i--) {
+      const data = bufferData[i];
+      let dataOffset = 0;
+      if (data && data.length > 0) {
+        b.startVector(1, data.length, 16);
+        for (let k = data.length - 1; k >= 0; k--) b.addInt8(data[k]!);
+        dataOffset = b.endVector();
+      }
+      tfl.Buffer.startBuffer(b);
+      if (dataOffset) tfl.Buffer.addData(b, dataOffset);
+      bufferOffsets[i] = tfl.Buffer.endBuffer(b);
+    }
+
+    const tensorOffsets = this.#tensors.map((t, i) => {
+      const name = b.createString(t.name);
+      const shape = tfl.Tensor.createShapeVector(b, [...t.shape]);
+      let quant = 0;
+      if (t.quantization) {
+        const q = t.quantization;
+        if (q.scale.length !== q.zeroPoint.length) throw new Error(`tensor '${t.name}': ${q.scale.length} scales but ${q.zeroPoint.length} zero points`);
+        const scale = tfl.QuantizationParameters.createScaleVector(b, [...q.scale]);
+        const zp = tfl.QuantizationParameters.createZeroPointVector(b, q.zeroPoint.map((z) => BigInt(z)));
+        tfl.QuantizationParameters.startQuantizationParameters(b);
+        tfl.QuantizationParameters.addScale(b, scale);
+        tfl.QuantizationParameters.addZeroPoint(b, zp);
+        if (q.quantizedDimension) tfl.QuantizationParameters.addQuantizedDimension(b, q.quantizedDimension);
+        quant = tfl.QuantizationParameters.endQuantizationParameters(b);
+      }
+      tfl.Tensor.startTensor(b);
+      tfl.Tensor.addShape(b, shape);
+      tfl.Tensor.addType(b, t.type);
+      tfl.Tensor.addBuffer(b, tensorBuffer[i]!);
+      tfl.Tensor.addName(b, name);
+      if (quant) tfl.Tensor.addQuantization(b, quant);
+      if (t.isVariable) tfl.Tensor.addIsVariable(b, true);
+      return tfl.Tensor.endTensor(b);
+    });
+
+    // Operator codes: one per distinct (op, version).
+    const codes: { op: BuiltinOperator; version: number }[] = [];
+    const codeIndex = (op: BuiltinOperator, version: number) => {
+      let i = codes.findIndex((c) => c.op === op && c.version === version);
+      if (i < 0) i = codes.push({ op, version }) - 1;
+      return i;
+    };
+    const operatorOffsets = this.#operators.map((o) => {
+      const opcode = codeIndex(o.op, o.version ?? 1);
+      const inputs = tfl.Operator.createInputsVector(b, [...o.inputs]);
+      const outputs = tfl.Operator.createOutputsVector(b, [...o.outputs]);
+      const [optionsType, options] = o.options ? writeOptions(b, o.options) : [tfl.BuiltinOptions.NONE, 0];
+      tfl.Operator.startOperator(b);
+      tfl.Operator.addOpcodeIndex(b, opcode);
+      tfl.Operator.addInputs(b, inputs);
+      tfl.Operator.addOutputs(b, outputs);
+      if (options) {
+        tfl.Operator.addBuiltinOptionsType(b, optionsType);
+        tfl.Operator.addBuiltinOptions(b, options);
+      }
+      return tfl.Operator.endOperator(b);
+    });
+
+    const subgraph = tfl.SubGraph.createSubGraph(
+      b,
+      tfl.SubGraph.createTensorsVector(b, tensorOffsets),
+      tfl.SubGraph.createInputsVector(b, this.#inputs),
+      tfl.SubGraph.createOutputsVector(b, this.#outputs),
+      tfl.SubGraph.createOperatorsVector(b, operatorOffsets),
+      b.createString("main"),
+    );
+    const codeOffsets = codes.map((c) => {
+      tfl.OperatorCode.startOperatorCode(b);
+      // TF writes both: the old byte field clamped to 127, and the int32 one.
+      tfl.OperatorCode.addDeprecatedBuiltinCode(b, Math.min(c.op, tfl.BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES));
+      tfl.OperatorCode.addVersion(b, c.version);
+      tfl.OperatorCode.addBuiltinCode(b, c.op);
+      return tfl.OperatorCode.endOperatorCode(b);
+    });
+    const metadataOffsets = this.#metadata.map((m, i) => {
+      const name = b.createString(m.name);
+      tfl.Metadata.startMetadata(b);
+      tfl.Metadata.addName(b, name);
+      tfl.Metadata.addBuffer(b, metadataBuffer[i]!);
+      return tfl.Metadata.endMetadata(b);
+    });
+    const model = tfl.Model.createModel(
+      b,
+      3,
+      tfl.Model.createOperatorCodesVector(b, codeOffsets),
+      tfl.Model.createSubgraphsVector(b, [subgraph]),
+      b.createString(this.description),
+      tfl.Model.createBuffersVector(b, bufferOffsets),
+      0,
+      this.#metadata.length ? tfl.Model.createMetadataVector(b, metadataOffsets) : 0,
+      0,
+    );
+    b.finish(model, "TFL3");
+    return b.asUint8Array().slice();
+  }
+}
+
+function writeOptions(b: flatbuffers.Builder, o: OperatorOptions): [tfl.BuiltinOptions, number] {
+  const act = (o as { activation?: ActivationFunctionType }).activation ?? tfl.ActivationFunctionType.NONE;
+  switch (o.type) {
+    case "FullyConnectedOptions":
+      tfl.FullyConnectedOptions.startFullyConnectedOptions(b);
+      tfl.FullyConnectedOptions.addFusedActivationFunction(b, act);
+      if (o.keepNumDims) tfl.FullyConnectedOptions.addKeepNumDims(b, true);
+      return [tfl.BuiltinOptions.FullyConnectedOptions, tfl.FullyConnectedOptions.endFullyConnectedOptions(b)];
+    case "AddOptions":
+      return [tfl.BuiltinOptions.AddOptions, tfl.AddOptions.createAddOptions(b, act, true)];
+    case "SubOptions":
+      return [tfl.BuiltinOptions.SubOptions, tfl.SubOptions.createSubOptions(b, act, true)];
+    case "MulOptions":
+      return [tfl.BuiltinOptions.MulOptions, tfl.MulOptions.createMulOptions(b, act)];
+    case "SoftmaxOptions":
+      return [tfl.BuiltinOptions.SoftmaxOptions, tfl.SoftmaxOptions.createSoftmaxOptions(b, o.beta)];
+    case "LeakyReluOptions":
+      return [tfl.BuiltinOptions.LeakyReluOptions, tfl.LeakyReluOptions.createLeakyReluOptions(b, o.alpha)];
+    case "ReshapeOptions": {
+      const shape = tfl.ReshapeOptions.createNewShapeVector(b, [...o.newShape]);
+      return [tfl.BuiltinOptions.ReshapeOptions, tfl.ReshapeOptions.createReshapeOptions(b, shape)];
+    }
+  }
+}
