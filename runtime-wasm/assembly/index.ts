@@ -7,7 +7,7 @@ import {
   clearError, fail, lastErrorCode, messagePointer, messageBytes, sayInt, say,
 } from "./status";
 import { setModel } from "./flatbuffer";
-import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp } from "./layout";
+import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit } from "./layout";
 import { readModel } from "./model";
 import { prepareOperator, evalOperator } from "./registry";
 import { beginPrepare } from "./ops/common";
@@ -31,6 +31,15 @@ export function wl_abi_version(): i32 {
 /** 1 for the SIMD build (wasmlite.wasm), 0 for the MVP build. */
 export function wl_simd(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
+}
+
+/**
+ * Caps the total linear memory (bytes) that loading a model may grow to;
+ * 0 means no cap below WebAssembly's 4 GiB. A model that needs more fails to
+ * load with ERR_OUT_OF_MEMORY. Memory already grown is not given back.
+ */
+export function wl_set_memory_limit(bytes: u32): void {
+  setMemoryLimit(<u64>bytes);
 }
 
 /**

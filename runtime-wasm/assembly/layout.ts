@@ -19,9 +19,22 @@ export function alignUp(x: usize): usize {
 
 export const modelStart: usize = alignUp(__heap_base);
 let persistentTop: usize = 0;
+let memoryLimit: u64 = 0xffff0000;
+
+/** Caps the linear memory a model may make the runtime use (0 = WebAssembly's 4 GiB). */
+export function setMemoryLimit(bytes: u64): void {
+  memoryLimit = bytes == 0 || bytes > 0xffff0000 ? 0xffff0000 : bytes;
+}
 
 /** Grows memory so that [0, end) is addressable. */
 export function ensureMemory(end: u64): bool {
+  if (end > memoryLimit) {
+    fail(ERR_OUT_OF_MEMORY, "model needs ");
+    sayInt(<i64>end);
+    say(" bytes of memory, more than the limit of ");
+    sayInt(<i64>memoryLimit);
+    return false;
+  }
   if (end > <u64>0xffff0000) {
     fail(ERR_OUT_OF_MEMORY, "model needs ");
     sayInt(<i64>end);

@@ -56,6 +56,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   wl_abi_version(): number;
   wl_simd(): number;
+  wl_set_memory_limit(bytes: number): void;
   wl_model_reserve(n: number): number;
   wl_load(n: number): number;
   wl_invoke(): number;
@@ -83,10 +84,15 @@ interface Exports {
 
 const SUPPORTED_ABI = 1;
 
-// The smallest module using a SIMD instruction (v128.const + drop): validates only where SIMD is supported.
+// The smallest module using a SIMD instruction: one function `() -> ()` whose
+// body is v128.const 0; drop; end. It validates only where SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 26, 11,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, () -> ()
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x17, 0x01, 0x15, 0x00, // code section (23 bytes): one body of 21 bytes, no locals
+  0xfd, 0x0c, ...new Array<number>(16).fill(0), // v128.const i32x4 0 0 0 0
+  0x1a, 0x0b, // drop, end
 ]);
 
 /** True if this JavaScript engine can run the SIMD build. */
@@ -108,6 +114,11 @@ export interface RuntimeSources {
 export interface CreateOptions {
   /** "auto" (default) uses SIMD when the engine supports it and the SIMD build was given. */
   simd?: boolean | "auto";
+  /**
+   * Most linear memory (bytes) a model may make the runtime use; a model that
+   * needs more fails to load with OUT_OF_MEMORY. Default: no cap below 4 GiB.
+   */
+  memoryLimitBytes?: number;
 }
 
 /** Instantiates a runtime. Each runtime holds one loaded model at a time. */
@@ -126,7 +137,9 @@ export async function createRuntime(sources: RuntimeSources, options: CreateOpti
   }
   const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
   const instance = await WebAssembly.instantiate(module, {});
-  return new Runtime(instance.exports as unknown as Exports);
+  const runtime = new Runtime(instance.exports as unknown as Exports);
+  if (options.memoryLimitBytes !== undefined) runtime.setMemoryLimit(options.memoryLimitBytes);
+  return runtime;
 }
 
 export class Runtime {
@@ -144,6 +157,14 @@ export class Runtime {
   /** True if this instance runs the SIMD build. */
   get simd(): boolean {
     return this.#x.wl_simd() === 1;
+  }
+
+  /** Caps the memory later loads may grow to (bytes; 0 = no cap below 4 GiB). */
+  setMemoryLimit(bytes: number): void {
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > 0xffffffff) {
+      throw new WasmliteError(ErrorCode.BAD_CALL, `memory limit must be an integer number of bytes in [0, 2^32), got ${bytes}`);
+    }
+    this.#x.wl_set_memory_limit(bytes);
   }
 
   /** The runtime's linear memory (its size is fixed after load). */

@@ -1,0 +1,30 @@
+// `wasmlite inspect MODEL`: what is in a .tflite file, and what the runtime makes of it.
+import { readFile } from "node:fs/promises";
+import { readModel } from "../format/index.ts";
+import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { WasmliteError } from "../runtime-wasm/js/index.ts";
+
+export async function inspect(path: string): Promise<void> {
+  const bytes = new Uint8Array(await readFile(path));
+  const m = readModel(bytes);
+  console.log(`${path}: ${bytes.length} bytes, schema version ${m.version}, ${m.operators.length} operators, ${m.tensors.length} tensors`);
+  console.log("\noperators:");
+  m.operators.forEach((o, i) => console.log(`  ${String(i).padStart(3)}  ${o.op.padEnd(28)} in ${JSON.stringify(o.inputs)} out ${JSON.stringify(o.outputs)}`));
+  console.log("\ntensors:");
+  let parameters = 0;
+  for (const t of m.tensors) {
+    if (t.dataBytes > 0) parameters += t.shape.reduce((a, b) => a * b, 1);
+    const q = t.scale.length === 0 ? "" : t.scale.length === 1 ? ` scale ${t.scale[0]!.toPrecision(6)} zp ${t.zeroPoint[0]}` : ` per-channel (${t.scale.length} scales, axis ${t.quantizedDimension})`;
+    const role = m.inputs.includes(t.index) ? " [input]" : m.outputs.includes(t.index) ? " [output]" : t.dataBytes > 0 ? " [const]" : "";
+    console.log(`  ${String(t.index).padStart(3)}  ${t.type.padEnd(8)} ${JSON.stringify(t.shape).padEnd(18)}${q}${role}  ${t.name}`);
+  }
+  console.log(`\nparameters: ${parameters}`);
+  const runtime = await createNodeRuntime();
+  try {
+    const model = runtime.load(bytes);
+    console.log(`wasmlite runtime: loads; arena ${model.arenaBytes} bytes (lower bound ${model.arenaLowerBound}), total memory ${model.memoryBytes} bytes`);
+  } catch (e) {
+    if (!(e instanceof WasmliteError)) throw e;
+    console.log(`wasmlite runtime: cannot run it: ${e.message}`);
+  }
+}

@@ -1,0 +1,55 @@
+// `wasmlite <command>`: the command-line front end. Arguments are parsed with
+// Node's util.parseArgs; unknown flags and bad values get a one-line error
+// and the usage.
+import { parseArgs } from "node:util";
+import { helloWorld } from "./hello-world.ts";
+import { inspect } from "./inspect.ts";
+
+const USAGE = `usage: wasmlite <command> [options]
+
+commands:
+  hello-world [--runs N]   run TFLM's hello_world model (float and int8) in the
+                           wasmlite runtime, print predictions next to sin(x)
+                           and the latency per invoke
+  inspect MODEL.tflite     operators, tensors, quantisation, arena size
+
+options:
+  -h, --help               show this help`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "hello-world": {
+        const { values } = parseArgs({ args: rest, options: { runs: { type: "string", default: "2000" } }, strict: true });
+        const runs = Number(values.runs);
+        if (!Number.isInteger(runs) || runs < 1 || runs > 10_000_000) throw new UsageError(`--runs must be a whole number from 1 to 10000000, got '${values.runs}'`);
+        await helloWorld(runs);
+        return 0;
+      }
+      case "inspect": {
+        const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
+        if (positionals.length !== 1) throw new UsageError("inspect takes exactly one model file");
+        await inspect(positionals[0]!);
+        return 0;
+      }
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`wasmlite: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`wasmlite: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}

@@ -1,0 +1,97 @@
+// Verifier fuzzing: every fixture, mutated many times (byte flips,
+// truncations, swapped offsets, huge lengths, out-of-range indices, vtable
+// damage, trailing garbage). Each mutant must either load and run, or be
+// rejected with a WasmliteError. A trap (WebAssembly.RuntimeError), any
+// other exception, or a hang (no progress for 20 s) fails the test.
+import { describe, it, expect } from "vitest";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { allModels, TFLM_DIR } from "./helpers/fixtures.ts";
+
+type Tally = { loadedAndRan: number; rejected: number; byCode: Record<string, number> };
+type FuzzMessage =
+  | { type: "current"; file: string; iteration: number; kind: string }
+  | { type: "tally"; file: string; tally: Tally }
+  | { type: "failure"; file: string; iteration: number; kind: string; error: string; bytes: number[] }
+  | { type: "done" };
+
+const ITERATIONS = Number(process.env.WASMLITE_FUZZ_ITERATIONS ?? 1000);
+const STALL_MS = 20_000;
+
+function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
+  const files = allModels().map((name) => ({ name, path: join(TFLM_DIR, name) }));
+  return new Promise((resolve, reject) => {
+    const job = { files, iterations: ITERATIONS, simd, memoryLimitBytes: 256 * 1024 * 1024 };
+    const worker = fork(fileURLToPath(new URL("./helpers/fuzz-worker.ts", import.meta.url)), [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, WASMLITE_FUZZ_JOB: JSON.stringify(job) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const tallies: Record<string, Tally> = {};
+    let current = "";
+    let timer: NodeJS.Timeout;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        worker.kill("SIGKILL");
+        reject(new Error(`runtime hung (no progress for ${STALL_MS / 1000} s) on ${current}`));
+      }, STALL_MS);
+    };
+    arm();
+    worker.on("message", (raw) => {
+      const msg = raw as FuzzMessage;
+      if (msg.type === "current") {
+        current = `${msg.file} mutation #${msg.iteration} (${msg.kind})`;
+        if (msg.iteration % 50 === 0) arm();
+      } else if (msg.type === "tally") {
+        tallies[msg.file] = msg.tally;
+        arm();
+      } else if (msg.type === "failure") {
+        clearTimeout(timer);
+        const saved = join(tmpdir(), `wasmlite-fuzz-${Date.now()}.tflite`);
+        writeFileSync(saved, Uint8Array.from(msg.bytes));
+        reject(new Error(`${msg.file} mutation #${msg.iteration} (${msg.kind}) threw ${msg.error}; model saved to ${saved}`));
+      } else if (msg.type === "done") {
+        clearTimeout(timer);
+        resolve({ tallies });
+      }
+    });
+    worker.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    worker.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      // Resolving or rejecting twice is harmless; this catches a crash before "done".
+      reject(new Error(`fuzz process exited (code ${code}, signal ${signal}) while on ${current}`));
+    });
+  });
+}
+
+describe("verifier fuzzing", () => {
+  for (const simd of [true, false]) {
+    it(`${ITERATIONS} mutants of each of the ${allModels().length} fixtures on the ${simd ? "SIMD" : "MVP"} build: no trap, no hang, only WasmliteErrors`, async () => {
+      const { tallies } = await runFuzz(simd);
+      let ran = 0;
+      let rejected = 0;
+      const byCode: Record<string, number> = {};
+      for (const t of Object.values(tallies)) {
+        ran += t.loadedAndRan;
+        rejected += t.rejected;
+        for (const [code, n] of Object.entries(t.byCode)) byCode[code] = (byCode[code] ?? 0) + n;
+      }
+      console.log(
+        `fuzz (${simd ? "SIMD" : "MVP"}): ${ran + rejected} mutants, ${ran} loaded and ran, ${rejected} rejected with an error code, 0 traps, 0 hangs; rejections by code:`,
+        byCode,
+      );
+      expect(Object.keys(tallies).length).toBe(allModels().length);
+      expect(ran + rejected).toBe(ITERATIONS * allModels().length);
+      // The fuzzer must exercise both outcomes, or it is not testing anything.
+      expect(ran).toBeGreaterThan(0);
+      expect(rejected).toBeGreaterThan(0);
+    }, 600_000);
+  }
+});

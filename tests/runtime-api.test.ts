@@ -1,0 +1,201 @@
+// The JS API and the ABI behind it: errors are WasmliteErrors with codes and
+// messages naming the problem; views are zero-copy; invoke never grows memory.
+import { describe, it, expect, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { createRuntime, simdSupported, WasmliteError, ErrorCode, type Runtime } from "../runtime-wasm/js/index.ts";
+import { createNodeRuntime, SIMD_WASM, MVP_WASM } from "../runtime-wasm/js/node.ts";
+import { ModelBuilder, TensorType, BuiltinOperator } from "../format/index.ts";
+import { fixture } from "./helpers/fixtures.ts";
+
+let rt: Runtime;
+beforeAll(async () => {
+  rt = await createNodeRuntime();
+});
+
+function expectError(fn: () => unknown, code: number, message: RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(WasmliteError);
+  expect((caught as WasmliteError).code).toBe(code);
+  expect((caught as WasmliteError).message).toMatch(message);
+}
+
+/** A one-FC float model: y = W x (+ b). */
+function tinyFc(opts: { weights?: Float32Array; bias?: Float32Array | null; biasShape?: number[] } = {}): Uint8Array {
+  const b = new ModelBuilder();
+  const x = b.addTensor({ name: "x", shape: [1, 3], type: TensorType.FLOAT32 });
+  const w = b.addTensor({ name: "w", shape: [2, 3], type: TensorType.FLOAT32, data: opts.weights ?? new Float32Array([1, 2, 3, 4, 5, 6]) });
+  const inputs = [x, w];
+  if (opts.bias !== null) {
+    inputs.push(b.addTensor({ name: "b", shape: opts.biasShape ?? [2], type: TensorType.FLOAT32, data: opts.bias ?? new Float32Array([0.5, -0.5]) }));
+  }
+  const y = b.addTensor({ name: "y", shape: [1, 2], type: TensorType.FLOAT32 });
+  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs, outputs: [y], options: { type: "FullyConnectedOptions" } });
+  b.setInputs([x]);
+  b.setOutputs([y]);
+  return b.finish();
+}
+
+describe("createRuntime", () => {
+  it("auto-detects SIMD and accepts precompiled modules (as Workers need)", async () => {
+    const simd = new WebAssembly.Module(readFileSync(SIMD_WASM));
+    const mvp = new WebAssembly.Module(readFileSync(MVP_WASM));
+    const auto = await createRuntime({ simd, mvp });
+    expect(auto.simd).toBe(simdSupported());
+    expect((await createRuntime({ simd, mvp }, { simd: false })).simd).toBe(false);
+    expect((await createRuntime({ simd: readFileSync(SIMD_WASM) }, { simd: true })).simd).toBe(true);
+  });
+
+  it("refuses a SIMD request without the SIMD build", async () => {
+    await expect(createRuntime({ mvp: readFileSync(MVP_WASM) }, { simd: true })).rejects.toThrow(WasmliteError);
+  });
+});
+
+describe("load and invoke", () => {
+  it("computes a fully connected layer and exposes descriptors", () => {
+    const model = rt.load(tinyFc());
+    expect(model.inputs[0]).toMatchObject({ name: "x", dtype: "float32", shape: [1, 3], scale: 0, zeroPoint: 0, byteLength: 12 });
+    expect(model.outputs[0]).toMatchObject({ name: "y", dtype: "float32", shape: [1, 2] });
+    const [y] = model.predict(new Float32Array([1, 0, -1]));
+    expect(Array.from(y!)).toEqual([1 - 3 + 0.5, 4 - 6 - 0.5]);
+  });
+
+  it("input and output views are zero-copy views of the runtime's memory", () => {
+    const model = rt.load(tinyFc({ bias: null }));
+    const x = model.inputs[0]!.data as Float32Array;
+    const y = model.outputs[0]!.data as Float32Array;
+    expect(x.buffer).toBe(rt.memory.buffer);
+    x.set([1, 1, 1]);
+    model.invoke();
+    expect(Array.from(y)).toEqual([6, 15]);
+    x.set([2, 0, 0]);
+    model.invoke();
+    expect(Array.from(y)).toEqual([2, 8]);
+  });
+
+  it("invoke never grows memory, and the arena is at least the lower bound", () => {
+    const model = rt.load(fixture("hello_world/hello_world_int8.tflite"));
+    const bytes = rt.memory.buffer.byteLength;
+    for (let i = 0; i < 100; i++) model.invoke();
+    expect(rt.memory.buffer.byteLength).toBe(bytes);
+    expect(model.arenaBytes).toBeGreaterThanOrEqual(model.arenaLowerBound);
+    expect(model.memoryBytes).toBeLessThanOrEqual(bytes);
+  });
+
+  it("the planner reuses memory: a chain of FC layers needs two live buffers, not one per tensor", () => {
+    const b = new ModelBuilder();
+    let prev = b.addTensor({ name: "x", shape: [1, 64], type: TensorType.FLOAT32 });
+    b.setInputs([prev]);
+    for (let l = 0; l < 6; l++) {
+      const w = b.addTensor({ name: `w${l}`, shape: [64, 64], type: TensorType.FLOAT32, data: new Float32Array(64 * 64).fill(0.01) });
+      const y = b.addTensor({ name: `y${l}`, shape: [1, 64], type: TensorType.FLOAT32 });
+      b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [prev, w, -1], outputs: [y] });
+      prev = y;
+    }
+    b.setOutputs([prev]);
+    const model = rt.load(b.finish());
+    // 7 activations of 256 bytes; at most two are live at once.
+    expect(model.arenaLowerBound).toBe(512);
+    expect(model.arenaBytes).toBe(512);
+  });
+
+  it("a second load invalidates the first model's handle", () => {
+    const first = rt.load(tinyFc());
+    rt.load(tinyFc());
+    expectError(() => first.invoke(), ErrorCode.NOT_LOADED, /unloaded/);
+  });
+
+  it("predict checks input lengths", () => {
+    const model = rt.load(tinyFc());
+    expectError(() => model.predict(new Float32Array(4)), ErrorCode.BAD_CALL, /'x' has 3 elements \[1,3\], 4 given/);
+  });
+});
+
+describe("clear errors for bad models", () => {
+  it("not a TFLite file", () => {
+    expectError(() => rt.load(new TextEncoder().encode("definitely not a model")), ErrorCode.MALFORMED, /file identifier/);
+    expectError(() => rt.load(new Uint8Array(3)), ErrorCode.MALFORMED, /shorter than a FlatBuffer header/);
+  });
+
+  it("an unsupported operator is named", () => {
+    expectError(() => rt.load(fixture("micro_speech/micro_speech_quantized.tflite")), ErrorCode.UNSUPPORTED_OPERATOR, /DEPTHWISE_CONV_2D/);
+    expectError(() => rt.load(fixture("mnist_lstm/trained_lstm.tflite")), ErrorCode.UNSUPPORTED_OPERATOR, /UNIDIRECTIONAL_SEQUENCE_LSTM/);
+  });
+
+  it("a buffer whose size disagrees with its tensor names the tensor", () => {
+    expectError(() => rt.load(tinyFc({ weights: new Float32Array(5) })), ErrorCode.INVALID_MODEL, /tensor 1 'w': buffer \d+ holds 20 bytes but .* need 24/);
+  });
+
+  it("a bias of the wrong length names the operator and the input", () => {
+    expectError(
+      () => rt.load(tinyFc({ bias: new Float32Array(3), biasShape: [3] })),
+      ErrorCode.INVALID_MODEL,
+      /operator 0 \(FULLY_CONNECTED\): input 2 \(tensor 2 'b'\) must have one bias per unit/,
+    );
+  });
+
+  it("an out-of-range tensor index names the operator", () => {
+    const b = new ModelBuilder();
+    const x = b.addTensor({ name: "x", shape: [1], type: TensorType.FLOAT32 });
+    const y = b.addTensor({ name: "y", shape: [1], type: TensorType.FLOAT32 });
+    b.addOperator({ op: BuiltinOperator.RELU, inputs: [7], outputs: [y] });
+    b.setInputs([x]);
+    b.setOutputs([y]);
+    expectError(() => rt.load(b.finish()), ErrorCode.INVALID_MODEL, /operator 0 inputs\[0\] = 7 is not a tensor index/);
+  });
+
+  it("a tensor read before anything writes it", () => {
+    const b = new ModelBuilder();
+    const x = b.addTensor({ name: "x", shape: [1], type: TensorType.FLOAT32 });
+    const ghost = b.addTensor({ name: "ghost", shape: [1], type: TensorType.FLOAT32 });
+    const y = b.addTensor({ name: "y", shape: [1], type: TensorType.FLOAT32 });
+    b.addOperator({ op: BuiltinOperator.ADD, inputs: [x, ghost], outputs: [y] });
+    b.setInputs([x]);
+    b.setOutputs([y]);
+    expectError(() => rt.load(b.finish()), ErrorCode.INVALID_MODEL, /reads tensor 1 'ghost' before any operator writes it/);
+  });
+
+  it("a type an operator does not support names the tensor and type", () => {
+    const b = new ModelBuilder();
+    const x = b.addTensor({ name: "x", shape: [4], type: TensorType.INT32 });
+    const y = b.addTensor({ name: "y", shape: [4], type: TensorType.INT32 });
+    b.addOperator({ op: BuiltinOperator.RELU, inputs: [x], outputs: [y] });
+    b.setInputs([x]);
+    b.setOutputs([y]);
+    expectError(() => rt.load(b.finish()), ErrorCode.UNSUPPORTED_TYPE, /operator 0 \(RELU\): tensor 0 'x' has type INT32/);
+  });
+
+  it("a memory limit turns a huge model into OUT_OF_MEMORY, not a crash", async () => {
+    const limited = await createNodeRuntime({ memoryLimitBytes: 1 << 20 });
+    const b = new ModelBuilder();
+    const x = b.addTensor({ name: "x", shape: [1024, 1024], type: TensorType.FLOAT32 });
+    const y = b.addTensor({ name: "y", shape: [1024, 1024], type: TensorType.FLOAT32 });
+    b.addOperator({ op: BuiltinOperator.RELU, inputs: [x], outputs: [y] });
+    b.setInputs([x]);
+    b.setOutputs([y]);
+    expectError(() => limited.load(b.finish()), ErrorCode.OUT_OF_MEMORY, /more than the limit of 1048576/);
+  });
+
+  it("the raw ABI answers misuse with error codes, never a trap", () => {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(MVP_WASM)), {});
+    const x = instance.exports as Record<string, (...args: number[]) => number>;
+    expect(x.wl_invoke!()).toBe(ErrorCode.NOT_LOADED);
+    expect(x.wl_error_code!()).toBe(ErrorCode.NOT_LOADED);
+    expect(x.wl_input_tensor!(0)).toBe(-1);
+    expect(x.wl_tensor_data!(12345)).toBe(0);
+    const ptr = x.wl_model_reserve!(16);
+    expect(ptr).toBeGreaterThan(0);
+    expect(x.wl_load!(17)).toBe(ErrorCode.BAD_CALL); // more than reserved
+    expect(x.wl_load!(16)).toBe(ErrorCode.MALFORMED); // 16 zero bytes
+  });
+});
+
+describe("SIMD detection", () => {
+  it("Node 20 supports WebAssembly SIMD, and the probe says so", () => {
+    expect(simdSupported()).toBe(true);
+  });
+});
