@@ -11,6 +11,8 @@ export interface TensorSummary {
   buffer: number;
   /** Bytes of constant data (0 for activations). */
   dataBytes: number;
+  /** The constant data itself (undefined for activations). */
+  data?: Uint8Array;
   scale: number[];
   zeroPoint: number[];
   quantizedDimension: number;
@@ -24,6 +26,8 @@ export interface OperatorSummary {
   inputs: number[];
   outputs: number[];
   optionsType: string;
+  /** The fused activation, for options that have one (ActivationFunctionType value). */
+  activation?: number;
 }
 
 export interface ModelSummary {
@@ -61,6 +65,7 @@ export function readModel(bytes: Uint8Array): ModelSummary {
       type: tfl.TensorType[t.type] ?? `type#${t.type}`,
       buffer: t.buffer,
       dataBytes: model.buffers[t.buffer]?.data.length ?? 0,
+      data: model.buffers[t.buffer]?.data.length ? Uint8Array.from(model.buffers[t.buffer]!.data) : undefined,
       scale: t.quantization?.scale ?? [],
       zeroPoint: (t.quantization?.zeroPoint ?? []).map((z) => Number(z)),
       quantizedDimension: t.quantization?.quantizedDimension ?? 0,
@@ -75,6 +80,7 @@ export function readModel(bytes: Uint8Array): ModelSummary {
         inputs: o.inputs,
         outputs: o.outputs,
         optionsType: tfl.BuiltinOptions[o.builtinOptionsType] ?? `options#${o.builtinOptionsType}`,
+        activation: (o.builtinOptions as { fusedActivationFunction?: number } | null)?.fusedActivationFunction,
       };
     }),
   };
