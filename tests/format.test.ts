@@ -90,7 +90,7 @@ describe("our writer", () => {
     const m = readModel(bytes);
     expect(m.inputs).toEqual([x]);
     expect(m.outputs).toEqual([y]);
-    expect(m.operators).toEqual([{ op: "FULLY_CONNECTED", code: 9, version: 1, inputs: [0, 1, -1], outputs: [2], optionsType: "FullyConnectedOptions" }]);
+    expect(m.operators).toEqual([{ op: "FULLY_CONNECTED", code: 9, version: 1, inputs: [0, 1, -1], outputs: [2], optionsType: "FullyConnectedOptions", activation: 0 }]);
     expect(m.tensors[w]!.scale).toEqual([Math.fround(0.1), Math.fround(0.2)]);
     expect(m.tensors[x]!.zeroPoint).toEqual([-3]);
     expect(JSON.parse(new TextDecoder().decode(m.metadata["wasmlite.labels"]))).toEqual(["cat", "dog"]);

@@ -18,7 +18,7 @@ type FuzzMessage =
   | { type: "failure"; file: string; iteration: number; kind: string; error: string; bytes: number[] }
   | { type: "done" };
 
-const ITERATIONS = Number(process.env.WASMLITE_FUZZ_ITERATIONS ?? 1000);
+const ITERATIONS = Number(process.env.WASMLITE_FUZZ_ITERATIONS ?? 2000);
 const STALL_MS = 20_000;
 
 function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
@@ -45,7 +45,7 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
       const msg = raw as FuzzMessage;
       if (msg.type === "current") {
         current = `${msg.file} mutation #${msg.iteration} (${msg.kind})`;
-        if (msg.iteration % 50 === 0) arm();
+        arm();
       } else if (msg.type === "tally") {
         tallies[msg.file] = msg.tally;
         arm();
@@ -63,10 +63,16 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
       clearTimeout(timer);
       reject(e);
     });
+    // The channel closes after every message sent before exit has been
+    // delivered; only then can "exited without saying done" be judged.
+    // (Resolving or rejecting twice is harmless.)
+    let exit = "";
     worker.on("exit", (code, signal) => {
+      exit = `code ${code}, signal ${signal}`;
+    });
+    worker.on("disconnect", () => {
       clearTimeout(timer);
-      // Resolving or rejecting twice is harmless; this catches a crash before "done".
-      reject(new Error(`fuzz process exited (code ${code}, signal ${signal}) while on ${current}`));
+      setTimeout(() => reject(new Error(`fuzz process ended (${exit || "channel closed"}) before reporting, while on ${current}`)), 100);
     });
   });
 }
