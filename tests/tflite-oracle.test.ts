@@ -56,6 +56,7 @@ const EXACT: Rounding = { lsb: 0 };
 const XNNPACK_QS8: Rounding = { lsb: 1, why: "XNNPACK QS8 kernel, fp32 requantization" };
 const RUY_FC: Rounding = { lsb: 1, why: "TFLite int8 FULLY_CONNECTED via ruy, single rounding" };
 const OPT_QUANTIZE: Rounding = { lsb: 1, why: "TFLite optimized AffineQuantize divides by a double scale" };
+const LUT: Rounding = { lsb: 1, why: "TFLite evaluates int8 TANH/SOFTMAX from a float-built lookup table; TFLM (and wasmlite) in gemmlowp fixed point" };
 
 /**
  * Compares a whole model. When TFLite's path may round differently (lsb 1)
@@ -163,6 +164,9 @@ describe.skipIf(!available)("wasmlite vs real TFLite", () => {
     [unary({ op: BuiltinOperator.LOGISTIC, inKind: "float32", outKind: "float32", shape: [100], seed: 37 }), EXACT],
     [unary({ op: BuiltinOperator.TANH, inKind: "float32", outKind: "float32", shape: [100], seed: 38 }), EXACT],
     [unary({ op: BuiltinOperator.SOFTMAX, inKind: "float32", outKind: "float32", shape: [4, 25], options: { type: "SoftmaxOptions", beta: 0.7 }, seed: 39 }), EXACT],
+    [unary({ op: BuiltinOperator.LOGISTIC, inKind: "int8", outKind: "int8", shape: [256], outQuant: { scale: [1 / 256], zeroPoint: [-128] }, seed: 40 }), XNNPACK_QS8],
+    [unary({ op: BuiltinOperator.TANH, inKind: "int8", outKind: "int8", shape: [256], outQuant: { scale: [1 / 128], zeroPoint: [0] }, seed: 41 }), LUT],
+    [unary({ op: BuiltinOperator.SOFTMAX, inKind: "int8", outKind: "int8", shape: [8, 10], options: { type: "SoftmaxOptions", beta: 1 }, outQuant: { scale: [1 / 256], zeroPoint: [-128] }, seed: 42 }), LUT],
   ];
   for (const [i, [model, rounding]] of writerModels.entries()) {
     it(`our writer's ${model.name}`, async () => {

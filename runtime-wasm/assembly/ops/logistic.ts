@@ -1,25 +1,70 @@
-// LOGISTIC: 1 / (1 + exp(-x)), float32. Integer LOGISTIC (TFLM's fixed-point
-// and LUT kernels) is not implemented yet: prepare() rejects it by name.
+// LOGISTIC: 1 / (1 + exp(-x)).
+// float32: computed directly. int8 (TFLM reference_integer_ops::Logistic):
+// rescale the input to Q4.27, gemmlowp's fixed-point logistic to Q0.31, then
+// to the output's fixed quantisation (scale 1/256, zero point -128).
+// int16 (TFLM uses a lookup table) is not implemented: a clear error.
 
-import { Operator, input, output, inputIndex } from "../graph";
-import { TYPE_FLOAT32 } from "../schema";
+import { Operator, input, output, inputIndex, outputIndex } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes } from "./common";
+import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../fixedpoint";
+import { logistic } from "../gemmlowp";
+import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, INPUT_INTEGER_BITS } from "./sigmoid_input";
+
+@unmanaged
+class LogisticData {
+  inputZeroPoint: i32;
+  inputMultiplier: i32;
+  inputLeftShift: i32;
+  inputRangeRadius: i32;
+}
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
   const x = input(op, 0);
   const y = output(op, 0);
   if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
-  if (x.type != TYPE_FLOAT32 || y.type != TYPE_FLOAT32) return unsupportedTypes(x, inputIndex(op, 0));
+  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
+  if (x.type == TYPE_FLOAT32) return true;
+  if (x.type != TYPE_INT8) return unsupportedTypes(x, inputIndex(op, 0));
+  if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
+  if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
+  const data = changetype<LogisticData>(allocOpData(op, offsetof<LogisticData>()));
+  if (changetype<usize>(data) == 0) return false;
+  prepareSigmoidInput(x.scale);
+  data.inputZeroPoint = x.zeroPoint;
+  data.inputMultiplier = inputMultiplier;
+  data.inputLeftShift = inputLeftShift;
+  data.inputRangeRadius = inputRangeRadius;
   return true;
 }
 
 export function evaluate(op: Operator): void {
   const x = input(op, 0);
   const y = output(op, 0);
-  for (let i = 0; i < y.elements; i++) {
-    const v = load<f32>(x.data + (<usize>i << 2));
-    store<f32>(y.data + (<usize>i << 2), <f32>1.0 / (<f32>1.0 + Mathf.exp(-v)));
+  const n = y.elements;
+  if (x.type == TYPE_FLOAT32) {
+    for (let i = 0; i < n; i++) {
+      const v = load<f32>(x.data + (<usize>i << 2));
+      store<f32>(y.data + (<usize>i << 2), <f32>1.0 / (<f32>1.0 + Mathf.exp(-v)));
+    }
+    return;
+  }
+  const d = changetype<LogisticData>(op.data);
+  for (let i = 0; i < n; i++) {
+    const v = <i32>load<i8>(x.data + <usize>i) - d.inputZeroPoint;
+    let out: i32;
+    if (v <= -d.inputRangeRadius) {
+      out = -128;
+    } else if (v >= d.inputRangeRadius) {
+      out = 127;
+    } else {
+      const inQ4 = multiplyByQuantizedMultiplier(v, d.inputMultiplier, d.inputLeftShift);
+      const outQ0 = logistic(inQ4, INPUT_INTEGER_BITS);
+      out = min(max(roundingDivideByPOT(outQ0, 31 - 8) - 128, -128), 127);
+    }
+    store<i8>(y.data + <usize>i, <i8>out);
   }
 }

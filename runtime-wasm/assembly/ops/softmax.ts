@@ -1,18 +1,31 @@
-// SOFTMAX over the last dimension: exp(beta * (x - max)) / sum, float32.
-// Integer SOFTMAX (TFLM's fixed-point exp) is not implemented yet: prepare()
-// rejects it by name.
+// SOFTMAX over the last dimension.
+// float32: exp(beta * (x - max)) / sum. int8 input (TFLM reference_ops::Softmax):
+// differences from the row maximum are rescaled to Q5.26, exponentiated with
+// gemmlowp's exp_on_negative_values, summed in Q12.19, and divided by the sum
+// via a fixed-point reciprocal. Output int8 (scale 1/256, zero point -128) or
+// int16 (scale 1/65536, zero point -32768), as TFLM allows.
+// int16 input (TFLM uses lookup tables) is not implemented: a clear error.
 
-import { Operator, input, output, inputIndex, dim } from "../graph";
-import { TYPE_FLOAT32, OPTIONS_SOFTMAX } from "../schema";
+import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_SOFTMAX } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, allocOpData } from "./common";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
 import { readF32, scalarError } from "../flatbuffer";
+import { quantizeMultiplier, qmMultiplier, qmShift, saturatingRoundingDoublingHighMul, roundingDivideByPOT } from "../fixedpoint";
+import { expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp";
+import { calculateInputRadius } from "./sigmoid_input";
+
+const SCALED_DIFF_INTEGER_BITS: i32 = 5;
+const ACCUMULATION_INTEGER_BITS: i32 = 12;
 
 @unmanaged
 class SoftmaxData {
   beta: f32;
   rows: i32;
   depth: i32;
+  inputMultiplier: i32;
+  inputLeftShift: i32;
+  diffMin: i32;
 }
 
 export function prepare(op: Operator): bool {
@@ -21,17 +34,39 @@ export function prepare(op: Operator): bool {
   const opts = options(op, OPTIONS_SOFTMAX);
   const beta = opts == 0 ? <f32>1 : readF32(opts, 0, 0);
   if (scalarError()) return false;
-  if (!isFinite(beta)) return opFail(ERR_INVALID_MODEL, "beta is not a finite number");
+  if (!isFinite(beta) || !(beta > 0)) return opFail(ERR_INVALID_MODEL, "beta must be a positive finite number");
   const x = input(op, 0);
   const y = output(op, 0);
   if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
   if (x.rank < 1) return opFail(ERR_INVALID_MODEL, "input must have at least one dimension");
-  if (x.type != TYPE_FLOAT32 || y.type != TYPE_FLOAT32) return unsupportedTypes(x, inputIndex(op, 0));
   const data = changetype<SoftmaxData>(allocOpData(op, offsetof<SoftmaxData>()));
   if (changetype<usize>(data) == 0) return false;
   data.beta = beta;
   data.depth = dim(x, x.rank - 1);
   data.rows = x.elements / data.depth;
+  if (x.type == TYPE_FLOAT32) {
+    if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
+    return true;
+  }
+  if (x.type != TYPE_INT8) return unsupportedTypes(x, inputIndex(op, 0));
+  if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
+  if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  if (y.type == TYPE_INT8) {
+    if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
+  } else if (y.type == TYPE_INT16) {
+    if (y.zeroPoint != -32768 || y.scale != <f32>(1.0 / 65536.0)) return opFail(ERR_INVALID_MODEL, "int16 output of an int8 softmax must have scale 1/65536 and zero point -32768");
+  } else {
+    return unsupportedTypes(y, outputIndex(op, 0));
+  }
+  // TFLite PreprocessSoftmaxScaling: beta * scale in Q5.26, capped below 2^31.
+  let real: f64 = <f64>beta * <f64>x.scale * <f64>(1 << (31 - SCALED_DIFF_INTEGER_BITS));
+  if (real > 2147483647.0) real = 2147483647.0;
+  if (!(real > 1.0) || !quantizeMultiplier(real) || qmShift < 0) {
+    return opFail(ERR_INVALID_MODEL, "beta times the input scale is too small for the integer softmax");
+  }
+  data.inputMultiplier = qmMultiplier;
+  data.inputLeftShift = qmShift;
+  data.diffMin = -calculateInputRadius(SCALED_DIFF_INTEGER_BITS, qmShift, 31);
   return true;
 }
 
@@ -39,10 +74,15 @@ export function evaluate(op: Operator): void {
   const d = changetype<SoftmaxData>(op.data);
   const x = input(op, 0);
   const y = output(op, 0);
+  if (x.type == TYPE_FLOAT32) evalFloat(d, x.data, y.data);
+  else evalInt8(d, x.data, y.data, y.type == TYPE_INT16);
+}
+
+function evalFloat(d: SoftmaxData, xData: usize, yData: usize): void {
   const depth = d.depth;
   for (let r = 0; r < d.rows; r++) {
-    const xi = x.data + (<usize>(r * depth) << 2);
-    const yo = y.data + (<usize>(r * depth) << 2);
+    const xi = xData + (<usize>(r * depth) << 2);
+    const yo = yData + (<usize>(r * depth) << 2);
     let maxValue = load<f32>(xi);
     for (let c = 1; c < depth; c++) maxValue = max(maxValue, load<f32>(xi + (<usize>c << 2)));
     let sum: f32 = 0;
@@ -52,5 +92,51 @@ export function evaluate(op: Operator): void {
       sum += e;
     }
     for (let c = 0; c < depth; c++) store<f32>(yo + (<usize>c << 2), load<f32>(yo + (<usize>c << 2)) / sum);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function scaledDiff(d: SoftmaxData, diff: i32): i32 {
+  // MultiplyByQuantizedMultiplierGreaterThanOne
+  return saturatingRoundingDoublingHighMul(diff << d.inputLeftShift, d.inputMultiplier);
+}
+
+function evalInt8(d: SoftmaxData, xData: usize, yData: usize, int16Output: bool): void {
+  const depth = d.depth;
+  const outputBits = int16Output ? 16 : 8;
+  const outMin = int16Output ? -32768 : -128;
+  const outMax = int16Output ? 32767 : 127;
+  for (let r = 0; r < d.rows; r++) {
+    const row = xData + <usize>(r * depth);
+    let maxInRow: i32 = -128;
+    for (let c = 0; c < depth; c++) maxInRow = max(maxInRow, <i32>load<i8>(row + <usize>c));
+
+    let sumOfExps: i32 = 0; // Q12.19
+    for (let c = 0; c < depth; c++) {
+      const diff = <i32>load<i8>(row + <usize>c) - maxInRow;
+      if (diff >= d.diffMin) {
+        const e = expOnNegativeValues(scaledDiff(d, diff), SCALED_DIFF_INTEGER_BITS);
+        sumOfExps += roundingDivideByPOT(e, ACCUMULATION_INTEGER_BITS);
+      }
+    }
+
+    // GetReciprocal: 1 / sum as a Q0 value and a power-of-two exponent.
+    const headroomPlusOne = <i32>clz<u32>(<u32>sumOfExps);
+    const numBitsOverUnit = ACCUMULATION_INTEGER_BITS - headroomPlusOne;
+    const shiftedSumMinusOne = <i32>((<u32>sumOfExps << headroomPlusOne) - (<u32>1 << 31));
+    const shiftedScale = oneOverOnePlusXForXIn01(shiftedSumMinusOne);
+
+    for (let c = 0; c < depth; c++) {
+      const diff = <i32>load<i8>(row + <usize>c) - maxInRow;
+      let out = outMin;
+      if (diff >= d.diffMin) {
+        const e = expOnNegativeValues(scaledDiff(d, diff), SCALED_DIFF_INTEGER_BITS);
+        const unsat = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, e), numBitsOverUnit + 31 - outputBits);
+        out = min(max(unsat + outMin, outMin), outMax);
+      }
+      if (int16Output) store<i16>(yData + (<usize>(r * depth + c) << 1), <i16>out);
+      else store<i8>(yData + <usize>(r * depth + c), <i8>out);
+    }
   }
 }

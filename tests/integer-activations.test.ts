@@ -1,0 +1,108 @@
+// Integer LOGISTIC, TANH and SOFTMAX (gemmlowp fixed point, as TFLM computes
+// them), checked exhaustively over every int8 input against the real
+// function, by TFLM's own criterion for these kernels: every output within 1
+// of the correctly rounded quantised value. (TFLM's unit tests for these
+// operators use float goldens with that tolerance; there are no integer
+// goldens to be exact against. Real TFLite is compared in tflite-oracle.test.ts.)
+import { describe, it, expect, beforeAll } from "vitest";
+import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
+import { unary } from "./helpers/models.ts";
+import * as flatbuffers from "flatbuffers";
+import { BuiltinOperator, quantize, readModel, ModelBuilder, TensorType, tflite, type OperatorOptions } from "../format/index.ts";
+
+let builds: Builds;
+beforeAll(async () => {
+  builds = await bothBuilds();
+});
+
+const ALL_INT8 = Array.from({ length: 256 }, (_, i) => i - 128);
+
+function runAll(bytes: Uint8Array, values: number[]): { simd: number[]; mvp: number[] } {
+  const out = (["simd", "mvp"] as const).map((b) => {
+    const model = builds[b].load(bytes);
+    (model.inputs[0]!.data as Int8Array).set(values);
+    model.invoke();
+    return Array.from(model.outputs[0]!.data as Int8Array | Int16Array);
+  });
+  return { simd: out[0]!, mvp: out[1]! };
+}
+
+const cases: { op: BuiltinOperator; name: string; f: (x: number) => number; out: { scale: number[]; zeroPoint: number[] } }[] = [
+  { op: BuiltinOperator.LOGISTIC, name: "LOGISTIC", f: (x) => 1 / (1 + Math.exp(-x)), out: { scale: [1 / 256], zeroPoint: [-128] } },
+  { op: BuiltinOperator.TANH, name: "TANH", f: Math.tanh, out: { scale: [1 / 128], zeroPoint: [0] } },
+];
+
+describe.each(cases)("int8 $name, every input", ({ op, f, out }) => {
+  for (const [scale, zeroPoint] of [[0.1, 0], [1, 0], [0.05, -20], [0.02, 30], [0.3, 5]] as const) {
+    it(`input scale ${scale}, zero point ${zeroPoint}: within 1 of the rounded exact value; SIMD = MVP`, () => {
+      const model = unary({ op, inKind: "int8", outKind: "int8", shape: [256], seed: 1, outQuant: out });
+      // Replace the random input quantisation with this case's.
+      const bytes = withInputQuant(model.bytes, scale, zeroPoint);
+      const { simd, mvp } = runAll(bytes, ALL_INT8);
+      expect(mvp).toEqual(simd);
+      let exact = 0;
+      ALL_INT8.forEach((q, i) => {
+        const real = f(Math.fround(scale) * (q - zeroPoint));
+        const expected = quantize(real, out.scale[0]!, out.zeroPoint[0]!);
+        expect(Math.abs(simd[i]! - expected), `input ${q}: got ${simd[i]}, exact ${expected}`).toBeLessThanOrEqual(1);
+        if (simd[i] === expected) exact++;
+      });
+      expect(exact).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe("int8 SOFTMAX", () => {
+  for (const [scale, beta, outType] of [[0.1, 1, "int8"], [0.05, 1, "int8"], [0.25, 0.5, "int8"], [0.1, 1, "int16"]] as const) {
+    it(`input scale ${scale}, beta ${beta}, ${outType} output: every probability within 1 of the rounded exact value`, () => {
+      const depth = 10;
+      const rows = 64;
+      const outQuant = outType === "int8" ? { scale: [1 / 256], zeroPoint: [-128] } : { scale: [1 / 65536], zeroPoint: [-32768] };
+      const model = unary({
+        op: BuiltinOperator.SOFTMAX, inKind: "int8", outKind: outType, shape: [rows, depth], seed: 2,
+        options: { type: "SoftmaxOptions", beta }, outQuant,
+      });
+      const bytes = withInputQuant(model.bytes, scale, -3);
+      const values = Array.from({ length: rows * depth }, (_, i) => ((i * 7919 + (i >> 3) * 104729) % 256) - 128);
+      const { simd, mvp } = runAll(bytes, values);
+      expect(mvp).toEqual(simd);
+      let worst = 0;
+      for (let r = 0; r < rows; r++) {
+        const logits = values.slice(r * depth, (r + 1) * depth).map((q) => Math.fround(scale) * (q + 3) * beta);
+        const m = Math.max(...logits);
+        const exps = logits.map((l) => Math.exp(l - m));
+        const sum = exps.reduce((a, b) => a + b, 0);
+        exps.forEach((e, c) => {
+          const expected = quantize(e / sum, outQuant.scale[0]!, outQuant.zeroPoint[0]!, outType);
+          worst = Math.max(worst, Math.abs(simd[r * depth + c]! - expected));
+          expect(Math.abs(simd[r * depth + c]! - expected), `row ${r} class ${c}`).toBeLessThanOrEqual(1);
+        });
+      }
+      console.log(`SOFTMAX int8 -> ${outType}, scale ${scale}, beta ${beta}: worst |error| ${worst} output units`);
+    });
+  }
+});
+
+/** Rewrites the input tensor's quantisation of a one-operator writer model. */
+function withInputQuant(bytes: Uint8Array, scale: number, zeroPoint: number): Uint8Array {
+  const m = readModel(bytes);
+  const b = new ModelBuilder();
+  const ids = m.tensors.map((t, i) =>
+    b.addTensor({
+      name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType],
+      quantization: i === m.inputs[0] ? { scale: [scale], zeroPoint: [zeroPoint] } : { scale: t.scale, zeroPoint: t.zeroPoint },
+    }),
+  );
+  const op = m.operators[0]!;
+  const options: OperatorOptions | undefined = op.optionsType === "SoftmaxOptions" ? { type: "SoftmaxOptions", beta: readBeta(bytes) } : undefined;
+  b.addOperator({ op: op.code, inputs: op.inputs.map((i) => ids[i]!), outputs: op.outputs.map((i) => ids[i]!), options });
+  b.setInputs(m.inputs);
+  b.setOutputs(m.outputs);
+  return b.finish();
+}
+
+function readBeta(bytes: Uint8Array): number {
+  const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes));
+  const op = model.subgraphs(0)!.operators(0)!;
+  return (op.builtinOptions(new tflite.SoftmaxOptions()) as tflite.SoftmaxOptions).beta();
+}
