@@ -99,3 +99,40 @@ export function dotF32(a: usize, b: usize, n: i32): f32 {
   for (; i < n; i++) sum += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
   return sum;
 }
+
+/**
+ * Four float32 dot products sharing the vector b, written to out[0..3].
+ * Each row is summed in exactly dotF32's order (four lane sums, combined as
+ * (s0 + s1) + (s2 + s3), then the tail), so results equal four dotF32 calls.
+ */
+export function dotF32x4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, n: i32, out: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const p = <usize>i << 2;
+      const vb = v128.load(b + p);
+      c0 = f32x4.add(c0, f32x4.mul(v128.load(a0 + p), vb));
+      c1 = f32x4.add(c1, f32x4.mul(v128.load(a1 + p), vb));
+      c2 = f32x4.add(c2, f32x4.mul(v128.load(a2 + p), vb));
+      c3 = f32x4.add(c3, f32x4.mul(v128.load(a3 + p), vb));
+    }
+    store<f32>(out, (f32x4.extract_lane(c0, 0) + f32x4.extract_lane(c0, 1)) + (f32x4.extract_lane(c0, 2) + f32x4.extract_lane(c0, 3)));
+    store<f32>(out, (f32x4.extract_lane(c1, 0) + f32x4.extract_lane(c1, 1)) + (f32x4.extract_lane(c1, 2) + f32x4.extract_lane(c1, 3)), 4);
+    store<f32>(out, (f32x4.extract_lane(c2, 0) + f32x4.extract_lane(c2, 1)) + (f32x4.extract_lane(c2, 2) + f32x4.extract_lane(c2, 3)), 8);
+    store<f32>(out, (f32x4.extract_lane(c3, 0) + f32x4.extract_lane(c3, 1)) + (f32x4.extract_lane(c3, 2) + f32x4.extract_lane(c3, 3)), 12);
+  } else {
+    store<f32>(out, dotF32(a0, b, n));
+    store<f32>(out, dotF32(a1, b, n), 4);
+    store<f32>(out, dotF32(a2, b, n), 8);
+    store<f32>(out, dotF32(a3, b, n), 12);
+    return;
+  }
+  // The tail, in the same order dotF32 uses.
+  for (let k = 0; k < 4; k++) {
+    const row = k == 0 ? a0 : k == 1 ? a1 : k == 2 ? a2 : a3;
+    let sum = load<f32>(out + (<usize>k << 2));
+    for (let j = i; j < n; j++) sum += load<f32>(row + (<usize>j << 2)) * load<f32>(b + (<usize>j << 2));
+    store<f32>(out + (<usize>k << 2), sum);
+  }
+}

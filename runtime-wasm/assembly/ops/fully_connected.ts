@@ -18,7 +18,7 @@ import {
 import { readU8, readI8, scalarError } from "../flatbuffer";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
-import { dotI8, dotI8x4, dotF32 } from "../kernels/dot";
+import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { isConstant, channelScale, channelZeroPoint } from "../graph";
 
 @unmanaged
@@ -157,10 +157,22 @@ function evalFloat(data: FullyConnectedData, x: Tensor, w: Tensor, bias: usize, 
   const depth = data.depth;
   const lo = data.actMinF;
   const hi = data.actMaxF;
+  const dots = data.dots;
+  const rowBytes = <usize>depth << 2;
   for (let b = 0; b < data.batches; b++) {
     const xrow = x.data + (<usize>(b * depth) << 2);
     const yrow = y.data + (<usize>(b * units) << 2);
-    for (let u = 0; u < units; u++) {
+    let u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const row = w.data + (<usize>(u * depth) << 2);
+      dotF32x4(row, row + rowBytes, row + 2 * rowBytes, row + 3 * rowBytes, xrow, depth, dots);
+      for (let k = 0; k < 4; k++) {
+        let acc = load<f32>(dots + (<usize>k << 2));
+        if (bias != 0) acc += load<f32>(bias + (<usize>(u + k) << 2));
+        store<f32>(yrow + (<usize>(u + k) << 2), min(max(acc, lo), hi));
+      }
+    }
+    for (; u < units; u++) {
       let acc = dotF32(w.data + (<usize>(u * depth) << 2), xrow, depth);
       if (bias != 0) acc += load<f32>(bias + (<usize>u << 2));
       store<f32>(yrow + (<usize>u << 2), min(max(acc, lo), hi));

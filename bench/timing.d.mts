@@ -1,0 +1,6 @@
+export interface Timing {
+  /** Median microseconds per call. */
+  medianUs: number;
+  calls: number;
+}
+export function timeCalls(fn: () => unknown, minBatchMs?: number, batches?: number): Promise<Timing>;
