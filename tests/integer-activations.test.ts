@@ -52,6 +52,32 @@ describe.each(cases)("int8 $name, every input", ({ op, f, out }) => {
   }
 });
 
+// TFLM's tolerance for its int16 LOGISTIC and TANH (logistic_test.cc,
+// tanh_test.cc): 16 output units of 2^-15 from the correctly rounded value.
+const INT16_TOLERANCE = 16;
+const ALL_INT16 = Array.from({ length: 65536 }, (_, i) => i - 32768);
+
+describe.each(cases)("int16 $name, every input", ({ op, f }) => {
+  // Powers of two take TFLM's shift path, the others its multiplier path.
+  for (const scale of [2 ** -12, 2 ** -11, 3.1e-4, 5.3e-4, 1e-4]) {
+    it(`input scale ${scale}: within TFLM's tolerance of ${INT16_TOLERANCE}; SIMD = MVP`, () => {
+      const model = unary({
+        op, inKind: "int16", outKind: "int16", shape: [65536], seed: 3,
+        inQuant: { scale: [scale], zeroPoint: [0] }, outQuant: { scale: [2 ** -15], zeroPoint: [0] },
+      });
+      const { simd, mvp } = runAll(model.bytes, ALL_INT16);
+      expect(mvp).toEqual(simd);
+      let worst = 0;
+      ALL_INT16.forEach((q, i) => {
+        const expected = quantize(f(Math.fround(scale) * q), 2 ** -15, 0, "int16");
+        worst = Math.max(worst, Math.abs(simd[i]! - expected));
+      });
+      console.log(`${BuiltinOperator[op]} int16, input scale ${scale}: worst |error| ${worst} units of 2^-15 over all inputs`);
+      expect(worst).toBeLessThanOrEqual(INT16_TOLERANCE);
+    });
+  }
+});
+
 describe("int8 SOFTMAX", () => {
   for (const [scale, beta, outType] of [[0.1, 1, "int8"], [0.05, 1, "int8"], [0.25, 0.5, "int8"], [0.1, 1, "int16"]] as const) {
     it(`input scale ${scale}, beta ${beta}, ${outType} output: every probability within 1 of the rounded exact value`, () => {

@@ -119,11 +119,13 @@ export function unary(opts: {
   options?: OperatorOptions; sameQuant?: boolean; seed: number; label?: string;
   /** Fixed output quantisation (LOGISTIC, TANH and SOFTMAX have one). */
   outQuant?: { scale: number[]; zeroPoint: number[] };
+  /** Fixed input quantisation instead of a random one. */
+  inQuant?: { scale: number[]; zeroPoint: number[] };
 }): BuiltModel {
   const rng = new Rng(opts.seed);
   const b = new ModelBuilder();
   const typeOf = (k: Kind | "int32") => (k === "int32" ? TensorType.INT32 : TYPE[k]);
-  const inQuant = actQuant(rng, opts.inKind);
+  const inQuant = opts.inQuant ?? actQuant(rng, opts.inKind);
   const x = b.addTensor({ name: "x", shape: opts.shape, type: typeOf(opts.inKind), quantization: inQuant });
   const y = b.addTensor({ name: "y", shape: opts.outShape ?? opts.shape, type: typeOf(opts.outKind), quantization: opts.outQuant ?? (opts.sameQuant ? inQuant : actQuant(rng, opts.outKind)) });
   b.addOperator({ op: opts.op, inputs: [x], outputs: [y], options: opts.options });

@@ -2,14 +2,15 @@
 // float32: computed directly. int8 (TFLM reference_integer_ops::Logistic):
 // rescale the input to Q4.27, gemmlowp's fixed-point logistic to Q0.31, then
 // to the output's fixed quantisation (scale 1/256, zero point -128).
-// int16 (TFLM uses a lookup table) is not implemented: a clear error.
+// int16: the sigmoid-table kernel of sigmoid_int16.ts, as TFLM.
 
 import { Operator, input, output, inputIndex, outputIndex } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8 } from "../schema";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../fixedpoint";
 import { logistic } from "../gemmlowp";
+import { prepareInt16Sigmoid, logisticInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
 import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, INPUT_INTEGER_BITS } from "./sigmoid_input";
 
 @unmanaged
@@ -27,9 +28,16 @@ export function prepare(op: Operator): bool {
   if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
   if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
   if (x.type == TYPE_FLOAT32) return true;
-  if (x.type != TYPE_INT8) return unsupportedTypes(x, inputIndex(op, 0));
+  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
   if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  if (x.type == TYPE_INT16) {
+    const data16 = changetype<LogisticData>(allocOpData(op, offsetof<LogisticData>()));
+    if (changetype<usize>(data16) == 0 || !prepareInt16Sigmoid(x, y, 0)) return false;
+    data16.inputMultiplier = int16Multiplier;
+    data16.inputLeftShift = int16LeftShift;
+    return true;
+  }
   if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
   const data = changetype<LogisticData>(allocOpData(op, offsetof<LogisticData>()));
   if (changetype<usize>(data) == 0) return false;
@@ -53,6 +61,10 @@ export function evaluate(op: Operator): void {
     return;
   }
   const d = changetype<LogisticData>(op.data);
+  if (x.type == TYPE_INT16) {
+    logisticInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = <i32>load<i8>(x.data + <usize>i) - d.inputZeroPoint;
     let out: i32;

@@ -4,7 +4,8 @@
 // gemmlowp's exp_on_negative_values, summed in Q12.19, and divided by the sum
 // via a fixed-point reciprocal. Output int8 (scale 1/256, zero point -128) or
 // int16 (scale 1/65536, zero point -32768), as TFLM allows.
-// int16 input (TFLM uses lookup tables) is not implemented: a clear error.
+// int16 input is not implemented (TFLM fills its tables from float exp() at
+// prepare, which a bit-exact port would have to reproduce): a clear error.
 
 import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_SOFTMAX } from "../schema";
