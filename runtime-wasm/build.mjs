@@ -16,22 +16,18 @@ const out = join(here, "build");
 mkdirSync(out, { recursive: true });
 const wasmOpt = join(here, "..", "node_modules", "binaryen", "bin", "wasm-opt");
 
-const POST_MVP = ["sign-extension", "mutable-globals", "nontrapping-f2i", "bulk-memory"];
+// Compiler options and each build's features live in asconfig.json.
 const targets = [
-  { name: "wasmlite.wasm", asc: ["--enable", "simd"], opt: ["--enable-simd", "--enable-sign-ext", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"] },
-  { name: "wasmlite-mvp.wasm", asc: ["--disable", POST_MVP.join(",")], opt: ["--mvp-features"] },
+  { name: "wasmlite.wasm", target: "simd", opt: ["--enable-simd", "--enable-sign-ext", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"] },
+  { name: "wasmlite-mvp.wasm", target: "mvp", opt: ["--mvp-features"] },
 ];
 
 for (const target of targets) {
   const raw = join(out, target.name + ".raw");
   const text = join(out, target.name.replace(".wasm", ".wat"));
   const { error, stderr } = await asc.main([
-    join(here, "assembly", "index.ts"),
-    "--runtime", "stub",
-    "--use", "abort=",
-    "-O3", "--noAssert",
-    "--initialMemory", "1",
-    ...target.asc,
+    "--config", join(here, "asconfig.json"),
+    "--target", target.target,
     "--outFile", raw,
     "--textFile", text,
   ]);
