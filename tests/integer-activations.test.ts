@@ -109,6 +109,46 @@ describe("int8 SOFTMAX", () => {
   }
 });
 
+describe("int16 SOFTMAX", () => {
+  // TFLM's softmax_test.cc: "empirical tolerance in quantization space" for int16.
+  // TFLM's exp table stops at exp(-10) ("insignificant to accumulation"), so the
+  // criterion holds where every logit is within 10 of its row's maximum: the
+  // inputs below span 10 in logit units. (Beyond that range, wasmlite still
+  // equals real TFLite within 1: tests/tflite-oracle.test.ts.)
+  const TFLM_INT16_SOFTMAX_TOLERANCE = 7;
+  for (const [scale, beta] of [[3e-4, 1], [1e-3, 0.5], [2 ** -10, 1], [1e-4, 2]] as const) {
+    it(`input scale ${scale}, beta ${beta}: every probability within TFLM's tolerance of ${TFLM_INT16_SOFTMAX_TOLERANCE}`, () => {
+      const depth = 24;
+      const rows = 64;
+      const model = unary({
+        op: BuiltinOperator.SOFTMAX, inKind: "int16", outKind: "int16", shape: [rows, depth], seed: 4,
+        options: { type: "SoftmaxOptions", beta }, inQuant: { scale: [scale], zeroPoint: [0] }, outQuant: { scale: [1 / 32768], zeroPoint: [0] },
+      });
+      const span = Math.floor(5 / (Math.fround(scale) * beta)); // |logit| <= 5
+      const values = Array.from({ length: rows * depth }, (_, i) => ((i * 7919 + (i >> 3) * 104729) % (2 * span + 1)) - span);
+      const out = (["simd", "mvp"] as const).map((b) => {
+        const m = builds[b].load(model.bytes);
+        (m.inputs[0]!.data as Int16Array).set(values);
+        m.invoke();
+        return Array.from(m.outputs[0]!.data as Int16Array);
+      });
+      expect(out[1]).toEqual(out[0]);
+      let worst = 0;
+      for (let r = 0; r < rows; r++) {
+        const logits = values.slice(r * depth, (r + 1) * depth).map((q) => Math.fround(scale) * q * beta);
+        const m = Math.max(...logits);
+        const exps = logits.map((l) => Math.exp(l - m));
+        const sum = exps.reduce((a, b) => a + b, 0);
+        exps.forEach((e, c) => {
+          worst = Math.max(worst, Math.abs(out[0]![r * depth + c]! - quantize(e / sum, 1 / 32768, 0, "int16")));
+        });
+      }
+      console.log(`SOFTMAX int16, input scale ${scale}, beta ${beta}: worst |error| ${worst} units of 1/32768`);
+      expect(worst).toBeLessThanOrEqual(TFLM_INT16_SOFTMAX_TOLERANCE);
+    });
+  }
+});
+
 /** Rewrites the input tensor's quantisation of a one-operator writer model. */
 function withInputQuant(bytes: Uint8Array, scale: number, zeroPoint: number): Uint8Array {
   const m = readModel(bytes);

@@ -59,6 +59,7 @@ const OPT_QUANTIZE: Rounding = { lsb: 1, why: "TFLite optimized AffineQuantize d
 // A different algorithm, not a rounding difference: the bound is TFLM's own
 // tolerance for int16 LOGISTIC/TANH (16 units, logistic_test.cc / tanh_test.cc).
 const OPT_INT16_POT: Rounding = { lsb: 16, why: "for power-of-two int16 input scales TFLite switches to its optimized gemmlowp int16 kernel; TFLM (and wasmlite) always read the sigmoid table; bound: TFLM's int16 tolerance" };
+const LUT_DOUBLE: Rounding = { lsb: 1, why: "TFLite builds the int16 SOFTMAX tables in double (and scale x beta in float first); TFLM (and wasmlite) build them in float" };
 const LUT: Rounding = { lsb: 1, why: "TFLite evaluates int8 TANH/SOFTMAX from a float-built lookup table; TFLM (and wasmlite) in gemmlowp fixed point" };
 
 /**
@@ -181,6 +182,16 @@ describe.skipIf(!available)("wasmlite vs real TFLite", () => {
     it(`our writer's ${model.name}`, async () => {
       const powerOfTwo = Number.isInteger(Math.log2(scale));
       await compare(model.name, model.bytes, [everyInt16], powerOfTwo ? OPT_INT16_POT : EXACT);
+    });
+  }
+
+  for (const [scale, beta] of [[3e-4, 1], [1e-3, 0.5], [2 ** -10, 1]] as const) {
+    const model = unary({
+      op: BuiltinOperator.SOFTMAX, inKind: "int16", outKind: "int16", shape: [16, 24], seed: 60, label: `SOFTMAX int16, input scale ${scale}, beta ${beta}`,
+      options: { type: "SoftmaxOptions", beta }, inQuant: { scale: [scale], zeroPoint: [0] }, outQuant: { scale: [1 / 32768], zeroPoint: [0] },
+    });
+    it(`our writer's ${model.name}`, async () => {
+      await compare(model.name, model.bytes, inputsFor(model, 61), LUT_DOUBLE);
     });
   }
 

@@ -4,8 +4,10 @@
 // gemmlowp's exp_on_negative_values, summed in Q12.19, and divided by the sum
 // via a fixed-point reciprocal. Output int8 (scale 1/256, zero point -128) or
 // int16 (scale 1/65536, zero point -32768), as TFLM allows.
-// int16 input is not implemented (TFLM fills its tables from float exp() at
-// prepare, which a bit-exact port would have to reproduce): a clear error.
+// int16 input (TFLM SoftmaxInt16): differences from the row maximum are mapped
+// so that [-65535, 0] covers [-10, 0], exponentiated through a 513-entry
+// table, summed, and divided through a 1 / (1 + x) table. Output int16 with
+// scale 1/32768, zero point 0.
 
 import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_SOFTMAX } from "../schema";
@@ -15,6 +17,9 @@ import { readF32, scalarError } from "../flatbuffer";
 import { quantizeMultiplier, qmMultiplier, qmShift, saturatingRoundingDoublingHighMul, roundingDivideByPOT } from "../fixedpoint";
 import { expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp";
 import { calculateInputRadius } from "./sigmoid_input";
+import { persistentAlloc } from "../layout";
+import { LUT_ENTRIES, FUNCTION_EXP, FUNCTION_ONE_OVER_ONE_PLUS_X, generateLut, lookup } from "../kernels/int16_lut";
+import { multiplyByQuantizedMultiplier } from "../fixedpoint";
 
 const SCALED_DIFF_INTEGER_BITS: i32 = 5;
 const ACCUMULATION_INTEGER_BITS: i32 = 12;
@@ -27,6 +32,9 @@ class SoftmaxData {
   inputMultiplier: i32;
   inputLeftShift: i32;
   diffMin: i32;
+  /** int16 input: the exp and 1 / (1 + x) tables (513 int16 each). */
+  expLut: usize;
+  reciprocalLut: usize;
 }
 
 export function prepare(op: Operator): bool {
@@ -49,9 +57,10 @@ export function prepare(op: Operator): bool {
     if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
     return true;
   }
-  if (x.type != TYPE_INT8) return unsupportedTypes(x, inputIndex(op, 0));
+  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
   if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  if (x.type == TYPE_INT16) return prepareInt16(data, x.scale, beta, y.type, y.scale, y.zeroPoint, outputIndex(op, 0));
   if (y.type == TYPE_INT8) {
     if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
   } else if (y.type == TYPE_INT16) {
@@ -71,12 +80,61 @@ export function prepare(op: Operator): bool {
   return true;
 }
 
+function prepareInt16(data: SoftmaxData, inputScale: f32, beta: f32, outputType: i32, outputScale: f32, outputZeroPoint: i32, outputTensor: i32): bool {
+  if (outputType != TYPE_INT16) return opFail(ERR_INVALID_MODEL, "int16 softmax needs an int16 output");
+  const target: f32 = <f32>1.0 / <f32>32768.0;
+  if (outputZeroPoint != 0 || Mathf.abs(outputScale - target) > <f32>0.001 * target) {
+    return opFail(ERR_INVALID_MODEL, "int16 output must have scale 1/32768 and zero point 0");
+  }
+  // Scale differences so that [-65535, 0] corresponds to [-10, 0].
+  if (!quantizeMultiplier(<f64>inputScale * <f64>beta / (10.0 / 65535.0))) return opFail(ERR_INVALID_MODEL, "bad input scale or beta");
+  data.inputMultiplier = qmMultiplier;
+  data.inputLeftShift = qmShift;
+  data.expLut = persistentAlloc(<u64>LUT_ENTRIES * 2);
+  data.reciprocalLut = persistentAlloc(<u64>LUT_ENTRIES * 2);
+  if (data.expLut == 0 || data.reciprocalLut == 0) return false;
+  generateLut(FUNCTION_EXP, -10.0, 0.0, data.expLut);
+  generateLut(FUNCTION_ONE_OVER_ONE_PLUS_X, 0.0, 1.0, data.reciprocalLut);
+  return true;
+}
+
 export function evaluate(op: Operator): void {
   const d = changetype<SoftmaxData>(op.data);
   const x = input(op, 0);
   const y = output(op, 0);
   if (x.type == TYPE_FLOAT32) evalFloat(d, x.data, y.data);
+  else if (x.type == TYPE_INT16) evalInt16(d, x.data, y.data);
   else evalInt8(d, x.data, y.data, y.type == TYPE_INT16);
+}
+
+function evalInt16(d: SoftmaxData, xData: usize, yData: usize): void {
+  const depth = d.depth;
+  for (let r = 0; r < d.rows; r++) {
+    const row = xData + (<usize>(r * depth) << 1);
+    const out = yData + (<usize>(r * depth) << 1);
+    let maxInRow: i32 = -32768;
+    for (let c = 0; c < depth; c++) maxInRow = max(maxInRow, <i32>load<i16>(row + (<usize>c << 1)));
+    // exp of each difference, kept in the output row until the sum is known (Q0.15; sum Q16.15).
+    let sumOfExps: i32 = 0;
+    for (let c = 0; c < depth; c++) {
+      const diff = <i32>load<i16>(row + (<usize>c << 1)) - maxInRow;
+      const scaled = multiplyByQuantizedMultiplier(diff, d.inputMultiplier, d.inputLeftShift) + 32767;
+      const e = lookup(min(max(scaled, -32768), 32767), d.expLut);
+      store<i16>(out + (<usize>c << 1), <i16>e);
+      sumOfExps += <i32><i16>e;
+    }
+    const headroomPlusOne = <i32>clz<u32>(<u32>sumOfExps);
+    const shiftedSum = <i32>(((<i64>sumOfExps << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+    const symShiftedSum = shiftedSum - ((1 << 15) + (1 << 16));
+    const reciprocal = lookup(min(max(symShiftedSum, -32768), 32767), d.reciprocalLut);
+    const rightShift = 31 - headroomPlusOne;
+    const round: i64 = <i64>(1 << (rightShift - 1));
+    for (let c = 0; c < depth; c++) {
+      const e = <i64>load<i16>(out + (<usize>c << 1));
+      const result = <i32>((e * <i64>reciprocal + round) >> rightShift);
+      store<i16>(out + (<usize>c << 1), <i16>min(max(result, 0), 32767));
+    }
+  }
 }
 
 function evalFloat(d: SoftmaxData, xData: usize, yData: usize): void {
