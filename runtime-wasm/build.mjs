@@ -43,7 +43,8 @@ for (const target of targets) {
   }
   if (/\(import /.test(wat)) throw new Error(`${target.name}: has imports`);
   const final = join(out, target.name);
-  execFileSync(wasmOpt, [raw, "-O3", ...target.opt, "-o", final + ".tmp"], { stdio: "inherit" });
+  // -Oz (and shrinkLevel 2 in asconfig.json): the size target is 64 KB; hot kernels are @inline.
+  execFileSync(wasmOpt, [raw, "-Oz", ...target.opt, "-o", final + ".tmp"], { stdio: "inherit" });
   renameSync(final + ".tmp", final);
   console.log(`${target.name}: ${statSync(final).size} bytes`);
 }

@@ -57,7 +57,7 @@ function fillInputs(model: Model, inputs: number[][]): void {
   });
 }
 
-describe.each(["add", "sub", "leaky_relu", "quantize"])("seanet %s (16x8) against TFLM goldens", (op) => {
+describe.each(["add", "sub", "leaky_relu", "quantize", "conv", "pad"])("seanet %s (16x8) against TFLM goldens", (op) => {
   const cases = seanetCases(op);
   it(`has fixtures`, () => expect(cases.length).toBeGreaterThan(0));
   for (const c of cases) {

@@ -19,6 +19,14 @@ import * as softmax from "./ops/softmax";
 import * as quantize from "./ops/quantize";
 import * as dequantize from "./ops/dequantize";
 import * as reshape from "./ops/reshape";
+import * as conv2d from "./ops/conv2d";
+import * as depthwiseConv2d from "./ops/depthwise_conv2d";
+import * as maxPool2d from "./ops/max_pool_2d";
+import * as averagePool2d from "./ops/average_pool_2d";
+import * as pad from "./ops/pad";
+import * as padv2 from "./ops/padv2";
+import * as concatenation from "./ops/concatenation";
+import * as mean from "./ops/mean";
 
 export function prepareOperator(op: Operator): bool {
   switch (op.code) {
@@ -36,6 +44,14 @@ export function prepareOperator(op: Operator): bool {
     case S.OP_QUANTIZE: return quantize.prepare(op);
     case S.OP_DEQUANTIZE: return dequantize.prepare(op);
     case S.OP_RESHAPE: return reshape.prepare(op);
+    case S.OP_CONV_2D: return conv2d.prepare(op);
+    case S.OP_DEPTHWISE_CONV_2D: return depthwiseConv2d.prepare(op);
+    case S.OP_MAX_POOL_2D: return maxPool2d.prepare(op);
+    case S.OP_AVERAGE_POOL_2D: return averagePool2d.prepare(op);
+    case S.OP_PAD: return pad.prepare(op);
+    case S.OP_PADV2: return padv2.prepare(op);
+    case S.OP_CONCATENATION: return concatenation.prepare(op);
+    case S.OP_MEAN: return mean.prepare(op);
   }
   return opFail(ERR_UNSUPPORTED_OPERATOR, "operator is not supported by wasmlite");
 }
@@ -56,5 +72,13 @@ export function evalOperator(op: Operator): void {
     case S.OP_QUANTIZE: quantize.evaluate(op); return;
     case S.OP_DEQUANTIZE: dequantize.evaluate(op); return;
     case S.OP_RESHAPE: reshape.evaluate(op); return;
+    case S.OP_CONV_2D: conv2d.evaluate(op); return;
+    case S.OP_DEPTHWISE_CONV_2D: depthwiseConv2d.evaluate(op); return;
+    case S.OP_MAX_POOL_2D: maxPool2d.evaluate(op); return;
+    case S.OP_AVERAGE_POOL_2D: averagePool2d.evaluate(op); return;
+    case S.OP_PAD: pad.evaluate(op); return;
+    case S.OP_PADV2: padv2.evaluate(op); return;
+    case S.OP_CONCATENATION: concatenation.evaluate(op); return;
+    case S.OP_MEAN: mean.evaluate(op); return;
   }
 }

@@ -109,6 +109,7 @@ export const OP_MEAN: i32 = 40;
 export const OP_SUB: i32 = 41;
 export const OP_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 44;
 export const OP_PRELU: i32 = 54;
+export const OP_PADV2: i32 = 60;
 export const OP_LEAKY_RELU: i32 = 98;
 export const OP_QUANTIZE: i32 = 114;
 export const OP_PLACEHOLDER_FOR_GREATER_OP_CODES: i32 = 127;
@@ -137,6 +138,7 @@ export function sayOperator(code: i32): void {
     case OP_SUB: say("SUB"); return;
     case OP_UNIDIRECTIONAL_SEQUENCE_LSTM: say("UNIDIRECTIONAL_SEQUENCE_LSTM"); return;
     case OP_PRELU: say("PRELU"); return;
+    case OP_PADV2: say("PADV2"); return;
     case OP_LEAKY_RELU: say("LEAKY_RELU"); return;
     case OP_QUANTIZE: say("QUANTIZE"); return;
   }
@@ -157,6 +159,9 @@ export const OPTIONS_RESHAPE: i32 = 17;
 export const OPTIONS_MUL: i32 = 21;
 export const OPTIONS_SUB: i32 = 28;
 export const OPTIONS_LEAKY_RELU: i32 = 75;
+export const OPTIONS_PAD: i32 = 22;
+export const OPTIONS_REDUCER: i32 = 27;
+export const OPTIONS_PADV2: i32 = 43;
 
 // ActivationFunctionType
 export const ACT_NONE: i32 = 0;

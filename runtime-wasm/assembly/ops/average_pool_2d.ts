@@ -1,0 +1,11 @@
+// AVERAGE_POOL_2D: the mean of each window (clipped to the image). See pooling.ts.
+import { Operator } from "../graph";
+import { preparePool, evalPool } from "./pooling";
+
+export function prepare(op: Operator): bool {
+  return preparePool(op);
+}
+
+export function evaluate(op: Operator): void {
+  evalPool(op, true);
+}

@@ -1,0 +1,328 @@
+// CONV_2D: NHWC input, OHWI filter [out_channels, kh, kw, in_channels / groups],
+// stride, SAME/VALID padding, dilation, grouped channels, fused activation.
+//
+// int8 and float32 use im2col: for each output pixel the receptive field is
+// gathered into one row (scratch from the planner), padded with the input's
+// zero point (int8) or 0.0 (float), then every output channel is a dot
+// product with its filter row, four rows per pass (the FULLY_CONNECTED
+// kernels). A padded tap then contributes w * (zero_point - zero_point) = 0,
+// exactly what TFLM's reference kernel gets by skipping it, so int8 results
+// are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather.
+// int16 activations with int8 weights (16x8) follow TFLM's reference loop,
+// accumulating in int64 or int32 as the bias type says.
+
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_CONV2D } from "../schema";
+import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import {
+  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
+  inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
+  activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData, currentOperatorIndex,
+} from "./common";
+import { readU8, readI32, scalarError } from "../flatbuffer";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
+import { persistentAlloc } from "../layout";
+import { requestScratch, scratchPointer } from "../planner";
+import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
+import { outputSize, paddingBefore, PADDING_SAME, PADDING_VALID } from "./geometry";
+
+const OPT_PADDING = 0;
+const OPT_STRIDE_W = 1;
+const OPT_STRIDE_H = 2;
+const OPT_ACTIVATION = 3;
+const OPT_DILATION_W = 4;
+const OPT_DILATION_H = 5;
+
+const MAX_ROW: i32 = 1 << 20;
+
+@unmanaged
+class ConvData {
+  batches: i32; inH: i32; inW: i32; inC: i32;
+  outH: i32; outW: i32; outC: i32;
+  kH: i32; kW: i32; kC: i32;
+  groups: i32; filtersPerGroup: i32;
+  strideH: i32; strideW: i32; dilationH: i32; dilationW: i32; padH: i32; padW: i32;
+  inputOffset: i32; outputOffset: i32;
+  actMin: i32; actMax: i32; actMinF: f32; actMaxF: f32;
+  multipliers: usize; shifts: usize; rowConstants: usize;
+  rowLength: i32;
+  scratch: i32; // planner handle, -1 when the gather is skipped
+  direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
+  accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias or none)
+  dots: usize;
+}
+
+export function prepare(op: Operator): bool {
+  if (!checkArity(op, 2, 3, 1)) return false;
+  if (!checkOptionsType(op, OPTIONS_CONV2D)) return false;
+  const opts = options(op, OPTIONS_CONV2D);
+  if (!readActivation(opts, OPT_ACTIVATION)) return false;
+  const act = activation;
+  const padding = opts == 0 ? PADDING_SAME : <i32>readU8(opts, OPT_PADDING, 0);
+  const strideW = opts == 0 ? 1 : readI32(opts, OPT_STRIDE_W, 0);
+  const strideH = opts == 0 ? 1 : readI32(opts, OPT_STRIDE_H, 0);
+  const dilationW = opts == 0 ? 1 : readI32(opts, OPT_DILATION_W, 1);
+  const dilationH = opts == 0 ? 1 : readI32(opts, OPT_DILATION_H, 1);
+  if (scalarError()) return false;
+  if (padding != PADDING_SAME && padding != PADDING_VALID) return opFail(ERR_INVALID_MODEL, "padding must be SAME or VALID");
+  if (strideW < 1 || strideH < 1 || strideW > 4096 || strideH > 4096) return opFail(ERR_INVALID_MODEL, "strides must be between 1 and 4096");
+  if (dilationW < 1 || dilationH < 1 || dilationW > 4096 || dilationH > 4096) return opFail(ERR_INVALID_MODEL, "dilations must be between 1 and 4096");
+
+  const x = input(op, 0);
+  const w = input(op, 1);
+  const hasBias = inputIndex(op, 2) >= 0;
+  const y = output(op, 0);
+  if (x.rank != 4) return inputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
+  if (w.rank != 4) return inputTensorFail(op, 1, "must be a 4-D filter [out_channels, height, width, in_channels]");
+  if (y.rank != 4) return outputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
+  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "filter must be constant");
+
+  const data = changetype<ConvData>(allocOpData(op, offsetof<ConvData>()));
+  if (changetype<usize>(data) == 0) return false;
+  data.batches = dim(x, 0); data.inH = dim(x, 1); data.inW = dim(x, 2); data.inC = dim(x, 3);
+  data.outC = dim(w, 0); data.kH = dim(w, 1); data.kW = dim(w, 2); data.kC = dim(w, 3);
+  data.strideH = strideH; data.strideW = strideW; data.dilationH = dilationH; data.dilationW = dilationW;
+  if (data.inC % data.kC != 0) return inputTensorFail(op, 1, "has an input depth that does not divide the input's channels");
+  data.groups = data.inC / data.kC;
+  if (data.outC % data.groups != 0) return inputTensorFail(op, 1, "has an output depth that is not a multiple of the number of groups");
+  data.filtersPerGroup = data.outC / data.groups;
+  data.outH = outputSize(padding, data.inH, data.kH, strideH, dilationH);
+  data.outW = outputSize(padding, data.inW, data.kW, strideW, dilationW);
+  if (data.outH < 1 || data.outW < 1) return opFail(ERR_INVALID_MODEL, "the (dilated) kernel is larger than the input with VALID padding");
+  if (dim(y, 0) != data.batches || dim(y, 1) != data.outH || dim(y, 2) != data.outW || dim(y, 3) != data.outC) {
+    return outputTensorFail(op, 0, "does not have the shape the convolution produces");
+  }
+  data.padH = paddingBefore(strideH, dilationH, data.inH, data.kH, data.outH);
+  data.padW = paddingBefore(strideW, dilationW, data.inW, data.kW, data.outW);
+  const rowLength = <i64>data.kH * <i64>data.kW * <i64>data.kC;
+  if (rowLength > MAX_ROW) return opFail(ERR_UNSUPPORTED_FEATURE, "receptive field larger than 2^20 elements");
+  data.rowLength = <i32>rowLength;
+  data.direct = data.kH == 1 && data.kW == 1 && strideH == 1 && strideW == 1 && data.padH == 0 && data.padW == 0 && data.groups == 1 ? 1 : 0;
+  data.scratch = -1;
+  data.dots = persistentAlloc(16);
+  if (data.dots == 0) return false;
+
+  let b = changetype<Tensor>(0);
+  if (hasBias) {
+    b = input(op, 2);
+    if (b.elements != data.outC) return inputTensorFail(op, 2, "must have one bias per output channel");
+    if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
+  }
+
+  if (x.type == TYPE_FLOAT32) {
+    if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
+    if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
+    if (hasBias && b.type != TYPE_FLOAT32) return unsupportedTypes(b, inputIndex(op, 2));
+    activationRangeFloat(act);
+    data.actMinF = actMinF;
+    data.actMaxF = actMaxF;
+    return requestRowScratch(op, data, 4);
+  }
+
+  const is16 = x.type == TYPE_INT16;
+  if (x.type != TYPE_INT8 && !is16) return unsupportedTypes(x, inputIndex(op, 0));
+  if (w.type != TYPE_INT8) return unsupportedTypes(w, inputIndex(op, 1));
+  if (y.type != x.type) return unsupportedTypes(y, outputIndex(op, 0));
+  if (hasBias) {
+    const okBias = is16 ? (b.type == TYPE_INT64 || b.type == TYPE_INT32) : b.type == TYPE_INT32;
+    if (!okBias) return unsupportedTypes(b, inputIndex(op, 2));
+  }
+  data.accumulate64 = is16 && (!hasBias || b.type == TYPE_INT64) ? 1 : 0;
+  const ix = inputIndex(op, 0), iw = inputIndex(op, 1), iy = outputIndex(op, 0);
+  if (!requireQuantized(x, ix) || !requireQuantized(w, iw) || !requireQuantized(y, iy)) return false;
+  if (!requirePerTensor(x, ix) || !requirePerTensor(y, iy)) return false;
+  if (w.quantCount != 1 && (w.quantCount != data.outC || w.quantDim != 0)) return inputTensorFail(op, 1, "per-channel scales must run along dimension 0 (output channels)");
+  for (let c = 0; c < w.quantCount; c++) {
+    if (channelZeroPoint(w, c) != 0) return inputTensorFail(op, 1, "int8 filters must be symmetric (zero point 0)");
+  }
+  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
+  data.inputOffset = -x.zeroPoint;
+  data.outputOffset = y.zeroPoint;
+  activationRangeQuantized(act, y);
+  data.actMin = actMin;
+  data.actMax = actMax;
+
+  const outC = data.outC;
+  data.multipliers = persistentAlloc(<u64>outC * 4);
+  data.shifts = persistentAlloc(<u64>outC * 4);
+  data.rowConstants = persistentAlloc(<u64>outC * 4);
+  if (data.multipliers == 0 || data.shifts == 0 || data.rowConstants == 0) return false;
+  for (let c = 0; c < outC; c++) {
+    // TFLM PopulateConvolutionQuantizationParams: double product, per-tensor scale broadcast.
+    const filterScale = channelScale(w, w.quantCount > 1 ? c : 0);
+    if (!quantizeMultiplier(<f64>x.scale * <f64>filterScale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+    store<i32>(data.multipliers + (<usize>c << 2), qmMultiplier);
+    store<i32>(data.shifts + (<usize>c << 2), qmShift);
+    if (!is16) {
+      let rowSum: i32 = 0;
+      const row = w.data + <usize>c * <usize>data.rowLength;
+      for (let k = 0; k < data.rowLength; k++) rowSum += <i32>load<i8>(row + <usize>k);
+      const bias = hasBias ? load<i32>(b.data + (<usize>c << 2)) : 0;
+      store<i32>(data.rowConstants + (<usize>c << 2), bias + data.inputOffset * rowSum);
+    }
+  }
+  return is16 ? true : requestRowScratch(op, data, 1);
+}
+
+function requestRowScratch(op: Operator, data: ConvData, elementSize: i32): bool {
+  if (data.direct != 0) return true;
+  data.scratch = requestScratch(currentOperatorIndex(), data.rowLength * elementSize);
+  if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
+  return true;
+}
+
+export function evaluate(op: Operator): void {
+  const d = changetype<ConvData>(op.data);
+  const x = input(op, 0);
+  const w = input(op, 1);
+  const bias = inputIndex(op, 2) >= 0 ? input(op, 2).data : 0;
+  const y = output(op, 0);
+  if (x.type == TYPE_FLOAT32) evalFloat(d, x.data, w.data, bias, y.data);
+  else if (x.type == TYPE_INT8) evalInt8(d, x.data, w.data, y.data);
+  else evalInt16(d, x.data, w.data, bias, y.data);
+}
+
+/**
+ * Gathers the receptive field of output pixel (b, oy, ox) for group g into
+ * `row`, filling taps outside the image with `pad` (an element of `size` bytes).
+ */
+function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: usize, size: i32, padBits: u32): void {
+  const kC = d.kC;
+  const tapBytes = <usize>(kC * size);
+  for (let fy = 0; fy < d.kH; fy++) {
+    const iy = oy * d.strideH - d.padH + fy * d.dilationH;
+    for (let fx = 0; fx < d.kW; fx++) {
+      const ix = ox * d.strideW - d.padW + fx * d.dilationW;
+      const dst = row + <usize>(fy * d.kW + fx) * tapBytes;
+      if (iy >= 0 && iy < d.inH && ix >= 0 && ix < d.inW) {
+        const src = x + <usize>((((b * d.inH + iy) * d.inW + ix) * d.inC + g * kC) * size);
+        memory.copy(dst, src, tapBytes);
+      } else if (size == 1) {
+        memory.fill(dst, <u8>padBits, tapBytes);
+      } else {
+        for (let k = 0; k < kC; k++) store<u32>(dst + (<usize>k << 2), padBits);
+      }
+    }
+  }
+}
+
+function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
+  const rowLength = d.rowLength;
+  const fpg = d.filtersPerGroup;
+  const row = d.scratch >= 0 ? scratchPointer(d.scratch) : 0;
+  const padByte = <u32>(-d.inputOffset) & 0xff; // the input zero point
+  const dots = d.dots;
+  for (let b = 0; b < d.batches; b++) {
+    for (let oy = 0; oy < d.outH; oy++) {
+      for (let ox = 0; ox < d.outW; ox++) {
+        const pixel = ((b * d.outH + oy) * d.outW + ox);
+        const out = y + <usize>(pixel * d.outC);
+        for (let g = 0; g < d.groups; g++) {
+          let r = row;
+          if (d.direct != 0) r = x + <usize>(pixel * d.inC);
+          else gather(d, x, b, oy, ox, g, row, 1, padByte);
+          const first = g * fpg;
+          const last = first + fpg;
+          let c = first;
+          for (; c + 4 <= last; c += 4) {
+            const f = w + <usize>(c * rowLength);
+            dotI8x4(f, f + <usize>rowLength, f + <usize>(2 * rowLength), f + <usize>(3 * rowLength), r, rowLength, dots);
+            for (let k = 0; k < 4; k++) store<i8>(out + <usize>(c + k), <i8>requantize(d, c + k, load<i32>(dots + (<usize>k << 2))));
+          }
+          for (; c < last; c++) store<i8>(out + <usize>c, <i8>requantize(d, c, dotI8(w + <usize>(c * rowLength), r, rowLength)));
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function requantize(d: ConvData, c: i32, dot: i32): i32 {
+  let acc = dot + load<i32>(d.rowConstants + (<usize>c << 2));
+  acc = multiplyByQuantizedMultiplier(acc, load<i32>(d.multipliers + (<usize>c << 2)), load<i32>(d.shifts + (<usize>c << 2)));
+  return min(max(acc + d.outputOffset, d.actMin), d.actMax);
+}
+
+function evalFloat(d: ConvData, x: usize, w: usize, bias: usize, y: usize): void {
+  const rowLength = d.rowLength;
+  const rowBytes = <usize>rowLength << 2;
+  const fpg = d.filtersPerGroup;
+  const row = d.scratch >= 0 ? scratchPointer(d.scratch) : 0;
+  const dots = d.dots;
+  for (let b = 0; b < d.batches; b++) {
+    for (let oy = 0; oy < d.outH; oy++) {
+      for (let ox = 0; ox < d.outW; ox++) {
+        const pixel = ((b * d.outH + oy) * d.outW + ox);
+        const out = y + (<usize>(pixel * d.outC) << 2);
+        for (let g = 0; g < d.groups; g++) {
+          let r = row;
+          if (d.direct != 0) r = x + (<usize>(pixel * d.inC) << 2);
+          else gather(d, x, b, oy, ox, g, row, 4, 0);
+          const first = g * fpg;
+          const last = first + fpg;
+          let c = first;
+          for (; c + 4 <= last; c += 4) {
+            const f = w + <usize>c * rowBytes;
+            dotF32x4(f, f + rowBytes, f + 2 * rowBytes, f + 3 * rowBytes, r, rowLength, dots);
+            for (let k = 0; k < 4; k++) {
+              let acc = load<f32>(dots + (<usize>k << 2));
+              if (bias != 0) acc += load<f32>(bias + (<usize>(c + k) << 2));
+              store<f32>(out + (<usize>(c + k) << 2), min(max(acc, d.actMinF), d.actMaxF));
+            }
+          }
+          for (; c < last; c++) {
+            let acc = dotF32(w + <usize>c * rowBytes, r, rowLength);
+            if (bias != 0) acc += load<f32>(bias + (<usize>c << 2));
+            store<f32>(out + (<usize>c << 2), min(max(acc, d.actMinF), d.actMaxF));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** 16x8: TFLM's reference loop, taps outside the image skipped. */
+function evalInt16(d: ConvData, x: usize, w: usize, bias: usize, y: usize): void {
+  const fpg = d.filtersPerGroup;
+  for (let b = 0; b < d.batches; b++) {
+    for (let oy = 0; oy < d.outH; oy++) {
+      const iy0 = oy * d.strideH - d.padH;
+      for (let ox = 0; ox < d.outW; ox++) {
+        const ix0 = ox * d.strideW - d.padW;
+        const out = y + (<usize>(((b * d.outH + oy) * d.outW + ox) * d.outC) << 1);
+        for (let c = 0; c < d.outC; c++) {
+          const g = c / fpg;
+          let acc64: i64 = 0;
+          let acc32: i32 = 0;
+          for (let fy = 0; fy < d.kH; fy++) {
+            const iy = iy0 + fy * d.dilationH;
+            if (iy < 0 || iy >= d.inH) continue;
+            for (let fx = 0; fx < d.kW; fx++) {
+              const ix = ix0 + fx * d.dilationW;
+              if (ix < 0 || ix >= d.inW) continue;
+              const xp = x + (<usize>(((b * d.inH + iy) * d.inW + ix) * d.inC + g * d.kC) << 1);
+              const wp = w + <usize>(((c * d.kH + fy) * d.kW + fx) * d.kC);
+              for (let k = 0; k < d.kC; k++) {
+                const p = <i32>load<i8>(wp + <usize>k) * <i32>load<i16>(xp + (<usize>k << 1));
+                if (d.accumulate64 != 0) acc64 += <i64>p;
+                else acc32 += p;
+              }
+            }
+          }
+          let scaled: i32;
+          const m = load<i32>(d.multipliers + (<usize>c << 2));
+          const s = load<i32>(d.shifts + (<usize>c << 2));
+          if (d.accumulate64 != 0) {
+            if (bias != 0) acc64 += load<i64>(bias + (<usize>c << 3));
+            scaled = multiplyByQuantizedMultiplier64(acc64, m, s);
+          } else {
+            if (bias != 0) acc32 += load<i32>(bias + (<usize>c << 2));
+            scaled = multiplyByQuantizedMultiplier(acc32, m, s);
+          }
+          store<i16>(out + (<usize>c << 1), <i16>min(max(scaled, d.actMin), d.actMax));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// PAD: pads with 0.0 (float) or the output zero point (quantized). See padding.ts.
+import { Operator } from "../graph";
+import { preparePad, evalPad } from "./padding";
+
+export function prepare(op: Operator): bool {
+  return preparePad(op, false);
+}
+
+export function evaluate(op: Operator): void {
+  evalPad(op);
+}

@@ -1,0 +1,11 @@
+// PADV2: pads with a constant value given as a third input. See padding.ts.
+import { Operator } from "../graph";
+import { preparePad, evalPad } from "./padding";
+
+export function prepare(op: Operator): bool {
+  return preparePad(op, true);
+}
+
+export function evaluate(op: Operator): void {
+  evalPad(op);
+}
