@@ -5,7 +5,8 @@
 import * as flatbuffers from "flatbuffers";
 import * as tfl from "./generated/tflite_generated.ts";
 
-export const { TensorType, BuiltinOperator, ActivationFunctionType, BuiltinOptions } = tfl;
+export const { TensorType, BuiltinOperator, ActivationFunctionType, BuiltinOptions, Padding } = tfl;
+export type Padding = tfl.Padding;
 export type TensorType = tfl.TensorType;
 export type BuiltinOperator = tfl.BuiltinOperator;
 export type ActivationFunctionType = tfl.ActivationFunctionType;
@@ -35,7 +36,14 @@ export type OperatorOptions =
   | { type: "MulOptions"; activation?: ActivationFunctionType }
   | { type: "SoftmaxOptions"; beta: number }
   | { type: "LeakyReluOptions"; alpha: number }
-  | { type: "ReshapeOptions"; newShape: readonly number[] };
+  | { type: "ReshapeOptions"; newShape: readonly number[] }
+  | { type: "Conv2DOptions"; padding: Padding; strideW: number; strideH: number; activation?: ActivationFunctionType; dilationW?: number; dilationH?: number }
+  | { type: "DepthwiseConv2DOptions"; padding: Padding; strideW: number; strideH: number; depthMultiplier: number; activation?: ActivationFunctionType; dilationW?: number; dilationH?: number }
+  | { type: "Pool2DOptions"; padding: Padding; strideW: number; strideH: number; filterW: number; filterH: number; activation?: ActivationFunctionType }
+  | { type: "ConcatenationOptions"; axis: number; activation?: ActivationFunctionType }
+  | { type: "ReducerOptions"; keepDims: boolean }
+  | { type: "PadOptions" }
+  | { type: "PadV2Options" };
 
 export interface OperatorSpec {
   op: BuiltinOperator;
@@ -216,6 +224,22 @@ function writeOptions(b: flatbuffers.Builder, o: OperatorOptions): [tfl.BuiltinO
       return [tfl.BuiltinOptions.SoftmaxOptions, tfl.SoftmaxOptions.createSoftmaxOptions(b, o.beta)];
     case "LeakyReluOptions":
       return [tfl.BuiltinOptions.LeakyReluOptions, tfl.LeakyReluOptions.createLeakyReluOptions(b, o.alpha)];
+    case "Conv2DOptions":
+      return [tfl.BuiltinOptions.Conv2DOptions, tfl.Conv2DOptions.createConv2DOptions(b, o.padding, o.strideW, o.strideH, act, o.dilationW ?? 1, o.dilationH ?? 1, tfl.TensorType.FLOAT32)];
+    case "DepthwiseConv2DOptions":
+      return [tfl.BuiltinOptions.DepthwiseConv2DOptions, tfl.DepthwiseConv2DOptions.createDepthwiseConv2DOptions(b, o.padding, o.strideW, o.strideH, o.depthMultiplier, act, o.dilationW ?? 1, o.dilationH ?? 1)];
+    case "Pool2DOptions":
+      return [tfl.BuiltinOptions.Pool2DOptions, tfl.Pool2DOptions.createPool2DOptions(b, o.padding, o.strideW, o.strideH, o.filterW, o.filterH, act)];
+    case "ConcatenationOptions":
+      return [tfl.BuiltinOptions.ConcatenationOptions, tfl.ConcatenationOptions.createConcatenationOptions(b, o.axis, act)];
+    case "ReducerOptions":
+      return [tfl.BuiltinOptions.ReducerOptions, tfl.ReducerOptions.createReducerOptions(b, o.keepDims)];
+    case "PadOptions":
+      tfl.PadOptions.startPadOptions(b);
+      return [tfl.BuiltinOptions.PadOptions, tfl.PadOptions.endPadOptions(b)];
+    case "PadV2Options":
+      tfl.PadV2Options.startPadV2Options(b);
+      return [tfl.BuiltinOptions.PadV2Options, tfl.PadV2Options.endPadV2Options(b)];
     case "ReshapeOptions": {
       const shape = tfl.ReshapeOptions.createNewShapeVector(b, [...o.newShape]);
       return [tfl.BuiltinOptions.ReshapeOptions, tfl.ReshapeOptions.createReshapeOptions(b, shape)];

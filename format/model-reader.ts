@@ -28,6 +28,8 @@ export interface OperatorSummary {
   optionsType: string;
   /** The fused activation, for options that have one (ActivationFunctionType value). */
   activation?: number;
+  /** The builtin options' fields (flatc object API names), or null. */
+  options: Record<string, unknown> | null;
 }
 
 export interface ModelSummary {
@@ -81,6 +83,7 @@ export function readModel(bytes: Uint8Array): ModelSummary {
         outputs: o.outputs,
         optionsType: tfl.BuiltinOptions[o.builtinOptionsType] ?? `options#${o.builtinOptionsType}`,
         activation: (o.builtinOptions as { fusedActivationFunction?: number } | null)?.fusedActivationFunction,
+        options: o.builtinOptions ? { ...(o.builtinOptions as object) } : null,
       };
     }),
   };

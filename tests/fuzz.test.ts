@@ -9,7 +9,29 @@ import { fileURLToPath } from "node:url";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mkdtempSync } from "node:fs";
 import { allModels, TFLM_DIR } from "./helpers/fixtures.ts";
+import { lenet, conv, depthwise, pool, padModel, concat, meanModel } from "./helpers/cnn.ts";
+import { mlp } from "./helpers/models.ts";
+
+// Models our writer builds, so the fuzzer also reaches operators the TFLM
+// fixtures do not use (pooling, concatenation, mean, float convolutions).
+const generatedDir = mkdtempSync(join(tmpdir(), "wasmlite-fuzz-models-"));
+const generated = [
+  lenet("float32", 1), lenet("int8", 2),
+  conv({ kind: "int8", input: [1, 7, 7, 3], outChannels: 5, kernel: [3, 3], stride: [2, 2], padding: "SAME", seed: 3 }),
+  depthwise({ kind: "float32", input: [1, 6, 6, 4], multiplier: 2, kernel: [3, 3], padding: "VALID", seed: 4 }),
+  pool({ kind: "int8", max: false, input: [1, 5, 5, 2], window: [2, 2], stride: [2, 2], padding: "SAME", seed: 5 }),
+  padModel({ kind: "int8", input: [1, 3, 3, 2], paddings: [[0, 0], [1, 1], [1, 1], [0, 0]], seed: 6 }),
+  concat({ kind: "float32", shapes: [[1, 2, 3], [1, 4, 3]], axis: 1, seed: 7 }),
+  meanModel({ kind: "int8", input: [1, 4, 4, 3], axes: [1, 2], keepDims: true, sameQuant: false, seed: 8 }),
+  mlp({ kind: "int8", sizes: [20, 8, 4], perChannel: true, seed: 9, head: "none" }),
+].map((m, i) => {
+  const path = join(generatedDir, `generated-${i}.tflite`);
+  writeFileSync(path, m.bytes);
+  return { name: `generated/${m.name}`, path };
+});
+const corpus = () => [...allModels().map((name) => ({ name, path: join(TFLM_DIR, name) })), ...generated];
 
 type Tally = { loadedAndRan: number; rejected: number; byCode: Record<string, number> };
 type FuzzMessage =
@@ -22,7 +44,7 @@ const ITERATIONS = Number(process.env.WASMLITE_FUZZ_ITERATIONS ?? 2000);
 const STALL_MS = 20_000;
 
 function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
-  const files = allModels().map((name) => ({ name, path: join(TFLM_DIR, name) }));
+  const files = corpus();
   return new Promise((resolve, reject) => {
     const job = { files, iterations: ITERATIONS, simd, memoryLimitBytes: 256 * 1024 * 1024 };
     const worker = fork(fileURLToPath(new URL("./helpers/fuzz-worker.ts", import.meta.url)), [], {
@@ -79,7 +101,7 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
 
 describe("verifier fuzzing", () => {
   for (const simd of [true, false]) {
-    it(`${ITERATIONS} mutants of each of the ${allModels().length} fixtures on the ${simd ? "SIMD" : "MVP"} build: no trap, no hang, only WasmliteErrors`, async () => {
+    it(`${ITERATIONS} mutants of each of the ${corpus().length} models (TFLM fixtures and writer-built CNNs) on the ${simd ? "SIMD" : "MVP"} build: no trap, no hang, only WasmliteErrors`, async () => {
       const { tallies } = await runFuzz(simd);
       let ran = 0;
       let rejected = 0;
@@ -93,8 +115,8 @@ describe("verifier fuzzing", () => {
         `fuzz (${simd ? "SIMD" : "MVP"}): ${ran + rejected} mutants, ${ran} loaded and ran, ${rejected} rejected with an error code, 0 traps, 0 hangs; rejections by code:`,
         byCode,
       );
-      expect(Object.keys(tallies).length).toBe(allModels().length);
-      expect(ran + rejected).toBe(ITERATIONS * allModels().length);
+      expect(Object.keys(tallies).length).toBe(corpus().length);
+      expect(ran + rejected).toBe(ITERATIONS * corpus().length);
       // The fuzzer must exercise both outcomes, or it is not testing anything.
       expect(ran).toBeGreaterThan(0);
       expect(rejected).toBeGreaterThan(0);

@@ -6,6 +6,11 @@ import { createRuntime, simdSupported, WasmliteError, ErrorCode, type Runtime } 
 import { createNodeRuntime, SIMD_WASM, MVP_WASM } from "../runtime-wasm/js/node.ts";
 import { ModelBuilder, TensorType, BuiltinOperator } from "../format/index.ts";
 import { fixture } from "./helpers/fixtures.ts";
+import { lenet, conv } from "./helpers/cnn.ts";
+import { readModel } from "../format/index.ts";
+import { withEveryTensorAsOutput } from "./helpers/extract.ts";
+import { randomInputs } from "./helpers/models.ts";
+import { Rng } from "./helpers/mutate.ts";
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -103,6 +108,36 @@ describe("load and invoke", () => {
     expect(model.arenaBytes).toBe(512);
   });
 
+  it("sharing memory never changes results: LeNet-5 gives the same bytes with and without a shared arena", () => {
+    for (const kind of ["float32", "int8"] as const) {
+      const model = lenet(kind, 3);
+      const separate = withEveryTensorAsOutput(model.bytes);
+      const rng = new Rng(5);
+      const inputs = Array.from({ length: 5 }, () => randomInputs(model, rng)[0]!);
+      const run = (bytes: Uint8Array) => {
+        const m = rt.load(bytes);
+        return { arena: m.arenaBytes, outputs: inputs.map((x) => {
+          (m.inputs[0]!.data as Int8Array).set(x);
+          m.invoke();
+          return Array.from(m.outputs[0]!.data as Int8Array);
+        }) };
+      };
+      const shared = run(model.bytes);
+      const unshared = run(separate);
+      expect(shared.arena).toBeLessThan(unshared.arena);
+      expect(shared.outputs).toEqual(unshared.outputs);
+    }
+  });
+
+  it("the planner reaches the max-live lower bound on LeNet-5 and micro_speech", () => {
+    const models = { "LeNet-5 float32": lenet("float32", 1).bytes, "LeNet-5 int8": lenet("int8", 1).bytes, micro_speech: fixture("micro_speech/micro_speech_quantized.tflite") };
+    for (const [name, bytes] of Object.entries(models)) {
+      const m = rt.load(bytes);
+      console.log(`${name}: arena ${m.arenaBytes} B, lower bound ${m.arenaLowerBound} B, total memory ${m.memoryBytes} B`);
+      expect(m.arenaBytes, name).toBe(m.arenaLowerBound);
+    }
+  });
+
   it("a second load invalidates the first model's handle", () => {
     const first = rt.load(tinyFc());
     rt.load(tinyFc());
@@ -174,6 +209,28 @@ describe("clear errors for bad models", () => {
     b.setInputs([x]);
     b.setOutputs([y]);
     expectError(() => rt.load(b.finish()), ErrorCode.UNSUPPORTED_TYPE, /operator 0 \(RELU\): tensor 0 'x' has type INT32/);
+  });
+
+  it("convolution options out of range are named", () => {
+    const bad = (patch: (o: Record<string, number>) => void) => {
+      const m = readModel(conv({ kind: "float32", input: [1, 5, 5, 2], outChannels: 3, kernel: [3, 3], padding: "VALID", seed: 1 }).bytes);
+      const o = { ...(m.operators[0]!.options as Record<string, number>) };
+      patch(o);
+      const b = new ModelBuilder();
+      for (const t of m.tensors) b.addTensor({ name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data });
+      b.addOperator({
+        op: BuiltinOperator.CONV_2D, inputs: m.operators[0]!.inputs, outputs: m.operators[0]!.outputs,
+        options: { type: "Conv2DOptions", padding: o.padding!, strideW: o.strideW!, strideH: o.strideH!, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor },
+      });
+      b.setInputs(m.inputs);
+      b.setOutputs(m.outputs);
+      return b.finish();
+    };
+    expectError(() => rt.load(bad((o) => (o.strideW = 0))), ErrorCode.INVALID_MODEL, /CONV_2D\): strides must be between 1 and 4096/);
+    expectError(() => rt.load(bad((o) => (o.dilationHFactor = 0))), ErrorCode.INVALID_MODEL, /dilations must be between 1 and 4096/);
+    expectError(() => rt.load(bad((o) => (o.padding = 7))), ErrorCode.INVALID_MODEL, /padding must be SAME or VALID/);
+    expectError(() => rt.load(bad((o) => (o.dilationWFactor = 3))), ErrorCode.INVALID_MODEL, /kernel is larger than the input/);
+    expectError(() => rt.load(bad((o) => (o.strideH = 2))), ErrorCode.INVALID_MODEL, /output 0 \(tensor \d+ 'y'\) does not have the shape the convolution produces/);
   });
 
   it("a memory limit turns a huge model into OUT_OF_MEMORY, not a crash", async () => {

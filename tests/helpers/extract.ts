@@ -28,10 +28,7 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   };
   const inputs = op.inputs.map(take);
   const outputs = op.outputs.map(take);
-  let options: OperatorOptions | undefined;
-  if (op.optionsType === "FullyConnectedOptions") options = { type: "FullyConnectedOptions", activation: op.activation };
-  else if (op.optionsType === "AddOptions" || op.optionsType === "SubOptions" || op.optionsType === "MulOptions") options = { type: op.optionsType, activation: op.activation };
-  else if (op.optionsType !== "NONE") throw new Error(`extractOperator: ${op.optionsType} not supported`);
+  const options = writerOptions(op.optionsType, op.options ?? {});
   b.addOperator({ op: op.code as BuiltinOperator, inputs, outputs, options, version: op.version });
   const variableInputs = op.inputs.filter((t) => t >= 0 && m.tensors[t]!.dataBytes === 0);
   b.setInputs(variableInputs.map((t) => remap.get(t)!));
@@ -41,4 +38,42 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
     bytes: b.finish(),
     inputs: variableInputs.map((t) => ({ elements: m.tensors[t]!.shape.reduce((p, d) => p * d, 1), kind: KIND[m.tensors[t]!.type]! })),
   };
+}
+
+/**
+ * The same model with every non-constant tensor also a graph output: the
+ * planner then cannot share any memory between them.
+ */
+export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
+  const m = readModel(bytes);
+  const b = new ModelBuilder();
+  for (const t of m.tensors) {
+    b.addTensor({
+      name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data,
+      quantization: t.scale.length ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension } : undefined,
+    });
+  }
+  for (const op of m.operators) {
+    b.addOperator({ op: op.code as BuiltinOperator, inputs: op.inputs, outputs: op.outputs, options: writerOptions(op.optionsType, op.options ?? {}), version: op.version });
+  }
+  b.setInputs(m.inputs);
+  b.setOutputs([...m.outputs, ...m.tensors.filter((t) => t.dataBytes === 0 && !m.inputs.includes(t.index) && !m.outputs.includes(t.index)).map((t) => t.index)]);
+  return b.finish();
+}
+
+/** The reader's options object (flatc object API field names) as our writer's options. */
+// `o` is a flatc object-API options object; its field names are the schema's, camel-cased.
+function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOptions | undefined {
+  const activation = o.fusedActivationFunction;
+  switch (type) {
+    case "NONE": return undefined;
+    case "FullyConnectedOptions": return { type, activation, keepNumDims: o.keepNumDims };
+    case "AddOptions": case "SubOptions": case "MulOptions": return { type, activation };
+    case "SoftmaxOptions": return { type, beta: o.beta };
+    case "Conv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
+    case "DepthwiseConv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, depthMultiplier: o.depthMultiplier, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
+    case "Pool2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, filterW: o.filterWidth, filterH: o.filterHeight, activation };
+    case "ReshapeOptions": return { type, newShape: (o as unknown as { newShape: number[] }).newShape };
+  }
+  throw new Error(`extractOperator: ${type} not supported`);
 }
