@@ -90,7 +90,9 @@ describe("our writer", () => {
     const m = readModel(bytes);
     expect(m.inputs).toEqual([x]);
     expect(m.outputs).toEqual([y]);
-    expect(m.operators).toEqual([{ op: "FULLY_CONNECTED", code: 9, version: 1, inputs: [0, 1, -1], outputs: [2], optionsType: "FullyConnectedOptions", activation: 0 }]);
+    expect(m.operators).toHaveLength(1);
+    expect(m.operators[0]).toMatchObject({ op: "FULLY_CONNECTED", code: 9, version: 1, inputs: [0, 1, -1], outputs: [2], optionsType: "FullyConnectedOptions", activation: 0 });
+    expect(m.operators[0]!.options).toMatchObject({ fusedActivationFunction: 0, keepNumDims: false });
     expect(m.tensors[w]!.scale).toEqual([Math.fround(0.1), Math.fround(0.2)]);
     expect(m.tensors[x]!.zeroPoint).toEqual([-3]);
     expect(JSON.parse(new TextDecoder().decode(m.metadata["wasmlite.labels"]))).toEqual(["cat", "dog"]);
