@@ -25,6 +25,7 @@ import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, PADDING_SAME, PADDING_VALID } from "./geometry";
+import { copyBytes, fillElements } from "../kernels/copy";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -184,24 +185,37 @@ export function evaluate(op: Operator): void {
 
 /**
  * Gathers the receptive field of output pixel (b, oy, ox) for group g into
- * `row`, filling taps outside the image with `pad` (an element of `size` bytes).
+ * `row`, filling taps outside the image with `padBits` (an element of `size`
+ * bytes). Parameters are copied to locals: the stores below could alias
+ * the operator data, so fields read in the loop would be reloaded each time.
  */
 function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: usize, size: i32, padBits: u32): void {
-  const kC = d.kC;
+  const kC = d.kC, kH = d.kH, kW = d.kW, inH = d.inH, inW = d.inW, inC = d.inC;
+  const dilationH = d.dilationH, dilationW = d.dilationW;
+  const iy0 = oy * d.strideH - d.padH;
+  const ix0 = ox * d.strideW - d.padW;
   const tapBytes = <usize>(kC * size);
-  for (let fy = 0; fy < d.kH; fy++) {
-    const iy = oy * d.strideH - d.padH + fy * d.dilationH;
-    for (let fx = 0; fx < d.kW; fx++) {
-      const ix = ox * d.strideW - d.padW + fx * d.dilationW;
-      const dst = row + <usize>(fy * d.kW + fx) * tapBytes;
-      if (iy >= 0 && iy < d.inH && ix >= 0 && ix < d.inW) {
-        const src = x + <usize>((((b * d.inH + iy) * d.inW + ix) * d.inC + g * kC) * size);
-        memory.copy(dst, src, tapBytes);
-      } else if (size == 1) {
-        memory.fill(dst, <u8>padBits, tapBytes);
-      } else {
-        for (let k = 0; k < kC; k++) store<u32>(dst + (<usize>k << 2), padBits);
-      }
+  const pixelBytes = <usize>(inC * size);
+  const image = x + <usize>((b * inH * inW * inC + g * kC) * size);
+  // With one group and no horizontal dilation, a window row that lies inside
+  // the image is one contiguous run of kW pixels in NHWC: copy it at once.
+  const wholeRows = d.groups == 1 && dilationW == 1 && ix0 >= 0 && ix0 + kW <= inW;
+  let dst = row;
+  for (let fy = 0; fy < kH; fy++) {
+    const iy = iy0 + fy * dilationH;
+    const rowInside = iy >= 0 && iy < inH;
+    const line = image + <usize>(iy * inW) * pixelBytes;
+    if (wholeRows) {
+      if (rowInside) copyBytes(dst, line + <usize>ix0 * pixelBytes, <usize>kW * tapBytes);
+      else fillElements(dst, padBits, <usize>size, <usize>(kW * kC));
+      dst += <usize>kW * tapBytes;
+      continue;
+    }
+    for (let fx = 0; fx < kW; fx++) {
+      const ix = ix0 + fx * dilationW;
+      if (rowInside && ix >= 0 && ix < inW) copyBytes(dst, line + <usize>ix * pixelBytes, tapBytes);
+      else fillElements(dst, padBits, <usize>size, <usize>kC);
+      dst += tapBytes;
     }
   }
 }
