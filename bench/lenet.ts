@@ -9,6 +9,8 @@ import {
   quantizeWeightsPerChannel, quantizeBias, chooseQuantParams,
 } from "../format/index.ts";
 
+import { uniformGenerator as rng } from "./random.ts";
+
 const { onnx } = onnxProto;
 
 export interface LenetWeights {
@@ -17,16 +19,6 @@ export interface LenetWeights {
   fc1: Float32Array; fc1Bias: Float32Array; // [120, 400], columns in NHWC flatten order
   fc2: Float32Array; fc2Bias: Float32Array; // [84, 120]
   fc3: Float32Array; fc3Bias: Float32Array; // [10, 84]
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 2 - 1;
-  };
 }
 
 export function lenetWeights(seed = 5): LenetWeights {

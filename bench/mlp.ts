@@ -3,6 +3,8 @@
 // calibrated on sample inputs), and ONNX (float32) for onnxruntime-web.
 import onnxProto from "onnx-proto";
 
+import { uniformGenerator as rng } from "./random.ts";
+
 const { onnx } = onnxProto;
 import {
   ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType,
@@ -16,16 +18,6 @@ export interface MlpWeights {
   b1: Float32Array;
   w2: Float32Array; // [10, 128]
   b2: Float32Array;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 2 - 1;
-  };
 }
 
 export function makeWeights(seed = 42): MlpWeights {

@@ -131,3 +131,15 @@ export function quantizeMultiplier(m: f64): bool {
   qmShift = shift;
   return true;
 }
+
+/** TFLite CalculateInputRadius: the largest input that does not saturate after rescaling. */
+export function calculateInputRadius(integerBits: i32, leftShift: i32, totalSignedBits: i32): i32 {
+  const maxInputRescaled: f64 =
+    (<f64>((1 << integerBits) - 1) * <f64>(<i64>1 << (totalSignedBits - integerBits))) / powerOfTwo(leftShift);
+  return <i32>Math.floor(maxInputRescaled);
+}
+
+/** 2^k exactly, built from the exponent bits (k is a shift count, far inside double's range). */
+function powerOfTwo(k: i32): f64 {
+  return reinterpret<f64>(<u64>(k + 1023) << 52);
+}

@@ -11,7 +11,7 @@
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint } from "../graph";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelZeroPoint } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_CONV2D } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
@@ -19,12 +19,12 @@ import {
   inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
   activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData, currentOperatorIndex,
 } from "./common";
-import { readU8, readI32, scalarError } from "../flatbuffer";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
-import { outputSize, paddingBefore, PADDING_SAME, PADDING_VALID } from "./geometry";
+import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
 
 const OPT_PADDING = 0;
@@ -59,15 +59,8 @@ export function prepare(op: Operator): bool {
   const opts = options(op, OPTIONS_CONV2D);
   if (!readActivation(opts, OPT_ACTIVATION)) return false;
   const act = activation;
-  const padding = opts == 0 ? PADDING_SAME : <i32>readU8(opts, OPT_PADDING, 0);
-  const strideW = opts == 0 ? 1 : readI32(opts, OPT_STRIDE_W, 0);
-  const strideH = opts == 0 ? 1 : readI32(opts, OPT_STRIDE_H, 0);
-  const dilationW = opts == 0 ? 1 : readI32(opts, OPT_DILATION_W, 1);
-  const dilationH = opts == 0 ? 1 : readI32(opts, OPT_DILATION_H, 1);
-  if (scalarError()) return false;
-  if (padding != PADDING_SAME && padding != PADDING_VALID) return opFail(ERR_INVALID_MODEL, "padding must be SAME or VALID");
-  if (strideW < 1 || strideH < 1 || strideW > 4096 || strideH > 4096) return opFail(ERR_INVALID_MODEL, "strides must be between 1 and 4096");
-  if (dilationW < 1 || dilationH < 1 || dilationW > 4096 || dilationH > 4096) return opFail(ERR_INVALID_MODEL, "dilations must be between 1 and 4096");
+  if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_DILATION_W, OPT_DILATION_H)) return false;
+  const padding = windowPadding, strideW = windowStrideW, strideH = windowStrideH, dilationW = windowDilationW, dilationH = windowDilationH;
 
   const x = input(op, 0);
   const w = input(op, 1);
@@ -144,16 +137,12 @@ export function prepare(op: Operator): bool {
   data.actMax = actMax;
 
   const outC = data.outC;
-  data.multipliers = persistentAlloc(<u64>outC * 4);
-  data.shifts = persistentAlloc(<u64>outC * 4);
+  if (!prepareChannelMultipliers(x, w, y, outC, false)) return false;
+  data.multipliers = multipliers;
+  data.shifts = shifts;
   data.rowConstants = persistentAlloc(<u64>outC * 4);
-  if (data.multipliers == 0 || data.shifts == 0 || data.rowConstants == 0) return false;
+  if (data.rowConstants == 0) return false;
   for (let c = 0; c < outC; c++) {
-    // TFLM PopulateConvolutionQuantizationParams: double product, per-tensor scale broadcast.
-    const filterScale = channelScale(w, w.quantCount > 1 ? c : 0);
-    if (!quantizeMultiplier(<f64>x.scale * <f64>filterScale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
-    store<i32>(data.multipliers + (<usize>c << 2), qmMultiplier);
-    store<i32>(data.shifts + (<usize>c << 2), qmShift);
     if (!is16) {
       let rowSum: i32 = 0;
       const row = w.data + <usize>c * <usize>data.rowLength;
@@ -253,9 +242,7 @@ function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
 // @ts-ignore: decorator
 @inline
 function requantize(d: ConvData, c: i32, dot: i32): i32 {
-  let acc = dot + load<i32>(d.rowConstants + (<usize>c << 2));
-  acc = multiplyByQuantizedMultiplier(acc, load<i32>(d.multipliers + (<usize>c << 2)), load<i32>(d.shifts + (<usize>c << 2)));
-  return min(max(acc + d.outputOffset, d.actMin), d.actMax);
+  return requantizeChannel(dot + load<i32>(d.rowConstants + (<usize>c << 2)), d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax);
 }
 
 function evalFloat(d: ConvData, x: usize, w: usize, bias: usize, y: usize): void {

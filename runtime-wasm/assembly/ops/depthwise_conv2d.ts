@@ -8,7 +8,7 @@
 // its own channel in the same tap order as the scalar path, so both builds
 // give identical bits. Taps outside the image are skipped, as in TFLM.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint } from "../graph";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelZeroPoint } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT32, OPTIONS_DEPTHWISE_CONV2D } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
@@ -16,10 +16,10 @@ import {
   inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
   activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData,
 } from "./common";
-import { readU8, readI32, scalarError } from "../flatbuffer";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
+import { readI32, scalarError } from "../flatbuffer";
 import { persistentAlloc } from "../layout";
-import { outputSize, paddingBefore, PADDING_SAME, PADDING_VALID } from "./geometry";
+import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel } from "./channel_quantization";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -48,16 +48,10 @@ export function prepare(op: Operator): bool {
   const opts = options(op, OPTIONS_DEPTHWISE_CONV2D);
   if (!readActivation(opts, OPT_ACTIVATION)) return false;
   const act = activation;
-  const padding = opts == 0 ? PADDING_SAME : <i32>readU8(opts, OPT_PADDING, 0);
-  const strideW = opts == 0 ? 1 : readI32(opts, OPT_STRIDE_W, 0);
-  const strideH = opts == 0 ? 1 : readI32(opts, OPT_STRIDE_H, 0);
+  if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_DILATION_W, OPT_DILATION_H)) return false;
+  const padding = windowPadding, strideW = windowStrideW, strideH = windowStrideH, dilationW = windowDilationW, dilationH = windowDilationH;
   const declaredMultiplier = opts == 0 ? 0 : readI32(opts, OPT_DEPTH_MULTIPLIER, 0);
-  const dilationW = opts == 0 ? 1 : readI32(opts, OPT_DILATION_W, 1);
-  const dilationH = opts == 0 ? 1 : readI32(opts, OPT_DILATION_H, 1);
   if (scalarError()) return false;
-  if (padding != PADDING_SAME && padding != PADDING_VALID) return opFail(ERR_INVALID_MODEL, "padding must be SAME or VALID");
-  if (strideW < 1 || strideH < 1 || strideW > 4096 || strideH > 4096) return opFail(ERR_INVALID_MODEL, "strides must be between 1 and 4096");
-  if (dilationW < 1 || dilationH < 1 || dilationW > 4096 || dilationH > 4096) return opFail(ERR_INVALID_MODEL, "dilations must be between 1 and 4096");
 
   const x = input(op, 0);
   const w = input(op, 1);
@@ -119,15 +113,9 @@ export function prepare(op: Operator): bool {
   activationRangeQuantized(act, y);
   data.actMin = actMin;
   data.actMax = actMax;
-  data.multipliers = persistentAlloc(<u64>data.outC * 4);
-  data.shifts = persistentAlloc(<u64>data.outC * 4);
-  if (data.multipliers == 0 || data.shifts == 0) return false;
-  for (let c = 0; c < data.outC; c++) {
-    const filterScale = channelScale(w, w.quantCount > 1 ? c : 0);
-    if (!quantizeMultiplier(<f64>x.scale * <f64>filterScale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
-    store<i32>(data.multipliers + (<usize>c << 2), qmMultiplier);
-    store<i32>(data.shifts + (<usize>c << 2), qmShift);
-  }
+  if (!prepareChannelMultipliers(x, w, y, data.outC, false)) return false;
+  data.multipliers = multipliers;
+  data.shifts = shifts;
   return true;
 }
 
@@ -183,8 +171,7 @@ function evalInt8(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize): 
         for (let c = 0; c < outC; c++) {
           let a = load<i32>(acc + (<usize>c << 2));
           if (bias != 0) a += load<i32>(bias + (<usize>c << 2));
-          a = multiplyByQuantizedMultiplier(a, load<i32>(d.multipliers + (<usize>c << 2)), load<i32>(d.shifts + (<usize>c << 2)));
-          store<i8>(out + <usize>c, <i8>min(max(a + d.outputOffset, d.actMin), d.actMax));
+          store<i8>(out + <usize>c, <i8>requantizeChannel(a, d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax));
         }
       }
     }

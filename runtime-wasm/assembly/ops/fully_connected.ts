@@ -15,11 +15,12 @@ import {
   inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
   activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData,
 } from "./common";
-import { readU8, readI8, scalarError } from "../flatbuffer";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
+import { readU8, scalarError } from "../flatbuffer";
+import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
-import { isConstant, channelScale, channelZeroPoint } from "../graph";
+import { isConstant, channelZeroPoint } from "../graph";
 
 @unmanaged
 class FullyConnectedData {
@@ -110,23 +111,14 @@ export function prepare(op: Operator): bool {
   activationRangeQuantized(act, y);
   data.actMin = actMin;
   data.actMax = actMax;
-  data.multipliers = persistentAlloc(<u64>units * 4);
-  data.shifts = persistentAlloc(<u64>units * 4);
+  // TFLM: per-tensor weights multiply the two float scales in float first.
+  if (!prepareChannelMultipliers(x, w, y, units, true)) return false;
+  data.multipliers = multipliers;
+  data.shifts = shifts;
   data.rowConstants = persistentAlloc(<u64>units * 4);
-  if (data.multipliers == 0 || data.shifts == 0 || data.rowConstants == 0) return false;
+  if (data.rowConstants == 0) return false;
 
   for (let u = 0; u < units; u++) {
-    // TFLM: per-channel uses double(input) * double(filter) / double(output);
-    // per-tensor multiplies the two float scales in float first.
-    let real: f64;
-    if (perChannel) {
-      real = <f64>x.scale * <f64>channelScale(w, u) / <f64>y.scale;
-    } else {
-      real = <f64>(x.scale * w.scale) / <f64>y.scale;
-    }
-    if (!quantizeMultiplier(real)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
-    store<i32>(data.multipliers + (<usize>u << 2), qmMultiplier);
-    store<i32>(data.shifts + (<usize>u << 2), qmShift);
     if (!is16) {
       let rowSum: i32 = 0;
       const row = w.data + <usize>u * <usize>depth;
@@ -183,10 +175,7 @@ function evalFloat(data: FullyConnectedData, x: Tensor, w: Tensor, bias: usize, 
 // @ts-ignore: decorator
 @inline
 function requantizeInt8(data: FullyConnectedData, u: i32, dot: i32): i32 {
-  let acc = dot + load<i32>(data.rowConstants + (<usize>u << 2));
-  acc = multiplyByQuantizedMultiplier(acc, load<i32>(data.multipliers + (<usize>u << 2)), load<i32>(data.shifts + (<usize>u << 2)));
-  acc += data.outputOffset;
-  return min(max(acc, data.actMin), data.actMax);
+  return requantizeChannel(dot + load<i32>(data.rowConstants + (<usize>u << 2)), data.multipliers, data.shifts, u, data.outputOffset, data.actMin, data.actMax);
 }
 
 function evalInt8(data: FullyConnectedData, x: Tensor, w: Tensor, y: Tensor): void {

@@ -11,8 +11,8 @@ import {
   inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
   activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData,
 } from "./common";
-import { readU8, readI32, scalarError } from "../flatbuffer";
-import { outputSize, paddingBefore, PADDING_SAME, PADDING_VALID } from "./geometry";
+import { readI32, scalarError } from "../flatbuffer";
+import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH } from "./geometry";
 import { persistentAlloc } from "../layout";
 
 const OPT_PADDING = 0;
@@ -39,14 +39,11 @@ export function preparePool(op: Operator): bool {
   if (opts == 0) return opFail(ERR_INVALID_MODEL, "pooling needs Pool2DOptions (window and strides)");
   if (!readActivation(opts, OPT_ACTIVATION)) return false;
   const act = activation;
-  const padding = <i32>readU8(opts, OPT_PADDING, 0);
-  const strideW = readI32(opts, OPT_STRIDE_W, 0);
-  const strideH = readI32(opts, OPT_STRIDE_H, 0);
+  if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, -1, -1)) return false;
+  const padding = windowPadding, strideW = windowStrideW, strideH = windowStrideH;
   const filterW = readI32(opts, OPT_FILTER_W, 0);
   const filterH = readI32(opts, OPT_FILTER_H, 0);
   if (scalarError()) return false;
-  if (padding != PADDING_SAME && padding != PADDING_VALID) return opFail(ERR_INVALID_MODEL, "padding must be SAME or VALID");
-  if (strideW < 1 || strideH < 1 || strideW > 4096 || strideH > 4096) return opFail(ERR_INVALID_MODEL, "strides must be between 1 and 4096");
   if (filterW < 1 || filterH < 1 || filterW > 4096 || filterH > 4096) return opFail(ERR_INVALID_MODEL, "window sizes must be between 1 and 4096");
   const x = input(op, 0);
   const y = output(op, 0);

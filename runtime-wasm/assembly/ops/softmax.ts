@@ -16,10 +16,9 @@ import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requir
 import { readF32, scalarError } from "../flatbuffer";
 import { quantizeMultiplier, qmMultiplier, qmShift, saturatingRoundingDoublingHighMul, roundingDivideByPOT } from "../fixedpoint";
 import { expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp";
-import { calculateInputRadius } from "./sigmoid_input";
 import { persistentAlloc } from "../layout";
 import { LUT_ENTRIES, FUNCTION_EXP, FUNCTION_ONE_OVER_ONE_PLUS_X, generateLut, lookup } from "../kernels/int16_lut";
-import { multiplyByQuantizedMultiplier } from "../fixedpoint";
+import { multiplyByQuantizedMultiplier, calculateInputRadius } from "../fixedpoint";
 
 const SCALED_DIFF_INTEGER_BITS: i32 = 5;
 const ACCUMULATION_INTEGER_BITS: i32 = 12;

@@ -8,10 +8,8 @@ import { Operator, input, output, inputIndex, outputIndex } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
-import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../fixedpoint";
-import { tanh } from "../gemmlowp";
 import { prepareInt16Sigmoid, tanhInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
-import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, INPUT_INTEGER_BITS } from "./sigmoid_input";
+import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, sigmoidLikeInt8 } from "./sigmoid_int8";
 
 @unmanaged
 class TanhData {
@@ -62,17 +60,5 @@ export function evaluate(op: Operator): void {
     tanhInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
     return;
   }
-  for (let i = 0; i < n; i++) {
-    const v = <i32>load<i8>(x.data + <usize>i) - d.inputZeroPoint;
-    let out: i32;
-    if (v <= -d.inputRangeRadius) {
-      out = -128;
-    } else if (v >= d.inputRangeRadius) {
-      out = 127;
-    } else {
-      const inQ4 = multiplyByQuantizedMultiplier(v, d.inputMultiplier, d.inputLeftShift);
-      out = min(max(roundingDivideByPOT(tanh(inQ4, INPUT_INTEGER_BITS), 31 - 7), -128), 127);
-    }
-    store<i8>(y.data + <usize>i, <i8>out);
-  }
+  sigmoidLikeInt8(x.data, y.data, n, d.inputZeroPoint, d.inputMultiplier, d.inputLeftShift, d.inputRangeRadius, true);
 }

@@ -1,0 +1,42 @@
+// Per-output-channel requantisation shared by FULLY_CONNECTED, CONV_2D and
+// DEPTHWISE_CONV_2D: the multipliers TFLM precomputes in prepare, and the
+// step every int8 output goes through in eval.
+
+import { Tensor, channelScale } from "../graph";
+import { ERR_INVALID_MODEL } from "../status";
+import { opFail } from "./common";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
+import { persistentAlloc } from "../layout";
+
+export let multipliers: usize = 0;
+export let shifts: usize = 0;
+
+/**
+ * Fills `multipliers` and `shifts` (one i32 each per channel) with
+ * s_in * s_weight[c] / s_out. TFLM computes this product in double, except
+ * for FULLY_CONNECTED with one weight scale, where it multiplies the two
+ * float scales in float first (`perTensorProductInFloat`).
+ */
+export function prepareChannelMultipliers(x: Tensor, w: Tensor, y: Tensor, channels: i32, perTensorProductInFloat: bool): bool {
+  multipliers = persistentAlloc(<u64>channels * 4);
+  shifts = persistentAlloc(<u64>channels * 4);
+  if (multipliers == 0 || shifts == 0) return false;
+  const perChannel = w.quantCount > 1;
+  for (let c = 0; c < channels; c++) {
+    let real: f64;
+    if (!perChannel && perTensorProductInFloat) real = <f64>(x.scale * w.scale) / <f64>y.scale;
+    else real = <f64>x.scale * <f64>channelScale(w, perChannel ? c : 0) / <f64>y.scale;
+    if (!quantizeMultiplier(real)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+    store<i32>(multipliers + (<usize>c << 2), qmMultiplier);
+    store<i32>(shifts + (<usize>c << 2), qmShift);
+  }
+  return true;
+}
+
+/** acc (int32, bias included) -> output value for channel c, activation-clamped. */
+// @ts-ignore: decorator
+@inline
+export function requantizeChannel(acc: i32, multipliers: usize, shifts: usize, c: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
+  const scaled = multiplyByQuantizedMultiplier(acc, load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2)));
+  return min(max(scaled + outputOffset, actMin), actMax);
+}
