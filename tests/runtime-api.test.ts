@@ -176,7 +176,7 @@ describe("clear errors for bad models", () => {
     expectError(
       () => rt.load(tinyFc({ bias: new Float32Array(3), biasShape: [3] })),
       ErrorCode.INVALID_MODEL,
-      /operator 0 \(FULLY_CONNECTED\): input 2 \(tensor 2 'b'\) must have one bias per unit/,
+      /operator 0 \(FULLY_CONNECTED\): input 2 \(tensor 2 'b'\) must have one bias per output channel/,
     );
   });
 

@@ -1,10 +1,10 @@
-// Per-output-channel requantisation shared by FULLY_CONNECTED, CONV_2D and
-// DEPTHWISE_CONV_2D: the multipliers TFLM precomputes in prepare, and the
-// step every int8 output goes through in eval.
+// What FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D share about their
+// weights: the checks on weights and bias, the per-output-channel multipliers
+// TFLM precomputes in prepare, and the requantisation of every int8 output.
 
-import { Tensor, channelScale } from "../graph";
-import { ERR_INVALID_MODEL } from "../status";
-import { opFail } from "./common";
+import { Tensor, Operator, input, inputIndex, isConstant, channelScale, channelZeroPoint } from "../graph";
+import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { opFail, inputTensorFail } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 
@@ -39,4 +39,28 @@ export function prepareChannelMultipliers(x: Tensor, w: Tensor, y: Tensor, chann
 export function requantizeChannel(acc: i32, multipliers: usize, shifts: usize, c: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
   const scaled = multiplyByQuantizedMultiplier(acc, load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2)));
   return min(max(scaled + outputOffset, actMin), actMax);
+}
+
+/**
+ * Input 1 holds int8 weights quantised symmetrically (zero point 0), with one
+ * scale or one per channel along `axis` (which `axisName` names in errors).
+ */
+export function checkChannelWeights(op: Operator, channels: i32, axis: i32, axisName: string): bool {
+  const w = input(op, 1);
+  if (w.quantCount != 1 && (w.quantCount != channels || w.quantDim != axis)) {
+    return inputTensorFail(op, 1, axisName);
+  }
+  for (let c = 0; c < w.quantCount; c++) {
+    if (channelZeroPoint(w, c) != 0) return inputTensorFail(op, 1, "int8 weights must be symmetric (zero point 0)");
+  }
+  return true;
+}
+
+/** The optional input 2 is a constant bias with one value per channel. */
+export function checkBias(op: Operator, channels: i32): bool {
+  if (inputIndex(op, 2) < 0) return true;
+  const b = input(op, 2);
+  if (b.elements != channels) return inputTensorFail(op, 2, "must have one bias per output channel");
+  if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
+  return true;
 }

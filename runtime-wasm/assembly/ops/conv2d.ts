@@ -11,7 +11,7 @@
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelZeroPoint } from "../graph";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_CONV2D } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
@@ -24,7 +24,7 @@ import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel } from "./channel_quantization";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
 
 const OPT_PADDING = 0;
@@ -96,12 +96,8 @@ export function prepare(op: Operator): bool {
   data.dots = persistentAlloc(16);
   if (data.dots == 0) return false;
 
-  let b = changetype<Tensor>(0);
-  if (hasBias) {
-    b = input(op, 2);
-    if (b.elements != data.outC) return inputTensorFail(op, 2, "must have one bias per output channel");
-    if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
-  }
+  if (!checkBias(op, data.outC)) return false;
+  const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
 
   if (x.type == TYPE_FLOAT32) {
     if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
@@ -125,10 +121,7 @@ export function prepare(op: Operator): bool {
   const ix = inputIndex(op, 0), iw = inputIndex(op, 1), iy = outputIndex(op, 0);
   if (!requireQuantized(x, ix) || !requireQuantized(w, iw) || !requireQuantized(y, iy)) return false;
   if (!requirePerTensor(x, ix) || !requirePerTensor(y, iy)) return false;
-  if (w.quantCount != 1 && (w.quantCount != data.outC || w.quantDim != 0)) return inputTensorFail(op, 1, "per-channel scales must run along dimension 0 (output channels)");
-  for (let c = 0; c < w.quantCount; c++) {
-    if (channelZeroPoint(w, c) != 0) return inputTensorFail(op, 1, "int8 filters must be symmetric (zero point 0)");
-  }
+  if (!checkChannelWeights(op, data.outC, 0, "per-channel scales must run along dimension 0 (output channels)")) return false;
   if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
   data.inputOffset = -x.zeroPoint;
   data.outputOffset = y.zeroPoint;

@@ -8,7 +8,7 @@
 // its own channel in the same tap order as the scalar path, so both builds
 // give identical bits. Taps outside the image are skipped, as in TFLM.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelZeroPoint } from "../graph";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT32, OPTIONS_DEPTHWISE_CONV2D } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
@@ -19,7 +19,7 @@ import {
 import { readI32, scalarError } from "../flatbuffer";
 import { persistentAlloc } from "../layout";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel } from "./channel_quantization";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias } from "./channel_quantization";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -82,12 +82,8 @@ export function prepare(op: Operator): bool {
   data.accumulators = persistentAlloc(<u64>data.outC * 4 + 16);
   if (data.accumulators == 0) return false;
 
-  let b = changetype<Tensor>(0);
-  if (hasBias) {
-    b = input(op, 2);
-    if (b.elements != data.outC) return inputTensorFail(op, 2, "must have one bias per output channel");
-    if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
-  }
+  if (!checkBias(op, data.outC)) return false;
+  const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
   if (x.type == TYPE_FLOAT32) {
     if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
     if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
@@ -104,10 +100,7 @@ export function prepare(op: Operator): bool {
   const ix = inputIndex(op, 0), iw = inputIndex(op, 1), iy = outputIndex(op, 0);
   if (!requireQuantized(x, ix) || !requireQuantized(w, iw) || !requireQuantized(y, iy)) return false;
   if (!requirePerTensor(x, ix) || !requirePerTensor(y, iy)) return false;
-  if (w.quantCount != 1 && (w.quantCount != data.outC || w.quantDim != 3)) return inputTensorFail(op, 1, "per-channel scales must run along dimension 3 (output channels)");
-  for (let c = 0; c < w.quantCount; c++) {
-    if (channelZeroPoint(w, c) != 0) return inputTensorFail(op, 1, "int8 filters must be symmetric (zero point 0)");
-  }
+  if (!checkChannelWeights(op, data.outC, 3, "per-channel scales must run along dimension 3 (output channels)")) return false;
   data.inputOffset = -x.zeroPoint;
   data.outputOffset = y.zeroPoint;
   activationRangeQuantized(act, y);

@@ -17,10 +17,10 @@ import {
 } from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel } from "./channel_quantization";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
-import { isConstant, channelZeroPoint } from "../graph";
+import { isConstant } from "../graph";
 
 @unmanaged
 class FullyConnectedData {
@@ -67,12 +67,8 @@ export function prepare(op: Operator): bool {
   if (x.elements % depth != 0) return inputTensorFail(op, 0, "has an element count that is not a multiple of the weights' depth");
   const batches = x.elements / depth;
   if (y.elements != batches * units) return outputTensorFail(op, 0, "has the wrong number of elements (batches x units)");
-  let b = changetype<Tensor>(0);
-  if (hasBias) {
-    b = input(op, 2);
-    if (b.elements != units) return inputTensorFail(op, 2, "must have one bias per unit");
-    if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
-  }
+  if (!checkBias(op, units)) return false;
+  const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
 
   const data = changetype<FullyConnectedData>(allocOpData(op, offsetof<FullyConnectedData>()));
   if (changetype<usize>(data) == 0) return false;
@@ -99,11 +95,7 @@ export function prepare(op: Operator): bool {
   if (hasBias && b.type != (is16 ? TYPE_INT64 : TYPE_INT32)) return unsupportedTypes(b, inputIndex(op, 2));
   if (!requireQuantized(x, inputIndex(op, 0)) || !requireQuantized(w, inputIndex(op, 1)) || !requireQuantized(y, outputIndex(op, 0))) return false;
   if (!requirePerTensor(x, inputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
-  const perChannel = w.quantCount > 1;
-  if (perChannel && (w.quantCount != units || w.quantDim != 0)) return inputTensorFail(op, 1, "per-channel scales must run along dimension 0 (units)");
-  for (let c = 0; c < w.quantCount; c++) {
-    if (channelZeroPoint(w, c) != 0) return inputTensorFail(op, 1, "int8 weights must be symmetric (zero point 0)");
-  }
+  if (!checkChannelWeights(op, units, 0, "per-channel scales must run along dimension 0 (units)")) return false;
   if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
 
   data.inputOffset = -x.zeroPoint;
