@@ -42,6 +42,7 @@ export type OperatorOptions =
   | { type: "Pool2DOptions"; padding: Padding; strideW: number; strideH: number; filterW: number; filterH: number; activation?: ActivationFunctionType }
   | { type: "ConcatenationOptions"; axis: number; activation?: ActivationFunctionType }
   | { type: "ReducerOptions"; keepDims: boolean }
+  | { type: "UnidirectionalSequenceLSTMOptions"; activation?: ActivationFunctionType; cellClip?: number; timeMajor?: boolean }
   | { type: "PadOptions" }
   | { type: "PadV2Options" };
 
@@ -234,6 +235,12 @@ function writeOptions(b: flatbuffers.Builder, o: OperatorOptions): [tfl.BuiltinO
       return [tfl.BuiltinOptions.ConcatenationOptions, tfl.ConcatenationOptions.createConcatenationOptions(b, o.axis, act)];
     case "ReducerOptions":
       return [tfl.BuiltinOptions.ReducerOptions, tfl.ReducerOptions.createReducerOptions(b, o.keepDims)];
+    case "UnidirectionalSequenceLSTMOptions":
+      tfl.UnidirectionalSequenceLSTMOptions.startUnidirectionalSequenceLSTMOptions(b);
+      tfl.UnidirectionalSequenceLSTMOptions.addFusedActivationFunction(b, o.activation ?? tfl.ActivationFunctionType.TANH);
+      if (o.cellClip) tfl.UnidirectionalSequenceLSTMOptions.addCellClip(b, o.cellClip);
+      if (o.timeMajor) tfl.UnidirectionalSequenceLSTMOptions.addTimeMajor(b, true);
+      return [tfl.BuiltinOptions.UnidirectionalSequenceLSTMOptions, tfl.UnidirectionalSequenceLSTMOptions.endUnidirectionalSequenceLSTMOptions(b)];
     case "PadOptions":
       tfl.PadOptions.startPadOptions(b);
       return [tfl.BuiltinOptions.PadOptions, tfl.PadOptions.endPadOptions(b)];

@@ -13,9 +13,10 @@ import { mkdtempSync } from "node:fs";
 import { allModels, TFLM_DIR } from "./helpers/fixtures.ts";
 import { lenet, conv, depthwise, pool, padModel, concat, meanModel } from "./helpers/cnn.ts";
 import { mlp } from "./helpers/models.ts";
+import { lstm } from "./helpers/rnn.ts";
 
 // Models our writer builds, so the fuzzer also reaches operators the TFLM
-// fixtures do not use (pooling, concatenation, mean, float convolutions).
+// fixtures do not use (pooling, concatenation, mean, float convolutions, CIFG LSTM).
 const generatedDir = mkdtempSync(join(tmpdir(), "wasmlite-fuzz-models-"));
 const generated = [
   lenet("float32", 1), lenet("int8", 2),
@@ -26,6 +27,7 @@ const generated = [
   concat({ kind: "float32", shapes: [[1, 2, 3], [1, 4, 3]], axis: 1, seed: 7 }),
   meanModel({ kind: "int8", input: [1, 4, 4, 3], axes: [1, 2], keepDims: true, sameQuant: false, seed: 8 }),
   mlp({ kind: "int8", sizes: [20, 8, 4], perChannel: true, seed: 9, head: "none" }),
+  lstm({ batch: 2, steps: 3, features: 4, cells: 5, cifg: true, seed: 10 }),
 ].map((m, i) => {
   const path = join(generatedDir, `generated-${i}.tflite`);
   writeFileSync(path, m.bytes);

@@ -28,6 +28,7 @@ import { Rng } from "./helpers/mutate.ts";
 import { mlp, binary, unary, prelu, randomInputs, type BuiltModel } from "./helpers/models.ts";
 import { extractOperator } from "./helpers/extract.ts";
 import { conv, depthwise, pool, padModel, concat, meanModel, lenet } from "./helpers/cnn.ts";
+import { lstm } from "./helpers/rnn.ts";
 import { readModel } from "../format/index.ts";
 import { BuiltinOperator, ActivationFunctionType } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
@@ -93,6 +94,7 @@ async function compare(name: string, bytes: Uint8Array, inputSets: number[][][],
 
 /** What to expect of one operator, from the path TFLite's profiler says it took. */
 function operatorRounding(op: string, inputType: string, path: string): Rounding {
+  if (inputType === "FLOAT32") return EXACT; // float bounds apply, whatever the path
   if (path.includes("XNNPack")) return XNNPACK_QS8;
   if (op === "FULLY_CONNECTED" && inputType === "INT8") return RUY_FC;
   if ((op === "TANH" || op === "SOFTMAX") && inputType === "INT8") return LUT;
@@ -264,6 +266,27 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
   for (const [i, [model, rounding]] of awkward.entries()) {
     it(`awkward: ${model.name}`, async () => {
       await compare(model.name, model.bytes, inputsFor(model, 200 + i), rounding);
+    });
+  }
+});
+
+describe.skipIf(!available)("recurrent models: wasmlite vs real TFLite (state carried across runs in both)", () => {
+  it("mnist_lstm float (TFLM's model) on 100 random inputs", async () => {
+    const rng = new Rng(123);
+    const inputs = Array.from({ length: 100 }, () => [Array.from({ length: 784 }, () => Math.fround(rng.next() / 2 ** 32))]);
+    await compare("mnist_lstm float", fixture("mnist_lstm/trained_lstm.tflite"), inputs, EXACT);
+  });
+
+  const models = [
+    lstm({ batch: 1, steps: 50, features: 8, cells: 13, seed: 1 }),
+    lstm({ batch: 2, steps: 1, features: 3, cells: 6, seed: 2 }),
+    lstm({ batch: 1, steps: 20, features: 16, cells: 32, cellClip: 3, seed: 3 }),
+    lstm({ batch: 3, steps: 7, features: 5, cells: 9, cifg: true, seed: 4 }),
+    lstm({ batch: 2, steps: 6, features: 4, cells: 5, timeMajor: true, seed: 5 }),
+  ];
+  for (const [i, model] of models.entries()) {
+    it(`our writer's ${model.name}`, async () => {
+      await compare(model.name, model.bytes, inputsFor(model, 300 + i), EXACT);
     });
   }
 });

@@ -9,8 +9,6 @@ const INT32_MIN: i32 = -2147483648;
 const INT32_MAX: i32 = 2147483647;
 
 /** gemmlowp's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating the one overflow case. */
-// @ts-ignore: decorator
-@inline
 export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
   if (a == b && a == INT32_MIN) return INT32_MAX;
   const ab: i64 = <i64>a * <i64>b;
@@ -20,8 +18,6 @@ export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
 }
 
 /** gemmlowp's RoundingDivideByPOT: x / 2^exponent, rounding half away from zero. */
-// @ts-ignore: decorator
-@inline
 export function roundingDivideByPOT(x: i32, exponent: i32): i32 {
   const mask: i32 = (1 << exponent) - 1;
   const remainder: i32 = x & mask;
@@ -40,15 +36,11 @@ export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i3
 }
 
 /** TFLite MultiplyByQuantizedMultiplierSmallerThanOneExp (shift <= 0). */
-// @ts-ignore: decorator
-@inline
 export function multiplyByQuantizedMultiplierSmallerThanOneExp(x: i32, multiplier: i32, shift: i32): i32 {
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -shift);
 }
 
 /** TFLite MultiplyByQuantizedMultiplier for int64 accumulators (16x8 kernels). */
-// @ts-ignore: decorator
-@inline
 export function multiplyByQuantizedMultiplier64(x: i64, multiplier: i32, shift: i32): i32 {
   const reduced: i64 = multiplier < 0x7fff0000 ? <i64>((multiplier + (1 << 15)) >> 16) : 0x7fff;
   const totalShift: i64 = <i64>(15 - shift);

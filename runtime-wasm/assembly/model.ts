@@ -163,12 +163,12 @@ function readTensor(index: i32, table: u32): bool {
   let elements: i64 = 1;
   for (let d: u32 = 0; d < rank; d++) {
     const extent = i32At(vectorData + 4 * d);
-    if (extent < 1) {
+    if (extent < 0) {
       tensorError(ERR_INVALID_MODEL, index, "dimension ");
       sayInt(d);
       say(" is ");
       sayInt(extent);
-      say(" (dynamic or empty shapes are not supported)");
+      say(" (dynamic shapes are not supported)");
       return false;
     }
     elements *= <i64>extent;
@@ -390,6 +390,16 @@ function readOperators(subgraph: u32): bool {
     op.options = options;
     if (options == 0) op.optionsType = 0;
 
+    // Empty tensors (a 0 in the shape) may only carry metadata, as intermediates.
+    for (let k = 0; k < op.inputCount + op.outputCount; k++) {
+      const idx = k < op.inputCount ? load<i32>(op.inputs + (<usize>k << 2)) : load<i32>(op.outputs + (<usize>(k - op.inputCount) << 2));
+      if (idx >= 0 && tensorAt(idx).elements == 0) {
+        operatorError(ERR_UNSUPPORTED_FEATURE, <i32>i, op.code, "");
+        sayTensor(idx);
+        say(" is empty; empty tensors are not supported as operator inputs or outputs");
+        return false;
+      }
+    }
     // Each non-constant tensor is written by exactly one operator, and never a constant.
     for (let o = 0; o < op.outputCount; o++) {
       const idx = load<i32>(op.outputs + (<usize>o << 2));

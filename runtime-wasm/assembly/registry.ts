@@ -27,6 +27,7 @@ import * as pad from "./ops/pad";
 import * as padv2 from "./ops/padv2";
 import * as concatenation from "./ops/concatenation";
 import * as mean from "./ops/mean";
+import * as lstm from "./ops/unidirectional_sequence_lstm";
 
 export function prepareOperator(op: Operator): bool {
   switch (op.code) {
@@ -52,6 +53,7 @@ export function prepareOperator(op: Operator): bool {
     case S.OP_PADV2: return padv2.prepare(op);
     case S.OP_CONCATENATION: return concatenation.prepare(op);
     case S.OP_MEAN: return mean.prepare(op);
+    case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return lstm.prepare(op);
   }
   return opFail(ERR_UNSUPPORTED_OPERATOR, "operator is not supported by wasmlite");
 }
@@ -80,5 +82,6 @@ export function evalOperator(op: Operator): void {
     case S.OP_PADV2: padv2.evaluate(op); return;
     case S.OP_CONCATENATION: concatenation.evaluate(op); return;
     case S.OP_MEAN: mean.evaluate(op); return;
+    case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: lstm.evaluate(op); return;
   }
 }

@@ -22,6 +22,7 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
         type: TensorType[s.type as keyof typeof TensorType],
         data: s.data,
         quantization: s.scale.length ? { scale: s.scale, zeroPoint: s.zeroPoint, quantizedDimension: s.quantizedDimension } : undefined,
+        isVariable: s.isVariable,
       }));
     }
     return remap.get(t)!;
@@ -30,7 +31,8 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   const outputs = op.outputs.map(take);
   const options = writerOptions(op.optionsType, op.options ?? {});
   b.addOperator({ op: op.code as BuiltinOperator, inputs, outputs, options, version: op.version });
-  const variableInputs = op.inputs.filter((t) => t >= 0 && m.tensors[t]!.dataBytes === 0);
+  // Graph inputs: everything the operator reads that is neither constant nor recurrent state.
+  const variableInputs = op.inputs.filter((t) => t >= 0 && m.tensors[t]!.dataBytes === 0 && !m.tensors[t]!.isVariable);
   b.setInputs(variableInputs.map((t) => remap.get(t)!));
   b.setOutputs(outputs);
   return {
@@ -51,13 +53,14 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
     b.addTensor({
       name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data,
       quantization: t.scale.length ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension } : undefined,
+      isVariable: t.isVariable,
     });
   }
   for (const op of m.operators) {
     b.addOperator({ op: op.code as BuiltinOperator, inputs: op.inputs, outputs: op.outputs, options: writerOptions(op.optionsType, op.options ?? {}), version: op.version });
   }
   b.setInputs(m.inputs);
-  b.setOutputs([...m.outputs, ...m.tensors.filter((t) => t.dataBytes === 0 && !m.inputs.includes(t.index) && !m.outputs.includes(t.index)).map((t) => t.index)]);
+  b.setOutputs([...m.outputs, ...m.tensors.filter((t) => t.dataBytes === 0 && !t.isVariable && !m.inputs.includes(t.index) && !m.outputs.includes(t.index)).map((t) => t.index)]);
   return b.finish();
 }
 
@@ -74,6 +77,7 @@ function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOpti
     case "DepthwiseConv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, depthMultiplier: o.depthMultiplier, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
     case "Pool2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, filterW: o.filterWidth, filterH: o.filterHeight, activation };
     case "ReshapeOptions": return { type, newShape: (o as unknown as { newShape: number[] }).newShape };
+    case "UnidirectionalSequenceLSTMOptions": return { type, activation, cellClip: o.cellClip, timeMajor: o.timeMajor };
   }
   throw new Error(`extractOperator: ${type} not supported`);
 }

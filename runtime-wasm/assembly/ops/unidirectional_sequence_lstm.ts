@@ -1,0 +1,188 @@
+// UNIDIRECTIONAL_SEQUENCE_LSTM, float32, in TFLite's 24-input layout:
+//   0 input [batch, time, features] (or [time, batch, features] if time_major)
+//   1-4 input-to-{input, forget, cell, output} weights [cells, features]
+//   5-8 recurrent-to-{input, forget, cell, output} weights [cells, outputs]
+//   9-11 peepholes, 12-15 gate biases, 16-17 projection,
+//   18 output state, 19 cell state (variable tensors), 20-23 layer norm.
+// Per step, as the seed course's LSTM: i, f, o = sigmoid(W x + U h + b),
+// g = act(W_c x + U_c h + b_c), c = f c + i g (clipped if cell_clip > 0),
+// h = o act(c). With no input gate weights (CIFG), i = 1 - f.
+// State lives in the variable tensors and persists across invoke() calls
+// until resetState(), so a model with one time step can be streamed.
+// Not implemented yet, each with a clear error: integer LSTM, peepholes,
+// projection, layer normalisation.
+
+import { Operator, Tensor, input, output, inputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
+import { TYPE_FLOAT32, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
+import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex } from "./common";
+import { readU8, readF32, scalarError } from "../flatbuffer";
+import { requestScratch, scratchPointer } from "../planner";
+import { dotF32 } from "../kernels/dot";
+
+const INPUT = 0;
+const INPUT_WEIGHTS = 1; // 1..4: input, forget, cell, output
+const RECURRENT_WEIGHTS = 5; // 5..8
+const PEEPHOLES = 9; // 9..11
+const BIASES = 12; // 12..15
+const PROJECTION = 16; // 16..17
+const OUTPUT_STATE = 18;
+const CELL_STATE = 19;
+const LAYER_NORM = 20; // 20..23
+
+const GATE_INPUT = 0;
+const GATE_FORGET = 1;
+const GATE_CELL = 2;
+const GATE_OUTPUT = 3;
+
+@unmanaged
+class LstmData {
+  batches: i32;
+  steps: i32;
+  features: i32;
+  cells: i32;
+  timeMajor: i32;
+  cifg: i32; // no input gate: i = 1 - f
+  activation: i32;
+  cellClip: f32;
+  gates: i32; // scratch handle: 4 x cells floats
+}
+
+function present(op: Operator, i: i32): bool {
+  return inputIndex(op, i) >= 0;
+}
+
+export function prepare(op: Operator): bool {
+  // TFLite's 24-input layout, where -1 marks each absent optional input.
+  if (!checkArity(op, 1, 24, 1)) return false;
+  if (op.inputCount != 24) return opFail(ERR_INVALID_MODEL, "needs TFLite's 24-input layout");
+  if (!checkOptionsType(op, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM)) return false;
+  const opts = options(op, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM);
+  const act = opts == 0 ? ACT_TANH : <i32>readU8(opts, 0, ACT_TANH);
+  const cellClip = opts == 0 ? <f32>0 : readF32(opts, 1, 0);
+  const timeMajor = opts == 0 ? 0 : <i32>readU8(opts, 3, 0);
+  if (scalarError()) return false;
+  if (act != ACT_TANH && act != ACT_RELU && act != ACT_RELU6 && act != ACT_NONE) return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM activation must be TANH, RELU, RELU6 or NONE");
+  if (!(cellClip >= 0) || !isFinite(cellClip)) return opFail(ERR_INVALID_MODEL, "cell_clip must be a non-negative number");
+
+  for (let i = PEEPHOLES; i < PEEPHOLES + 3; i++) if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "peephole connections are not supported yet");
+  for (let i = PROJECTION; i < PROJECTION + 2; i++) if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "projection is not supported yet");
+  for (let i = LAYER_NORM; i < LAYER_NORM + 4; i++) if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "layer normalisation is not supported yet");
+
+  const x = input(op, INPUT);
+  const y = output(op, 0);
+  if (x.type != TYPE_FLOAT32) {
+    return opFail(ERR_UNSUPPORTED_FEATURE, "integer LSTM (TFLM's int8/int16 kernel) is not supported yet; float32 is");
+  }
+  if (x.rank != 3) return inputTensorFail(op, INPUT, "must be 3-D");
+  const cifg = !present(op, INPUT_WEIGHTS + GATE_INPUT);
+  if (cifg && (present(op, RECURRENT_WEIGHTS + GATE_INPUT) || present(op, BIASES + GATE_INPUT))) {
+    return opFail(ERR_INVALID_MODEL, "input gate weights are partly present (coupled input-forget gate needs all three absent)");
+  }
+  for (let g = 0; g < 4; g++) {
+    if (g == GATE_INPUT && cifg) continue;
+    if (!present(op, INPUT_WEIGHTS + g) || !present(op, RECURRENT_WEIGHTS + g) || !present(op, BIASES + g)) {
+      return opFail(ERR_INVALID_MODEL, "a gate's input weights, recurrent weights or bias is missing");
+    }
+  }
+  const data = changetype<LstmData>(allocOpData(op, offsetof<LstmData>()));
+  if (changetype<usize>(data) == 0) return false;
+  data.timeMajor = timeMajor != 0 ? 1 : 0;
+  data.batches = timeMajor != 0 ? dim(x, 1) : dim(x, 0);
+  data.steps = timeMajor != 0 ? dim(x, 0) : dim(x, 1);
+  data.features = dim(x, 2);
+  data.cifg = cifg ? 1 : 0;
+  data.activation = act;
+  data.cellClip = cellClip;
+  const cells = dim(input(op, INPUT_WEIGHTS + GATE_FORGET), 0);
+  data.cells = cells;
+
+  for (let g = 0; g < 4; g++) {
+    if (g == GATE_INPUT && cifg) continue;
+    if (!checkMatrix(op, INPUT_WEIGHTS + g, cells, data.features)) return false;
+    if (!checkMatrix(op, RECURRENT_WEIGHTS + g, cells, cells)) return false;
+    const b = input(op, BIASES + g);
+    if (b.type != TYPE_FLOAT32 || b.elements != cells || !isConstant(b)) return inputTensorFail(op, BIASES + g, "must be a constant float32 bias with one value per cell");
+  }
+  if (!checkState(op, OUTPUT_STATE, data.batches * cells) || !checkState(op, CELL_STATE, data.batches * cells)) return false;
+  if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, 0);
+  if (y.elements != data.batches * data.steps * cells) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
+  data.gates = requestScratch(currentOperatorIndex(), 4 * cells * 4);
+  if (data.gates < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
+  return true;
+}
+
+function checkMatrix(op: Operator, i: i32, rows: i32, columns: i32): bool {
+  const w = input(op, i);
+  if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, i));
+  if (w.rank != 2 || dim(w, 0) != rows || dim(w, 1) != columns) return inputTensorFail(op, i, "has the wrong shape for this LSTM");
+  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM weights must be constant");
+  return true;
+}
+
+function checkState(op: Operator, i: i32, elements: i32): bool {
+  const t = input(op, i);
+  if (t.type != TYPE_FLOAT32) return unsupportedTypes(t, inputIndex(op, i));
+  if (t.elements != elements) return inputTensorFail(op, i, "must hold one vector per batch");
+  if ((t.flags & FLAG_VARIABLE) == 0) return inputTensorFail(op, i, "must be a variable tensor (the recurrent state)");
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoid(x: f32): f32 {
+  return <f32>1.0 / (<f32>1.0 + Mathf.exp(-x));
+}
+
+function activate(x: f32, act: i32): f32 {
+  if (act == ACT_TANH) return Mathf.tanh(x);
+  if (act == ACT_RELU) return max(x, <f32>0);
+  if (act == ACT_RELU6) return min(max(x, <f32>0), <f32>6);
+  return x;
+}
+
+export function evaluate(op: Operator): void {
+  const d = changetype<LstmData>(op.data);
+  const cells = d.cells, features = d.features, batches = d.batches, steps = d.steps;
+  const xData = input(op, INPUT).data;
+  const yData = output(op, 0).data;
+  const hState = input(op, OUTPUT_STATE).data;
+  const cState = input(op, CELL_STATE).data;
+  const gates = scratchPointer(d.gates);
+  const rowX = <usize>features << 2;
+  const rowH = <usize>cells << 2;
+  for (let t = 0; t < steps; t++) {
+    for (let b = 0; b < batches; b++) {
+      const step = d.timeMajor != 0 ? t * batches + b : b * steps + t;
+      const x = xData + <usize>step * rowX;
+      const h = hState + <usize>b * rowH;
+      const c = cState + <usize>b * rowH;
+      // All four gates from the previous h, before h changes.
+      for (let g = 0; g < 4; g++) {
+        if (g == GATE_INPUT && d.cifg != 0) continue;
+        const wx = input(op, INPUT_WEIGHTS + g).data;
+        const wh = input(op, RECURRENT_WEIGHTS + g).data;
+        const bias = input(op, BIASES + g).data;
+        const out = gates + <usize>g * rowH;
+        for (let u = 0; u < cells; u++) {
+          const z = load<f32>(bias + (<usize>u << 2)) + dotF32(wx + <usize>u * rowX, x, features) + dotF32(wh + <usize>u * rowH, h, cells);
+          store<f32>(out + (<usize>u << 2), z);
+        }
+      }
+      const yRow = yData + <usize>step * rowH;
+      for (let u = 0; u < cells; u++) {
+        const at = <usize>u << 2;
+        const f = sigmoid(load<f32>(gates + rowH + at));
+        const i = d.cifg != 0 ? <f32>1.0 - f : sigmoid(load<f32>(gates + at));
+        const g = activate(load<f32>(gates + 2 * rowH + at), d.activation);
+        const o = sigmoid(load<f32>(gates + 3 * rowH + at));
+        let cell = f * load<f32>(c + at) + i * g;
+        if (d.cellClip > 0) cell = min(max(cell, -d.cellClip), d.cellClip);
+        const hidden = o * activate(cell, d.activation);
+        store<f32>(c + at, cell);
+        store<f32>(h + at, hidden);
+        store<f32>(yRow + at, hidden);
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// UNIDIRECTIONAL_SEQUENCE_LSTM (float32): TFLM's mnist_lstm model on its own
+// sample digits, recurrent state across invoke() calls, streaming one step at
+// a time, and resetState(). (Compared with real TFLite in tflite-oracle.test.ts.)
+import { describe, it, expect, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PNG } from "pngjs";
+import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
+import { fixture, TFLM_DIR } from "./helpers/fixtures.ts";
+import { lstm } from "./helpers/rnn.ts";
+import { Rng } from "./helpers/mutate.ts";
+import { uniform } from "./helpers/models.ts";
+
+let builds: Builds;
+beforeAll(async () => {
+  builds = await bothBuilds();
+});
+
+/** A 28x28 grayscale sample as 784 floats in [0, 1], row by row. */
+function sample(digit: number): Float32Array {
+  const png = PNG.sync.read(readFileSync(join(TFLM_DIR, "mnist_lstm", "samples", `sample${digit}.png`)));
+  expect([png.width, png.height]).toEqual([28, 28]);
+  // pngjs decodes to RGBA; the samples are grayscale, so any channel is the pixel.
+  return Float32Array.from({ length: 784 }, (_, i) => png.data[i * 4]! / 255);
+}
+
+describe("mnist_lstm (TFLM's float LSTM)", () => {
+  for (const build of ["simd", "mvp"] as const) {
+    it(`predicts each sampleN.png as digit N on the ${build} build`, () => {
+      const model = builds[build].load(fixture("mnist_lstm/trained_lstm.tflite"));
+      expect(model.inputs[0]!.shape).toEqual([1, 28, 28]);
+      for (let digit = 0; digit < 10; digit++) {
+        model.resetState(); // each image is its own sequence
+        const probabilities = model.predict(sample(digit))[0]!;
+        const predicted = probabilities.indexOf(Math.max(...probabilities));
+        expect(predicted, `sample${digit}.png`).toBe(digit);
+      }
+    });
+  }
+
+  it("the integer mnist_lstm is refused with a clear error (integer LSTM is not implemented yet)", () => {
+    expect(() => builds.simd.load(fixture("mnist_lstm/trained_lstm_int8.tflite"))).toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): integer LSTM/);
+  });
+});
+
+describe("recurrent state", () => {
+  const steps = 12;
+  const features = 5;
+  const cells = 7; // not a multiple of 4
+  const rng = new Rng(3);
+  const sequence = Float32Array.from({ length: steps * features }, () => uniform(rng, -2, 2));
+
+  it("state persists across invoke() and resetState() clears it", () => {
+    const m = builds.simd.load(lstm({ batch: 1, steps, features, cells, seed: 1 }).bytes);
+    const first = m.predict(sequence)[0]!;
+    const second = m.predict(sequence)[0]!; // starts from the state the first call left
+    expect(Array.from(second)).not.toEqual(Array.from(first));
+    m.resetState();
+    expect(Array.from(m.predict(sequence)[0]!)).toEqual(Array.from(first));
+  });
+
+  for (const build of ["simd", "mvp"] as const) {
+    it(`streaming one step per invoke equals running the whole sequence (${build})`, () => {
+      const whole = builds[build].load(lstm({ batch: 1, steps, features, cells, seed: 1 }).bytes);
+      const expected = Array.from(whole.predict(sequence)[0]!);
+      const stream = builds[build].load(lstm({ batch: 1, steps: 1, features, cells, seed: 1 }).bytes);
+      const got: number[] = [];
+      for (let t = 0; t < steps; t++) got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it("SIMD and MVP builds give identical bits (CIFG, time-major, cell clip, batch 3)", () => {
+    const model = lstm({ batch: 3, steps: 9, features: 6, cells: 5, cifg: true, timeMajor: true, cellClip: 0.8, seed: 4 });
+    const x = Float32Array.from({ length: 3 * 9 * 6 }, () => uniform(rng, -3, 3));
+    const [a, b] = (["simd", "mvp"] as const).map((build) => Array.from(builds[build].load(model.bytes).predict(x)[0]!));
+    expect(b).toEqual(a);
+  });
+});
