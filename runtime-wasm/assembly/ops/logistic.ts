@@ -1,5 +1,5 @@
 // LOGISTIC: 1 / (1 + exp(-x)).
-// float32: computed directly. int8 (TFLM reference_integer_ops::Logistic):
+// float32: kernels/exp_f32.ts (vectorised). int8 (TFLM reference_integer_ops::Logistic):
 // rescale the input to Q4.27, gemmlowp's fixed-point logistic to Q0.31, then
 // to the output's fixed quantisation (scale 1/256, zero point -128).
 // int16: the sigmoid-table kernel of sigmoid_int16.ts, as TFLM.
@@ -8,6 +8,7 @@ import { Operator, input, output, inputIndex, outputIndex } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { sigmoidRowF32 } from "../kernels/exp_f32";
 import { prepareInt16Sigmoid, logisticInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
 import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, sigmoidLikeInt8 } from "./sigmoid_int8";
 
@@ -52,10 +53,7 @@ export function evaluate(op: Operator): void {
   const y = output(op, 0);
   const n = y.elements;
   if (x.type == TYPE_FLOAT32) {
-    for (let i = 0; i < n; i++) {
-      const v = load<f32>(x.data + (<usize>i << 2));
-      store<f32>(y.data + (<usize>i << 2), <f32>1.0 / (<f32>1.0 + Mathf.exp(-v)));
-    }
+    sigmoidRowF32(x.data, y.data, n);
     return;
   }
   const d = changetype<LogisticData>(op.data);

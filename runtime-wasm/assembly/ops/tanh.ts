@@ -1,5 +1,5 @@
 // TANH.
-// float32: computed directly. int8 (TFLM reference_integer_ops::Tanh):
+// float32: kernels/exp_f32.ts (vectorised). int8 (TFLM reference_integer_ops::Tanh):
 // rescale the input to Q4.27, gemmlowp's fixed-point tanh to Q0.31, then to
 // the output's fixed quantisation (scale 1/128, zero point 0).
 // int16: the sigmoid-table kernel of sigmoid_int16.ts, as TFLM.
@@ -8,6 +8,7 @@ import { Operator, input, output, inputIndex, outputIndex } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { tanhRowF32 } from "../kernels/exp_f32";
 import { prepareInt16Sigmoid, tanhInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
 import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, sigmoidLikeInt8 } from "./sigmoid_int8";
 
@@ -52,7 +53,7 @@ export function evaluate(op: Operator): void {
   const y = output(op, 0);
   const n = y.elements;
   if (x.type == TYPE_FLOAT32) {
-    for (let i = 0; i < n; i++) store<f32>(y.data + (<usize>i << 2), Mathf.tanh(load<f32>(x.data + (<usize>i << 2))));
+    tanhRowF32(x.data, y.data, n);
     return;
   }
   const d = changetype<TanhData>(op.data);
