@@ -3,8 +3,8 @@
 //   MLP 784-128-10: wasmlite (float32, int8; SIMD and MVP builds),
 //     onnxruntime-web (wasm, 1 thread), tfjs-backend-wasm, real TFLite
 //     (tfjs-tflite in headless Chromium; wasmlite measured in the same page).
-//   hello_world (TFLM's model, float32 and int8) and TFLM's mnist_lstm
-//     (float32): wasmlite vs real TFLite.
+//   hello_world (TFLM's model, float32 and int8): wasmlite vs real TFLite.
+//   (Recurrent models: npm run bench:rnn.)
 //   The .wasm size of each runtime.
 import { statSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -68,7 +68,6 @@ async function main(): Promise<void> {
     "MLP int8": { bytes: models.int8, input: int8Input },
     "hello_world float32": { bytes: new Uint8Array(readFileSync(join(HELLO, "hello_world_float.tflite"))), input: [1.5] },
     "hello_world int8": { bytes: new Uint8Array(readFileSync(join(HELLO, "hello_world_int8.tflite"))), input: [20] },
-    "mnist_lstm float32 (TFLM)": { bytes: new Uint8Array(readFileSync(join(HELLO, "..", "mnist_lstm", "trained_lstm.tflite"))), input: Array.from({ length: 784 }, (_, i) => (i % 29) / 28) },
   });
   for (const r of browser) rows.push({ ...r, host: "Chromium" });
 

@@ -1,0 +1,88 @@
+// npm run bench:rnn — batch-1 latency of recurrent models in wasmlite and its
+// peers, in one run on one machine, with ratios.
+//   LSTM 28 steps x 28 inputs, 64 cells, + FC 10 (bench/lstm.ts), float32:
+//     wasmlite (SIMD and MVP builds), onnxruntime-web (wasm, 1 thread; an
+//     ONNX LSTM node), tfjs-backend-wasm (the step loop), and real TFLite
+//     (tfjs-tflite in headless Chromium, wasmlite in the same page).
+//   TFLM's mnist_lstm (20 cells), float32: wasmlite vs real TFLite.
+//   int8 LSTM is not in the runtime yet, so no int8 rows (see the issue notes).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cpus } from "node:os";
+import * as ort from "onnxruntime-web";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-wasm";
+import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { lstmWeights, lstmTflite, lstmOnnx, lstmTfjs, sampleSequence, STEPS, FEATURES } from "./lstm.ts";
+import { timeCalls, type Timing } from "./timing.mjs";
+import { runBrowserBench } from "./browser.ts";
+
+const MNIST_LSTM = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm.tflite");
+const H64 = "LSTM 28x28, 64 cells, + FC 10"; // float32, as every row of this bench
+
+interface Row { model: string; host: string; runtime: string; timing: Timing }
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const w = lstmWeights();
+  const x = sampleSequence();
+  const tflite = lstmTflite(w);
+
+  let reference: Float32Array | undefined;
+  for (const simd of [true, false]) {
+    const model = (await createNodeRuntime({ simd })).load(tflite);
+    const out = model.predict(x)[0]!;
+    reference ??= out;
+    rows.push({ model: H64, host: "Node", runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, timing: await timeCalls(() => model.invoke()) });
+  }
+
+  // Every peer must compute the same function before its time counts.
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(lstmOnnx(w), { executionProviders: ["wasm"] });
+  const feeds = { image_rows: new ort.Tensor("float32", x, [STEPS, 1, FEATURES]) };
+  const ortOut = (await session.run(feeds)).logits!.data as Float32Array;
+  console.log(`${H64}: max |wasmlite - onnxruntime-web| = ${maxDiff(reference!, ortOut).toExponential(2)}`);
+  rows.push({ model: H64, host: "Node", runtime: "onnxruntime-web (wasm, 1 thread)", timing: await timeCalls(() => session.run(feeds)) });
+
+  await tf.setBackend("wasm");
+  await tf.ready();
+  const predict = lstmTfjs(w);
+  const rows2d = tf.tensor2d(x, [STEPS, FEATURES]);
+  console.log(`${H64}: max |wasmlite - tfjs-backend-wasm| = ${maxDiff(reference!, predict(rows2d)).toExponential(2)}`);
+  rows.push({ model: H64, host: "Node", runtime: "tfjs-backend-wasm", timing: await timeCalls(() => predict(rows2d)) });
+
+  const browser = await runBrowserBench({
+    [H64]: { bytes: tflite, input: Array.from(x) },
+    "mnist_lstm (TFLM)": { bytes: new Uint8Array(readFileSync(MNIST_LSTM)), input: Array.from({ length: 784 }, (_, i) => (i % 29) / 28) },
+  });
+  for (const r of browser) rows.push({ ...r, host: "Chromium" });
+
+  console.log(`\nmachine: ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), Node ${process.version}\n`);
+  console.log("| model | host | runtime | µs per call (median) | × wasmlite |");
+  console.log("|---|---|---|---:|---:|");
+  for (const r of rows) {
+    const ref = rows.find((o) => o.model === r.model && o.host === r.host && o.runtime === "wasmlite SIMD");
+    const ratio = ref ? (r.timing.medianUs / ref.timing.medianUs).toFixed(2) : "";
+    console.log(`| ${r.model} | ${r.host} | ${r.runtime} | ${r.timing.medianUs.toFixed(2)} | ${ratio} |`);
+  }
+
+  // Target: >= 2x faster than the fastest peer, per model, comparing like with
+  // like (Node rows with wasmlite in Node, engine calls with engine calls).
+  console.log("");
+  for (const [model, host] of [[H64, "Node"], [`${H64}, engine call`, "Chromium"], ["mnist_lstm (TFLM), engine call", "Chromium"], ["mnist_lstm (TFLM), public API", "Chromium"]] as const) {
+    const ours = rows.find((r) => r.model === model && r.host === host && r.runtime === "wasmlite SIMD")!;
+    const peers = rows.filter((r) => r.model === model && r.host === host && !r.runtime.startsWith("wasmlite"));
+    const fastest = peers.reduce((a, b) => (a.timing.medianUs < b.timing.medianUs ? a : b));
+    console.log(`target: wasmlite >= 2x faster than the fastest peer on ${model} (${fastest.runtime}): ${(fastest.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`);
+  }
+  console.log("PyTorch: not installed on this machine, not measured.");
+}
+
+await main();
+process.exit(0);
