@@ -9,6 +9,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { lenetWeights, lenetTflite, lenetOnnx, sampleImages, ohwiToHwio, type Ranges } from "./lenet.ts";
 import { timeCalls, type Timing } from "./timing.mjs";
+import { maxDiff } from "./agreement.ts";
 import { runBrowserBench } from "./browser.ts";
 import { conv } from "../tests/helpers/cnn.ts";
 
@@ -52,12 +53,6 @@ function tfjsLenet(batch: number): (x: tf.Tensor4D) => Float32Array {
       h = tf.softmax(tf.add(tf.matMul(h as tf.Tensor2D, f3, false, true), b5!));
       return h.dataSync() as Float32Array;
     });
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 async function main(): Promise<void> {

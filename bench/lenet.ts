@@ -3,15 +3,13 @@
 // one set of random weights, written for each runtime in its own layout:
 // .tflite float32 and int8 (NHWC, OHWI filters), ONNX (NCHW, OIHW filters,
 // FC1 columns permuted to NCHW flatten order) and tfjs (NHWC, HWIO filters).
-import onnxProto from "onnx-proto";
 import {
   ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, Padding,
   quantizeWeightsPerChannel, quantizeBias, chooseQuantParams,
 } from "../format/index.ts";
 
 import { uniformGenerator as rng } from "./random.ts";
-
-const { onnx } = onnxProto;
+import { onnxModel, tensor, intAttribute as int, intsAttribute as ints } from "./onnx.ts";
 
 export interface LenetWeights {
   conv1: Float32Array; conv1Bias: Float32Array; // [6, 5, 5, 1] OHWI
@@ -125,44 +123,33 @@ function ohwiToOihw(w: Float32Array, o: number, h: number, wd: number, i: number
 }
 
 export function lenetOnnx(w: LenetWeights, batch: number): Uint8Array {
-  const F = onnx.TensorProto.DataType.FLOAT;
-  const tensor = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: F, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-  const ints = (name: string, values: number[]) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: values });
-  const int = (name: string, value: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
-  const io = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: F, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: "wasmlite-bench",
-    opsetImport: [{ domain: "", version: 13 }],
-    graph: {
-      name: "lenet5",
-      node: [
-        { opType: "Conv", input: ["image", "conv1_w", "conv1_b"], output: ["c1"], attribute: [ints("kernel_shape", [5, 5])] },
-        { opType: "Relu", input: ["c1"], output: ["r1"] },
-        { opType: "MaxPool", input: ["r1"], output: ["p1"], attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])] },
-        { opType: "Conv", input: ["p1", "conv2_w", "conv2_b"], output: ["c2"], attribute: [ints("kernel_shape", [5, 5])] },
-        { opType: "Relu", input: ["c2"], output: ["r2"] },
-        { opType: "MaxPool", input: ["r2"], output: ["p2"], attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])] },
-        { opType: "Flatten", input: ["p2"], output: ["flat"], attribute: [int("axis", 1)] },
-        { opType: "Gemm", input: ["flat", "fc1_w", "fc1_b"], output: ["f1"], attribute: [int("transB", 1)] },
-        { opType: "Relu", input: ["f1"], output: ["g1"] },
-        { opType: "Gemm", input: ["g1", "fc2_w", "fc2_b"], output: ["f2"], attribute: [int("transB", 1)] },
-        { opType: "Relu", input: ["f2"], output: ["g2"] },
-        { opType: "Gemm", input: ["g2", "fc3_w", "fc3_b"], output: ["logits"], attribute: [int("transB", 1)] },
-        { opType: "Softmax", input: ["logits"], output: ["probabilities"], attribute: [int("axis", 1)] },
-      ],
-      initializer: [
-        tensor("conv1_w", [6, 1, 5, 5], ohwiToOihw(w.conv1, 6, 5, 5, 1)), tensor("conv1_b", [6], w.conv1Bias),
-        tensor("conv2_w", [16, 6, 5, 5], ohwiToOihw(w.conv2, 16, 5, 5, 6)), tensor("conv2_b", [16], w.conv2Bias),
-        tensor("fc1_w", [120, 400], fc1ToNchw(w.fc1)), tensor("fc1_b", [120], w.fc1Bias),
-        tensor("fc2_w", [84, 120], w.fc2), tensor("fc2_b", [84], w.fc2Bias),
-        tensor("fc3_w", [10, 84], w.fc3), tensor("fc3_b", [10], w.fc3Bias),
-      ],
-      input: [io("image", [batch, 1, 32, 32])],
-      output: [io("probabilities", [batch, 10])],
-    },
+  return onnxModel({
+    name: "lenet5",
+    nodes: [
+      { opType: "Conv", input: ["image", "conv1_w", "conv1_b"], output: ["c1"], attribute: [ints("kernel_shape", [5, 5])] },
+      { opType: "Relu", input: ["c1"], output: ["r1"] },
+      { opType: "MaxPool", input: ["r1"], output: ["p1"], attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])] },
+      { opType: "Conv", input: ["p1", "conv2_w", "conv2_b"], output: ["c2"], attribute: [ints("kernel_shape", [5, 5])] },
+      { opType: "Relu", input: ["c2"], output: ["r2"] },
+      { opType: "MaxPool", input: ["r2"], output: ["p2"], attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])] },
+      { opType: "Flatten", input: ["p2"], output: ["flat"], attribute: [int("axis", 1)] },
+      { opType: "Gemm", input: ["flat", "fc1_w", "fc1_b"], output: ["f1"], attribute: [int("transB", 1)] },
+      { opType: "Relu", input: ["f1"], output: ["g1"] },
+      { opType: "Gemm", input: ["g1", "fc2_w", "fc2_b"], output: ["f2"], attribute: [int("transB", 1)] },
+      { opType: "Relu", input: ["f2"], output: ["g2"] },
+      { opType: "Gemm", input: ["g2", "fc3_w", "fc3_b"], output: ["logits"], attribute: [int("transB", 1)] },
+      { opType: "Softmax", input: ["logits"], output: ["probabilities"], attribute: [int("axis", 1)] },
+    ],
+    initializers: [
+      tensor("conv1_w", [6, 1, 5, 5], ohwiToOihw(w.conv1, 6, 5, 5, 1)), tensor("conv1_b", [6], w.conv1Bias),
+      tensor("conv2_w", [16, 6, 5, 5], ohwiToOihw(w.conv2, 16, 5, 5, 6)), tensor("conv2_b", [16], w.conv2Bias),
+      tensor("fc1_w", [120, 400], fc1ToNchw(w.fc1)), tensor("fc1_b", [120], w.fc1Bias),
+      tensor("fc2_w", [84, 120], w.fc2), tensor("fc2_b", [84], w.fc2Bias),
+      tensor("fc3_w", [10, 84], w.fc3), tensor("fc3_b", [10], w.fc3Bias),
+    ],
+    input: ["image", [batch, 1, 32, 32]],
+    output: ["probabilities", [batch, 10]],
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 /** OHWI -> HWIO, tfjs's conv2d filter layout. */

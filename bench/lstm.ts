@@ -3,12 +3,10 @@
 // TFLM's mnist_lstm). One set of random weights written three ways:
 // .tflite float32 (UNIDIRECTIONAL_SEQUENCE_LSTM, 24-input layout), ONNX
 // (an LSTM node) and a tfjs step loop.
-import onnxProto from "onnx-proto";
 import * as tf from "@tensorflow/tfjs-core";
 import { uniformGenerator as rng } from "./random.ts";
 import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType } from "../format/index.ts";
-
-const { onnx } = onnxProto;
+import { onnxModel, tensor, intAttribute } from "./onnx.ts";
 
 export const STEPS = 28;
 export const FEATURES = 28;
@@ -83,7 +81,6 @@ export function lstmTflite(w: LstmWeights): Uint8Array {
 
 /** ONNX: LSTM (time-major, batch 1) -> Reshape [1, STEPS*CELLS] -> Gemm. */
 export function lstmOnnx(w: LstmWeights): Uint8Array {
-  const F = onnx.TensorProto.DataType.FLOAT;
   const onnxOrder: Gate[] = ["input", "output", "forget", "cell"];
   const concat = (parts: Float32Array[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -98,33 +95,24 @@ export function lstmOnnx(w: LstmWeights): Uint8Array {
   const R = concat(onnxOrder.map((g) => w.u[g]));
   // B is [Wb; Rb]: TFLite has one bias per gate, so the recurrent half is zero.
   const B = concat([...onnxOrder.map((g) => w.b[g]), new Float32Array(4 * CELLS)]);
-  const tensor = (name: string, dims: number[], data: Float32Array | BigInt64Array, dataType = F) =>
-    ({ name, dims, dataType, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-  const io = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: F, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: "wasmlite-bench",
-    opsetImport: [{ domain: "", version: 13 }],
-    graph: {
-      name: "lstm",
-      node: [
-        { opType: "LSTM", input: ["image_rows", "W", "R", "B"], output: ["sequence"], attribute: [{ name: "hidden_size", type: onnx.AttributeProto.AttributeType.INT, i: CELLS }] },
-        { opType: "Reshape", input: ["sequence", "flat_shape"], output: ["flat"] },
-        { opType: "Gemm", input: ["flat", "fc_w", "fc_b"], output: ["logits"], attribute: [{ name: "transB", type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
-      ],
-      initializer: [
-        tensor("W", [1, 4 * CELLS, FEATURES], W),
-        tensor("R", [1, 4 * CELLS, CELLS], R),
-        tensor("B", [1, 8 * CELLS], B),
-        tensor("flat_shape", [2], BigInt64Array.of(1n, BigInt(STEPS * CELLS)), onnx.TensorProto.DataType.INT64),
-        tensor("fc_w", [CLASSES, STEPS * CELLS], w.fc),
-        tensor("fc_b", [CLASSES], w.fcBias),
-      ],
-      input: [io("image_rows", [STEPS, 1, FEATURES])],
-      output: [io("logits", [1, CLASSES])],
-    },
+  return onnxModel({
+    name: "lstm",
+    nodes: [
+      { opType: "LSTM", input: ["image_rows", "W", "R", "B"], output: ["sequence"], attribute: [intAttribute("hidden_size", CELLS)] },
+      { opType: "Reshape", input: ["sequence", "flat_shape"], output: ["flat"] },
+      { opType: "Gemm", input: ["flat", "fc_w", "fc_b"], output: ["logits"], attribute: [intAttribute("transB", 1)] },
+    ],
+    initializers: [
+      tensor("W", [1, 4 * CELLS, FEATURES], W),
+      tensor("R", [1, 4 * CELLS, CELLS], R),
+      tensor("B", [1, 8 * CELLS], B),
+      tensor("flat_shape", [2], BigInt64Array.of(1n, BigInt(STEPS * CELLS))),
+      tensor("fc_w", [CLASSES, STEPS * CELLS], w.fc),
+      tensor("fc_b", [CLASSES], w.fcBias),
+    ],
+    input: ["image_rows", [STEPS, 1, FEATURES]],
+    output: ["logits", [1, CLASSES]],
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 /**

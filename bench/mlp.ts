@@ -1,11 +1,8 @@
 // The benchmark MLP 784-128-10 (ReLU), with one set of random weights written
 // three ways: .tflite float32, .tflite int8 (per-channel weights, activations
 // calibrated on sample inputs), and ONNX (float32) for onnxruntime-web.
-import onnxProto from "onnx-proto";
-
 import { uniformGenerator as rng } from "./random.ts";
-
-const { onnx } = onnxProto;
+import { onnxModel, tensor, intAttribute } from "./onnx.ts";
 import {
   ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType,
   quantizeWeightsPerChannel, quantizeBias, chooseQuantParams,
@@ -99,24 +96,15 @@ export function tfliteInt8(w: MlpWeights): Uint8Array {
 }
 
 export function onnxFloat(w: MlpWeights): Uint8Array {
-  const F = onnx.TensorProto.DataType.FLOAT;
-  const tensor = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: F, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-  const io = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: F, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: "wasmlite-bench",
-    opsetImport: [{ domain: "", version: 13 }],
-    graph: {
-      name: "mlp",
-      node: [
-        { opType: "Gemm", input: ["input", "w1", "b1"], output: ["h"], attribute: [{ name: "transB", type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
-        { opType: "Relu", input: ["h"], output: ["hidden"] },
-        { opType: "Gemm", input: ["hidden", "w2", "b2"], output: ["logits"], attribute: [{ name: "transB", type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
-      ],
-      initializer: [tensor("w1", [128, 784], w.w1), tensor("b1", [128], w.b1), tensor("w2", [10, 128], w.w2), tensor("b2", [10], w.b2)],
-      input: [io("input", [1, 784])],
-      output: [io("logits", [1, 10])],
-    },
+  return onnxModel({
+    name: "mlp",
+    nodes: [
+      { opType: "Gemm", input: ["input", "w1", "b1"], output: ["h"], attribute: [intAttribute("transB", 1)] },
+      { opType: "Relu", input: ["h"], output: ["hidden"] },
+      { opType: "Gemm", input: ["hidden", "w2", "b2"], output: ["logits"], attribute: [intAttribute("transB", 1)] },
+    ],
+    initializers: [tensor("w1", [128, 784], w.w1), tensor("b1", [128], w.b1), tensor("w2", [10, 128], w.w2), tensor("b2", [10], w.b2)],
+    input: ["input", [1, 784]],
+    output: ["logits", [1, 10]],
   });
-  return onnx.ModelProto.encode(model).finish();
 }

@@ -15,18 +15,13 @@ import "@tensorflow/tfjs-backend-wasm";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { lstmWeights, lstmTflite, lstmOnnx, lstmTfjs, sampleSequence, STEPS, FEATURES } from "./lstm.ts";
 import { timeCalls, type Timing } from "./timing.mjs";
+import { maxDiff } from "./agreement.ts";
 import { runBrowserBench } from "./browser.ts";
 
 const MNIST_LSTM = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm.tflite");
 const H64 = "LSTM 28x28, 64 cells, + FC 10"; // float32, as every row of this bench
 
 interface Row { model: string; host: string; runtime: string; timing: Timing }
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
