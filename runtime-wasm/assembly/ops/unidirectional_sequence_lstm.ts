@@ -15,7 +15,7 @@
 import { Operator, Tensor, input, output, inputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
 import { TYPE_FLOAT32, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex } from "./common";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF } from "./common";
 import { readU8, readF32, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotF32, dotF32x4 } from "../kernels/dot";
@@ -47,6 +47,8 @@ class LstmData {
   cifg: i32; // no input gate: i = 1 - f
   activation: i32;
   cellClip: f32;
+  actMinF: f32; // the clamp of a RELU/RELU6/NONE activation
+  actMaxF: f32;
   gates: i32; // scratch handle: 4 x cells floats
   dots: usize; // 2 x 4 floats for the four-row dot products
 }
@@ -96,6 +98,9 @@ export function prepare(op: Operator): bool {
   data.features = dim(x, 2);
   data.cifg = cifg ? 1 : 0;
   data.activation = act;
+  activationRangeFloat(act);
+  data.actMinF = actMinF;
+  data.actMaxF = actMaxF;
   data.cellClip = cellClip;
   const cells = dim(input(op, INPUT_WEIGHTS + GATE_FORGET), 0);
   data.cells = cells;
@@ -134,14 +139,13 @@ function checkState(op: Operator, i: i32, elements: i32): bool {
 }
 
 /** The cell and output activation, over a row in place. */
-function activateRow(p: usize, n: i32, act: i32): void {
-  if (act == ACT_TANH) {
+function activateRow(d: LstmData, p: usize, n: i32): void {
+  if (d.activation == ACT_TANH) {
     tanhRowF32(p, p, n);
-  } else if (act == ACT_RELU || act == ACT_RELU6) {
-    const top: f32 = act == ACT_RELU6 ? 6 : Infinity;
+  } else if (d.activation != ACT_NONE) {
     for (let i = 0; i < n; i++) {
       const at = p + (<usize>i << 2);
-      store<f32>(at, min(max(load<f32>(at), <f32>0), top));
+      store<f32>(at, min(max(load<f32>(at), d.actMinF), d.actMaxF));
     }
   }
 }
@@ -192,7 +196,7 @@ export function evaluate(op: Operator): void {
       const iRow = gates, fRow = gates + rowH, gRow = gates + 2 * rowH, oRow = gates + 3 * rowH;
       if (d.cifg == 0) sigmoidRowF32(iRow, iRow, cells);
       sigmoidRowF32(fRow, fRow, cells);
-      activateRow(gRow, cells, d.activation);
+      activateRow(d, gRow, cells);
       sigmoidRowF32(oRow, oRow, cells);
       // c = f c + i g; the g row, consumed, then holds act(c).
       for (let u = 0; u < cells; u++) {
@@ -204,7 +208,7 @@ export function evaluate(op: Operator): void {
         store<f32>(c + at, cell);
         store<f32>(gRow + at, cell);
       }
-      activateRow(gRow, cells, d.activation);
+      activateRow(d, gRow, cells);
       const yRow = yData + <usize>step * rowH;
       for (let u = 0; u < cells; u++) {
         const at = <usize>u << 2;
