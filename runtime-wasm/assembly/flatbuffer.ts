@@ -6,7 +6,7 @@
 // A FlatBuffer cannot contain cycles that we follow: the reader walks a fixed
 // depth (model -> subgraph -> tensor -> quantization), so it always terminates.
 
-import { fail, say, sayInt, ERR_MALFORMED } from "./status";
+import { fail, say, sayInt, ERR_MALFORMED, Message } from "./status";
 
 let base: usize = 0;
 let length: u32 = 0;
@@ -42,7 +42,7 @@ export function inRange(offset: u64, size: u64): bool {
 // @ts-ignore: decorator
 @inline export function f32At(offset: u32): f32 { return load<f32>(base + <usize>offset); }
 
-function malformed(what: string, offset: u64, detail: string = ""): bool {
+function malformed(what: Message, offset: u64, detail: Message = ""): bool {
   fail(ERR_MALFORMED, "malformed model: ");
   say(what);
   say(detail);
@@ -68,7 +68,7 @@ export function rootTable(): u32 {
 }
 
 /** Validates a table and its vtable. Returns false (with an error) if either is out of range. */
-export function checkTable(table: u64, what: string): bool {
+export function checkTable(table: u64, what: Message): bool {
   if (table < 8 || !inRange(table, 4) || (table & 3) != 0) return malformed(what, table);
   const vtable: i64 = <i64>table - <i64>i32At(<u32>table);
   if (vtable < 0 || !inRange(<u64>vtable, 4) || (vtable & 1) != 0) return malformed(what, <u64>vtable, " (vtable out of range)");
@@ -143,7 +143,7 @@ export function readU64(table: u32, id: i32): u64 {
 }
 
 /** Follows an offset field to a table. 0 = absent, BAD = invalid (error set). */
-export function readTable(table: u32, id: i32, what: string): u32 {
+export function readTable(table: u32, id: i32, what: Message): u32 {
   const f = field(table, id, 4);
   if (f == BAD) return BAD;
   if (f == 0) return 0;
@@ -160,7 +160,7 @@ export let vectorCount: u32 = 0;
  * Follows an offset field to a vector with elements of `elementSize` bytes.
  * Returns 0 when absent (vectorCount = 0), 1 when present, BAD when invalid.
  */
-export function readVector(table: u32, id: i32, elementSize: u32, what: string): u32 {
+export function readVector(table: u32, id: i32, elementSize: u32, what: Message): u32 {
   vectorData = 0;
   vectorCount = 0;
   const f = field(table, id, 4);
@@ -182,7 +182,7 @@ export function readVector(table: u32, id: i32, elementSize: u32, what: string):
 }
 
 /** Element i of a vector of tables (offsets relative to the element). BAD if invalid. */
-export function vectorTable(data: u32, i: u32, what: string): u32 {
+export function vectorTable(data: u32, i: u32, what: Message): u32 {
   const slot = data + 4 * i;
   const target: u64 = <u64>slot + <u64>u32At(slot);
   if (!checkTable(target, what)) return BAD;
@@ -190,7 +190,7 @@ export function vectorTable(data: u32, i: u32, what: string): u32 {
 }
 
 /** Reads a string field: 0 if absent, BAD if invalid, else 1 with vectorData/vectorCount set. */
-export function readString(table: u32, id: i32, what: string): u32 {
+export function readString(table: u32, id: i32, what: Message): u32 {
   const result = readVector(table, id, 1, what);
   if (result == 1 && !inRange(<u64>vectorData + <u64>vectorCount, 1)) {
     // Strings are NUL-terminated; the terminator must be inside the file too.

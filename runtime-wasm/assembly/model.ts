@@ -3,7 +3,7 @@
 // operator). Operator-specific checks live in each operator's prepare().
 
 import {
-  fail, say, sayInt, sayBytes,
+  fail, say, sayInt, sayBytes, Message,
   ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_OPERATOR,
 } from "./status";
 import {
@@ -36,7 +36,7 @@ export function sayTensor(index: i32): void {
   }
 }
 
-function tensorError(code: i32, index: i32, text: string): bool {
+function tensorError(code: i32, index: i32, text: Message): bool {
   fail(code, "");
   sayTensor(index);
   say(": ");
@@ -44,7 +44,7 @@ function tensorError(code: i32, index: i32, text: string): bool {
   return false;
 }
 
-function operatorError(code: i32, index: i32, opcode: i32, text: string): bool {
+function operatorError(code: i32, index: i32, opcode: i32, text: Message): bool {
   fail(code, "operator ");
   sayInt(index);
   say(" (");
@@ -285,7 +285,7 @@ function readQuantization(index: i32, t: Tensor, table: u32): bool {
 }
 
 /** Copies a vector of tensor indices into persistent memory, checking each. */
-function readIndexList(table: u32, field: i32, what: string, allowOmitted: bool, owner: string, ownerIndex: i32): usize {
+function readIndexList(table: u32, field: i32, what: Message, allowOmitted: bool, owner: Message, ownerIndex: i32): usize {
   if (readVector(table, field, 4, what) == BAD) return 0;
   const data = vectorData;
   const count = vectorCount;

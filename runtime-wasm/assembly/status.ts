@@ -20,6 +20,19 @@ export const ERR_UNSUPPORTED_FEATURE: i32 = 7;
 /** invoke() or a tensor query before a model was loaded successfully. */
 export const ERR_NOT_LOADED: i32 = 8;
 
+/**
+ * An error message: the offset of a length-prefixed ASCII entry in
+ * MESSAGE_TABLE. Write messages as string literals where a Message is
+ * expected (`fail(code, "text")`); the build's message-table transform
+ * (runtime-wasm/message-table.mjs) turns each literal into its offset and
+ * fills the table, so messages cost one byte per character, not a UTF-16
+ * object each.
+ */
+export type Message = u32;
+
+// Filled by the message-table transform at build time.
+const MESSAGE_TABLE: usize = memory.data<u8>([0]);
+
 const MESSAGE_CAPACITY: i32 = 512;
 const messageBuffer: usize = memory.data(MESSAGE_CAPACITY);
 let messageLength: i32 = 0;
@@ -48,16 +61,18 @@ function putByte(b: i32): void {
 }
 
 /** Starts a new error message. Always returns false so callers can `return fail(...)`. */
-export function fail(code: i32, text: string): bool {
+export function fail(code: i32, text: Message): bool {
   errorCode = code;
   messageLength = 0;
   say(text);
   return false;
 }
 
-/** Appends ASCII text (string literals only; no allocation). */
-export function say(text: string): void {
-  for (let i = 0; i < text.length; i++) putByte(text.charCodeAt(i));
+/** Appends a message (no allocation). */
+export function say(text: Message): void {
+  const entry = MESSAGE_TABLE + <usize>text;
+  const length = <i32>load<u8>(entry);
+  for (let i = 1; i <= length; i++) putByte(<i32>load<u8>(entry + <usize>i));
 }
 
 export function sayInt(value: i64): void {

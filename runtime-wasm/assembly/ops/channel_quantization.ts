@@ -3,7 +3,7 @@
 // TFLM precomputes in prepare, and the requantisation of every int8 output.
 
 import { Tensor, Operator, input, inputIndex, isConstant, channelScale, channelZeroPoint } from "../graph";
-import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
 import { opFail, inputTensorFail } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
@@ -45,7 +45,7 @@ export function requantizeChannel(acc: i32, multipliers: usize, shifts: usize, c
  * Input 1 holds int8 weights quantised symmetrically (zero point 0), with one
  * scale or one per channel along `axis` (which `axisName` names in errors).
  */
-export function checkChannelWeights(op: Operator, channels: i32, axis: i32, axisName: string): bool {
+export function checkChannelWeights(op: Operator, channels: i32, axis: i32, axisName: Message): bool {
   const w = input(op, 1);
   if (w.quantCount != 1 && (w.quantCount != channels || w.quantDim != axis)) {
     return inputTensorFail(op, 1, axisName);

@@ -1,7 +1,7 @@
 // Helpers every operator's prepare() uses: arity and type checks that name
 // the operator in their error, option reading, activation ranges.
 
-import { fail, say, sayInt, ERR_INVALID_MODEL, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { fail, say, sayInt, ERR_INVALID_MODEL, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
 import { Operator, Tensor, inputIndex, outputIndex, tensorAt } from "../graph";
 import { sayOperator, sayType, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1 } from "../schema";
 import { sayTensor } from "../model";
@@ -22,7 +22,7 @@ export function currentOperatorIndex(): i32 {
 }
 
 /** Starts an error message naming the current operator; returns false. */
-export function opFail(code: i32, text: string): bool {
+export function opFail(code: i32, text: Message): bool {
   fail(code, "operator ");
   sayInt(opIndex);
   say(" (");
@@ -102,7 +102,7 @@ export function unsupportedTypes(t: Tensor, index: i32): bool {
   return false;
 }
 
-export function inputTensorFail(op: Operator, i: i32, text: string): bool {
+export function inputTensorFail(op: Operator, i: i32, text: Message): bool {
   opFail(ERR_INVALID_MODEL, "input ");
   sayInt(i);
   say(" (");
@@ -112,7 +112,7 @@ export function inputTensorFail(op: Operator, i: i32, text: string): bool {
   return false;
 }
 
-export function outputTensorFail(op: Operator, i: i32, text: string): bool {
+export function outputTensorFail(op: Operator, i: i32, text: Message): bool {
   opFail(ERR_INVALID_MODEL, "output ");
   sayInt(i);
   say(" (");
