@@ -53,6 +53,8 @@ export interface OperatorSpec {
   outputs: readonly number[];
   options?: OperatorOptions;
   version?: number;
+  /** Tensors internal to the operator (the integer LSTM reads its hidden-state scale from the 5th). */
+  intermediates?: readonly number[];
 }
 
 function bytesOf(view: ArrayBufferView): Uint8Array {
@@ -156,11 +158,13 @@ export class ModelBuilder {
       const opcode = codeIndex(o.op, o.version ?? 1);
       const inputs = tfl.Operator.createInputsVector(b, [...o.inputs]);
       const outputs = tfl.Operator.createOutputsVector(b, [...o.outputs]);
+      const intermediates = o.intermediates ? tfl.Operator.createIntermediatesVector(b, [...o.intermediates]) : 0;
       const [optionsType, options] = o.options ? writeOptions(b, o.options) : [tfl.BuiltinOptions.NONE, 0];
       tfl.Operator.startOperator(b);
       tfl.Operator.addOpcodeIndex(b, opcode);
       tfl.Operator.addInputs(b, inputs);
       tfl.Operator.addOutputs(b, outputs);
+      if (intermediates) tfl.Operator.addIntermediates(b, intermediates);
       if (options) {
         tfl.Operator.addBuiltinOptionsType(b, optionsType);
         tfl.Operator.addBuiltinOptions(b, options);

@@ -25,6 +25,8 @@ export interface OperatorSummary {
   version: number;
   inputs: number[];
   outputs: number[];
+  /** Tensors internal to the operator (empty when the file lists none). */
+  intermediates: number[];
   optionsType: string;
   /** The fused activation, for options that have one (ActivationFunctionType value). */
   activation?: number;
@@ -81,6 +83,7 @@ export function readModel(bytes: Uint8Array): ModelSummary {
         version: model.operatorCodes[o.opcodeIndex]?.version ?? 1,
         inputs: o.inputs,
         outputs: o.outputs,
+        intermediates: o.intermediates,
         optionsType: tfl.BuiltinOptions[o.builtinOptionsType] ?? `options#${o.builtinOptionsType}`,
         activation: (o.builtinOptions as { fusedActivationFunction?: number } | null)?.fusedActivationFunction,
         options: o.builtinOptions ? { ...(o.builtinOptions as object) } : null,

@@ -16,7 +16,8 @@ import { mlp } from "./helpers/models.ts";
 import { lstm } from "./helpers/rnn.ts";
 
 // Models our writer builds, so the fuzzer also reaches operators the TFLM
-// fixtures do not use (pooling, concatenation, mean, float convolutions, CIFG LSTM).
+// fixtures do not use (pooling, concatenation, mean, float convolutions, CIFG and
+// integer LSTMs).
 const generatedDir = mkdtempSync(join(tmpdir(), "wasmlite-fuzz-models-"));
 const generated = [
   lenet("float32", 1), lenet("int8", 2),
@@ -28,6 +29,7 @@ const generated = [
   meanModel({ kind: "int8", input: [1, 4, 4, 3], axes: [1, 2], keepDims: true, sameQuant: false, seed: 8 }),
   mlp({ kind: "int8", sizes: [20, 8, 4], perChannel: true, seed: 9, head: "none" }),
   lstm({ batch: 2, steps: 3, features: 4, cells: 5, cifg: true, seed: 10 }),
+  lstm({ kind: "int8", batch: 2, steps: 3, features: 4, cells: 5, cellClip: 2, seed: 11 }),
 ].map((m, i) => {
   const path = join(generatedDir, `generated-${i}.tflite`);
   writeFileSync(path, m.bytes);

@@ -1,6 +1,7 @@
-// UNIDIRECTIONAL_SEQUENCE_LSTM (float32): TFLM's mnist_lstm model on its own
-// sample digits, recurrent state across invoke() calls, streaming one step at
-// a time, and resetState(). (Compared with real TFLite in tflite-oracle.test.ts.)
+// UNIDIRECTIONAL_SEQUENCE_LSTM (float32 and integer): TFLM's mnist_lstm models
+// on their own sample digits, recurrent state across invoke() calls,
+// streaming one step at a time, and resetState(). (Compared with real TFLite
+// in tflite-oracle.test.ts.)
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { fixture, TFLM_DIR } from "./helpers/fixtures.ts";
 import { lstm } from "./helpers/rnn.ts";
 import { Rng } from "./helpers/mutate.ts";
 import { uniform } from "./helpers/models.ts";
+import { ActivationFunctionType } from "../format/index.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -24,10 +26,10 @@ function sample(digit: number): Float32Array {
   return Float32Array.from({ length: 784 }, (_, i) => png.data[i * 4]! / 255);
 }
 
-describe("mnist_lstm (TFLM's float LSTM)", () => {
-  for (const build of ["simd", "mvp"] as const) {
-    it(`predicts each sampleN.png as digit N on the ${build} build`, () => {
-      const model = builds[build].load(fixture("mnist_lstm/trained_lstm.tflite"));
+describe("mnist_lstm (TFLM's float and int8 LSTMs)", () => {
+  for (const [file, build] of [["trained_lstm.tflite", "simd"], ["trained_lstm.tflite", "mvp"], ["trained_lstm_int8.tflite", "simd"], ["trained_lstm_int8.tflite", "mvp"]] as const) {
+    it(`${file} predicts each sampleN.png as digit N on the ${build} build`, () => {
+      const model = builds[build].load(fixture(`mnist_lstm/${file}`));
       expect(model.inputs[0]!.shape).toEqual([1, 28, 28]);
       for (let digit = 0; digit < 10; digit++) {
         model.resetState(); // each image is its own sequence
@@ -37,10 +39,6 @@ describe("mnist_lstm (TFLM's float LSTM)", () => {
       }
     });
   }
-
-  it("the integer mnist_lstm is refused with a clear error (integer LSTM is not implemented yet)", () => {
-    expect(() => builds.simd.load(fixture("mnist_lstm/trained_lstm_int8.tflite"))).toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): integer LSTM/);
-  });
 });
 
 describe("recurrent state", () => {
@@ -59,21 +57,30 @@ describe("recurrent state", () => {
     expect(Array.from(m.predict(sequence)[0]!)).toEqual(Array.from(first));
   });
 
-  for (const build of ["simd", "mvp"] as const) {
-    it(`streaming one step per invoke equals running the whole sequence (${build})`, () => {
-      const whole = builds[build].load(lstm({ batch: 1, steps, features, cells, seed: 1 }).bytes);
+  for (const [kind, build] of [["float32", "simd"], ["float32", "mvp"], ["int8", "simd"], ["int8", "mvp"]] as const) {
+    it(`streaming one step per invoke equals running the whole sequence (${kind}, ${build})`, () => {
+      const whole = builds[build].load(lstm({ kind, batch: 1, steps, features, cells, seed: 1 }).bytes);
       const expected = Array.from(whole.predict(sequence)[0]!);
-      const stream = builds[build].load(lstm({ batch: 1, steps: 1, features, cells, seed: 1 }).bytes);
+      const stream = builds[build].load(lstm({ kind, batch: 1, steps: 1, features, cells, seed: 1 }).bytes);
       const got: number[] = [];
       for (let t = 0; t < steps; t++) got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
       expect(got).toEqual(expected);
     });
   }
 
-  it("SIMD and MVP builds give identical bits (CIFG, time-major, cell clip, batch 3)", () => {
-    const model = lstm({ batch: 3, steps: 9, features: 6, cells: 5, cifg: true, timeMajor: true, cellClip: 0.8, seed: 4 });
-    const x = Float32Array.from({ length: 3 * 9 * 6 }, () => uniform(rng, -3, 3));
-    const [a, b] = (["simd", "mvp"] as const).map((build) => Array.from(builds[build].load(model.bytes).predict(x)[0]!));
-    expect(b).toEqual(a);
+  for (const kind of ["float32", "int8"] as const) {
+    it(`SIMD and MVP builds give identical bits (${kind}; CIFG, time-major, cell clip, batch 3)`, () => {
+      const model = lstm({ kind, batch: 3, steps: 9, features: 6, cells: 5, cifg: true, timeMajor: true, cellClip: 0.8, seed: 4 });
+      const x = Float32Array.from({ length: 3 * 9 * 6 }, () => uniform(rng, -3, 3));
+      const [a, b] = (["simd", "mvp"] as const).map((build) => Array.from(builds[build].load(model.bytes).predict(x)[0]!));
+      expect(b).toEqual(a);
+    });
+  }
+
+  it("the integer LSTM refuses what it does not implement, by name", () => {
+    expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, activation: ActivationFunctionType.RELU, seed: 6 }).bytes))
+      .toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): the integer LSTM supports only the TANH activation/);
+    expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, cellScaleLog2: -7, seed: 6 }).bytes))
+      .toThrow(/power-of-two scale between 2\^-15 and 2\^-9/);
   });
 });

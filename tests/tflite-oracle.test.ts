@@ -277,12 +277,25 @@ describe.skipIf(!available)("recurrent models: wasmlite vs real TFLite (state ca
     await compare("mnist_lstm float", fixture("mnist_lstm/trained_lstm.tflite"), inputs, EXACT);
   });
 
+  it("mnist_lstm int8 (TFLM's model) on 100 random inputs", async () => {
+    const rng = new Rng(124);
+    const inputs = Array.from({ length: 100 }, () => [Array.from({ length: 784 }, () => (rng.next() % 256) - 128)]);
+    // TFLite hands the FULLY_CONNECTED after the LSTM to XNNPACK, so each operator is
+    // also compared alone: the LSTM (TFLite's own integer kernel) must match exactly.
+    await compare("mnist_lstm int8", fixture("mnist_lstm/trained_lstm_int8.tflite"), inputs, XNNPACK_QS8);
+  });
+
   const models = [
     lstm({ batch: 1, steps: 50, features: 8, cells: 13, seed: 1 }),
     lstm({ batch: 2, steps: 1, features: 3, cells: 6, seed: 2 }),
     lstm({ batch: 1, steps: 20, features: 16, cells: 32, cellClip: 3, seed: 3 }),
     lstm({ batch: 3, steps: 7, features: 5, cells: 9, cifg: true, seed: 4 }),
     lstm({ batch: 2, steps: 6, features: 4, cells: 5, timeMajor: true, seed: 5 }),
+    lstm({ kind: "int8", batch: 1, steps: 50, features: 8, cells: 13, seed: 6 }),
+    lstm({ kind: "int8", batch: 2, steps: 1, features: 3, cells: 6, seed: 7 }),
+    lstm({ kind: "int8", batch: 1, steps: 20, features: 16, cells: 32, cellClip: 3, cellScaleLog2: -12, seed: 8 }),
+    lstm({ kind: "int8", batch: 3, steps: 7, features: 5, cells: 9, cifg: true, seed: 9 }),
+    lstm({ kind: "int8", batch: 2, steps: 6, features: 4, cells: 5, timeMajor: true, cellScaleLog2: -10, seed: 10 }),
   ];
   for (const [i, model] of models.entries()) {
     it(`our writer's ${model.name}`, async () => {

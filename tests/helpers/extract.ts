@@ -29,8 +29,9 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   };
   const inputs = op.inputs.map(take);
   const outputs = op.outputs.map(take);
+  const intermediates = op.intermediates.map(take);
   const options = writerOptions(op.optionsType, op.options ?? {});
-  b.addOperator({ op: op.code as BuiltinOperator, inputs, outputs, options, version: op.version });
+  b.addOperator({ op: op.code as BuiltinOperator, inputs, outputs, options, version: op.version, intermediates });
   // Graph inputs: everything the operator reads that is neither constant nor recurrent state.
   const variableInputs = op.inputs.filter((t) => t >= 0 && m.tensors[t]!.dataBytes === 0 && !m.tensors[t]!.isVariable);
   b.setInputs(variableInputs.map((t) => remap.get(t)!));
@@ -57,7 +58,7 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
     });
   }
   for (const op of m.operators) {
-    b.addOperator({ op: op.code as BuiltinOperator, inputs: op.inputs, outputs: op.outputs, options: writerOptions(op.optionsType, op.options ?? {}), version: op.version });
+    b.addOperator({ op: op.code as BuiltinOperator, inputs: op.inputs, outputs: op.outputs, options: writerOptions(op.optionsType, op.options ?? {}), version: op.version, intermediates: op.intermediates });
   }
   b.setInputs(m.inputs);
   b.setOutputs([...m.outputs, ...m.tensors.filter((t) => t.dataBytes === 0 && !t.isVariable && !m.inputs.includes(t.index) && !m.outputs.includes(t.index)).map((t) => t.index)]);

@@ -1,4 +1,4 @@
-// UNIDIRECTIONAL_SEQUENCE_LSTM, float32, in TFLite's 24-input layout:
+// UNIDIRECTIONAL_SEQUENCE_LSTM, float32 and integer, in TFLite's 24-input layout:
 //   0 input [batch, time, features] (or [time, batch, features] if time_major)
 //   1-4 input-to-{input, forget, cell, output} weights [cells, features]
 //   5-8 recurrent-to-{input, forget, cell, output} weights [cells, outputs]
@@ -9,11 +9,12 @@
 // h = o act(c). With no input gate weights (CIFG), i = 1 - f.
 // State lives in the variable tensors and persists across invoke() calls
 // until resetState(), so a model with one time step can be streamed.
-// Not implemented yet, each with a clear error: integer LSTM, peepholes,
-// projection, layer normalisation.
+// The integer LSTM (int8 input/weights/state, int16 gates and cell state)
+// is in lstm_integer.ts. Not implemented yet, each with a clear error:
+// peepholes, projection, layer normalisation.
 
-import { Operator, Tensor, input, output, inputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
-import { TYPE_FLOAT32, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF } from "./common";
 import { readU8, readF32, scalarError } from "../flatbuffer";
@@ -21,6 +22,7 @@ import { requestScratch, scratchPointer } from "../planner";
 import { dotF32, dotF32x4 } from "../kernels/dot";
 import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
 import { persistentAlloc } from "../layout";
+import { IntegerLstm, prepareInteger, evaluateInteger } from "./lstm_integer";
 
 const INPUT = 0;
 const INPUT_WEIGHTS = 1; // 1..4: input, forget, cell, output
@@ -49,8 +51,9 @@ class LstmData {
   cellClip: f32;
   actMinF: f32; // the clamp of a RELU/RELU6/NONE activation
   actMaxF: f32;
-  gates: i32; // scratch handle: 4 x cells floats
+  gates: i32; // scratch handle: 4 x cells gate values (float32 or int16)
   dots: usize; // 2 x 4 floats for the four-row dot products
+  integer: usize; // IntegerLstm for the integer kernel, else 0
 }
 
 function present(op: Operator, i: i32): bool {
@@ -76,9 +79,7 @@ export function prepare(op: Operator): bool {
 
   const x = input(op, INPUT);
   const y = output(op, 0);
-  if (x.type != TYPE_FLOAT32) {
-    return opFail(ERR_UNSUPPORTED_FEATURE, "integer LSTM (TFLM's int8/int16 kernel) is not supported yet; float32 is");
-  }
+  if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT8) return unsupportedTypes(x, inputIndex(op, INPUT));
   if (x.rank != 3) return inputTensorFail(op, INPUT, "must be 3-D");
   const cifg = !present(op, INPUT_WEIGHTS + GATE_INPUT);
   if (cifg && (present(op, RECURRENT_WEIGHTS + GATE_INPUT) || present(op, BIASES + GATE_INPUT))) {
@@ -105,6 +106,14 @@ export function prepare(op: Operator): bool {
   const cells = dim(input(op, INPUT_WEIGHTS + GATE_FORGET), 0);
   data.cells = cells;
 
+  if (!checkState(op, OUTPUT_STATE, data.batches * cells) || !checkState(op, CELL_STATE, data.batches * cells)) return false;
+  if (y.elements != data.batches * data.steps * cells) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
+  if (x.type == TYPE_INT8) {
+    if (act != ACT_TANH) return opFail(ERR_UNSUPPORTED_FEATURE, "the integer LSTM supports only the TANH activation");
+    data.integer = prepareInteger(op, data.features, cells, cifg, cellClip);
+    if (data.integer == 0) return false;
+    return requestGates(op, data, 2);
+  }
   for (let g = 0; g < 4; g++) {
     if (g == GATE_INPUT && cifg) continue;
     if (!checkMatrix(op, INPUT_WEIGHTS + g, cells, data.features)) return false;
@@ -112,12 +121,16 @@ export function prepare(op: Operator): bool {
     const b = input(op, BIASES + g);
     if (b.type != TYPE_FLOAT32 || b.elements != cells || !isConstant(b)) return inputTensorFail(op, BIASES + g, "must be a constant float32 bias with one value per cell");
   }
-  if (!checkState(op, OUTPUT_STATE, data.batches * cells) || !checkState(op, CELL_STATE, data.batches * cells)) return false;
-  if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, 0);
-  if (y.elements != data.batches * data.steps * cells) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
+  if (!checkFloatState(op, OUTPUT_STATE) || !checkFloatState(op, CELL_STATE)) return false;
+  if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
   data.dots = persistentAlloc(32);
   if (data.dots == 0) return false;
-  data.gates = requestScratch(currentOperatorIndex(), 4 * cells * 4);
+  return requestGates(op, data, 4);
+}
+
+/** Scratch for the four gates' values of one batch row. */
+function requestGates(op: Operator, data: LstmData, bytesPerValue: i32): bool {
+  data.gates = requestScratch(currentOperatorIndex(), 4 * data.cells * bytesPerValue);
   if (data.gates < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
 }
@@ -130,9 +143,13 @@ function checkMatrix(op: Operator, i: i32, rows: i32, columns: i32): bool {
   return true;
 }
 
+function checkFloatState(op: Operator, i: i32): bool {
+  const t = input(op, i);
+  return t.type == TYPE_FLOAT32 || unsupportedTypes(t, inputIndex(op, i));
+}
+
 function checkState(op: Operator, i: i32, elements: i32): bool {
   const t = input(op, i);
-  if (t.type != TYPE_FLOAT32) return unsupportedTypes(t, inputIndex(op, i));
   if (t.elements != elements) return inputTensorFail(op, i, "must hold one vector per batch");
   if ((t.flags & FLAG_VARIABLE) == 0) return inputTensorFail(op, i, "must be a variable tensor (the recurrent state)");
   return true;
@@ -153,6 +170,10 @@ function activateRow(d: LstmData, p: usize, n: i32): void {
 export function evaluate(op: Operator): void {
   const d = changetype<LstmData>(op.data);
   const cells = d.cells, features = d.features, batches = d.batches, steps = d.steps;
+  if (d.integer != 0) {
+    evaluateInteger(op, changetype<IntegerLstm>(d.integer), batches, steps, features, cells, d.cifg != 0, d.timeMajor != 0, scratchPointer(d.gates));
+    return;
+  }
   const xData = input(op, INPUT).data;
   const yData = output(op, 0).data;
   const hState = input(op, OUTPUT_STATE).data;

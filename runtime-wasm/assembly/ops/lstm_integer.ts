@@ -1,0 +1,235 @@
+// The integer UNIDIRECTIONAL_SEQUENCE_LSTM ("8x8_16"), as TFLite and TFLite
+// Micro compute it: int8 input, weights and output/hidden state, int16 gates
+// and cell state, int32 biases. Per step and batch row:
+//   gate  = sat16(sat16((Wx (x - x_zp) + b) * s_in) + Wh (h - h_zp) * s_rec)
+//           both products rescaled to Q3.12 (the gates' fixed scale 2^-12)
+//   i, f, o = sigmoid(gate)  g = tanh(gate)      Q3.12 -> Q0.15, gemmlowp int16
+//   c = sat16(f c / 2^15 + i g / 2^(30 + cell_scale)), clipped if cell_clip
+//   h = sat8(o tanh(c) * s_hidden)               tanh of c read as Q(15 + cell_scale)
+// where the cell state's scale is 2^cell_scale and s_* are the effective
+// scales TFLite derives in float32 from the tensors' scales. Peepholes,
+// projection and layer norm are refused by the op file before this runs.
+
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint, tensorAt } from "../graph";
+import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
+import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../fixedpoint";
+import { logistic16, tanh16 } from "../gemmlowp16";
+import { dotI8, dotI8x4 } from "../kernels/dot";
+import { copyBytes } from "../kernels/copy";
+import { persistentAlloc } from "../layout";
+
+const INPUT = 0;
+const INPUT_WEIGHTS = 1;
+const RECURRENT_WEIGHTS = 5;
+const BIASES = 12;
+const OUTPUT_STATE = 18;
+const CELL_STATE = 19;
+const HIDDEN_INTERMEDIATE = 4; // intermediates[4]: the hidden state's scale
+
+const GATE_SCALE: f32 = 0.000244140625; // 2^-12: gate pre-activations are Q3.12
+const TWO_TO_MINUS_15: f32 = 0.000030517578125;
+
+@unmanaged
+export class IntegerLstm {
+  // Per gate g (0..3: input, forget, cell, output): multipliers and shifts of
+  // the input and recurrent products, and their int32 effective biases
+  // (-zero_point * row sums, plus the gate bias on the input side).
+  multipliers: usize; // 4 gates x (inMul, inShift, recMul, recShift)
+  inputBias: usize; // 4 x cells int32
+  recurrentBias: usize; // 4 x cells int32
+  hiddenMultiplier: i32;
+  hiddenShift: i32;
+  cellShift: i32; // 30 + cell_scale: i * g (Q0.30) to the cell's format
+  tanhIntegerBits: i32; // 15 + cell_scale: the cell state read as Q(bits)
+  cellClip: i32; // 0: no clipping
+  dots: usize; // 2 x 4 int32 for the four-row dot products
+}
+
+function checkWeights(op: Operator, i: i32, rows: i32, columns: i32): bool {
+  const w = input(op, i);
+  const index = inputIndex(op, i);
+  if (w.type != TYPE_INT8) return unsupportedTypes(w, index);
+  if (w.rank != 2 || dim(w, 0) != rows || dim(w, 1) != columns) return inputTensorFail(op, i, "has the wrong shape for this LSTM");
+  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM weights must be constant");
+  if (!requireQuantized(w, index) || !requirePerTensor(w, index)) return false;
+  if (channelZeroPoint(w, 0) != 0) return inputTensorFail(op, i, "int8 weights must be symmetric (zero point 0)");
+  return true;
+}
+
+/** Effective bias: bias[r] (if any) + zeroPoint * sum of row r. */
+function effectiveBias(w: Tensor, bias: usize, zeroPoint: i32, rows: i32, columns: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < columns; c++) sum += <i32>load<i8>(w.data + <usize>(r * columns + c));
+    store<i32>(out + (<usize>r << 2), (bias != 0 ? load<i32>(bias + (<usize>r << 2)) : 0) + sum * zeroPoint);
+  }
+}
+
+function setMultiplier(at: usize, scale: f32): bool {
+  if (!quantizeMultiplier(<f64>scale) || !(scale > 0)) return false;
+  store<i32>(at, qmMultiplier);
+  store<i32>(at + 4, qmShift);
+  return true;
+}
+
+/** Validates the integer tensors and precomputes scales and biases; 0 on failure. */
+export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bool, cellClip: f32): usize {
+  const x = input(op, INPUT);
+  const y = output(op, 0);
+  const h = input(op, OUTPUT_STATE);
+  const c = input(op, CELL_STATE);
+  if (y.type != TYPE_INT8) { unsupportedTypes(y, outputIndex(op, 0)); return 0; }
+  if (h.type != TYPE_INT8) { unsupportedTypes(h, inputIndex(op, OUTPUT_STATE)); return 0; }
+  if (c.type != TYPE_INT16) { unsupportedTypes(c, inputIndex(op, CELL_STATE)); return 0; }
+  for (let i = 0; i < 3; i++) {
+    const t = i == 0 ? x : i == 1 ? y : h;
+    const index = i == 0 ? inputIndex(op, INPUT) : i == 1 ? -1 : inputIndex(op, OUTPUT_STATE);
+    if (index >= 0 && (!requireQuantized(t, index) || !requirePerTensor(t, index))) return 0;
+  }
+  if (!requireQuantized(c, inputIndex(op, CELL_STATE))) return 0;
+  if (y.quantCount != 1 || y.scale != h.scale || y.zeroPoint != h.zeroPoint) {
+    outputTensorFail(op, 0, "must have the output state's scale and zero point (the output is a copy of the state)");
+    return 0;
+  }
+  // The cell state's scale must be a power of two, 2^cell_scale, with
+  // 15 + cell_scale integer bits in 0..6 (the tanh formats TFLite has).
+  const cellLog2 = Mathf.log2(c.scale);
+  const cellScale = <i32>Mathf.round(cellLog2);
+  if (!(Mathf.abs(cellLog2 - <f32>cellScale) < 0.001) || cellScale < -15 || cellScale > -9) {
+    inputTensorFail(op, CELL_STATE, "(cell state) needs a power-of-two scale between 2^-15 and 2^-9");
+    return 0;
+  }
+  if (op.intermediateCount != 5) {
+    opFail(ERR_INVALID_MODEL, "integer LSTM needs 5 intermediate tensors (the 5th gives the hidden state's scale)");
+    return 0;
+  }
+  const hidden = tensorAt(load<i32>(op.intermediates + (<usize>HIDDEN_INTERMEDIATE << 2)));
+  if (hidden.quantCount != 1 || !(hidden.scale > 0)) {
+    opFail(ERR_INVALID_MODEL, "intermediate 4 (the hidden state) needs a per-tensor scale");
+    return 0;
+  }
+  if (hidden.zeroPoint != 0) {
+    opFail(ERR_UNSUPPORTED_FEATURE, "a nonzero hidden-state zero point (intermediate 4) is not supported");
+    return 0;
+  }
+
+  const d = changetype<IntegerLstm>(persistentAlloc(offsetof<IntegerLstm>()));
+  if (changetype<usize>(d) == 0) return 0;
+  d.multipliers = persistentAlloc(64);
+  d.inputBias = persistentAlloc(<u64>cells * 16);
+  d.recurrentBias = persistentAlloc(<u64>cells * 16);
+  d.dots = persistentAlloc(32);
+  if (d.multipliers == 0 || d.inputBias == 0 || d.recurrentBias == 0 || d.dots == 0) return 0;
+  for (let g = 0; g < 4; g++) {
+    if (g == 0 && cifg) continue;
+    if (!checkWeights(op, INPUT_WEIGHTS + g, cells, features)) return 0;
+    if (!checkWeights(op, RECURRENT_WEIGHTS + g, cells, cells)) return 0;
+    const b = input(op, BIASES + g);
+    if (b.type != TYPE_INT32 || b.elements != cells || !isConstant(b)) {
+      inputTensorFail(op, BIASES + g, "must be a constant int32 bias with one value per cell");
+      return 0;
+    }
+    const wx = input(op, INPUT_WEIGHTS + g);
+    const wh = input(op, RECURRENT_WEIGHTS + g);
+    // TFLite computes these in float32: weight scale * input scale / 2^-12.
+    const at = d.multipliers + (<usize>g << 4);
+    if (!setMultiplier(at, channelScale(wx, 0) * x.scale / GATE_SCALE) || !setMultiplier(at + 8, channelScale(wh, 0) * h.scale / GATE_SCALE)) {
+      opFail(ERR_INVALID_MODEL, "a gate's effective scale is not a positive finite number");
+      return 0;
+    }
+    const rowBytes = <usize>cells << 2;
+    // The gate bias has the input product's scale, so it joins that side.
+    effectiveBias(wx, b.data, -x.zeroPoint, cells, features, d.inputBias + <usize>g * rowBytes);
+    effectiveBias(wh, 0, -h.zeroPoint, cells, cells, d.recurrentBias + <usize>g * rowBytes);
+  }
+  if (!quantizeMultiplier(<f64>(TWO_TO_MINUS_15 / hidden.scale * TWO_TO_MINUS_15))) {
+    opFail(ERR_INVALID_MODEL, "the hidden state's effective scale is not finite");
+    return 0;
+  }
+  d.hiddenMultiplier = qmMultiplier;
+  d.hiddenShift = qmShift;
+  d.cellShift = 30 + cellScale;
+  d.tanhIntegerBits = 15 + cellScale;
+  // TFLite: static_cast<int16_t>(min(max(clip / scale, -32768), 32767)).
+  d.cellClip = cellClip > 0 ? <i32>min(max(cellClip / c.scale, <f32>-32768), <f32>32767) : 0;
+  return changetype<usize>(d);
+}
+
+// @ts-ignore: decorator
+@inline
+function saturate16(x: i32): i32 {
+  return min(max(x, -32768), 32767);
+}
+
+/** The gate's pre-activation for cell u from the two raw dot products. */
+// @ts-ignore: decorator
+@inline
+function gateValue(d: IntegerLstm, m: usize, inBias: usize, recBias: usize, u: i32, ax: i32, ah: i32): i32 {
+  const at = <usize>u << 2;
+  // TFLite rescales and saturates the input product first, then adds the recurrent one.
+  const fromInput = saturate16(multiplyByQuantizedMultiplier(ax + load<i32>(inBias + at), load<i32>(m), load<i32>(m, 4)));
+  return saturate16(fromInput + multiplyByQuantizedMultiplier(ah + load<i32>(recBias + at), load<i32>(m, 8), load<i32>(m, 12)));
+}
+
+/** One gate's int16 pre-activations for every cell, from x and the previous h. */
+function gateProducts(d: IntegerLstm, g: i32, wx: usize, wh: usize, x: usize, h: usize, features: i32, cells: i32, out: usize): void {
+  const m = d.multipliers + (<usize>g << 4);
+  const inBias = d.inputBias + (<usize>(g * cells) << 2);
+  const recBias = d.recurrentBias + (<usize>(g * cells) << 2);
+  const dx = d.dots, dh = d.dots + 16;
+  const rowX = <usize>features, rowH = <usize>cells;
+  let u = 0;
+  // Four cells per pass with the FC kernel's four-row dot products.
+  for (; u + 4 <= cells; u += 4) {
+    const a = wx + <usize>u * rowX;
+    const r = wh + <usize>u * rowH;
+    dotI8x4(a, a + rowX, a + 2 * rowX, a + 3 * rowX, x, features, dx);
+    dotI8x4(r, r + rowH, r + 2 * rowH, r + 3 * rowH, h, cells, dh);
+    for (let k = 0; k < 4; k++) {
+      const z = gateValue(d, m, inBias, recBias, u + k, load<i32>(dx + (<usize>k << 2)), load<i32>(dh + (<usize>k << 2)));
+      store<i16>(out + (<usize>(u + k) << 1), <i16>z);
+    }
+  }
+  for (; u < cells; u++) {
+    const z = gateValue(d, m, inBias, recBias, u, dotI8(wx + <usize>u * rowX, x, features), dotI8(wh + <usize>u * rowH, h, cells));
+    store<i16>(out + (<usize>u << 1), <i16>z);
+  }
+}
+
+export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, steps: i32, features: i32, cells: i32, cifg: bool, timeMajor: bool, gates: usize): void {
+  const xData = input(op, INPUT).data;
+  const yData = output(op, 0).data;
+  const hState = input(op, OUTPUT_STATE).data;
+  const cState = input(op, CELL_STATE).data;
+  const rowG = <usize>cells << 1;
+  for (let t = 0; t < steps; t++) {
+    for (let b = 0; b < batches; b++) {
+      const step = timeMajor ? t * batches + b : b * steps + t;
+      const x = xData + <usize>(step * features);
+      const h = hState + <usize>(b * cells);
+      const c = cState + (<usize>(b * cells) << 1);
+      for (let g = 0; g < 4; g++) {
+        if (g == 0 && cifg) continue;
+        gateProducts(d, g, input(op, INPUT_WEIGHTS + g).data, input(op, RECURRENT_WEIGHTS + g).data, x, h, features, cells, gates + <usize>g * rowG);
+      }
+      const iRow = gates, fRow = gates + rowG, gRow = gates + 2 * rowG, oRow = gates + 3 * rowG;
+      for (let u = 0; u < cells; u++) {
+        const at = <usize>u << 1;
+        const f = logistic16(<i32>load<i16>(fRow + at), 3);
+        const cellGate = tanh16(<i32>load<i16>(gRow + at), 3);
+        const o = logistic16(<i32>load<i16>(oRow + at), 3);
+        // CIFG: i = 1 - f, with 1 as 32767 in Q0.15.
+        const i = cifg ? 32767 - f : logistic16(<i32>load<i16>(iRow + at), 3);
+        let cell = <i32><i16>roundingDivideByPOT(f * <i32>load<i16>(c + at), 15);
+        cell = saturate16(cell + <i32><i16>roundingDivideByPOT(i * cellGate, d.cellShift));
+        if (d.cellClip > 0) cell = min(max(cell, -d.cellClip), d.cellClip);
+        store<i16>(c + at, <i16>cell);
+        const hidden = multiplyByQuantizedMultiplier(o * tanh16(cell, d.tanhIntegerBits), d.hiddenMultiplier, d.hiddenShift);
+        store<i8>(h + <usize>u, <i8>min(max(hidden, -128), 127));
+      }
+      copyBytes(yData + <usize>(step * cells), h, <usize>cells);
+    }
+  }
+}
