@@ -43,6 +43,7 @@ export type OperatorOptions =
   | { type: "ConcatenationOptions"; axis: number; activation?: ActivationFunctionType }
   | { type: "ReducerOptions"; keepDims: boolean }
   | { type: "UnidirectionalSequenceLSTMOptions"; activation?: ActivationFunctionType; cellClip?: number; timeMajor?: boolean }
+  | { type: "SequenceRNNOptions"; activation?: ActivationFunctionType; timeMajor?: boolean; asymmetricQuantizeInputs?: boolean }
   | { type: "PadOptions" }
   | { type: "PadV2Options" };
 
@@ -245,6 +246,8 @@ function writeOptions(b: flatbuffers.Builder, o: OperatorOptions): [tfl.BuiltinO
       if (o.cellClip) tfl.UnidirectionalSequenceLSTMOptions.addCellClip(b, o.cellClip);
       if (o.timeMajor) tfl.UnidirectionalSequenceLSTMOptions.addTimeMajor(b, true);
       return [tfl.BuiltinOptions.UnidirectionalSequenceLSTMOptions, tfl.UnidirectionalSequenceLSTMOptions.endUnidirectionalSequenceLSTMOptions(b)];
+    case "SequenceRNNOptions":
+      return [tfl.BuiltinOptions.SequenceRNNOptions, tfl.SequenceRNNOptions.createSequenceRNNOptions(b, o.timeMajor ?? false, o.activation ?? tfl.ActivationFunctionType.TANH, o.asymmetricQuantizeInputs ?? false)];
     case "PadOptions":
       tfl.PadOptions.startPadOptions(b);
       return [tfl.BuiltinOptions.PadOptions, tfl.PadOptions.endPadOptions(b)];

@@ -13,11 +13,11 @@ import { mkdtempSync } from "node:fs";
 import { allModels, TFLM_DIR } from "./helpers/fixtures.ts";
 import { lenet, conv, depthwise, pool, padModel, concat, meanModel } from "./helpers/cnn.ts";
 import { mlp } from "./helpers/models.ts";
-import { lstm } from "./helpers/rnn.ts";
+import { lstm, rnn } from "./helpers/rnn.ts";
 
 // Models our writer builds, so the fuzzer also reaches operators the TFLM
 // fixtures do not use (pooling, concatenation, mean, float convolutions, CIFG and
-// integer LSTMs).
+// integer LSTMs, float and hybrid RNNs).
 const generatedDir = mkdtempSync(join(tmpdir(), "wasmlite-fuzz-models-"));
 const generated = [
   lenet("float32", 1), lenet("int8", 2),
@@ -30,6 +30,8 @@ const generated = [
   mlp({ kind: "int8", sizes: [20, 8, 4], perChannel: true, seed: 9, head: "none" }),
   lstm({ batch: 2, steps: 3, features: 4, cells: 5, cifg: true, seed: 10 }),
   lstm({ kind: "int8", batch: 2, steps: 3, features: 4, cells: 5, cellClip: 2, seed: 11 }),
+  rnn({ batch: 2, steps: 3, features: 4, units: 5, seed: 12 }),
+  rnn({ kind: "int8", batch: 1, steps: 4, features: 6, units: 3, asymmetricQuantizeInputs: true, seed: 13 }),
 ].map((m, i) => {
   const path = join(generatedDir, `generated-${i}.tflite`);
   writeFileSync(path, m.bytes);

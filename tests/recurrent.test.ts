@@ -1,5 +1,6 @@
-// UNIDIRECTIONAL_SEQUENCE_LSTM (float32 and integer): TFLM's mnist_lstm models
-// on their own sample digits, recurrent state across invoke() calls,
+// UNIDIRECTIONAL_SEQUENCE_LSTM (float32 and integer) and
+// UNIDIRECTIONAL_SEQUENCE_RNN (float32 and hybrid int8): TFLM's mnist_lstm
+// models on their own sample digits, recurrent state across invoke() calls,
 // streaming one step at a time, and resetState(). (Compared with real TFLite
 // in tflite-oracle.test.ts.)
 import { describe, it, expect, beforeAll } from "vitest";
@@ -8,10 +9,10 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
 import { fixture, TFLM_DIR } from "./helpers/fixtures.ts";
-import { lstm } from "./helpers/rnn.ts";
+import { lstm, rnn } from "./helpers/rnn.ts";
 import { Rng } from "./helpers/mutate.ts";
 import { uniform } from "./helpers/models.ts";
-import { ActivationFunctionType } from "../format/index.ts";
+import { ActivationFunctionType, readModel } from "../format/index.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -82,5 +83,69 @@ describe("recurrent state", () => {
       .toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): the integer LSTM supports only the TANH activation/);
     expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, cellScaleLog2: -7, seed: 6 }).bytes))
       .toThrow(/power-of-two scale between 2\^-15 and 2\^-9/);
+  });
+});
+
+describe("UNIDIRECTIONAL_SEQUENCE_RNN (the Elman network)", () => {
+  const steps = 10;
+  const features = 3;
+  const units = 7;
+  const rng = new Rng(8);
+  const sequence = Float32Array.from({ length: steps * features }, () => uniform(rng, -2, 2));
+
+  it("float32 equals h_t = tanh(W x_t + U h_(t-1) + b) computed in float64 from the file's weights", () => {
+    const model = rnn({ batch: 1, steps, features, units, seed: 2 });
+    const summary = readModel(model.bytes);
+    const data = (i: number) => {
+      const t = summary.tensors[summary.operators[0]!.inputs[i]!]!;
+      return new Float32Array(t.data!.buffer.slice(t.data!.byteOffset, t.data!.byteOffset + t.data!.byteLength));
+    };
+    const [w, u, b] = [data(1), data(2), data(3)];
+    let h = new Float64Array(units);
+    const expected: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const next = new Float64Array(units);
+      for (let k = 0; k < units; k++) {
+        let z = b[k]!;
+        for (let j = 0; j < features; j++) z += w[k * features + j]! * sequence[t * features + j]!;
+        for (let j = 0; j < units; j++) z += u[k * units + j]! * h[j]!;
+        next[k] = Math.tanh(z);
+      }
+      h = next;
+      expected.push(...h);
+    }
+    for (const build of ["simd", "mvp"] as const) {
+      const got = builds[build].load(model.bytes).predict(sequence)[0]!;
+      got.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${build} element ${i}`).toBeLessThan(1e-6));
+    }
+  });
+
+  for (const [kind, build] of [["float32", "simd"], ["float32", "mvp"], ["int8", "simd"], ["int8", "mvp"]] as const) {
+    it(`streaming one step per invoke equals the whole sequence, and resetState() restarts it (${kind}, ${build})`, () => {
+      const whole = builds[build].load(rnn({ kind, batch: 1, steps, features, units, seed: 3 }).bytes);
+      const expected = Array.from(whole.predict(sequence)[0]!);
+      const stream = builds[build].load(rnn({ kind, batch: 1, steps: 1, features, units, seed: 3 }).bytes);
+      const run = () => {
+        const got: number[] = [];
+        for (let t = 0; t < steps; t++) got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
+        return got;
+      };
+      expect(run()).toEqual(expected);
+      expect(run()).not.toEqual(expected); // the state carried on
+      stream.resetState();
+      expect(run()).toEqual(expected);
+    });
+  }
+
+  it("SIMD and MVP builds give identical bits (hybrid asymmetric, time-major, batch 3)", () => {
+    const model = rnn({ kind: "int8", batch: 3, steps: 6, features: 9, units: 11, timeMajor: true, asymmetricQuantizeInputs: true, seed: 5 });
+    const x = Float32Array.from({ length: 3 * 6 * 9 }, () => uniform(rng, -3, 3));
+    const [a, b] = (["simd", "mvp"] as const).map((build) => Array.from(builds[build].load(model.bytes).predict(x)[0]!));
+    expect(b).toEqual(a);
+  });
+
+  it("refuses what it does not implement, by name", () => {
+    expect(() => builds.simd.load(rnn({ batch: 1, steps: 2, features: 3, units: 4, activation: ActivationFunctionType.SIGN_BIT, seed: 6 }).bytes))
+      .toThrow(/UNIDIRECTIONAL_SEQUENCE_RNN\): RNN activation must be NONE, RELU, RELU_N1_TO_1, RELU6 or TANH/);
   });
 });

@@ -28,7 +28,7 @@ import { Rng } from "./helpers/mutate.ts";
 import { mlp, binary, unary, prelu, randomInputs, type BuiltModel } from "./helpers/models.ts";
 import { extractOperator } from "./helpers/extract.ts";
 import { conv, depthwise, pool, padModel, concat, meanModel, lenet } from "./helpers/cnn.ts";
-import { lstm } from "./helpers/rnn.ts";
+import { lstm, rnn } from "./helpers/rnn.ts";
 import { readModel } from "../format/index.ts";
 import { BuiltinOperator, ActivationFunctionType } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
@@ -296,6 +296,13 @@ describe.skipIf(!available)("recurrent models: wasmlite vs real TFLite (state ca
     lstm({ kind: "int8", batch: 1, steps: 20, features: 16, cells: 32, cellClip: 3, cellScaleLog2: -12, seed: 8 }),
     lstm({ kind: "int8", batch: 3, steps: 7, features: 5, cells: 9, cifg: true, seed: 9 }),
     lstm({ kind: "int8", batch: 2, steps: 6, features: 4, cells: 5, timeMajor: true, cellScaleLog2: -10, seed: 10 }),
+    rnn({ batch: 1, steps: 50, features: 8, units: 13, seed: 11 }),
+    rnn({ batch: 2, steps: 1, features: 3, units: 6, activation: ActivationFunctionType.RELU, seed: 12 }),
+    rnn({ batch: 3, steps: 9, features: 7, units: 5, timeMajor: true, activation: ActivationFunctionType.RELU6, seed: 13 }),
+    rnn({ kind: "int8", batch: 1, steps: 50, features: 8, units: 13, seed: 14 }),
+    rnn({ kind: "int8", batch: 2, steps: 1, features: 3, units: 6, activation: ActivationFunctionType.RELU, seed: 15 }),
+    rnn({ kind: "int8", batch: 3, steps: 9, features: 7, units: 5, timeMajor: true, seed: 16 }),
+    rnn({ kind: "int8", batch: 2, steps: 20, features: 16, units: 32, asymmetricQuantizeInputs: true, seed: 17 }),
   ];
   for (const [i, model] of models.entries()) {
     it(`our writer's ${model.name}`, async () => {

@@ -28,6 +28,7 @@ import * as padv2 from "./ops/padv2";
 import * as concatenation from "./ops/concatenation";
 import * as mean from "./ops/mean";
 import * as lstm from "./ops/unidirectional_sequence_lstm";
+import * as rnn from "./ops/unidirectional_sequence_rnn";
 
 export function prepareOperator(op: Operator): bool {
   switch (op.code) {
@@ -54,6 +55,7 @@ export function prepareOperator(op: Operator): bool {
     case S.OP_CONCATENATION: return concatenation.prepare(op);
     case S.OP_MEAN: return mean.prepare(op);
     case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return lstm.prepare(op);
+    case S.OP_UNIDIRECTIONAL_SEQUENCE_RNN: return rnn.prepare(op);
   }
   return opFail(ERR_UNSUPPORTED_OPERATOR, "operator is not supported by wasmlite");
 }
@@ -83,5 +85,6 @@ export function evalOperator(op: Operator): void {
     case S.OP_CONCATENATION: concatenation.evaluate(op); return;
     case S.OP_MEAN: mean.evaluate(op); return;
     case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: lstm.evaluate(op); return;
+    case S.OP_UNIDIRECTIONAL_SEQUENCE_RNN: rnn.evaluate(op); return;
   }
 }

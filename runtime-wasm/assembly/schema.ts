@@ -163,6 +163,7 @@ export const OPTIONS_PAD: i32 = 22;
 export const OPTIONS_REDUCER: i32 = 27;
 export const OPTIONS_PADV2: i32 = 43;
 export const OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 71;
+export const OPTIONS_SEQUENCE_RNN: i32 = 31;
 export const ACT_TANH: i32 = 4;
 
 // ActivationFunctionType

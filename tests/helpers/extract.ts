@@ -79,6 +79,7 @@ function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOpti
     case "Pool2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, filterW: o.filterWidth, filterH: o.filterHeight, activation };
     case "ReshapeOptions": return { type, newShape: (o as unknown as { newShape: number[] }).newShape };
     case "UnidirectionalSequenceLSTMOptions": return { type, activation, cellClip: o.cellClip, timeMajor: o.timeMajor };
+    case "SequenceRNNOptions": return { type, activation, timeMajor: o.timeMajor, asymmetricQuantizeInputs: o.asymmetricQuantizeInputs };
   }
   throw new Error(`extractOperator: ${type} not supported`);
 }

@@ -79,3 +79,49 @@ export function lstm(spec: LstmSpec): BuiltModel {
   const name = `LSTM ${int8 ? "int8" : "float32"} batch ${spec.batch} steps ${spec.steps} features ${spec.features} cells ${spec.cells}${spec.cifg ? " CIFG" : ""}${spec.timeMajor ? " time-major" : ""}${spec.cellClip ? ` clip ${spec.cellClip}` : ""}`;
   return { name, bytes: b.finish(), inputs: [{ elements: spec.batch * spec.steps * spec.features, kind: int8 ? "int8" : "float32" }] };
 }
+
+export interface RnnSpec {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  timeMajor?: boolean;
+  activation?: ActivationFunctionType;
+  /** int8: TFLite's hybrid RNN (int8 weights; float input, bias, state, output). */
+  kind?: "float32" | "int8";
+  asymmetricQuantizeInputs?: boolean;
+  seed: number;
+}
+
+/** UNIDIRECTIONAL_SEQUENCE_RNN: h_t = act(W x_t + U h_(t-1) + b). */
+export function rnn(spec: RnnSpec): BuiltModel {
+  const rng = new Rng(spec.seed);
+  const b = new ModelBuilder();
+  const f32 = TensorType.FLOAT32;
+  const hybrid = spec.kind === "int8";
+  const values = (n: number, r: number) => Float32Array.from({ length: n }, () => uniform(rng, -r, r));
+  const inShape = spec.timeMajor ? [spec.steps, spec.batch, spec.features] : [spec.batch, spec.steps, spec.features];
+  const x = b.addTensor({ name: "x", shape: inShape, type: f32 });
+  const scale = 1 / Math.sqrt(spec.features + spec.units);
+  const matrix = (name: string, rows: number, columns: number) => {
+    const w = values(rows * columns, 2 * scale);
+    if (!hybrid) return b.addTensor({ name, shape: [rows, columns], type: f32, data: w });
+    const q = quantizeWeightsPerChannel(w, 1);
+    return b.addTensor({ name, shape: [rows, columns], type: TensorType.INT8, data: q.values, quantization: { scale: q.scales, zeroPoint: [0] } });
+  };
+  const w = matrix("W", spec.units, spec.features);
+  const u = matrix("U", spec.units, spec.units);
+  const bias = b.addTensor({ name: "b", shape: [spec.units], type: f32, data: values(spec.units, 0.5) });
+  const h = b.addTensor({ name: "h", shape: [spec.batch, spec.units], type: f32, isVariable: true });
+  const outShape = spec.timeMajor ? [spec.steps, spec.batch, spec.units] : [spec.batch, spec.steps, spec.units];
+  const y = b.addTensor({ name: "y", shape: outShape, type: f32 });
+  const activation = spec.activation ?? ActivationFunctionType.TANH;
+  b.addOperator({
+    op: BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_RNN, inputs: [x, w, u, bias, h], outputs: [y],
+    options: { type: "SequenceRNNOptions", activation, timeMajor: spec.timeMajor, asymmetricQuantizeInputs: spec.asymmetricQuantizeInputs },
+  });
+  b.setInputs([x]);
+  b.setOutputs([y]);
+  const name = `RNN ${hybrid ? `hybrid int8${spec.asymmetricQuantizeInputs ? " (asymmetric inputs)" : ""}` : "float32"} ${ActivationFunctionType[activation]} batch ${spec.batch} steps ${spec.steps} features ${spec.features} units ${spec.units}${spec.timeMajor ? " time-major" : ""}`;
+  return { name, bytes: b.finish(), inputs: [{ elements: spec.batch * spec.steps * spec.features, kind: "float32" }] };
+}

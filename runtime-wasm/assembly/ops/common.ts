@@ -3,11 +3,12 @@
 
 import { fail, say, sayInt, ERR_INVALID_MODEL, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
 import { Operator, Tensor, inputIndex, outputIndex, tensorAt } from "../graph";
-import { sayOperator, sayType, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1 } from "../schema";
+import { sayOperator, sayType, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, ACT_TANH } from "../schema";
 import { sayTensor } from "../model";
 import { readU8, scalarError } from "../flatbuffer";
 import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
+import { tanhRowF32 } from "../kernels/exp_f32";
 
 let opIndex: i32 = 0;
 let opCode: i32 = 0;
@@ -199,6 +200,22 @@ export function activationRangeFloat(act: i32): void {
   } else if (act == ACT_RELU_N1_TO_1) {
     actMinF = -1;
     actMaxF = 1;
+  }
+}
+
+/**
+ * A float fused activation over a row in place, as recurrent cells apply
+ * theirs: TANH, or the clamp [lo, hi] activationRangeFloat gives (NONE, RELU,
+ * RELU_N1_TO_1, RELU6).
+ */
+export function activateRowF32(act: i32, p: usize, n: i32, lo: f32, hi: f32): void {
+  if (act == ACT_TANH) {
+    tanhRowF32(p, p, n);
+  } else if (act != ACT_NONE) {
+    for (let i = 0; i < n; i++) {
+      const at = p + (<usize>i << 2);
+      store<f32>(at, min(max(load<f32>(at), lo), hi));
+    }
   }
 }
 

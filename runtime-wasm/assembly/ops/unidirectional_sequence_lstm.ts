@@ -16,11 +16,11 @@
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF } from "./common";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32 } from "./common";
 import { readU8, readF32, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotF32, dotF32x4 } from "../kernels/dot";
-import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
+import { sigmoidRowF32 } from "../kernels/exp_f32";
 import { persistentAlloc } from "../layout";
 import { IntegerLstm, prepareInteger, evaluateInteger } from "./lstm_integer";
 
@@ -155,18 +155,6 @@ function checkState(op: Operator, i: i32, elements: i32): bool {
   return true;
 }
 
-/** The cell and output activation, over a row in place. */
-function activateRow(d: LstmData, p: usize, n: i32): void {
-  if (d.activation == ACT_TANH) {
-    tanhRowF32(p, p, n);
-  } else if (d.activation != ACT_NONE) {
-    for (let i = 0; i < n; i++) {
-      const at = p + (<usize>i << 2);
-      store<f32>(at, min(max(load<f32>(at), d.actMinF), d.actMaxF));
-    }
-  }
-}
-
 export function evaluate(op: Operator): void {
   const d = changetype<LstmData>(op.data);
   const cells = d.cells, features = d.features, batches = d.batches, steps = d.steps;
@@ -217,7 +205,7 @@ export function evaluate(op: Operator): void {
       const iRow = gates, fRow = gates + rowH, gRow = gates + 2 * rowH, oRow = gates + 3 * rowH;
       if (d.cifg == 0) sigmoidRowF32(iRow, iRow, cells);
       sigmoidRowF32(fRow, fRow, cells);
-      activateRow(d, gRow, cells);
+      activateRowF32(d.activation, gRow, cells, d.actMinF, d.actMaxF);
       sigmoidRowF32(oRow, oRow, cells);
       // c = f c + i g; the g row, consumed, then holds act(c).
       for (let u = 0; u < cells; u++) {
@@ -229,7 +217,7 @@ export function evaluate(op: Operator): void {
         store<f32>(c + at, cell);
         store<f32>(gRow + at, cell);
       }
-      activateRow(d, gRow, cells);
+      activateRowF32(d.activation, gRow, cells, d.actMinF, d.actMaxF);
       const yRow = yData + <usize>step * rowH;
       for (let u = 0; u < cells; u++) {
         const at = <usize>u << 2;
