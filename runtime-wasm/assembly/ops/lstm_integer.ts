@@ -14,7 +14,7 @@ import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConsta
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../fixedpoint";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, roundingDivideByPOT, saturatingF32ToI32 } from "../fixedpoint";
 import { logistic16, tanh16 } from "../gemmlowp16";
 import { dotI8, dotI8x4 } from "../kernels/dot";
 import { copyBytes } from "../kernels/copy";
@@ -96,8 +96,8 @@ export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bo
   // The cell state's scale must be a power of two, 2^cell_scale, with
   // 15 + cell_scale integer bits in 0..6 (the tanh formats TFLite has).
   const cellLog2 = Mathf.log2(c.scale);
-  const cellScale = <i32>Mathf.round(cellLog2);
-  if (!(Mathf.abs(cellLog2 - <f32>cellScale) < 0.001) || cellScale < -15 || cellScale > -9) {
+  const cellScale = saturatingF32ToI32(Mathf.round(cellLog2));
+  if (!(c.scale > 0) || !(Mathf.abs(cellLog2 - <f32>cellScale) < 0.001) || cellScale < -15 || cellScale > -9) {
     inputTensorFail(op, CELL_STATE, "(cell state) needs a power-of-two scale between 2^-15 and 2^-9");
     return 0;
   }
@@ -153,7 +153,7 @@ export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bo
   d.cellShift = 30 + cellScale;
   d.tanhIntegerBits = 15 + cellScale;
   // TFLite: static_cast<int16_t>(min(max(clip / scale, -32768), 32767)).
-  d.cellClip = cellClip > 0 ? <i32>min(max(cellClip / c.scale, <f32>-32768), <f32>32767) : 0;
+  d.cellClip = cellClip > 0 ? saturatingF32ToI32(min(max(cellClip / c.scale, <f32>-32768), <f32>32767)) : 0;
   return changetype<usize>(d);
 }
 

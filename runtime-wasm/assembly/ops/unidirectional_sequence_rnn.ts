@@ -23,7 +23,7 @@ import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputT
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotF32, dotF32x4, dotI8, dotI8x4 } from "../kernels/dot";
-import { roundHalfAwayF32, roundHalfAwayF64, saturatingF32ToI32 } from "../fixedpoint";
+import { roundHalfAwayF32, roundHalfAwayF64, saturatingF32ToI32, saturatingF64ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 
 const INPUT = 0;
@@ -198,7 +198,8 @@ function quantizeAsymmetric(v: usize, n: i32, q: usize): void {
   const fromMin = -128.0 - rmin / scale;
   const fromMax = 127.0 - rmax / scale;
   const zeroPoint = 128.0 + Math.abs(rmin / scale) < 127.0 + Math.abs(rmax / scale) ? fromMin : fromMax;
-  rowOffset = zeroPoint <= -128.0 ? -128 : zeroPoint >= 127.0 ? 127 : <i32>roundHalfAwayF64(zeroPoint);
+  // (NaN or infinite inputs make NaN here: converted without trapping, like every float-to-int.)
+  rowOffset = zeroPoint <= -128.0 ? -128 : zeroPoint >= 127.0 ? 127 : saturatingF64ToI32(roundHalfAwayF64(zeroPoint));
   rowScale = <f32>scale;
   const inverse = <f32>1.0 / rowScale;
   for (let i = 0; i < n; i++) {
