@@ -4,8 +4,10 @@
 //     wasmlite (SIMD and MVP builds), onnxruntime-web (wasm, 1 thread; an
 //     ONNX LSTM node), tfjs-backend-wasm (the step loop), and real TFLite
 //     (tfjs-tflite in headless Chromium, wasmlite in the same page).
-//   TFLM's mnist_lstm (20 cells), float32: wasmlite vs real TFLite.
-//   int8 LSTM is not in the runtime yet, so no int8 rows (see the issue notes).
+//   The same LSTM in int8 (TFLite's integer 8x8_16 scheme): wasmlite vs
+//     onnxruntime-web's own int8 LSTM (com.microsoft DynamicQuantizeLSTM) and
+//     real TFLite. tfjs has no int8 LSTM.
+//   TFLM's mnist_lstm (20 cells), float32 and int8: wasmlite vs real TFLite.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus } from "node:os";
@@ -13,13 +15,15 @@ import * as ort from "onnxruntime-web";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
-import { lstmWeights, lstmTflite, lstmOnnx, lstmTfjs, sampleSequence, STEPS, FEATURES } from "./lstm.ts";
+import { lstmWeights, lstmTflite, lstmOnnx, lstmOnnxInt8, lstmTfjs, sampleSequence, STEPS, FEATURES } from "./lstm.ts";
 import { timeCalls, type Timing } from "./timing.mjs";
 import { maxDiff } from "./agreement.ts";
 import { runBrowserBench } from "./browser.ts";
 
 const MNIST_LSTM = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm.tflite");
-const H64 = "LSTM 28x28, 64 cells, + FC 10"; // float32, as every row of this bench
+const MNIST_LSTM_INT8 = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm_int8.tflite");
+const H64 = "LSTM 28x28, 64 cells, + FC 10";
+const H64_INT8 = `${H64} (int8)`;
 
 interface Row { model: string; host: string; runtime: string; timing: Timing }
 
@@ -37,13 +41,26 @@ async function main(): Promise<void> {
     rows.push({ model: H64, host: "Node", runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, timing: await timeCalls(() => model.invoke()) });
   }
 
+  // The int8 model, its logits quantised over 1.5x the float model's largest.
+  const tfliteInt8 = lstmTflite(w, "int8", 1.5 * Math.max(...reference!.map(Math.abs)));
+  let referenceInt8: Float32Array | undefined;
+  for (const simd of [true, false]) {
+    const model = (await createNodeRuntime({ simd })).load(tfliteInt8);
+    referenceInt8 ??= model.predict(x)[0]!;
+    rows.push({ model: H64_INT8, host: "Node", runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, timing: await timeCalls(() => model.invoke()) });
+  }
+  console.log(`${H64_INT8}: max |wasmlite int8 - wasmlite float32| = ${maxDiff(reference!, referenceInt8!).toExponential(2)} (quantisation)`);
+
   // Every peer must compute the same function before its time counts.
   ort.env.wasm.numThreads = 1;
-  const session = await ort.InferenceSession.create(lstmOnnx(w), { executionProviders: ["wasm"] });
   const feeds = { image_rows: new ort.Tensor("float32", x, [STEPS, 1, FEATURES]) };
-  const ortOut = (await session.run(feeds)).logits!.data as Float32Array;
-  console.log(`${H64}: max |wasmlite - onnxruntime-web| = ${maxDiff(reference!, ortOut).toExponential(2)}`);
-  rows.push({ model: H64, host: "Node", runtime: "onnxruntime-web (wasm, 1 thread)", timing: await timeCalls(() => session.run(feeds)) });
+  for (const [model, bytes, ours] of [[H64, lstmOnnx(w), reference!], [H64_INT8, lstmOnnxInt8(w), referenceInt8!]] as const) {
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+    const ortOut = (await session.run(feeds)).logits!.data as Float32Array;
+    console.log(`${model}: max |wasmlite - onnxruntime-web| = ${maxDiff(ours, ortOut).toExponential(2)}`);
+    const runtime = model === H64 ? "onnxruntime-web (wasm, 1 thread)" : "onnxruntime-web DynamicQuantizeLSTM (wasm, 1 thread)";
+    rows.push({ model, host: "Node", runtime, timing: await timeCalls(() => session.run(feeds)) });
+  }
 
   await tf.setBackend("wasm");
   await tf.ready();
@@ -54,7 +71,9 @@ async function main(): Promise<void> {
 
   const browser = await runBrowserBench({
     [H64]: { bytes: tflite, input: Array.from(x) },
+    [H64_INT8]: { bytes: tfliteInt8, input: Array.from(x, (v) => Math.round(v * 255) - 128) },
     "mnist_lstm (TFLM)": { bytes: new Uint8Array(readFileSync(MNIST_LSTM)), input: Array.from({ length: 784 }, (_, i) => (i % 29) / 28) },
+    "mnist_lstm int8 (TFLM)": { bytes: new Uint8Array(readFileSync(MNIST_LSTM_INT8)), input: Array.from({ length: 784 }, (_, i) => Math.round(((i % 29) / 28) * 255) - 128) },
   });
   for (const r of browser) rows.push({ ...r, host: "Chromium" });
 
@@ -70,7 +89,9 @@ async function main(): Promise<void> {
   // Target: >= 2x faster than the fastest peer, per model, comparing like with
   // like (Node rows with wasmlite in Node, engine calls with engine calls).
   console.log("");
-  for (const [model, host] of [[H64, "Node"], [`${H64}, engine call`, "Chromium"], ["mnist_lstm (TFLM), engine call", "Chromium"], ["mnist_lstm (TFLM), public API", "Chromium"]] as const) {
+  const targets = [[H64, "Node"], [H64_INT8, "Node"], [`${H64}, engine call`, "Chromium"], [`${H64_INT8}, engine call`, "Chromium"]] as [string, string][];
+  for (const m of ["mnist_lstm (TFLM)", "mnist_lstm int8 (TFLM)"]) targets.push([`${m}, engine call`, "Chromium"], [`${m}, public API`, "Chromium"]);
+  for (const [model, host] of targets) {
     const ours = rows.find((r) => r.model === model && r.host === host && r.runtime === "wasmlite SIMD")!;
     const peers = rows.filter((r) => r.model === model && r.host === host && !r.runtime.startsWith("wasmlite"));
     const fastest = peers.reduce((a, b) => (a.timing.medianUs < b.timing.medianUs ? a : b));

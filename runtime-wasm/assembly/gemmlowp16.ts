@@ -5,6 +5,13 @@
 // int32 ones rounded down 16 bits, additions wrap to int16 (the C++ casts
 // each result back), and one addition saturates (AddSaturatingIf16Bit).
 // Values are int16 held in i32; "Q(i)" has i integer and 15 - i fractional bits.
+//
+// Two paths, bit for bit the same: the scalar functions (the reference, and
+// the MVP build) and, with SIMD, the same steps on eight lanes at a time
+// (logisticRow16 / tanhRow16). The lane versions rely on two identities:
+// SaturatingRoundingDoublingHighMul<int16> is i16x8.q15mulr_sat_s (both are
+// floor((a b + 2^14) / 2^15), saturating only -1 x -1), and the C++ int16
+// additions that wrap are i16x8.add / sub.
 
 import { roundingDivideByPOT } from "./fixedpoint";
 
@@ -25,13 +32,15 @@ function constant(q31: i32): i32 {
   return wrap(roundingDivideByPOT(q31, 16));
 }
 
-/** Fixed-point product Q(a) * Q(b) -> Q(a + b): SaturatingRoundingDoublingHighMul<int16>. */
+/**
+ * Fixed-point product Q(a) * Q(b) -> Q(a + b): SaturatingRoundingDoublingHighMul<int16>,
+ * whose (a b + nudge) / 2^15 with truncation equals floor((a b + 2^14) / 2^15);
+ * only -32768 x -32768 exceeds int16 and saturates.
+ */
+// @ts-ignore: decorator
+@inline
 function mul(a: i32, b: i32): i32 {
-  if (a == b && a == INT16_MIN) return INT16_MAX;
-  const ab = a * b;
-  const nudge: i32 = ab >= 0 ? 1 << 14 : 1 - (1 << 14);
-  // C++ division truncates toward zero, as i32.div_s does.
-  return wrap((ab + nudge) / (1 << 15));
+  return min((a * b + (1 << 14)) >> 15, INT16_MAX);
 }
 
 /** x * 2^exponent: saturating for exponent > 0, rounding for exponent < 0. */
@@ -109,4 +118,110 @@ export function tanh16(a: i32, integerBits: i32): i32 {
   // -tanh(n) = (1 - exp(2n)) / (1 + exp(2n)); 2n is n read as Q(integerBits + 1).
   const t = multiplyByPOT(wrap(reciprocalOnePlusQ2(expOnNegativeValues(n, integerBits + 1)) - (1 << 13)), 2);
   return negative ? wrap(-t) : t;
+}
+
+// ---- Eight lanes at a time (SIMD build) ----
+
+// @ts-ignore: decorator
+@inline
+function splat(x: i32): v128 {
+  return i16x8.splat(<i16>x);
+}
+
+/** multiplyByPOT on lanes: saturating left shift (exponent > 0) or rounding right shift (< 0). */
+function multiplyByPOTx8(x: v128, exponent: i32): v128 {
+  if (exponent == 0) return x;
+  if (exponent < 0) {
+    const e = -exponent;
+    const mask = (1 << e) - 1;
+    // roundingDivideByPOT: + 1 where the remainder exceeds half (half rounds away from zero).
+    const threshold = i16x8.sub(splat(mask >> 1), i16x8.lt_s(x, splat(0)));
+    const up = i16x8.gt_s(v128.and(x, splat(mask)), threshold);
+    return i16x8.sub(i16x8.shr_s(x, e), up);
+  }
+  const threshold = (1 << (15 - exponent)) - 1;
+  let r = i16x8.shl(x, exponent);
+  r = v128.bitselect(splat(INT16_MAX), r, i16x8.gt_s(x, splat(threshold)));
+  return v128.bitselect(splat(INT16_MIN), r, i16x8.lt_s(x, splat(-threshold)));
+}
+
+function expOnIntervalx8(a: v128): v128 {
+  const constantTerm = splat(constant(1895147668));
+  const x = i16x8.add(a, splat(1 << 12));
+  const x2 = i16x8.q15mulr_sat_s(x, x);
+  const x3 = i16x8.q15mulr_sat_s(x2, x);
+  const x4 = i16x8.q15mulr_sat_s(x2, x2);
+  const x4Over4 = multiplyByPOTx8(x4, -2);
+  const poly = multiplyByPOTx8(i16x8.add(i16x8.q15mulr_sat_s(i16x8.add(x4Over4, x3), splat(constant(715827883))), x2), -1);
+  return i16x8.add_sat_s(constantTerm, i16x8.q15mulr_sat_s(constantTerm, i16x8.add(x, poly)));
+}
+
+// @ts-ignore: decorator
+@inline
+function barrelx8(result: v128, remainder: v128, bit: i32, multiplier: i32): v128 {
+  const set = i16x8.ne(v128.and(remainder, splat(bit)), splat(0));
+  return v128.bitselect(i16x8.q15mulr_sat_s(result, splat(constant(multiplier))), result, set);
+}
+
+function expOnNegativeValuesx8(a: v128, integerBits: i32): v128 {
+  const fractionalBits = 15 - integerBits;
+  const oneQuarter = 1 << (fractionalBits - 2);
+  const aMod = i16x8.sub(v128.and(a, splat(oneQuarter - 1)), splat(oneQuarter));
+  let result = expOnIntervalx8(multiplyByPOTx8(aMod, integerBits));
+  const remainder = i16x8.sub(aMod, a);
+  result = barrelx8(result, remainder, 1 << (fractionalBits - 2), 1672461947);
+  result = barrelx8(result, remainder, 1 << (fractionalBits - 1), 1302514674);
+  if (integerBits > 0) result = barrelx8(result, remainder, wrap(1 << fractionalBits), 790015084);
+  if (integerBits > 1) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 1)), 290630308);
+  if (integerBits > 2) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 2)), 39332535);
+  if (integerBits > 3) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 3)), 720401);
+  if (integerBits > 4) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 4)), 242);
+  if (integerBits > 5) result = v128.bitselect(splat(0), result, i16x8.lt_s(a, splat(constant(-(1 << (36 - integerBits))))));
+  return v128.bitselect(splat(INT16_MAX), result, i16x8.eq(a, splat(0)));
+}
+
+/** reciprocalOnePlusQ2 for lanes in [0, 32767] (exp results), where RoundingHalfSum(a, 1) is avgr_u. */
+function reciprocalOnePlusQ2x8(a: v128): v128 {
+  const halfDenominator = i16x8.avgr_u(a, splat(INT16_MAX));
+  const one = splat(1 << 13);
+  let x = i16x8.add(splat(constant(1515870810)), i16x8.q15mulr_sat_s(halfDenominator, splat(constant(-1010580540))));
+  for (let i = 0; i < 3; i++) {
+    const oneMinusDx = i16x8.sub(one, i16x8.q15mulr_sat_s(halfDenominator, x));
+    x = i16x8.add(x, multiplyByPOTx8(i16x8.q15mulr_sat_s(x, oneMinusDx), 2));
+  }
+  return x;
+}
+
+function logisticx8(a: v128, integerBits: i32): v128 {
+  const positive = i16x8.gt_s(a, splat(0));
+  const magnitude = v128.bitselect(a, i16x8.neg(a), positive);
+  const ifPositive = multiplyByPOTx8(reciprocalOnePlusQ2x8(expOnNegativeValuesx8(i16x8.neg(magnitude), integerBits)), 1);
+  const r = v128.bitselect(ifPositive, i16x8.sub(splat(INT16_MAX), ifPositive), positive);
+  return v128.bitselect(splat(constant(1 << 30)), r, i16x8.eq(a, splat(0)));
+}
+
+function tanhx8(a: v128, integerBits: i32): v128 {
+  const negative = i16x8.lt_s(a, splat(0));
+  const n = v128.bitselect(a, i16x8.neg(a), negative);
+  const t = multiplyByPOTx8(i16x8.sub(reciprocalOnePlusQ2x8(expOnNegativeValuesx8(n, integerBits + 1)), splat(1 << 13)), 2);
+  const r = v128.bitselect(i16x8.neg(t), t, negative);
+  return v128.bitselect(splat(0), r, i16x8.eq(a, splat(0)));
+}
+
+/** dst[i] = logistic16(src[i], integerBits) over n int16 values (src may be dst). */
+export function logisticRow16(src: usize, dst: usize, n: i32, integerBits: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= n; i += 8) v128.store(dst + (<usize>i << 1), logisticx8(v128.load(src + (<usize>i << 1)), integerBits));
+  }
+  for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>logistic16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
+}
+
+/** dst[i] = tanh16(src[i], integerBits) over n int16 values (src may be dst). */
+export function tanhRow16(src: usize, dst: usize, n: i32, integerBits: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= n; i += 8) v128.store(dst + (<usize>i << 1), tanhx8(v128.load(src + (<usize>i << 1)), integerBits));
+  }
+  for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>tanh16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
 }

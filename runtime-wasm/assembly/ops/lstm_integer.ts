@@ -15,7 +15,7 @@ import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, roundingDivideByPOT, saturatingF32ToI32 } from "../fixedpoint";
-import { logistic16, tanh16 } from "../gemmlowp16";
+import { logisticRow16, tanhRow16 } from "../gemmlowp16";
 import { dotI8, dotI8x4 } from "../kernels/dot";
 import { copyBytes } from "../kernels/copy";
 import { persistentAlloc } from "../layout";
@@ -215,18 +215,26 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
         gateProducts(d, g, input(op, INPUT_WEIGHTS + g).data, input(op, RECURRENT_WEIGHTS + g).data, x, h, features, cells, gates + <usize>g * rowG);
       }
       const iRow = gates, fRow = gates + rowG, gRow = gates + 2 * rowG, oRow = gates + 3 * rowG;
+      // Gate activations a row at a time: Q3.12 in, Q0.15 out.
+      if (!cifg) logisticRow16(iRow, iRow, cells, 3);
+      logisticRow16(fRow, fRow, cells, 3);
+      tanhRow16(gRow, gRow, cells, 3);
+      logisticRow16(oRow, oRow, cells, 3);
       for (let u = 0; u < cells; u++) {
         const at = <usize>u << 1;
-        const f = logistic16(<i32>load<i16>(fRow + at), 3);
-        const cellGate = tanh16(<i32>load<i16>(gRow + at), 3);
-        const o = logistic16(<i32>load<i16>(oRow + at), 3);
+        const f = <i32>load<i16>(fRow + at);
         // CIFG: i = 1 - f, with 1 as 32767 in Q0.15.
-        const i = cifg ? 32767 - f : logistic16(<i32>load<i16>(iRow + at), 3);
+        const i = cifg ? 32767 - f : <i32>load<i16>(iRow + at);
         let cell = <i32><i16>roundingDivideByPOT(f * <i32>load<i16>(c + at), 15);
-        cell = saturate16(cell + <i32><i16>roundingDivideByPOT(i * cellGate, d.cellShift));
+        cell = saturate16(cell + <i32><i16>roundingDivideByPOT(i * <i32>load<i16>(gRow + at), d.cellShift));
         if (d.cellClip > 0) cell = min(max(cell, -d.cellClip), d.cellClip);
         store<i16>(c + at, <i16>cell);
-        const hidden = multiplyByQuantizedMultiplier(o * tanh16(cell, d.tanhIntegerBits), d.hiddenMultiplier, d.hiddenShift);
+      }
+      // tanh(c) into the forget row (consumed), then h = o tanh(c) rescaled to int8.
+      tanhRow16(c, fRow, cells, d.tanhIntegerBits);
+      for (let u = 0; u < cells; u++) {
+        const at = <usize>u << 1;
+        const hidden = multiplyByQuantizedMultiplier(<i32>load<i16>(oRow + at) * <i32>load<i16>(fRow + at), d.hiddenMultiplier, d.hiddenShift);
         store<i8>(h + <usize>u, <i8>min(max(hidden, -128), 127));
       }
       copyBytes(yData + <usize>(step * cells), h, <usize>cells);
