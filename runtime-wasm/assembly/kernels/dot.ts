@@ -21,6 +21,11 @@ export function dotI8(a: usize, b: usize, n: i32): i32 {
       acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), i16x8.extend_low_i8x16_s(vb)));
       acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), i16x8.extend_high_i8x16_s(vb)));
     }
+    if (i + 8 <= n) {
+      // An 8-element tail in one step (64-bit loads).
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a + <usize>i)), i16x8.extend_low_i8x16_s(v128.load64_zero(b + <usize>i))));
+      i += 8;
+    }
     sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
   } else {
     for (; i + 4 <= n; i += 4) {
@@ -52,6 +57,15 @@ export function dotI8x4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, n:
       c2 = i32x4.add(c2, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
       va = v128.load(a3 + <usize>i);
       c3 = i32x4.add(c3, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
+    }
+    if (i + 8 <= n) {
+      // An 8-element tail in one step (64-bit loads).
+      const bl = i16x8.extend_low_i8x16_s(v128.load64_zero(b + <usize>i));
+      c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a0 + <usize>i)), bl));
+      c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a1 + <usize>i)), bl));
+      c2 = i32x4.add(c2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a2 + <usize>i)), bl));
+      c3 = i32x4.add(c3, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a3 + <usize>i)), bl));
+      i += 8;
     }
     s0 = i32x4.extract_lane(c0, 0) + i32x4.extract_lane(c0, 1) + i32x4.extract_lane(c0, 2) + i32x4.extract_lane(c0, 3);
     s1 = i32x4.extract_lane(c1, 0) + i32x4.extract_lane(c1, 1) + i32x4.extract_lane(c1, 2) + i32x4.extract_lane(c1, 3);
