@@ -4,10 +4,17 @@
 import { parseArgs } from "node:util";
 import { helloWorld } from "./hello-world.ts";
 import { inspect } from "./inspect.ts";
+import { trainAndExportCommand } from "./train-and-export.ts";
+import { PRESETS } from "../trainer/presets.ts";
 
 const USAGE = `usage: wasmlite <command> [options]
 
 commands:
+  train-and-export PRESET [--out DIR] [--epochs N] [--seed S] [--quiet]
+                           train a preset (${Object.keys(PRESETS).join(", ")}), export
+                           model.tflite (int8) and model-f32.tflite, check both in
+                           the wasmlite runtime, write metrics.json (default DIR:
+                           out/PRESET)
   hello-world [--runs N]   run TFLM's hello_world model (float and int8) in the
                            wasmlite runtime, print predictions next to sin(x)
                            and the latency per invoke
@@ -25,6 +32,19 @@ export async function main(argv: string[]): Promise<number> {
         const runs = Number(values.runs);
         if (!Number.isInteger(runs) || runs < 1 || runs > 10_000_000) throw new UsageError(`--runs must be a whole number from 1 to 10000000, got '${values.runs}'`);
         await helloWorld(runs);
+        return 0;
+      }
+      case "train-and-export": {
+        const { values, positionals } = parseArgs({
+          args: rest, allowPositionals: true, strict: true,
+          options: { out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, quiet: { type: "boolean", default: false } },
+        });
+        if (positionals.length !== 1) throw new UsageError("train-and-export takes exactly one preset");
+        const preset = positionals[0]!;
+        if (!PRESETS[preset]) throw new UsageError(`unknown preset '${preset}' (presets: ${Object.keys(PRESETS).join(", ")})`);
+        const epochs = values.epochs === undefined ? undefined : wholeNumber("--epochs", values.epochs, 1, 100_000);
+        const seed = values.seed === undefined ? undefined : wholeNumber("--seed", values.seed, 0, 2 ** 32 - 1);
+        await trainAndExportCommand({ preset, out: values.out ?? `out/${preset}`, epochs, seed, quiet: values.quiet ?? false });
         return 0;
       }
       case "inspect": {
@@ -53,3 +73,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text) || v < min || v > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+  return v;
+}

@@ -32,6 +32,9 @@ import { lstm, rnn } from "./helpers/rnn.ts";
 import { readModel } from "../format/index.ts";
 import { BuiltinOperator, ActivationFunctionType } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
+import { sequential, dense, flatten, take } from "../trainer/index.ts";
+import { mnistSplit } from "../trainer/data/mnist.ts";
+import { exportTflite } from "../trainer/export/tflite.ts";
 
 const RUNS = 40;
 const available = haveTool(CHROMIUM, "chromium");
@@ -268,6 +271,21 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       await compare(model.name, model.bytes, inputsFor(model, 200 + i), rounding);
     });
   }
+});
+
+describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
+  it("an MLP trained on MNIST digits, exported float32 and int8, gives TFLite's outputs", async () => {
+    const { train } = mnistSplit();
+    const small = take(train, Array.from({ length: 1000 }, (_, i) => i));
+    const m = sequential([flatten(), dense({ units: 24, activation: "relu" }), dense({ units: 16, activation: "tanh" }), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 5 });
+    m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+    m.fit(small, { epochs: 2, batchSize: 32 });
+    const f = exportTflite(m, { kind: "float32" });
+    await compare("trainer export float32", f, inputsFor({ name: "f32", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 400), EXACT);
+    const q = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 200 }, (_, i) => i)) });
+    // Per-channel int8 weights: TFLite runs FULLY_CONNECTED through ruy (each operator is also compared alone).
+    await compare("trainer export int8", q, inputsFor({ name: "int8", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 401), RUY_FC);
+  });
 });
 
 describe.skipIf(!available)("recurrent models: wasmlite vs real TFLite (state carried across runs in both)", () => {

@@ -1,0 +1,283 @@
+// The trainer against independent references: every layer, activation and
+// loss's gradient against central finite differences of the loss; bit-for-bit
+// determinism from a seed; the optimisers' first steps against their
+// formulas; bad data and divergence refused with messages that say where;
+// exports checked in the runtime (tflite-oracle.test.ts also runs one in
+// real TFLite); the train-and-export CLI end to end.
+import { describe, it, expect } from "vitest";
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  sequential, dense, activation, prelu, dropout, flatten, oneHot, take, DivergedError,
+  type Sequential, type Dataset, type LossName, type ActivationName, type Layer,
+} from "../trainer/index.ts";
+import { mnistSplit, MNIST_TRAIN } from "../trainer/data/mnist.ts";
+import { sine } from "../trainer/data/sine.ts";
+import { exportTflite } from "../trainer/export/tflite.ts";
+import { verifyExport } from "../trainer/export/verify.ts";
+import { Rng } from "../trainer/rng.ts";
+import { main } from "../cli/main.ts";
+import { readModel } from "../format/index.ts";
+
+/** A small random data set: features in [-1, 1], targets to suit the loss. */
+function data(n: number, features: number, outputs: number, loss: LossName, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const x = Float32Array.from({ length: n * features }, () => rng.uniform(-1, 1));
+  let y: Float32Array;
+  if (loss === "categoricalCrossentropy") y = oneHot(Array.from({ length: n }, () => rng.nextU32() % outputs), outputs, "test");
+  else if (loss === "binaryCrossentropy") y = Float32Array.from({ length: n * outputs }, () => (rng.next() < 0.5 ? 0 : 1));
+  else y = Float32Array.from({ length: n * outputs }, () => rng.uniform(-1, 1));
+  return { x, y, n, inputShape: [features], targetSize: outputs };
+}
+
+/** Analytic gradients (one SGD step at learning rate 0 leaves the weights as they are). */
+function analyticGradients(m: Sequential, d: Dataset): Float32Array[] {
+  m.trainBatch(d, null, 0, d.n, 0, "gradient check");
+  return m.params().map((p) => Float32Array.from(m.ws.f32(p.grad)));
+}
+
+/**
+ * Central differences of the batch loss, (L(w + h) - L(w - h)) / 2h, for a
+ * sample of each parameter's entries; compared with the analytic gradient
+ * within 2% of the larger magnitude plus 2e-4 (float32 forward passes).
+ */
+function gradientCheck(m: Sequential, d: Dataset, h = 1e-3): { checked: number; worst: number } {
+  const grads = analyticGradients(m, d);
+  const rng = new Rng(99);
+  let checked = 0;
+  let worst = 0;
+  m.params().forEach((p, k) => {
+    const w = m.ws.f32(p.value);
+    const picks = Math.min(w.length, 12);
+    for (let s = 0; s < picks; s++) {
+      const i = w.length <= 12 ? s : rng.nextU32() % w.length;
+      const original = w[i]!;
+      m.ws.f32(p.value)[i] = original + h;
+      const up = m.evaluate(d, { batchSize: d.n }).loss!;
+      m.ws.f32(p.value)[i] = original - h;
+      const down = m.evaluate(d, { batchSize: d.n }).loss!;
+      m.ws.f32(p.value)[i] = original;
+      const numeric = (up - down) / (2 * h);
+      const analytic = grads[k]![i]!;
+      const err = Math.abs(numeric - analytic);
+      worst = Math.max(worst, err / (Math.max(Math.abs(numeric), Math.abs(analytic)) + 1e-2));
+      expect(err, `${p.name}[${i}]: analytic ${analytic}, numeric ${numeric}`).toBeLessThanOrEqual(0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4);
+      checked++;
+    }
+  });
+  return { checked, worst };
+}
+
+describe("gradients against central finite differences", () => {
+  const hidden: ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu"];
+  for (const act of hidden) {
+    it(`dense with ${act}, then dense + softmax with categorical cross-entropy (fused f(x) - e(y)), L2 and L1 on weights`, () => {
+      const m = sequential([dense({ units: 6, activation: act, alpha: 0.1 }), dense({ units: 4, activation: "softmax" })], { inputShape: [5], seed: 3 });
+      m.compile({ optimizer: "sgd", loss: "categoricalCrossentropy", l2: 1e-2, l1: 1e-3 });
+      expect(gradientCheck(m, data(7, 5, 4, "categoricalCrossentropy", 1)).checked).toBeGreaterThan(20);
+    });
+  }
+
+  it("mean squared error through tanh and identity layers", () => {
+    const m = sequential([dense({ units: 5, activation: "tanh" }), dense({ units: 3 })], { inputShape: [4], seed: 4 });
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    gradientCheck(m, data(6, 4, 3, "mse", 2));
+  });
+
+  it("binary cross-entropy fused with a sigmoid output", () => {
+    const m = sequential([dense({ units: 5, activation: "relu" }), dense({ units: 2, activation: "sigmoid" })], { inputShape: [3], seed: 5 });
+    m.compile({ optimizer: "sgd", loss: "binaryCrossentropy" });
+    gradientCheck(m, data(8, 3, 2, "binaryCrossentropy", 3));
+  });
+
+  it("standalone activation layers (softmax mid-network, its Jacobian) and a PReLU's learned slopes", () => {
+    const m = sequential([dense({ units: 6 }), prelu(), dense({ units: 5 }), activation("softmax"), dense({ units: 3 }), activation("sigmoid"), dense({ units: 2 })], { inputShape: [4], seed: 6 });
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    gradientCheck(m, data(5, 4, 2, "mse", 4));
+  });
+
+  it("a softmax activation layer as the output, with categorical cross-entropy", () => {
+    const m = sequential([dense({ units: 4 }), activation("softmax")], { inputShape: [3], seed: 7 });
+    m.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
+    gradientCheck(m, data(6, 3, 4, "categoricalCrossentropy", 5));
+  });
+
+  it("the hard threshold trains through a straight-through estimator and refuses to export", () => {
+    const m = sequential([dense({ units: 3, activation: "hardThreshold", beta: 0.1 }), dense({ units: 1 })], { inputShape: [2], seed: 8 });
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    const d = data(4, 2, 1, "mse", 6);
+    const g = analyticGradients(m, d);
+    expect(g[0]!.some((v) => v !== 0)).toBe(true); // the gradient passes through
+    expect(() => exportTflite(m, { kind: "float32" })).toThrow(/hard threshold activation cannot be exported/);
+  });
+});
+
+describe("optimisers, as the seed course states them", () => {
+  // One parameter vector, the loss 1/2 |w|^2 style: dense(1) without bias effects is enough to read g.
+  function firstSteps(name: "sgd" | "momentum" | "nesterov" | "rmsprop" | "adam") {
+    const m = sequential([dense({ units: 1 })], { inputShape: [3], seed: 9 });
+    m.compile({ optimizer: { name, learningRate: 0.1, momentum: 0.5 }, loss: "mse" });
+    const d = data(4, 3, 1, "mse", 7);
+    return { m, d };
+  }
+
+  /** The batch gradient at given weights, from a fresh SGD model (no optimiser state). */
+  function gradientAt(weights: Float32Array[]): Float32Array[] {
+    const { m, d } = firstSteps("sgd");
+    m.setWeights(weights);
+    return analyticGradients(m, d);
+  }
+  const close = (a: Float32Array[], b: number[][]) => a.forEach((w, k) => w.forEach((v, i) => expect(v).toBeCloseTo(b[k]![i]!, 6)));
+
+  it("sgd: theta -= lr g", () => {
+    const { m, d } = firstSteps("sgd");
+    const w0 = m.getWeights();
+    const g0 = gradientAt(w0);
+    m.trainBatch(d, null, 0, d.n, 0.1, "step 1");
+    close(m.getWeights(), w0.map((w, k) => Array.from(w, (v, i) => v - 0.1 * g0[k]![i]!)));
+  });
+
+  it("momentum: v = gamma v + lr g(theta), theta -= v; nesterov: the gradient at theta - gamma v (two steps each)", () => {
+    for (const name of ["momentum", "nesterov"] as const) {
+      const { m, d } = firstSteps(name);
+      const w0 = m.getWeights();
+      const v1 = gradientAt(w0).map((g) => Array.from(g, (x) => 0.1 * x));
+      const w1 = w0.map((w, k) => Array.from(w, (x, i) => x - v1[k]![i]!));
+      const at = name === "momentum" ? w1 : w1.map((w, k) => w.map((x, i) => x - 0.5 * v1[k]![i]!));
+      const g1 = gradientAt(at.map((w) => Float32Array.from(w)));
+      const w2 = w1.map((w, k) => w.map((x, i) => x - (0.5 * v1[k]![i]! + 0.1 * g1[k]![i]!)));
+      m.trainBatch(d, null, 0, d.n, 0.1, "step 1");
+      close(m.getWeights(), w1);
+      m.trainBatch(d, null, 0, d.n, 0.1, "step 2");
+      close(m.getWeights(), w2);
+    }
+  });
+
+  it("adam's first step moves every weight by about lr (bias-corrected m / sqrt(v) = sign(g))", () => {
+    const { m, d } = firstSteps("adam");
+    const w0 = m.getWeights();
+    m.trainBatch(d, null, 0, d.n, 0.1, "step 1");
+    m.getWeights().forEach((w, k) => w.forEach((v, i) => expect(Math.abs(v - w0[k]![i]!)).toBeCloseTo(0.1, 4)));
+  });
+
+  it("nesterov takes its gradient at theta - gamma v (differs from momentum from the second step)", () => {
+    const run = (name: "momentum" | "nesterov") => {
+      const { m, d } = firstSteps(name);
+      for (let s = 0; s < 3; s++) m.trainBatch(d, null, 0, d.n, 0.1, `step ${s}`);
+      return m.getWeights()[0]!;
+    };
+    expect(Array.from(run("nesterov"))).not.toEqual(Array.from(run("momentum")));
+  });
+
+  it("every optimiser lowers the loss on the sine regression", () => {
+    const train = sine(400, 1);
+    for (const name of ["sgd", "momentum", "nesterov", "rmsprop", "adam"] as const) {
+      const m = sequential([dense({ units: 16, activation: "tanh" }), dense({ units: 1 })], { inputShape: [1], seed: 2 });
+      m.compile({ optimizer: { name, learningRate: name === "sgd" || name === "momentum" || name === "nesterov" ? 0.05 : 0.01 }, loss: "mse" });
+      const before = m.evaluate(train).loss!;
+      m.fit(train, { epochs: 15, batchSize: 16 });
+      expect(m.evaluate(train).loss!, name).toBeLessThan(before * 0.5);
+    }
+  });
+});
+
+describe("determinism, bad data, divergence", () => {
+  it("the same seed and data give bit-identical weights (shuffling and dropout included)", () => {
+    const d = data(200, 10, 3, "categoricalCrossentropy", 8);
+    const run = () => {
+      const m = sequential([dense({ units: 16, activation: "relu" }), dropout(0.3), dense({ units: 3, activation: "softmax" })], { inputShape: [10], seed: 42 });
+      m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+      m.fit(d, { epochs: 3, batchSize: 16 });
+      return m.getWeights().map((w) => Array.from(w));
+    };
+    expect(run()).toEqual(run());
+    const other = sequential([dense({ units: 16, activation: "relu" }), dropout(0.3), dense({ units: 3, activation: "softmax" })], { inputShape: [10], seed: 43 });
+    expect(other.getWeights().map((w) => Array.from(w))).not.toEqual(run());
+  });
+
+  it("bad data is refused up front, saying what and where", () => {
+    const m = sequential([dense({ units: 2, activation: "softmax" })], { inputShape: [3], seed: 1 });
+    m.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
+    const good = data(5, 3, 2, "categoricalCrossentropy", 9);
+    const nan = { ...good, x: good.x.slice() };
+    nan.x[7] = NaN;
+    expect(() => m.fit(nan, { epochs: 1 })).toThrow(/sample 2, feature 1 is NaN/);
+    expect(() => m.fit({ ...good, x: good.x.subarray(1) }, { epochs: 1 })).toThrow(/14 feature values, expected 5 samples x 3/);
+    expect(() => m.fit({ ...good, inputShape: [4], x: new Float32Array(20) }, { epochs: 1 })).toThrow(/samples have shape \[4\], the model takes \[3\]/);
+    expect(() => m.fit({ ...good, n: 0, x: new Float32Array(0), y: new Float32Array(0) }, { epochs: 1 })).toThrow(/empty data set/);
+    expect(() => oneHot([0, 1, 2], 2, "labels")).toThrow(/sample 2 has label 2, outside 0..1/);
+    expect(() => m.fit(good, { epochs: 0 })).toThrow(/epochs must be a positive whole number/);
+    expect(() => m.compile({ optimizer: "sgd", loss: "mse" })).toThrow(/softmax output needs loss 'categoricalCrossentropy'/);
+  });
+
+  it("a diverging run stops with the epoch and batch named and a hint", () => {
+    const d = data(64, 4, 1, "mse", 10);
+    d.y.forEach((_, i) => (d.y[i] = 1e30));
+    const m = sequential([dense({ units: 4, activation: "relu" }), dense({ units: 1 })], { inputShape: [4], seed: 1 });
+    m.compile({ optimizer: { name: "sgd", learningRate: 10 }, loss: "mse" });
+    expect(() => m.fit(d, { epochs: 5, batchSize: 16 })).toThrow(DivergedError);
+    expect(() => m.fit(d, { epochs: 5, batchSize: 16 })).toThrow(/training diverged at epoch \d+, batch \d+: .*try a lower learning rate/);
+  });
+});
+
+describe("MNIST and export", () => {
+  it("the fixed MNIST split: 8,000 / 2,000 real digits, one-hot labels, every class in both", () => {
+    const { train, test } = mnistSplit();
+    expect([train.n, test.n]).toEqual([MNIST_TRAIN, 2000]);
+    for (const d of [train, test]) {
+      const counts = new Array(10).fill(0);
+      for (let i = 0; i < d.n; i++) counts[d.y.subarray(i * 10, i * 10 + 10).indexOf(1)]++;
+      expect(Math.min(...counts)).toBeGreaterThan(d.n / 20);
+    }
+  });
+
+  it("a trained MLP exports float32 (within 1e-5 of the trainer in the runtime) and int8 (accuracy reported)", async () => {
+    const { train, test } = mnistSplit();
+    const small = take(train, Array.from({ length: 2000 }, (_, i) => i));
+    const m = sequential([flatten(), dense({ units: 32, activation: "relu" }), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 3 });
+    m.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+    m.fit(small, { epochs: 3, batchSize: 32 });
+    const f = await verifyExport(exportTflite(m, { kind: "float32" }), "float32", m, test);
+    expect(f.maxAbsDifference).toBeLessThanOrEqual(1e-5);
+    expect(f.accuracy).toBeGreaterThan(0.85);
+    const int8 = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 300 }, (_, i) => i)) });
+    const q = await verifyExport(int8, "int8", m, test, { maxAccuracyDrop: 1 });
+    console.log(`MNIST 784-32-10, 3 epochs on 2,000 digits: float ${(f.accuracy! * 100).toFixed(2)}%, int8 ${(q.accuracy! * 100).toFixed(2)}% (${((q.accuracy! - f.accuracy!) * 100).toFixed(2)} points)`);
+    const summary = readModel(int8);
+    expect(summary.operators.map((o) => o.op)).toEqual(["RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED", "SOFTMAX"]);
+    expect(summary.tensors[summary.inputs[0]!]!.type).toBe("INT8");
+  });
+});
+
+describe("wasmlite train-and-export", () => {
+  it("sine: trains, writes model.tflite, model-f32.tflite and metrics.json, leaves no temporary files", async () => {
+    const out = mkdtempSync(join(tmpdir(), "wasmlite-tae-"));
+    const code = await main(["train-and-export", "sine", "--out", out, "--epochs", "5", "--quiet"]);
+    expect(code).toBe(0);
+    for (const f of ["model.tflite", "model-f32.tflite", "metrics.json"]) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readdirSync(out).filter((f) => f.includes(".tmp"))).toEqual([]);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.float32.maxAbsDifference).toBeLessThanOrEqual(1e-5);
+    expect(metrics.history.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("bad arguments get a one-line error and the usage (exit code 2)", async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (s: string) => errors.push(s);
+    try {
+      expect(await main(["train-and-export", "nope"])).toBe(2);
+      expect(await main(["train-and-export", "sine", "--epochs", "zero"])).toBe(2);
+      expect(await main(["train-and-export", "sine", "--bogus"])).toBe(2);
+    } finally {
+      console.error = original;
+    }
+    expect(errors[0]).toMatch(/unknown preset 'nope'/);
+    expect(errors[1]).toMatch(/--epochs must be a whole number/);
+    expect(errors[2]).toMatch(/bogus/);
+    expect(errors.every((e) => e.includes("usage: wasmlite"))).toBe(true);
+  });
+});
+
+export type { Layer };

@@ -1,0 +1,89 @@
+// The seed course's activation functions, each with its derivative, applied
+// elementwise in place over float32 buffers. The derivative is written in
+// terms of the forward pass's input x and output y (whichever is cheaper).
+// softmax acts on rows and is paired with the cross-entropy loss (its fused
+// gradient lives in losses.ts); hardThreshold phi_beta(x) = 1[x >= beta] has
+// zero derivative almost everywhere, so it trains through a straight-through
+// estimator (the gradient passes unchanged) and cannot be exported.
+
+export type ActivationName = "identity" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "hardThreshold" | "softmax";
+
+export const ACTIVATIONS: readonly ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu", "hardThreshold", "softmax"];
+
+export interface ActivationOptions {
+  /** leakyRelu: the fixed slope for x < 0 (default 0.01). */
+  alpha?: number;
+  /** hardThreshold: the threshold beta (default 0). */
+  beta?: number;
+}
+
+export function sigmoid(x: number): number {
+  // Stable for large |x|: exp of a non-positive number only.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** y = f(x) over a batch of rows of width `width` (softmax is per row). */
+export function activationForward(name: ActivationName, x: Float32Array, y: Float32Array, width: number, o: ActivationOptions): void {
+  const n = x.length;
+  switch (name) {
+    case "identity": y.set(x); return;
+    case "sigmoid": for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]!); return;
+    case "tanh": for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!); return;
+    case "relu": for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : 0; return;
+    case "leakyRelu": {
+      const a = o.alpha ?? 0.01;
+      for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : a * x[i]!;
+      return;
+    }
+    case "hardThreshold": {
+      const b = o.beta ?? 0;
+      for (let i = 0; i < n; i++) y[i] = x[i]! >= b ? 1 : 0;
+      return;
+    }
+    case "softmax":
+      for (let r = 0; r < n; r += width) softmaxRow(x, y, r, width);
+      return;
+  }
+}
+
+/** Numerically stable softmax of x[start .. start + width) into y. */
+export function softmaxRow(x: Float32Array, y: Float32Array, start: number, width: number): void {
+  let max = -Infinity;
+  for (let j = 0; j < width; j++) max = Math.max(max, x[start + j]!);
+  let sum = 0;
+  for (let j = 0; j < width; j++) {
+    const e = Math.exp(x[start + j]! - max);
+    y[start + j] = e;
+    sum += e;
+  }
+  for (let j = 0; j < width; j++) y[start + j] = y[start + j]! / sum;
+}
+
+/** dx = dy * f'(x), given the forward input x and output y. */
+export function activationBackward(name: ActivationName, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, width: number, o: ActivationOptions): void {
+  const n = x.length;
+  switch (name) {
+    case "identity":
+    case "hardThreshold": // straight-through estimator
+      dx.set(dy);
+      return;
+    case "sigmoid": for (let i = 0; i < n; i++) dx[i] = dy[i]! * y[i]! * (1 - y[i]!); return;
+    case "tanh": for (let i = 0; i < n; i++) dx[i] = dy[i]! * (1 - y[i]! * y[i]!); return;
+    case "relu": for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0; return;
+    case "leakyRelu": {
+      const a = o.alpha ?? 0.01;
+      for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : a * dy[i]!;
+      return;
+    }
+    case "softmax":
+      // Jacobian-vector product per row: dx_j = y_j (dy_j - sum_k dy_k y_k).
+      for (let r = 0; r < n; r += width) {
+        let dot = 0;
+        for (let j = 0; j < width; j++) dot += dy[r + j]! * y[r + j]!;
+        for (let j = 0; j < width; j++) dx[r + j] = y[r + j]! * (dy[r + j]! - dot);
+      }
+      return;
+  }
+}

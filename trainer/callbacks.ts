@@ -1,0 +1,98 @@
+// Training callbacks: early stopping, a progress bar, checkpoints. (The
+// history is always recorded by fit().)
+import { writeFileSync, renameSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import cliProgress from "cli-progress";
+import type { Sequential, History } from "./model.ts";
+
+export interface EpochLogs {
+  epoch: number;
+  learningRate: number;
+  loss: number;
+  [metric: string]: number;
+}
+
+export interface Callback {
+  onTrainBegin?(model: Sequential, info: { epochs: number; batches: number }): void;
+  onEpochBegin?(epoch: number): void;
+  onBatchEnd?(batch: number, meanLoss: number): void;
+  onEpochEnd?(model: Sequential, logs: EpochLogs): void;
+  onTrainEnd?(model: Sequential, history: History): void;
+}
+
+/**
+ * Stops when `monitor` has not improved for `patience` epochs; with
+ * restoreBestWeights, puts back the weights of the best epoch.
+ */
+export function earlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean } = {}): Callback & { bestEpoch: number; stoppedEpoch: number } {
+  const monitor = options.monitor ?? "val_loss";
+  const patience = options.patience ?? 3;
+  const minDelta = options.minDelta ?? 0;
+  const higherIsBetter = /accuracy/.test(monitor);
+  let best = higherIsBetter ? -Infinity : Infinity;
+  let wait = 0;
+  let bestWeights: Float32Array[] | undefined;
+  const cb = {
+    bestEpoch: 0,
+    stoppedEpoch: 0,
+    onTrainBegin() {
+      best = higherIsBetter ? -Infinity : Infinity;
+      wait = 0;
+    },
+    onEpochEnd(model: Sequential, logs: EpochLogs) {
+      const value = logs[monitor];
+      if (value === undefined) throw new Error(`earlyStopping: no '${monitor}' in the epoch's logs (have: ${Object.keys(logs).join(", ")})`);
+      const improved = higherIsBetter ? value > best + minDelta : value < best - minDelta;
+      if (improved) {
+        best = value;
+        wait = 0;
+        cb.bestEpoch = logs.epoch;
+        if (options.restoreBestWeights) bestWeights = model.getWeights();
+      } else if (++wait >= patience) {
+        cb.stoppedEpoch = logs.epoch;
+        model.stopTraining = true;
+      }
+    },
+    onTrainEnd(model: Sequential) {
+      if (options.restoreBestWeights && bestWeights && cb.stoppedEpoch > 0) model.setWeights(bestWeights);
+    },
+  };
+  return cb;
+}
+
+/** A progress bar per epoch (loss, ETA) on a terminal; one line per epoch otherwise. */
+export function progressBar(options: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Callback {
+  const stream = options.stream ?? process.stderr;
+  let bar: cliProgress.SingleBar | undefined;
+  let epochs = 0;
+  let batches = 0;
+  return {
+    onTrainBegin(_m, info) {
+      epochs = info.epochs;
+      batches = info.batches;
+    },
+    onEpochBegin(epoch) {
+      if (options.quiet || !stream.isTTY) return;
+      bar = new cliProgress.SingleBar({ stream, format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} batches  loss {loss}  ETA {eta}s`, hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar.start(batches, 0, { loss: "-" });
+    },
+    onBatchEnd(batch, meanLoss) {
+      bar?.update(batch + 1, { loss: meanLoss.toFixed(4) });
+    },
+    onEpochEnd(_m, logs) {
+      bar?.stop();
+      bar = undefined;
+      if (options.quiet) return;
+      const parts = Object.entries(logs).filter(([k]) => k !== "epoch").map(([k, v]) => `${k} ${k === "learningRate" ? v.toPrecision(3) : v.toFixed(4)}`);
+      stream.write(`epoch ${logs.epoch}/${epochs}  ${parts.join("  ")}\n`);
+    },
+  };
+}
+
+/** Writes a file atomically: to a temporary name, then renamed over the target. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}

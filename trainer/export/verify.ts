@@ -1,0 +1,85 @@
+// Every export is checked before it is written: the file is loaded into the
+// wasmlite runtime and run on the test split, one sample per invoke, and
+// compared with the trainer's own float predictions.
+//   float32: every output within 1e-5 of the trainer's (else an error: a bug)
+//   int8, classification: accuracy within maxAccuracyDrop (default 0.3
+//     percentage points) of the float model's (else an error naming the drop)
+//   int8, regression: the mean squared error against the targets, reported
+import { createNodeRuntime } from "../../runtime-wasm/js/node.ts";
+import type { Sequential } from "../model.ts";
+import { accuracy } from "../model.ts";
+import type { Dataset } from "../data/dataset.ts";
+
+export interface Verification {
+  kind: "float32" | "int8";
+  samples: number;
+  /** Largest |runtime - trainer| over all outputs. */
+  maxAbsDifference: number;
+  /** Classification: accuracy of the file in the runtime, and of the trainer's float model. */
+  accuracy?: number;
+  floatAccuracy?: number;
+  /** Regression: mean squared error of the file's outputs against the targets. */
+  mse?: number;
+  floatMse?: number;
+  arenaBytes: number;
+  memoryBytes: number;
+  /** Median microseconds per invoke in the runtime (SIMD build, Node). */
+  latencyUs: number;
+}
+
+export const FLOAT_TOLERANCE = 1e-5;
+
+export async function verifyExport(bytes: Uint8Array, kind: "float32" | "int8", model: Sequential, test: Dataset, options: { maxAccuracyDrop?: number } = {}): Promise<Verification> {
+  const runtime = await createNodeRuntime();
+  const m = runtime.load(bytes);
+  const width = test.x.length / test.n;
+  const outWidth = test.targetSize;
+  const got = new Float32Array(test.n * outWidth);
+  for (let i = 0; i < test.n; i++) got.set(m.predict(test.x.subarray(i * width, (i + 1) * width))[0]!, i * outWidth);
+  const expected = model.predict(test.x);
+  let maxAbsDifference = 0;
+  for (let i = 0; i < got.length; i++) maxAbsDifference = Math.max(maxAbsDifference, Math.abs(got[i]! - expected[i]!));
+  if (kind === "float32" && !(maxAbsDifference <= FLOAT_TOLERANCE)) {
+    throw new Error(`export check failed: the float32 file's outputs differ from the trainer's by up to ${maxAbsDifference} (allowed ${FLOAT_TOLERANCE})`);
+  }
+  const result: Verification = { kind, samples: test.n, maxAbsDifference, arenaBytes: m.arenaBytes, memoryBytes: m.memoryBytes, latencyUs: latency(() => m.invoke()) };
+  if (test.labels) {
+    result.accuracy = accuracy(got, test.y, outWidth);
+    result.floatAccuracy = accuracy(expected, test.y, outWidth);
+    const drop = (result.floatAccuracy - result.accuracy) * 100;
+    const allowed = options.maxAccuracyDrop ?? 0.3;
+    if (kind === "int8" && drop > allowed) {
+      throw new Error(`export check failed: int8 accuracy ${(result.accuracy * 100).toFixed(2)}% is ${drop.toFixed(2)} points below float (${(result.floatAccuracy * 100).toFixed(2)}%), more than the ${allowed} allowed`);
+    }
+  } else {
+    result.mse = meanSquaredError(got, test.y);
+    result.floatMse = meanSquaredError(expected, test.y);
+  }
+  return result;
+}
+
+function meanSquaredError(p: Float32Array, y: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += (p[i]! - y[i]!) ** 2;
+  return s / p.length;
+}
+
+/** Median of 15 rounds of timed invokes, in microseconds. */
+function latency(invoke: () => void): number {
+  for (let i = 0; i < 50; i++) invoke();
+  let calls = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < calls; i++) invoke();
+    if (performance.now() - t > 5) break;
+    calls *= 2;
+  }
+  const rounds: number[] = [];
+  for (let r = 0; r < 15; r++) {
+    const t = performance.now();
+    for (let i = 0; i < calls; i++) invoke();
+    rounds.push(((performance.now() - t) * 1000) / calls);
+  }
+  rounds.sort((a, b) => a - b);
+  return rounds[7]!;
+}

@@ -1,0 +1,29 @@
+// The trainer's public API.
+export { sequential, Sequential, DivergedError, accuracy, type CompileOptions, type FitOptions, type History, type MetricName } from "./model.ts";
+export { Dense, type DenseOptions } from "./layers/dense.ts";
+export { Activation } from "./layers/activation.ts";
+export { PRelu } from "./layers/prelu.ts";
+export { Dropout } from "./layers/dropout.ts";
+export { Flatten } from "./layers/flatten.ts";
+export type { Layer, Param } from "./layers/layer.ts";
+export { earlyStopping, progressBar, writeFileAtomic, type Callback, type EpochLogs } from "./callbacks.ts";
+export type { ActivationName, ActivationOptions } from "./activations.ts";
+export type { LossName } from "./losses.ts";
+export type { OptimizerName, OptimizerOptions } from "./optimizers.ts";
+export type { Schedule } from "./schedules.ts";
+export type { InitializerName } from "./initializers.ts";
+export { Rng } from "./rng.ts";
+export { validateDataset, oneHot, slice, take, type Dataset } from "./data/dataset.ts";
+
+import { Dense, type DenseOptions } from "./layers/dense.ts";
+import { Activation } from "./layers/activation.ts";
+import { PRelu } from "./layers/prelu.ts";
+import { Dropout } from "./layers/dropout.ts";
+import { Flatten } from "./layers/flatten.ts";
+import type { ActivationName, ActivationOptions } from "./activations.ts";
+
+export const dense = (options: DenseOptions) => new Dense(options);
+export const activation = (name: ActivationName, options: ActivationOptions = {}) => new Activation(name, options);
+export const prelu = () => new PRelu();
+export const dropout = (rate: number) => new Dropout(rate);
+export const flatten = () => new Flatten();

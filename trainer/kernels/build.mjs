@@ -1,0 +1,23 @@
+// Builds trainer/kernels/gemm.ts into trainer/kernels/build/trainer-kernels.wasm (SIMD).
+// The module exports its memory; the trainer grows it to hold every training
+// buffer (parameters, gradients, activations, optimiser state).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import asc from "assemblyscript/asc";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, "build");
+mkdirSync(out, { recursive: true });
+const { error, stderr } = await asc.main([
+  join(here, "gemm.ts"),
+  "--outFile", join(out, "trainer-kernels.wasm"),
+  "--runtime", "stub", "--use", "abort=", "-O3", "--noAssert",
+  "--enable", "simd", "--initialMemory", "1",
+]);
+if (error) {
+  console.error(stderr.toString());
+  throw new Error(`asc failed for trainer kernels: ${error.message}`);
+}
+writeFileSync(join(out, ".gitignore"), "*\n");
+console.log("trainer/kernels/build/trainer-kernels.wasm built");

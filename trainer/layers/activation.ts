@@ -1,0 +1,59 @@
+// A standalone activation layer: y = f(x) elementwise (softmax: per sample),
+// dx = dy * f'(x). See activations.ts for the functions.
+import type { Workspace, Buf } from "../workspace.ts";
+import type { Layer, Param } from "./layer.ts";
+import { elements } from "./layer.ts";
+import { activationForward, activationBackward, ACTIVATIONS, type ActivationName, type ActivationOptions } from "../activations.ts";
+
+export class Activation implements Layer {
+  readonly kind = "activation";
+  name = "activation";
+  outputShape: number[] = [];
+  readonly activation: ActivationName;
+  readonly options: ActivationOptions;
+  #ws!: Workspace;
+  #width = 0;
+  #x!: Buf;
+  #y!: Buf;
+  #dx!: Buf;
+
+  constructor(activation: ActivationName, options: ActivationOptions = {}) {
+    if (!ACTIVATIONS.includes(activation)) throw new Error(`unknown activation '${activation}' (known: ${ACTIVATIONS.join(", ")})`);
+    this.activation = activation;
+    this.options = options;
+  }
+
+  build(inputShape: number[], ws: Workspace): void {
+    this.#ws = ws;
+    this.outputShape = [...inputShape];
+    this.#width = this.activation === "softmax" ? inputShape[inputShape.length - 1]! : elements(inputShape);
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const n = batch * elements(this.outputShape);
+    this.#y = ws.alloc(n);
+    this.#dx = ws.alloc(n);
+  }
+
+  forward(x: Buf, batch: number): Buf {
+    const n = batch * elements(this.outputShape);
+    this.#x = x;
+    activationForward(this.activation, this.#ws.f32(x).subarray(0, n), this.#ws.f32(this.#y).subarray(0, n), this.#width, this.options);
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number): Buf {
+    const ws = this.#ws;
+    const n = batch * elements(this.outputShape);
+    activationBackward(this.activation, ws.f32(this.#x).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dx).subarray(0, n), this.#width, this.options);
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  config(): Record<string, unknown> {
+    return { activation: this.activation, ...this.options };
+  }
+}

@@ -1,0 +1,71 @@
+// Inverted dropout (Hinton et al. 2012): in training each unit is kept with
+// probability 1 - rate and scaled by 1 / (1 - rate), so inference (and the
+// exported model) is the identity.
+//   forward: y = x m,  m_i = 1/(1 - rate) with probability 1 - rate, else 0
+//   backward: dx = dy m
+import type { Workspace, Buf } from "../workspace.ts";
+import type { Rng } from "../rng.ts";
+import type { Layer, Param } from "./layer.ts";
+import { elements } from "./layer.ts";
+
+export class Dropout implements Layer {
+  readonly kind = "dropout";
+  name = "dropout";
+  outputShape: number[] = [];
+  readonly rate: number;
+  #ws!: Workspace;
+  #rng!: Rng;
+  #mask!: Buf;
+  #y!: Buf;
+  #dx!: Buf;
+  #training = false;
+
+  constructor(rate: number) {
+    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`);
+    this.rate = rate;
+  }
+
+  build(inputShape: number[], ws: Workspace, rng: Rng): void {
+    this.#ws = ws;
+    this.#rng = rng;
+    this.outputShape = [...inputShape];
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const n = batch * elements(this.outputShape);
+    this.#mask = ws.alloc(n);
+    this.#y = ws.alloc(n);
+    this.#dx = ws.alloc(n);
+  }
+
+  forward(x: Buf, batch: number, training: boolean): Buf {
+    this.#training = training && this.rate > 0;
+    if (!this.#training) return x;
+    const ws = this.#ws;
+    const n = batch * elements(this.outputShape);
+    const xs = ws.f32(x), ys = ws.f32(this.#y), m = ws.f32(this.#mask);
+    const keep = 1 / (1 - this.rate);
+    for (let i = 0; i < n; i++) {
+      m[i] = this.#rng.next() < this.rate ? 0 : keep;
+      ys[i] = xs[i]! * m[i]!;
+    }
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number): Buf {
+    if (!this.#training) return dy;
+    const ws = this.#ws;
+    const n = batch * elements(this.outputShape);
+    const g = ws.f32(dy), dx = ws.f32(this.#dx), m = ws.f32(this.#mask);
+    for (let i = 0; i < n; i++) dx[i] = g[i]! * m[i]!;
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  config(): Record<string, unknown> {
+    return { rate: this.rate };
+  }
+}

@@ -1,0 +1,411 @@
+// sequential([...layers]): compile, fit, evaluate, predict, summary.
+// One training step on a mini-batch (drawn without replacement):
+//   forward through every layer, loss and its gradient (fused with the output
+//   activation for the cross-entropies), backward through every layer in
+//   reverse, the L1/L2 penalty gradients on weights, a finite-gradient check,
+//   then the optimiser's update.
+import { Workspace, type Buf } from "./workspace.ts";
+import { Rng } from "./rng.ts";
+import type { Layer, Param } from "./layers/layer.ts";
+import { elements } from "./layers/layer.ts";
+import { Dense } from "./layers/dense.ts";
+import { Activation } from "./layers/activation.ts";
+import { lossAndGradient, fusedActivation, LOSSES, type LossName } from "./losses.ts";
+import { Optimizer, type OptimizerOptions, type OptimizerName } from "./optimizers.ts";
+import { learningRateAt, checkSchedule, type Schedule } from "./schedules.ts";
+import { validateDataset, slice, take, type Dataset } from "./data/dataset.ts";
+import type { Callback, EpochLogs } from "./callbacks.ts";
+
+export type MetricName = "accuracy" | "mae";
+
+export interface CompileOptions {
+  optimizer: OptimizerName | OptimizerOptions;
+  loss: LossName;
+  metrics?: MetricName[];
+  /** Penalties on weights (not biases): l2 * sum(w^2) + l1 * sum(|w|). */
+  l2?: number;
+  l1?: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  /** The last fraction of the training set held out for validation (before shuffling). */
+  validationSplit?: number;
+  validationData?: Dataset;
+  shuffle?: boolean;
+  schedule?: Schedule;
+  callbacks?: Callback[];
+  /** The epoch to start from (resuming a checkpoint); default 0. */
+  initialEpoch?: number;
+}
+
+export interface History {
+  epochs: EpochLogs[];
+}
+
+/** Training produced a non-finite loss or gradient. */
+export class DivergedError extends Error {}
+
+export class Sequential {
+  readonly layers: Layer[];
+  readonly inputShape: number[];
+  readonly rng: Rng;
+  readonly ws: Workspace;
+  #compiled?: { loss: LossName; metrics: MetricName[]; optimizer: Optimizer; l1: number; l2: number; fused: boolean };
+  #capacity = 0; // batch size the activation buffers hold
+  #mark = 0;
+  #input!: Buf;
+  #target!: Buf;
+  #grad!: Buf;
+  #lastLayerInput!: Buf; // the output layer's input in the last forward pass
+  stopTraining = false;
+
+  constructor(layers: Layer[], options: { inputShape: number[]; seed?: number }) {
+    if (layers.length === 0) throw new Error("sequential() needs at least one layer");
+    if (!options.inputShape.length || options.inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new Error(`inputShape must be positive whole numbers, got [${options.inputShape}]`);
+    }
+    this.layers = layers;
+    this.inputShape = [...options.inputShape];
+    this.rng = new Rng(options.seed ?? 0);
+    this.ws = new Workspace();
+    const counts = new Map<string, number>();
+    let shape = this.inputShape;
+    for (const layer of layers) {
+      const k = (counts.get(layer.kind) ?? 0) + 1;
+      counts.set(layer.kind, k);
+      layer.name = `${layer.kind}_${k}`;
+      layer.build(shape, this.ws, this.rng);
+      shape = layer.outputShape;
+    }
+    this.#mark = this.ws.mark();
+  }
+
+  get outputShape(): number[] {
+    return this.layers[this.layers.length - 1]!.outputShape;
+  }
+
+  params(): Param[] {
+    return this.layers.flatMap((l) => l.params());
+  }
+
+  compile(options: CompileOptions): void {
+    if (!LOSSES.includes(options.loss)) throw new Error(`unknown loss '${options.loss}' (known: ${LOSSES.join(", ")})`);
+    const last = this.layers[this.layers.length - 1]!;
+    const lastActivation = last instanceof Dense ? last.activation : last instanceof Activation ? last.activation : undefined;
+    const needed = fusedActivation(options.loss);
+    if (needed && lastActivation !== needed) {
+      throw new Error(`loss '${options.loss}' needs a ${needed} output layer (its gradient is fused with it); the last layer is ${last.name}${lastActivation ? ` with ${lastActivation}` : ""}`);
+    }
+    if (!needed && lastActivation === "softmax") throw new Error(`a softmax output needs loss 'categoricalCrossentropy', not '${options.loss}'`);
+    for (const [k, v] of [["l1", options.l1], ["l2", options.l2]] as const) {
+      if (v !== undefined && !(v >= 0)) throw new Error(`${k} must be >= 0, got ${v}`);
+    }
+    const optimizer = new Optimizer(typeof options.optimizer === "string" ? { name: options.optimizer } : options.optimizer);
+    // Optimiser state sits with the parameters, before any activation buffers.
+    this.ws.release(this.#mark);
+    optimizer.attach(this.params(), this.ws);
+    this.#mark = this.ws.mark();
+    this.#capacity = 0;
+    this.#compiled = { loss: options.loss, metrics: options.metrics ?? [], optimizer, l1: options.l1 ?? 0, l2: options.l2 ?? 0, fused: needed !== undefined };
+  }
+
+  get optimizer(): Optimizer {
+    return this.#needCompiled().optimizer;
+  }
+
+  #needCompiled() {
+    if (!this.#compiled) throw new Error("call compile() before fit() or evaluate()");
+    return this.#compiled;
+  }
+
+  /** Activation buffers for batches of up to `batch` rows (reallocated only to grow). */
+  #ensureCapacity(batch: number): void {
+    if (batch <= this.#capacity) return;
+    this.ws.release(this.#mark);
+    this.#input = this.ws.alloc(batch * elements(this.inputShape));
+    this.#target = this.ws.alloc(batch * elements(this.outputShape));
+    this.#grad = this.ws.alloc(batch * elements(this.outputShape));
+    for (const layer of this.layers) layer.allocate(this.ws, batch);
+    this.#capacity = batch;
+  }
+
+  #checkData(d: Dataset, what: string): void {
+    validateDataset(d, what);
+    if (d.inputShape.join("x") !== this.inputShape.join("x")) throw new Error(`${what}: samples have shape [${d.inputShape}], the model takes [${this.inputShape}]`);
+    if (d.targetSize !== elements(this.outputShape)) throw new Error(`${what}: ${d.targetSize} targets per sample, the model outputs ${elements(this.outputShape)}`);
+  }
+
+  /** Copies rows `order[start..start+batch)` of d into the input and target buffers. */
+  #load(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number): void {
+    const width = elements(this.inputShape);
+    const outs = d.targetSize;
+    const x = this.ws.f32(this.#input), y = this.ws.f32(this.#target);
+    for (let i = 0; i < batch; i++) {
+      const s = order ? order[start + i]! : start + i;
+      x.set(d.x.subarray(s * width, (s + 1) * width), i * width);
+      y.set(d.y.subarray(s * outs, (s + 1) * outs), i * outs);
+    }
+  }
+
+  #forward(batch: number, training: boolean): Buf {
+    let h = this.#input;
+    for (const layer of this.layers) {
+      this.#lastLayerInput = h;
+      h = layer.forward(h, batch, training);
+    }
+    return h;
+  }
+
+  /** Loss of the loaded batch and, in `grad`, its gradient with respect to the output (or logits, fused). */
+  #loss(out: Buf, batch: number): number {
+    const c = this.#needCompiled();
+    const width = elements(this.outputShape);
+    const n = batch * width;
+    const last = this.layers[this.layers.length - 1]!;
+    // Fused losses read the logits: the dense layer's pre-activation, or the activation layer's input.
+    const logits = !c.fused ? out : last instanceof Dense ? last.preactivation() : this.#lastLayerInput;
+    return lossAndGradient(c.loss, this.ws.f32(logits).subarray(0, n), this.ws.f32(this.#target).subarray(0, n), batch, width, this.ws.f32(this.#grad).subarray(0, n));
+  }
+
+  #backward(batch: number): void {
+    const c = this.#needCompiled();
+    let g = this.#grad;
+    let i = this.layers.length - 1;
+    const last = this.layers[i]!;
+    if (c.fused) {
+      if (last instanceof Dense) {
+        g = last.backwardFromPreactivation(g, batch);
+      }
+      i--; // an Activation output layer: the gradient is already with respect to its input
+    } else {
+      g = last.backward(g, batch);
+      i--;
+    }
+    for (; i >= 0; i--) g = this.layers[i]!.backward(g, batch);
+  }
+
+  /** Penalty value, and its gradient added to the weights' gradients. */
+  #regularize(): number {
+    const c = this.#needCompiled();
+    if (c.l1 === 0 && c.l2 === 0) return 0;
+    let penalty = 0;
+    for (const p of this.params()) {
+      if (!p.regularized) continue;
+      const w = this.ws.f32(p.value), g = this.ws.f32(p.grad);
+      for (let i = 0; i < w.length; i++) {
+        const v = w[i]!;
+        penalty += c.l2 * v * v + c.l1 * Math.abs(v);
+        g[i] = g[i]! + 2 * c.l2 * v + c.l1 * Math.sign(v);
+      }
+    }
+    return penalty;
+  }
+
+  #gradientsFinite(): boolean {
+    for (const p of this.params()) {
+      const g = this.ws.f32(p.grad);
+      for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i]!)) return false;
+    }
+    return true;
+  }
+
+  /** One step on rows order[start..start+batch) of d; returns the batch's loss (with penalty). */
+  trainBatch(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number, learningRate: number, where: string): number {
+    const c = this.#needCompiled();
+    this.#ensureCapacity(batch);
+    this.#load(d, order, start, batch);
+    c.optimizer.lookAhead();
+    const out = this.#forward(batch, true);
+    let loss = this.#loss(out, batch);
+    this.#backward(batch);
+    c.optimizer.restore();
+    loss += this.#regularize();
+    if (!Number.isFinite(loss) || !this.#gradientsFinite()) {
+      throw new DivergedError(`training diverged at ${where}: the ${Number.isFinite(loss) ? "gradient" : "loss"} is not finite (${loss}); try a lower learning rate (now ${learningRate})`);
+    }
+    c.optimizer.step(learningRate);
+    return loss;
+  }
+
+  fit(train: Dataset, options: FitOptions): History {
+    const c = this.#needCompiled();
+    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`epochs must be a positive whole number, got ${options.epochs}`);
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, got ${batchSize}`);
+    this.#checkData(train, "training data");
+    let validation = options.validationData;
+    if (options.validationSplit !== undefined) {
+      if (validation) throw new Error("give validationSplit or validationData, not both");
+      if (!(options.validationSplit > 0 && options.validationSplit < 1)) throw new Error(`validationSplit must be in (0, 1), got ${options.validationSplit}`);
+      const held = Math.floor(train.n * options.validationSplit);
+      if (held < 1 || held >= train.n) throw new Error(`validationSplit ${options.validationSplit} of ${train.n} samples leaves no training or no validation data`);
+      validation = slice(train, train.n - held, train.n);
+      train = slice(train, 0, train.n - held);
+    }
+    if (validation) this.#checkData(validation, "validation data");
+    const schedule = options.schedule ?? { kind: "constant" };
+    checkSchedule(schedule);
+    const callbacks = options.callbacks ?? [];
+    const history: History = { epochs: [] };
+    const batches = Math.ceil(train.n / batchSize);
+    this.stopTraining = false;
+    for (const cb of callbacks) cb.onTrainBegin?.(this, { epochs: options.epochs, batches });
+    for (let epoch = options.initialEpoch ?? 0; epoch < options.epochs && !this.stopTraining; epoch++) {
+      const lr = learningRateAt(schedule, c.optimizer.options.learningRate, epoch);
+      const order = options.shuffle === false ? null : this.rng.permutation(train.n);
+      for (const cb of callbacks) cb.onEpochBegin?.(epoch);
+      let lossSum = 0;
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize;
+        const n = Math.min(batchSize, train.n - start);
+        lossSum += this.trainBatch(train, order, start, n, lr, `epoch ${epoch + 1}, batch ${b + 1}`) * n;
+        for (const cb of callbacks) cb.onBatchEnd?.(b, lossSum / Math.min(train.n, start + n));
+      }
+      const logs: EpochLogs = { epoch: epoch + 1, learningRate: lr, loss: lossSum / train.n };
+      if (c.metrics.length) Object.assign(logs, this.#metrics(train, batchSize, ""));
+      if (validation) Object.assign(logs, this.evaluate(validation, { batchSize, prefix: "val_" }));
+      history.epochs.push(logs);
+      for (const cb of callbacks) cb.onEpochEnd?.(this, logs);
+    }
+    for (const cb of callbacks) cb.onTrainEnd?.(this, history);
+    return history;
+  }
+
+  /** Loss (with penalty) and metrics over a data set, in inference mode. */
+  evaluate(d: Dataset, options: { batchSize?: number; prefix?: string } = {}): Record<string, number> {
+    const c = this.#needCompiled();
+    this.#checkData(d, "evaluation data");
+    const batchSize = options.batchSize ?? 256;
+    const prefix = options.prefix ?? "";
+    this.#ensureCapacity(Math.min(batchSize, d.n));
+    let lossSum = 0;
+    for (let start = 0; start < d.n; start += batchSize) {
+      const n = Math.min(batchSize, d.n - start);
+      this.#ensureCapacity(n);
+      this.#load(d, null, start, n);
+      lossSum += this.#loss(this.#forward(n, false), n) * n;
+    }
+    const out: Record<string, number> = { [`${prefix}loss`]: lossSum / d.n + this.#penalty() };
+    return Object.assign(out, this.#metrics(d, batchSize, prefix));
+  }
+
+  #penalty(): number {
+    const c = this.#needCompiled();
+    if (c.l1 === 0 && c.l2 === 0) return 0;
+    let p = 0;
+    for (const param of this.params()) {
+      if (!param.regularized) continue;
+      for (const v of this.ws.f32(param.value)) p += c.l2 * v * v + c.l1 * Math.abs(v);
+    }
+    return p;
+  }
+
+  #metrics(d: Dataset, batchSize: number, prefix: string): Record<string, number> {
+    const metrics = this.#compiled?.metrics ?? [];
+    if (!metrics.length) return {};
+    const p = this.predict(d.x, { batchSize });
+    const width = d.targetSize;
+    const out: Record<string, number> = {};
+    for (const m of metrics) {
+      if (m === "accuracy") out[`${prefix}accuracy`] = accuracy(p, d.y, width);
+      if (m === "mae") {
+        let s = 0;
+        for (let i = 0; i < p.length; i++) s += Math.abs(p[i]! - d.y[i]!);
+        out[`${prefix}mae`] = s / p.length;
+      }
+    }
+    return out;
+  }
+
+  /** Outputs for rows of features (inference: dropout off). */
+  predict(x: Float32Array, options: { batchSize?: number } = {}): Float32Array {
+    const width = elements(this.inputShape);
+    if (x.length % width !== 0 || x.length === 0) throw new Error(`predict: ${x.length} values is not a whole number of samples of ${width} features`);
+    const n = x.length / width;
+    const outWidth = elements(this.outputShape);
+    const batchSize = options.batchSize ?? 256;
+    const result = new Float32Array(n * outWidth);
+    for (let start = 0; start < n; start += batchSize) {
+      const b = Math.min(batchSize, n - start);
+      this.#ensureCapacity(b);
+      this.ws.f32(this.#input).set(x.subarray(start * width, (start + b) * width));
+      const out = this.#forward(b, false);
+      result.set(this.ws.f32(out).subarray(0, b * outWidth), start * outWidth);
+    }
+    return result;
+  }
+
+  /**
+   * Inference over rows of features, reporting every layer's output (and a
+   * dense layer's pre-activation) batch by batch: what calibration needs.
+   */
+  trace(x: Float32Array, visit: (layer: number, output: Float32Array, preactivation?: Float32Array) => void, batchSize = 256): void {
+    const width = elements(this.inputShape);
+    const n = x.length / width;
+    for (let start = 0; start < n; start += batchSize) {
+      const b = Math.min(batchSize, n - start);
+      this.#ensureCapacity(b);
+      this.ws.f32(this.#input).set(x.subarray(start * width, (start + b) * width));
+      let h = this.#input;
+      this.layers.forEach((layer, i) => {
+        h = layer.forward(h, b, false);
+        const outWidth = elements(layer.outputShape);
+        const pre = layer instanceof Dense ? this.ws.f32(layer.preactivation()).subarray(0, b * outWidth) : undefined;
+        visit(i, this.ws.f32(h).subarray(0, b * outWidth), pre);
+      });
+    }
+  }
+
+  /** Parameter values, copied (for checkpoints and early stopping). */
+  getWeights(): Float32Array[] {
+    return this.params().map((p) => Float32Array.from(this.ws.f32(p.value)));
+  }
+
+  setWeights(weights: readonly Float32Array[]): void {
+    const params = this.params();
+    if (weights.length !== params.length) throw new Error(`setWeights: ${weights.length} arrays for ${params.length} parameters`);
+    params.forEach((p, i) => {
+      if (weights[i]!.length !== p.value.length) throw new Error(`setWeights: ${p.name} has ${p.value.length} values, got ${weights[i]!.length}`);
+      this.ws.f32(p.value).set(weights[i]!);
+    });
+  }
+
+  summary(): string {
+    const rows = this.layers.map((l) => {
+      const params = l.params().reduce((s, p) => s + p.value.length, 0);
+      const detail = l instanceof Dense ? ` ${l.units} units, ${l.activation}` : l instanceof Activation ? ` ${l.activation}` : "";
+      return [`${l.name}${detail}`, `[${l.outputShape.join(", ")}]`, String(params)];
+    });
+    const total = rows.reduce((s, r) => s + Number(r[2]), 0);
+    const w = [Math.max(20, ...rows.map((r) => r[0]!.length)), Math.max(12, ...rows.map((r) => r[1]!.length)), 10];
+    const line = (r: string[]) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(w[2]!)}`;
+    return [line(["layer", "output shape", "params"]), ...rows.map(line), `input shape [${this.inputShape.join(", ")}], ${total} parameters`].join("\n");
+  }
+}
+
+/** Fraction of rows whose largest output is the target's class (one output: p >= 0.5 vs y). */
+export function accuracy(p: Float32Array, y: Float32Array, width: number): number {
+  let correct = 0;
+  const n = p.length / width;
+  for (let r = 0; r < n; r++) {
+    if (width === 1) {
+      if ((p[r]! >= 0.5 ? 1 : 0) === (y[r]! >= 0.5 ? 1 : 0)) correct++;
+      continue;
+    }
+    let best = 0, target = 0;
+    for (let j = 1; j < width; j++) {
+      if (p[r * width + j]! > p[r * width + best]!) best = j;
+      if (y[r * width + j]! > y[r * width + target]!) target = j;
+    }
+    if (best === target) correct++;
+  }
+  return correct / n;
+}
+
+export function sequential(layers: Layer[], options: { inputShape: number[]; seed?: number }): Sequential {
+  return new Sequential(layers, options);
+}
+
+export { take };

@@ -1,0 +1,68 @@
+// train-and-export: train a preset, export float32 and int8 .tflite files,
+// verify both in the wasmlite runtime, write metrics. Every file is written
+// atomically (a temporary name, then a rename), and only after its check.
+import { join } from "node:path";
+import { PRESETS, type Preset } from "./presets.ts";
+import { earlyStopping, progressBar, writeFileAtomic } from "./callbacks.ts";
+import { exportTflite } from "./export/tflite.ts";
+import { verifyExport, type Verification } from "./export/verify.ts";
+import { take } from "./data/dataset.ts";
+import { Rng } from "./rng.ts";
+
+export interface TrainAndExportOptions {
+  preset: string;
+  out: string;
+  epochs?: number;
+  seed?: number;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface TrainAndExportResult {
+  preset: string;
+  files: { int8: string; float32: string; metrics: string };
+  float32: Verification & { bytes: number };
+  int8: Verification & { bytes: number };
+  epochs: number;
+  trainSeconds: number;
+}
+
+export const CALIBRATION_SAMPLES = 500;
+
+export async function trainAndExport(options: TrainAndExportOptions): Promise<TrainAndExportResult> {
+  const preset: Preset | undefined = PRESETS[options.preset];
+  if (!preset) throw new Error(`unknown preset '${options.preset}' (presets: ${Object.keys(PRESETS).join(", ")})`);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const seed = options.seed ?? 1;
+  const epochs = options.epochs ?? preset.fit.epochs;
+  const { train, test } = preset.data();
+  log(`${preset.name}: ${preset.description}`);
+  const model = preset.build(seed);
+  model.compile(preset.compile);
+  log(model.summary());
+  const stopper = earlyStopping({ monitor: "val_loss", patience: preset.patience ?? epochs, restoreBestWeights: true });
+  const started = performance.now();
+  const history = model.fit(train, { ...preset.fit, epochs, callbacks: [stopper, progressBar({ quiet: options.quiet })] });
+  const trainSeconds = (performance.now() - started) / 1000;
+  const ran = history.epochs.length;
+  log(`trained ${ran} epochs in ${trainSeconds.toFixed(1)} s${stopper.stoppedEpoch ? ` (early stop; best epoch ${stopper.bestEpoch} restored)` : ""}`);
+
+  // Calibration: a seeded sample of the training set (never the test split).
+  const calibration = take(train, new Rng(seed + 1).permutation(train.n).subarray(0, Math.min(CALIBRATION_SAMPLES, train.n)));
+  const metadata = {
+    labels: train.labels ?? null,
+    preprocessing: "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)",
+    training: { preset: preset.name, dataset: train.source ?? null, epochs: ran, seed, optimizer: preset.compile.optimizer, loss: preset.compile.loss, final: history.epochs.at(-1) ?? null },
+  };
+  const float32 = exportTflite(model, { kind: "float32", metadata });
+  const int8 = exportTflite(model, { kind: "int8", calibration, metadata: { ...metadata, quantization: { calibrationSamples: calibration.n } } });
+  const f = { ...(await verifyExport(float32, "float32", model, test)), bytes: float32.length };
+  const q = { ...(await verifyExport(int8, "int8", model, test)), bytes: int8.length };
+
+  const files = { int8: join(options.out, "model.tflite"), float32: join(options.out, "model-f32.tflite"), metrics: join(options.out, "metrics.json") };
+  writeFileAtomic(files.float32, float32);
+  writeFileAtomic(files.int8, int8);
+  const result: TrainAndExportResult = { preset: preset.name, files, float32: f, int8: q, epochs: ran, trainSeconds };
+  writeFileAtomic(files.metrics, JSON.stringify({ ...result, history: history.epochs, summary: model.summary() }, null, 2) + "\n");
+  return result;
+}

@@ -1,0 +1,90 @@
+// One WebAssembly memory holds every training buffer (parameters, gradients,
+// activations, optimiser state) for a whole run, so the SIMD kernels work in
+// place: no copies between JS and WASM per step. Buffers are float32 ranges
+// handed out by a bump allocator; JS reads and writes them through views.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** A float32 range in the workspace: `offset` and `length` in elements. */
+export interface Buf {
+  readonly offset: number;
+  readonly length: number;
+}
+
+interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemmNT(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
+  gemmNN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
+  gemmTN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
+}
+
+const KERNELS = fileURLToPath(new URL("./kernels/build/trainer-kernels.wasm", import.meta.url));
+let compiled: WebAssembly.Module | undefined;
+
+export class Workspace {
+  readonly #k: Kernels;
+  #next: number; // in float elements
+  #view: Float32Array;
+
+  constructor() {
+    try {
+      compiled ??= new WebAssembly.Module(readFileSync(KERNELS));
+    } catch (e) {
+      throw new Error(`trainer kernels not built (${KERNELS}): run 'npm run build' (${(e as Error).message})`);
+    }
+    this.#k = new WebAssembly.Instance(compiled, {}).exports as unknown as Kernels;
+    // Start past the module's own static data, 16-byte aligned.
+    const base = this.#k.heapBase();
+    this.#next = Math.ceil(base / 16) * 4;
+    this.#view = new Float32Array(this.#k.memory.buffer);
+  }
+
+  /** A new zeroed buffer of n floats (16-byte aligned). */
+  alloc(n: number): Buf {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`workspace: cannot allocate ${n} floats`);
+    const offset = this.#next;
+    this.#next += Math.ceil(n / 4) * 4;
+    const needBytes = this.#next * 4;
+    const memory = this.#k.memory;
+    if (needBytes > memory.buffer.byteLength) {
+      const pages = Math.ceil((needBytes - memory.buffer.byteLength) / 65536);
+      try {
+        memory.grow(pages);
+      } catch {
+        throw new Error(`workspace: training buffers need ${(needBytes / 2 ** 20).toFixed(1)} MiB, more than WebAssembly memory allows`);
+      }
+    }
+    return { offset, length: n };
+  }
+
+  /** Where the next allocation starts; release(mark) frees everything after it. */
+  mark(): number {
+    return this.#next;
+  }
+
+  release(mark: number): void {
+    this.#next = mark;
+  }
+
+  /** The buffer's contents (a live view; do not keep it across alloc()). */
+  f32(b: Buf): Float32Array {
+    if (this.#view.buffer !== this.#k.memory.buffer) this.#view = new Float32Array(this.#k.memory.buffer);
+    return this.#view.subarray(b.offset, b.offset + b.length);
+  }
+
+  /** C[m,n] (+)= A[m,k] B[n,k]^T */
+  gemmNT(a: Buf, b: Buf, c: Buf, m: number, n: number, k: number, accumulate = false): void {
+    this.#k.gemmNT(a.offset * 4, b.offset * 4, c.offset * 4, m, n, k, accumulate ? 1 : 0);
+  }
+
+  /** C[m,n] (+)= A[m,k] B[k,n] */
+  gemmNN(a: Buf, b: Buf, c: Buf, m: number, n: number, k: number, accumulate = false): void {
+    this.#k.gemmNN(a.offset * 4, b.offset * 4, c.offset * 4, m, n, k, accumulate ? 1 : 0);
+  }
+
+  /** C[m,n] (+)= A[k,m]^T B[k,n] */
+  gemmTN(a: Buf, b: Buf, c: Buf, m: number, n: number, k: number, accumulate = false): void {
+    this.#k.gemmTN(a.offset * 4, b.offset * 4, c.offset * 4, m, n, k, accumulate ? 1 : 0);
+  }
+}
