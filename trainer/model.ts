@@ -176,14 +176,14 @@ export class Sequential {
     const last = this.layers[i]!;
     if (c.fused) {
       if (last instanceof Dense) {
-        g = last.backwardFromPreactivation(g, batch);
+        g = last.backwardFromPreactivation(g, batch, i > 0);
       }
       i--; // an Activation output layer: the gradient is already with respect to its input
     } else {
-      g = last.backward(g, batch);
+      g = last.backward(g, batch, i > 0);
       i--;
     }
-    for (; i >= 0; i--) g = this.layers[i]!.backward(g, batch);
+    for (; i >= 0; i--) g = this.layers[i]!.backward(g, batch, i > 0);
   }
 
   /** Penalty value, and its gradient added to the weights' gradients. */
@@ -204,11 +204,8 @@ export class Sequential {
   }
 
   #gradientsFinite(): boolean {
-    for (const p of this.params()) {
-      const g = this.ws.f32(p.grad);
-      for (let i = 0; i < g.length; i++) if (!Number.isFinite(g[i]!)) return false;
-    }
-    return true;
+    // A NaN or infinity anywhere makes the sum non-finite (as does overflow: divergence too).
+    return this.params().every((p) => Number.isFinite(this.ws.sum(p.grad)));
   }
 
   /** One step on rows order[start..start+batch) of d; returns the batch's loss (with penalty). */

@@ -7,7 +7,8 @@
 //   rmsprop   s = rho s + (1 - rho) g^2;  theta -= lr g / (sqrt(s) + eps)   (Hinton 2012)
 //   adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
 //             theta -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)  (Kingma & Ba 2014)
-// State buffers live in the workspace next to the parameters.
+// State buffers live in the workspace next to the parameters; the updates
+// run as float32 WASM SIMD kernels (kernels/updates.ts).
 import type { Workspace, Buf } from "./workspace.ts";
 import type { Param } from "./layers/layer.ts";
 
@@ -74,9 +75,8 @@ export class Optimizer {
     if (this.options.name !== "nesterov") return;
     const ws = this.#ws, gamma = this.options.momentum;
     this.#params.forEach((p, k) => {
-      const theta = ws.f32(p.value), v = ws.f32(this.#state1[k]!);
-      ws.f32(this.#saved[k]!).set(theta);
-      for (let i = 0; i < theta.length; i++) theta[i] = theta[i]! - gamma * v[i]!;
+      ws.f32(this.#saved[k]!).set(ws.f32(p.value));
+      ws.axpy(-gamma, this.#state1[k]!, p.value);
     });
   }
 
@@ -89,40 +89,14 @@ export class Optimizer {
   step(learningRate: number): void {
     const ws = this.#ws, o = this.options;
     this.steps++;
+    const c1 = 1 - o.beta1 ** this.steps, c2 = 1 - o.beta2 ** this.steps;
     this.#params.forEach((p, k) => {
-      const theta = ws.f32(p.value), g = ws.f32(p.grad);
-      const n = theta.length;
       switch (o.name) {
-        case "sgd":
-          for (let i = 0; i < n; i++) theta[i] = theta[i]! - learningRate * g[i]!;
-          break;
+        case "sgd": ws.axpy(-learningRate, p.grad, p.value); break;
         case "momentum":
-        case "nesterov": {
-          const v = ws.f32(this.#state1[k]!);
-          for (let i = 0; i < n; i++) {
-            v[i] = o.momentum * v[i]! + learningRate * g[i]!;
-            theta[i] = theta[i]! - v[i]!;
-          }
-          break;
-        }
-        case "rmsprop": {
-          const s = ws.f32(this.#state1[k]!);
-          for (let i = 0; i < n; i++) {
-            s[i] = o.rho * s[i]! + (1 - o.rho) * g[i]! * g[i]!;
-            theta[i] = theta[i]! - (learningRate * g[i]!) / (Math.sqrt(s[i]!) + o.epsilon);
-          }
-          break;
-        }
-        case "adam": {
-          const m = ws.f32(this.#state1[k]!), v = ws.f32(this.#state2[k]!);
-          const c1 = 1 - o.beta1 ** this.steps, c2 = 1 - o.beta2 ** this.steps;
-          for (let i = 0; i < n; i++) {
-            m[i] = o.beta1 * m[i]! + (1 - o.beta1) * g[i]!;
-            v[i] = o.beta2 * v[i]! + (1 - o.beta2) * g[i]! * g[i]!;
-            theta[i] = theta[i]! - (learningRate * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + o.epsilon);
-          }
-          break;
-        }
+        case "nesterov": ws.momentumUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.momentum); break;
+        case "rmsprop": ws.rmspropUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.rho, o.epsilon); break;
+        case "adam": ws.adamUpdate(p.value, this.#state1[k]!, this.#state2[k]!, p.grad, learningRate, o.beta1, o.beta2, c1, c2, o.epsilon); break;
       }
     });
   }

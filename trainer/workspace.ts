@@ -14,6 +14,11 @@ export interface Buf {
 interface Kernels {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  sum(a: number, n: number): number;
+  axpyUpdate(alpha: number, x: number, y: number, n: number): void;
+  momentumUpdate(theta: number, v: number, g: number, n: number, lr: number, gamma: number): void;
+  rmspropUpdate(theta: number, s: number, g: number, n: number, lr: number, rho: number, eps: number): void;
+  adamUpdate(theta: number, m: number, v: number, g: number, n: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
   gemmNT(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
   gemmNN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
   gemmTN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
@@ -71,6 +76,29 @@ export class Workspace {
   f32(b: Buf): Float32Array {
     if (this.#view.buffer !== this.#k.memory.buffer) this.#view = new Float32Array(this.#k.memory.buffer);
     return this.#view.subarray(b.offset, b.offset + b.length);
+  }
+
+  /** The sum of a buffer's values (SIMD). */
+  sum(a: Buf): number {
+    return this.#k.sum(a.offset * 4, a.length);
+  }
+
+  /** y += alpha x (same lengths). */
+  axpy(alpha: number, x: Buf, y: Buf): void {
+    this.#k.axpyUpdate(alpha, x.offset * 4, y.offset * 4, y.length);
+  }
+
+  /** The optimisers' updates of one parameter buffer (see optimizers.ts for the formulas). */
+  momentumUpdate(theta: Buf, v: Buf, g: Buf, lr: number, gamma: number): void {
+    this.#k.momentumUpdate(theta.offset * 4, v.offset * 4, g.offset * 4, theta.length, lr, gamma);
+  }
+
+  rmspropUpdate(theta: Buf, s: Buf, g: Buf, lr: number, rho: number, eps: number): void {
+    this.#k.rmspropUpdate(theta.offset * 4, s.offset * 4, g.offset * 4, theta.length, lr, rho, eps);
+  }
+
+  adamUpdate(theta: Buf, m: Buf, v: Buf, g: Buf, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void {
+    this.#k.adamUpdate(theta.offset * 4, m.offset * 4, v.offset * 4, g.offset * 4, theta.length, lr, b1, b2, c1, c2, eps);
   }
 
   /** C[m,n] (+)= A[m,k] B[n,k]^T */

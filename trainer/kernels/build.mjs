@@ -1,4 +1,4 @@
-// Builds trainer/kernels/gemm.ts into trainer/kernels/build/trainer-kernels.wasm (SIMD).
+// Builds trainer/kernels/index.ts (gemm.ts, updates.ts) into trainer/kernels/build/trainer-kernels.wasm (SIMD).
 // The module exports its memory; the trainer grows it to hold every training
 // buffer (parameters, gradients, activations, optimiser state).
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "build");
 mkdirSync(out, { recursive: true });
 const { error, stderr } = await asc.main([
-  join(here, "gemm.ts"),
+  join(here, "index.ts"),
   "--outFile", join(out, "trainer-kernels.wasm"),
   "--runtime", "stub", "--use", "abort=", "-O3", "--noAssert",
   "--enable", "simd", "--initialMemory", "1",

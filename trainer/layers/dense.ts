@@ -71,22 +71,22 @@ export class Dense implements Layer {
     return this.#y;
   }
 
-  backward(dy: Buf, batch: number): Buf {
+  backward(dy: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     const n = batch * this.units;
     activationBackward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dz).subarray(0, n), this.units, this.options);
-    return this.backwardFromPreactivation(this.#dz, batch);
+    return this.backwardFromPreactivation(this.#dz, batch, inputGradient);
   }
 
   /** The backward pass given dL/dz directly (a loss fused with this layer's activation). */
-  backwardFromPreactivation(dz: Buf, batch: number): Buf {
+  backwardFromPreactivation(dz: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);
     const g = ws.f32(dz).subarray(0, batch * this.units);
     const db = ws.f32(this.b.grad);
     db.fill(0);
     for (let r = 0; r < g.length; r += this.units) for (let j = 0; j < this.units; j++) db[j] = db[j]! + g[r + j]!;
-    ws.gemmNN(dz, this.w.value, this.#dx, batch, this.inputs, this.units);
+    if (inputGradient) ws.gemmNN(dz, this.w.value, this.#dx, batch, this.inputs, this.units);
     return this.#dx;
   }
 

@@ -26,8 +26,11 @@ export interface Layer {
   allocate(ws: Workspace, batch: number): void;
   /** y = layer(x) for the first `batch` rows; keeps what backward needs. */
   forward(x: Buf, batch: number, training: boolean): Buf;
-  /** Given dL/dy, accumulates parameter gradients (overwrites them) and returns dL/dx. */
-  backward(dy: Buf, batch: number): Buf;
+  /**
+   * Given dL/dy, writes the parameter gradients (overwriting them) and
+   * returns dL/dx; the first layer is told no one needs dL/dx.
+   */
+  backward(dy: Buf, batch: number, inputGradient: boolean): Buf;
   params(): Param[];
   /** Options to rebuild the layer (summary, checkpoints, export). */
   config(): Record<string, unknown>;
