@@ -11,10 +11,12 @@ const USAGE = `usage: wasmlite <command> [options]
 
 commands:
   train-and-export PRESET [--out DIR] [--epochs N] [--seed S] [--quiet]
+                   [--checkpoint DIR [--resume]]
                            train a preset (${Object.keys(PRESETS).join(", ")}), export
                            model.tflite (int8) and model-f32.tflite, check both in
                            the wasmlite runtime, write metrics.json (default DIR:
-                           out/PRESET)
+                           out/PRESET); --checkpoint saves the run after every
+                           epoch, --resume continues it
   hello-world [--runs N]   run TFLM's hello_world model (float and int8) in the
                            wasmlite runtime, print predictions next to sin(x)
                            and the latency per invoke
@@ -37,14 +39,18 @@ export async function main(argv: string[]): Promise<number> {
       case "train-and-export": {
         const { values, positionals } = parseArgs({
           args: rest, allowPositionals: true, strict: true,
-          options: { out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, quiet: { type: "boolean", default: false } },
+          options: {
+            out: { type: "string" }, epochs: { type: "string" }, seed: { type: "string" }, quiet: { type: "boolean", default: false },
+            checkpoint: { type: "string" }, resume: { type: "boolean", default: false },
+          },
         });
         if (positionals.length !== 1) throw new UsageError("train-and-export takes exactly one preset");
         const preset = positionals[0]!;
         if (!PRESETS[preset]) throw new UsageError(`unknown preset '${preset}' (presets: ${Object.keys(PRESETS).join(", ")})`);
         const epochs = values.epochs === undefined ? undefined : wholeNumber("--epochs", values.epochs, 1, 100_000);
         const seed = values.seed === undefined ? undefined : wholeNumber("--seed", values.seed, 0, 2 ** 32 - 1);
-        await trainAndExportCommand({ preset, out: values.out ?? `out/${preset}`, epochs, seed, quiet: values.quiet ?? false });
+        if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint DIR");
+        await trainAndExportCommand({ preset, out: values.out ?? `out/${preset}`, epochs, seed, quiet: values.quiet ?? false, checkpoint: values.checkpoint, resume: values.resume ?? false });
         return 0;
       }
       case "inspect": {

@@ -1,7 +1,7 @@
 // `wasmlite train-and-export PRESET`: prints what it did and where the files are.
 import { trainAndExport } from "../trainer/train-and-export.ts";
 
-export async function trainAndExportCommand(options: { preset: string; out: string; epochs?: number; seed?: number; quiet: boolean }): Promise<void> {
+export async function trainAndExportCommand(options: { preset: string; out: string; epochs?: number; seed?: number; quiet: boolean; checkpoint?: string; resume: boolean }): Promise<void> {
   const r = await trainAndExport(options);
   const pct = (v: number | undefined) => (v === undefined ? "" : `${(v * 100).toFixed(2)}%`);
   const line = (name: string, v: typeof r.float32) =>

@@ -262,6 +262,20 @@ describe("wasmlite train-and-export", () => {
     expect(metrics.history.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it("--resume from a checkpoint gives the same weights, bit for bit, as an uninterrupted run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmlite-resume-"));
+    const go = (...args: string[]) => main(["train-and-export", "sine", "--quiet", ...args]);
+    expect(await go("--out", join(dir, "whole"), "--epochs", "6")).toBe(0);
+    expect(await go("--out", join(dir, "part"), "--epochs", "3", "--checkpoint", join(dir, "ck"))).toBe(0);
+    expect(existsSync(join(dir, "ck", "checkpoint.wlck"))).toBe(true);
+    expect(await go("--out", join(dir, "resumed"), "--epochs", "6", "--checkpoint", join(dir, "ck"), "--resume")).toBe(0);
+    const whole = readFileSync(join(dir, "whole", "model-f32.tflite"));
+    expect(Buffer.compare(readFileSync(join(dir, "resumed", "model-f32.tflite")), whole)).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, "part", "model-f32.tflite")), whole)).not.toBe(0);
+    // A checkpoint from another run is refused by name.
+    expect(await go("--out", join(dir, "other"), "--seed", "7", "--checkpoint", join(dir, "ck"), "--resume")).toBe(1);
+  }, 60_000);
+
   it("bad arguments get a one-line error and the usage (exit code 2)", async () => {
     const errors: string[] = [];
     const original = console.error;

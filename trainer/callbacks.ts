@@ -4,6 +4,7 @@ import { writeFileSync, renameSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import type { Sequential, History } from "./model.ts";
+import type { EarlyStoppingState } from "./checkpoint.ts";
 
 export interface EpochLogs {
   epoch: number;
@@ -20,11 +21,20 @@ export interface Callback {
   onTrainEnd?(model: Sequential, history: History): void;
 }
 
+export interface EarlyStopping extends Callback {
+  bestEpoch: number;
+  /** The epoch at which training stopped (0: it did not stop early). */
+  stoppedEpoch: number;
+  /** For checkpoints: the best value so far, the epochs waited, the best weights. */
+  state(): EarlyStoppingState;
+  restore(state: EarlyStoppingState, stoppedEpoch?: number): void;
+}
+
 /**
  * Stops when `monitor` has not improved for `patience` epochs; with
  * restoreBestWeights, puts back the weights of the best epoch.
  */
-export function earlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean } = {}): Callback & { bestEpoch: number; stoppedEpoch: number } {
+export function earlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean } = {}): EarlyStopping {
   const monitor = options.monitor ?? "val_loss";
   const patience = options.patience ?? 3;
   const minDelta = options.minDelta ?? 0;
@@ -32,10 +42,12 @@ export function earlyStopping(options: { monitor?: string; patience?: number; mi
   let best = higherIsBetter ? -Infinity : Infinity;
   let wait = 0;
   let bestWeights: Float32Array[] | undefined;
-  const cb = {
+  let restored = false;
+  const cb: EarlyStopping = {
     bestEpoch: 0,
     stoppedEpoch: 0,
     onTrainBegin() {
+      if (restored) return; // continuing a checkpointed run
       best = higherIsBetter ? -Infinity : Infinity;
       wait = 0;
     },
@@ -55,6 +67,15 @@ export function earlyStopping(options: { monitor?: string; patience?: number; mi
     },
     onTrainEnd(model: Sequential) {
       if (options.restoreBestWeights && bestWeights && cb.stoppedEpoch > 0) model.setWeights(bestWeights);
+    },
+    state: () => ({ best, wait, bestEpoch: cb.bestEpoch, bestWeights }),
+    restore(s: EarlyStoppingState, stoppedEpoch = 0) {
+      best = s.best;
+      wait = s.wait;
+      cb.bestEpoch = s.bestEpoch;
+      cb.stoppedEpoch = stoppedEpoch;
+      bestWeights = s.bestWeights;
+      restored = true;
     },
   };
   return cb;

@@ -3,7 +3,9 @@
 // atomically (a temporary name, then a rename), and only after its check.
 import { join } from "node:path";
 import { PRESETS, type Preset } from "./presets.ts";
-import { earlyStopping, progressBar, writeFileAtomic } from "./callbacks.ts";
+import { earlyStopping, progressBar, writeFileAtomic, type Callback, type EpochLogs } from "./callbacks.ts";
+import { writeCheckpoint, readCheckpoint } from "./checkpoint.ts";
+import { DivergedError } from "./model.ts";
 import { exportTflite } from "./export/tflite.ts";
 import { verifyExport, type Verification } from "./export/verify.ts";
 import { take } from "./data/dataset.ts";
@@ -15,6 +17,10 @@ export interface TrainAndExportOptions {
   epochs?: number;
   seed?: number;
   quiet?: boolean;
+  /** A directory for checkpoint.wlck, rewritten after every epoch. */
+  checkpoint?: string;
+  /** Continue from the checkpoint in `checkpoint`. */
+  resume?: boolean;
   log?: (line: string) => void;
 }
 
@@ -41,11 +47,44 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   model.compile(preset.compile);
   log(model.summary());
   const stopper = earlyStopping({ monitor: "val_loss", patience: preset.patience ?? epochs, restoreBestWeights: true });
+  const run = { preset: preset.name, seed };
+  const checkpointFile = options.checkpoint ? join(options.checkpoint, "checkpoint.wlck") : undefined;
+  let logs: EpochLogs[] = [];
+  let initialEpoch = 0;
+  if (options.resume) {
+    if (!checkpointFile) throw new Error("--resume needs --checkpoint DIR (where the checkpoint is)");
+    const { state, early } = readCheckpoint(checkpointFile, model, run);
+    if (early) stopper.restore(early, state.stoppedEpoch);
+    logs = state.history;
+    initialEpoch = state.epoch;
+    log(`resuming from ${checkpointFile}: ${state.epoch} epochs done${state.stoppedEpoch ? " (early stopping had ended the run)" : ""}`);
+  }
+  // After the early-stopping callback has seen the epoch: the checkpoint holds its state too.
+  const checkpointer: Callback = {
+    onEpochEnd(m, epochLogs) {
+      logs.push(epochLogs);
+      if (checkpointFile) writeCheckpoint(checkpointFile, m, { run, epoch: epochLogs.epoch, history: logs, stoppedEpoch: stopper.stoppedEpoch }, stopper.state());
+    },
+  };
   const started = performance.now();
-  const history = model.fit(train, { ...preset.fit, epochs, callbacks: [stopper, progressBar({ quiet: options.quiet })] });
+  if (stopper.stoppedEpoch > 0) {
+    // The checkpointed run had already stopped: only its best weights remain to restore.
+    const best = stopper.state().bestWeights;
+    if (best) model.setWeights(best);
+  } else if (initialEpoch < epochs) {
+    try {
+      model.fit(train, { ...preset.fit, epochs, initialEpoch, callbacks: [stopper, checkpointer, progressBar({ quiet: options.quiet })] });
+    } catch (e) {
+      if (e instanceof DivergedError && checkpointFile && logs.length) {
+        throw new DivergedError(`${e.message}. The last good checkpoint (epoch ${logs.at(-1)!.epoch}) is ${checkpointFile}: continue with --resume`);
+      }
+      throw e;
+    }
+  }
   const trainSeconds = (performance.now() - started) / 1000;
-  const ran = history.epochs.length;
-  log(`trained ${ran} epochs in ${trainSeconds.toFixed(1)} s${stopper.stoppedEpoch ? ` (early stop; best epoch ${stopper.bestEpoch} restored)` : ""}`);
+  const ran = logs.length;
+  const history = { epochs: logs };
+  log(`trained ${ran} epochs${initialEpoch ? ` (${initialEpoch} before resuming)` : ""} in ${trainSeconds.toFixed(1)} s${stopper.stoppedEpoch ? ` (early stop; best epoch ${stopper.bestEpoch} restored)` : ""}`);
 
   // Calibration: a seeded sample of the training set (never the test split).
   const calibration = take(train, new Rng(seed + 1).permutation(train.n).subarray(0, Math.min(CALIBRATION_SAMPLES, train.n)));
