@@ -2,14 +2,12 @@
 // 784-128-10 (ReLU, softmax + categorical cross-entropy) on all 10,000 MNIST
 // digits, batch 32, plain SGD at learning rate 0.1, in one run:
 //   wasmlite's trainer (WASM SIMD matrix kernels, one workspace memory)
-//   tfjs-core with the cpu and wasm backends (the same step written with
-//     tf.matMul / tf.losses.softmaxCrossEntropy and tf.train.sgd)
+//   tfjs (tf.sequential + model.fit, Keras-style) with the cpu and wasm backends
 //   PyTorch (Debian python3-torch, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2)), if installed
 // Each runtime trains 1 warm-up epoch, then the median of 3 timed epochs counts.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { sequential, dense, flatten } from "../trainer/index.ts";
 import { mnistAll } from "../trainer/data/mnist.ts";
@@ -43,32 +41,18 @@ async function tfjs(backend: "cpu" | "wasm"): Promise<number> {
   const data = mnistAll();
   const x = tf.tensor2d(data.x, [data.n, 784]);
   const y = tf.tensor2d(data.y, [data.n, 10]);
-  const w1 = tf.variable(tf.randomUniform([784, 128], -0.08, 0.08));
-  const b1 = tf.variable(tf.zeros([128]));
-  const w2 = tf.variable(tf.randomUniform([128, 10], -0.2, 0.2));
-  const b2 = tf.variable(tf.zeros([10]));
-  const optimizer = tf.train.sgd(LR);
-  const epoch = () => {
-    const order = tf.util.createShuffledIndices(data.n);
-    for (let start = 0; start < data.n; start += BATCH) {
-      const idx = tf.tensor1d(Array.from(order.slice(start, start + BATCH)), "int32");
-      optimizer.minimize(() => {
-        const xb = tf.gather(x, idx);
-        const yb = tf.gather(y, idx);
-        const logits = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(xb, w1), b1)), w2), b2);
-        return tf.losses.softmaxCrossEntropy(yb, logits) as tf.Scalar;
-      });
-      idx.dispose();
-    }
-  };
-  epoch();
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 128, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" })] });
+  model.compile({ optimizer: tf.train.sgd(LR), loss: "categoricalCrossentropy" });
+  const epoch = () => model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 });
+  await epoch();
   const times: number[] = [];
   for (let e = 0; e < EPOCHS; e++) {
     const t = performance.now();
-    epoch();
+    await epoch();
     times.push((performance.now() - t) / 1000);
   }
-  tf.dispose([x, y, w1, b1, w2, b2]);
+  tf.dispose([x, y]);
+  model.dispose();
   return median(times);
 }
 
@@ -102,8 +86,8 @@ print(json.dumps(sorted(times)[len(times)//2]))
 
 const rows: [string, number | string][] = [];
 rows.push(["wasmlite trainer (WASM SIMD)", wasmlite()]);
-rows.push(["tfjs-core, wasm backend", await tfjs("wasm")]);
-rows.push(["tfjs-core, cpu backend", await tfjs("cpu")]);
+rows.push(["tfjs, wasm backend", await tfjs("wasm")]);
+rows.push(["tfjs, cpu backend", await tfjs("cpu")]);
 rows.push(["PyTorch (python3-torch)", pytorch()]);
 
 const ours = rows[0]![1] as number;
