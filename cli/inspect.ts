@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { readModel } from "../format/index.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { WasmliteError } from "../runtime-wasm/js/index.ts";
+import { macsPerInference } from "./macs.ts";
 
 export async function inspect(path: string): Promise<void> {
   const bytes = new Uint8Array(await readFile(path));
@@ -19,6 +20,7 @@ export async function inspect(path: string): Promise<void> {
     console.log(`  ${String(t.index).padStart(3)}  ${t.type.padEnd(8)} ${JSON.stringify(t.shape).padEnd(18)}${q}${role}  ${t.name}`);
   }
   console.log(`\nparameters: ${parameters}`);
+  console.log(`multiply-accumulates per inference: ${macsPerInference(m)}`);
   const runtime = await createNodeRuntime();
   try {
     const model = runtime.load(bytes);

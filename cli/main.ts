@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { helloWorld } from "./hello-world.ts";
 import { inspect } from "./inspect.ts";
 import { trainAndExportCommand } from "./train-and-export.ts";
+import { runModel } from "./run.ts";
 import { PRESETS } from "../trainer/presets.ts";
 
 const USAGE = `usage: wasmlite <command> [options]
@@ -20,7 +21,11 @@ commands:
   hello-world [--runs N]   run TFLM's hello_world model (float and int8) in the
                            wasmlite runtime, print predictions next to sin(x)
                            and the latency per invoke
-  inspect MODEL.tflite     operators, tensors, quantisation, arena size
+  inspect MODEL.tflite     operators, tensors, quantisation, parameters, MACs,
+                           file size, arena size
+  run MODEL.tflite --input FILE [--top K]
+                           one input (JSON array, .npy, or a grayscale .png)
+                           through the runtime; prints outputs / top-K labels
 
 options:
   -h, --help               show this help`;
@@ -51,6 +56,13 @@ export async function main(argv: string[]): Promise<number> {
         const seed = values.seed === undefined ? undefined : wholeNumber("--seed", values.seed, 0, 2 ** 32 - 1);
         if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint DIR");
         await trainAndExportCommand({ preset, out: values.out ?? `out/${preset}`, epochs, seed, quiet: values.quiet ?? false, checkpoint: values.checkpoint, resume: values.resume ?? false });
+        return 0;
+      }
+      case "run": {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { input: { type: "string" }, top: { type: "string", default: "5" } } });
+        if (positionals.length !== 1) throw new UsageError("run takes exactly one model file");
+        if (!values.input) throw new UsageError("run needs --input FILE");
+        await runModel(positionals[0]!, values.input, wholeNumber("--top", values.top ?? "5", 1, 1000));
         return 0;
       }
       case "inspect": {
