@@ -10,5 +10,5 @@ export async function trainAndExportCommand(options: { preset: string; out: stri
   console.log(line("float32", r.float32));
   console.log(line("int8", r.int8));
   if (r.int8.accuracy !== undefined) console.log(`  int8 vs float accuracy: ${((r.int8.accuracy - r.float32.accuracy!) * 100).toFixed(2)} points`);
-  console.log(`\nwrote ${r.files.int8}, ${r.files.float32}, ${r.files.metrics}`);
+  console.log(`\nwrote ${r.files.int8}, ${r.files.float32}, ${r.files.metrics}, ${r.files.report}`);
 }

@@ -19,6 +19,11 @@ import { verifyExport } from "../trainer/export/verify.ts";
 import { Rng } from "../trainer/rng.ts";
 import { main } from "../cli/main.ts";
 import { readModel } from "../format/index.ts";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { haveTool } from "./helpers/system.ts";
+import { CHROMIUM } from "./helpers/chromium-page.ts";
+import { trainAndExport } from "../trainer/train-and-export.ts";
 
 /** A small random data set: features in [-1, 1], targets to suit the loss. */
 function data(n: number, features: number, outputs: number, loss: LossName, seed: number): Dataset {
@@ -260,6 +265,7 @@ describe("wasmlite train-and-export", () => {
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
     expect(metrics.float32.maxAbsDifference).toBeLessThanOrEqual(1e-5);
     expect(metrics.history.length).toBeGreaterThan(0);
+    expect(existsSync(join(out, "report.html"))).toBe(true);
   }, 60_000);
 
   it("--resume from a checkpoint gives the same weights, bit for bit, as an uninterrupted run", async () => {
@@ -295,3 +301,28 @@ describe("wasmlite train-and-export", () => {
 });
 
 export type { Layer };
+
+describe.skipIf(!haveTool(CHROMIUM, "chromium"))("report.html", () => {
+  it("opens in Chromium with its charts: loss and accuracy curves, confusion matrix, per-class accuracy", async () => {
+    const out = mkdtempSync(join(tmpdir(), "wasmlite-report-"));
+    await trainAndExport({ preset: "mnist-mlp", out, epochs: 2, quiet: true, log: () => {} });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(pathToFileURL(join(out, "report.html")).href);
+      const titles = await page.$$eval("svg", (svgs) => svgs.map((s) => s.getAttribute("aria-label") ?? s.textContent?.slice(0, 40) ?? ""));
+      expect(titles.length).toBe(4);
+      const text = await page.textContent("body");
+      for (const t of ["Loss per epoch", "Accuracy per epoch", "Confusion matrix", "Per-class accuracy", "model.tflite (int8)", "dense_1 128 units, relu"]) expect(text).toContain(t);
+      // The confusion matrix accounts for every test sample.
+      const cells = await page.$$eval("svg text", (ts) => ts.map((t) => t.textContent ?? ""));
+      expect(cells.length).toBeGreaterThan(100);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});

@@ -1,5 +1,5 @@
 // train-and-export: train a preset, export float32 and int8 .tflite files,
-// verify both in the wasmlite runtime, write metrics. Every file is written
+// verify both in the wasmlite runtime, write metrics.json and report.html. Every file is written
 // atomically (a temporary name, then a rename), and only after its check.
 import { join } from "node:path";
 import { PRESETS, type Preset } from "./presets.ts";
@@ -10,6 +10,7 @@ import { exportTflite } from "./export/tflite.ts";
 import { verifyExport, type Verification } from "./export/verify.ts";
 import { take } from "./data/dataset.ts";
 import { Rng } from "./rng.ts";
+import { renderReport } from "./report.ts";
 
 export interface TrainAndExportOptions {
   preset: string;
@@ -26,7 +27,7 @@ export interface TrainAndExportOptions {
 
 export interface TrainAndExportResult {
   preset: string;
-  files: { int8: string; float32: string; metrics: string };
+  files: { int8: string; float32: string; metrics: string; report: string };
   float32: Verification & { bytes: number };
   int8: Verification & { bytes: number };
   epochs: number;
@@ -95,13 +96,22 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   };
   const float32 = exportTflite(model, { kind: "float32", metadata });
   const int8 = exportTflite(model, { kind: "int8", calibration, metadata: { ...metadata, quantization: { calibrationSamples: calibration.n } } });
-  const f = { ...(await verifyExport(float32, "float32", model, test)), bytes: float32.length };
-  const q = { ...(await verifyExport(int8, "int8", model, test)), bytes: int8.length };
+  const { outputs: _floatOutputs, ...fCheck } = await verifyExport(float32, "float32", model, test);
+  const { outputs: int8Outputs, ...qCheck } = await verifyExport(int8, "int8", model, test);
+  const f = { ...fCheck, bytes: float32.length };
+  const q = { ...qCheck, bytes: int8.length };
 
-  const files = { int8: join(options.out, "model.tflite"), float32: join(options.out, "model-f32.tflite"), metrics: join(options.out, "metrics.json") };
+  const files = { int8: join(options.out, "model.tflite"), float32: join(options.out, "model-f32.tflite"), metrics: join(options.out, "metrics.json"), report: join(options.out, "report.html") };
   writeFileAtomic(files.float32, float32);
   writeFileAtomic(files.int8, int8);
   const result: TrainAndExportResult = { preset: preset.name, files, float32: f, int8: q, epochs: ran, trainSeconds };
   writeFileAtomic(files.metrics, JSON.stringify({ ...result, history: history.epochs, summary: model.summary() }, null, 2) + "\n");
+  const report = await renderReport({
+    title: `wasmlite train-and-export ${preset.name}`,
+    description: `${preset.description}; seed ${seed}; ${ran} epochs; data: ${train.source ?? "?"}`,
+    summary: model.summary(), history: history.epochs, float32: f, int8: q,
+    labels: test.labels, targets: test.labels ? test.y : undefined, int8Outputs: test.labels ? int8Outputs : undefined,
+  });
+  writeFileAtomic(files.report, report);
   return result;
 }

@@ -29,7 +29,8 @@ export interface Verification {
 
 export const FLOAT_TOLERANCE = 1e-5;
 
-export async function verifyExport(bytes: Uint8Array, kind: "float32" | "int8", model: Sequential, test: Dataset, options: { maxAccuracyDrop?: number } = {}): Promise<Verification> {
+/** The check's figures, and the file's outputs on the test split (for confusion matrices). */
+export async function verifyExport(bytes: Uint8Array, kind: "float32" | "int8", model: Sequential, test: Dataset, options: { maxAccuracyDrop?: number } = {}): Promise<Verification & { outputs: Float32Array }> {
   const runtime = await createNodeRuntime();
   const m = runtime.load(bytes);
   const width = test.x.length / test.n;
@@ -42,7 +43,7 @@ export async function verifyExport(bytes: Uint8Array, kind: "float32" | "int8", 
   if (kind === "float32" && !(maxAbsDifference <= FLOAT_TOLERANCE)) {
     throw new Error(`export check failed: the float32 file's outputs differ from the trainer's by up to ${maxAbsDifference} (allowed ${FLOAT_TOLERANCE})`);
   }
-  const result: Verification = { kind, samples: test.n, maxAbsDifference, arenaBytes: m.arenaBytes, memoryBytes: m.memoryBytes, latencyUs: latency(() => m.invoke()) };
+  const result: Verification & { outputs: Float32Array } = { outputs: got, kind, samples: test.n, maxAbsDifference, arenaBytes: m.arenaBytes, memoryBytes: m.memoryBytes, latencyUs: latency(() => m.invoke()) };
   if (test.labels) {
     result.accuracy = accuracy(got, test.y, outWidth);
     result.floatAccuracy = accuracy(expected, test.y, outWidth);
