@@ -5,6 +5,7 @@ export { Activation } from "./layers/activation.ts";
 export { PRelu } from "./layers/prelu.ts";
 export { Dropout } from "./layers/dropout.ts";
 export { Flatten } from "./layers/flatten.ts";
+export { Normalization } from "./layers/normalization.ts";
 export type { Layer, Param } from "./layers/layer.ts";
 export { earlyStopping, progressBar, writeFileAtomic, type Callback, type EpochLogs } from "./callbacks.ts";
 export type { ActivationName, ActivationOptions } from "./activations.ts";
@@ -20,6 +21,8 @@ import { Activation } from "./layers/activation.ts";
 import { PRelu } from "./layers/prelu.ts";
 import { Dropout } from "./layers/dropout.ts";
 import { Flatten } from "./layers/flatten.ts";
+import { Normalization } from "./layers/normalization.ts";
+import type { Dataset } from "./data/dataset.ts";
 import type { ActivationName, ActivationOptions } from "./activations.ts";
 
 export const dense = (options: DenseOptions) => new Dense(options);
@@ -27,3 +30,6 @@ export const activation = (name: ActivationName, options: ActivationOptions = {}
 export const prelu = () => new PRelu();
 export const dropout = (rate: number) => new Dropout(rate);
 export const flatten = () => new Flatten();
+/** Normalisation fitted on a training set: normalization(train), or explicit mean and std. */
+export const normalization = (fit: Dataset | { mean: Float32Array; std: Float32Array }) =>
+  "mean" in fit ? new Normalization(fit.mean, fit.std) : Normalization.adapt(fit);

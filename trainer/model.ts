@@ -38,6 +38,12 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** The epoch to start from (resuming a checkpoint); default 0. */
   initialEpoch?: number;
+  /**
+   * Data augmentation: changes a training batch's feature rows in place
+   * (`rows` rows of the model's input size) before each step; draw any
+   * randomness from `rng` (the model's, so runs stay reproducible).
+   */
+  augment?: (x: Float32Array, rows: number, rng: Rng) => void;
 }
 
 export interface History {
@@ -209,10 +215,11 @@ export class Sequential {
   }
 
   /** One step on rows order[start..start+batch) of d; returns the batch's loss (with penalty). */
-  trainBatch(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number, learningRate: number, where: string): number {
+  trainBatch(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number, learningRate: number, where: string, augment?: FitOptions["augment"]): number {
     const c = this.#needCompiled();
     this.#ensureCapacity(batch);
     this.#load(d, order, start, batch);
+    if (augment) augment(this.ws.f32(this.#input).subarray(0, batch * elements(this.inputShape)), batch, this.rng);
     c.optimizer.lookAhead();
     const out = this.#forward(batch, true);
     let loss = this.#loss(out, batch);
@@ -257,7 +264,7 @@ export class Sequential {
       for (let b = 0; b < batches; b++) {
         const start = b * batchSize;
         const n = Math.min(batchSize, train.n - start);
-        lossSum += this.trainBatch(train, order, start, n, lr, `epoch ${epoch + 1}, batch ${b + 1}`) * n;
+        lossSum += this.trainBatch(train, order, start, n, lr, `epoch ${epoch + 1}, batch ${b + 1}`, options.augment) * n;
         for (const cb of callbacks) cb.onBatchEnd?.(b, lossSum / Math.min(train.n, start + n));
       }
       const logs: EpochLogs = { epoch: epoch + 1, learningRate: lr, loss: lossSum / train.n };

@@ -22,6 +22,7 @@ import { Activation } from "../layers/activation.ts";
 import { PRelu } from "../layers/prelu.ts";
 import { Dropout } from "../layers/dropout.ts";
 import { Flatten } from "../layers/flatten.ts";
+import { Normalization } from "../layers/normalization.ts";
 import type { ActivationName, ActivationOptions } from "../activations.ts";
 import { calibrate, type Ranges } from "./calibrate.ts";
 import type { Dataset } from "../data/dataset.ts";
@@ -76,9 +77,17 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
     quant = outQuant;
   };
 
+  // A normalisation layer is folded into the next dense layer's weights and bias.
+  let fold: Normalization | undefined;
   model.layers.forEach((layer: Layer, li) => {
     const r = ranges?.layers[li];
     if (layer instanceof Dropout) return;
+    if (layer instanceof Normalization) {
+      const next = model.layers.slice(li + 1).find((l) => !(l instanceof Flatten || l instanceof Dropout));
+      if (!(next instanceof Dense)) throw new Error(`${layer.name}: normalisation is exported folded into the dense layer after it, and ${next ? next.name : "nothing"} follows`);
+      fold = layer;
+      return;
+    }
     if (layer instanceof Flatten) {
       shape = [1, elements(layer.outputShape)];
       const newShape = b.addTensor({ name: `${layer.name}/shape`, shape: [2], type: TensorType.INT32, data: Int32Array.from(shape) });
@@ -91,6 +100,19 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
       const ws = model.ws;
       const w = Float32Array.from(ws.f32(layer.w.value));
       const bias = Float32Array.from(ws.f32(layer.b.value));
+      if (fold) {
+        // W (x - m) / s + b = (W / s) x + (b - (W / s) m), per input column.
+        for (let o = 0; o < layer.units; o++) {
+          let shift = 0;
+          for (let i = 0; i < layer.inputs; i++) {
+            const k = o * layer.inputs + i;
+            w[k] = w[k]! / fold.std[i]!;
+            shift += w[k]! * fold.mean[i]!;
+          }
+          bias[o] = bias[o]! - shift;
+        }
+        fold = undefined;
+      }
       shape = [1, layer.units];
       const fusedRelu = layer.activation === "relu";
       // The FC's output: after a fused ReLU, or the pre-activation.
