@@ -2,6 +2,7 @@
 // Node's util.parseArgs; unknown flags and bad values get a one-line error
 // and the usage.
 import { parseArgs } from "node:util";
+import { basename } from "node:path";
 import { helloWorld } from "./hello-world.ts";
 import { inspect } from "./inspect.ts";
 import { trainAndExportCommand } from "./train-and-export.ts";
@@ -11,9 +12,10 @@ import { PRESETS } from "../trainer/presets.ts";
 const USAGE = `usage: wasmlite <command> [options]
 
 commands:
-  train-and-export PRESET [--out DIR] [--epochs N] [--seed S] [--quiet]
+  train-and-export PRESET|CONFIG.json [--out DIR] [--epochs N] [--seed S] [--quiet]
                    [--checkpoint DIR [--resume]]
-                           train a preset (${Object.keys(PRESETS).join(", ")}), export
+                           train a preset (${Object.keys(PRESETS).join(", ")}) or a
+                           model described in a JSON file (trainer/config.ts), export
                            model.tflite (int8) and model-f32.tflite, check both in
                            the wasmlite runtime, write metrics.json (default DIR:
                            out/PRESET); --checkpoint saves the run after every
@@ -51,11 +53,11 @@ export async function main(argv: string[]): Promise<number> {
         });
         if (positionals.length !== 1) throw new UsageError("train-and-export takes exactly one preset");
         const preset = positionals[0]!;
-        if (!PRESETS[preset]) throw new UsageError(`unknown preset '${preset}' (presets: ${Object.keys(PRESETS).join(", ")})`);
+        if (!PRESETS[preset] && !preset.endsWith(".json")) throw new UsageError(`unknown preset '${preset}' (presets: ${Object.keys(PRESETS).join(", ")}, or a config .json file)`);
         const epochs = values.epochs === undefined ? undefined : wholeNumber("--epochs", values.epochs, 1, 100_000);
         const seed = values.seed === undefined ? undefined : wholeNumber("--seed", values.seed, 0, 2 ** 32 - 1);
         if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint DIR");
-        await trainAndExportCommand({ preset, out: values.out ?? `out/${preset}`, epochs, seed, quiet: values.quiet ?? false, checkpoint: values.checkpoint, resume: values.resume ?? false });
+        await trainAndExportCommand({ preset, out: values.out ?? `out/${basename(preset, ".json")}`, epochs, seed, quiet: values.quiet ?? false, checkpoint: values.checkpoint, resume: values.resume ?? false });
         return 0;
       }
       case "run": {

@@ -1,11 +1,11 @@
 // The `wasmlite` command's inspect and run on an exported model: inputs as
 // PNG, JSON and .npy, labels from the file's metadata, clear errors.
 import { describe, it, expect, beforeAll } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../cli/main.ts";
-import { sequential, dense, flatten } from "../trainer/index.ts";
+import { sequential, dense, flatten, Rng } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 
@@ -65,5 +65,38 @@ describe("wasmlite inspect and run", () => {
     expect((await capture(["run", modelPath, "--input", join(dir, "bad.json")])).err).toMatch(/array of finite numbers/);
     expect((await capture(["run", modelPath])).code).toBe(2);
     expect((await capture(["run", modelPath, "--input", join(dir, "missing.png")])).code).toBe(1);
+  });
+});
+
+describe("train-and-export CONFIG.json", () => {
+  it("trains a model described in JSON on a CSV file, with normalisation, and exports it", async () => {
+    const rng = new Rng(5);
+    const rows = ["a,b,label"];
+    for (let i = 0; i < 120; i++) {
+      const a = rng.uniform(-1, 1) * 100, b = rng.uniform(-1, 1);
+      rows.push(`${a.toFixed(3)},${b.toFixed(4)},${a / 100 + b > 0 ? "yes" : "no"}`);
+    }
+    writeFileSync(join(dir, "points.csv"), rows.join("\n"));
+    writeFileSync(join(dir, "points.json"), JSON.stringify({
+      name: "points", data: { csv: "points.csv", target: "label" }, normalize: true,
+      layers: [{ type: "dense", units: 8, activation: "tanh" }, { type: "dense", units: 2, activation: "softmax" }],
+      compile: { optimizer: { name: "adam", learningRate: 0.02 }, loss: "categoricalCrossentropy" },
+      fit: { epochs: 40, batchSize: 8 },
+    }));
+    const out = join(dir, "points-out");
+    const r = await capture(["train-and-export", join(dir, "points.json"), "--out", out, "--quiet"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.float32.accuracy).toBeGreaterThan(0.85);
+  }, 60_000);
+
+  it("a wrong field is reported by its path", async () => {
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ data: { dataset: "sine" }, layers: [{ type: "dense", units: 0 }], compile: { optimizer: "sgd", loss: "mse" }, fit: { epochs: 1 } }));
+    const r = await capture(["train-and-export", join(dir, "bad.json"), "--out", join(dir, "x")]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/layers\[0\]\.units: must be a positive whole number, got 0/);
+    writeFileSync(join(dir, "typo.json"), JSON.stringify({ data: { dataset: "sine" }, layers: [], compile: {}, fit: {}, epocs: 3 }));
+    expect((await capture(["train-and-export", join(dir, "typo.json")])).err).toMatch(/config\.epocs: unknown field/);
   });
 });

@@ -32,7 +32,7 @@ import { lstm, rnn } from "./helpers/rnn.ts";
 import { readModel } from "../format/index.ts";
 import { BuiltinOperator, ActivationFunctionType } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
-import { sequential, dense, flatten, take } from "../trainer/index.ts";
+import { sequential, dense, flatten, take, normalization, oneHot } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 
@@ -285,6 +285,21 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     const q = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 200 }, (_, i) => i)) });
     // Per-channel int8 weights: TFLite runs FULLY_CONNECTED through ruy (each operator is also compared alone).
     await compare("trainer export int8", q, inputsFor({ name: "int8", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 401), RUY_FC);
+  });
+
+  it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {
+    const rng = new Rng(31);
+    const n = 200;
+    const x = Float32Array.from({ length: n * 4 }, (_, i) => (i % 4 === 0 ? 50 + 20 * (rng.next() - 0.5) : rng.next() - 0.5));
+    const y = oneHot(Array.from({ length: n }, (_, s) => (x[s * 4 + 1]! + (x[s * 4]! - 50) / 20 > 0 ? 1 : 0)), 2, "labels");
+    const train = { x, y, n, inputShape: [4], targetSize: 2, labels: ["no", "yes"] };
+    const m = sequential([normalization(train), dense({ units: 6, activation: "relu" }), dense({ units: 2, activation: "softmax" })], { inputShape: [4], seed: 2 });
+    m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+    m.fit(train, { epochs: 5, batchSize: 16 });
+    const inputs = Array.from({ length: RUNS }, (_, r) => [Array.from(x.subarray(r * 4, r * 4 + 4))]);
+    await compare("trainer export normalised float32", exportTflite(m, { kind: "float32" }), inputs, EXACT);
+    // TFLite delegates the float prefix to XNNPACK; each operator is also compared alone.
+    await compare("trainer export normalised int8", exportTflite(m, { kind: "int8", calibration: train }), inputs, XNNPACK_QS8);
   });
 });
 

@@ -11,6 +11,7 @@ import { verifyExport, type Verification } from "./export/verify.ts";
 import { take } from "./data/dataset.ts";
 import { Rng } from "./rng.ts";
 import { renderReport } from "./report.ts";
+import { presetFromConfig } from "./config.ts";
 
 export interface TrainAndExportOptions {
   preset: string;
@@ -37,8 +38,8 @@ export interface TrainAndExportResult {
 export const CALIBRATION_SAMPLES = 500;
 
 export async function trainAndExport(options: TrainAndExportOptions): Promise<TrainAndExportResult> {
-  const preset: Preset | undefined = PRESETS[options.preset];
-  if (!preset) throw new Error(`unknown preset '${options.preset}' (presets: ${Object.keys(PRESETS).join(", ")})`);
+  const preset: Preset | undefined = options.preset.endsWith(".json") ? presetFromConfig(options.preset) : PRESETS[options.preset];
+  if (!preset) throw new Error(`unknown preset '${options.preset}' (presets: ${Object.keys(PRESETS).join(", ")}, or a config .json file)`);
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? 1;
   const epochs = options.epochs ?? preset.fit.epochs;

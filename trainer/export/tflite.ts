@@ -13,6 +13,8 @@
 // asymmetric per tensor from ranges calibrated on a calibration set, int8
 // input and output; LOGISTIC/SOFTMAX outputs at 1/256 (zero point -128) and
 // TANH at 1/128, as TFLite requires.
+// Input normalisation: a float32 file folds it into the next dense layer;
+// an int8 file takes float input and normalises before a QUANTIZE (SUB, MUL).
 import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, quantizeWeightsPerChannel, quantizeBias, chooseQuantParams } from "../../format/index.ts";
 import type { Sequential } from "../model.ts";
 import type { Layer } from "../layers/layer.ts";
@@ -60,8 +62,10 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
   };
 
   let shape = [1, ...model.inputShape];
-  let quant = quantOf(ranges?.input ?? { min: 0, max: 0 });
-  let tensor = b.addTensor({ name: "input", shape, type: act, quantization: quant });
+  // int8 files take int8 input, except behind a normalisation layer (see below).
+  const floatInput = int8 && model.layers[0] instanceof Normalization;
+  let quant = floatInput ? undefined : quantOf(ranges?.input ?? { min: 0, max: 0 });
+  let tensor = b.addTensor({ name: "input", shape, type: floatInput ? f32 : act, quantization: quant });
   const input = tensor;
 
   /** Adds a standalone activation operator after `tensor`. */
@@ -82,6 +86,24 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
   model.layers.forEach((layer: Layer, li) => {
     const r = ranges?.layers[li];
     if (layer instanceof Dropout) return;
+    if (layer instanceof Normalization && int8) {
+      // int8: one input scale cannot cover features of different ranges, so
+      // the file takes float input, normalises it in float (SUB, MUL) and
+      // quantises the normalised values.
+      if (li !== 0) throw new Error(`${layer.name}: normalisation must be the first layer to export`);
+      const features = [...model.inputShape];
+      const mean = b.addTensor({ name: `${layer.name}/mean`, shape: features, type: f32, data: layer.mean });
+      const inv = b.addTensor({ name: `${layer.name}/inverse_std`, shape: features, type: f32, data: Float32Array.from(layer.std, (v) => 1 / v) });
+      const centred = b.addTensor({ name: `${layer.name}/centred`, shape, type: f32 });
+      b.addOperator({ op: BuiltinOperator.SUB, inputs: [tensor, mean], outputs: [centred], options: { type: "SubOptions" } });
+      const scaled = b.addTensor({ name: `${layer.name}/scaled`, shape, type: f32 });
+      b.addOperator({ op: BuiltinOperator.MUL, inputs: [centred, inv], outputs: [scaled], options: { type: "MulOptions" } });
+      quant = quantOf(r!.output);
+      const quantized = b.addTensor({ name: layer.name, shape, type: act, quantization: quant });
+      b.addOperator({ op: BuiltinOperator.QUANTIZE, inputs: [scaled], outputs: [quantized] });
+      tensor = quantized;
+      return;
+    }
     if (layer instanceof Normalization) {
       const next = model.layers.slice(li + 1).find((l) => !(l instanceof Flatten || l instanceof Dropout));
       if (!(next instanceof Dense)) throw new Error(`${layer.name}: normalisation is exported folded into the dense layer after it, and ${next ? next.name : "nothing"} follows`);
