@@ -16,6 +16,10 @@ interface Kernels {
   heapBase(): number;
   sum(a: number, n: number): number;
   axpyUpdate(alpha: number, x: number, y: number, n: number): void;
+  addBiasRows(z: number, b: number, rows: number, cols: number): void;
+  sumRows(g: number, out: number, rows: number, cols: number): void;
+  reluForward(x: number, y: number, n: number): void;
+  reluBackward(x: number, dy: number, dx: number, n: number): void;
   momentumUpdate(theta: number, v: number, g: number, n: number, lr: number, gamma: number): void;
   rmspropUpdate(theta: number, s: number, g: number, n: number, lr: number, rho: number, eps: number): void;
   adamUpdate(theta: number, m: number, v: number, g: number, n: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
@@ -81,6 +85,24 @@ export class Workspace {
   /** The sum of a buffer's values (SIMD). */
   sum(a: Buf): number {
     return this.#k.sum(a.offset * 4, a.length);
+  }
+
+  /** z[r] += b for the first `rows` rows of width b.length. */
+  addBiasRows(z: Buf, b: Buf, rows: number): void {
+    this.#k.addBiasRows(z.offset * 4, b.offset * 4, rows, b.length);
+  }
+
+  /** out = the sum of the first `rows` rows of g (width out.length). */
+  sumRows(g: Buf, out: Buf, rows: number): void {
+    this.#k.sumRows(g.offset * 4, out.offset * 4, rows, out.length);
+  }
+
+  reluForward(x: Buf, y: Buf, n: number): void {
+    this.#k.reluForward(x.offset * 4, y.offset * 4, n);
+  }
+
+  reluBackward(x: Buf, dy: Buf, dx: Buf, n: number): void {
+    this.#k.reluBackward(x.offset * 4, dy.offset * 4, dx.offset * 4, n);
   }
 
   /** y += alpha x (same lengths). */

@@ -1,6 +1,8 @@
-// The trainer's WASM module: matrix products and elementwise updates.
+// The trainer's WASM module: matrix products, optimiser updates, the dense
+// layer's elementwise passes.
 export { gemmNT, gemmNN, gemmTN } from "./gemm";
 export { axpyUpdate, momentumUpdate, rmspropUpdate, adamUpdate, sum } from "./updates";
+export { addBiasRows, sumRows, reluForward, reluBackward } from "./elementwise";
 
 /** Where the trainer's buffers may start (after this module's static data). */
 export function heapBase(): usize {

@@ -4,6 +4,7 @@
 //   backward: dz = dy * act'(z)
 //             dW = dz^T x,  db = sum over the batch of dz,  dx = dz W
 // The gradients are of the batch's mean loss (the loss divides by the batch).
+// The products, the bias passes and ReLU run as WASM SIMD kernels.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import type { Layer, Param } from "./layer.ts";
@@ -64,17 +65,18 @@ export class Dense implements Layer {
     const ws = this.#ws;
     this.#x = x;
     ws.gemmNT(x, this.w.value, this.#z, batch, this.units, this.inputs);
-    const z = ws.f32(this.#z).subarray(0, batch * this.units);
-    const b = ws.f32(this.b.value);
-    for (let r = 0; r < z.length; r += this.units) for (let j = 0; j < this.units; j++) z[r + j] = z[r + j]! + b[j]!;
-    activationForward(this.activation, z, ws.f32(this.#y).subarray(0, z.length), this.units, this.options);
+    ws.addBiasRows(this.#z, this.b.value, batch);
+    const n = batch * this.units;
+    if (this.activation === "relu") ws.reluForward(this.#z, this.#y, n);
+    else activationForward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), this.units, this.options);
     return this.#y;
   }
 
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     const n = batch * this.units;
-    activationBackward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dz).subarray(0, n), this.units, this.options);
+    if (this.activation === "relu") ws.reluBackward(this.#z, dy, this.#dz, n);
+    else activationBackward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dz).subarray(0, n), this.units, this.options);
     return this.backwardFromPreactivation(this.#dz, batch, inputGradient);
   }
 
@@ -82,10 +84,7 @@ export class Dense implements Layer {
   backwardFromPreactivation(dz: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);
-    const g = ws.f32(dz).subarray(0, batch * this.units);
-    const db = ws.f32(this.b.grad);
-    db.fill(0);
-    for (let r = 0; r < g.length; r += this.units) for (let j = 0; j < this.units; j++) db[j] = db[j]! + g[r + j]!;
+    ws.sumRows(dz, this.b.grad, batch);
     if (inputGradient) ws.gemmNN(dz, this.w.value, this.#dx, batch, this.inputs, this.units);
     return this.#dx;
   }
