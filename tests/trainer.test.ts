@@ -316,7 +316,7 @@ describe.skipIf(!haveTool(CHROMIUM, "chromium"))("report.html", () => {
       const titles = await page.$$eval("svg", (svgs) => svgs.map((s) => s.getAttribute("aria-label") ?? s.textContent?.slice(0, 40) ?? ""));
       expect(titles.length).toBe(4);
       const text = await page.textContent("body");
-      for (const t of ["Loss per epoch", "Accuracy per epoch", "Confusion matrix", "Per-class accuracy", "model.tflite (int8)", "dense_1 128 units, relu"]) expect(text).toContain(t);
+      for (const t of ["Loss per epoch", "Accuracy per epoch", "Confusion matrix", "Per-class accuracy", "model.tflite (int8)", "dense_1 256 units, relu"]) expect(text).toContain(t);
       // The confusion matrix accounts for every test sample.
       const cells = await page.$$eval("svg text", (ts) => ts.map((t) => t.textContent ?? ""));
       expect(cells.length).toBeGreaterThan(100);
