@@ -192,8 +192,12 @@ export class Sequential {
     for (; i >= 0; i--) g = this.layers[i]!.backward(g, batch, i > 0);
   }
 
-  /** Penalty value, and its gradient added to the weights' gradients. */
-  #regularize(): number {
+  /**
+   * The L1/L2 penalty l2 sum(w^2) + l1 sum(|w|) over the weights (not the
+   * biases); with addGradient, its gradient 2 l2 w + l1 sign(w) is added to
+   * the weights' gradients.
+   */
+  #penalty(addGradient = false): number {
     const c = this.#needCompiled();
     if (c.l1 === 0 && c.l2 === 0) return 0;
     let penalty = 0;
@@ -203,7 +207,7 @@ export class Sequential {
       for (let i = 0; i < w.length; i++) {
         const v = w[i]!;
         penalty += c.l2 * v * v + c.l1 * Math.abs(v);
-        g[i] = g[i]! + 2 * c.l2 * v + c.l1 * Math.sign(v);
+        if (addGradient) g[i] = g[i]! + 2 * c.l2 * v + c.l1 * Math.sign(v);
       }
     }
     return penalty;
@@ -225,7 +229,7 @@ export class Sequential {
     let loss = this.#loss(out, batch);
     this.#backward(batch);
     c.optimizer.restore();
-    loss += this.#regularize();
+    loss += this.#penalty(true);
     if (!Number.isFinite(loss) || !this.#gradientsFinite()) {
       throw new DivergedError(`training diverged at ${where}: the ${Number.isFinite(loss) ? "gradient" : "loss"} is not finite (${loss}); try a lower learning rate (now ${learningRate})`);
     }
@@ -293,17 +297,6 @@ export class Sequential {
     }
     const out: Record<string, number> = { [`${prefix}loss`]: lossSum / d.n + this.#penalty() };
     return Object.assign(out, this.#metrics(d, batchSize, prefix));
-  }
-
-  #penalty(): number {
-    const c = this.#needCompiled();
-    if (c.l1 === 0 && c.l2 === 0) return 0;
-    let p = 0;
-    for (const param of this.params()) {
-      if (!param.regularized) continue;
-      for (const v of this.ws.f32(param.value)) p += c.l2 * v * v + c.l1 * Math.abs(v);
-    }
-    return p;
   }
 
   #metrics(d: Dataset, batchSize: number, prefix: string): Record<string, number> {

@@ -31,7 +31,7 @@ function dot(a: usize, b: usize, n: i32): f32 {
 /** y[i] += alpha x[i]. */
 // @ts-ignore: decorator
 @inline
-function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
+export function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
   const va = f32x4.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

@@ -1,20 +1,11 @@
 // Elementwise kernels over whole parameter buffers, four lanes at a time:
 // the optimisers' updates (formulas in trainer/optimizers.ts), y += a x, and
 // the sum the finite-gradient check reads. float32 throughout.
-import { hsum } from "./gemm";
+import { hsum, axpy } from "./gemm";
 
 /** y[i] += alpha x[i] */
 export function axpyUpdate(alpha: f32, x: usize, y: usize, n: i32): void {
-  const va = f32x4.splat(alpha);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
-    v128.store(y + at, f32x4.add(v128.load(y + at), f32x4.mul(va, v128.load(x + at))));
-  }
-  for (; i < n; i++) {
-    const at = <usize>i << 2;
-    store<f32>(y + at, load<f32>(y + at) + alpha * load<f32>(x + at));
-  }
+  axpy(alpha, x, y, n);
 }
 
 /** momentum / nesterov: v = gamma v + lr g;  theta -= v */

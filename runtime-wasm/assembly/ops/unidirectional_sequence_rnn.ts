@@ -153,17 +153,25 @@ function accumulateF32(w: usize, v: usize, rows: i32, columns: i32, out: usize, 
 // The on-the-fly quantisation of one float row (TFLite's BatchQuantizeFloats).
 let rowScale: f32 = 1;
 let rowOffset: i32 = 0;
+let rowMin: f32 = 0;
+let rowMax: f32 = 0;
 
-/** Symmetric: scale max|v| / 127, values in [-127, 127]; all-zero rows give zeros and scale 1. */
-function quantizeSymmetric(v: usize, n: i32, q: usize): void {
+/** rowMin / rowMax of n floats as std::minmax_element finds them (first minimum, last maximum). */
+function rowRange(v: usize, n: i32): void {
   let lo: f32 = load<f32>(v), hi: f32 = lo;
   for (let i = 1; i < n; i++) {
     const x = load<f32>(v + (<usize>i << 2));
-    // std::minmax_element: strict comparisons, first minimum and last maximum.
     if (x < lo) lo = x;
     if (!(x < hi)) hi = x;
   }
-  const range = max(Mathf.abs(lo), Mathf.abs(hi));
+  rowMin = lo;
+  rowMax = hi;
+}
+
+/** Symmetric: scale max|v| / 127, values in [-127, 127]; all-zero rows give zeros and scale 1. */
+function quantizeSymmetric(v: usize, n: i32, q: usize): void {
+  rowRange(v, n);
+  const range = max(Mathf.abs(rowMin), Mathf.abs(rowMax));
   rowOffset = 0;
   if (range == 0) {
     for (let i = 0; i < n; i++) store<i8>(q + <usize>i, 0);
@@ -180,14 +188,9 @@ function quantizeSymmetric(v: usize, n: i32, q: usize): void {
 
 /** Asymmetric over [min(0, min v), max(0, max v)] onto [-128, 127], zero point nudged as TFLite does. */
 function quantizeAsymmetric(v: usize, n: i32, q: usize): void {
-  let lo: f32 = load<f32>(v), hi: f32 = lo;
-  for (let i = 1; i < n; i++) {
-    const x = load<f32>(v + (<usize>i << 2));
-    if (x < lo) lo = x;
-    if (!(x < hi)) hi = x;
-  }
-  const rmin = <f64>min(<f32>0, lo);
-  const rmax = <f64>max(<f32>0, hi);
+  rowRange(v, n);
+  const rmin = <f64>min(<f32>0, rowMin);
+  const rmax = <f64>max(<f32>0, rowMax);
   if (rmin == rmax) {
     for (let i = 0; i < n; i++) store<i8>(q + <usize>i, 0);
     rowScale = 1;
