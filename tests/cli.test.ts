@@ -36,6 +36,7 @@ describe("wasmlite inspect and run", () => {
     expect(ours.code).toBe(0);
     expect(ours.out).toMatch(/FULLY_CONNECTED/);
     expect(ours.out).toMatch(/multiply-accumulates per inference: 7840/);
+    expect(ours.out).toMatch(/parameters: 7850\b/); // 784 x 10 weights + 10 biases, not the RESHAPE's shape
     const lstm = await capture(["inspect", join(TFLM_DIR, "mnist_lstm", "trained_lstm_int8.tflite")]);
     expect(lstm.out).toMatch(/UNIDIRECTIONAL_SEQUENCE_LSTM/);
     expect(lstm.out).toMatch(/multiply-accumulates per inference: 113120/); // 28 x 4 x 20 x (28 + 20) + 560 x 10
