@@ -177,19 +177,22 @@ export class Sequential {
 
   #backward(batch: number): void {
     const c = this.#needCompiled();
+    // Layers before the first one with parameters (flatten, normalisation,
+    // dropout on the input) need no gradient, nor does that layer's input.
+    const first = this.layers.findIndex((l) => l.params().length > 0);
     let g = this.#grad;
     let i = this.layers.length - 1;
     const last = this.layers[i]!;
     if (c.fused) {
       if (last instanceof Dense) {
-        g = last.backwardFromPreactivation(g, batch, i > 0);
+        g = last.backwardFromPreactivation(g, batch, i > first);
       }
       i--; // an Activation output layer: the gradient is already with respect to its input
     } else {
-      g = last.backward(g, batch, i > 0);
+      g = last.backward(g, batch, i > first);
       i--;
     }
-    for (; i >= 0; i--) g = this.layers[i]!.backward(g, batch, i > 0);
+    for (; i >= Math.max(first, 0); i--) g = this.layers[i]!.backward(g, batch, i > first);
   }
 
   /**
