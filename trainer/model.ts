@@ -65,6 +65,7 @@ export class Sequential {
   #target!: Buf;
   #grad!: Buf;
   #lastLayerInput!: Buf; // the output layer's input in the last forward pass
+  #pinned = false; // fit() holds the training set after the activation buffers
   stopTraining = false;
 
   constructor(layers: Layer[], options: { inputShape: number[]; seed?: number }) {
@@ -129,6 +130,7 @@ export class Sequential {
   /** Activation buffers for batches of up to `batch` rows (reallocated only to grow). */
   #ensureCapacity(batch: number): void {
     if (batch <= this.#capacity) return;
+    if (this.#pinned) throw new Error(`internal: activation buffers for ${batch} rows requested while the training set is resident (capacity ${this.#capacity})`);
     this.ws.release(this.#mark);
     this.#input = this.ws.alloc(batch * elements(this.inputShape));
     this.#target = this.ws.alloc(batch * elements(this.outputShape));
@@ -222,10 +224,15 @@ export class Sequential {
   }
 
   /** One step on rows order[start..start+batch) of d; returns the batch's loss (with penalty). */
-  trainBatch(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number, learningRate: number, where: string, augment?: FitOptions["augment"]): number {
-    const c = this.#needCompiled();
+  trainBatch(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number, learningRate: number, where: string): number {
     this.#ensureCapacity(batch);
     this.#load(d, order, start, batch);
+    return this.#step(batch, learningRate, where);
+  }
+
+  /** One step on the batch already in the input and target buffers. */
+  #step(batch: number, learningRate: number, where: string, augment?: FitOptions["augment"]): number {
+    const c = this.#needCompiled();
     if (augment) augment(this.ws.f32(this.#input).subarray(0, batch * elements(this.inputShape)), batch, this.rng);
     c.optimizer.lookAhead();
     const out = this.#forward(batch, true);
@@ -262,16 +269,32 @@ export class Sequential {
     const history: History = { epochs: [] };
     const batches = Math.ceil(train.n / batchSize);
     this.stopTraining = false;
+    // The training set moves into the workspace once; each step gathers its
+    // batch there (no copies from JS per step). Released when fit() returns.
+    // Capacity first (validation and metrics use the same batch size): the
+    // training set sits after the activation buffers, which must not move.
+    this.#ensureCapacity(batchSize);
+    const resident = this.ws.mark();
+    this.#pinned = true;
+    const width = elements(this.inputShape);
+    const xs = this.ws.alloc(train.n * width), ys = this.ws.alloc(train.n * train.targetSize), order = this.ws.alloc(train.n);
+    this.ws.f32(xs).set(train.x);
+    this.ws.f32(ys).set(train.y);
+    try {
     for (const cb of callbacks) cb.onTrainBegin?.(this, { epochs: options.epochs, batches });
     for (let epoch = options.initialEpoch ?? 0; epoch < options.epochs && !this.stopTraining; epoch++) {
       const lr = learningRateAt(schedule, c.optimizer.options.learningRate, epoch);
-      const order = options.shuffle === false ? null : this.rng.permutation(train.n);
+      const rows = this.ws.u32(order);
+      if (options.shuffle === false) for (let i = 0; i < train.n; i++) rows[i] = i;
+      else rows.set(this.rng.permutation(train.n));
       for (const cb of callbacks) cb.onEpochBegin?.(epoch);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
         const start = b * batchSize;
         const n = Math.min(batchSize, train.n - start);
-        lossSum += this.trainBatch(train, order, start, n, lr, `epoch ${epoch + 1}, batch ${b + 1}`, options.augment) * n;
+        this.ws.gatherRows(xs, order, start, n, width, this.#input);
+        this.ws.gatherRows(ys, order, start, n, train.targetSize, this.#target);
+        lossSum += this.#step(n, lr, `epoch ${epoch + 1}, batch ${b + 1}`, options.augment) * n;
         for (const cb of callbacks) cb.onBatchEnd?.(b, lossSum / Math.min(train.n, start + n));
       }
       const logs: EpochLogs = { epoch: epoch + 1, learningRate: lr, loss: lossSum / train.n };
@@ -279,6 +302,10 @@ export class Sequential {
       if (validation) Object.assign(logs, this.evaluate(validation, { batchSize, prefix: "val_" }));
       history.epochs.push(logs);
       for (const cb of callbacks) cb.onEpochEnd?.(this, logs);
+    }
+    } finally {
+      this.ws.release(resident);
+      this.#pinned = false;
     }
     for (const cb of callbacks) cb.onTrainEnd?.(this, history);
     return history;

@@ -20,6 +20,7 @@ interface Kernels {
   sumRows(g: number, out: number, rows: number, cols: number): void;
   reluForward(x: number, y: number, n: number): void;
   reluBackward(x: number, dy: number, dx: number, n: number): void;
+  gatherRows(src: number, order: number, start: number, count: number, width: number, dst: number): void;
   momentumUpdate(theta: number, v: number, g: number, n: number, lr: number, gamma: number): void;
   rmspropUpdate(theta: number, s: number, g: number, n: number, lr: number, rho: number, eps: number): void;
   adamUpdate(theta: number, m: number, v: number, g: number, n: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
@@ -85,6 +86,16 @@ export class Workspace {
   /** The sum of a buffer's values (SIMD). */
   sum(a: Buf): number {
     return this.#k.sum(a.offset * 4, a.length);
+  }
+
+  /** A buffer's memory as unsigned 32-bit integers (row orders). */
+  u32(b: Buf): Uint32Array {
+    return new Uint32Array(this.#k.memory.buffer, b.offset * 4, b.length);
+  }
+
+  /** dst = rows order[start .. start + count) of src (width floats each); order is a u32 buffer. */
+  gatherRows(src: Buf, order: Buf, start: number, count: number, width: number, dst: Buf): void {
+    this.#k.gatherRows(src.offset * 4, order.offset * 4, start, count, width, dst.offset * 4);
   }
 
   /** z[r] += b for the first `rows` rows of width b.length. */

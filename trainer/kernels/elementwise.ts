@@ -67,3 +67,16 @@ export function reluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
     store<f32>(dx + at, load<f32>(x + at) > 0 ? load<f32>(dy + at) : 0);
   }
 }
+
+/**
+ * Rows order[start .. start + count) of a row-major matrix (width floats per
+ * row) copied to dst, one after the other: a training batch gathered from
+ * the training set held in the same memory. order holds u32 row indices.
+ */
+export function gatherRows(src: usize, order: usize, start: i32, count: i32, width: i32, dst: usize): void {
+  const row = <usize>width << 2;
+  for (let r = 0; r < count; r++) {
+    const s = <usize>load<u32>(order + (<usize>(start + r) << 2));
+    memory.copy(dst + <usize>r * row, src + s * row, row);
+  }
+}

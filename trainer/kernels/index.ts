@@ -2,7 +2,7 @@
 // layer's elementwise passes.
 export { gemmNT, gemmNN, gemmTN } from "./gemm";
 export { axpyUpdate, momentumUpdate, rmspropUpdate, adamUpdate, sum } from "./updates";
-export { addBiasRows, sumRows, reluForward, reluBackward } from "./elementwise";
+export { addBiasRows, sumRows, reluForward, reluBackward, gatherRows } from "./elementwise";
 
 /** Where the trainer's buffers may start (after this module's static data). */
 export function heapBase(): usize {
