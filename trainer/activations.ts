@@ -1,5 +1,6 @@
 // The seed course's activation functions, each with its derivative, applied
-// elementwise in place over float32 buffers. The derivative is written in
+// elementwise over float32 buffers. (Layers run ReLU, sigmoid and tanh as
+// WASM SIMD kernels instead, see workspace.activate; these loops are the rest.) The derivative is written in
 // terms of the forward pass's input x and output y (whichever is cheaper).
 // softmax acts on rows and is paired with the cross-entropy loss (its fused
 // gradient lives in losses.ts); hardThreshold phi_beta(x) = 1[x >= beta] has

@@ -21,6 +21,10 @@ interface Kernels {
   reluForward(x: number, y: number, n: number): void;
   reluBackward(x: number, dy: number, dx: number, n: number): void;
   gatherRows(src: number, order: number, start: number, count: number, width: number, dst: number): void;
+  sigmoidForward(x: number, y: number, n: number): void;
+  tanhForward(x: number, y: number, n: number): void;
+  sigmoidBackward(y: number, dy: number, dx: number, n: number): void;
+  tanhBackward(y: number, dy: number, dx: number, n: number): void;
   momentumUpdate(theta: number, v: number, g: number, n: number, lr: number, gamma: number): void;
   rmspropUpdate(theta: number, s: number, g: number, n: number, lr: number, rho: number, eps: number): void;
   adamUpdate(theta: number, m: number, v: number, g: number, n: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
@@ -108,12 +112,24 @@ export class Workspace {
     this.#k.sumRows(g.offset * 4, out.offset * 4, rows, out.length);
   }
 
-  reluForward(x: Buf, y: Buf, n: number): void {
-    this.#k.reluForward(x.offset * 4, y.offset * 4, n);
+  /** y = f(x) over n values for ReLU, sigmoid and tanh (WASM SIMD); false for other activations. */
+  activate(name: string, x: Buf, y: Buf, n: number): boolean {
+    const k = this.#k;
+    if (name === "relu") k.reluForward(x.offset * 4, y.offset * 4, n);
+    else if (name === "sigmoid") k.sigmoidForward(x.offset * 4, y.offset * 4, n);
+    else if (name === "tanh") k.tanhForward(x.offset * 4, y.offset * 4, n);
+    else return false;
+    return true;
   }
 
-  reluBackward(x: Buf, dy: Buf, dx: Buf, n: number): void {
-    this.#k.reluBackward(x.offset * 4, dy.offset * 4, dx.offset * 4, n);
+  /** dx = dy f'(x) for ReLU (from x), sigmoid and tanh (from y); false for other activations. */
+  activateBackward(name: string, x: Buf, y: Buf, dy: Buf, dx: Buf, n: number): boolean {
+    const k = this.#k;
+    if (name === "relu") k.reluBackward(x.offset * 4, dy.offset * 4, dx.offset * 4, n);
+    else if (name === "sigmoid") k.sigmoidBackward(y.offset * 4, dy.offset * 4, dx.offset * 4, n);
+    else if (name === "tanh") k.tanhBackward(y.offset * 4, dy.offset * 4, dx.offset * 4, n);
+    else return false;
+    return true;
   }
 
   /** y += alpha x (same lengths). */

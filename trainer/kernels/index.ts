@@ -3,6 +3,7 @@
 export { gemmNT, gemmNN, gemmTN } from "./gemm";
 export { axpyUpdate, momentumUpdate, rmspropUpdate, adamUpdate, sum } from "./updates";
 export { addBiasRows, sumRows, reluForward, reluBackward, gatherRows } from "./elementwise";
+export { sigmoidForward, tanhForward, sigmoidBackward, tanhBackward } from "./activations";
 
 /** Where the trainer's buffers may start (after this module's static data). */
 export function heapBase(): usize {

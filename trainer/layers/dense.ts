@@ -4,7 +4,7 @@
 //   backward: dz = dy * act'(z)
 //             dW = dz^T x,  db = sum over the batch of dz,  dx = dz W
 // The gradients are of the batch's mean loss (the loss divides by the batch).
-// The products, the bias passes and ReLU run as WASM SIMD kernels.
+// The products, the bias passes and ReLU/sigmoid/tanh run as WASM SIMD kernels.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import type { Layer, Param } from "./layer.ts";
@@ -67,16 +67,14 @@ export class Dense implements Layer {
     ws.gemmNT(x, this.w.value, this.#z, batch, this.units, this.inputs);
     ws.addBiasRows(this.#z, this.b.value, batch);
     const n = batch * this.units;
-    if (this.activation === "relu") ws.reluForward(this.#z, this.#y, n);
-    else activationForward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), this.units, this.options);
+    if (!ws.activate(this.activation, this.#z, this.#y, n)) activationForward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), this.units, this.options);
     return this.#y;
   }
 
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     const n = batch * this.units;
-    if (this.activation === "relu") ws.reluBackward(this.#z, dy, this.#dz, n);
-    else activationBackward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dz).subarray(0, n), this.units, this.options);
+    if (!ws.activateBackward(this.activation, this.#z, this.#y, dy, this.#dz, n)) activationBackward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dz).subarray(0, n), this.units, this.options);
     return this.backwardFromPreactivation(this.#dz, batch, inputGradient);
   }
 
