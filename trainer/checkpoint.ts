@@ -8,7 +8,7 @@
 //   early-stopping callback's best weights
 import { readFileSync } from "node:fs";
 import type { Sequential } from "./model.ts";
-import type { EpochLogs } from "./callbacks.ts";
+import type { EpochLogs, Callback, EarlyStopping } from "./callbacks.ts";
 import { writeFileAtomic } from "./callbacks.ts";
 
 export interface EarlyStoppingState {
@@ -96,4 +96,20 @@ export function readCheckpoint(path: string, model: Sequential, run: Record<stri
   model.rng.restore(header.rng);
   const bestWeights = header.bestWeights ? arrays.slice(expected.length) : undefined;
   return { state: header, early: header.early && { ...header.early, bestWeights } };
+}
+
+/**
+ * A callback that rewrites the checkpoint at `path` after every epoch (list
+ * it after an early-stopping callback, whose state it saves too). `history`
+ * starts with the epochs of a resumed run.
+ */
+export function checkpointing(path: string, run: Record<string, unknown>, options: { early?: EarlyStopping; history?: EpochLogs[] } = {}): Callback & { history: EpochLogs[] } {
+  const history = options.history ?? [];
+  return {
+    history,
+    onEpochEnd(model, logs) {
+      history.push(logs);
+      writeCheckpoint(path, model, { run, epoch: logs.epoch, history, stoppedEpoch: options.early?.stoppedEpoch ?? 0 }, options.early?.state());
+    },
+  };
 }

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { PRESETS, type Preset } from "./presets.ts";
 import { earlyStopping, progressBar, writeFileAtomic, type Callback, type EpochLogs } from "./callbacks.ts";
-import { writeCheckpoint, readCheckpoint } from "./checkpoint.ts";
+import { readCheckpoint, checkpointing } from "./checkpoint.ts";
 import { DivergedError } from "./model.ts";
 import { exportTflite } from "./export/tflite.ts";
 import { verifyExport, type Verification } from "./export/verify.ts";
@@ -62,12 +62,9 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
     log(`resuming from ${checkpointFile}: ${state.epoch} epochs done${state.stoppedEpoch ? " (early stopping had ended the run)" : ""}`);
   }
   // After the early-stopping callback has seen the epoch: the checkpoint holds its state too.
-  const checkpointer: Callback = {
-    onEpochEnd(m, epochLogs) {
-      logs.push(epochLogs);
-      if (checkpointFile) writeCheckpoint(checkpointFile, m, { run, epoch: epochLogs.epoch, history: logs, stoppedEpoch: stopper.stoppedEpoch }, stopper.state());
-    },
-  };
+  const checkpointer: Callback = checkpointFile
+    ? checkpointing(checkpointFile, run, { early: stopper, history: logs })
+    : { onEpochEnd: (_m, epochLogs) => void logs.push(epochLogs) };
   const started = performance.now();
   if (stopper.stoppedEpoch > 0) {
     // The checkpointed run had already stopped: only its best weights remain to restore.
