@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const fastest = peers.reduce((a, b) => (a.timing.medianUs < b.timing.medianUs ? a : b));
     console.log(`target: wasmlite >= 2x faster than the fastest peer on ${model} (${fastest.runtime}): ${(fastest.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`);
   }
-  console.log("PyTorch: not installed on this machine, not measured.");
+  console.log("PyTorch: no LSTM row in this bench yet (bench:train measures PyTorch for training).");
 }
 
 await main();
