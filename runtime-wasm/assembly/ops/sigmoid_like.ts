@@ -1,0 +1,73 @@
+// LOGISTIC and TANH share everything but the function: the same checks, the
+// same per-operator data and the same three paths (float32: the vectorised
+// kernels of kernels/exp_f32.ts; int8: TFLM's reference kernel, sigmoid_int8.ts;
+// int16: TFLM's sigmoid table, sigmoid_int16.ts). Only the int8 output's
+// fixed quantisation differs: 1/256 and zero point -128 for logistic, 1/128
+// and 0 for tanh. logistic.ts and tanh.ts are the operators' entry points.
+
+import { Operator, input, output, inputIndex, outputIndex } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
+import { ERR_INVALID_MODEL } from "../status";
+import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
+import { prepareInt16Sigmoid, logisticInt16, tanhInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
+import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, sigmoidLikeInt8 } from "./sigmoid_int8";
+
+@unmanaged
+class SigmoidLikeData {
+  inputZeroPoint: i32;
+  inputMultiplier: i32;
+  inputLeftShift: i32;
+  inputRangeRadius: i32;
+}
+
+export function prepareSigmoidLike(op: Operator, isTanh: bool): bool {
+  if (!checkArity(op, 1, 1, 1)) return false;
+  const x = input(op, 0);
+  const y = output(op, 0);
+  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
+  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
+  if (x.type == TYPE_FLOAT32) return true;
+  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
+  if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
+  if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
+  if (x.type == TYPE_INT8) {
+    if (isTanh) {
+      if (y.zeroPoint != 0 || y.scale != <f32>(1.0 / 128.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/128 and zero point 0");
+    } else if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) {
+      return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
+    }
+  }
+  const data = changetype<SigmoidLikeData>(allocOpData(op, offsetof<SigmoidLikeData>()));
+  if (changetype<usize>(data) == 0) return false;
+  if (x.type == TYPE_INT16) {
+    if (!prepareInt16Sigmoid(x, y, isTanh ? 1 : 0)) return false;
+    data.inputMultiplier = int16Multiplier;
+    data.inputLeftShift = int16LeftShift;
+    return true;
+  }
+  prepareSigmoidInput(x.scale);
+  data.inputZeroPoint = x.zeroPoint;
+  data.inputMultiplier = inputMultiplier;
+  data.inputLeftShift = inputLeftShift;
+  data.inputRangeRadius = inputRangeRadius;
+  return true;
+}
+
+export function evaluateSigmoidLike(op: Operator, isTanh: bool): void {
+  const x = input(op, 0);
+  const y = output(op, 0);
+  const n = y.elements;
+  if (x.type == TYPE_FLOAT32) {
+    if (isTanh) tanhRowF32(x.data, y.data, n);
+    else sigmoidRowF32(x.data, y.data, n);
+    return;
+  }
+  const d = changetype<SigmoidLikeData>(op.data);
+  if (x.type == TYPE_INT16) {
+    if (isTanh) tanhInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
+    else logisticInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
+    return;
+  }
+  sigmoidLikeInt8(x.data, y.data, n, d.inputZeroPoint, d.inputMultiplier, d.inputLeftShift, d.inputRangeRadius, isTanh);
+}
