@@ -64,3 +64,18 @@ export function checkBias(op: Operator, channels: i32): bool {
   if (!isConstant(b)) return opFail(ERR_UNSUPPORTED_FEATURE, "bias must be constant");
   return true;
 }
+
+/**
+ * out[r] = bias[r] (0 when bias is 0) + inputOffset * (sum of int8 row r of
+ * w): the part of a quantised dot product with an input offset that does not
+ * depend on the input, computed once at prepare. (inputOffset 1 and no bias
+ * give the plain row sums.)
+ */
+export function biasPlusOffsetRowSums(w: usize, bias: usize, rows: i32, rowLength: i32, inputOffset: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    let rowSum: i32 = 0;
+    const row = w + <usize>r * <usize>rowLength;
+    for (let k = 0; k < rowLength; k++) rowSum += <i32>load<i8>(row + <usize>k);
+    store<i32>(out + (<usize>r << 2), (bias != 0 ? load<i32>(bias + (<usize>r << 2)) : 0) + inputOffset * rowSum);
+  }
+}

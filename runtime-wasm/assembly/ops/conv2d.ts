@@ -24,7 +24,7 @@ import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias } from "./channel_quantization";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
 
 const OPT_PADDING = 0;
@@ -135,15 +135,7 @@ export function prepare(op: Operator): bool {
   data.shifts = shifts;
   data.rowConstants = persistentAlloc(<u64>outC * 4);
   if (data.rowConstants == 0) return false;
-  for (let c = 0; c < outC; c++) {
-    if (!is16) {
-      let rowSum: i32 = 0;
-      const row = w.data + <usize>c * <usize>data.rowLength;
-      for (let k = 0; k < data.rowLength; k++) rowSum += <i32>load<i8>(row + <usize>k);
-      const bias = hasBias ? load<i32>(b.data + (<usize>c << 2)) : 0;
-      store<i32>(data.rowConstants + (<usize>c << 2), bias + data.inputOffset * rowSum);
-    }
-  }
+  if (!is16) biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
   return is16 ? true : requestRowScratch(op, data, 1);
 }
 

@@ -17,7 +17,7 @@ import {
 } from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias } from "./channel_quantization";
+import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { isConstant } from "../graph";
@@ -110,15 +110,7 @@ export function prepare(op: Operator): bool {
   data.rowConstants = persistentAlloc(<u64>units * 4);
   if (data.rowConstants == 0) return false;
 
-  for (let u = 0; u < units; u++) {
-    if (!is16) {
-      let rowSum: i32 = 0;
-      const row = w.data + <usize>u * <usize>depth;
-      for (let k = 0; k < depth; k++) rowSum += <i32>load<i8>(row + <usize>k);
-      const bias = hasBias ? load<i32>(b.data + (<usize>u << 2)) : 0;
-      store<i32>(data.rowConstants + (<usize>u << 2), bias + data.inputOffset * rowSum);
-    }
-  }
+  if (!is16) biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, units, depth, data.inputOffset, data.rowConstants);
   return true;
 }
 

@@ -10,7 +10,7 @@
 // scales TFLite derives in float32 from the tensors' scales. Peepholes,
 // projection and layer norm are refused by the op file before this runs.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint, tensorAt } from "../graph";
+import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint, tensorAt } from "../graph";
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
@@ -18,6 +18,7 @@ import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplie
 import { logisticRow16, tanhRow16 } from "../gemmlowp16";
 import { dotI8, dotI8x4 } from "../kernels/dot";
 import { copyBytes } from "../kernels/copy";
+import { biasPlusOffsetRowSums } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 
 const INPUT = 0;
@@ -56,15 +57,6 @@ function checkWeights(op: Operator, i: i32, rows: i32, columns: i32): bool {
   if (!requireQuantized(w, index) || !requirePerTensor(w, index)) return false;
   if (channelZeroPoint(w, 0) != 0) return inputTensorFail(op, i, "int8 weights must be symmetric (zero point 0)");
   return true;
-}
-
-/** Effective bias: bias[r] (if any) + zeroPoint * sum of row r. */
-function effectiveBias(w: Tensor, bias: usize, zeroPoint: i32, rows: i32, columns: i32, out: usize): void {
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let c = 0; c < columns; c++) sum += <i32>load<i8>(w.data + <usize>(r * columns + c));
-    store<i32>(out + (<usize>r << 2), (bias != 0 ? load<i32>(bias + (<usize>r << 2)) : 0) + sum * zeroPoint);
-  }
 }
 
 function setMultiplier(at: usize, scale: f32): bool {
@@ -141,8 +133,8 @@ export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bo
     }
     const rowBytes = <usize>cells << 2;
     // The gate bias has the input product's scale, so it joins that side.
-    effectiveBias(wx, b.data, -x.zeroPoint, cells, features, d.inputBias + <usize>g * rowBytes);
-    effectiveBias(wh, 0, -h.zeroPoint, cells, cells, d.recurrentBias + <usize>g * rowBytes);
+    biasPlusOffsetRowSums(wx.data, b.data, cells, features, -x.zeroPoint, d.inputBias + <usize>g * rowBytes);
+    biasPlusOffsetRowSums(wh.data, 0, cells, cells, -h.zeroPoint, d.recurrentBias + <usize>g * rowBytes);
   }
   if (!quantizeMultiplier(<f64>(TWO_TO_MINUS_15 / hidden.scale * TWO_TO_MINUS_15))) {
     opFail(ERR_INVALID_MODEL, "the hidden state's effective scale is not finite");

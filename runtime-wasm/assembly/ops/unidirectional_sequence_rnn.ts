@@ -25,6 +25,7 @@ import { requestScratch, scratchPointer } from "../planner";
 import { dotF32, dotF32x4, dotI8, dotI8x4 } from "../kernels/dot";
 import { roundHalfAwayF32, roundHalfAwayF64, saturatingF32ToI32, saturatingF64ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
+import { biasPlusOffsetRowSums } from "./channel_quantization";
 
 const INPUT = 0;
 const WEIGHTS = 1;
@@ -102,8 +103,8 @@ export function prepare(op: Operator): bool {
     if (d.asymmetric != 0) {
       d.rowSums = persistentAlloc(<u64>units * 8);
       if (d.rowSums == 0) return false;
-      rowSums(w, units, d.features, d.rowSums);
-      rowSums(u, units, units, d.rowSums + (<usize>units << 2));
+      biasPlusOffsetRowSums(w.data, 0, units, d.features, 1, d.rowSums);
+      biasPlusOffsetRowSums(u.data, 0, units, units, 1, d.rowSums + (<usize>units << 2));
     }
     d.quantized = requestScratch(currentOperatorIndex(), max(d.features, units));
     if (d.quantized < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
@@ -122,14 +123,6 @@ function checkMatrix(op: Operator, i: i32, rows: i32, columns: i32, hybrid: bool
     if (channelZeroPoint(w, 0) != 0) return inputTensorFail(op, i, "int8 weights must be symmetric (zero point 0)");
   }
   return true;
-}
-
-function rowSums(w: Tensor, rows: i32, columns: i32, out: usize): void {
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let c = 0; c < columns; c++) sum += <i32>load<i8>(w.data + <usize>(r * columns + c));
-    store<i32>(out + (<usize>r << 2), sum);
-  }
 }
 
 /** out[r] += dot(row r of W, v) over all rows (float32 weights). */
