@@ -66,6 +66,9 @@ export class Sequential {
   #grad!: Buf;
   #lastLayerInput!: Buf; // the output layer's input in the last forward pass
   #pinned = false; // fit() holds the training set after the activation buffers
+  // Layers before the first one with parameters (flatten, normalisation,
+  // dropout on the input) need no gradient, nor does that layer's input.
+  readonly #firstTrainable: number;
   stopTraining = false;
 
   constructor(layers: Layer[], options: { inputShape: number[]; seed?: number }) {
@@ -87,6 +90,7 @@ export class Sequential {
       shape = layer.outputShape;
     }
     this.#mark = this.ws.mark();
+    this.#firstTrainable = layers.findIndex((l) => l.params().length > 0);
   }
 
   get outputShape(): number[] {
@@ -179,9 +183,7 @@ export class Sequential {
 
   #backward(batch: number): void {
     const c = this.#needCompiled();
-    // Layers before the first one with parameters (flatten, normalisation,
-    // dropout on the input) need no gradient, nor does that layer's input.
-    const first = this.layers.findIndex((l) => l.params().length > 0);
+    const first = this.#firstTrainable;
     let g = this.#grad;
     let i = this.layers.length - 1;
     const last = this.layers[i]!;
