@@ -9,6 +9,8 @@
 // h = o act(c). With no input gate weights (CIFG), i = 1 - f.
 // State lives in the variable tensors and persists across invoke() calls
 // until resetState(), so a model with one time step can be streamed.
+// The float path repacks the gate weights at prepare (kernels/packed_gemv.ts)
+// so each step's gate products need no horizontal sums.
 // The integer LSTM (int8 input/weights/state, int16 gates and cell state)
 // is in lstm_integer.ts. Not implemented yet, each with a clear error:
 // peepholes, projection, layer normalisation.
@@ -19,7 +21,7 @@ import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32 } from "./common";
 import { readU8, readF32, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
-import { dotF32, dotF32x4 } from "../kernels/dot";
+import { accumulatePackedF32 } from "../kernels/packed_gemv";
 import { sigmoidRowF32 } from "../kernels/exp_f32";
 import { persistentAlloc } from "../layout";
 import { IntegerLstm, prepareInteger, evaluateInteger } from "./lstm_integer";
@@ -52,7 +54,8 @@ class LstmData {
   actMinF: f32; // the clamp of a RELU/RELU6/NONE activation
   actMaxF: f32;
   gates: i32; // scratch handle: 4 x cells gate values (float32 or int16)
-  dots: usize; // 2 x 4 floats for the four-row dot products
+  packed: usize; // float: the bias row, then the input and recurrent weights, packed (kernels/packed_gemv.ts)
+  stride: i32; // float: packed row length, the present gates' rows rounded up to 4
   integer: usize; // IntegerLstm for the integer kernel, else 0
 }
 
@@ -112,7 +115,7 @@ export function prepare(op: Operator): bool {
     if (act != ACT_TANH) return opFail(ERR_UNSUPPORTED_FEATURE, "the integer LSTM supports only the TANH activation");
     data.integer = prepareInteger(op, data.features, cells, cifg, cellClip);
     if (data.integer == 0) return false;
-    return requestGates(op, data, 2);
+    return requestGates(data, 4 * cells * 2); // int16 gate values
   }
   for (let g = 0; g < 4; g++) {
     if (g == GATE_INPUT && cifg) continue;
@@ -123,14 +126,43 @@ export function prepare(op: Operator): bool {
   }
   if (!checkFloatState(op, OUTPUT_STATE) || !checkFloatState(op, CELL_STATE)) return false;
   if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
-  data.dots = persistentAlloc(32);
-  if (data.dots == 0) return false;
-  return requestGates(op, data, 4);
+  if (!packWeights(op, data)) return false;
+  // The packed product writes `stride` values from the first present gate.
+  return requestGates(data, (data.cifg * cells + data.stride) << 2);
 }
 
-/** Scratch for the four gates' values of one batch row. */
-function requestGates(op: Operator, data: LstmData, bytesPerValue: i32): bool {
-  data.gates = requestScratch(currentOperatorIndex(), 4 * data.cells * bytesPerValue);
+/**
+ * Packs the present gates' biases and weights for accumulatePackedF32: row 0
+ * the biases, rows 1..features the input weights, then the recurrent
+ * weights; column (g - first gate) * cells + u is gate g's unit u, so the
+ * product lands in the gate scratch in gate order.
+ */
+function packWeights(op: Operator, data: LstmData): bool {
+  const cells = data.cells, features = data.features;
+  const first = data.cifg != 0 ? GATE_FORGET : GATE_INPUT;
+  const stride = ((4 - first) * cells + 3) & ~3;
+  const packed = persistentAlloc(<u64>(1 + features + cells) * <u64>stride * 4);
+  if (packed == 0) return false;
+  data.packed = packed;
+  data.stride = stride;
+  const rowBytes = <usize>stride << 2;
+  for (let g = first; g < 4; g++) {
+    const wx = input(op, INPUT_WEIGHTS + g).data;
+    const wh = input(op, RECURRENT_WEIGHTS + g).data;
+    const bias = input(op, BIASES + g).data;
+    for (let u = 0; u < cells; u++) {
+      const column = packed + (<usize>((g - first) * cells + u) << 2);
+      store<f32>(column, load<f32>(bias + (<usize>u << 2)));
+      for (let k = 0; k < features; k++) store<f32>(column + <usize>(1 + k) * rowBytes, load<f32>(wx + (<usize>(u * features + k) << 2)));
+      for (let k = 0; k < cells; k++) store<f32>(column + <usize>(1 + features + k) * rowBytes, load<f32>(wh + (<usize>(u * cells + k) << 2)));
+    }
+  }
+  return true;
+}
+
+/** Scratch for the gates' values of one batch row. */
+function requestGates(data: LstmData, bytes: i32): bool {
+  data.gates = requestScratch(currentOperatorIndex(), bytes);
   if (data.gates < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
 }
@@ -169,38 +201,18 @@ export function evaluate(op: Operator): void {
   const gates = scratchPointer(d.gates);
   const rowX = <usize>features << 2;
   const rowH = <usize>cells << 2;
+  const rowP = <usize>d.stride << 2;
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batches; b++) {
       const step = d.timeMajor != 0 ? t * batches + b : b * steps + t;
       const x = xData + <usize>step * rowX;
       const h = hState + <usize>b * rowH;
       const c = cState + <usize>b * rowH;
-      // All four gates from the previous h, before h changes.
-      for (let g = 0; g < 4; g++) {
-        if (g == GATE_INPUT && d.cifg != 0) continue;
-        const wx = input(op, INPUT_WEIGHTS + g).data;
-        const wh = input(op, RECURRENT_WEIGHTS + g).data;
-        const bias = input(op, BIASES + g).data;
-        const out = gates + <usize>g * rowH;
-        const dx = d.dots;
-        const dh = d.dots + 16;
-        let u = 0;
-        // Four units per pass; each row is summed exactly as dotF32 sums it.
-        for (; u + 4 <= cells; u += 4) {
-          const a = wx + <usize>u * rowX;
-          const r = wh + <usize>u * rowH;
-          dotF32x4(a, a + rowX, a + 2 * rowX, a + 3 * rowX, x, features, dx);
-          dotF32x4(r, r + rowH, r + 2 * rowH, r + 3 * rowH, h, cells, dh);
-          for (let k = 0; k < 4; k++) {
-            const at = <usize>k << 2;
-            store<f32>(out + (<usize>(u + k) << 2), load<f32>(bias + (<usize>(u + k) << 2)) + load<f32>(dx + at) + load<f32>(dh + at));
-          }
-        }
-        for (; u < cells; u++) {
-          const z = load<f32>(bias + (<usize>u << 2)) + dotF32(wx + <usize>u * rowX, x, features) + dotF32(wh + <usize>u * rowH, h, cells);
-          store<f32>(out + (<usize>u << 2), z);
-        }
-      }
+      // All gates from the previous h, before h changes: bias + Wx x + Wh h.
+      const z = gates + (<usize>(d.cifg * cells) << 2);
+      memory.copy(z, d.packed, rowP);
+      accumulatePackedF32(z, d.packed + rowP, d.stride, x, features);
+      accumulatePackedF32(z, d.packed + (1 + <usize>features) * rowP, d.stride, h, cells);
       // Activations a row at a time (vectorised): i, f, o in place, g in place.
       const iRow = gates, fRow = gates + rowH, gRow = gates + 2 * rowH, oRow = gates + 3 * rowH;
       if (d.cifg == 0) sigmoidRowF32(iRow, iRow, cells);

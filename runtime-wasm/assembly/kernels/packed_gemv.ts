@@ -1,0 +1,74 @@
+// Matrix-vector products over weights packed "column-major" at prepare:
+// element (k, j) of the packed matrix, the weight from input k to output j,
+// is at k * stride + j, with stride (the output count rounded up to 4)
+// padded with zeros. A recurrent cell's gate products use this layout: each
+// vector lane accumulates one output, so there are no horizontal sums and
+// one loaded input value (splat) feeds 4 x 8 outputs. The dot-product form
+// (kernels/dot.ts) needs a reduction per output, which dominates at the
+// short rows of a recurrent step (20-100 values).
+//
+// Every output is summed in input order starting from what `out` holds, in
+// both builds, so the SIMD and scalar builds give identical bits.
+
+/** out[j] += sum over k < n of packed[k * stride + j] * v[k], j < stride (a multiple of 4). */
+export function accumulatePackedF32(out: usize, packed: usize, stride: i32, v: usize, n: i32): void {
+  const rowBytes = <usize>stride << 2;
+  if (ASC_FEATURE_SIMD) {
+    let j = 0;
+    // 32 outputs at a time: eight accumulators, one splat per input.
+    for (; j + 32 <= stride; j += 32) {
+      const o = out + (<usize>j << 2);
+      let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
+      let c4 = v128.load(o, 64), c5 = v128.load(o, 80), c6 = v128.load(o, 96), c7 = v128.load(o, 112);
+      let p = packed + (<usize>j << 2);
+      for (let k = 0; k < n; k++) {
+        const s = v128.load32_splat(v + (<usize>k << 2));
+        c0 = f32x4.add(c0, f32x4.mul(v128.load(p), s));
+        c1 = f32x4.add(c1, f32x4.mul(v128.load(p, 16), s));
+        c2 = f32x4.add(c2, f32x4.mul(v128.load(p, 32), s));
+        c3 = f32x4.add(c3, f32x4.mul(v128.load(p, 48), s));
+        c4 = f32x4.add(c4, f32x4.mul(v128.load(p, 64), s));
+        c5 = f32x4.add(c5, f32x4.mul(v128.load(p, 80), s));
+        c6 = f32x4.add(c6, f32x4.mul(v128.load(p, 96), s));
+        c7 = f32x4.add(c7, f32x4.mul(v128.load(p, 112), s));
+        p += rowBytes;
+      }
+      v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
+      v128.store(o, c4, 64); v128.store(o, c5, 80); v128.store(o, c6, 96); v128.store(o, c7, 112);
+    }
+    // Then 16, then 4 (independent accumulators hide the add latency).
+    for (; j + 16 <= stride; j += 16) {
+      const o = out + (<usize>j << 2);
+      let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
+      let p = packed + (<usize>j << 2);
+      for (let k = 0; k < n; k++) {
+        const s = v128.load32_splat(v + (<usize>k << 2));
+        c0 = f32x4.add(c0, f32x4.mul(v128.load(p), s));
+        c1 = f32x4.add(c1, f32x4.mul(v128.load(p, 16), s));
+        c2 = f32x4.add(c2, f32x4.mul(v128.load(p, 32), s));
+        c3 = f32x4.add(c3, f32x4.mul(v128.load(p, 48), s));
+        p += rowBytes;
+      }
+      v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
+    }
+    for (; j < stride; j += 4) {
+      const o = out + (<usize>j << 2);
+      let c0 = v128.load(o);
+      let p = packed + (<usize>j << 2);
+      for (let k = 0; k < n; k++) {
+        c0 = f32x4.add(c0, f32x4.mul(v128.load(p), v128.load32_splat(v + (<usize>k << 2))));
+        p += rowBytes;
+      }
+      v128.store(o, c0);
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const s = load<f32>(v + (<usize>k << 2));
+      const p = packed + <usize>k * rowBytes;
+      for (let j = 0; j < stride; j++) {
+        const at = <usize>j << 2;
+        store<f32>(out + at, load<f32>(out + at) + load<f32>(p + at) * s);
+      }
+    }
+  }
+}
