@@ -5,11 +5,7 @@
 // both stay within TFLM's int16 tolerance (16 units of 2^-15) of the exact
 // functions. (Whole LSTMs are compared with real TFLite in tflite-oracle.test.ts.)
 import { describe, it, expect, beforeAll } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+import { compileHarness } from "./helpers/harness.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
@@ -18,23 +14,11 @@ interface Harness {
   tanhRow(src: number, dst: number, n: number, integerBits: number): void;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
 const builds: Record<"simd" | "scalar", Harness> = {} as never;
 
-async function compile(simd: boolean): Promise<Harness> {
-  const out = join(mkdtempSync(join(tmpdir(), "wasmlite-g16-")), "harness.wasm");
-  const { error, stderr } = await asc.main([
-    join(here, "harness", "gemmlowp16.ts"), "--outFile", out, "--runtime", "stub", "--use", "abort=", "-O3",
-    ...(simd ? ["--enable", "simd"] : ["--disable", "simd"]),
-  ]);
-  if (error) throw new Error(`${error.message}\n${stderr.toString()}`);
-  const { exports } = await WebAssembly.instantiate(new WebAssembly.Module(readFileSync(out)), {});
-  return exports as unknown as Harness;
-}
-
 beforeAll(async () => {
-  builds.simd = await compile(true);
-  builds.scalar = await compile(false);
+  builds.simd = await compileHarness<Harness>("gemmlowp16", true);
+  builds.scalar = await compileHarness<Harness>("gemmlowp16", false);
 }, 60_000);
 
 /** Every int16 value through one row function; returns the outputs. */

@@ -135,3 +135,29 @@ export function calculateInputRadius(integerBits: i32, leftShift: i32, totalSign
 function powerOfTwo(k: i32): f64 {
   return reinterpret<f64>(<u64>(k + 1023) << 52);
 }
+
+/**
+ * multiplyByQuantizedMultiplier on four int32 lanes (SIMD build only), the
+ * same bits lane by lane for any multiplier quantizeMultiplier gives (0 or
+ * in [2^30, 2^31): never INT32_MIN, so the doubling high multiply cannot
+ * saturate).
+ * gemmlowp's rounded (ab + nudge) / 2^31, truncating toward zero, equals
+ * (ab + 2^30) >> 31 for either sign of ab, which SIMD has.
+ */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplierX4(x: v128, multiplier: i32, shift: i32): v128 {
+  const leftShift = shift > 0 ? shift : 0;
+  const rightShift = shift > 0 ? 0 : -shift;
+  const shifted = i32x4.shl(x, leftShift);
+  const m = i32x4.splat(multiplier);
+  const nudge = i64x2.splat(1 << 30);
+  const low = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(shifted, m), nudge), 31);
+  const high = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(shifted, m), nudge), 31);
+  const product = i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  // roundingDivideByPOT: add 1 where the remainder exceeds the threshold.
+  const mask = (1 << rightShift) - 1;
+  const remainder = v128.and(product, i32x4.splat(mask));
+  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(product, 31));
+  return i32x4.sub(i32x4.shr_s(product, rightShift), i32x4.gt_s(remainder, threshold));
+}

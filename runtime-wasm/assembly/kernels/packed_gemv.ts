@@ -72,3 +72,76 @@ export function accumulatePackedF32(out: usize, packed: usize, stride: i32, v: u
     }
   }
 }
+
+// The int8 form pairs inputs for i32x4.dot_i16x8_s: input pair p (inputs 2p
+// and 2p + 1) is one row of 2 * stride bytes, holding for each output j its
+// two weights side by side; an odd last input has a zero partner. stride is
+// a multiple of 8 (one 16-byte load = 8 outputs x 2 inputs). Integer sums
+// are exact, so the two builds agree whatever the order.
+
+/** Byte offset of the weight from input k to output j in the packed int8 layout. */
+// @ts-ignore: decorator
+@inline
+export function packedI8Offset(k: i32, j: i32, stride: i32): usize {
+  return <usize>(k >> 1) * (<usize>stride << 1) + (<usize>j << 1) + <usize>(k & 1);
+}
+
+/** Bytes of a packed int8 matrix with n inputs. */
+export function packedI8Bytes(n: i32, stride: i32): u64 {
+  return <u64>((n + 1) >> 1) * (<u64>stride << 1);
+}
+
+/** out[j] += sum over k < n of w(k, j) * v[k] (int32 out, int8 weights and v), j < stride. */
+export function accumulatePackedI8(out: usize, packed: usize, stride: i32, v: usize, n: i32): void {
+  const rowBytes = <usize>stride << 1;
+  const pairs = (n + 1) >> 1;
+  if (ASC_FEATURE_SIMD) {
+    let j = 0;
+    for (; j + 16 <= stride; j += 16) {
+      const o = out + (<usize>j << 2);
+      let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
+      let p = packed + (<usize>j << 1);
+      for (let q = 0; q < pairs; q++) {
+        const s = i32x4.splat(inputPair(v, q, n));
+        const w0 = v128.load(p), w1 = v128.load(p, 16);
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w0), s));
+        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w0), s));
+        c2 = i32x4.add(c2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w1), s));
+        c3 = i32x4.add(c3, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w1), s));
+        p += rowBytes;
+      }
+      v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
+    }
+    for (; j < stride; j += 8) {
+      const o = out + (<usize>j << 2);
+      let c0 = v128.load(o), c1 = v128.load(o, 16);
+      let p = packed + (<usize>j << 1);
+      for (let q = 0; q < pairs; q++) {
+        const s = i32x4.splat(inputPair(v, q, n));
+        const w0 = v128.load(p);
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w0), s));
+        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w0), s));
+        p += rowBytes;
+      }
+      v128.store(o, c0); v128.store(o, c1, 16);
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const s = <i32>load<i8>(v + <usize>k);
+      const p = packed + packedI8Offset(k, 0, stride);
+      for (let j = 0; j < stride; j++) {
+        const at = out + (<usize>j << 2);
+        store<i32>(at, load<i32>(at) + <i32>load<i8>(p + (<usize>j << 1)) * s);
+      }
+    }
+  }
+}
+
+/** Inputs 2q and 2q + 1 as two int16 halves of an int32 (the second 0 past n). */
+// @ts-ignore: decorator
+@inline
+function inputPair(v: usize, q: i32, n: i32): i32 {
+  const k = q << 1;
+  const second = k + 1 < n ? <i32>load<i8>(v + <usize>(k + 1)) : 0;
+  return (<i32>load<i8>(v + <usize>k) & 0xffff) | (second << 16);
+}

@@ -14,9 +14,9 @@ import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, chan
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, roundingDivideByPOT, saturatingF32ToI32 } from "../fixedpoint";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, saturatingF32ToI32 } from "../fixedpoint";
 import { logisticRow16, tanhRow16 } from "../gemmlowp16";
-import { dotI8, dotI8x4 } from "../kernels/dot";
+import { accumulatePackedI8, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
 import { biasPlusOffsetRowSums } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
@@ -35,17 +35,32 @@ const TWO_TO_MINUS_15: f32 = 0.000030517578125;
 @unmanaged
 export class IntegerLstm {
   // Per gate g (0..3: input, forget, cell, output): multipliers and shifts of
-  // the input and recurrent products, and their int32 effective biases
-  // (-zero_point * row sums, plus the gate bias on the input side).
+  // the input and recurrent products. The products run over weights packed
+  // at prepare (kernels/packed_gemv.ts) whose columns are the present gates'
+  // cells, each gate padded to a multiple of 8 cells: column
+  // (g - firstGate) * paddedCells + u. The int32 effective biases, in that
+  // column order: -zero_point * row sums, plus the gate bias on the input side.
   multipliers: usize; // 4 gates x (inMul, inShift, recMul, recShift)
-  inputBias: usize; // 4 x cells int32
-  recurrentBias: usize; // 4 x cells int32
+  firstGate: i32; // 1 with CIFG (no input gate), else 0
+  paddedCells: i32; // cells rounded up to 8
+  stride: i32; // packed columns: (4 - firstGate) x paddedCells
+  inputWeights: usize; // packed, features inputs
+  recurrentWeights: usize; // packed, cells inputs
+  inputBias: usize; // stride int32
+  recurrentBias: usize; // stride int32
   hiddenMultiplier: i32;
   hiddenShift: i32;
   cellShift: i32; // 30 + cell_scale: i * g (Q0.30) to the cell's format
   tanhIntegerBits: i32; // 15 + cell_scale: the cell state read as Q(bits)
   cellClip: i32; // 0: no clipping
-  dots: usize; // 2 x 4 int32 for the four-row dot products
+}
+
+/**
+ * Scratch bytes evaluateInteger needs: the int16 gate rows (paddedCells
+ * apart), then the input and recurrent products (stride int32 each).
+ */
+export function integerScratchBytes(d: IntegerLstm): i32 {
+  return (4 * d.paddedCells << 1) + (d.stride << 3);
 }
 
 function checkWeights(op: Operator, i: i32, rows: i32, columns: i32): bool {
@@ -109,13 +124,19 @@ export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bo
 
   const d = changetype<IntegerLstm>(persistentAlloc(offsetof<IntegerLstm>()));
   if (changetype<usize>(d) == 0) return 0;
+  const first = cifg ? 1 : 0;
+  const paddedCells = (cells + 7) & ~7;
+  const stride = (4 - first) * paddedCells;
+  d.firstGate = first;
+  d.paddedCells = paddedCells;
+  d.stride = stride;
   d.multipliers = persistentAlloc(64);
-  d.inputBias = persistentAlloc(<u64>cells * 16);
-  d.recurrentBias = persistentAlloc(<u64>cells * 16);
-  d.dots = persistentAlloc(32);
-  if (d.multipliers == 0 || d.inputBias == 0 || d.recurrentBias == 0 || d.dots == 0) return 0;
-  for (let g = 0; g < 4; g++) {
-    if (g == 0 && cifg) continue;
+  d.inputBias = persistentAlloc(<u64>stride * 4);
+  d.recurrentBias = persistentAlloc(<u64>stride * 4);
+  d.inputWeights = persistentAlloc(packedI8Bytes(features, stride));
+  d.recurrentWeights = persistentAlloc(packedI8Bytes(cells, stride));
+  if (d.multipliers == 0 || d.inputBias == 0 || d.recurrentBias == 0 || d.inputWeights == 0 || d.recurrentWeights == 0) return 0;
+  for (let g = first; g < 4; g++) {
     if (!checkWeights(op, INPUT_WEIGHTS + g, cells, features)) return 0;
     if (!checkWeights(op, RECURRENT_WEIGHTS + g, cells, cells)) return 0;
     const b = input(op, BIASES + g);
@@ -131,10 +152,12 @@ export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bo
       opFail(ERR_INVALID_MODEL, "a gate's effective scale is not a positive finite number");
       return 0;
     }
-    const rowBytes = <usize>cells << 2;
+    const column = (g - first) * paddedCells;
     // The gate bias has the input product's scale, so it joins that side.
-    biasPlusOffsetRowSums(wx.data, b.data, cells, features, -x.zeroPoint, d.inputBias + <usize>g * rowBytes);
-    biasPlusOffsetRowSums(wh.data, 0, cells, cells, -h.zeroPoint, d.recurrentBias + <usize>g * rowBytes);
+    biasPlusOffsetRowSums(wx.data, b.data, cells, features, -x.zeroPoint, d.inputBias + (<usize>column << 2));
+    biasPlusOffsetRowSums(wh.data, 0, cells, cells, -h.zeroPoint, d.recurrentBias + (<usize>column << 2));
+    packWeights(wx.data, cells, features, column, stride, d.inputWeights);
+    packWeights(wh.data, cells, cells, column, stride, d.recurrentWeights);
   }
   if (!quantizeMultiplier(<f64>(TWO_TO_MINUS_15 / hidden.scale * TWO_TO_MINUS_15))) {
     opFail(ERR_INVALID_MODEL, "the hidden state's effective scale is not finite");
@@ -155,38 +178,35 @@ function saturate16(x: i32): i32 {
   return min(max(x, -32768), 32767);
 }
 
-/** The gate's pre-activation for cell u from the two raw dot products. */
-// @ts-ignore: decorator
-@inline
-function gateValue(d: IntegerLstm, m: usize, inBias: usize, recBias: usize, u: i32, ax: i32, ah: i32): i32 {
-  const at = <usize>u << 2;
-  // TFLite rescales and saturates the input product first, then adds the recurrent one.
-  const fromInput = saturate16(multiplyByQuantizedMultiplier(ax + load<i32>(inBias + at), load<i32>(m), load<i32>(m, 4)));
-  return saturate16(fromInput + multiplyByQuantizedMultiplier(ah + load<i32>(recBias + at), load<i32>(m, 8), load<i32>(m, 12)));
+/** Copies a [rows, inputs] weight matrix into packed columns column.. of `packed`. */
+function packWeights(w: usize, rows: i32, inputs: i32, column: i32, stride: i32, packed: usize): void {
+  for (let u = 0; u < rows; u++) {
+    for (let k = 0; k < inputs; k++) store<i8>(packed + packedI8Offset(k, column + u, stride), load<i8>(w + <usize>(u * inputs + k)));
+  }
 }
 
-/** One gate's int16 pre-activations for every cell, from x and the previous h. */
-function gateProducts(d: IntegerLstm, g: i32, wx: usize, wh: usize, x: usize, h: usize, features: i32, cells: i32, out: usize): void {
-  const m = d.multipliers + (<usize>g << 4);
-  const inBias = d.inputBias + (<usize>(g * cells) << 2);
-  const recBias = d.recurrentBias + (<usize>(g * cells) << 2);
-  const dx = d.dots, dh = d.dots + 16;
-  const rowX = <usize>features, rowH = <usize>cells;
-  let u = 0;
-  // Four cells per pass with the FC kernel's four-row dot products.
-  for (; u + 4 <= cells; u += 4) {
-    const a = wx + <usize>u * rowX;
-    const r = wh + <usize>u * rowH;
-    dotI8x4(a, a + rowX, a + 2 * rowX, a + 3 * rowX, x, features, dx);
-    dotI8x4(r, r + rowH, r + 2 * rowH, r + 3 * rowH, h, cells, dh);
-    for (let k = 0; k < 4; k++) {
-      const z = gateValue(d, m, inBias, recBias, u + k, load<i32>(dx + (<usize>k << 2)), load<i32>(dh + (<usize>k << 2)));
-      store<i16>(out + (<usize>(u + k) << 1), <i16>z);
+/**
+ * One gate's int16 pre-activations from its columns of the two products:
+ * TFLite rescales and saturates the input product first, then adds the
+ * rescaled recurrent one and saturates again.
+ */
+function requantizeGate(m: usize, fromInput: usize, fromRecurrent: usize, out: usize, paddedCells: i32): void {
+  const inMul = load<i32>(m), inShift = load<i32>(m, 4), recMul = load<i32>(m, 8), recShift = load<i32>(m, 12);
+  if (ASC_FEATURE_SIMD) {
+    // Eight cells at a time; the saturating narrow is sat16.
+    for (let u = 0; u < paddedCells; u += 8) {
+      const a = fromInput + (<usize>u << 2), r = fromRecurrent + (<usize>u << 2);
+      const x = i16x8.narrow_i32x4_s(multiplyByQuantizedMultiplierX4(v128.load(a), inMul, inShift), multiplyByQuantizedMultiplierX4(v128.load(a, 16), inMul, inShift));
+      const low = i32x4.add(i32x4.extend_low_i16x8_s(x), multiplyByQuantizedMultiplierX4(v128.load(r), recMul, recShift));
+      const high = i32x4.add(i32x4.extend_high_i16x8_s(x), multiplyByQuantizedMultiplierX4(v128.load(r, 16), recMul, recShift));
+      v128.store(out + (<usize>u << 1), i16x8.narrow_i32x4_s(low, high));
     }
-  }
-  for (; u < cells; u++) {
-    const z = gateValue(d, m, inBias, recBias, u, dotI8(wx + <usize>u * rowX, x, features), dotI8(wh + <usize>u * rowH, h, cells));
-    store<i16>(out + (<usize>u << 1), <i16>z);
+  } else {
+    for (let u = 0; u < paddedCells; u++) {
+      const at = <usize>u << 2;
+      const x = saturate16(multiplyByQuantizedMultiplier(load<i32>(fromInput + at), inMul, inShift));
+      store<i16>(out + (<usize>u << 1), <i16>saturate16(x + multiplyByQuantizedMultiplier(load<i32>(fromRecurrent + at), recMul, recShift)));
+    }
   }
 }
 
@@ -195,16 +215,24 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
   const yData = output(op, 0).data;
   const hState = input(op, OUTPUT_STATE).data;
   const cState = input(op, CELL_STATE).data;
-  const rowG = <usize>cells << 1;
+  const rowG = <usize>d.paddedCells << 1;
+  const productBytes = <usize>d.stride << 2;
+  const fromInput = gates + 4 * rowG;
+  const fromRecurrent = fromInput + productBytes;
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batches; b++) {
       const step = timeMajor ? t * batches + b : b * steps + t;
       const x = xData + <usize>(step * features);
       const h = hState + <usize>(b * cells);
       const c = cState + (<usize>(b * cells) << 1);
-      for (let g = 0; g < 4; g++) {
-        if (g == 0 && cifg) continue;
-        gateProducts(d, g, input(op, INPUT_WEIGHTS + g).data, input(op, RECURRENT_WEIGHTS + g).data, x, h, features, cells, gates + <usize>g * rowG);
+      // Both products for every gate from x and the previous h, biases first.
+      memory.copy(fromInput, d.inputBias, productBytes);
+      accumulatePackedI8(fromInput, d.inputWeights, d.stride, x, features);
+      memory.copy(fromRecurrent, d.recurrentBias, productBytes);
+      accumulatePackedI8(fromRecurrent, d.recurrentWeights, d.stride, h, cells);
+      for (let g = d.firstGate; g < 4; g++) {
+        const column = <usize>((g - d.firstGate) * d.paddedCells) << 2;
+        requantizeGate(d.multipliers + (<usize>g << 4), fromInput + column, fromRecurrent + column, gates + <usize>g * rowG, d.paddedCells);
       }
       const iRow = gates, fRow = gates + rowG, gRow = gates + 2 * rowG, oRow = gates + 3 * rowG;
       // Gate activations a row at a time: Q3.12 in, Q0.15 out.

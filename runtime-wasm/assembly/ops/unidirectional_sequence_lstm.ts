@@ -24,7 +24,7 @@ import { requestScratch, scratchPointer } from "../planner";
 import { accumulatePackedF32 } from "../kernels/packed_gemv";
 import { sigmoidRowF32 } from "../kernels/exp_f32";
 import { persistentAlloc } from "../layout";
-import { IntegerLstm, prepareInteger, evaluateInteger } from "./lstm_integer";
+import { IntegerLstm, prepareInteger, evaluateInteger, integerScratchBytes } from "./lstm_integer";
 
 const INPUT = 0;
 const INPUT_WEIGHTS = 1; // 1..4: input, forget, cell, output
@@ -115,7 +115,7 @@ export function prepare(op: Operator): bool {
     if (act != ACT_TANH) return opFail(ERR_UNSUPPORTED_FEATURE, "the integer LSTM supports only the TANH activation");
     data.integer = prepareInteger(op, data.features, cells, cifg, cellClip);
     if (data.integer == 0) return false;
-    return requestGates(data, 4 * cells * 2); // int16 gate values
+    return requestGates(data, integerScratchBytes(changetype<IntegerLstm>(data.integer)));
   }
   for (let g = 0; g < 4; g++) {
     if (g == GATE_INPUT && cifg) continue;

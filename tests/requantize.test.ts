@@ -1,0 +1,77 @@
+// TFLite's MultiplyByQuantizedMultiplier (runtime-wasm/assembly/fixedpoint.ts),
+// the requantisation of every integer kernel: the SIMD form (four lanes, used
+// by the integer LSTM's gates) and the scalar form both equal gemmlowp's
+// definition computed here with BigInt (SaturatingRoundingDoublingHighMul
+// with C++'s truncating division, then RoundingDivideByPOT), on edge values
+// and random int32 inputs, for every shift quantizeMultiplier can give.
+import { describe, it, expect, beforeAll } from "vitest";
+import { compileHarness } from "./helpers/harness.ts";
+import { Rng } from "./helpers/mutate.ts";
+
+interface Harness {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  requantizeRow(src: number, dst: number, n: number, multiplier: number, shift: number): void;
+}
+
+const builds: Record<"simd" | "scalar", Harness> = {} as never;
+
+beforeAll(async () => {
+  builds.simd = await compileHarness<Harness>("requantize", true);
+  builds.scalar = await compileHarness<Harness>("requantize", false);
+}, 60_000);
+
+const INT32_MIN = -(2 ** 31);
+
+/** gemmlowp, literally: x * 2^left wraps, the high multiply rounds and truncates toward zero. */
+function reference(x: number, multiplier: number, shift: number): number {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const a = Number(BigInt.asIntN(32, BigInt(x) << BigInt(left)));
+  let high: number;
+  if (a === INT32_MIN && multiplier === INT32_MIN) high = 2 ** 31 - 1;
+  else {
+    const ab = BigInt(a) * BigInt(multiplier);
+    const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
+    high = Number((ab + nudge) / (1n << 31n)); // BigInt division truncates toward zero, as C++
+  }
+  const mask = 2 ** right - 1;
+  const remainder = Number(BigInt.asUintN(32, BigInt(high)) & BigInt(mask));
+  const threshold = Math.floor(mask / 2) + (high < 0 ? 1 : 0);
+  return (high >> right) + (remainder > threshold ? 1 : 0);
+}
+
+function run(h: Harness, xs: Int32Array, multiplier: number, shift: number): Int32Array {
+  const base = h.heapBase();
+  const need = base + 8 * xs.length;
+  if (h.memory.buffer.byteLength < need) h.memory.grow(Math.ceil((need - h.memory.buffer.byteLength) / 65536));
+  new Int32Array(h.memory.buffer, base, xs.length).set(xs);
+  h.requantizeRow(base, base + 4 * xs.length, xs.length, multiplier, shift);
+  return new Int32Array(h.memory.buffer, base + 4 * xs.length, xs.length).slice();
+}
+
+describe("MultiplyByQuantizedMultiplier: SIMD = scalar = gemmlowp", () => {
+  it("on edge and random int32 values for multipliers 0 and [2^30, 2^31), shifts -31..30", () => {
+    const rng = new Rng(20261127);
+    const edges = [0, 1, -1, 2, -2, 3, -3, 2 ** 31 - 1, INT32_MIN, INT32_MIN + 1, 2 ** 30, -(2 ** 30), 2 ** 15, -(2 ** 15), 32767, -32768];
+    const values: number[] = [...edges];
+    for (let e = 0; e < 31; e++) values.push(2 ** e + 1, -(2 ** e) - 1, 2 ** e - 1, -(2 ** e));
+    while (values.length % 4 !== 0 || values.length < 2048) values.push(rng.next() | 0);
+    const xs = Int32Array.from(values);
+    const multipliers = [0, 2 ** 30, 2 ** 31 - 1, 1518500250];
+    for (let i = 0; i < 12; i++) multipliers.push(2 ** 30 + rng.below(2 ** 30));
+    let checked = 0;
+    for (const multiplier of multipliers) {
+      for (let shift = -31; shift <= 30; shift++) {
+        const expected = Int32Array.from(xs, (x) => reference(x, multiplier, shift));
+        for (const build of ["simd", "scalar"] as const) {
+          const got = run(builds[build], xs, multiplier, shift);
+          const bad = got.findIndex((v, i) => v !== expected[i]);
+          expect(bad, `${build}: x=${xs[bad]} multiplier=${multiplier} shift=${shift}: got ${got[bad]}, gemmlowp ${expected[bad]}`).toBe(-1);
+          checked += got.length;
+        }
+      }
+    }
+    console.log(`requantisation: ${checked} results equal to gemmlowp's (SIMD and scalar)`);
+  });
+});
