@@ -154,10 +154,15 @@ export function multiplyByQuantizedMultiplierX4(x: v128, multiplier: i32, shift:
   const nudge = i64x2.splat(1 << 30);
   const low = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(shifted, m), nudge), 31);
   const high = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(shifted, m), nudge), 31);
-  const product = i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-  // roundingDivideByPOT: add 1 where the remainder exceeds the threshold.
-  const mask = (1 << rightShift) - 1;
-  const remainder = v128.and(product, i32x4.splat(mask));
-  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(product, 31));
-  return i32x4.sub(i32x4.shr_s(product, rightShift), i32x4.gt_s(remainder, threshold));
+  return roundingDivideByPOTX4(i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), rightShift);
+}
+
+/** roundingDivideByPOT on four int32 lanes (SIMD build only), the same bits lane by lane. */
+export function roundingDivideByPOTX4(x: v128, exponent: i32): v128 {
+  const mask = (1 << exponent) - 1;
+  const remainder = v128.and(x, i32x4.splat(mask));
+  // threshold = mask / 2, plus 1 for negative x (shr_s by 31 is -1 there);
+  // the comparison's all-ones lanes are -1, so subtracting adds the 1.
+  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(x, 31));
+  return i32x4.sub(i32x4.shr_s(x, exponent), i32x4.gt_s(remainder, threshold));
 }

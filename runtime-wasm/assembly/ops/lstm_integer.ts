@@ -14,7 +14,7 @@ import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, chan
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, saturatingF32ToI32 } from "../fixedpoint";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32 } from "../fixedpoint";
 import { logisticRow16, tanhRow16 } from "../gemmlowp16";
 import { accumulatePackedI8, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
@@ -53,14 +53,18 @@ export class IntegerLstm {
   cellShift: i32; // 30 + cell_scale: i * g (Q0.30) to the cell's format
   tanhIntegerBits: i32; // 15 + cell_scale: the cell state read as Q(bits)
   cellClip: i32; // 0: no clipping
+  batches: i32;
 }
 
 /**
  * Scratch bytes evaluateInteger needs: the int16 gate rows (paddedCells
- * apart), then the input and recurrent products (stride int32 each).
+ * apart), the input and recurrent products (stride int32 each), each batch
+ * row's cell state padded to paddedCells (int16), and one padded int8
+ * hidden row. Padded lanes have zero weights and bias, so their cell state
+ * stays 0 and nothing needs a scalar tail.
  */
 export function integerScratchBytes(d: IntegerLstm): i32 {
-  return (4 * d.paddedCells << 1) + (d.stride << 3);
+  return ((4 + d.batches) * d.paddedCells << 1) + (d.stride << 3) + d.paddedCells;
 }
 
 function checkWeights(op: Operator, i: i32, rows: i32, columns: i32): bool {
@@ -82,7 +86,7 @@ function setMultiplier(at: usize, scale: f32): bool {
 }
 
 /** Validates the integer tensors and precomputes scales and biases; 0 on failure. */
-export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bool, cellClip: f32): usize {
+export function prepareInteger(op: Operator, batches: i32, features: i32, cells: i32, cifg: bool, cellClip: f32): usize {
   const x = input(op, INPUT);
   const y = output(op, 0);
   const h = input(op, OUTPUT_STATE);
@@ -127,6 +131,7 @@ export function prepareInteger(op: Operator, features: i32, cells: i32, cifg: bo
   const first = cifg ? 1 : 0;
   const paddedCells = (cells + 7) & ~7;
   const stride = (4 - first) * paddedCells;
+  d.batches = batches;
   d.firstGate = first;
   d.paddedCells = paddedCells;
   d.stride = stride;
@@ -215,49 +220,98 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
   const yData = output(op, 0).data;
   const hState = input(op, OUTPUT_STATE).data;
   const cState = input(op, CELL_STATE).data;
-  const rowG = <usize>d.paddedCells << 1;
+  const paddedCells = d.paddedCells;
+  const rowG = <usize>paddedCells << 1;
   const productBytes = <usize>d.stride << 2;
   const fromInput = gates + 4 * rowG;
   const fromRecurrent = fromInput + productBytes;
+  const cellRows = fromRecurrent + productBytes;
+  const hidden = cellRows + <usize>batches * rowG;
+  const cellBytes = <usize>cells << 1;
+  for (let b = 0; b < batches; b++) {
+    memory.fill(cellRows + <usize>b * rowG, 0, rowG);
+    copyBytes(cellRows + <usize>b * rowG, cState + <usize>b * cellBytes, cellBytes);
+  }
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < batches; b++) {
       const step = timeMajor ? t * batches + b : b * steps + t;
       const x = xData + <usize>(step * features);
       const h = hState + <usize>(b * cells);
-      const c = cState + (<usize>(b * cells) << 1);
+      const c = cellRows + <usize>b * rowG;
       // Both products for every gate from x and the previous h, biases first.
       memory.copy(fromInput, d.inputBias, productBytes);
       accumulatePackedI8(fromInput, d.inputWeights, d.stride, x, features);
       memory.copy(fromRecurrent, d.recurrentBias, productBytes);
       accumulatePackedI8(fromRecurrent, d.recurrentWeights, d.stride, h, cells);
       for (let g = d.firstGate; g < 4; g++) {
-        const column = <usize>((g - d.firstGate) * d.paddedCells) << 2;
-        requantizeGate(d.multipliers + (<usize>g << 4), fromInput + column, fromRecurrent + column, gates + <usize>g * rowG, d.paddedCells);
+        const column = <usize>((g - d.firstGate) * paddedCells) << 2;
+        requantizeGate(d.multipliers + (<usize>g << 4), fromInput + column, fromRecurrent + column, gates + <usize>g * rowG, paddedCells);
       }
       const iRow = gates, fRow = gates + rowG, gRow = gates + 2 * rowG, oRow = gates + 3 * rowG;
       // Gate activations a row at a time: Q3.12 in, Q0.15 out.
-      if (!cifg) logisticRow16(iRow, iRow, cells, 3);
-      logisticRow16(fRow, fRow, cells, 3);
-      tanhRow16(gRow, gRow, cells, 3);
-      logisticRow16(oRow, oRow, cells, 3);
-      for (let u = 0; u < cells; u++) {
-        const at = <usize>u << 1;
-        const f = <i32>load<i16>(fRow + at);
-        // CIFG: i = 1 - f, with 1 as 32767 in Q0.15.
-        const i = cifg ? 32767 - f : <i32>load<i16>(iRow + at);
-        let cell = <i32><i16>roundingDivideByPOT(f * <i32>load<i16>(c + at), 15);
-        cell = saturate16(cell + <i32><i16>roundingDivideByPOT(i * <i32>load<i16>(gRow + at), d.cellShift));
-        if (d.cellClip > 0) cell = min(max(cell, -d.cellClip), d.cellClip);
-        store<i16>(c + at, <i16>cell);
-      }
+      if (!cifg) logisticRow16(iRow, iRow, paddedCells, 3);
+      logisticRow16(fRow, fRow, paddedCells, 3);
+      tanhRow16(gRow, gRow, paddedCells, 3);
+      logisticRow16(oRow, oRow, paddedCells, 3);
+      updateCells(d, c, iRow, fRow, gRow, cifg);
       // tanh(c) into the forget row (consumed), then h = o tanh(c) rescaled to int8.
-      tanhRow16(c, fRow, cells, d.tanhIntegerBits);
-      for (let u = 0; u < cells; u++) {
-        const at = <usize>u << 1;
-        const hidden = multiplyByQuantizedMultiplier(<i32>load<i16>(oRow + at) * <i32>load<i16>(fRow + at), d.hiddenMultiplier, d.hiddenShift);
-        store<i8>(h + <usize>u, <i8>min(max(hidden, -128), 127));
-      }
-      copyBytes(yData + <usize>(step * cells), h, <usize>cells);
+      tanhRow16(c, fRow, paddedCells, d.tanhIntegerBits);
+      hiddenState(d, oRow, fRow, hidden);
+      copyBytes(h, hidden, <usize>cells);
+      copyBytes(yData + <usize>(step * cells), hidden, <usize>cells);
+    }
+  }
+  for (let b = 0; b < batches; b++) copyBytes(cState + <usize>b * cellBytes, cellRows + <usize>b * rowG, cellBytes);
+}
+
+/**
+ * c = sat16(f c / 2^15 + i g / 2^cellShift), clipped, over the padded row.
+ * f and i are in [0, 32767] (logistic outputs), so both terms fit int16
+ * before the sum saturates (TFLite's int16 casts never wrap).
+ */
+function updateCells(d: IntegerLstm, c: usize, iRow: usize, fRow: usize, gRow: usize, cifg: bool): void {
+  const clip = d.cellClip, shift = d.cellShift;
+  if (ASC_FEATURE_SIMD) {
+    for (let u = 0; u < d.paddedCells; u += 8) {
+      const at = <usize>u << 1;
+      const f = v128.load(fRow + at), g = v128.load(gRow + at), cell = v128.load(c + at);
+      // CIFG: i = 1 - f, with 1 as 32767 in Q0.15.
+      const i = cifg ? i16x8.sub(i16x8.splat(32767), f) : v128.load(iRow + at);
+      const low = i32x4.add(roundingDivideByPOTX4(i32x4.extmul_low_i16x8_s(f, cell), 15), roundingDivideByPOTX4(i32x4.extmul_low_i16x8_s(i, g), shift));
+      const high = i32x4.add(roundingDivideByPOTX4(i32x4.extmul_high_i16x8_s(f, cell), 15), roundingDivideByPOTX4(i32x4.extmul_high_i16x8_s(i, g), shift));
+      let next = i16x8.narrow_i32x4_s(low, high);
+      if (clip > 0) next = i16x8.min_s(i16x8.max_s(next, i16x8.splat(<i16>-clip)), i16x8.splat(<i16>clip));
+      v128.store(c + at, next);
+    }
+  } else {
+    for (let u = 0; u < d.paddedCells; u++) {
+      const at = <usize>u << 1;
+      const f = <i32>load<i16>(fRow + at);
+      const i = cifg ? 32767 - f : <i32>load<i16>(iRow + at);
+      let cell = saturate16(roundingDivideByPOT(f * <i32>load<i16>(c + at), 15) + roundingDivideByPOT(i * <i32>load<i16>(gRow + at), shift));
+      if (clip > 0) cell = min(max(cell, -clip), clip);
+      store<i16>(c + at, <i16>cell);
+    }
+  }
+}
+
+/** h = sat8(o tanh(c) * s_hidden) over the padded row, into `out` (int8). */
+function hiddenState(d: IntegerLstm, oRow: usize, tanhRow: usize, out: usize): void {
+  const m = d.hiddenMultiplier, shift = d.hiddenShift;
+  if (ASC_FEATURE_SIMD) {
+    for (let u = 0; u < d.paddedCells; u += 8) {
+      const at = <usize>u << 1;
+      const o = v128.load(oRow + at), tc = v128.load(tanhRow + at);
+      const low = multiplyByQuantizedMultiplierX4(i32x4.extmul_low_i16x8_s(o, tc), m, shift);
+      const high = multiplyByQuantizedMultiplierX4(i32x4.extmul_high_i16x8_s(o, tc), m, shift);
+      const h16 = i16x8.narrow_i32x4_s(low, high);
+      store<i64>(out + <usize>u, i64x2.extract_lane(i8x16.narrow_i16x8_s(h16, h16), 0));
+    }
+  } else {
+    for (let u = 0; u < d.paddedCells; u++) {
+      const at = <usize>u << 1;
+      const value = multiplyByQuantizedMultiplier(<i32>load<i16>(oRow + at) * <i32>load<i16>(tanhRow + at), m, shift);
+      store<i8>(out + <usize>u, <i8>min(max(value, -128), 127));
     }
   }
 }

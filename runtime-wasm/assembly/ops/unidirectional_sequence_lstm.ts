@@ -113,7 +113,7 @@ export function prepare(op: Operator): bool {
   if (y.elements != data.batches * data.steps * cells) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
   if (x.type == TYPE_INT8) {
     if (act != ACT_TANH) return opFail(ERR_UNSUPPORTED_FEATURE, "the integer LSTM supports only the TANH activation");
-    data.integer = prepareInteger(op, data.features, cells, cifg, cellClip);
+    data.integer = prepareInteger(op, data.batches, data.features, cells, cifg, cellClip);
     if (data.integer == 0) return false;
     return requestGates(data, integerScratchBytes(changetype<IntegerLstm>(data.integer)));
   }
