@@ -12,11 +12,16 @@
 
 /** out[j] += sum over k < n of packed[k * stride + j] * v[k], j < stride (a multiple of 4). */
 export function accumulatePackedF32(out: usize, packed: usize, stride: i32, v: usize, n: i32): void {
+  accumulateColumnsF32(out, packed, stride, v, n, stride);
+}
+
+/** accumulatePackedF32 over the first `columns` outputs only (a multiple of 4). */
+function accumulateColumnsF32(out: usize, packed: usize, stride: i32, v: usize, n: i32, columns: i32): void {
   const rowBytes = <usize>stride << 2;
   if (ASC_FEATURE_SIMD) {
     let j = 0;
     // 32 outputs at a time: eight accumulators, one splat per input.
-    for (; j + 32 <= stride; j += 32) {
+    for (; j + 32 <= columns; j += 32) {
       const o = out + (<usize>j << 2);
       let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
       let c4 = v128.load(o, 64), c5 = v128.load(o, 80), c6 = v128.load(o, 96), c7 = v128.load(o, 112);
@@ -37,7 +42,7 @@ export function accumulatePackedF32(out: usize, packed: usize, stride: i32, v: u
       v128.store(o, c4, 64); v128.store(o, c5, 80); v128.store(o, c6, 96); v128.store(o, c7, 112);
     }
     // Then 16, then 4 (independent accumulators hide the add latency).
-    for (; j + 16 <= stride; j += 16) {
+    for (; j + 16 <= columns; j += 16) {
       const o = out + (<usize>j << 2);
       let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
       let p = packed + (<usize>j << 2);
@@ -51,7 +56,7 @@ export function accumulatePackedF32(out: usize, packed: usize, stride: i32, v: u
       }
       v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
     }
-    for (; j < stride; j += 4) {
+    for (; j < columns; j += 4) {
       const o = out + (<usize>j << 2);
       let c0 = v128.load(o);
       let p = packed + (<usize>j << 2);
@@ -65,11 +70,51 @@ export function accumulatePackedF32(out: usize, packed: usize, stride: i32, v: u
     for (let k = 0; k < n; k++) {
       const s = load<f32>(v + (<usize>k << 2));
       const p = packed + <usize>k * rowBytes;
-      for (let j = 0; j < stride; j++) {
+      for (let j = 0; j < columns; j++) {
         const at = <usize>j << 2;
         store<f32>(out + at, load<f32>(out + at) + load<f32>(p + at) * s);
       }
     }
+  }
+}
+
+/**
+ * accumulatePackedF32 for two input rows at once (out0 from v0, out1 from
+ * v1), with the same per-output order, so the same bits as two calls. Each
+ * loaded weight vector serves both rows: a single row is bound by weight
+ * loads (~8 GMAC/s here), two rows run ~1.8x faster per product.
+ */
+export function accumulatePackedF32x2(out0: usize, out1: usize, packed: usize, stride: i32, v0: usize, v1: usize, n: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    accumulatePackedF32(out0, packed, stride, v0, n);
+    accumulatePackedF32(out1, packed, stride, v1, n);
+    return;
+  }
+  const rowBytes = <usize>stride << 2;
+  let j = 0;
+  for (; j + 16 <= stride; j += 16) {
+    const o = out0 + (<usize>j << 2), q = out1 + (<usize>j << 2);
+    let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
+    let b0 = v128.load(q), b1 = v128.load(q, 16), b2 = v128.load(q, 32), b3 = v128.load(q, 48);
+    let p = packed + (<usize>j << 2);
+    for (let k = 0; k < n; k++) {
+      const s = v128.load32_splat(v0 + (<usize>k << 2));
+      const t = v128.load32_splat(v1 + (<usize>k << 2));
+      const w0 = v128.load(p), w1 = v128.load(p, 16), w2 = v128.load(p, 32), w3 = v128.load(p, 48);
+      a0 = f32x4.add(a0, f32x4.mul(w0, s)); b0 = f32x4.add(b0, f32x4.mul(w0, t));
+      a1 = f32x4.add(a1, f32x4.mul(w1, s)); b1 = f32x4.add(b1, f32x4.mul(w1, t));
+      a2 = f32x4.add(a2, f32x4.mul(w2, s)); b2 = f32x4.add(b2, f32x4.mul(w2, t));
+      a3 = f32x4.add(a3, f32x4.mul(w3, s)); b3 = f32x4.add(b3, f32x4.mul(w3, t));
+      p += rowBytes;
+    }
+    v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+    v128.store(q, b0); v128.store(q, b1, 16); v128.store(q, b2, 32); v128.store(q, b3, 48);
+  }
+  // The last columns (fewer than 16) a row at a time.
+  if (j < stride) {
+    const at = <usize>j << 2;
+    accumulateColumnsF32(out0 + at, packed + at, stride, v0, n, stride - j);
+    accumulateColumnsF32(out1 + at, packed + at, stride, v1, n, stride - j);
   }
 }
 

@@ -18,6 +18,7 @@ import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplie
 import { logisticRow16, tanhRow16 } from "../gemmlowp16";
 import { accumulatePackedI8, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
+import { checkRecurrentWeights } from "./recurrent_weights";
 import { biasPlusOffsetRowSums } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 
@@ -65,17 +66,6 @@ export class IntegerLstm {
  */
 export function integerScratchBytes(d: IntegerLstm): i32 {
   return ((4 + d.batches) * d.paddedCells << 1) + (d.stride << 3) + d.paddedCells;
-}
-
-function checkWeights(op: Operator, i: i32, rows: i32, columns: i32): bool {
-  const w = input(op, i);
-  const index = inputIndex(op, i);
-  if (w.type != TYPE_INT8) return unsupportedTypes(w, index);
-  if (w.rank != 2 || dim(w, 0) != rows || dim(w, 1) != columns) return inputTensorFail(op, i, "has the wrong shape for this LSTM");
-  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM weights must be constant");
-  if (!requireQuantized(w, index) || !requirePerTensor(w, index)) return false;
-  if (channelZeroPoint(w, 0) != 0) return inputTensorFail(op, i, "int8 weights must be symmetric (zero point 0)");
-  return true;
 }
 
 function setMultiplier(at: usize, scale: f32): bool {
@@ -142,8 +132,8 @@ export function prepareInteger(op: Operator, batches: i32, features: i32, cells:
   d.recurrentWeights = persistentAlloc(packedI8Bytes(cells, stride));
   if (d.multipliers == 0 || d.inputBias == 0 || d.recurrentBias == 0 || d.inputWeights == 0 || d.recurrentWeights == 0) return 0;
   for (let g = first; g < 4; g++) {
-    if (!checkWeights(op, INPUT_WEIGHTS + g, cells, features)) return 0;
-    if (!checkWeights(op, RECURRENT_WEIGHTS + g, cells, cells)) return 0;
+    if (!checkRecurrentWeights(op, INPUT_WEIGHTS + g, cells, features, TYPE_INT8)) return 0;
+    if (!checkRecurrentWeights(op, RECURRENT_WEIGHTS + g, cells, cells, TYPE_INT8)) return 0;
     const b = input(op, BIASES + g);
     if (b.type != TYPE_INT32 || b.elements != cells || !isConstant(b)) {
       inputTensorFail(op, BIASES + g, "must be a constant int32 bias with one value per cell");

@@ -22,6 +22,7 @@ import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32, requireQuantized, requirePerTensor } from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
+import { checkRecurrentWeights } from "./recurrent_weights";
 import { dotF32, dotF32x4, dotI8, dotI8x4 } from "../kernels/dot";
 import { roundHalfAwayF32, roundHalfAwayF64, saturatingF32ToI32, saturatingF64ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
@@ -86,7 +87,8 @@ export function prepare(op: Operator): bool {
   d.actMaxF = actMaxF;
 
   d.hybrid = w.type == TYPE_INT8 ? 1 : 0;
-  if (!checkMatrix(op, WEIGHTS, units, d.features, d.hybrid != 0) || !checkMatrix(op, RECURRENT_WEIGHTS, units, units, d.hybrid != 0)) return false;
+  const weightType = d.hybrid != 0 ? TYPE_INT8 : TYPE_FLOAT32;
+  if (!checkRecurrentWeights(op, WEIGHTS, units, d.features, weightType) || !checkRecurrentWeights(op, RECURRENT_WEIGHTS, units, units, weightType)) return false;
   if (b.type != TYPE_FLOAT32 || b.elements != units || !isConstant(b)) return inputTensorFail(op, BIAS, "must be a constant float32 bias with one value per unit");
   if (h.type != TYPE_FLOAT32) return unsupportedTypes(h, inputIndex(op, HIDDEN_STATE));
   if (h.elements != d.batches * units) return inputTensorFail(op, HIDDEN_STATE, "must hold one vector per batch");
@@ -108,19 +110,6 @@ export function prepare(op: Operator): bool {
     }
     d.quantized = requestScratch(currentOperatorIndex(), max(d.features, units));
     if (d.quantized < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
-  }
-  return true;
-}
-
-function checkMatrix(op: Operator, i: i32, rows: i32, columns: i32, hybrid: bool): bool {
-  const w = input(op, i);
-  const index = inputIndex(op, i);
-  if (w.type != (hybrid ? TYPE_INT8 : TYPE_FLOAT32)) return unsupportedTypes(w, index);
-  if (w.rank != 2 || dim(w, 0) != rows || dim(w, 1) != columns) return inputTensorFail(op, i, "has the wrong shape for this RNN");
-  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "RNN weights must be constant");
-  if (hybrid) {
-    if (!requireQuantized(w, index) || !requirePerTensor(w, index)) return false;
-    if (channelZeroPoint(w, 0) != 0) return inputTensorFail(op, i, "int8 weights must be symmetric (zero point 0)");
   }
   return true;
 }
