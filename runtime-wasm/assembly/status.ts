@@ -26,7 +26,7 @@ export const ERR_NOT_LOADED: i32 = 8;
  * expected (`fail(code, "text")`); the build's message-table transform
  * (runtime-wasm/message-table.mjs) turns each literal into its offset and
  * fills the table, so messages cost one byte per character, not a UTF-16
- * object each.
+ * object each (less: frequent substrings are dictionary codes >= 0x80).
  */
 export type Message = u32;
 
@@ -72,7 +72,18 @@ export function fail(code: i32, text: Message): bool {
 export function say(text: Message): void {
   const entry = MESSAGE_TABLE + <usize>text;
   const length = <i32>load<u8>(entry);
-  for (let i = 1; i <= length; i++) putByte(<i32>load<u8>(entry + <usize>i));
+  for (let i = 1; i <= length; i++) {
+    const b = <i32>load<u8>(entry + <usize>i);
+    if (b < 0x80) {
+      putByte(b);
+      continue;
+    }
+    // Dictionary entry b - 0x80: the table opens with them, length-prefixed.
+    let word = MESSAGE_TABLE;
+    for (let k = 0x80; k < b; k++) word += 1 + <usize>load<u8>(word);
+    const wordLength = <i32>load<u8>(word);
+    for (let k = 1; k <= wordLength; k++) putByte(<i32>load<u8>(word + <usize>k));
+  }
 }
 
 export function sayInt(value: i64): void {
