@@ -7,6 +7,7 @@
 //   The same LSTM in int8 (TFLite's integer 8x8_16 scheme): wasmlite vs
 //     onnxruntime-web's own int8 LSTM (com.microsoft DynamicQuantizeLSTM) and
 //     real TFLite. tfjs has no int8 LSTM.
+//   PyTorch (Debian python3-torch, if installed): the float32 LSTM, 1 thread.
 //   TFLM's mnist_lstm (20 cells), float32 and int8: wasmlite vs real TFLite.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { lstmWeights, lstmTflite, lstmOnnx, lstmOnnxInt8, lstmTfjs, sampleSequen
 import { timeCalls, type Timing } from "./timing.mjs";
 import { maxDiff } from "./agreement.ts";
 import { runBrowserBench } from "./browser.ts";
+import { pytorchLstm } from "./pytorch-lstm.ts";
 
 const MNIST_LSTM = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm.tflite");
 const MNIST_LSTM_INT8 = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm_int8.tflite");
@@ -69,6 +71,14 @@ async function main(): Promise<void> {
   console.log(`${H64}: max |wasmlite - tfjs-backend-wasm| = ${maxDiff(reference!, predict(rows2d)).toExponential(2)}`);
   rows.push({ model: H64, host: "Node", runtime: "tfjs-backend-wasm", timing: await timeCalls(() => predict(rows2d)) });
 
+  const torch = pytorchLstm(w, x);
+  let torchNote = "";
+  if (typeof torch === "string") torchNote = `PyTorch: ${torch}, no row.`;
+  else {
+    console.log(`${H64}: max |wasmlite - PyTorch ${torch.version}| = ${maxDiff(reference!, torch.logits).toExponential(2)}`);
+    rows.push({ model: H64, host: "native", runtime: `PyTorch ${torch.version} (python3-torch, 1 thread)`, timing: { medianUs: torch.medianUs, calls: torch.calls } });
+  }
+
   const browser = await runBrowserBench({
     [H64]: { bytes: tflite, input: Array.from(x) },
     [H64_INT8]: { bytes: tfliteInt8, input: Array.from(x, (v) => Math.round(v * 255) - 128) },
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
   console.log("| model | host | runtime | µs per call (median) | × wasmlite |");
   console.log("|---|---|---|---:|---:|");
   for (const r of rows) {
-    const ref = rows.find((o) => o.model === r.model && o.host === r.host && o.runtime === "wasmlite SIMD");
+    const ref = rows.find((o) => o.model === r.model && o.host === (r.host === "native" ? "Node" : r.host) && o.runtime === "wasmlite SIMD");
     const ratio = ref ? (r.timing.medianUs / ref.timing.medianUs).toFixed(2) : "";
     console.log(`| ${r.model} | ${r.host} | ${r.runtime} | ${r.timing.medianUs.toFixed(2)} | ${ratio} |`);
   }
@@ -93,11 +103,12 @@ async function main(): Promise<void> {
   for (const m of ["mnist_lstm (TFLM)", "mnist_lstm int8 (TFLM)"]) targets.push([`${m}, engine call`, "Chromium"], [`${m}, public API`, "Chromium"]);
   for (const [model, host] of targets) {
     const ours = rows.find((r) => r.model === model && r.host === host && r.runtime === "wasmlite SIMD")!;
-    const peers = rows.filter((r) => r.model === model && r.host === host && !r.runtime.startsWith("wasmlite"));
+    // A native peer (PyTorch) competes with wasmlite in Node.
+    const peers = rows.filter((r) => r.model === model && (r.host === host || (host === "Node" && r.host === "native")) && !r.runtime.startsWith("wasmlite"));
     const fastest = peers.reduce((a, b) => (a.timing.medianUs < b.timing.medianUs ? a : b));
     console.log(`target: wasmlite >= 2x faster than the fastest peer on ${model} (${fastest.runtime}): ${(fastest.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`);
   }
-  console.log("PyTorch: no LSTM row in this bench yet (bench:train measures PyTorch for training).");
+  if (torchNote) console.log(torchNote);
 }
 
 await main();
