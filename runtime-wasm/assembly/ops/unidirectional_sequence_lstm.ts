@@ -227,25 +227,57 @@ export function evaluate(op: Operator): void {
         activateRowF32(d.activation, gRow, cells, d.actMinF, d.actMaxF);
         sigmoidRowF32(oRow, oRow, cells);
         // c = f c + i g; the g row, consumed, then holds act(c).
-        for (let u = 0; u < cells; u++) {
-          const at = <usize>u << 2;
-          const f = load<f32>(fRow + at);
-          const i = d.cifg != 0 ? <f32>1.0 - f : load<f32>(iRow + at);
-          let cell = f * load<f32>(c + at) + i * load<f32>(gRow + at);
-          if (d.cellClip > 0) cell = min(max(cell, -d.cellClip), d.cellClip);
-          store<f32>(c + at, cell);
-          store<f32>(gRow + at, cell);
-        }
+        updateCells(d, c, iRow, fRow, gRow);
         activateRowF32(d.activation, gRow, cells, d.actMinF, d.actMaxF);
-        const yRow = yData + <usize>step * rowH;
-        for (let u = 0; u < cells; u++) {
-          const at = <usize>u << 2;
-          const hidden = load<f32>(oRow + at) * load<f32>(gRow + at);
-          store<f32>(h + at, hidden);
-          store<f32>(yRow + at, hidden);
-        }
+        hiddenState(oRow, gRow, h, yData + <usize>step * rowH, cells);
       }
     }
+  }
+}
+
+/** c = f c + i g (i = 1 - f with CIFG), clipped; into c and the g row. */
+function updateCells(d: LstmData, c: usize, iRow: usize, fRow: usize, gRow: usize): void {
+  const cells = d.cells, clip = d.cellClip, cifg = d.cifg != 0;
+  let u = 0;
+  if (ASC_FEATURE_SIMD) {
+    // The scalar loop's operations lane by lane: same bits.
+    for (; u + 4 <= cells; u += 4) {
+      const at = <usize>u << 2;
+      const f = v128.load(fRow + at);
+      const i = cifg ? f32x4.sub(f32x4.splat(1.0), f) : v128.load(iRow + at);
+      let cell = f32x4.add(f32x4.mul(f, v128.load(c + at)), f32x4.mul(i, v128.load(gRow + at)));
+      if (clip > 0) cell = f32x4.min(f32x4.max(cell, f32x4.splat(-clip)), f32x4.splat(clip));
+      v128.store(c + at, cell);
+      v128.store(gRow + at, cell);
+    }
+  }
+  for (; u < cells; u++) {
+    const at = <usize>u << 2;
+    const f = load<f32>(fRow + at);
+    const i = cifg ? <f32>1.0 - f : load<f32>(iRow + at);
+    let cell = f * load<f32>(c + at) + i * load<f32>(gRow + at);
+    if (clip > 0) cell = min(max(cell, -clip), clip);
+    store<f32>(c + at, cell);
+    store<f32>(gRow + at, cell);
+  }
+}
+
+/** h = o act(c) into the state and the output row. */
+function hiddenState(oRow: usize, actRow: usize, h: usize, y: usize, cells: i32): void {
+  let u = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; u + 4 <= cells; u += 4) {
+      const at = <usize>u << 2;
+      const hidden = f32x4.mul(v128.load(oRow + at), v128.load(actRow + at));
+      v128.store(h + at, hidden);
+      v128.store(y + at, hidden);
+    }
+  }
+  for (; u < cells; u++) {
+    const at = <usize>u << 2;
+    const hidden = load<f32>(oRow + at) * load<f32>(actRow + at);
+    store<f32>(h + at, hidden);
+    store<f32>(y + at, hidden);
   }
 }
 
