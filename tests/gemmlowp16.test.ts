@@ -12,6 +12,7 @@ interface Harness {
   heapBase(): number;
   logisticRow(src: number, dst: number, n: number, integerBits: number): void;
   tanhRow(src: number, dst: number, n: number, integerBits: number): void;
+  tableRow(table: number, tanh: number, src: number, dst: number, n: number, integerBits: number): void;
 }
 
 const builds: Record<"simd" | "scalar", Harness> = {} as never;
@@ -20,6 +21,19 @@ beforeAll(async () => {
   builds.simd = await compileHarness<Harness>("gemmlowp16", true);
   builds.scalar = await compileHarness<Harness>("gemmlowp16", false);
 }, 60_000);
+
+/** Every int16 value through the half-table path (the SIMD build's integer LSTM). */
+function everyInputByTable(h: Harness, tanh: boolean, integerBits: number): Int16Array {
+  const n = 65536;
+  const base = h.heapBase();
+  const table = base + 4 * n;
+  const need = table + 2 * 32769;
+  if (h.memory.buffer.byteLength < need) h.memory.grow(Math.ceil((need - h.memory.buffer.byteLength) / 65536));
+  const src = new Int16Array(h.memory.buffer, base, n);
+  for (let i = 0; i < n; i++) src[i] = i - 32768;
+  h.tableRow(table, tanh ? 1 : 0, base, base + 2 * n, n, integerBits);
+  return new Int16Array(h.memory.buffer, base + 2 * n, n).slice();
+}
 
 /** Every int16 value through one row function; returns the outputs. */
 function everyInput(h: Harness, fn: "logisticRow" | "tanhRow", integerBits: number): Int16Array {
@@ -50,6 +64,16 @@ describe("int16 fixed-point logistic and tanh (integer LSTM)", () => {
         worst.push(`Q${bits}: ${err.toFixed(2)}`);
       }
       console.log(`${fn} worst error in units of 2^-15: ${worst.join(", ")}`);
+    });
+  }
+
+  for (const fn of ["logisticRow", "tanhRow"] as const) {
+    it(`${fn} as a half table (the integer LSTM's lookups) = the function on all 65,536 inputs, 0..6 integer bits`, () => {
+      for (let bits = 0; bits <= 6; bits++) {
+        const computed = everyInput(builds.scalar, fn, bits);
+        const looked = everyInputByTable(builds.simd, fn === "tanhRow", bits);
+        expect(Array.from(looked).findIndex((v, i) => v !== computed[i]), `${fn} Q${bits}: first input where the table differs`).toBe(-1);
+      }
     });
   }
 });

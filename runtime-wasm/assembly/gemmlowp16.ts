@@ -225,3 +225,33 @@ export function tanhRow16(src: usize, dst: usize, n: i32, integerBits: i32): voi
   }
   for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>tanh16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
 }
+
+// ---- As tables (the integer LSTM in the SIMD build) ----
+//
+// Both functions are odd-symmetric around their value at 0 in gemmlowp's
+// formulation: logistic16(m) = 32767 - logistic16(-m) and tanh16(m) =
+// wrap(-tanh16(-m)) for m in 1..32767 (each is computed from -|a| and
+// mirrored). So a table of f(-m) for m in 0..32768 (32,769 int16 values,
+// ~64 KB) gives every input exactly: a <= 0 reads entry -a, a > 0 mirrors
+// entry a. The table is filled by the row functions themselves.
+
+/** Entries of a half table. */
+export const HALF_TABLE_ENTRIES: i32 = 32769;
+
+/** Fills `table` with f(-m), m = 0..32768, f = tanh16 (tanh) or logistic16. */
+export function fillHalfTable16(table: usize, tanh: bool, integerBits: i32): void {
+  for (let m = 0; m < HALF_TABLE_ENTRIES; m++) store<i16>(table + (<usize>m << 1), <i16>-m);
+  if (tanh) tanhRow16(table, table, HALF_TABLE_ENTRIES, integerBits);
+  else logisticRow16(table, table, HALF_TABLE_ENTRIES, integerBits);
+}
+
+/** dst[i] = f(src[i]) over n int16 values from a half table of f (src may be dst). */
+export function lookupRow16(table: usize, tanh: bool, src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 1;
+    const a = <i32>load<i16>(src + at);
+    const mirrored = a > 0;
+    const entry = <i32>load<i16>(table + (<usize>(mirrored ? a : -a) << 1));
+    store<i16>(dst + at, <i16>(!mirrored ? entry : tanh ? -entry : INT16_MAX - entry));
+  }
+}

@@ -2,7 +2,7 @@
 // fixed-point activations of runtime-wasm/assembly/gemmlowp16.ts so that
 // tests/gemmlowp16.test.ts can compare the SIMD and scalar paths on every
 // input. Buffers start at the heap base; the test grows memory as needed.
-import { logisticRow16, tanhRow16 } from "../../runtime-wasm/assembly/gemmlowp16";
+import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16 } from "../../runtime-wasm/assembly/gemmlowp16";
 
 export function heapBase(): usize {
   return __heap_base;
@@ -14,4 +14,10 @@ export function logisticRow(src: usize, dst: usize, n: i32, integerBits: i32): v
 
 export function tanhRow(src: usize, dst: usize, n: i32, integerBits: i32): void {
   tanhRow16(src, dst, n, integerBits);
+}
+
+/** The half-table path: fills a table at `table`, then looks up n values. */
+export function tableRow(table: usize, tanh: bool, src: usize, dst: usize, n: i32, integerBits: i32): void {
+  fillHalfTable16(table, tanh, integerBits);
+  lookupRow16(table, tanh, src, dst, n);
 }

@@ -15,7 +15,7 @@ import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32 } from "../fixedpoint";
-import { logisticRow16, tanhRow16 } from "../gemmlowp16";
+import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_ENTRIES } from "../gemmlowp16";
 import { accumulatePackedI8, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
 import { checkRecurrentWeights } from "./recurrent_weights";
@@ -55,6 +55,27 @@ export class IntegerLstm {
   tanhIntegerBits: i32; // 15 + cell_scale: the cell state read as Q(bits)
   cellClip: i32; // 0: no clipping
   batches: i32;
+  // SIMD build only: the three int16 activations as half tables
+  // (gemmlowp16.ts, ~64 KB each), else 0. A lookup costs ~1/10 of the
+  // gemmlowp evaluation, which was over half the integer LSTM's time; the
+  // browsers, Node and Workers that run the SIMD build have the memory, the
+  // microcontrollers that run the MVP build compute instead.
+  gateLogistic: usize; // logistic of Q3.12
+  gateTanh: usize; // tanh of Q3.12
+  cellTanh: usize; // tanh of the cell state, Q(tanhIntegerBits)
+}
+
+function halfTable(tanh: bool, integerBits: i32): usize {
+  const table = persistentAlloc(<u64>HALF_TABLE_ENTRIES * 2);
+  if (table != 0) fillHalfTable16(table, tanh, integerBits);
+  return table;
+}
+
+/** logistic or tanh of a row: by table where one was made, else computed. */
+function activateRow16(table: usize, tanh: bool, src: usize, dst: usize, n: i32, integerBits: i32): void {
+  if (table != 0) lookupRow16(table, tanh, src, dst, n);
+  else if (tanh) tanhRow16(src, dst, n, integerBits);
+  else logisticRow16(src, dst, n, integerBits);
 }
 
 /**
@@ -162,6 +183,12 @@ export function prepareInteger(op: Operator, batches: i32, features: i32, cells:
   d.hiddenShift = qmShift;
   d.cellShift = 30 + cellScale;
   d.tanhIntegerBits = 15 + cellScale;
+  if (ASC_FEATURE_SIMD) {
+    d.gateLogistic = halfTable(false, 3);
+    d.gateTanh = halfTable(true, 3);
+    d.cellTanh = halfTable(true, d.tanhIntegerBits);
+    if (d.gateLogistic == 0 || d.gateTanh == 0 || d.cellTanh == 0) return 0;
+  }
   // TFLite: static_cast<int16_t>(min(max(clip / scale, -32768), 32767)).
   d.cellClip = cellClip > 0 ? saturatingF32ToI32(min(max(cellClip / c.scale, <f32>-32768), <f32>32767)) : 0;
   return changetype<usize>(d);
@@ -239,13 +266,13 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
       }
       const iRow = gates, fRow = gates + rowG, gRow = gates + 2 * rowG, oRow = gates + 3 * rowG;
       // Gate activations a row at a time: Q3.12 in, Q0.15 out.
-      if (!cifg) logisticRow16(iRow, iRow, paddedCells, 3);
-      logisticRow16(fRow, fRow, paddedCells, 3);
-      tanhRow16(gRow, gRow, paddedCells, 3);
-      logisticRow16(oRow, oRow, paddedCells, 3);
+      if (!cifg) activateRow16(d.gateLogistic, false, iRow, iRow, paddedCells, 3);
+      activateRow16(d.gateLogistic, false, fRow, fRow, paddedCells, 3);
+      activateRow16(d.gateTanh, true, gRow, gRow, paddedCells, 3);
+      activateRow16(d.gateLogistic, false, oRow, oRow, paddedCells, 3);
       updateCells(d, c, iRow, fRow, gRow, cifg);
       // tanh(c) into the forget row (consumed), then h = o tanh(c) rescaled to int8.
-      tanhRow16(c, fRow, paddedCells, d.tanhIntegerBits);
+      activateRow16(d.cellTanh, true, c, fRow, paddedCells, d.tanhIntegerBits);
       hiddenState(d, oRow, fRow, hidden);
       copyBytes(h, hidden, <usize>cells);
       copyBytes(yData + <usize>(step * cells), hidden, <usize>cells);
