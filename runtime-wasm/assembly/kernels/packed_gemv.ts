@@ -136,18 +136,30 @@ export function packedI8Bytes(n: i32, stride: i32): u64 {
   return <u64>((n + 1) >> 1) * (<u64>stride << 1);
 }
 
-/** out[j] += sum over k < n of w(k, j) * v[k] (int32 out, int8 weights and v), j < stride. */
-export function accumulatePackedI8(out: usize, packed: usize, stride: i32, v: usize, n: i32): void {
+/**
+ * The input vector as pairs for accumulatePackedI8: pair q, inputs 2q and
+ * 2q + 1 as the low and high int16 halves of one int32 (the second 0 past
+ * n), written to pairs[0 .. (n + 1) / 2]. Made once per vector, not once
+ * per block of outputs.
+ */
+export function packInputPairs(v: usize, n: i32, pairs: usize): void {
+  for (let k = 0; k < n; k += 2) {
+    const second = k + 1 < n ? <i32>load<i8>(v + <usize>(k + 1)) : 0;
+    store<i32>(pairs + (<usize>k << 1), (<i32>load<i8>(v + <usize>k) & 0xffff) | (second << 16));
+  }
+}
+
+/** out[j] += sum over k of w(k, j) * v[k] (int32 out, int8 weights), j < stride; v as packInputPairs made it. */
+export function accumulatePackedI8(out: usize, packed: usize, stride: i32, pairs: usize, pairCount: i32): void {
   const rowBytes = <usize>stride << 1;
-  const pairs = (n + 1) >> 1;
   if (ASC_FEATURE_SIMD) {
     let j = 0;
     for (; j + 16 <= stride; j += 16) {
       const o = out + (<usize>j << 2);
       let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
       let p = packed + (<usize>j << 1);
-      for (let q = 0; q < pairs; q++) {
-        const s = i32x4.splat(inputPair(v, q, n));
+      for (let q = 0; q < pairCount; q++) {
+        const s = v128.load32_splat(pairs + (<usize>q << 2));
         const w0 = v128.load(p), w1 = v128.load(p, 16);
         c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w0), s));
         c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w0), s));
@@ -161,8 +173,8 @@ export function accumulatePackedI8(out: usize, packed: usize, stride: i32, v: us
       const o = out + (<usize>j << 2);
       let c0 = v128.load(o), c1 = v128.load(o, 16);
       let p = packed + (<usize>j << 1);
-      for (let q = 0; q < pairs; q++) {
-        const s = i32x4.splat(inputPair(v, q, n));
+      for (let q = 0; q < pairCount; q++) {
+        const s = v128.load32_splat(pairs + (<usize>q << 2));
         const w0 = v128.load(p);
         c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w0), s));
         c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w0), s));
@@ -171,22 +183,15 @@ export function accumulatePackedI8(out: usize, packed: usize, stride: i32, v: us
       v128.store(o, c0); v128.store(o, c1, 16);
     }
   } else {
-    for (let k = 0; k < n; k++) {
-      const s = <i32>load<i8>(v + <usize>k);
-      const p = packed + packedI8Offset(k, 0, stride);
+    for (let q = 0; q < pairCount; q++) {
+      const pair = load<i32>(pairs + (<usize>q << 2));
+      const first = (pair << 16) >> 16, second = pair >> 16;
+      const p = packed + <usize>q * rowBytes;
       for (let j = 0; j < stride; j++) {
         const at = out + (<usize>j << 2);
-        store<i32>(at, load<i32>(at) + <i32>load<i8>(p + (<usize>j << 1)) * s);
+        const w = p + (<usize>j << 1);
+        store<i32>(at, load<i32>(at) + <i32>load<i8>(w) * first + <i32>load<i8>(w, 1) * second);
       }
     }
   }
-}
-
-/** Inputs 2q and 2q + 1 as two int16 halves of an int32 (the second 0 past n). */
-// @ts-ignore: decorator
-@inline
-function inputPair(v: usize, q: i32, n: i32): i32 {
-  const k = q << 1;
-  const second = k + 1 < n ? <i32>load<i8>(v + <usize>(k + 1)) : 0;
-  return (<i32>load<i8>(v + <usize>k) & 0xffff) | (second << 16);
 }

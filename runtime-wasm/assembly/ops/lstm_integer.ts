@@ -16,7 +16,7 @@ import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32 } from "../fixedpoint";
 import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_ENTRIES } from "../gemmlowp16";
-import { accumulatePackedI8, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
+import { accumulatePackedI8, packInputPairs, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
 import { checkRecurrentWeights } from "./recurrent_weights";
 import { biasPlusOffsetRowSums } from "./channel_quantization";
@@ -55,6 +55,7 @@ export class IntegerLstm {
   tanhIntegerBits: i32; // 15 + cell_scale: the cell state read as Q(bits)
   cellClip: i32; // 0: no clipping
   batches: i32;
+  features: i32;
   // SIMD build only: the three int16 activations as half tables
   // (gemmlowp16.ts, ~64 KB each), else 0. A lookup costs ~1/10 of the
   // gemmlowp evaluation, which was over half the integer LSTM's time; the
@@ -81,12 +82,12 @@ function activateRow16(table: usize, tanh: bool, src: usize, dst: usize, n: i32,
 /**
  * Scratch bytes evaluateInteger needs: the int16 gate rows (paddedCells
  * apart), the input and recurrent products (stride int32 each), each batch
- * row's cell state padded to paddedCells (int16), and one padded int8
- * hidden row. Padded lanes have zero weights and bias, so their cell state
+ * row's cell state padded to paddedCells (int16), one padded int8 hidden
+ * row, and the input pairs of x or h (packInputPairs). Padded lanes have zero weights and bias, so their cell state
  * stays 0 and nothing needs a scalar tail.
  */
 export function integerScratchBytes(d: IntegerLstm): i32 {
-  return ((4 + d.batches) * d.paddedCells << 1) + (d.stride << 3) + d.paddedCells;
+  return ((4 + d.batches) * d.paddedCells << 1) + (d.stride << 3) + d.paddedCells + (max(d.features, d.paddedCells) + 1 << 1);
 }
 
 function setMultiplier(at: usize, scale: f32): bool {
@@ -143,6 +144,7 @@ export function prepareInteger(op: Operator, batches: i32, features: i32, cells:
   const paddedCells = (cells + 7) & ~7;
   const stride = (4 - first) * paddedCells;
   d.batches = batches;
+  d.features = features;
   d.firstGate = first;
   d.paddedCells = paddedCells;
   d.stride = stride;
@@ -244,6 +246,7 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
   const fromRecurrent = fromInput + productBytes;
   const cellRows = fromRecurrent + productBytes;
   const hidden = cellRows + <usize>batches * rowG;
+  const pairs = hidden + <usize>paddedCells;
   const cellBytes = <usize>cells << 1;
   for (let b = 0; b < batches; b++) {
     memory.fill(cellRows + <usize>b * rowG, 0, rowG);
@@ -257,9 +260,11 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
       const c = cellRows + <usize>b * rowG;
       // Both products for every gate from x and the previous h, biases first.
       memory.copy(fromInput, d.inputBias, productBytes);
-      accumulatePackedI8(fromInput, d.inputWeights, d.stride, x, features);
+      packInputPairs(x, features, pairs);
+      accumulatePackedI8(fromInput, d.inputWeights, d.stride, pairs, (features + 1) >> 1);
       memory.copy(fromRecurrent, d.recurrentBias, productBytes);
-      accumulatePackedI8(fromRecurrent, d.recurrentWeights, d.stride, h, cells);
+      packInputPairs(h, cells, pairs);
+      accumulatePackedI8(fromRecurrent, d.recurrentWeights, d.stride, pairs, (cells + 1) >> 1);
       for (let g = d.firstGate; g < 4; g++) {
         const column = <usize>((g - d.firstGate) * paddedCells) << 2;
         requantizeGate(d.multipliers + (<usize>g << 4), fromInput + column, fromRecurrent + column, gates + <usize>g * rowG, paddedCells);
