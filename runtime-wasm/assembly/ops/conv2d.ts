@@ -7,7 +7,9 @@
 // product with its filter row, four rows per pass (the FULLY_CONNECTED
 // kernels). A padded tap then contributes w * (zero_point - zero_point) = 0,
 // exactly what TFLM's reference kernel gets by skipping it, so int8 results
-// are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather.
+// are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather, and in
+// the SIMD build a one-channel int8 image with stride 1 and no padding (a
+// grayscale first layer) runs kernels/conv_single_channel.ts instead.
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
@@ -26,6 +28,10 @@ import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
 import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
+import { SingleChannelConv, convSingleChannel, makeSingleChannelWeights, singleChannelWeightBytes } from "../kernels/conv_single_channel";
+
+// The single-channel kernel keeps one 16-byte vector per weight: up to 7x7 taps.
+const MAX_SINGLE_CHANNEL_TAPS: i32 = 49;
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -51,6 +57,7 @@ class ConvData {
   direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
   accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias or none)
   dots: usize;
+  single: usize; // SingleChannelConv when that kernel applies, else 0
 }
 
 export function prepare(op: Operator): bool {
@@ -135,8 +142,27 @@ export function prepare(op: Operator): bool {
   data.shifts = shifts;
   data.rowConstants = persistentAlloc(<u64>outC * 4);
   if (data.rowConstants == 0) return false;
-  if (!is16) biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
-  return is16 ? true : requestRowScratch(op, data, 1);
+  if (is16) return true;
+  biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
+  if (ASC_FEATURE_SIMD && data.inC == 1 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1 &&
+      data.padH == 0 && data.padW == 0 && data.outW >= 8 && data.rowLength <= MAX_SINGLE_CHANNEL_TAPS) {
+    return prepareSingleChannel(data, w.data);
+  }
+  return requestRowScratch(op, data, 1);
+}
+
+function prepareSingleChannel(data: ConvData, w: usize): bool {
+  const p = changetype<SingleChannelConv>(persistentAlloc(offsetof<SingleChannelConv>()));
+  if (changetype<usize>(p) == 0) return false;
+  p.weights = persistentAlloc(singleChannelWeightBytes(data.outC, data.rowLength));
+  if (p.weights == 0) return false;
+  makeSingleChannelWeights(w, data.outC, data.rowLength, p.weights);
+  p.inH = data.inH; p.inW = data.inW; p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
+  p.kH = data.kH; p.kW = data.kW;
+  p.rowConstants = data.rowConstants; p.multipliers = data.multipliers; p.shifts = data.shifts;
+  p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
+  data.single = changetype<usize>(p);
+  return true;
 }
 
 function requestRowScratch(op: Operator, data: ConvData, elementSize: i32): bool {
@@ -195,6 +221,11 @@ function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: us
 }
 
 function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
+  if (ASC_FEATURE_SIMD && d.single != 0) {
+    const image = <usize>(d.inH * d.inW), result = <usize>(d.outH * d.outW * d.outC);
+    for (let b = 0; b < d.batches; b++) convSingleChannel(changetype<SingleChannelConv>(d.single), x + <usize>b * image, y + <usize>b * result);
+    return;
+  }
   const rowLength = d.rowLength;
   const fpg = d.filtersPerGroup;
   const row = d.scratch >= 0 ? scratchPointer(d.scratch) : 0;
