@@ -261,6 +261,8 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       [depthwise({ kind, input: [1, 12, 10, 17], multiplier: 1, kernel: [3, 3], stride: [2, 2], dilation: [1, 2], padding: "VALID", seed: 7 }), r],
       [depthwise({ kind, input: [1, 8, 8, 16], multiplier: 1, kernel: [5, 5], padding: "SAME", activation: ActivationFunctionType.RELU, seed: 8 }), r],
       [pool({ kind, max: true, input: [1, 7, 9, 3], window: [2, 2], stride: [2, 2], padding: "SAME", seed: 9 }), EXACT],
+      // 8 + 8 + 1 channels, clamped by RELU6, batch 2: the SIMD build's int8 max-pool chunks and tail.
+      [pool({ kind, max: true, input: [2, 9, 8, 17], window: [3, 3], stride: [2, 2], padding: "VALID", activation: ActivationFunctionType.RELU6, seed: 24 }), EXACT],
       [pool({ kind, max: false, input: [1, 7, 9, 5], window: [3, 2], stride: [2, 2], padding: "SAME", seed: 10 }), EXACT],
       [pool({ kind, max: false, input: [2, 10, 10, 7], window: [3, 3], stride: [3, 3], padding: "VALID", seed: 11 }), EXACT],
       [padModel({ kind, input: [1, 5, 6, 3], paddings: [[0, 0], [1, 2], [3, 0], [0, 1]], seed: 12 }), EXACT],
