@@ -152,8 +152,10 @@ export function multiplyByQuantizedMultiplierX4(x: v128, multiplier: i32, shift:
   const shifted = i32x4.shl(x, leftShift);
   const m = i32x4.splat(multiplier);
   const nudge = i64x2.splat(1 << 30);
-  const low = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(shifted, m), nudge), 31);
-  const high = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(shifted, m), nudge), 31);
+  // Only the low 32 bits of each shifted lane are kept, and there logical
+  // and arithmetic shifts agree (x64 has no 64-bit arithmetic vector shift).
+  const low = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(shifted, m), nudge), 31);
+  const high = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(shifted, m), nudge), 31);
   return roundingDivideByPOTX4(i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), rightShift);
 }
 
