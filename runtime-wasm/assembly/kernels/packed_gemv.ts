@@ -67,13 +67,20 @@ function accumulateColumnsF32(out: usize, packed: usize, stride: i32, v: usize, 
       v128.store(o, c0);
     }
   } else {
-    for (let k = 0; k < n; k++) {
-      const s = load<f32>(v + (<usize>k << 2));
-      const p = packed + <usize>k * rowBytes;
-      for (let j = 0; j < columns; j++) {
-        const at = <usize>j << 2;
-        store<f32>(out + at, load<f32>(out + at) + load<f32>(p + at) * s);
+    // Four outputs at a time, their sums in locals down a column block.
+    for (let j = 0; j < columns; j += 4) {
+      const o = out + (<usize>j << 2);
+      let s0 = load<f32>(o), s1 = load<f32>(o, 4), s2 = load<f32>(o, 8), s3 = load<f32>(o, 12);
+      let p = packed + (<usize>j << 2);
+      for (let k = 0; k < n; k++) {
+        const x = load<f32>(v + (<usize>k << 2));
+        s0 += load<f32>(p) * x;
+        s1 += load<f32>(p, 4) * x;
+        s2 += load<f32>(p, 8) * x;
+        s3 += load<f32>(p, 12) * x;
+        p += rowBytes;
       }
+      store<f32>(o, s0); store<f32>(o, s1, 4); store<f32>(o, s2, 8); store<f32>(o, s3, 12);
     }
   }
 }
@@ -183,15 +190,21 @@ export function accumulatePackedI8(out: usize, packed: usize, stride: i32, pairs
       v128.store(o, c0); v128.store(o, c1, 16);
     }
   } else {
-    for (let q = 0; q < pairCount; q++) {
-      const pair = load<i32>(pairs + (<usize>q << 2));
-      const first = (pair << 16) >> 16, second = pair >> 16;
-      const p = packed + <usize>q * rowBytes;
-      for (let j = 0; j < stride; j++) {
-        const at = out + (<usize>j << 2);
-        const w = p + (<usize>j << 1);
-        store<i32>(at, load<i32>(at) + <i32>load<i8>(w) * first + <i32>load<i8>(w, 1) * second);
+    // Four outputs at a time, their sums in locals down a column block.
+    for (let j = 0; j < stride; j += 4) {
+      const o = out + (<usize>j << 2);
+      let s0 = load<i32>(o), s1 = load<i32>(o, 4), s2 = load<i32>(o, 8), s3 = load<i32>(o, 12);
+      let p = packed + (<usize>j << 1);
+      for (let q = 0; q < pairCount; q++) {
+        const pair = load<i32>(pairs + (<usize>q << 2));
+        const first = (pair << 16) >> 16, second = pair >> 16;
+        s0 += <i32>load<i8>(p) * first + <i32>load<i8>(p, 1) * second;
+        s1 += <i32>load<i8>(p, 2) * first + <i32>load<i8>(p, 3) * second;
+        s2 += <i32>load<i8>(p, 4) * first + <i32>load<i8>(p, 5) * second;
+        s3 += <i32>load<i8>(p, 6) * first + <i32>load<i8>(p, 7) * second;
+        p += rowBytes;
       }
+      store<i32>(o, s0); store<i32>(o, s1, 4); store<i32>(o, s2, 8); store<i32>(o, s3, 12);
     }
   }
 }
