@@ -84,6 +84,14 @@ describe("recurrent state", () => {
     expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, cellScaleLog2: -7, seed: 6 }).bytes))
       .toThrow(/power-of-two scale between 2\^-15 and 2\^-9/);
   });
+
+  it("a batch whose working buffers would pass 1 GiB is refused by name, not wrapped", () => {
+    // 140,000 rows x 8 steps x 256 gate values x 4 bytes of input products.
+    expect(() => builds.simd.load(lstm({ batch: 140_000, steps: 8, features: 1, cells: 64, seed: 7 }).bytes))
+      .toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): the LSTM's working buffers would exceed 1 GiB/);
+    expect(() => builds.mvp.load(lstm({ batch: 140_000, steps: 8, features: 1, cells: 64, seed: 7 }).bytes))
+      .toThrow(/the LSTM's working buffers would exceed 1 GiB/);
+  });
 });
 
 describe("UNIDIRECTIONAL_SEQUENCE_RNN (the Elman network)", () => {

@@ -83,11 +83,13 @@ function activateRow16(table: usize, tanh: bool, src: usize, dst: usize, n: i32,
  * Scratch bytes evaluateInteger needs: the int16 gate rows (paddedCells
  * apart), the input and recurrent products (stride int32 each), each batch
  * row's cell state padded to paddedCells (int16), one padded int8 hidden
- * row, and the input pairs of x or h (packInputPairs). Padded lanes have zero weights and bias, so their cell state
- * stays 0 and nothing needs a scalar tail.
+ * row, and the input pairs of x or h (packInputPairs). Padded lanes have
+ * zero weights and bias, so their cell state stays 0 and nothing needs a
+ * scalar tail.
  */
-export function integerScratchBytes(d: IntegerLstm): i32 {
-  return ((4 + d.batches) * d.paddedCells << 1) + (d.stride << 3) + d.paddedCells + (max(d.features, d.paddedCells) + 1 << 1);
+export function integerScratchBytes(d: IntegerLstm): u64 {
+  const cells = <u64>d.paddedCells;
+  return (4 + <u64>d.batches) * cells * 2 + <u64>d.stride * 8 + cells + (<u64>max(d.features, d.paddedCells) + 1) * 2;
 }
 
 function setMultiplier(at: usize, scale: f32): bool {

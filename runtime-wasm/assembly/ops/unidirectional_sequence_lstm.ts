@@ -134,7 +134,7 @@ export function prepare(op: Operator): bool {
   if (!packWeights(op, data)) return false;
   // One gate row (stride values from the first present gate) per batch row
   // and step of a chunk: the input products are computed a chunk at a time.
-  return requestGates(data, data.batches * min(data.steps, CHUNK_STEPS) * data.stride << 2);
+  return requestGates(data, <u64>data.batches * <u64>min(data.steps, CHUNK_STEPS) * <u64>data.stride * 4);
 }
 
 /**
@@ -167,8 +167,9 @@ function packWeights(op: Operator, data: LstmData): bool {
 }
 
 /** Scratch for the gates' values of one batch row. */
-function requestGates(data: LstmData, bytes: i32): bool {
-  data.gates = requestScratch(currentOperatorIndex(), bytes);
+function requestGates(data: LstmData, bytes: u64): bool {
+  if (bytes > 0x40000000) return opFail(ERR_UNSUPPORTED_FEATURE, "the LSTM's working buffers would exceed 1 GiB (batch too large)");
+  data.gates = requestScratch(currentOperatorIndex(), <i32>bytes);
   if (data.gates < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
 }
