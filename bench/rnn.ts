@@ -9,6 +9,8 @@
 //     real TFLite. tfjs has no int8 LSTM.
 //   PyTorch (Debian python3-torch, if installed): the float32 LSTM, 1 thread.
 //   TFLM's mnist_lstm (20 cells), float32 and int8: wasmlite vs real TFLite.
+// The Node runtimes are timed together in alternating rounds (timeInRounds),
+// so the VM's drift does not pick the ratios.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus } from "node:os";
@@ -17,7 +19,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { lstmWeights, lstmTflite, lstmOnnx, lstmOnnxInt8, lstmTfjs, sampleSequence, STEPS, FEATURES } from "./lstm.ts";
-import { timeCalls, type Timing } from "./timing.mjs";
+import { timeInRounds, type Timing } from "./timing.mjs";
 import { maxDiff } from "./agreement.ts";
 import { runBrowserBench } from "./browser.ts";
 import { pytorchLstm } from "./pytorch-lstm.ts";
@@ -28,9 +30,12 @@ const H64 = "LSTM 28x28, 64 cells, + FC 10";
 const H64_INT8 = `${H64} (int8)`;
 
 interface Row { model: string; host: string; runtime: string; timing: Timing }
+/** A Node runtime to time; all of them are timed together, in alternating rounds. */
+interface Candidate { model: string; runtime: string; call: () => unknown }
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const candidates: Candidate[] = [];
   const w = lstmWeights();
   const x = sampleSequence();
   const tflite = lstmTflite(w);
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
     const model = (await createNodeRuntime({ simd })).load(tflite);
     const out = model.predict(x)[0]!;
     reference ??= out;
-    rows.push({ model: H64, host: "Node", runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, timing: await timeCalls(() => model.invoke()) });
+    candidates.push({ model: H64, runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, call: () => model.invoke() });
   }
 
   // The int8 model, its logits quantised over 1.5x the float model's largest.
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
   for (const simd of [true, false]) {
     const model = (await createNodeRuntime({ simd })).load(tfliteInt8);
     referenceInt8 ??= model.predict(x)[0]!;
-    rows.push({ model: H64_INT8, host: "Node", runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, timing: await timeCalls(() => model.invoke()) });
+    candidates.push({ model: H64_INT8, runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, call: () => model.invoke() });
   }
   console.log(`${H64_INT8}: max |wasmlite int8 - wasmlite float32| = ${maxDiff(reference!, referenceInt8!).toExponential(2)} (quantisation)`);
 
@@ -61,7 +66,7 @@ async function main(): Promise<void> {
     const ortOut = (await session.run(feeds)).logits!.data as Float32Array;
     console.log(`${model}: max |wasmlite - onnxruntime-web| = ${maxDiff(ours, ortOut).toExponential(2)}`);
     const runtime = model === H64 ? "onnxruntime-web (wasm, 1 thread)" : "onnxruntime-web DynamicQuantizeLSTM (wasm, 1 thread)";
-    rows.push({ model, host: "Node", runtime, timing: await timeCalls(() => session.run(feeds)) });
+    candidates.push({ model, runtime, call: () => session.run(feeds) });
   }
 
   await tf.setBackend("wasm");
@@ -69,7 +74,10 @@ async function main(): Promise<void> {
   const predict = lstmTfjs(w);
   const rows2d = tf.tensor2d(x, [STEPS, FEATURES]);
   console.log(`${H64}: max |wasmlite - tfjs-backend-wasm| = ${maxDiff(reference!, predict(rows2d)).toExponential(2)}`);
-  rows.push({ model: H64, host: "Node", runtime: "tfjs-backend-wasm", timing: await timeCalls(() => predict(rows2d)) });
+  candidates.push({ model: H64, runtime: "tfjs-backend-wasm", call: () => predict(rows2d) });
+
+  const timings = await timeInRounds(candidates.map((c) => c.call));
+  candidates.forEach((c, i) => rows.push({ model: c.model, host: "Node", runtime: c.runtime, timing: timings[i]! }));
 
   const torch = pytorchLstm(w, x);
   let torchNote = "";

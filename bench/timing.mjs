@@ -22,3 +22,24 @@ export async function timeCalls(fn, minBatchMs = 25, batches = 15) {
   perCall.sort((a, b) => a - b);
   return { medianUs: perCall[perCall.length >> 1], calls: k * batches };
 }
+
+// Several functions timed in alternating rounds: each round times every
+// function once (timeCalls with fewer batches), and each function's result
+// is the median over rounds. On a shared VM whose speed drifts over seconds,
+// this puts every runtime under the same mix of fast and slow moments,
+// where timing them one after the other lets the drift decide the ratio.
+export async function timeInRounds(fns, rounds = 7, minBatchMs = 25, batches = 5) {
+  const perRound = fns.map(() => []);
+  let calls = fns.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < fns.length; i++) {
+      const t = await timeCalls(fns[i], minBatchMs, batches);
+      perRound[i].push(t.medianUs);
+      calls[i] += t.calls;
+    }
+  }
+  return perRound.map((times, i) => {
+    times.sort((a, b) => a - b);
+    return { medianUs: times[times.length >> 1], calls: calls[i] };
+  });
+}
