@@ -10,7 +10,7 @@
 // scales TFLite derives in float32 from the tensors' scales. Peepholes,
 // projection and layer norm are refused by the op file before this runs.
 
-import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, channelScale, channelZeroPoint, tensorAt } from "../graph";
+import { Operator, input, output, inputIndex, outputIndex, isConstant, channelScale, tensorAt } from "../graph";
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";

@@ -15,7 +15,7 @@
 // is in lstm_integer.ts. Not implemented yet, each with a clear error:
 // peepholes, projection, layer normalisation.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
+import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32 } from "./common";
@@ -58,7 +58,7 @@ class LstmData {
   cellClip: f32;
   actMinF: f32; // the clamp of a RELU/RELU6/NONE activation
   actMaxF: f32;
-  gates: i32; // scratch handle: 4 x cells gate values (float32 or int16)
+  gates: i32; // scratch handle: float, a chunk's gate rows (CHUNK_STEPS x batches x stride); integer, integerScratchBytes
   packed: usize; // float: the bias row, then the input and recurrent weights, packed (kernels/packed_gemv.ts)
   stride: i32; // float: packed row length, the present gates' rows rounded up to 4
   integer: usize; // IntegerLstm for the integer kernel, else 0

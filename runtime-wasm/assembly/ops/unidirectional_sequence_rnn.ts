@@ -16,10 +16,10 @@
 // activations; it has no sigmoid). State persists across invoke() until
 // resetState(), so a one-step model can be streamed.
 
-import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, channelZeroPoint, FLAG_VARIABLE } from "../graph";
+import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_SEQUENCE_RNN, ACT_NONE, ACT_RELU, ACT_RELU_N1_TO_1, ACT_RELU6, ACT_TANH } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32, requireQuantized, requirePerTensor } from "./common";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32 } from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { checkRecurrentWeights } from "./recurrent_weights";
