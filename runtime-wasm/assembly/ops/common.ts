@@ -2,8 +2,8 @@
 // the operator in their error, option reading, activation ranges.
 
 import { fail, say, sayInt, ERR_INVALID_MODEL, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
-import { Operator, Tensor, inputIndex, outputIndex, tensorAt } from "../graph";
-import { sayOperator, sayType, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, ACT_TANH } from "../schema";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, tensorAt } from "../graph";
+import { sayOperator, sayType, TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, ACT_TANH } from "../schema";
 import { sayTensor } from "../model";
 import { readU8, scalarError } from "../flatbuffer";
 import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
@@ -143,6 +143,23 @@ export function requirePerTensor(t: Tensor, index: i32): bool {
     return false;
   }
   return true;
+}
+
+/**
+ * The tensor checks of a one-input, one-output activation (RELU, RELU6,
+ * LEAKY_RELU, LOGISTIC, TANH): the output has the input's size and type,
+ * and that type is float32, or int8/int16 quantised per tensor (the output
+ * too when `checkOutput`). False with the error set.
+ */
+export function checkActivationTensors(op: Operator, checkOutput: bool): bool {
+  const x = input(op, 0);
+  const y = output(op, 0);
+  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
+  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
+  if (x.type == TYPE_FLOAT32) return true;
+  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
+  if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
+  return !checkOutput || (requireQuantized(y, outputIndex(op, 0)) && requirePerTensor(y, outputIndex(op, 0)));
 }
 
 export function typeMin(type: i32): i32 {

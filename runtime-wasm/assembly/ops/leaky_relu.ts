@@ -2,10 +2,10 @@
 // multipliers, identity (s_in / s_out) and alpha (s_in * alpha / s_out),
 // both computed in float32 first, as TFLM does.
 
-import { Operator, input, output, inputIndex, outputIndex } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_LEAKY_RELU } from "../schema";
+import { Operator, input, output } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_LEAKY_RELU } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requireQuantized, requirePerTensor, typeMin, typeMax, allocOpData } from "./common";
+import { opFail, checkArity, checkOptionsType, options, typeMin, typeMax, allocOpData, checkActivationTensors } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { readF32, scalarError } from "../flatbuffer";
 
@@ -29,17 +29,13 @@ export function prepare(op: Operator): bool {
   const alpha = opts == 0 ? <f32>0 : readF32(opts, 0, 0);
   if (scalarError()) return false;
   if (!isFinite(alpha)) return opFail(ERR_INVALID_MODEL, "alpha is not a finite number");
+  if (!checkActivationTensors(op, true)) return false;
   const x = input(op, 0);
   const y = output(op, 0);
-  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
-  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
   const data = changetype<LeakyReluData>(allocOpData(op, offsetof<LeakyReluData>()));
   if (changetype<usize>(data) == 0) return false;
   data.alpha = alpha;
   if (x.type == TYPE_FLOAT32) return true;
-  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
-  if (!requireQuantized(x, inputIndex(op, 0)) || !requireQuantized(y, outputIndex(op, 0))) return false;
-  if (!requirePerTensor(x, inputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   data.inputZeroPoint = x.zeroPoint;
   data.outputZeroPoint = y.zeroPoint;
   if (!quantizeMultiplier(<f64>(x.scale * alpha / y.scale))) return opFail(ERR_INVALID_MODEL, "bad alpha multiplier");

@@ -1,10 +1,10 @@
 // RELU: max(x, 0). Quantized (TFLM ReluQuantized): rescale from the input's
 // quantization to the output's, then clamp at the quantized zero.
 
-import { Operator, input, output, inputIndex, outputIndex } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
+import { Operator, input, output } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, typeMin, typeMax, allocOpData } from "./common";
+import { opFail, checkArity, typeMin, typeMax, allocOpData, checkActivationTensors } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 
 @unmanaged
@@ -19,14 +19,10 @@ class ReluData {
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
+  if (!checkActivationTensors(op, true)) return false;
   const x = input(op, 0);
   const y = output(op, 0);
-  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
-  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
   if (x.type == TYPE_FLOAT32) return true;
-  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
-  if (!requireQuantized(x, inputIndex(op, 0)) || !requireQuantized(y, outputIndex(op, 0))) return false;
-  if (!requirePerTensor(x, inputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   const data = changetype<ReluData>(allocOpData(op, offsetof<ReluData>()));
   if (changetype<usize>(data) == 0) return false;
   if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "bad quantization scales");

@@ -1,10 +1,9 @@
 // RELU6: min(max(x, 0), 6). Quantized (TFLM Relu6Quantized): input and output
 // share quantization, so it is a clamp between the quantized 0 and 6.
 
-import { Operator, input, output, inputIndex, outputIndex } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
-import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, typeMin, typeMax, allocOpData } from "./common";
+import { Operator, input, output } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8 } from "../schema";
+import { checkArity, typeMin, typeMax, allocOpData, checkActivationTensors } from "./common";
 import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
 
 @unmanaged
@@ -15,13 +14,9 @@ class Relu6Data {
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
+  if (!checkActivationTensors(op, false)) return false;
   const x = input(op, 0);
-  const y = output(op, 0);
-  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
-  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
   if (x.type == TYPE_FLOAT32) return true;
-  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
-  if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
   const data = changetype<Relu6Data>(allocOpData(op, offsetof<Relu6Data>()));
   if (changetype<usize>(data) == 0) return false;
   // TFLM FloatToQuantizedType: zero point + round(6 / scale), clamped to the type.

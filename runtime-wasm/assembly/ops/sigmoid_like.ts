@@ -5,10 +5,10 @@
 // fixed quantisation differs: 1/256 and zero point -128 for logistic, 1/128
 // and 0 for tanh. logistic.ts and tanh.ts are the operators' entry points.
 
-import { Operator, input, output, inputIndex, outputIndex } from "../graph";
+import { Operator, input, output } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { opFail, checkArity, allocOpData, checkActivationTensors } from "./common";
 import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
 import { prepareInt16Sigmoid, logisticInt16, tanhInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
 import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, sigmoidLikeInt8 } from "./sigmoid_int8";
@@ -23,14 +23,10 @@ class SigmoidLikeData {
 
 export function prepareSigmoidLike(op: Operator, isTanh: bool): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
+  if (!checkActivationTensors(op, true)) return false;
   const x = input(op, 0);
   const y = output(op, 0);
-  if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
-  if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
   if (x.type == TYPE_FLOAT32) return true;
-  if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
-  if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
-  if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   if (x.type == TYPE_INT8) {
     if (isTanh) {
       if (y.zeroPoint != 0 || y.scale != <f32>(1.0 / 128.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/128 and zero point 0");
