@@ -30,7 +30,7 @@ export async function timeCalls(fn, minBatchMs = 25, batches = 15) {
 // where timing them one after the other lets the drift decide the ratio.
 export async function timeInRounds(fns, rounds = 7, minBatchMs = 25, batches = 5) {
   const perRound = fns.map(() => []);
-  let calls = fns.map(() => 0);
+  const calls = fns.map(() => 0);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < fns.length; i++) {
       const t = await timeCalls(fns[i], minBatchMs, batches);

@@ -72,9 +72,9 @@ function halfTable(tanh: bool, integerBits: i32): usize {
   return table;
 }
 
-/** logistic or tanh of a row: by table where one was made, else computed. */
+/** logistic or tanh of a row: by table in the SIMD build (prepare made them), computed in the MVP build. */
 function activateRow16(table: usize, tanh: bool, src: usize, dst: usize, n: i32, integerBits: i32): void {
-  if (table != 0) lookupRow16(table, tanh, src, dst, n);
+  if (ASC_FEATURE_SIMD) lookupRow16(table, tanh, src, dst, n);
   else if (tanh) tanhRow16(src, dst, n, integerBits);
   else logisticRow16(src, dst, n, integerBits);
 }
