@@ -213,7 +213,7 @@ export function evaluate(op: Operator): void {
     if (r < rows) accumulatePackedF32(products + <usize>r * rowP, d.packed + rowP, d.stride, inputRow(d, xData, r, t0, chunk), features);
     for (let t = t0; t < t0 + chunk; t++) {
       for (let b = 0; b < batches; b++) {
-        const step = d.timeMajor != 0 ? t * batches + b : b * steps + t;
+        const step = stepIndex(d, t, b);
         const h = hState + <usize>b * rowH;
         const c = cState + <usize>b * rowH;
         // + Wh h: all gates from the previous h, before h changes.
@@ -284,7 +284,12 @@ function hiddenState(oRow: usize, actRow: usize, h: usize, y: usize, cells: i32)
 
 /** Row r (b * chunk + t - t0) of a chunk's input products: the input vector of batch b, step t. */
 function inputRow(d: LstmData, xData: usize, r: i32, t0: i32, chunk: i32): usize {
-  const b = r / chunk, t = t0 + r % chunk;
-  const step = d.timeMajor != 0 ? t * d.batches + b : b * d.steps + t;
-  return xData + (<usize>(step * d.features) << 2);
+  return xData + (<usize>(stepIndex(d, t0 + r % chunk, r / chunk) * d.features) << 2);
+}
+
+/** Row of the input and output tensors that holds time step t of batch row b. */
+// @ts-ignore: decorator
+@inline
+function stepIndex(d: LstmData, t: i32, b: i32): i32 {
+  return d.timeMajor != 0 ? t * d.batches + b : b * d.steps + t;
 }
