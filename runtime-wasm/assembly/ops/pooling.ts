@@ -97,10 +97,8 @@ export function evalPool(op: Operator, average: bool): void {
   const acc = d.accumulators;
   const xData = x.data, yData = y.data;
   const type = x.type;
-  if (ASC_FEATURE_SIMD && type == TYPE_INT8 && !average) {
-    maxPoolInt8(d, xData, yData);
-    return;
-  }
+  const maxInt8 = ASC_FEATURE_SIMD && type == TYPE_INT8 && !average;
+  const xEnd = xData + <usize>(batches * inH * inW * channels), yEnd = yData + <usize>(batches * outH * outW * channels);
   for (let b = 0; b < batches; b++) {
     for (let oy = 0; oy < outH; oy++) {
       const iy0 = oy * strideH - padH;
@@ -112,6 +110,11 @@ export function evalPool(op: Operator, average: bool): void {
         const fx1 = min(filterW, inW - ix0);
         const count = (fy1 - fy0) * (fx1 - fx0);
         const outPixel = ((b * outH + oy) * outW + ox) * channels;
+        if (maxInt8) {
+          const window = xData + <usize>(((b * inH + iy0) * inW + ix0) * channels);
+          maxPixelInt8(d, window, fy0, fy1, fx0, fx1, xEnd, yData + <usize>outPixel, yEnd);
+          continue;
+        }
         let first = true;
         for (let fy = fy0; fy < fy1; fy++) {
           for (let fx = fx0; fx < fx1; fx++) {
@@ -129,50 +132,39 @@ export function evalPool(op: Operator, average: bool): void {
 }
 
 /**
- * int8 MAX_POOL_2D in the SIMD build: eight channels per lane vector,
- * i8x16.max_s over the window, clamped, without the per-element
- * accumulator of the generic loop. A chunk of fewer than eight channels is
- * still read and written eight bytes at a time: the extra bytes read are
- * other channels (ignored), the extra bytes written belong to pixels written
- * later (pixels go in order). Only within 8 bytes of a tensor's end does a
- * chunk go through an 8-byte buffer, so nothing leaves the tensors. Max is
- * exact in any order, so the MVP build's results are equal.
+ * One output pixel of int8 MAX_POOL_2D in the SIMD build: eight channels
+ * per lane vector, i8x16.max_s over the window rows fy0..fy1 and columns
+ * fx0..fx1 (`window` is the window's top-left input pixel), clamped,
+ * without the per-element accumulator of the generic loop. A chunk of fewer
+ * than eight channels is still read and written eight bytes at a time: the
+ * extra bytes read are other channels (ignored), the extra bytes written
+ * belong to pixels written later (pixels go in order). Only within 8 bytes
+ * of a tensor's end does a chunk go through an 8-byte buffer, so nothing
+ * leaves the tensors. Max is exact in any order, so the MVP build's results
+ * are equal.
  */
-function maxPoolInt8(d: PoolData, xData: usize, yData: usize): void {
-  const inH = d.inH, inW = d.inW, channels = d.channels, outH = d.outH, outW = d.outW;
-  const filterH = d.filterH, filterW = d.filterW;
-  const lo = i8x16.splat(<i8>d.actMin), hi = i8x16.splat(<i8>d.actMax);
+function maxPixelInt8(d: PoolData, window: usize, fy0: i32, fy1: i32, fx0: i32, fx1: i32, xEnd: usize, out: usize, yEnd: usize): void {
+  const channels = d.channels;
+  const rowBytes = <usize>(d.inW * channels);
   const partial = d.accumulators; // >= 16 bytes
-  const xEnd = xData + <usize>(d.batches * inH * inW * channels), yEnd = yData + <usize>(d.batches * outH * outW * channels);
-  for (let b = 0; b < d.batches; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * d.strideH - d.padH;
-      const fy0 = max(0, -iy0), fy1 = min(filterH, inH - iy0);
-      for (let ox = 0; ox < outW; ox++) {
-        const ix0 = ox * d.strideW - d.padW;
-        const fx0 = max(0, -ix0), fx1 = min(filterW, inW - ix0);
-        const out = yData + <usize>(((b * outH + oy) * outW + ox) * channels);
-        for (let c = 0; c < channels; c += 8) {
-          const n = min(8, channels - c);
-          let m = i8x16.splat(-128);
-          for (let fy = fy0; fy < fy1; fy++) {
-            for (let fx = fx0; fx < fx1; fx++) {
-              const src = xData + <usize>(((b * inH + iy0 + fy) * inW + ix0 + fx) * channels + c);
-              if (src + 8 <= xEnd) m = i8x16.max_s(m, v128.load64_zero(src));
-              else {
-                copyBytes(partial, src, <usize>n);
-                m = i8x16.max_s(m, v128.load64_zero(partial));
-              }
-            }
-          }
-          m = i8x16.min_s(i8x16.max_s(m, lo), hi);
-          if (out + <usize>c + 8 <= yEnd) store<i64>(out + <usize>c, i64x2.extract_lane(m, 0));
-          else {
-            store<i64>(partial, i64x2.extract_lane(m, 0));
-            copyBytes(out + <usize>c, partial, <usize>n);
-          }
+  for (let c = 0; c < channels; c += 8) {
+    const n = min(8, channels - c);
+    let m = i8x16.splat(-128);
+    for (let fy = fy0; fy < fy1; fy++) {
+      for (let fx = fx0; fx < fx1; fx++) {
+        const src = window + <usize>fy * rowBytes + <usize>(fx * channels + c);
+        if (src + 8 <= xEnd) m = i8x16.max_s(m, v128.load64_zero(src));
+        else {
+          copyBytes(partial, src, <usize>n);
+          m = i8x16.max_s(m, v128.load64_zero(partial));
         }
       }
+    }
+    m = i8x16.min_s(i8x16.max_s(m, i8x16.splat(<i8>d.actMin)), i8x16.splat(<i8>d.actMax));
+    if (out + <usize>c + 8 <= yEnd) store<i64>(out + <usize>c, i64x2.extract_lane(m, 0));
+    else {
+      store<i64>(partial, i64x2.extract_lane(m, 0));
+      copyBytes(out + <usize>c, partial, <usize>n);
     }
   }
 }
