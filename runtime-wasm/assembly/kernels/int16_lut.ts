@@ -2,9 +2,13 @@
 // and reads them for int16 SOFTMAX (exp on [-10, 0], 1 / (1 + x) on [0, 1]).
 // The tables are computed at prepare in float32, step for step as TFLite's
 // gen_lut does: each sample is nudged by half the error that linear
-// interpolation would make at the midpoint of its segment.
+// interpolation would make at the midpoint of its segment. exp is the
+// runtime's own (kernels/exp_f32.ts, within 1 ulp of a correctly rounded
+// expf on [-10, 0]); the tables equal those built with the correctly rounded
+// exp TFLite's libm gives (tests/int16-lut.test.ts).
 
 import { roundHalfAwayF32 } from "../fixedpoint";
+import { expF32 } from "./exp_f32";
 
 export const LUT_ENTRIES: i32 = 513;
 
@@ -12,7 +16,7 @@ export const FUNCTION_EXP: i32 = 0;
 export const FUNCTION_ONE_OVER_ONE_PLUS_X: i32 = 1;
 
 function evaluate(fn: i32, x: f32): f32 {
-  return fn == FUNCTION_EXP ? Mathf.exp(x) : <f32>1.0 / (<f32>1.0 + x);
+  return fn == FUNCTION_EXP ? expF32(x) : <f32>1.0 / (<f32>1.0 + x);
 }
 
 function clampToInt16(v: f32): i16 {

@@ -17,6 +17,7 @@ import { readF32, scalarError } from "../flatbuffer";
 import { quantizeMultiplier, qmMultiplier, qmShift, saturatingRoundingDoublingHighMul, roundingDivideByPOT } from "../fixedpoint";
 import { expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp";
 import { persistentAlloc } from "../layout";
+import { expF32 } from "../kernels/exp_f32";
 import { LUT_ENTRIES, FUNCTION_EXP, FUNCTION_ONE_OVER_ONE_PLUS_X, generateLut, lookup } from "../kernels/int16_lut";
 import { multiplyByQuantizedMultiplier, calculateInputRadius } from "../fixedpoint";
 
@@ -145,7 +146,7 @@ function evalFloat(d: SoftmaxData, xData: usize, yData: usize): void {
     for (let c = 1; c < depth; c++) maxValue = max(maxValue, load<f32>(xi + (<usize>c << 2)));
     let sum: f32 = 0;
     for (let c = 0; c < depth; c++) {
-      const e = Mathf.exp((load<f32>(xi + (<usize>c << 2)) - maxValue) * d.beta);
+      const e = expF32((load<f32>(xi + (<usize>c << 2)) - maxValue) * d.beta);
       store<f32>(yo + (<usize>c << 2), e);
       sum += e;
     }
