@@ -12,6 +12,7 @@ interface Harness {
   memory: WebAssembly.Memory;
   heapBase(): number;
   requantizeRow(src: number, dst: number, n: number, multiplier: number, shift: number): void;
+  requantizeByLane(src: number, dst: number, n: number, multipliers: number, shifts: number, lanes: number, offset: number, low: number, high: number, work: number): void;
 }
 
 const builds: Record<"simd" | "scalar", Harness> = {} as never;
@@ -73,5 +74,50 @@ describe("MultiplyByQuantizedMultiplier: SIMD = scalar = gemmlowp", () => {
       }
     }
     console.log(`requantisation: ${checked} results equal to gemmlowp's (SIMD and scalar)`);
+  });
+});
+
+describe("requantisation with a multiplier and shift per lane (SIMD build) = gemmlowp", () => {
+  /** Lanes' multipliers and shifts, the inputs (lane i % lanes), and the harness's results. */
+  function runByLane(xs: Int32Array, multipliers: number[], shifts: number[], offset: number, low: number, high: number): Int32Array {
+    const h = builds.simd;
+    const lanes = multipliers.length;
+    const base = h.heapBase();
+    const need = base + 8 * xs.length + 8 * lanes + 64 + 144 * (lanes / 4);
+    if (h.memory.buffer.byteLength < need) h.memory.grow(Math.ceil((need - h.memory.buffer.byteLength) / 65536));
+    const dst = base + 4 * xs.length, m = dst + 4 * xs.length, s = m + 4 * lanes, work = s + 4 * lanes;
+    new Int32Array(h.memory.buffer, base, xs.length).set(xs);
+    new Int32Array(h.memory.buffer, m, lanes).set(multipliers);
+    new Int32Array(h.memory.buffer, s, lanes).set(shifts);
+    h.requantizeByLane(base, dst, xs.length, m, s, lanes, offset, low, high, work);
+    return new Int32Array(h.memory.buffer, dst, xs.length).slice();
+  }
+
+  it("on random int32 values, for lanes with shifts far apart, close together, above 1 and multiplier 0", () => {
+    const rng = new Rng(20261128);
+    const lanes = 16;
+    const xs = Int32Array.from({ length: lanes * 512 }, (_, i) => (i < lanes * 4 ? [0, 1, -1, 2 ** 31 - 1][i >> 4]! * (i & 1 ? -1 : 1) : rng.next() | 0));
+    const shiftRanges: [number, number][] = [[-31, 30], [-9, -6], [-1, 3], [0, 0], [-31, -31], [5, 5]];
+    let checked = 0;
+    for (const [lo, hi] of shiftRanges) {
+      for (let trial = 0; trial < 8; trial++) {
+        const multipliers = Array.from({ length: lanes }, (_, j) => (j === 5 && trial % 2 === 0 ? 0 : 2 ** 30 + rng.below(2 ** 30)));
+        const shifts = Array.from({ length: lanes }, () => lo + rng.below(hi - lo + 1));
+        const clamp = trial % 3 === 0;
+        const offset = clamp ? (rng.below(256) - 128) : 0;
+        const low = clamp ? -128 : INT32_MIN, high = clamp ? 127 : 2 ** 31 - 1;
+        const got = runByLane(xs, multipliers, shifts, offset, low, high);
+        xs.forEach((x, i) => {
+          const lane = i % lanes;
+          const scaled = reference(x, multipliers[lane]!, shifts[lane]!);
+          const expected = clamp ? Math.min(Math.max(scaled + offset, low), high) : scaled;
+          if (got[i] !== expected) {
+            expect(got[i], `x=${x} multiplier=${multipliers[lane]} shift=${shifts[lane]} offset=${offset}`).toBe(expected);
+          }
+        });
+        checked += xs.length;
+      }
+    }
+    console.log(`per-lane requantisation: ${checked} results equal to gemmlowp's`);
   });
 });

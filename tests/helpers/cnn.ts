@@ -92,6 +92,7 @@ export interface ConvSpec {
   padding: "SAME" | "VALID";
   activation?: ActivationFunctionType;
   perChannel?: boolean;
+  groups?: number; // input channels split into groups, each with outChannels / groups filters
   seed: number;
 }
 
@@ -102,13 +103,14 @@ export function conv(spec: ConvSpec): BuiltModel {
   const [sh, sw] = spec.stride ?? [1, 1];
   const [dh, dw] = spec.dilation ?? [1, 1];
   const x = g.activation("x", [...spec.input], 2);
-  const wt = g.weights("w", [spec.outChannels, kh, kw, c], 0, x.scale, spec.perChannel ?? true);
+  const groups = spec.groups ?? 1;
+  const wt = g.weights("w", [spec.outChannels, kh, kw, c / groups], 0, x.scale, spec.perChannel ?? true);
   const outShape = [n, outSize(spec.padding, h, kh, sh, dh), outSize(spec.padding, w, kw, sw, dw), spec.outChannels];
   const y = g.activation("y", outShape, 2 * 0.5 * Math.sqrt(kh * kw * c));
   g.op(BuiltinOperator.CONV_2D, [x.index, wt.w, wt.b], [y.index], {
     type: "Conv2DOptions", padding: spec.padding === "SAME" ? Padding.SAME : Padding.VALID, strideW: sw, strideH: sh, dilationW: dw, dilationH: dh, activation: spec.activation,
   });
-  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}`;
+  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""}`;
   return g.finish(label, [{ index: x.index, shape: [...spec.input] }], [y.index]);
 }
 

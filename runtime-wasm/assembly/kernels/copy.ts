@@ -37,3 +37,19 @@ export function fillElements(dst: usize, value: u32, size: usize, count: usize):
     for (let i: usize = 0; i < count; i++) store<u32>(dst + (i << 2), value);
   }
 }
+
+/**
+ * dst[i] = src[i] sign-extended to int16, i < count (SIMD build: eight at a
+ * time, the last eight ending exactly at count, rewriting some with the same
+ * values, so nothing past count is read or written).
+ */
+export function widenInt8(dst: usize, src: usize, count: usize): void {
+  if (ASC_FEATURE_SIMD && count >= 8) {
+    for (let i: usize = 0; ; i += 8) {
+      const at = min(i, count - 8);
+      v128.store(dst + (at << 1), i16x8.extend_low_i8x16_s(v128.load64_zero(src + at)));
+      if (at == count - 8) return;
+    }
+  }
+  for (let i: usize = 0; i < count; i++) store<i16>(dst + (i << 1), <i16>load<i8>(src + i));
+}

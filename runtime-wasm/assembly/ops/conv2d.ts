@@ -7,9 +7,9 @@
 // product with its filter row, four rows per pass (the FULLY_CONNECTED
 // kernels). A padded tap then contributes w * (zero_point - zero_point) = 0,
 // exactly what TFLM's reference kernel gets by skipping it, so int8 results
-// are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather, and in
-// the SIMD build a one-channel int8 image with stride 1 and no padding (a
-// grayscale first layer) runs kernels/conv_single_channel.ts instead.
+// are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather. In the
+// SIMD build, int8 runs kernels/conv_channel_lanes.ts instead (no gather:
+// it reads taps from a widened, padded copy of the input).
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
@@ -28,10 +28,8 @@ import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
 import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
-import { SingleChannelConv, convSingleChannel, makeSingleChannelWeights, singleChannelWeightBytes } from "../kernels/conv_single_channel";
-
-// The single-channel kernel keeps one 16-byte vector per weight: up to 7x7 taps.
-const MAX_SINGLE_CHANNEL_TAPS: i32 = 49;
+import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixelPair, widenWithPadding } from "../kernels/conv_channel_lanes";
+import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -41,6 +39,8 @@ const OPT_DILATION_W = 4;
 const OPT_DILATION_H = 5;
 
 const MAX_ROW: i32 = 1 << 20;
+// The widened, padded copy of an int8 input (SIMD build) must stay below this.
+const MAX_PADDED_BYTES: u64 = 1 << 30;
 
 @unmanaged
 class ConvData {
@@ -57,7 +57,8 @@ class ConvData {
   direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
   accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias or none)
   dots: usize;
-  single: usize; // SingleChannelConv when that kernel applies, else 0
+  lanes: usize; // ChannelLaneConv (int8, SIMD build)
+  paddedH: i32; paddedW: i32; // int8: the input with its padding, rows and columns
 }
 
 export function prepare(op: Operator): bool {
@@ -144,24 +145,64 @@ export function prepare(op: Operator): bool {
   if (data.rowConstants == 0) return false;
   if (is16) return true;
   biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
-  if (ASC_FEATURE_SIMD && data.inC == 1 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1 &&
-      data.padH == 0 && data.padW == 0 && data.outW >= 8 && data.rowLength <= MAX_SINGLE_CHANNEL_TAPS) {
-    return prepareSingleChannel(data, w.data);
-  }
+  // Rows and columns from the first padded one to the last one a window reads.
+  const paddedH = max(<i64>data.inH + data.padH, <i64>(data.outH - 1) * strideH + <i64>(data.kH - 1) * dilationH + 1);
+  const paddedW = max(<i64>data.inW + data.padW, <i64>(data.outW - 1) * strideW + <i64>(data.kW - 1) * dilationW + 1);
+  const paddedBytes = <u64>paddedH * <u64>paddedW * <u64>data.inC * 2;
+  // Checked in both builds, so that both accept the same models.
+  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "int8 input with its padding larger than 512 MB");
+  data.paddedH = <i32>paddedH;
+  data.paddedW = <i32>paddedW;
+  if (ASC_FEATURE_SIMD) return prepareChannelLanes(data, w.data, <i32>paddedBytes);
   return requestRowScratch(op, data, 1);
 }
 
-function prepareSingleChannel(data: ConvData, w: usize): bool {
-  const p = changetype<SingleChannelConv>(persistentAlloc(offsetof<SingleChannelConv>()));
-  if (changetype<usize>(p) == 0) return false;
-  p.weights = persistentAlloc(singleChannelWeightBytes(data.outC, data.rowLength));
-  if (p.weights == 0) return false;
-  makeSingleChannelWeights(w, data.outC, data.rowLength, p.weights);
-  p.inH = data.inH; p.inW = data.inW; p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
-  p.kH = data.kH; p.kW = data.kW;
-  p.rowConstants = data.rowConstants; p.multipliers = data.multipliers; p.shifts = data.shifts;
-  p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
-  data.single = changetype<usize>(p);
+function prepareChannelLanes(data: ConvData, w: usize, paddedBytes: i32): bool {
+  const p = changetype<ChannelLaneConv>(persistentAlloc(offsetof<ChannelLaneConv>()));
+  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
+  if (changetype<usize>(p) == 0 || changetype<usize>(rq) == 0) return false;
+  const filters = data.filtersPerGroup, taps = data.rowLength, groups = data.groups, kC = data.kC, kW = data.kW;
+  const lanes = channelLanes(filters);
+  // A run: a whole filter row lies side by side in the image when one group
+  // reads all channels and there is no horizontal dilation; else one tap.
+  const wholeRow = groups == 1 && data.dilationW == 1;
+  const run = wholeRow ? kW * kC : kC;
+  const pairCount = channelLanePairs(taps, run), perRun = (run + 1) >> 1;
+  const groupBytes = <u64>pairCount * <u64>lanes * 4; // packed weights of one group
+  p.pairCount = pairCount;
+  p.filters = filters;
+  p.lanes = lanes;
+  p.offsets = persistentAlloc(<u64>pairCount * 4);
+  p.weights = persistentAlloc(groupBytes * <u64>groups);
+  p.rowConstants = persistentAlloc(<u64>lanes * <u64>groups * 4);
+  // The per-channel multipliers and shifts, spread to the lanes of each group.
+  const laneMultipliers = persistentAlloc(<u64>lanes * <u64>groups * 4);
+  const laneShifts = persistentAlloc(<u64>lanes * <u64>groups * 4);
+  rq.groups = persistentAlloc(laneGroupBytes(lanes * groups));
+  if (p.offsets == 0 || p.weights == 0 || p.rowConstants == 0 || laneMultipliers == 0 || laneShifts == 0 || rq.groups == 0) return false;
+  for (let q = 0; q < pairCount; q++) {
+    const r = q / perRun;
+    const fy = wholeRow ? r : r / kW, fx = wholeRow ? 0 : r % kW;
+    const element = (fy * data.dilationH * data.paddedW + fx * data.dilationW) * data.inC + ((q % perRun) << 1);
+    store<i32>(p.offsets + (<usize>q << 2), element << 1);
+  }
+  for (let g = 0; g < groups; g++) {
+    packChannelLaneWeights(w + <usize>(g * filters) * <usize>taps, filters, taps, run, lanes, p.weights + <usize>(<u64>g * groupBytes));
+    for (let j = 0; j < lanes; j++) {
+      const lane = <usize>(g * lanes + j) << 2, c = <usize>(g * filters + j) << 2;
+      const inside = j < filters;
+      store<i32>(p.rowConstants + lane, inside ? load<i32>(data.rowConstants + c) : 0);
+      store<i32>(laneMultipliers + lane, inside ? load<i32>(data.multipliers + c) : 0);
+      store<i32>(laneShifts + lane, inside ? load<i32>(data.shifts + c) : 0);
+    }
+  }
+  rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
+  makeLaneRequantization(rq, laneMultipliers, laneShifts, lanes * groups);
+  p.requantization = changetype<usize>(rq);
+  data.lanes = changetype<usize>(p);
+  // The widened, padded image, plus the element an odd run's last pair reads past it.
+  data.scratch = requestScratch(currentOperatorIndex(), paddedBytes + 4);
+  if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
 }
 
@@ -221,9 +262,8 @@ function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: us
 }
 
 function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
-  if (ASC_FEATURE_SIMD && d.single != 0) {
-    const image = <usize>(d.inH * d.inW), result = <usize>(d.outH * d.outW * d.outC);
-    for (let b = 0; b < d.batches; b++) convSingleChannel(changetype<SingleChannelConv>(d.single), x + <usize>b * image, y + <usize>b * result);
+  if (ASC_FEATURE_SIMD) {
+    evalChannelLanes(d, x, y);
     return;
   }
   const rowLength = d.rowLength;
@@ -250,6 +290,27 @@ function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
           }
           for (; c < last; c++) store<i8>(out + <usize>c, <i8>requantize(d, c, dotI8(w + <usize>(c * rowLength), r, rowLength)));
         }
+      }
+    }
+  }
+}
+
+/** Two output pixels at a time through kernels/conv_channel_lanes.ts (an odd last pixel twice). */
+function evalChannelLanes(d: ConvData, x: usize, y: usize): void {
+  const p = changetype<ChannelLaneConv>(d.lanes);
+  const image = scratchPointer(d.scratch);
+  const pixels = d.outH * d.outW, outW = d.outW, outC = <usize>d.outC, inC = d.inC;
+  const groupBytes = <usize>(d.kC << 1);
+  for (let b = 0; b < d.batches; b++) {
+    widenWithPadding(x + <usize>(b * d.inH * d.inW * inC), d.inH, d.inW, inC, d.padH, d.padW, d.paddedH, d.paddedW, -d.inputOffset, image);
+    const result = y + <usize>(b * pixels) * outC;
+    for (let i = 0; i < pixels; i += 2) {
+      const i1 = min(i + 1, pixels - 1);
+      const windowA = image + (<usize>((i / outW * d.strideH * d.paddedW + i % outW * d.strideW) * inC) << 1);
+      const windowB = image + (<usize>((i1 / outW * d.strideH * d.paddedW + i1 % outW * d.strideW) * inC) << 1);
+      for (let g = 0; g < d.groups; g++) {
+        const at = <usize>g * groupBytes;
+        convPixelPair(p, g, windowA + at, windowB + at, result + <usize>i * outC, result + <usize>i1 * outC);
       }
     }
   }

@@ -1,0 +1,154 @@
+// int8 CONV_2D as a matrix product with output channels as the vector lanes
+// (SIMD build). The input image is first copied, widened to int16 and
+// surrounded by its padding (the input zero point), so every tap of every
+// output pixel is an in-bounds read: no im2col row is gathered. The filter
+// is read as runs of taps that lie side by side in that image (a whole
+// filter row, kW x in_channels elements, when there is no horizontal
+// dilation and one group; otherwise one tap's channels) and each run as
+// pairs of neighbouring int16 elements: pair q is one int32 load at a fixed
+// offset (offsets[q]) from the pixel's window corner. The filters are packed
+// to match at prepare: for pair q, lane j of a vector holds output channel
+// j's two weights, so one i32x4.dot_i16x8_s with a splat of the pair adds
+// 2 taps x 4 channels. Every loaded weight vector serves two output pixels.
+// There are no horizontal sums (the dot-product form, kernels/dot.ts, needs
+// one per output), and the requantisation runs four channels at a time
+// (kernels/requantize_lanes.ts). An odd run's last pair reads one element
+// past the run with weight 0.
+//
+// Integer sums are exact and the requantisation is TFLite's lane by lane, so
+// results equal the MVP build's im2col path.
+
+import { LaneRequantization, requantizeLanes } from "./requantize_lanes";
+import { fillElements, widenInt8 } from "./copy";
+
+@unmanaged
+export class ChannelLaneConv {
+  pairCount: i32; // int16 pairs per window
+  filters: i32; // output channels per group
+  lanes: i32; // filters rounded up to 8
+  offsets: usize; // [pairCount] i32: byte offset of pair q from the window corner in the widened image
+  weights: usize; // packChannelLaneWeights, per group
+  rowConstants: usize; // [group][lanes] int32: bias + input offset x filter sum, 0 past filters
+  requantization: usize; // LaneRequantization over [group][lanes]
+}
+
+/** Lanes for `filters` output channels per group: eight per pass of convPixelPair. */
+// @ts-ignore: decorator
+@inline
+export function channelLanes(filters: i32): i32 {
+  return (filters + 7) & ~7;
+}
+
+/** Pairs in a window of `taps` elements read as runs of `run` elements. */
+// @ts-ignore: decorator
+@inline
+export function channelLanePairs(taps: i32, run: i32): i32 {
+  return taps / run * ((run + 1) >> 1);
+}
+
+/**
+ * w [filters][taps] int8 (one group's filters), read as runs of `run`
+ * elements, -> [pair q][lane j] int32 at `packed`: the low int16 is the
+ * weight of the pair's first element, the high one the second's (0 past a
+ * run's end and past the last filter).
+ */
+export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i32, lanes: i32, packed: usize): void {
+  const perRun = (run + 1) >> 1;
+  const pairs = channelLanePairs(taps, run);
+  for (let q = 0; q < pairs; q++) {
+    const t = (q % perRun) << 1;
+    const k = q / perRun * run + t; // the pair's first element in the filter
+    for (let j = 0; j < lanes; j++) {
+      let pair = 0;
+      if (j < filters) {
+        const filter = w + <usize>j * <usize>taps;
+        pair = <i32>load<i8>(filter + <usize>k) & 0xffff;
+        if (t + 1 < run) pair |= <i32>load<i8>(filter + <usize>(k + 1)) << 16;
+      }
+      store<i32>(packed + ((<usize>q * <usize>lanes + <usize>j) << 2), pair);
+    }
+  }
+}
+
+/**
+ * Two output pixels of group g: windowA and windowB (the address in the
+ * widened image of each pixel's window corner, at the group's first
+ * channel) -> outA and outB (the pixels' first output channel; the group
+ * writes its `filters` bytes from g * filters). windowB may be windowA.
+ */
+export function convPixelPair(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, outA: usize, outB: usize): void {
+  const pairCount = p.pairCount, lanes = p.lanes, filters = p.filters, offsets = p.offsets;
+  const stride = <usize>lanes << 2;
+  const first = g * lanes; // this group's first lane in rowConstants and the requantisation
+  const weights = p.weights + <usize>g * <usize>pairCount * stride;
+  const out = <usize>(g * filters);
+  // Eight channels per pass: two accumulators per pixel.
+  for (let j = 0; j < lanes; j += 8) {
+    const start = p.rowConstants + (<usize>(first + j) << 2);
+    let a0 = v128.load(start), a1 = v128.load(start, 16);
+    let b0 = a0, b1 = a1;
+    let w = weights + (<usize>j << 2);
+    for (let q = 0; q < pairCount; q++) {
+      const at = <usize>load<i32>(offsets + (<usize>q << 2));
+      const sa = v128.load32_splat(windowA + at);
+      const sb = v128.load32_splat(windowB + at);
+      const w0 = v128.load(w), w1 = v128.load(w, 16);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(w0, sa));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(w1, sa));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(w0, sb));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(w1, sb));
+      w += stride;
+    }
+    const rq = changetype<LaneRequantization>(p.requantization);
+    const group = (first + j) >> 2, n = min(8, filters - j);
+    storeChannels(outA + out + <usize>j, rq, group, a0, a1, n);
+    storeChannels(outB + out + <usize>j, rq, group, b0, b1, n);
+  }
+}
+
+/**
+ * Requantises eight channels (lane groups `group` and `group + 1`) and
+ * stores the first n (1..8) of them: exactly n bytes, as the next ones are
+ * another pixel's or group's, possibly written already.
+ */
+function storeChannels(dst: usize, rq: LaneRequantization, group: i32, low: v128, high: v128, n: i32): void {
+  const r16 = i16x8.narrow_i32x4_s(requantizeLanes(rq, group, low), requantizeLanes(rq, group + 1, high));
+  let bits = i64x2.extract_lane(i8x16.narrow_i16x8_s(r16, r16), 0);
+  if (n == 8) {
+    store<u64>(dst, bits);
+    return;
+  }
+  let at = dst;
+  if ((n & 4) != 0) {
+    store<u32>(at, <u32>bits);
+    bits >>= 32;
+    at += 4;
+  }
+  if ((n & 2) != 0) {
+    store<u16>(at, <u16>bits);
+    bits >>= 16;
+    at += 2;
+  }
+  if ((n & 1) != 0) store<u8>(at, <u8>bits);
+}
+
+/**
+ * One image x [inH][inW][channels] int8 -> `image` [paddedH][paddedW][channels]
+ * int16, with the input at row top and column left and every other element
+ * `pad` (the input zero point).
+ */
+export function widenWithPadding(x: usize, inH: i32, inW: i32, channels: i32, top: i32, left: i32, paddedH: i32, paddedW: i32, pad: i32, image: usize): void {
+  const rowElements = <usize>paddedW * <usize>channels;
+  const before = <usize>left * <usize>channels, inside = <usize>inW * <usize>channels;
+  for (let py = 0; py < paddedH; py++) {
+    const dst = image + (<usize>py * rowElements << 1);
+    const iy = py - top;
+    if (iy < 0 || iy >= inH) {
+      fillElements(dst, <u32>pad, 2, rowElements);
+      continue;
+    }
+    fillElements(dst, <u32>pad, 2, before);
+    widenInt8(dst + (before << 1), x + <usize>iy * inside, inside);
+    fillElements(dst + (before + inside << 1), <u32>pad, 2, rowElements - before - inside);
+  }
+}

@@ -1,0 +1,93 @@
+// Requantisation of int32 accumulators whose four vector lanes are four
+// different output channels (the channel-lane convolution,
+// kernels/conv_channel_lanes.ts), SIMD build only: TFLite's
+// MultiplyByQuantizedMultiplier with each lane's own multiplier and shift,
+// then the output offset and the activation clamp.
+//
+// wasm SIMD shifts all lanes by one amount. A lane's right shift is therefore
+// done as the operator's smallest right shift on every lane, then the rest
+// bit by bit, each bit kept only in the lanes that need it (select masks made
+// at prepare): arithmetic shifts compose, (x >> a) >> b == x >> (a + b). A
+// left shift (a multiplier above 1) is a multiplication by 2^shift, which
+// wraps exactly like the shift it replaces.
+
+// Per group of four channels, nine vectors.
+const MULTIPLIER: usize = 0; // Q31 significands
+const LEFT_SCALE: usize = 16; // 2^left shift
+const REMAINDER_MASK: usize = 32; // 2^right shift - 1
+const HALF_MASK: usize = 48; // (2^right shift - 1) >> 1
+const EXTRA_SHIFT: usize = 64; // 5 select masks: bit b of (right shift - smallest right shift)
+export const LANE_GROUP_BYTES: i32 = 144;
+
+@unmanaged
+export class LaneRequantization {
+  groups: usize; // LANE_GROUP_BYTES per four channels
+  minRightShift: i32;
+  extraShiftBits: i32; // bits of (largest - smallest right shift)
+  leftShifts: i32; // 1 when any channel shifts left
+  outputOffset: i32; actMin: i32; actMax: i32;
+}
+
+/** Bytes of the lane groups for `lanes` channels (a multiple of 4). */
+export function laneGroupBytes(lanes: i32): u64 {
+  return <u64>(lanes >> 2) * <u64>LANE_GROUP_BYTES;
+}
+
+/**
+ * Fills p's groups for `lanes` lanes (a multiple of 4) from TFLite's
+ * multiplier and shift of each lane. A lane with multiplier 0 (an unused
+ * lane, or a zero scale) gives 0 whatever its shift, so its shift is left
+ * out of the range the shifts span.
+ */
+export function makeLaneRequantization(p: LaneRequantization, multipliers: usize, shifts: usize, lanes: i32): void {
+  let smallest = 31, largest = 0, left = 0;
+  for (let c = 0; c < lanes; c++) {
+    if (load<i32>(multipliers + (<usize>c << 2)) == 0) continue;
+    const shift = load<i32>(shifts + (<usize>c << 2));
+    smallest = min(smallest, shift > 0 ? 0 : -shift);
+    largest = max(largest, shift > 0 ? 0 : -shift);
+    if (shift > 0) left = 1;
+  }
+  if (smallest > largest) smallest = largest; // no lane with a multiplier
+  let bits = 0;
+  while ((largest - smallest) >> bits != 0) bits++;
+  p.minRightShift = smallest;
+  p.extraShiftBits = bits;
+  p.leftShifts = left;
+  for (let c = 0; c < lanes; c++) {
+    const multiplier = load<i32>(multipliers + (<usize>c << 2));
+    const shift = multiplier != 0 ? load<i32>(shifts + (<usize>c << 2)) : -smallest;
+    const right = shift > 0 ? 0 : -shift;
+    const lane = p.groups + <usize>(c >> 2) * <usize>LANE_GROUP_BYTES + (<usize>(c & 3) << 2);
+    store<i32>(lane + MULTIPLIER, multiplier);
+    store<i32>(lane + LEFT_SCALE, 1 << (shift > 0 ? shift : 0));
+    store<i32>(lane + REMAINDER_MASK, (1 << right) - 1);
+    store<i32>(lane + HALF_MASK, ((1 << right) - 1) >> 1);
+    for (let b = 0; b < 5; b++) store<i32>(lane + EXTRA_SHIFT + (<usize>b << 4), (((right - smallest) >> b) & 1) != 0 ? -1 : 0);
+  }
+}
+
+/**
+ * The four channels of group `group` (channels 4 * group ..): accumulator
+ * (bias included) -> activation-clamped output value, lane by lane equal to
+ * requantizeChannel.
+ */
+export function requantizeLanes(p: LaneRequantization, group: i32, acc: v128): v128 {
+  const g = p.groups + <usize>group * <usize>LANE_GROUP_BYTES;
+  const x = p.leftShifts != 0 ? i32x4.mul(acc, v128.load(g, LEFT_SCALE)) : acc;
+  // SaturatingRoundingDoublingHighMul as in multiplyByQuantizedMultiplierX4.
+  const m = v128.load(g, MULTIPLIER);
+  const nudge = i64x2.splat(1 << 30);
+  const low = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), nudge), 31);
+  const high = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), 31);
+  const h = i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  // RoundingDivideByPOT with a shift per lane.
+  let q = i32x4.shr_s(h, p.minRightShift);
+  for (let b = 0; b < p.extraShiftBits; b++) {
+    q = v128.bitselect(i32x4.shr_s(q, 1 << b), q, v128.load(g + EXTRA_SHIFT + (<usize>b << 4)));
+  }
+  const threshold = i32x4.sub(v128.load(g, HALF_MASK), i32x4.shr_s(h, 31));
+  q = i32x4.sub(q, i32x4.gt_s(v128.and(h, v128.load(g, REMAINDER_MASK)), threshold));
+  q = i32x4.add(q, i32x4.splat(p.outputOffset));
+  return i32x4.min_s(i32x4.max_s(q, i32x4.splat(p.actMin)), i32x4.splat(p.actMax));
+}
