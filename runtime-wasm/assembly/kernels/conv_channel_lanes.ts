@@ -71,38 +71,47 @@ export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i
 }
 
 /**
- * Two output pixels of group g: windowA and windowB (the address in the
- * widened image of each pixel's window corner, at the group's first
- * channel) -> outA and outB (the pixels' first output channel; the group
- * writes its `filters` bytes from g * filters). windowB may be windowA.
+ * Four output pixels of group g: window (the address in the widened image
+ * of each pixel's window corner, at the group's first channel; windows
+ * [windowA, windowB, windowC, windowD]) -> out (the pixels' first output
+ * channel; the group writes its `filters` bytes from g * filters). Pixels
+ * may repeat (a last, partial set).
  */
-export function convPixelPair(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, outA: usize, outB: usize): void {
+export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, windowC: usize, windowD: usize, outA: usize, outB: usize, outC: usize, outD: usize): void {
   const pairCount = p.pairCount, lanes = p.lanes, filters = p.filters, offsets = p.offsets;
   const stride = <usize>lanes << 2;
   const first = g * lanes; // this group's first lane in rowConstants and the requantisation
   const weights = p.weights + <usize>g * <usize>pairCount * stride;
   const out = <usize>(g * filters);
+  const rq = changetype<LaneRequantization>(p.requantization);
   // Eight channels per pass: two accumulators per pixel.
   for (let j = 0; j < lanes; j += 8) {
     const start = p.rowConstants + (<usize>(first + j) << 2);
     let a0 = v128.load(start), a1 = v128.load(start, 16);
-    let b0 = a0, b1 = a1;
+    let b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
     let w = weights + (<usize>j << 2);
     for (let q = 0; q < pairCount; q++) {
       const at = <usize>load<i32>(offsets + (<usize>q << 2));
-      const sa = v128.load32_splat(windowA + at);
-      const sb = v128.load32_splat(windowB + at);
       const w0 = v128.load(w), w1 = v128.load(w, 16);
+      const sa = v128.load32_splat(windowA + at);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(w0, sa));
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(w1, sa));
+      const sb = v128.load32_splat(windowB + at);
       b0 = i32x4.add(b0, i32x4.dot_i16x8_s(w0, sb));
       b1 = i32x4.add(b1, i32x4.dot_i16x8_s(w1, sb));
+      const sc = v128.load32_splat(windowC + at);
+      c0 = i32x4.add(c0, i32x4.dot_i16x8_s(w0, sc));
+      c1 = i32x4.add(c1, i32x4.dot_i16x8_s(w1, sc));
+      const sd = v128.load32_splat(windowD + at);
+      d0 = i32x4.add(d0, i32x4.dot_i16x8_s(w0, sd));
+      d1 = i32x4.add(d1, i32x4.dot_i16x8_s(w1, sd));
       w += stride;
     }
-    const rq = changetype<LaneRequantization>(p.requantization);
-    const group = (first + j) >> 2, n = min(8, filters - j);
-    storeChannels(outA + out + <usize>j, rq, group, a0, a1, n);
-    storeChannels(outB + out + <usize>j, rq, group, b0, b1, n);
+    const group = (first + j) >> 2, n = min(8, filters - j), at = out + <usize>j;
+    storeChannels(outA + at, rq, group, a0, a1, n);
+    storeChannels(outB + at, rq, group, b0, b1, n);
+    storeChannels(outC + at, rq, group, c0, c1, n);
+    storeChannels(outD + at, rq, group, d0, d1, n);
   }
 }
 

@@ -28,7 +28,7 @@ import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
 import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
-import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixelPair, widenWithPadding } from "../kernels/conv_channel_lanes";
+import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, widenWithPadding } from "../kernels/conv_channel_lanes";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
 
 const OPT_PADDING = 0;
@@ -295,25 +295,32 @@ function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
   }
 }
 
-/** Two output pixels at a time through kernels/conv_channel_lanes.ts (an odd last pixel twice). */
+/** Four output pixels at a time through kernels/conv_channel_lanes.ts (the last set repeats its last pixel). */
 function evalChannelLanes(d: ConvData, x: usize, y: usize): void {
   const p = changetype<ChannelLaneConv>(d.lanes);
   const image = scratchPointer(d.scratch);
-  const pixels = d.outH * d.outW, outW = d.outW, outC = <usize>d.outC, inC = d.inC;
+  const pixels = d.outH * d.outW, outC = <usize>d.outC, inC = d.inC;
   const groupBytes = <usize>(d.kC << 1);
   for (let b = 0; b < d.batches; b++) {
     widenWithPadding(x + <usize>(b * d.inH * d.inW * inC), d.inH, d.inW, inC, d.padH, d.padW, d.paddedH, d.paddedW, -d.inputOffset, image);
     const result = y + <usize>(b * pixels) * outC;
-    for (let i = 0; i < pixels; i += 2) {
-      const i1 = min(i + 1, pixels - 1);
-      const windowA = image + (<usize>((i / outW * d.strideH * d.paddedW + i % outW * d.strideW) * inC) << 1);
-      const windowB = image + (<usize>((i1 / outW * d.strideH * d.paddedW + i1 % outW * d.strideW) * inC) << 1);
+    for (let i = 0; i < pixels; i += 4) {
+      const i1 = min(i + 1, pixels - 1), i2 = min(i + 2, pixels - 1), i3 = min(i + 3, pixels - 1);
+      const windowA = image + windowOffset(d, i), windowB = image + windowOffset(d, i1);
+      const windowC = image + windowOffset(d, i2), windowD = image + windowOffset(d, i3);
       for (let g = 0; g < d.groups; g++) {
         const at = <usize>g * groupBytes;
-        convPixelPair(p, g, windowA + at, windowB + at, result + <usize>i * outC, result + <usize>i1 * outC);
+        convPixels4(p, g, windowA + at, windowB + at, windowC + at, windowD + at,
+          result + <usize>i * outC, result + <usize>i1 * outC, result + <usize>i2 * outC, result + <usize>i3 * outC);
       }
     }
   }
+}
+
+/** Byte offset in the widened image of output pixel i's window corner. */
+function windowOffset(d: ConvData, i: i32): usize {
+  const oy = i / d.outW, ox = i % d.outW;
+  return <usize>((oy * d.strideH * d.paddedW + ox * d.strideW) * d.inC) << 1;
 }
 
 // @ts-ignore: decorator
