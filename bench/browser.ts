@@ -1,5 +1,6 @@
-// The browser half of the runtime benchmark: real TFLite (tfjs-tflite) and
-// wasmlite (its raw ABI, no JS API in the loop) timed in the same Chromium page.
+// The browser half of the benchmarks: real TFLite (tfjs-tflite) and wasmlite
+// (SIMD build, its JS API) timed in the same Chromium page, in alternating
+// rounds.
 import { readFile, writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,38 +8,39 @@ import { fileURLToPath } from "node:url";
 import { ChromiumPage } from "../tests/helpers/chromium-page.ts";
 import { tfliteFiles, TFLITE_SCRIPTS } from "../tests/helpers/tflite-oracle.ts";
 import { SIMD_WASM } from "../runtime-wasm/js/node.ts";
-import { timeCalls, type Timing } from "./timing.mjs";
+import { timeCalls, timeInRounds, type Timing } from "./timing.mjs";
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>wasmlite bench</title>
 ${TFLITE_SCRIPTS}
 <script>
   const timeCalls = ${timeCalls.toString()};
+  const timeInRounds = ${timeInRounds.toString()};
   const bytesOf = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   // Engine call: the interpreter's invoke alone, input already in place.
   // Public API: what an app calls, float array in, float array out.
-  window.benchTflite = async (modelB64, inputValues) => {
-    const model = await tflite.loadTFLiteModel(bytesOf(modelB64).buffer, { numThreads: 1 });
-    const runner = model.modelRunner;
-    const info = model.inputs[0];
-    const engine = await timeCalls(() => runner.infer());
-    const api = await timeCalls(() => {
-      const x = tf.tensor(inputValues, info.shape, info.dtype);
-      const y = model.predict(x);
-      y.dataSync();
-      x.dispose();
-      y.dispose();
-    });
-    return { engine, api };
-  };
-  window.benchWasmlite = async (modelB64, inputValues) => {
+  // Both runtimes timed in alternating rounds (timeInRounds), as in Node.
+  window.benchBoth = async (modelB64, inputValues) => {
+    const bytes = bytesOf(modelB64);
+    const tfliteModel = await tflite.loadTFLiteModel(bytes.slice().buffer, { numThreads: 1 });
+    const runner = tfliteModel.modelRunner;
+    const info = tfliteModel.inputs[0];
     const module = await WebAssembly.compileStreaming(fetch("/wasmlite.wasm"));
     const { createRuntime } = await import("/wasmlite-js.mjs");
-    const runtime = await createRuntime({ simd: module });
-    const model = runtime.load(bytesOf(modelB64));
+    const model = (await createRuntime({ simd: module })).load(bytes);
     const input = Float32Array.from(inputValues);
-    const engine = await timeCalls(() => model.invoke());
-    const api = await timeCalls(() => model.predict(input));
-    return { engine, api };
+    const [oursEngine, theirsEngine, oursApi, theirsApi] = await timeInRounds([
+      () => model.invoke(),
+      () => runner.infer(),
+      () => model.predict(input),
+      () => {
+        const x = tf.tensor(inputValues, info.shape, info.dtype);
+        const y = tfliteModel.predict(x);
+        y.dataSync();
+        x.dispose();
+        y.dispose();
+      },
+    ]);
+    return { ours: { engine: oursEngine, api: oursApi }, theirs: { engine: theirsEngine, api: theirsApi } };
   };
   window.benchReady = true;
 </script>`;
@@ -50,7 +52,7 @@ export interface BrowserModel {
 }
 
 type Measured = { engine: Timing; api: Timing };
-type Bench = (model: string, input: number[]) => Promise<Measured>;
+type Bench = (model: string, input: number[]) => Promise<{ ours: Measured; theirs: Measured }>;
 
 /** Runs each model in wasmlite (SIMD build, its JS API) and real TFLite in one Chromium page. */
 export async function runBrowserBench(models: Record<string, BrowserModel>): Promise<{ model: string; runtime: string; timing: Timing }[]> {
@@ -66,10 +68,7 @@ export async function runBrowserBench(models: Record<string, BrowserModel>): Pro
   try {
     for (const [name, { bytes, input }] of Object.entries(models)) {
       const b64 = Buffer.from(bytes).toString("base64");
-      const run = (fn: "benchWasmlite" | "benchTflite") =>
-        host.page.evaluate(([f, m, x]) => ((window as unknown as Record<string, Bench>)[f]!)(m, x), [fn, b64, input] as const);
-      const ours = await run("benchWasmlite");
-      const theirs = await run("benchTflite");
+      const { ours, theirs } = await host.page.evaluate(([m, x]) => ((window as unknown as Record<string, Bench>).benchBoth!)(m, x), [b64, input] as const);
       rows.push({ model: `${name}, engine call`, runtime: "wasmlite SIMD", timing: ours.engine });
       rows.push({ model: `${name}, engine call`, runtime: "TFLite (tfjs-tflite, 1 thread)", timing: theirs.engine });
       rows.push({ model: `${name}, public API`, runtime: "wasmlite SIMD", timing: ours.api });

@@ -3,5 +3,5 @@ export interface Timing {
   medianUs: number;
   calls: number;
 }
-export function timeCalls(fn: () => unknown, minBatchMs?: number, batches?: number): Promise<Timing>;
+export function timeCalls(fn: () => unknown, minBatchMs?: number, batches?: number, warmUpMs?: number): Promise<Timing>;
 export function timeInRounds(fns: (() => unknown)[], rounds?: number, minBatchMs?: number, batches?: number): Promise<Timing[]>;

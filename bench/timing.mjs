@@ -3,9 +3,15 @@
 // one call of a small model is about that long, so single calls cannot be
 // timed.) Plain JavaScript, because the same function is also sent to the
 // browser page as source text (bench/browser.ts).
-export async function timeCalls(fn, minBatchMs = 25, batches = 15) {
+export async function timeCalls(fn, minBatchMs = 25, batches = 15, warmUpMs = 300) {
   const now = () => performance.now();
-  for (let i = 0; i < 20; i++) await fn(); // warm up (JIT, caches)
+  // Warm up (caches, JIT) for a while, not a fixed count: V8 and Chromium
+  // first run WebAssembly from a baseline compiler (Liftoff) and move hot
+  // functions to the optimising one (TurboFan) only after they have run
+  // enough, which for a call of ~50 us takes hundreds of calls. Twenty
+  // calls measured wasmlite's LeNet-5 at ~100 us where it settles at ~57.
+  const warmStart = now();
+  for (let i = 0; i < 20 || now() - warmStart < warmUpMs; i++) await fn();
   let k = 1;
   for (;;) {
     const t0 = now();
@@ -33,7 +39,8 @@ export async function timeInRounds(fns, rounds = 7, minBatchMs = 25, batches = 5
   const calls = fns.map(() => 0);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < fns.length; i++) {
-      const t = await timeCalls(fns[i], minBatchMs, batches);
+      // Only the first round warms up (see timeCalls).
+      const t = await timeCalls(fns[i], minBatchMs, batches, r === 0 ? undefined : 0);
       perRound[i].push(t.medianUs);
       calls[i] += t.calls;
     }
