@@ -232,6 +232,19 @@ describe("clear errors for bad models", () => {
     expectError(() => rt.load(bad((o) => (o.strideH = 2))), ErrorCode.INVALID_MODEL, /output 0 \(tensor \d+ 'y'\) does not have the shape the convolution produces/);
   });
 
+  it("an int8 convolution whose padded input would take 1 GiB is refused by name, in both builds", async () => {
+    // SAME padding with dilation 4096: 2x2 pixels of 64 channels padded to 4098x4098.
+    const huge = conv({ kind: "int8", input: [1, 2, 2, 64], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 });
+    for (const simd of [true, false]) {
+      const runtime = await createNodeRuntime({ simd });
+      expectError(() => runtime.load(huge.bytes), ErrorCode.UNSUPPORTED_FEATURE, /CONV_2D\): int8 input with its padding would take 1 GiB or more as int16/);
+    }
+    // With one channel (4098 x 4098 x 2 bytes, 32 MB) the same geometry loads and runs.
+    const large = conv({ kind: "int8", input: [1, 2, 2, 1], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 });
+    const model = rt.load(large.bytes);
+    model.invoke();
+  });
+
   it("a memory limit turns a huge model into OUT_OF_MEMORY, not a crash", async () => {
     const limited = await createNodeRuntime({ memoryLimitBytes: 1 << 20 });
     const b = new ModelBuilder();

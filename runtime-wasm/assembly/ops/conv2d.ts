@@ -39,7 +39,7 @@ const OPT_DILATION_W = 4;
 const OPT_DILATION_H = 5;
 
 const MAX_ROW: i32 = 1 << 20;
-// The widened, padded copy of an int8 input (SIMD build) must stay below this.
+// The widened, padded copy of an int8 input (SIMD build) must stay below 1 GiB.
 const MAX_PADDED_BYTES: u64 = 1 << 30;
 
 @unmanaged
@@ -150,7 +150,7 @@ export function prepare(op: Operator): bool {
   const paddedW = max(<i64>data.inW + data.padW, <i64>(data.outW - 1) * strideW + <i64>(data.kW - 1) * dilationW + 1);
   const paddedBytes = <u64>paddedH * <u64>paddedW * <u64>data.inC * 2;
   // Checked in both builds, so that both accept the same models.
-  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "int8 input with its padding larger than 512 MB");
+  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "int8 input with its padding would take 1 GiB or more as int16");
   data.paddedH = <i32>paddedH;
   data.paddedW = <i32>paddedW;
   if (ASC_FEATURE_SIMD) return prepareChannelLanes(data, w.data, <i32>paddedBytes);
