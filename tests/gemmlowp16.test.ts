@@ -27,7 +27,7 @@ function everyInputByTable(h: Harness, tanh: boolean, integerBits: number): Int1
   const n = 65536;
   const base = h.heapBase();
   const table = base + 4 * n;
-  const need = table + 2 * 32769;
+  const need = table + 2 * 32776; // HALF_TABLE_LENGTH
   if (h.memory.buffer.byteLength < need) h.memory.grow(Math.ceil((need - h.memory.buffer.byteLength) / 65536));
   const src = new Int16Array(h.memory.buffer, base, n);
   for (let i = 0; i < n; i++) src[i] = i - 32768;

@@ -208,22 +208,27 @@ function tanhx8(a: v128, integerBits: i32): v128 {
   return v128.bitselect(splat(0), r, i16x8.eq(a, splat(0)));
 }
 
-/** dst[i] = logistic16(src[i], integerBits) over n int16 values (src may be dst). */
+/**
+ * dst[i] = logistic16(src[i], integerBits) over n int16 values (src may be
+ * dst). In the SIMD build n must be a multiple of 8: its one caller fills
+ * half tables of whole vectors, and without a scalar tail the scalar
+ * functions (~1.2 KB) stay out of that build.
+ */
 export function logisticRow16(src: usize, dst: usize, n: i32, integerBits: i32): void {
-  let i = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 8 <= n; i += 8) v128.store(dst + (<usize>i << 1), logisticx8(v128.load(src + (<usize>i << 1)), integerBits));
+    for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), logisticx8(v128.load(src + (<usize>i << 1)), integerBits));
+    return;
   }
-  for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>logistic16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
+  for (let i = 0; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>logistic16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
 }
 
-/** dst[i] = tanh16(src[i], integerBits) over n int16 values (src may be dst). */
+/** dst[i] = tanh16(src[i], integerBits) over n int16 values (src may be dst; SIMD build: n a multiple of 8). */
 export function tanhRow16(src: usize, dst: usize, n: i32, integerBits: i32): void {
-  let i = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 8 <= n; i += 8) v128.store(dst + (<usize>i << 1), tanhx8(v128.load(src + (<usize>i << 1)), integerBits));
+    for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), tanhx8(v128.load(src + (<usize>i << 1)), integerBits));
+    return;
   }
-  for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>tanh16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
+  for (let i = 0; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>tanh16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
 }
 
 // ---- As tables (the integer LSTM in the SIMD build) ----
@@ -235,14 +240,14 @@ export function tanhRow16(src: usize, dst: usize, n: i32, integerBits: i32): voi
 // ~64 KB) gives every input exactly: a <= 0 reads entry -a, a > 0 mirrors
 // entry a. The table is filled by the row functions themselves.
 
-/** Entries of a half table. */
-export const HALF_TABLE_ENTRIES: i32 = 32769;
+/** Entries of a half table: the 32,769 read, rounded up to whole vectors (the last 7 are never read). */
+export const HALF_TABLE_LENGTH: i32 = 32776;
 
-/** Fills `table` with f(-m), m = 0..32768, f = tanh16 (tanh) or logistic16. */
+/** Fills `table` (HALF_TABLE_LENGTH int16) with f(-m), m = 0..32768, f = tanh16 (tanh) or logistic16. */
 export function fillHalfTable16(table: usize, tanh: bool, integerBits: i32): void {
-  for (let m = 0; m < HALF_TABLE_ENTRIES; m++) store<i16>(table + (<usize>m << 1), <i16>-m);
-  if (tanh) tanhRow16(table, table, HALF_TABLE_ENTRIES, integerBits);
-  else logisticRow16(table, table, HALF_TABLE_ENTRIES, integerBits);
+  for (let m = 0; m < HALF_TABLE_LENGTH; m++) store<i16>(table + (<usize>m << 1), <i16>-m);
+  if (tanh) tanhRow16(table, table, HALF_TABLE_LENGTH, integerBits);
+  else logisticRow16(table, table, HALF_TABLE_LENGTH, integerBits);
 }
 
 /** dst[i] = f(src[i]) over n int16 values from a half table of f (src may be dst). */

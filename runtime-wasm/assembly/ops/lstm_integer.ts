@@ -15,7 +15,7 @@ import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32 } from "../fixedpoint";
-import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_ENTRIES } from "../gemmlowp16";
+import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_LENGTH } from "../gemmlowp16";
 import { accumulatePackedI8, packInputPairs, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
 import { checkRecurrentWeights } from "./recurrent_weights";
@@ -67,7 +67,7 @@ export class IntegerLstm {
 }
 
 function halfTable(tanh: bool, integerBits: i32): usize {
-  const table = persistentAlloc(<u64>HALF_TABLE_ENTRIES * 2);
+  const table = persistentAlloc(<u64>HALF_TABLE_LENGTH * 2);
   if (table != 0) fillHalfTable16(table, tanh, integerBits);
   return table;
 }
