@@ -252,11 +252,13 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       [conv({ kind, input: [2, 12, 12, 7], outChannels: 17, kernel: [3, 3], dilation: [2, 2], padding: "VALID", activation: ActivationFunctionType.RELU, seed: 3 }), r],
       [conv({ kind, input: [1, 6, 5, 17], outChannels: 5, kernel: [1, 1], padding: "VALID", seed: 4 }), r],
       [conv({ kind, input: [1, 13, 13, 3], outChannels: 4, kernel: [7, 7], stride: [2, 3], padding: "SAME", activation: ActivationFunctionType.RELU6, seed: 5 }), r],
-      // One input channel: odd runs of taps in the SIMD build's kernel (rows of 17 and 8
-      // outputs, odd channel counts, 1x1 and 7x7, per-tensor weights), equal to the MVP build's im2col.
+      // One input channel: the SIMD build's pixel-lane kernel (rows of 17, 8 and 13 outputs,
+      // channel counts not a multiple of 3, 1x1, 3x2 and 7x7, vertical stride and dilation,
+      // per-tensor weights), equal to the MVP build's im2col.
       [conv({ kind, input: [2, 12, 19, 1], outChannels: 5, kernel: [3, 3], padding: "VALID", activation: ActivationFunctionType.RELU, seed: 21 }), r],
       [conv({ kind, input: [1, 8, 8, 1], outChannels: 1, kernel: [1, 1], padding: "VALID", seed: 22 }), r],
       [conv({ kind, input: [1, 10, 15, 1], outChannels: 4, kernel: [7, 7], padding: "VALID", perChannel: false, seed: 23 }), r],
+      [conv({ kind, input: [2, 11, 13, 1], outChannels: 4, kernel: [3, 2], stride: [2, 1], dilation: [2, 1], padding: "SAME", activation: ActivationFunctionType.RELU6, seed: 26 }), r],
       [conv({ kind, input: [1, 7, 8, 6], outChannels: 9, kernel: [3, 2], stride: [1, 2], padding: "SAME", groups: 3, seed: 25 }), r],
       [depthwise({ kind, input: [1, 9, 9, 3], multiplier: 2, kernel: [3, 3], padding: "SAME", seed: 6 }), r],
       [depthwise({ kind, input: [1, 12, 10, 17], multiplier: 1, kernel: [3, 3], stride: [2, 2], dilation: [1, 2], padding: "VALID", seed: 7 }), r],

@@ -8,8 +8,10 @@
 // kernels). A padded tap then contributes w * (zero_point - zero_point) = 0,
 // exactly what TFLM's reference kernel gets by skipping it, so int8 results
 // are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather. In the
-// SIMD build, int8 runs kernels/conv_channel_lanes.ts instead (no gather:
-// it reads taps from a widened, padded copy of the input).
+// SIMD build, int8 reads taps from a widened, padded copy of the input
+// instead (no gather): kernels/conv_pixel_lanes.ts for a one-channel image
+// with horizontal stride and dilation 1, kernels/conv_channel_lanes.ts for
+// every other.
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
@@ -30,6 +32,7 @@ import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, chec
 import { copyBytes, fillElements } from "../kernels/copy";
 import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, widenWithPadding } from "../kernels/conv_channel_lanes";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
+import { PixelLaneConv, PIXEL_LANE_OVERREAD, packPixelLaneWeights, convPixelLanes } from "../kernels/conv_pixel_lanes";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -57,7 +60,8 @@ class ConvData {
   direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
   accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias or none)
   dots: usize;
-  lanes: usize; // ChannelLaneConv (int8, SIMD build)
+  lanes: usize; // ChannelLaneConv (int8, SIMD build), or 0 when `pixels` is set
+  pixels: usize; // PixelLaneConv (int8, SIMD build) for a one-channel input, else 0
   paddedH: i32; paddedW: i32; // int8: the input with its padding, rows and columns
 }
 
@@ -150,14 +154,38 @@ export function prepare(op: Operator): bool {
   const paddedW = max(<i64>data.inW + data.padW, <i64>(data.outW - 1) * strideW + <i64>(data.kW - 1) * dilationW + 1);
   const paddedBytes = <u64>paddedH * <u64>paddedW * <u64>data.inC * 2;
   // Checked in both builds, so that both accept the same models.
-  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "int8 input with its padding would take 1 GiB or more as int16");
+  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "padded int8 input would take 1 GiB or more");
   data.paddedH = <i32>paddedH;
   data.paddedW = <i32>paddedW;
-  if (ASC_FEATURE_SIMD) return prepareChannelLanes(data, w.data, <i32>paddedBytes);
-  return requestRowScratch(op, data, 1);
+  if (!ASC_FEATURE_SIMD) return requestRowScratch(op, data, 1);
+  // The widened, padded image, plus what the kernels read past it (and never use).
+  data.scratch = requestScratch(currentOperatorIndex(), <i32>paddedBytes + PIXEL_LANE_OVERREAD);
+  if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
+  if (data.inC == 1 && strideW == 1 && dilationW == 1 && data.outW >= 8) return preparePixelLanes(data, w.data);
+  return prepareChannelLanes(data, w.data);
 }
 
-function prepareChannelLanes(data: ConvData, w: usize, paddedBytes: i32): bool {
+function preparePixelLanes(data: ConvData, w: usize): bool {
+  const p = changetype<PixelLaneConv>(persistentAlloc(offsetof<PixelLaneConv>()));
+  if (changetype<usize>(p) == 0) return false;
+  const pairs = (data.kW + 1) >> 1;
+  p.weights = persistentAlloc(<u64>data.outC * <u64>data.kH * <u64>pairs * 4);
+  if (p.weights == 0) return false;
+  packPixelLaneWeights(w, data.outC, data.kH, data.kW, p.weights);
+  p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
+  p.kH = data.kH; p.pairsPerRow = pairs;
+  // Steps only taken inside the padded image (under 1 GiB): with one filter
+  // row or one output row they are never taken and may be 0.
+  const paddedRow = data.paddedW << 1;
+  p.rowStep = data.kH > 1 ? data.dilationH * paddedRow : 0;
+  p.pixelRowStep = data.outH > 1 ? data.strideH * paddedRow : 0;
+  p.rowConstants = data.rowConstants; p.multipliers = data.multipliers; p.shifts = data.shifts;
+  p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
+  data.pixels = changetype<usize>(p);
+  return true;
+}
+
+function prepareChannelLanes(data: ConvData, w: usize): bool {
   const p = changetype<ChannelLaneConv>(persistentAlloc(offsetof<ChannelLaneConv>()));
   const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
   if (changetype<usize>(p) == 0 || changetype<usize>(rq) == 0) return false;
@@ -200,9 +228,6 @@ function prepareChannelLanes(data: ConvData, w: usize, paddedBytes: i32): bool {
   makeLaneRequantization(rq, laneMultipliers, laneShifts, lanes * groups);
   p.requantization = changetype<usize>(rq);
   data.lanes = changetype<usize>(p);
-  // The widened, padded image, plus the element an odd run's last pair reads past it.
-  data.scratch = requestScratch(currentOperatorIndex(), paddedBytes + 4);
-  if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
 }
 
@@ -263,7 +288,7 @@ function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: us
 
 function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
   if (ASC_FEATURE_SIMD) {
-    evalChannelLanes(d, x, y);
+    evalPadded(d, x, y);
     return;
   }
   const rowLength = d.rowLength;
@@ -295,24 +320,31 @@ function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
   }
 }
 
-/** Four output pixels at a time through kernels/conv_channel_lanes.ts (the last set repeats its last pixel). */
-function evalChannelLanes(d: ConvData, x: usize, y: usize): void {
-  const p = changetype<ChannelLaneConv>(d.lanes);
+/** SIMD build: each image widened and padded, then kernels/conv_pixel_lanes.ts or conv_channel_lanes.ts. */
+function evalPadded(d: ConvData, x: usize, y: usize): void {
   const image = scratchPointer(d.scratch);
   const pixels = d.outH * d.outW, outC = <usize>d.outC, inC = d.inC;
-  const groupBytes = <usize>(d.kC << 1);
   for (let b = 0; b < d.batches; b++) {
     widenWithPadding(x + <usize>(b * d.inH * d.inW * inC), d.inH, d.inW, inC, d.padH, d.padW, d.paddedH, d.paddedW, -d.inputOffset, image);
     const result = y + <usize>(b * pixels) * outC;
-    for (let i = 0; i < pixels; i += 4) {
-      const i1 = min(i + 1, pixels - 1), i2 = min(i + 2, pixels - 1), i3 = min(i + 3, pixels - 1);
-      const windowA = image + windowOffset(d, i), windowB = image + windowOffset(d, i1);
-      const windowC = image + windowOffset(d, i2), windowD = image + windowOffset(d, i3);
-      for (let g = 0; g < d.groups; g++) {
-        const at = <usize>g * groupBytes;
-        convPixels4(p, g, windowA + at, windowB + at, windowC + at, windowD + at,
-          result + <usize>i * outC, result + <usize>i1 * outC, result + <usize>i2 * outC, result + <usize>i3 * outC);
-      }
+    if (d.pixels != 0) convPixelLanes(changetype<PixelLaneConv>(d.pixels), image, result);
+    else channelLanes4(d, image, result);
+  }
+}
+
+/** One image, four output pixels at a time (the last set repeats its last pixel). */
+function channelLanes4(d: ConvData, image: usize, result: usize): void {
+  const p = changetype<ChannelLaneConv>(d.lanes);
+  const pixels = d.outH * d.outW, outC = <usize>d.outC;
+  const groupBytes = <usize>(d.kC << 1);
+  for (let i = 0; i < pixels; i += 4) {
+    const i1 = min(i + 1, pixels - 1), i2 = min(i + 2, pixels - 1), i3 = min(i + 3, pixels - 1);
+    const windowA = image + windowOffset(d, i), windowB = image + windowOffset(d, i1);
+    const windowC = image + windowOffset(d, i2), windowD = image + windowOffset(d, i3);
+    for (let g = 0; g < d.groups; g++) {
+      const at = <usize>g * groupBytes;
+      convPixels4(p, g, windowA + at, windowB + at, windowC + at, windowD + at,
+        result + <usize>i * outC, result + <usize>i1 * outC, result + <usize>i2 * outC, result + <usize>i3 * outC);
     }
   }
 }

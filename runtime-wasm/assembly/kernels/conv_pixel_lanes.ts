@@ -1,0 +1,120 @@
+// int8 CONV_2D of a one-channel image (a grayscale first layer, LeNet's
+// conv1), horizontal stride and dilation 1, SIMD build: eight neighbouring
+// output pixels of a row are the lanes. It reads the same widened, padded
+// int16 copy of the input as kernels/conv_channel_lanes.ts. For taps 2t and
+// 2t + 1 of a filter row, one shuffle of one load gives four pixels' input
+// pairs side by side, so one i32x4.dot_i16x8_s with a splat of the two
+// weights adds 2 taps x 4 pixels; the inputs are shared by three channels
+// per pass. The channel-lane kernel would leave lanes idle here (few output
+// channels) and requantise per pixel; this one requantises eight pixels of a
+// channel at once with that channel's multiplier.
+//
+// Integer sums are exact and the requantisation is TFLite's lane by lane
+// (multiplyByQuantizedMultiplierX4), so results equal the MVP build's.
+
+import { multiplyByQuantizedMultiplierX4 } from "../fixedpoint";
+
+@unmanaged
+export class PixelLaneConv {
+  outH: i32; outW: i32; outC: i32;
+  kH: i32; pairsPerRow: i32; // (kW + 1) / 2 weight pairs per filter row
+  rowStep: i32; // bytes from one filter row to the next in the image (dilation x padded row)
+  pixelRowStep: i32; // bytes from one output row's windows to the next (stride x padded row)
+  weights: usize; // packPixelLaneWeights
+  rowConstants: usize; multipliers: usize; shifts: usize; // per channel
+  outputOffset: i32; actMin: i32; actMax: i32;
+}
+
+/** Bytes past the padded image that the kernel may read (never uses). */
+export const PIXEL_LANE_OVERREAD: i32 = 16;
+
+/**
+ * w [channels][kH][kW] int8 -> [channel][row][pair t] int32: the low int16
+ * is tap 2t's weight, the high one tap 2t + 1's (0 past the row's end).
+ */
+export function packPixelLaneWeights(w: usize, channels: i32, kH: i32, kW: i32, packed: usize): void {
+  const pairs = (kW + 1) >> 1;
+  let at = packed;
+  for (let c = 0; c < channels; c++) {
+    for (let fy = 0; fy < kH; fy++) {
+      const row = w + <usize>((c * kH + fy) * kW);
+      for (let t = 0; t < pairs; t++) {
+        const k = t << 1;
+        let pair = <i32>load<i8>(row + <usize>k) & 0xffff;
+        if (k + 1 < kW) pair |= <i32>load<i8>(row + <usize>(k + 1)) << 16;
+        store<i32>(at, pair);
+        at += 4;
+      }
+    }
+  }
+}
+
+/** One image: `image` (the widened, padded input) -> y [outH][outW][outC] int8. Needs outW >= 8. */
+export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
+  const outW = p.outW, outC = p.outC;
+  for (let oy = 0; oy < p.outH; oy++) {
+    for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+      // The last block of a row overlaps the previous one instead of running
+      // past the row (its pixels are recomputed to the same values).
+      const ox = min(ox0, outW - 8);
+      const window = image + <usize>oy * <usize>p.pixelRowStep + (<usize>ox << 1);
+      const pixel = y + <usize>((oy * outW + ox) * outC);
+      // Three channels per pass (the last pass repeats its last channel).
+      for (let c = 0; c < outC; c += 3) channelTriple(p, window, c, min(c + 1, outC - 1), min(c + 2, outC - 1), pixel);
+    }
+  }
+}
+
+function channelTriple(p: PixelLaneConv, window: usize, c0: i32, c1: i32, c2: i32, pixel: usize): void {
+  const perChannel = <usize>(p.kH * p.pairsPerRow) << 2;
+  let wa = p.weights + <usize>c0 * perChannel, wb = p.weights + <usize>c1 * perChannel, wc = p.weights + <usize>c2 * perChannel;
+  let a0 = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2))), a1 = a0;
+  let b0 = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2))), b1 = b0;
+  let d0 = i32x4.splat(load<i32>(p.rowConstants + (<usize>c2 << 2))), d1 = d0;
+  let row = window;
+  for (let fy = 0; fy < p.kH; fy++) {
+    for (let t = 0; t < p.pairsPerRow; t++) {
+      // Pixel k's taps 2t and 2t + 1 are elements k + 2t and k + 2t + 1 of
+      // the row: interleaving the row from 2t with the row from 2t + 1 pairs
+      // them, pixels 0-3 in the low halves, 4-7 in the high halves.
+      const x = row + (<usize>t << 2);
+      const v0 = v128.load(x), v1 = v128.load(x, 2);
+      const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
+      const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
+      const sa = v128.load32_splat(wa), sb = v128.load32_splat(wb), sc = v128.load32_splat(wc);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
+      d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
+      d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
+      wa += 4;
+      wb += 4;
+      wc += 4;
+    }
+    row += <usize>p.rowStep;
+  }
+  storeChannel(p, a0, a1, c0, pixel);
+  storeChannel(p, b0, b1, c1, pixel);
+  storeChannel(p, d0, d1, c2, pixel);
+}
+
+/** Requantises one channel's eight pixels and stores them, outC bytes apart. */
+function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: usize): void {
+  const m = load<i32>(p.multipliers + (<usize>c << 2)), shift = load<i32>(p.shifts + (<usize>c << 2));
+  const offset = i32x4.splat(p.outputOffset), lo = i32x4.splat(p.actMin), hi = i32x4.splat(p.actMax);
+  const r0 = i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(low, m, shift), offset), lo), hi);
+  const r1 = i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(high, m, shift), offset), lo), hi);
+  const r16 = i16x8.narrow_i32x4_s(r0, r1);
+  const bytes = i8x16.narrow_i16x8_s(r16, r16);
+  const step = <usize>p.outC;
+  const at = pixel + <usize>c;
+  v128.store8_lane(at, bytes, 0);
+  v128.store8_lane(at + step, bytes, 1);
+  v128.store8_lane(at + 2 * step, bytes, 2);
+  v128.store8_lane(at + 3 * step, bytes, 3);
+  v128.store8_lane(at + 4 * step, bytes, 4);
+  v128.store8_lane(at + 5 * step, bytes, 5);
+  v128.store8_lane(at + 6 * step, bytes, 6);
+  v128.store8_lane(at + 7 * step, bytes, 7);
+}
