@@ -41,21 +41,7 @@ function accumulateColumnsF32(out: usize, packed: usize, stride: i32, v: usize, 
       v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
       v128.store(o, c4, 64); v128.store(o, c5, 80); v128.store(o, c6, 96); v128.store(o, c7, 112);
     }
-    // Then 16, then 4 (independent accumulators hide the add latency).
-    for (; j + 16 <= columns; j += 16) {
-      const o = out + (<usize>j << 2);
-      let c0 = v128.load(o), c1 = v128.load(o, 16), c2 = v128.load(o, 32), c3 = v128.load(o, 48);
-      let p = packed + (<usize>j << 2);
-      for (let k = 0; k < n; k++) {
-        const s = v128.load32_splat(v + (<usize>k << 2));
-        c0 = f32x4.add(c0, f32x4.mul(v128.load(p), s));
-        c1 = f32x4.add(c1, f32x4.mul(v128.load(p, 16), s));
-        c2 = f32x4.add(c2, f32x4.mul(v128.load(p, 32), s));
-        c3 = f32x4.add(c3, f32x4.mul(v128.load(p, 48), s));
-        p += rowBytes;
-      }
-      v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
-    }
+    // Then 4 at a time.
     for (; j < columns; j += 4) {
       const o = out + (<usize>j << 2);
       let c0 = v128.load(o);
