@@ -260,6 +260,8 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       [conv({ kind, input: [1, 10, 15, 1], outChannels: 4, kernel: [7, 7], padding: "VALID", perChannel: false, seed: 23 }), r],
       [conv({ kind, input: [2, 11, 13, 1], outChannels: 4, kernel: [3, 2], stride: [2, 1], dilation: [2, 1], padding: "SAME", activation: ActivationFunctionType.RELU6, seed: 26 }), r],
       [conv({ kind, input: [1, 7, 8, 6], outChannels: 9, kernel: [3, 2], stride: [1, 2], padding: "SAME", groups: 3, seed: 25 }), r],
+      // Image rows of 6 values (fewer than one vector when widened in the SIMD build).
+      [conv({ kind, input: [1, 5, 3, 2], outChannels: 3, kernel: [2, 2], padding: "SAME", seed: 27 }), r],
       [depthwise({ kind, input: [1, 9, 9, 3], multiplier: 2, kernel: [3, 3], padding: "SAME", seed: 6 }), r],
       [depthwise({ kind, input: [1, 12, 10, 17], multiplier: 1, kernel: [3, 3], stride: [2, 2], dilation: [1, 2], padding: "VALID", seed: 7 }), r],
       [depthwise({ kind, input: [1, 8, 8, 16], multiplier: 1, kernel: [5, 5], padding: "SAME", activation: ActivationFunctionType.RELU, seed: 8 }), r],

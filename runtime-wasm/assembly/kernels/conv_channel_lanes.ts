@@ -9,11 +9,11 @@
 // offset (offsets[q]) from the pixel's window corner. The filters are packed
 // to match at prepare: for pair q, lane j of a vector holds output channel
 // j's two weights, so one i32x4.dot_i16x8_s with a splat of the pair adds
-// 2 taps x 4 channels. Every loaded weight vector serves two output pixels.
+// 2 taps x 4 channels. Every loaded weight vector serves four output pixels.
 // There are no horizontal sums (the dot-product form, kernels/dot.ts, needs
 // one per output), and the requantisation runs four channels at a time
 // (kernels/requantize_lanes.ts). An odd run's last pair reads one element
-// past the run with weight 0.
+// past the run with weight 0 (the scratch has room past the image for it).
 //
 // Integer sums are exact and the requantisation is TFLite's lane by lane, so
 // results equal the MVP build's im2col path.
@@ -32,7 +32,7 @@ export class ChannelLaneConv {
   requantization: usize; // LaneRequantization over [group][lanes]
 }
 
-/** Lanes for `filters` output channels per group: eight per pass of convPixelPair. */
+/** Lanes for `filters` output channels per group: eight per pass of convPixels4. */
 // @ts-ignore: decorator
 @inline
 export function channelLanes(filters: i32): i32 {
