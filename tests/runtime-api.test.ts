@@ -236,12 +236,18 @@ describe("clear errors for bad models", () => {
     expectError(() => rt.load(bad((o) => (o.strideH = 2))), ErrorCode.INVALID_MODEL, /output 0 \(tensor \d+ 'y'\) does not have the shape the convolution produces/);
   });
 
-  it("an int8 convolution whose padded input would take 1 GiB is refused by name, in both builds", async () => {
-    // SAME padding with dilation 4096: 2x2 pixels of 64 channels padded to 4098x4098.
-    const huge = conv({ kind: "int8", input: [1, 2, 2, 64], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 });
+  it("a convolution whose padded input would take 1 GiB is refused by name, in both builds", async () => {
+    // SAME padding with dilation 4096 pads 2x2 pixels to 4098x4098: with 64 int8 channels
+    // (widened to 2 bytes) or 32 float ones, 2^30 bytes or more.
+    const huge = [
+      conv({ kind: "int8", input: [1, 2, 2, 64], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 }),
+      conv({ kind: "float32", input: [1, 2, 2, 32], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 }),
+    ];
     for (const simd of [true, false]) {
       const runtime = await createNodeRuntime({ simd });
-      expectError(() => runtime.load(huge.bytes), ErrorCode.UNSUPPORTED_FEATURE, /CONV_2D\): padded int8 input would take 1 GiB or more/);
+      for (const model of huge) {
+        expectError(() => runtime.load(model.bytes), ErrorCode.UNSUPPORTED_FEATURE, /CONV_2D\): padded input would take 1 GiB or more/);
+      }
     }
     // With one channel (4098 x 4098 x 2 bytes, 32 MB) the same geometry loads and runs.
     const large = conv({ kind: "int8", input: [1, 2, 2, 1], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 });

@@ -36,7 +36,7 @@ export function requantizeByLane(src: usize, dst: usize, n: i32, multipliers: us
   rq.outputOffset = offset;
   rq.actMin = low;
   rq.actMax = high;
-  makeLaneRequantization(rq, multipliers, shifts, lanes);
+  makeLaneRequantization(rq, multipliers, shifts, lanes, lanes, 1);
   for (let i = 0; i < n; i += 4) {
     const at = <usize>i << 2;
     v128.store(dst + at, requantizeLanes(rq, (i % lanes) >> 2, v128.load(src + at)));

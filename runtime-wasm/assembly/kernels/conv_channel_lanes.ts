@@ -19,7 +19,7 @@
 // results equal the MVP build's im2col path.
 
 import { LaneRequantization, requantizeLanes } from "./requantize_lanes";
-import { fillElements, widenInt8 } from "./copy";
+import { widenInt8 } from "./copy";
 
 @unmanaged
 export class ChannelLaneConv {
@@ -142,22 +142,33 @@ function storeChannels(dst: usize, rq: LaneRequantization, group: i32, low: v128
 }
 
 /**
- * One image x [inH][inW][channels] int8 -> `image` [paddedH][paddedW][channels]
- * int16, with the input at row top and column left and every other element
- * `pad` (the input zero point).
+ * One image x [inH][inW][channels] -> `image` [paddedH][paddedW][channels]
+ * with the input at row top and column left and every other element `pad`:
+ * int8 widened to int16 (`float` false; pad is the input zero point), or
+ * float32 copied (`float` true; pad is 0.0's bits).
  */
-export function widenWithPadding(x: usize, inH: i32, inW: i32, channels: i32, top: i32, left: i32, paddedH: i32, paddedW: i32, pad: i32, image: usize): void {
+export function padImage(x: usize, inH: i32, inW: i32, channels: i32, top: i32, left: i32, paddedH: i32, paddedW: i32, pad: u32, float: bool, image: usize): void {
+  const size: usize = float ? 4 : 2;
   const rowElements = <usize>paddedW * <usize>channels;
   const before = <usize>left * <usize>channels, inside = <usize>inW * <usize>channels;
   for (let py = 0; py < paddedH; py++) {
-    const dst = image + (<usize>py * rowElements << 1);
+    const dst = image + <usize>py * rowElements * size;
     const iy = py - top;
     if (iy < 0 || iy >= inH) {
-      fillElements(dst, <u32>pad, 2, rowElements);
+      fillPad(dst, pad, float, rowElements);
       continue;
     }
-    fillElements(dst, <u32>pad, 2, before);
-    widenInt8(dst + (before << 1), x + <usize>iy * inside, inside);
-    fillElements(dst + (before + inside << 1), <u32>pad, 2, rowElements - before - inside);
+    fillPad(dst, pad, float, before);
+    const src = x + <usize>iy * inside * (float ? 4 : 1);
+    if (float) memory.copy(dst + before * size, src, inside << 2);
+    else widenInt8(dst + (before << 1), src, inside);
+    fillPad(dst + (before + inside) * size, pad, float, rowElements - before - inside);
+  }
+}
+
+function fillPad(dst: usize, pad: u32, float: bool, count: usize): void {
+  for (let i: usize = 0; i < count; i++) {
+    if (float) store<u32>(dst + (i << 2), pad);
+    else store<u16>(dst + (i << 1), <u16>pad);
   }
 }

@@ -34,31 +34,33 @@ export function laneGroupBytes(lanes: i32): u64 {
 }
 
 /**
- * Fills p's groups for `lanes` lanes (a multiple of 4) from TFLite's
- * multiplier and shift of each lane. A lane with multiplier 0 (an unused
- * lane, or a zero scale) gives 0 whatever its shift, so its shift is left
- * out of the range the shifts span.
+ * Fills p's groups for `groups` groups of `lanes` lanes (a multiple of 4)
+ * from TFLite's per-channel multipliers and shifts: lane j of group g is
+ * channel g * filters + j, and lanes from `filters` on are unused
+ * (multiplier 0). A lane with multiplier 0 (unused, or a zero scale) gives 0
+ * whatever its shift, so its shift is left out of the range the shifts span.
  */
-export function makeLaneRequantization(p: LaneRequantization, multipliers: usize, shifts: usize, lanes: i32): void {
+export function makeLaneRequantization(p: LaneRequantization, multipliers: usize, shifts: usize, filters: i32, lanes: i32, groups: i32): void {
   let smallest = 31, largest = 0, left = 0;
-  for (let c = 0; c < lanes; c++) {
+  for (let c = 0; c < filters * groups; c++) {
     if (load<i32>(multipliers + (<usize>c << 2)) == 0) continue;
     const shift = load<i32>(shifts + (<usize>c << 2));
     smallest = min(smallest, shift > 0 ? 0 : -shift);
     largest = max(largest, shift > 0 ? 0 : -shift);
     if (shift > 0) left = 1;
   }
-  if (smallest > largest) smallest = largest; // no lane with a multiplier
+  if (smallest > largest) smallest = largest; // no channel with a multiplier
   let bits = 0;
   while ((largest - smallest) >> bits != 0) bits++;
   p.minRightShift = smallest;
   p.extraShiftBits = bits;
   p.leftShifts = left;
-  for (let c = 0; c < lanes; c++) {
-    const multiplier = load<i32>(multipliers + (<usize>c << 2));
-    const shift = multiplier != 0 ? load<i32>(shifts + (<usize>c << 2)) : -smallest;
+  for (let i = 0; i < lanes * groups; i++) {
+    const j = i % lanes, c = <usize>(i / lanes * filters + j) << 2;
+    const multiplier = j < filters ? load<i32>(multipliers + c) : 0;
+    const shift = multiplier != 0 ? load<i32>(shifts + c) : -smallest;
     const right = shift > 0 ? 0 : -shift;
-    const lane = p.groups + <usize>(c >> 2) * <usize>LANE_GROUP_BYTES + (<usize>(c & 3) << 2);
+    const lane = p.groups + <usize>(i >> 2) * <usize>LANE_GROUP_BYTES + (<usize>(i & 3) << 2);
     store<i32>(lane + MULTIPLIER, multiplier);
     store<i32>(lane + LEFT_SCALE, 1 << (shift > 0 ? shift : 0));
     store<i32>(lane + REMAINDER_MASK, (1 << right) - 1);

@@ -1,17 +1,21 @@
 // CONV_2D: NHWC input, OHWI filter [out_channels, kh, kw, in_channels / groups],
 // stride, SAME/VALID padding, dilation, grouped channels, fused activation.
 //
-// int8 and float32 use im2col: for each output pixel the receptive field is
-// gathered into one row (scratch from the planner), padded with the input's
-// zero point (int8) or 0.0 (float), then every output channel is a dot
-// product with its filter row, four rows per pass (the FULLY_CONNECTED
-// kernels). A padded tap then contributes w * (zero_point - zero_point) = 0,
-// exactly what TFLM's reference kernel gets by skipping it, so int8 results
-// are bit-exact. 1x1 stride-1 unpadded convolutions skip the gather. In the
-// SIMD build, int8 reads taps from a widened, padded copy of the input
-// instead (no gather): kernels/conv_pixel_lanes.ts for a one-channel image
-// with horizontal stride and dilation 1, kernels/conv_channel_lanes.ts for
-// every other.
+// int8 and float32, SIMD build: the input is first copied with its padding
+// around it (int8 widened to int16, padded with the zero point; float padded
+// with 0.0) and the kernels read every tap at a fixed offset from the
+// window's corner, with no gather: kernels/conv_pixel_lanes.ts for a
+// one-channel int8 image with horizontal stride and dilation 1,
+// kernels/conv_channel_lanes.ts for every other int8 convolution,
+// kernels/conv_channel_lanes_f32.ts for float.
+// MVP build: im2col. For each output pixel the receptive field is gathered
+// into one row (scratch from the planner), padded the same way, then every
+// output channel is a dot product with its filter row, four rows per pass.
+// 1x1 stride-1 unpadded convolutions skip the gather.
+// A padded int8 tap contributes w * (zero_point - zero_point) = 0, exactly
+// what TFLM's reference kernel gets by skipping it, so int8 results are
+// bit-exact; float sums run in filter order in both builds (evalFloat), so
+// the builds agree bit for bit.
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
@@ -26,13 +30,14 @@ import {
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
-import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
+import { dotI8, dotI8x4 } from "../kernels/dot";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
 import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
-import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, widenWithPadding } from "../kernels/conv_channel_lanes";
+import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
 import { PixelLaneConv, PIXEL_LANE_OVERREAD, packPixelLaneWeights, convPixelLanes } from "../kernels/conv_pixel_lanes";
+import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -59,10 +64,10 @@ class ConvData {
   scratch: i32; // planner handle, -1 when the gather is skipped
   direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
   accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias or none)
-  dots: usize;
-  lanes: usize; // ChannelLaneConv (int8, SIMD build), or 0 when `pixels` is set
+  dots: usize; // MVP build, int8: four int32 sums
+  lanes: usize; // SIMD build: ChannelLaneConv (int8; 0 when `pixels` is set) or ChannelLaneConvF32 (float)
   pixels: usize; // PixelLaneConv (int8, SIMD build) for a one-channel input, else 0
-  paddedH: i32; paddedW: i32; // int8: the input with its padding, rows and columns
+  paddedH: i32; paddedW: i32; // int8 and float: the input with its padding, rows and columns
 }
 
 export function prepare(op: Operator): bool {
@@ -105,8 +110,10 @@ export function prepare(op: Operator): bool {
   data.rowLength = <i32>rowLength;
   data.direct = data.kH == 1 && data.kW == 1 && strideH == 1 && strideW == 1 && data.padH == 0 && data.padW == 0 && data.groups == 1 ? 1 : 0;
   data.scratch = -1;
-  data.dots = persistentAlloc(16);
-  if (data.dots == 0) return false;
+  if (!ASC_FEATURE_SIMD) {
+    data.dots = persistentAlloc(16); // the MVP build's four-row int8 dot products
+    if (data.dots == 0) return false;
+  }
 
   if (!checkBias(op, data.outC)) return false;
   const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
@@ -118,7 +125,9 @@ export function prepare(op: Operator): bool {
     activationRangeFloat(act);
     data.actMinF = actMinF;
     data.actMaxF = actMaxF;
-    return requestRowScratch(op, data, 4);
+    if (!preparePaddedImage(data, 4)) return false;
+    if (!ASC_FEATURE_SIMD) return requestRowScratch(op, data, 4);
+    return prepareChannelLanesF32(data, w.data, hasBias ? b.data : 0);
   }
 
   const is16 = x.type == TYPE_INT16;
@@ -149,20 +158,30 @@ export function prepare(op: Operator): bool {
   if (data.rowConstants == 0) return false;
   if (is16) return true;
   biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
-  // Rows and columns from the first padded one to the last one a window reads.
-  const paddedH = max(<i64>data.inH + data.padH, <i64>(data.outH - 1) * strideH + <i64>(data.kH - 1) * dilationH + 1);
-  const paddedW = max(<i64>data.inW + data.padW, <i64>(data.outW - 1) * strideW + <i64>(data.kW - 1) * dilationW + 1);
-  const paddedBytes = <u64>paddedH * <u64>paddedW * <u64>data.inC * 2;
-  // Checked in both builds, so that both accept the same models.
-  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "padded int8 input would take 1 GiB or more");
-  data.paddedH = <i32>paddedH;
-  data.paddedW = <i32>paddedW;
+  if (!preparePaddedImage(data, 2)) return false;
   if (!ASC_FEATURE_SIMD) return requestRowScratch(op, data, 1);
-  // The widened, padded image, plus what the kernels read past it (and never use).
-  data.scratch = requestScratch(currentOperatorIndex(), <i32>paddedBytes + PIXEL_LANE_OVERREAD);
-  if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   if (data.inC == 1 && strideW == 1 && dilationW == 1 && data.outW >= 8) return preparePixelLanes(data, w.data);
   return prepareChannelLanes(data, w.data);
+}
+
+/**
+ * The input with its padding around it (`elementBytes` per element: int8
+ * widened to 2, float 4): its rows and columns, from the first padded one to
+ * the last one a window reads, and in the SIMD build a scratch buffer for
+ * it plus what the kernels read past it (and never use). The size limit is
+ * checked in both builds, so that both accept the same models.
+ */
+function preparePaddedImage(data: ConvData, elementBytes: i32): bool {
+  const paddedH = max(<i64>data.inH + data.padH, <i64>(data.outH - 1) * data.strideH + <i64>(data.kH - 1) * data.dilationH + 1);
+  const paddedW = max(<i64>data.inW + data.padW, <i64>(data.outW - 1) * data.strideW + <i64>(data.kW - 1) * data.dilationW + 1);
+  const paddedBytes = <u64>paddedH * <u64>paddedW * <u64>data.inC * <u64>elementBytes;
+  if (paddedBytes >= MAX_PADDED_BYTES) return opFail(ERR_UNSUPPORTED_FEATURE, "padded input would take 1 GiB or more");
+  data.paddedH = <i32>paddedH;
+  data.paddedW = <i32>paddedW;
+  if (!ASC_FEATURE_SIMD) return true;
+  data.scratch = requestScratch(currentOperatorIndex(), <i32>paddedBytes + PIXEL_LANE_OVERREAD);
+  if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
+  return true;
 }
 
 function preparePixelLanes(data: ConvData, w: usize): bool {
@@ -203,11 +222,8 @@ function prepareChannelLanes(data: ConvData, w: usize): bool {
   p.offsets = persistentAlloc(<u64>pairCount * 4);
   p.weights = persistentAlloc(groupBytes * <u64>groups);
   p.rowConstants = persistentAlloc(<u64>lanes * <u64>groups * 4);
-  // The per-channel multipliers and shifts, spread to the lanes of each group.
-  const laneMultipliers = persistentAlloc(<u64>lanes * <u64>groups * 4);
-  const laneShifts = persistentAlloc(<u64>lanes * <u64>groups * 4);
   rq.groups = persistentAlloc(laneGroupBytes(lanes * groups));
-  if (p.offsets == 0 || p.weights == 0 || p.rowConstants == 0 || laneMultipliers == 0 || laneShifts == 0 || rq.groups == 0) return false;
+  if (p.offsets == 0 || p.weights == 0 || p.rowConstants == 0 || rq.groups == 0) return false;
   for (let q = 0; q < pairCount; q++) {
     const r = q / perRun;
     const fy = wholeRow ? r : r / kW, fx = wholeRow ? 0 : r % kW;
@@ -217,16 +233,45 @@ function prepareChannelLanes(data: ConvData, w: usize): bool {
   for (let g = 0; g < groups; g++) {
     packChannelLaneWeights(w + <usize>(g * filters) * <usize>taps, filters, taps, run, lanes, p.weights + <usize>(<u64>g * groupBytes));
     for (let j = 0; j < lanes; j++) {
-      const lane = <usize>(g * lanes + j) << 2, c = <usize>(g * filters + j) << 2;
-      const inside = j < filters;
-      store<i32>(p.rowConstants + lane, inside ? load<i32>(data.rowConstants + c) : 0);
-      store<i32>(laneMultipliers + lane, inside ? load<i32>(data.multipliers + c) : 0);
-      store<i32>(laneShifts + lane, inside ? load<i32>(data.shifts + c) : 0);
+      const c = <usize>(g * filters + j) << 2;
+      store<i32>(p.rowConstants + (<usize>(g * lanes + j) << 2), j < filters ? load<i32>(data.rowConstants + c) : 0);
     }
   }
   rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
-  makeLaneRequantization(rq, laneMultipliers, laneShifts, lanes * groups);
+  makeLaneRequantization(rq, data.multipliers, data.shifts, filters, lanes, groups);
   p.requantization = changetype<usize>(rq);
+  data.lanes = changetype<usize>(p);
+  return true;
+}
+
+function prepareChannelLanesF32(data: ConvData, w: usize, bias: usize): bool {
+  const p = changetype<ChannelLaneConvF32>(persistentAlloc(offsetof<ChannelLaneConvF32>()));
+  if (changetype<usize>(p) == 0) return false;
+  const filters = data.filtersPerGroup, taps = data.rowLength, groups = data.groups, kC = data.kC, kW = data.kW;
+  const lanes = channelLanes(filters);
+  p.taps = taps;
+  p.filters = filters;
+  p.lanes = lanes;
+  p.offsets = persistentAlloc(<u64>taps * 4);
+  p.weights = persistentAlloc(<u64>taps * <u64>lanes * <u64>groups * 4);
+  p.bias = persistentAlloc(<u64>lanes * <u64>groups * 4);
+  if (p.offsets == 0 || p.weights == 0 || p.bias == 0) return false;
+  for (let k = 0; k < taps; k++) {
+    const tap = k / kC, fy = tap / kW, fx = tap % kW;
+    store<i32>(p.offsets + (<usize>k << 2), ((fy * data.dilationH * data.paddedW + fx * data.dilationW) * data.inC + k % kC) << 2);
+  }
+  for (let g = 0; g < groups; g++) {
+    for (let j = 0; j < lanes; j++) {
+      const c = g * filters + j, inside = j < filters;
+      for (let k = 0; k < taps; k++) {
+        const at = p.weights + ((<usize>(g * taps + k) * <usize>lanes + <usize>j) << 2);
+        store<f32>(at, inside ? load<f32>(w + ((<usize>c * <usize>taps + <usize>k) << 2)) : 0);
+      }
+      store<f32>(p.bias + (<usize>(g * lanes + j) << 2), inside && bias != 0 ? load<f32>(bias + (<usize>c << 2)) : 0);
+    }
+  }
+  p.actMin = data.actMinF;
+  p.actMax = data.actMaxF;
   data.lanes = changetype<usize>(p);
   return true;
 }
@@ -288,7 +333,7 @@ function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: us
 
 function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
   if (ASC_FEATURE_SIMD) {
-    evalPadded(d, x, y);
+    evalPadded(d, x, y, false);
     return;
   }
   const rowLength = d.rowLength;
@@ -320,39 +365,44 @@ function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
   }
 }
 
-/** SIMD build: each image widened and padded, then kernels/conv_pixel_lanes.ts or conv_channel_lanes.ts. */
-function evalPadded(d: ConvData, x: usize, y: usize): void {
+/**
+ * SIMD build: each image copied with its padding (int8 widened to int16,
+ * float as is), then kernels/conv_pixel_lanes.ts, conv_channel_lanes.ts or
+ * conv_channel_lanes_f32.ts.
+ */
+function evalPadded(d: ConvData, x: usize, y: usize, float: bool): void {
   const image = scratchPointer(d.scratch);
-  const pixels = d.outH * d.outW, outC = <usize>d.outC, inC = d.inC;
+  const pixels = d.outH * d.outW, inC = d.inC, size: usize = float ? 4 : 1;
+  const outBytes = <usize>d.outC * size;
+  const pad = float ? 0 : <u32>(-d.inputOffset) & 0xffff;
   for (let b = 0; b < d.batches; b++) {
-    widenWithPadding(x + <usize>(b * d.inH * d.inW * inC), d.inH, d.inW, inC, d.padH, d.padW, d.paddedH, d.paddedW, -d.inputOffset, image);
-    const result = y + <usize>(b * pixels) * outC;
-    if (d.pixels != 0) convPixelLanes(changetype<PixelLaneConv>(d.pixels), image, result);
-    else channelLanes4(d, image, result);
-  }
-}
-
-/** One image, four output pixels at a time (the last set repeats its last pixel). */
-function channelLanes4(d: ConvData, image: usize, result: usize): void {
-  const p = changetype<ChannelLaneConv>(d.lanes);
-  const pixels = d.outH * d.outW, outC = <usize>d.outC;
-  const groupBytes = <usize>(d.kC << 1);
-  for (let i = 0; i < pixels; i += 4) {
-    const i1 = min(i + 1, pixels - 1), i2 = min(i + 2, pixels - 1), i3 = min(i + 3, pixels - 1);
-    const windowA = image + windowOffset(d, i), windowB = image + windowOffset(d, i1);
-    const windowC = image + windowOffset(d, i2), windowD = image + windowOffset(d, i3);
-    for (let g = 0; g < d.groups; g++) {
-      const at = <usize>g * groupBytes;
-      convPixels4(p, g, windowA + at, windowB + at, windowC + at, windowD + at,
-        result + <usize>i * outC, result + <usize>i1 * outC, result + <usize>i2 * outC, result + <usize>i3 * outC);
+    padImage(x + <usize>(b * d.inH * d.inW * inC) * size, d.inH, d.inW, inC, d.padH, d.padW, d.paddedH, d.paddedW, pad, float, image);
+    const result = y + <usize>(b * pixels) * outBytes;
+    if (!float && d.pixels != 0) {
+      convPixelLanes(changetype<PixelLaneConv>(d.pixels), image, result);
+      continue;
+    }
+    // Four output pixels at a time (the last set repeats its last pixel).
+    const groupBytes = <usize>d.kC * (float ? 4 : 2);
+    for (let i = 0; i < pixels; i += 4) {
+      const i1 = min(i + 1, pixels - 1), i2 = min(i + 2, pixels - 1), i3 = min(i + 3, pixels - 1);
+      const windowA = image + windowOffset(d, i, float), windowB = image + windowOffset(d, i1, float);
+      const windowC = image + windowOffset(d, i2, float), windowD = image + windowOffset(d, i3, float);
+      const outA = result + <usize>i * outBytes, outB = result + <usize>i1 * outBytes;
+      const outC = result + <usize>i2 * outBytes, outD = result + <usize>i3 * outBytes;
+      for (let g = 0; g < d.groups; g++) {
+        const at = <usize>g * groupBytes;
+        if (float) convPixels4F32(changetype<ChannelLaneConvF32>(d.lanes), g, windowA + at, windowB + at, windowC + at, windowD + at, outA, outB, outC, outD);
+        else convPixels4(changetype<ChannelLaneConv>(d.lanes), g, windowA + at, windowB + at, windowC + at, windowD + at, outA, outB, outC, outD);
+      }
     }
   }
 }
 
-/** Byte offset in the widened image of output pixel i's window corner. */
-function windowOffset(d: ConvData, i: i32): usize {
+/** Byte offset in the padded image of output pixel i's window corner (elements of 2 bytes, or 4 for float). */
+function windowOffset(d: ConvData, i: i32, float: bool): usize {
   const oy = i / d.outW, ox = i % d.outW;
-  return <usize>((oy * d.strideH * d.paddedW + ox * d.strideW) * d.inC) << 1;
+  return <usize>((oy * d.strideH * d.paddedW + ox * d.strideW) * d.inC) << (float ? 2 : 1);
 }
 
 // @ts-ignore: decorator
@@ -361,12 +411,21 @@ function requantize(d: ConvData, c: i32, dot: i32): i32 {
   return requantizeChannel(dot + load<i32>(d.rowConstants + (<usize>c << 2)), d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax);
 }
 
+/**
+ * float32: in the SIMD build the channel-lane kernel; in the MVP build the
+ * gathered row times each filter, four filters per pass. Both sum each
+ * output as 0 + w[k] * x[k] in filter order, then add the bias (0 without
+ * one, as TFLite does), then clamp: the same bits in both builds.
+ */
 function evalFloat(d: ConvData, x: usize, w: usize, bias: usize, y: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    evalPadded(d, x, y, true);
+    return;
+  }
   const rowLength = d.rowLength;
   const rowBytes = <usize>rowLength << 2;
   const fpg = d.filtersPerGroup;
   const row = d.scratch >= 0 ? scratchPointer(d.scratch) : 0;
-  const dots = d.dots;
   for (let b = 0; b < d.batches; b++) {
     for (let oy = 0; oy < d.outH; oy++) {
       for (let ox = 0; ox < d.outW; ox++) {
@@ -376,27 +435,36 @@ function evalFloat(d: ConvData, x: usize, w: usize, bias: usize, y: usize): void
           let r = row;
           if (d.direct != 0) r = x + (<usize>(pixel * d.inC) << 2);
           else gather(d, x, b, oy, ox, g, row, 4, 0);
-          const first = g * fpg;
-          const last = first + fpg;
-          let c = first;
-          for (; c + 4 <= last; c += 4) {
-            const f = w + <usize>c * rowBytes;
-            dotF32x4(f, f + rowBytes, f + 2 * rowBytes, f + 3 * rowBytes, r, rowLength, dots);
-            for (let k = 0; k < 4; k++) {
-              let acc = load<f32>(dots + (<usize>k << 2));
-              if (bias != 0) acc += load<f32>(bias + (<usize>(c + k) << 2));
-              store<f32>(out + (<usize>(c + k) << 2), min(max(acc, d.actMinF), d.actMaxF));
+          const last = (g + 1) * fpg;
+          for (let c = g * fpg; c < last; c += 4) {
+            // Four filters (the last pass repeats its last one).
+            const c1 = min(c + 1, last - 1), c2 = min(c + 2, last - 1), c3 = min(c + 3, last - 1);
+            const f0 = w + <usize>c * rowBytes, f1 = w + <usize>c1 * rowBytes, f2 = w + <usize>c2 * rowBytes, f3 = w + <usize>c3 * rowBytes;
+            let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+            for (let k = 0; k < rowLength; k++) {
+              const at = <usize>k << 2;
+              const v = load<f32>(r + at);
+              s0 += load<f32>(f0 + at) * v;
+              s1 += load<f32>(f1 + at) * v;
+              s2 += load<f32>(f2 + at) * v;
+              s3 += load<f32>(f3 + at) * v;
             }
-          }
-          for (; c < last; c++) {
-            let acc = dotF32(w + <usize>c * rowBytes, r, rowLength);
-            if (bias != 0) acc += load<f32>(bias + (<usize>c << 2));
-            store<f32>(out + (<usize>c << 2), min(max(acc, d.actMinF), d.actMaxF));
+            storeFloat(d, out, c, s0, bias);
+            storeFloat(d, out, c1, s1, bias);
+            storeFloat(d, out, c2, s2, bias);
+            storeFloat(d, out, c3, s3, bias);
           }
         }
       }
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function storeFloat(d: ConvData, out: usize, c: i32, sum: f32, bias: usize): void {
+  const withBias = sum + (bias != 0 ? load<f32>(bias + (<usize>c << 2)) : <f32>0);
+  store<f32>(out + (<usize>c << 2), min(max(withBias, d.actMinF), d.actMaxF));
 }
 
 /** 16x8: TFLM's reference loop, taps outside the image skipped. */
