@@ -81,6 +81,27 @@ export function saturatingF64ToI32(x: f64): i32 {
   return <i32>x;
 }
 
+/**
+ * TFLite CheckedLog2: is log2(x) within 1e-3 of an integer? Sets log2Rounded.
+ * Read from the float's bits: x = m * 2^e with m in [1, 2); the nearest
+ * power of two is 2^e or 2^(e+1), and "within 1e-3 in log2" means the ratio
+ * to it lies in (2^-0.001, 2^0.001).
+ */
+export let log2Rounded: i32 = 0;
+const LOWER: f64 = 0.9993070929904525; // 2^-0.001
+const UPPER: f64 = 1.0006933874625807; // 2^0.001
+export function checkedLog2(x: f32): bool {
+  const bits = reinterpret<u32>(x);
+  const e = <i32>((bits >> 23) & 0xff) - 127;
+  const m = <f64>reinterpret<f32>((bits & 0x7fffff) | (127 << 23)); // in [1, 2)
+  if (m < Math.SQRT2) {
+    log2Rounded = e;
+    return m < UPPER;
+  }
+  log2Rounded = e + 1;
+  return m / 2 > LOWER;
+}
+
 /** Result of quantizeMultiplier(): TFLite's (significand, exponent) pair. */
 export let qmMultiplier: i32 = 0;
 export let qmShift: i32 = 0;

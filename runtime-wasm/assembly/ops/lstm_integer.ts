@@ -14,7 +14,7 @@ import { Operator, input, output, inputIndex, outputIndex, isConstant, channelSc
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32 } from "../fixedpoint";
+import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32, checkedLog2, log2Rounded } from "../fixedpoint";
 import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_LENGTH } from "../gemmlowp16";
 import { accumulatePackedI8, packInputPairs, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
@@ -120,12 +120,12 @@ export function prepareInteger(op: Operator, batches: i32, features: i32, cells:
   }
   // The cell state's scale must be a power of two, 2^cell_scale, with
   // 15 + cell_scale integer bits in 0..6 (the tanh formats TFLite has).
-  const cellLog2 = Mathf.log2(c.scale);
-  const cellScale = saturatingF32ToI32(Mathf.round(cellLog2));
-  if (!(c.scale > 0) || !(Mathf.abs(cellLog2 - <f32>cellScale) < 0.001) || cellScale < -15 || cellScale > -9) {
+  // (TFLite CheckedLog2, as for the int16 sigmoid scales.)
+  if (!(c.scale > 0) || !checkedLog2(c.scale) || log2Rounded < -15 || log2Rounded > -9) {
     inputTensorFail(op, CELL_STATE, "(cell state) needs a power-of-two scale between 2^-15 and 2^-9");
     return 0;
   }
+  const cellScale = log2Rounded;
   if (op.intermediateCount != 5) {
     opFail(ERR_INVALID_MODEL, "integer LSTM needs 5 intermediate tensors (the 5th gives the hidden state's scale)");
     return 0;
