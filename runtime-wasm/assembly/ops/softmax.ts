@@ -2,7 +2,8 @@
 // float32: exp(beta * (x - max)) / sum. int8 input (TFLM reference_ops::Softmax):
 // differences from the row maximum are rescaled to Q5.26, exponentiated with
 // gemmlowp's exp_on_negative_values, summed in Q12.19, and divided by the sum
-// via a fixed-point reciprocal. Output int8 (scale 1/256, zero point -128) or
+// via a fixed-point reciprocal. A difference is one of 256 values, so prepare
+// tabulates the exponential of each (the same function, computed once). Output int8 (scale 1/256, zero point -128) or
 // int16 (scale 1/65536, zero point -32768), as TFLM allows.
 // int16 input (TFLM SoftmaxInt16): differences from the row maximum are mapped
 // so that [-65535, 0] covers [-10, 0], exponentiated through a 513-entry
@@ -32,7 +33,11 @@ class SoftmaxData {
   inputMultiplier: i32;
   inputLeftShift: i32;
   diffMin: i32;
-  /** int16 input: the exp and 1 / (1 + x) tables (513 int16 each). */
+  /**
+   * int16 input: the exp and 1 / (1 + x) tables (513 int16 each). int8
+   * input: [256] int32, entry k the Q0.31 exp of the difference -k, or -1
+   * where the difference is below diffMin (it then counts as 0).
+   */
   expLut: usize;
   reciprocalLut: usize;
 }
@@ -77,6 +82,12 @@ export function prepare(op: Operator): bool {
   data.inputMultiplier = qmMultiplier;
   data.inputLeftShift = qmShift;
   data.diffMin = -calculateInputRadius(SCALED_DIFF_INTEGER_BITS, qmShift, 31);
+  data.expLut = persistentAlloc(256 * 4);
+  if (data.expLut == 0) return false;
+  for (let k = 0; k < 256; k++) {
+    const e = -k >= data.diffMin ? expOnNegativeValues(scaledDiff(data, -k), SCALED_DIFF_INTEGER_BITS) : -1;
+    store<i32>(data.expLut + (<usize>k << 2), e);
+  }
   return true;
 }
 
@@ -173,11 +184,8 @@ function evalInt8(d: SoftmaxData, xData: usize, yData: usize, int16Output: bool)
 
     let sumOfExps: i32 = 0; // Q12.19
     for (let c = 0; c < depth; c++) {
-      const diff = <i32>load<i8>(row + <usize>c) - maxInRow;
-      if (diff >= d.diffMin) {
-        const e = expOnNegativeValues(scaledDiff(d, diff), SCALED_DIFF_INTEGER_BITS);
-        sumOfExps += roundingDivideByPOT(e, ACCUMULATION_INTEGER_BITS);
-      }
+      const e = load<i32>(d.expLut + (<usize>(maxInRow - <i32>load<i8>(row + <usize>c)) << 2));
+      if (e >= 0) sumOfExps += roundingDivideByPOT(e, ACCUMULATION_INTEGER_BITS);
     }
 
     // GetReciprocal: 1 / sum as a Q0 value and a power-of-two exponent.
@@ -187,10 +195,9 @@ function evalInt8(d: SoftmaxData, xData: usize, yData: usize, int16Output: bool)
     const shiftedScale = oneOverOnePlusXForXIn01(shiftedSumMinusOne);
 
     for (let c = 0; c < depth; c++) {
-      const diff = <i32>load<i8>(row + <usize>c) - maxInRow;
+      const e = load<i32>(d.expLut + (<usize>(maxInRow - <i32>load<i8>(row + <usize>c)) << 2));
       let out = outMin;
-      if (diff >= d.diffMin) {
-        const e = expOnNegativeValues(scaledDiff(d, diff), SCALED_DIFF_INTEGER_BITS);
+      if (e >= 0) {
         const unsat = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, e), numBitsOverUnit + 31 - outputBits);
         out = min(max(unsat + outMin, outMin), outMax);
       }
