@@ -27,7 +27,7 @@ import { fixture } from "./helpers/fixtures.ts";
 import { Rng } from "./helpers/mutate.ts";
 import { mlp, binary, unary, prelu, randomInputs, type BuiltModel } from "./helpers/models.ts";
 import { extractOperator } from "./helpers/extract.ts";
-import { conv, depthwise, pool, padModel, concat, meanModel, lenet } from "./helpers/cnn.ts";
+import { conv, convPool, depthwise, pool, padModel, concat, meanModel, lenet } from "./helpers/cnn.ts";
 import { lstm, rnn } from "./helpers/rnn.ts";
 import { readModel } from "../format/index.ts";
 import { BuiltinOperator, ActivationFunctionType } from "../format/index.ts";
@@ -262,6 +262,21 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       [conv({ kind, input: [1, 7, 8, 6], outChannels: 9, kernel: [3, 2], stride: [1, 2], padding: "SAME", groups: 3, seed: 25 }), r],
       // Image rows of 6 values (fewer than one vector when widened in the SIMD build).
       [conv({ kind, input: [1, 5, 3, 2], outChannels: 3, kernel: [2, 2], padding: "SAME", seed: 27 }), r],
+      // CONV_2D -> MAX_POOL_2D. The SIMD build's convolution does a 2x2,
+      // stride-2 pooling itself where it can (equal to the MVP build, which
+      // never does): the pixel-lane kernel with odd convolution sizes, batch 2
+      // and a RELU only on the pooling; eight convolution columns; the
+      // channel-lane kernel, with groups. Not absorbed: a window past the
+      // image (SAME on 9 columns), a 3x3 window, the unpooled tensor also an
+      // output, a requantisation that shifts left.
+      [convPool({ kind, input: [2, 13, 21, 1], outChannels: 5, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", poolActivation: ActivationFunctionType.RELU, seed: 30 }), r],
+      [convPool({ kind, input: [1, 8, 10, 1], outChannels: 3, kernel: [3, 3], padding: "VALID", activation: ActivationFunctionType.RELU, window: [2, 2], poolStride: [2, 2], poolPadding: "SAME", seed: 31 }), r],
+      [convPool({ kind, input: [1, 11, 10, 3], outChannels: 10, kernel: [3, 3], padding: "SAME", activation: ActivationFunctionType.RELU6, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 32 }), r],
+      [convPool({ kind, input: [2, 9, 8, 6], outChannels: 9, kernel: [2, 2], padding: "SAME", groups: 3, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", poolActivation: ActivationFunctionType.RELU6, seed: 33 }), r],
+      [convPool({ kind, input: [1, 10, 9, 3], outChannels: 7, kernel: [3, 3], padding: "SAME", window: [2, 2], poolStride: [2, 2], poolPadding: "SAME", seed: 34 }), r],
+      [convPool({ kind, input: [1, 12, 12, 2], outChannels: 4, kernel: [3, 3], padding: "VALID", window: [3, 3], poolStride: [2, 2], poolPadding: "VALID", seed: 35 }), r],
+      [convPool({ kind, input: [1, 12, 12, 1], outChannels: 4, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", exposeConv: true, seed: 36 }), r],
+      [convPool({ kind, input: [1, 12, 12, 3], outChannels: 4, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", outputRange: 0.005, seed: 37 }), r],
       [depthwise({ kind, input: [1, 9, 9, 3], multiplier: 2, kernel: [3, 3], padding: "SAME", seed: 6 }), r],
       [depthwise({ kind, input: [1, 12, 10, 17], multiplier: 1, kernel: [3, 3], stride: [2, 2], dilation: [1, 2], padding: "VALID", seed: 7 }), r],
       [depthwise({ kind, input: [1, 8, 8, 16], multiplier: 1, kernel: [5, 5], padding: "SAME", activation: ActivationFunctionType.RELU, seed: 8 }), r],

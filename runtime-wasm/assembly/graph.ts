@@ -9,6 +9,8 @@ export const FLAG_CONSTANT: i32 = 1;
 export const FLAG_VARIABLE: i32 = 2;
 export const FLAG_GRAPH_INPUT: i32 = 4;
 export const FLAG_GRAPH_OUTPUT: i32 = 8;
+/** Never materialised: the operator that writes it also does the work of its one reader (see Operator.absorbed). */
+export const FLAG_ABSORBED: i32 = 16;
 
 @unmanaged
 export class Tensor {
@@ -53,6 +55,12 @@ export class Operator {
   optionsType: i32;
   /** Operator-specific data computed by prepare (persistent memory). */
   data: usize;
+  /**
+   * 1 when the operator before this one computes this one's output as well
+   * (a CONV_2D that max-pools as it goes): this one is not evaluated, its
+   * output is written from the step before, and its input is FLAG_ABSORBED.
+   */
+  absorbed: i32;
 }
 
 export let tensorTable: usize = 0;
@@ -135,6 +143,17 @@ export function channelScale(t: Tensor, c: i32): f32 {
 
 export function channelZeroPoint(t: Tensor, c: i32): i64 {
   return load<i64>(t.zeroPoints + (<usize>c << 3));
+}
+
+/** How many operators read tensor `index` (as an input or an intermediate). */
+export function readerCount(index: i32): i32 {
+  let count = 0;
+  for (let i = 0; i < operatorCount; i++) {
+    const op = operatorAt(i);
+    for (let k = 0; k < op.inputCount; k++) if (load<i32>(op.inputs + (<usize>k << 2)) == index) count++;
+    for (let k = 0; k < op.intermediateCount; k++) if (load<i32>(op.intermediates + (<usize>k << 2)) == index) count++;
+  }
+  return count;
 }
 
 export function sameShape(a: Tensor, b: Tensor): bool {

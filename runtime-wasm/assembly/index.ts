@@ -99,7 +99,10 @@ export function wl_invoke(): i32 {
     fail(ERR_NOT_LOADED, "wl_invoke: no model is loaded");
     return ERR_NOT_LOADED;
   }
-  for (let i = 0; i < operatorCount; i++) evalOperator(operatorAt(i));
+  for (let i = 0; i < operatorCount; i++) {
+    const op = operatorAt(i);
+    if (op.absorbed == 0) evalOperator(op); // else the operator before did its work
+  }
   return OK;
 }
 

@@ -3,16 +3,19 @@
 //
 // Lifetimes come from the graph: a tensor lives from the operator that writes
 // it (or step 0 for graph inputs) to the last operator that reads it (or the
-// end for graph outputs). Variable tensors (RNN state) live for the whole run
-// and are never shared. Placement is greedy by size: biggest buffers first,
-// each at the lowest offset that does not overlap a placed buffer whose
-// lifetime intersects its own. The lower bound reported beside the arena size
-// is the largest total of simultaneously live bytes: no plan can beat it.
+// end for graph outputs). A tensor between two operators that one of them
+// computes together (graph.ts, FLAG_ABSORBED) gets no buffer. Variable
+// tensors (RNN state) live for the whole run and are never shared.
+// Placement is greedy: buffers in order, each at the lowest offset that does
+// not overlap a placed buffer whose lifetime intersects its own. The order is
+// by size, or by size times lifetime, whichever gives the smaller arena. The
+// lower bound reported beside the arena size is the largest total of
+// simultaneously live bytes: no plan can beat it.
 
 import { alignUp, persistentAlloc } from "./layout";
 import {
   Tensor, Operator, tensorAt, operatorAt, tensorCount, operatorCount, inputIndex, outputIndex,
-  FLAG_CONSTANT, FLAG_VARIABLE, FLAG_GRAPH_INPUT, FLAG_GRAPH_OUTPUT,
+  FLAG_CONSTANT, FLAG_VARIABLE, FLAG_GRAPH_INPUT, FLAG_GRAPH_OUTPUT, FLAG_ABSORBED,
 } from "./graph";
 
 // Scratch requests made by prepare(): size, the operator that uses it, and the
@@ -77,13 +80,16 @@ function computeLifetimes(): void {
       const idx = inputIndex(op, k);
       if (idx < 0) continue;
       const t = tensorAt(idx);
-      if ((t.flags & FLAG_CONSTANT) != 0) continue;
+      if ((t.flags & (FLAG_CONSTANT | FLAG_ABSORBED)) != 0) continue;
       if (t.firstUse < 0) t.firstUse = i;
       if (t.lastUse < i) t.lastUse = i;
     }
+    // An absorbed operator's outputs are written by the operator before it.
+    const writtenAt = i - op.absorbed;
     for (let k = 0; k < op.outputCount; k++) {
       const t = tensorAt(outputIndex(op, k));
-      if (t.firstUse < 0 || t.firstUse > i) t.firstUse = i;
+      if ((t.flags & FLAG_ABSORBED) != 0) continue;
+      if (t.firstUse < 0 || t.firstUse > writtenAt) t.firstUse = writtenAt;
       if (t.lastUse < i) t.lastUse = i;
     }
     for (let k = 0; k < op.intermediateCount; k++) {
@@ -127,26 +133,11 @@ export function plan(): bool {
     seti(bufOrder, live++, b);
   }
 
-  // Insertion sort by size, largest first (ties: lower index first, so plans are stable).
-  for (let i = 1; i < live; i++) {
-    const b = geti(bufOrder, i);
-    const size = geti(bufSize, b);
-    let j = i - 1;
-    while (j >= 0 && geti(bufSize, geti(bufOrder, j)) < size) {
-      seti(bufOrder, j + 1, geti(bufOrder, j));
-      j--;
-    }
-    seti(bufOrder, j + 1, b);
-  }
-
-  let total: i64 = 0;
-  for (let i = 0; i < live; i++) {
-    const b = geti(bufOrder, i);
-    const offset = lowestFreeOffset(b, i);
-    seti(bufOffset, b, <i32>offset);
-    const end = offset + <i64>geti(bufSize, b);
-    if (end > total) total = end;
-  }
+  // Two greedy orders; the smaller arena wins (a tie: by size).
+  let total = placeAll(live, false);
+  const byArea = placeAll(live, true);
+  if (byArea < total) total = byArea;
+  else placeAll(live, false);
   if (total > 0x7fff0000) return false;
   arenaBytes = <u32>total;
   arenaLowerBound = <u32>maxLiveBytes(live);
@@ -166,6 +157,39 @@ export function placeArena(base: usize): void {
   for (let s = 0; s < scratchCount; s++) {
     seti(scratchOffset, s, geti(bufOffset, tensorCount + s));
   }
+}
+
+/** How buffer b ranks in placement order: its size, or (byArea) its size times its lifetime in steps. */
+function rank(b: i32, byArea: bool): i64 {
+  const size = <i64>geti(bufSize, b);
+  return byArea ? size * <i64>(geti(bufLast, b) - geti(bufFirst, b) + 1) : size;
+}
+
+/**
+ * Orders the `live` buffers by rank, largest first (ties: lower index first,
+ * so plans are stable), places each at the lowest offset free during its
+ * lifetime, and returns the arena size this gives.
+ */
+function placeAll(live: i32, byArea: bool): i64 {
+  for (let i = 1; i < live; i++) {
+    const b = geti(bufOrder, i);
+    const key = rank(b, byArea);
+    let j = i - 1;
+    while (j >= 0 && (rank(geti(bufOrder, j), byArea) < key || (rank(geti(bufOrder, j), byArea) == key && geti(bufOrder, j) > b))) {
+      seti(bufOrder, j + 1, geti(bufOrder, j));
+      j--;
+    }
+    seti(bufOrder, j + 1, b);
+  }
+  let total: i64 = 0;
+  for (let i = 0; i < live; i++) {
+    const b = geti(bufOrder, i);
+    const offset = lowestFreeOffset(b, i);
+    seti(bufOffset, b, <i32>offset);
+    const end = offset + <i64>geti(bufSize, b);
+    if (end > total) total = end;
+  }
+  return total;
 }
 
 // @ts-ignore: decorator

@@ -75,9 +75,11 @@ export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i
  * of each pixel's window corner, at the group's first channel; windows
  * [windowA, windowB, windowC, windowD]) -> out (the pixels' first output
  * channel; the group writes its `filters` bytes from g * filters). Pixels
- * may repeat (a last, partial set).
+ * may repeat (a last, partial set). With `pool`, the four pixels are one
+ * 2x2 max-pooling window (ops/conv2d.ts, absorbMaxPool): their accumulators
+ * are reduced by max and requantised once, to outA.
  */
-export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, windowC: usize, windowD: usize, outA: usize, outB: usize, outC: usize, outD: usize): void {
+export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, windowC: usize, windowD: usize, outA: usize, outB: usize, outC: usize, outD: usize, pool: bool): void {
   const pairCount = p.pairCount, lanes = p.lanes, filters = p.filters, offsets = p.offsets;
   const stride = <usize>lanes << 2;
   const first = g * lanes; // this group's first lane in rowConstants and the requantisation
@@ -108,6 +110,11 @@ export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB:
       w += stride;
     }
     const group = (first + j) >> 2, n = min(8, filters - j), at = out + <usize>j;
+    if (pool) {
+      // Requantisation and clamp never decrease, so max first is exact.
+      storeChannels(outA + at, rq, group, i32x4.max_s(i32x4.max_s(a0, b0), i32x4.max_s(c0, d0)), i32x4.max_s(i32x4.max_s(a1, b1), i32x4.max_s(c1, d1)), n);
+      continue;
+    }
     storeChannels(outA + at, rq, group, a0, a1, n);
     storeChannels(outB + at, rq, group, b0, b1, n);
     storeChannels(outC + at, rq, group, c0, c1, n);

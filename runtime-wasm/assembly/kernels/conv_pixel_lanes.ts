@@ -9,6 +9,11 @@
 // channels) and requantise per pixel; this one requantises eight pixels of a
 // channel at once with that channel's multiplier.
 //
+// With `pool` set it also does a 2x2, stride-2 MAX_POOL_2D (ops/conv2d.ts,
+// absorbMaxPool): the two conv rows of a pooled row are accumulated one
+// after the other and reduced by max, then neighbouring lanes, before one
+// requantisation of four pooled pixels.
+//
 // Integer sums are exact and the requantisation is TFLite's lane by lane
 // (multiplyByQuantizedMultiplierX4), so results equal the MVP build's.
 
@@ -16,7 +21,8 @@ import { multiplyByQuantizedMultiplierX4 } from "../fixedpoint";
 
 @unmanaged
 export class PixelLaneConv {
-  outH: i32; outW: i32; outC: i32;
+  outH: i32; outW: i32; outC: i32; // of the output written (pooled when pool is 1)
+  pool: i32; // 1: 2x2 stride-2 max pooling of the convolution's output
   kH: i32; pairsPerRow: i32; // (kW + 1) / 2 weight pairs per filter row
   rowStep: i32; // bytes from one filter row to the next in the image (dilation x padded row)
   pixelRowStep: i32; // bytes from one output row's windows to the next (stride x padded row)
@@ -49,16 +55,20 @@ export function packPixelLaneWeights(w: usize, channels: i32, kH: i32, kW: i32, 
   }
 }
 
-/** One image: `image` (the widened, padded input) -> y [outH][outW][outC] int8. Needs outW >= 8. */
+/**
+ * One image: `image` (the widened, padded input) -> y [outH][outW][outC]
+ * int8. Needs at least 8 convolution columns (outW << pool).
+ */
 export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
-  const outW = p.outW, outC = p.outC;
+  const outW = p.outW, outC = p.outC, pool = p.pool;
+  const columns = outW << pool; // convolution columns: even when pooling
   for (let oy = 0; oy < p.outH; oy++) {
-    for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+    for (let cx0 = 0; cx0 < columns; cx0 += 8) {
       // The last block of a row overlaps the previous one instead of running
       // past the row (its pixels are recomputed to the same values).
-      const ox = min(ox0, outW - 8);
-      const window = image + <usize>oy * <usize>p.pixelRowStep + (<usize>ox << 1);
-      const pixel = y + <usize>((oy * outW + ox) * outC);
+      const cx = min(cx0, columns - 8);
+      const window = image + <usize>(oy << pool) * <usize>p.pixelRowStep + (<usize>cx << 1);
+      const pixel = y + <usize>((oy * outW + (cx >> pool)) * outC);
       // Three channels per pass (the last pass repeats its last channel).
       for (let c = 0; c < outC; c += 3) channelTriple(p, window, c, min(c + 1, outC - 1), min(c + 2, outC - 1), pixel);
     }
@@ -67,44 +77,58 @@ export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
 
 function channelTriple(p: PixelLaneConv, window: usize, c0: i32, c1: i32, c2: i32, pixel: usize): void {
   const perChannel = <usize>(p.kH * p.pairsPerRow) << 2;
-  let wa = p.weights + <usize>c0 * perChannel, wb = p.weights + <usize>c1 * perChannel, wc = p.weights + <usize>c2 * perChannel;
-  let a0 = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2))), a1 = a0;
-  let b0 = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2))), b1 = b0;
-  let d0 = i32x4.splat(load<i32>(p.rowConstants + (<usize>c2 << 2))), d1 = d0;
-  let row = window;
-  for (let fy = 0; fy < p.kH; fy++) {
-    for (let t = 0; t < p.pairsPerRow; t++) {
-      // Pixel k's taps 2t and 2t + 1 are elements k + 2t and k + 2t + 1 of
-      // the row: interleaving the row from 2t with the row from 2t + 1 pairs
-      // them, pixels 0-3 in the low halves, 4-7 in the high halves.
-      const x = row + (<usize>t << 2);
-      const v0 = v128.load(x), v1 = v128.load(x, 2);
-      const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
-      const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
-      const sa = v128.load32_splat(wa), sb = v128.load32_splat(wb), sc = v128.load32_splat(wc);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
-      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
-      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
-      d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
-      d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
-      wa += 4;
-      wb += 4;
-      wc += 4;
+  const wa0 = p.weights + <usize>c0 * perChannel, wb0 = p.weights + <usize>c1 * perChannel, wc0 = p.weights + <usize>c2 * perChannel;
+  const ia = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2)));
+  const ib = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2)));
+  const id = i32x4.splat(load<i32>(p.rowConstants + (<usize>c2 << 2)));
+  // Running maxima over the convolution rows of a pooled row (one row without pooling).
+  let ma0 = i32x4.splat(i32.MIN_VALUE), ma1 = ma0, mb0 = ma0, mb1 = ma0, md0 = ma0, md1 = ma0;
+  for (let r = 0; r <= p.pool; r++) {
+    let wa = wa0, wb = wb0, wc = wc0;
+    let a0 = ia, a1 = ia, b0 = ib, b1 = ib, d0 = id, d1 = id;
+    let row = window + <usize>r * <usize>p.pixelRowStep;
+    for (let fy = 0; fy < p.kH; fy++) {
+      for (let t = 0; t < p.pairsPerRow; t++) {
+        // Pixel k's taps 2t and 2t + 1 are elements k + 2t and k + 2t + 1 of
+        // the row: interleaving the row from 2t with the row from 2t + 1 pairs
+        // them, pixels 0-3 in the low halves, 4-7 in the high halves.
+        const x = row + (<usize>t << 2);
+        const v0 = v128.load(x), v1 = v128.load(x, 2);
+        const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
+        const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
+        const sa = v128.load32_splat(wa), sb = v128.load32_splat(wb), sc = v128.load32_splat(wc);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
+        b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
+        b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
+        d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
+        d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
+        wa += 4;
+        wb += 4;
+        wc += 4;
+      }
+      row += <usize>p.rowStep;
     }
-    row += <usize>p.rowStep;
+    ma0 = i32x4.max_s(ma0, a0); ma1 = i32x4.max_s(ma1, a1);
+    mb0 = i32x4.max_s(mb0, b0); mb1 = i32x4.max_s(mb1, b1);
+    md0 = i32x4.max_s(md0, d0); md1 = i32x4.max_s(md1, d1);
   }
-  storeChannel(p, a0, a1, c0, pixel);
-  storeChannel(p, b0, b1, c1, pixel);
-  storeChannel(p, d0, d1, c2, pixel);
+  storeChannel(p, ma0, ma1, c0, pixel);
+  storeChannel(p, mb0, mb1, c1, pixel);
+  storeChannel(p, md0, md1, c2, pixel);
 }
 
-/** Requantises one channel's eight pixels and stores them, outC bytes apart. */
+/**
+ * Requantises one channel's eight pixels (or, pooling, the four maxima of
+ * neighbouring pairs) and stores them, outC bytes apart.
+ */
 function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: usize): void {
   const m = load<i32>(p.multipliers + (<usize>c << 2)), shift = load<i32>(p.shifts + (<usize>c << 2));
   const offset = i32x4.splat(p.outputOffset), lo = i32x4.splat(p.actMin), hi = i32x4.splat(p.actMax);
-  const r0 = i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(low, m, shift), offset), lo), hi);
-  const r1 = i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(high, m, shift), offset), lo), hi);
+  const pool = p.pool != 0;
+  const first = pool ? i32x4.max_s(i32x4.shuffle(low, high, 0, 2, 4, 6), i32x4.shuffle(low, high, 1, 3, 5, 7)) : low;
+  const r0 = i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(first, m, shift), offset), lo), hi);
+  const r1 = pool ? r0 : i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(high, m, shift), offset), lo), hi);
   const r16 = i16x8.narrow_i32x4_s(r0, r1);
   const bytes = i8x16.narrow_i16x8_s(r16, r16);
   const step = <usize>p.outC;
@@ -113,6 +137,7 @@ function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: us
   v128.store8_lane(at + step, bytes, 1);
   v128.store8_lane(at + 2 * step, bytes, 2);
   v128.store8_lane(at + 3 * step, bytes, 3);
+  if (pool) return;
   v128.store8_lane(at + 4 * step, bytes, 4);
   v128.store8_lane(at + 5 * step, bytes, 5);
   v128.store8_lane(at + 6 * step, bytes, 6);

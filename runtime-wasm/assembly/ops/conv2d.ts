@@ -12,6 +12,10 @@
 // into one row (scratch from the planner), padded the same way, then every
 // output channel is a dot product with its filter row, four rows per pass.
 // 1x1 stride-1 unpadded convolutions skip the gather.
+// SIMD build, int8: a MAX_POOL_2D with 2x2 windows at stride 2 that reads
+// only this operator's output is done here (absorbMaxPool): each window's
+// four accumulators are reduced by max and requantised once, and the
+// unpooled output is never stored (the planner gives it no buffer).
 // A padded int8 tap contributes w * (zero_point - zero_point) = 0, exactly
 // what TFLM's reference kernel gets by skipping it, so int8 results are
 // bit-exact; float sums run in filter order in both builds (evalFloat), so
@@ -19,47 +23,35 @@
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
 // accumulating in int64 or int32 as the bias type says.
 
-import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_CONV2D } from "../schema";
-import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import {
-  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
-  inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
-  activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData, currentOperatorIndex,
-} from "./common";
+import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, tensorAt, readerCount, FLAG_GRAPH_OUTPUT } from "../graph";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT64, OPTIONS_CONV2D, OP_CONV_2D } from "../schema";
+import { ERR_UNSUPPORTED_FEATURE } from "../status";
+import { opFail, inputTensorFail, currentOperatorIndex } from "./common";
+import { WindowConvData, prepareWindowConv } from "./window_conv";
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4 } from "../kernels/dot";
-import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
+import { requantizeChannel, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
 import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
 import { PixelLaneConv, PIXEL_LANE_OVERREAD, packPixelLaneWeights, convPixelLanes } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
-const OPT_PADDING = 0;
-const OPT_STRIDE_W = 1;
-const OPT_STRIDE_H = 2;
+// Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
 const OPT_ACTIVATION = 3;
-const OPT_DILATION_W = 4;
-const OPT_DILATION_H = 5;
+const OPT_DILATION_W = 4; // and dilation_h 5
 
 const MAX_ROW: i32 = 1 << 20;
 // The widened, padded copy of an int8 input (SIMD build) must stay below 1 GiB.
 const MAX_PADDED_BYTES: u64 = 1 << 30;
 
 @unmanaged
-class ConvData {
-  batches: i32; inH: i32; inW: i32; inC: i32;
-  outH: i32; outW: i32; outC: i32;
-  kH: i32; kW: i32; kC: i32;
+class ConvData extends WindowConvData {
+  kC: i32; // filter depth: input channels per group
   groups: i32; filtersPerGroup: i32;
-  strideH: i32; strideW: i32; dilationH: i32; dilationW: i32; padH: i32; padW: i32;
-  inputOffset: i32; outputOffset: i32;
-  actMin: i32; actMax: i32; actMinF: f32; actMaxF: f32;
-  multipliers: usize; shifts: usize; rowConstants: usize;
+  rowConstants: usize;
   rowLength: i32;
   scratch: i32; // planner handle, -1 when the gather is skipped
   direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
@@ -68,99 +60,50 @@ class ConvData {
   lanes: usize; // SIMD build: ChannelLaneConv (int8; 0 when `pixels` is set) or ChannelLaneConvF32 (float)
   pixels: usize; // PixelLaneConv (int8, SIMD build) for a one-channel input, else 0
   paddedH: i32; paddedW: i32; // int8 and float: the input with its padding, rows and columns
+  pool: i32; // 1 when a 2x2 max pooling is absorbed (absorbMaxPool)
+  pooledH: i32; pooledW: i32; pooledOutput: i32; // the pooling's output (pooledH, pooledW = outH, outW without it)
 }
 
 export function prepare(op: Operator): bool {
-  if (!checkArity(op, 2, 3, 1)) return false;
-  if (!checkOptionsType(op, OPTIONS_CONV2D)) return false;
-  const opts = options(op, OPTIONS_CONV2D);
-  if (!readActivation(opts, OPT_ACTIVATION)) return false;
-  const act = activation;
-  if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, OPT_DILATION_W, OPT_DILATION_H)) return false;
-  const padding = windowPadding, strideW = windowStrideW, strideH = windowStrideH, dilationW = windowDilationW, dilationH = windowDilationH;
-
+  const data = changetype<ConvData>(prepareWindowConv(op, OPTIONS_CONV2D, OPT_ACTIVATION, OPT_DILATION_W, false,
+    "must be a 4-D filter [out_channels, height, width, in_channels]", offsetof<ConvData>()));
+  if (changetype<usize>(data) == 0) return false;
   const x = input(op, 0);
   const w = input(op, 1);
-  const hasBias = inputIndex(op, 2) >= 0;
-  const y = output(op, 0);
-  if (x.rank != 4) return inputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
-  if (w.rank != 4) return inputTensorFail(op, 1, "must be a 4-D filter [out_channels, height, width, in_channels]");
-  if (y.rank != 4) return outputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
-  if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "filter must be constant");
-
-  const data = changetype<ConvData>(allocOpData(op, offsetof<ConvData>()));
-  if (changetype<usize>(data) == 0) return false;
-  data.batches = dim(x, 0); data.inH = dim(x, 1); data.inW = dim(x, 2); data.inC = dim(x, 3);
-  data.outC = dim(w, 0); data.kH = dim(w, 1); data.kW = dim(w, 2); data.kC = dim(w, 3);
-  data.strideH = strideH; data.strideW = strideW; data.dilationH = dilationH; data.dilationW = dilationW;
+  const b = inputIndex(op, 2) >= 0 ? input(op, 2) : changetype<Tensor>(0);
+  data.kC = dim(w, 3);
   if (data.inC % data.kC != 0) return inputTensorFail(op, 1, "has an input depth that does not divide the input's channels");
   data.groups = data.inC / data.kC;
   if (data.outC % data.groups != 0) return inputTensorFail(op, 1, "has an output depth that is not a multiple of the number of groups");
   data.filtersPerGroup = data.outC / data.groups;
-  data.outH = outputSize(padding, data.inH, data.kH, strideH, dilationH);
-  data.outW = outputSize(padding, data.inW, data.kW, strideW, dilationW);
-  if (data.outH < 1 || data.outW < 1) return opFail(ERR_INVALID_MODEL, "the (dilated) kernel is larger than the input with VALID padding");
-  if (dim(y, 0) != data.batches || dim(y, 1) != data.outH || dim(y, 2) != data.outW || dim(y, 3) != data.outC) {
-    return outputTensorFail(op, 0, "does not have the shape the convolution produces");
-  }
-  data.padH = paddingBefore(strideH, dilationH, data.inH, data.kH, data.outH);
-  data.padW = paddingBefore(strideW, dilationW, data.inW, data.kW, data.outW);
+  data.pooledH = data.outH;
+  data.pooledW = data.outW;
   const rowLength = <i64>data.kH * <i64>data.kW * <i64>data.kC;
   if (rowLength > MAX_ROW) return opFail(ERR_UNSUPPORTED_FEATURE, "receptive field larger than 2^20 elements");
   data.rowLength = <i32>rowLength;
-  data.direct = data.kH == 1 && data.kW == 1 && strideH == 1 && strideW == 1 && data.padH == 0 && data.padW == 0 && data.groups == 1 ? 1 : 0;
+  data.direct = data.kH == 1 && data.kW == 1 && data.strideH == 1 && data.strideW == 1 && data.padH == 0 && data.padW == 0 && data.groups == 1 ? 1 : 0;
   data.scratch = -1;
   if (!ASC_FEATURE_SIMD) {
     data.dots = persistentAlloc(16); // the MVP build's four-row int8 dot products
     if (data.dots == 0) return false;
   }
 
-  if (!checkBias(op, data.outC)) return false;
-  const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
-
   if (x.type == TYPE_FLOAT32) {
-    if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
-    if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
-    if (hasBias && b.type != TYPE_FLOAT32) return unsupportedTypes(b, inputIndex(op, 2));
-    activationRangeFloat(act);
-    data.actMinF = actMinF;
-    data.actMaxF = actMaxF;
     if (!preparePaddedImage(data, 4)) return false;
     if (!ASC_FEATURE_SIMD) return requestRowScratch(op, data, 4);
-    return prepareChannelLanesF32(data, w.data, hasBias ? b.data : 0);
+    return prepareChannelLanesF32(data, w.data, changetype<usize>(b) != 0 ? b.data : 0);
   }
-
-  const is16 = x.type == TYPE_INT16;
-  if (x.type != TYPE_INT8 && !is16) return unsupportedTypes(x, inputIndex(op, 0));
-  if (w.type != TYPE_INT8) return unsupportedTypes(w, inputIndex(op, 1));
-  if (y.type != x.type) return unsupportedTypes(y, outputIndex(op, 0));
-  if (hasBias) {
-    const okBias = is16 ? (b.type == TYPE_INT64 || b.type == TYPE_INT32) : b.type == TYPE_INT32;
-    if (!okBias) return unsupportedTypes(b, inputIndex(op, 2));
-  }
-  data.accumulate64 = is16 && (!hasBias || b.type == TYPE_INT64) ? 1 : 0;
-  const ix = inputIndex(op, 0), iw = inputIndex(op, 1), iy = outputIndex(op, 0);
-  if (!requireQuantized(x, ix) || !requireQuantized(w, iw) || !requireQuantized(y, iy)) return false;
-  if (!requirePerTensor(x, ix) || !requirePerTensor(y, iy)) return false;
-  if (!checkChannelWeights(op, data.outC, 0, "per-channel scales must run along dimension 0 (output channels)")) return false;
-  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
-  data.inputOffset = -x.zeroPoint;
-  data.outputOffset = y.zeroPoint;
-  activationRangeQuantized(act, y);
-  data.actMin = actMin;
-  data.actMax = actMax;
-
   const outC = data.outC;
-  if (!prepareChannelMultipliers(x, w, y, outC, false)) return false;
-  data.multipliers = multipliers;
-  data.shifts = shifts;
   data.rowConstants = persistentAlloc(<u64>outC * 4);
   if (data.rowConstants == 0) return false;
-  if (is16) return true;
-  biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
+  if (x.type == TYPE_INT16) {
+    data.accumulate64 = changetype<usize>(b) == 0 || b.type == TYPE_INT64 ? 1 : 0;
+    return true;
+  }
+  biasPlusOffsetRowSums(w.data, changetype<usize>(b) != 0 ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
   if (!preparePaddedImage(data, 2)) return false;
   if (!ASC_FEATURE_SIMD) return requestRowScratch(op, data, 1);
-  if (data.inC == 1 && strideW == 1 && dilationW == 1 && data.outW >= 8) return preparePixelLanes(data, w.data);
+  if (data.inC == 1 && data.strideW == 1 && data.dilationW == 1 && data.outW >= 8) return preparePixelLanes(data, w.data);
   return prepareChannelLanes(data, w.data);
 }
 
@@ -283,12 +226,45 @@ function requestRowScratch(op: Operator, data: ConvData, elementSize: i32): bool
   return true;
 }
 
+/**
+ * MAX_POOL_2D's prepare offers its pooling to the CONV_2D before it: windows
+ * 2x2 at stride 2 inside the image, clamp [lo, hi]. Taken (true) in the SIMD
+ * build for an int8 convolution whose output the pooling alone reads, and
+ * whose requantisation never shifts left: then requantisation and clamps
+ * never decrease, so requantising each window's largest accumulator equals
+ * the max of the requantised values, and the convolution writes the pooled
+ * output directly. The caller marks the tensor between them absorbed.
+ */
+export function absorbMaxPool(conv: Operator, pool: Operator, lo: i32, hi: i32): bool {
+  if (!ASC_FEATURE_SIMD || conv.code != OP_CONV_2D) return false;
+  const d = changetype<ConvData>(conv.data);
+  const between = outputIndex(conv, 0);
+  const t = tensorAt(between);
+  if (t.type != TYPE_INT8 || inputIndex(pool, 0) != between || (t.flags & FLAG_GRAPH_OUTPUT) != 0 || readerCount(between) != 1) return false;
+  for (let c = 0; c < d.outC; c++) if (load<i32>(d.shifts + (<usize>c << 2)) > 0) return false;
+  // (The pixel-lane kernel, chosen for 8 or more convolution columns, gets
+  // 2 x pooledW >= 8 of them.)
+  const y = output(pool, 0);
+  const pooledH = dim(y, 1), pooledW = dim(y, 2);
+  // Clamping to [actMin, actMax] then to [lo, hi] is one clamp to both ends clamped to [lo, hi].
+  const first = min(max(d.actMin, lo), hi), last = min(max(d.actMax, lo), hi);
+  if (d.pixels != 0) {
+    const p = changetype<PixelLaneConv>(d.pixels);
+    p.pool = 1; p.outH = pooledH; p.outW = pooledW; p.actMin = first; p.actMax = last;
+  } else {
+    const rq = changetype<LaneRequantization>(changetype<ChannelLaneConv>(d.lanes).requantization);
+    rq.actMin = first; rq.actMax = last;
+  }
+  d.pool = 1; d.pooledH = pooledH; d.pooledW = pooledW; d.pooledOutput = outputIndex(pool, 0);
+  return true;
+}
+
 export function evaluate(op: Operator): void {
   const d = changetype<ConvData>(op.data);
   const x = input(op, 0);
   const w = input(op, 1);
   const bias = inputIndex(op, 2) >= 0 ? input(op, 2).data : 0;
-  const y = output(op, 0);
+  const y = d.pool != 0 ? tensorAt(d.pooledOutput) : output(op, 0);
   if (x.type == TYPE_FLOAT32) evalFloat(d, x.data, w.data, bias, y.data);
   else if (x.type == TYPE_INT8) evalInt8(d, x.data, w.data, y.data);
   else evalInt16(d, x.data, w.data, bias, y.data);
@@ -368,13 +344,14 @@ function evalInt8(d: ConvData, x: usize, w: usize, y: usize): void {
 /**
  * SIMD build: each image copied with its padding (int8 widened to int16,
  * float as is), then kernels/conv_pixel_lanes.ts, conv_channel_lanes.ts or
- * conv_channel_lanes_f32.ts.
+ * conv_channel_lanes_f32.ts; with an absorbed pooling, into its output.
  */
 function evalPadded(d: ConvData, x: usize, y: usize, float: bool): void {
   const image = scratchPointer(d.scratch);
-  const pixels = d.outH * d.outW, inC = d.inC, size: usize = float ? 4 : 1;
+  const pixels = d.pooledH * d.pooledW, inC = d.inC, size: usize = float ? 4 : 1;
   const outBytes = <usize>d.outC * size;
   const pad = float ? 0 : <u32>(-d.inputOffset) & 0xffff;
+  const pool = d.pool != 0;
   for (let b = 0; b < d.batches; b++) {
     padImage(x + <usize>(b * d.inH * d.inW * inC) * size, d.inH, d.inW, inC, d.padH, d.padW, d.paddedH, d.paddedW, pad, float, image);
     const result = y + <usize>(b * pixels) * outBytes;
@@ -382,26 +359,35 @@ function evalPadded(d: ConvData, x: usize, y: usize, float: bool): void {
       convPixelLanes(changetype<PixelLaneConv>(d.pixels), image, result);
       continue;
     }
-    // Four output pixels at a time (the last set repeats its last pixel).
+    // Four output pixels at a time (the last set repeats its last pixel),
+    // or the four of one pooling window.
     const groupBytes = <usize>d.kC * (float ? 4 : 2);
-    for (let i = 0; i < pixels; i += 4) {
-      const i1 = min(i + 1, pixels - 1), i2 = min(i + 2, pixels - 1), i3 = min(i + 3, pixels - 1);
-      const windowA = image + windowOffset(d, i, float), windowB = image + windowOffset(d, i1, float);
-      const windowC = image + windowOffset(d, i2, float), windowD = image + windowOffset(d, i3, float);
+    for (let i = 0; i < pixels; i += pool ? 1 : 4) {
+      const i1 = pool ? i : min(i + 1, pixels - 1), i2 = pool ? i : min(i + 2, pixels - 1), i3 = pool ? i : min(i + 3, pixels - 1);
+      const windowA = image + windowOffset(d, i, 0, float), windowB = image + windowOffset(d, i1, 1, float);
+      const windowC = image + windowOffset(d, i2, 2, float), windowD = image + windowOffset(d, i3, 3, float);
       const outA = result + <usize>i * outBytes, outB = result + <usize>i1 * outBytes;
       const outC = result + <usize>i2 * outBytes, outD = result + <usize>i3 * outBytes;
       for (let g = 0; g < d.groups; g++) {
         const at = <usize>g * groupBytes;
         if (float) convPixels4F32(changetype<ChannelLaneConvF32>(d.lanes), g, windowA + at, windowB + at, windowC + at, windowD + at, outA, outB, outC, outD);
-        else convPixels4(changetype<ChannelLaneConv>(d.lanes), g, windowA + at, windowB + at, windowC + at, windowD + at, outA, outB, outC, outD);
+        else convPixels4(changetype<ChannelLaneConv>(d.lanes), g, windowA + at, windowB + at, windowC + at, windowD + at, outA, outB, outC, outD, pool);
       }
     }
   }
 }
 
-/** Byte offset in the padded image of output pixel i's window corner (elements of 2 bytes, or 4 for float). */
-function windowOffset(d: ConvData, i: i32, float: bool): usize {
-  const oy = i / d.outW, ox = i % d.outW;
+/**
+ * Byte offset in the padded image (elements of 2 bytes, or 4 for float) of
+ * the window corner of output pixel i or, with an absorbed pooling, of
+ * convolution pixel k (0..3, row by row) of pooling window i.
+ */
+function windowOffset(d: ConvData, i: i32, k: i32, float: bool): usize {
+  let oy = i / d.pooledW, ox = i % d.pooledW;
+  if (d.pool != 0) {
+    oy = (oy << 1) + (k >> 1);
+    ox = (ox << 1) + (k & 1);
+  }
   return <usize>((oy * d.strideH * d.paddedW + ox * d.strideW) * d.inC) << (float ? 2 : 1);
 }
 
