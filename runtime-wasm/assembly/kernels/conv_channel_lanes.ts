@@ -32,6 +32,9 @@ export class ChannelLaneConv {
   requantization: usize; // LaneRequantization over [group][lanes]
 }
 
+/** Bytes past the padded image that the kernel may read (never uses): an odd run's last pair. */
+export const CHANNEL_LANE_OVERREAD: i32 = 4;
+
 /** Lanes for `filters` output channels per group: eight per pass of convPixels4. */
 // @ts-ignore: decorator
 @inline

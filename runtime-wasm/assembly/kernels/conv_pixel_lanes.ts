@@ -1,13 +1,16 @@
 // int8 CONV_2D of a one-channel image (a grayscale first layer, LeNet's
 // conv1), horizontal stride and dilation 1, SIMD build: eight neighbouring
 // output pixels of a row are the lanes. It reads the same widened, padded
-// int16 copy of the input as kernels/conv_channel_lanes.ts. For taps 2t and
-// 2t + 1 of a filter row, one shuffle of one load gives four pixels' input
-// pairs side by side, so one i32x4.dot_i16x8_s with a splat of the two
-// weights adds 2 taps x 4 pixels; the inputs are shared by three channels
-// per pass. The channel-lane kernel would leave lanes idle here (few output
-// channels) and requantise per pixel; this one requantises eight pixels of a
-// channel at once with that channel's multiplier.
+// int16 copy of the input as kernels/conv_channel_lanes.ts. The filter's
+// taps, in raster order, are taken two at a time (the last row's end pairs
+// with the next row's start, so only an odd total leaves one tap with a zero
+// partner): for taps at element offsets o1 and o2 from the window corner,
+// interleaving the image loaded from o1 with the image loaded from o2 gives
+// four pixels' input pairs side by side, so one i32x4.dot_i16x8_s with a
+// splat of the two weights adds 2 taps x 4 pixels; the inputs are shared by
+// three channels per pass. The channel-lane kernel would leave lanes idle
+// here (few output channels) and requantise per pixel; this one requantises
+// eight pixels of a channel at once with that channel's multiplier.
 //
 // With `pool` set it also does a 2x2, stride-2 MAX_POOL_2D (ops/conv2d.ts,
 // absorbMaxPool): the two conv rows of a pooled row are accumulated one
@@ -23,34 +26,27 @@ import { multiplyByQuantizedMultiplierX4 } from "../fixedpoint";
 export class PixelLaneConv {
   outH: i32; outW: i32; outC: i32; // of the output written (pooled when pool is 1)
   pool: i32; // 1: 2x2 stride-2 max pooling of the convolution's output
-  kH: i32; pairsPerRow: i32; // (kW + 1) / 2 weight pairs per filter row
-  rowStep: i32; // bytes from one filter row to the next in the image (dilation x padded row)
+  pairCount: i32; // (kh x kw + 1) / 2 tap pairs
+  offsets: usize; // [pairCount][2] i32: byte offsets of the pair's taps from the window corner
   pixelRowStep: i32; // bytes from one output row's windows to the next (stride x padded row)
   weights: usize; // packPixelLaneWeights
   rowConstants: usize; multipliers: usize; shifts: usize; // per channel
   outputOffset: i32; actMin: i32; actMax: i32;
 }
 
-/** Bytes past the padded image that the kernel may read (never uses). */
-export const PIXEL_LANE_OVERREAD: i32 = 16;
-
 /**
- * w [channels][kH][kW] int8 -> [channel][row][pair t] int32: the low int16
- * is tap 2t's weight, the high one tap 2t + 1's (0 past the row's end).
+ * w [channels][taps] int8 -> [channel][pair q] int32: the low int16 is tap
+ * 2q's weight, the high one tap 2q + 1's (0 past the last tap).
  */
-export function packPixelLaneWeights(w: usize, channels: i32, kH: i32, kW: i32, packed: usize): void {
-  const pairs = (kW + 1) >> 1;
+export function packPixelLaneWeights(w: usize, channels: i32, taps: i32, packed: usize): void {
   let at = packed;
   for (let c = 0; c < channels; c++) {
-    for (let fy = 0; fy < kH; fy++) {
-      const row = w + <usize>((c * kH + fy) * kW);
-      for (let t = 0; t < pairs; t++) {
-        const k = t << 1;
-        let pair = <i32>load<i8>(row + <usize>k) & 0xffff;
-        if (k + 1 < kW) pair |= <i32>load<i8>(row + <usize>(k + 1)) << 16;
-        store<i32>(at, pair);
-        at += 4;
-      }
+    const filter = w + <usize>(c * taps);
+    for (let k = 0; k < taps; k += 2) {
+      let pair = <i32>load<i8>(filter + <usize>k) & 0xffff;
+      if (k + 1 < taps) pair |= <i32>load<i8>(filter + <usize>(k + 1)) << 16;
+      store<i32>(at, pair);
+      at += 4;
     }
   }
 }
@@ -76,7 +72,7 @@ export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
 }
 
 function channelTriple(p: PixelLaneConv, window: usize, c0: i32, c1: i32, c2: i32, pixel: usize): void {
-  const perChannel = <usize>(p.kH * p.pairsPerRow) << 2;
+  const perChannel = <usize>p.pairCount << 2;
   const wa0 = p.weights + <usize>c0 * perChannel, wb0 = p.weights + <usize>c1 * perChannel, wc0 = p.weights + <usize>c2 * perChannel;
   const ia = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2)));
   const ib = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2)));
@@ -86,28 +82,26 @@ function channelTriple(p: PixelLaneConv, window: usize, c0: i32, c1: i32, c2: i3
   for (let r = 0; r <= p.pool; r++) {
     let wa = wa0, wb = wb0, wc = wc0;
     let a0 = ia, a1 = ia, b0 = ib, b1 = ib, d0 = id, d1 = id;
-    let row = window + <usize>r * <usize>p.pixelRowStep;
-    for (let fy = 0; fy < p.kH; fy++) {
-      for (let t = 0; t < p.pairsPerRow; t++) {
-        // Pixel k's taps 2t and 2t + 1 are elements k + 2t and k + 2t + 1 of
-        // the row: interleaving the row from 2t with the row from 2t + 1 pairs
-        // them, pixels 0-3 in the low halves, 4-7 in the high halves.
-        const x = row + (<usize>t << 2);
-        const v0 = v128.load(x), v1 = v128.load(x, 2);
-        const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
-        const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
-        const sa = v128.load32_splat(wa), sb = v128.load32_splat(wb), sc = v128.load32_splat(wc);
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
-        b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
-        b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
-        d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
-        d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
-        wa += 4;
-        wb += 4;
-        wc += 4;
-      }
-      row += <usize>p.rowStep;
+    const corner = window + <usize>r * <usize>p.pixelRowStep;
+    let at = p.offsets;
+    for (let q = 0; q < p.pairCount; q++) {
+      // Pixel k's taps are elements k + o1 and k + o2 of the image from the
+      // corner: interleaving the image from o1 with the image from o2 pairs
+      // them, pixels 0-3 in the low halves, 4-7 in the high halves.
+      const v0 = v128.load(corner + <usize>load<i32>(at)), v1 = v128.load(corner + <usize>load<i32>(at, 4));
+      const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
+      const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
+      const sa = v128.load32_splat(wa), sb = v128.load32_splat(wb), sc = v128.load32_splat(wc);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
+      d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
+      d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
+      wa += 4;
+      wb += 4;
+      wc += 4;
+      at += 8;
     }
     ma0 = i32x4.max_s(ma0, a0); ma1 = i32x4.max_s(ma1, a1);
     mb0 = i32x4.max_s(mb0, b0); mb1 = i32x4.max_s(mb1, b1);

@@ -34,9 +34,9 @@ import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4 } from "../kernels/dot";
 import { requantizeChannel, biasPlusOffsetRowSums } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
-import { ChannelLaneConv, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
+import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
-import { PixelLaneConv, PIXEL_LANE_OVERREAD, packPixelLaneWeights, convPixelLanes } from "../kernels/conv_pixel_lanes";
+import { PixelLaneConv, packPixelLaneWeights, convPixelLanes } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
 // Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
@@ -122,7 +122,7 @@ function preparePaddedImage(data: ConvData, elementBytes: i32): bool {
   data.paddedH = <i32>paddedH;
   data.paddedW = <i32>paddedW;
   if (!ASC_FEATURE_SIMD) return true;
-  data.scratch = requestScratch(currentOperatorIndex(), <i32>paddedBytes + PIXEL_LANE_OVERREAD);
+  data.scratch = requestScratch(currentOperatorIndex(), <i32>paddedBytes + CHANNEL_LANE_OVERREAD);
   if (data.scratch < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
 }
@@ -130,17 +130,21 @@ function preparePaddedImage(data: ConvData, elementBytes: i32): bool {
 function preparePixelLanes(data: ConvData, w: usize): bool {
   const p = changetype<PixelLaneConv>(persistentAlloc(offsetof<PixelLaneConv>()));
   if (changetype<usize>(p) == 0) return false;
-  const pairs = (data.kW + 1) >> 1;
-  p.weights = persistentAlloc(<u64>data.outC * <u64>data.kH * <u64>pairs * 4);
-  if (p.weights == 0) return false;
-  packPixelLaneWeights(w, data.outC, data.kH, data.kW, p.weights);
+  const taps = data.rowLength, pairs = (taps + 1) >> 1;
+  p.weights = persistentAlloc(<u64>data.outC * <u64>pairs * 4);
+  p.offsets = persistentAlloc(<u64>pairs * 8);
+  if (p.weights == 0 || p.offsets == 0) return false;
+  packPixelLaneWeights(w, data.outC, taps, p.weights);
+  // Tap i's offset in the image (under 1 GiB); a lone last tap pairs with
+  // itself (its partner's weight is 0).
+  for (let i = 0; i < pairs << 1; i++) {
+    const tap = min(i, taps - 1);
+    store<i32>(p.offsets + (<usize>i << 2), ((tap / data.kW) * data.dilationH * data.paddedW + tap % data.kW) << 1);
+  }
+  p.pairCount = pairs;
   p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
-  p.kH = data.kH; p.pairsPerRow = pairs;
-  // Steps only taken inside the padded image (under 1 GiB): with one filter
-  // row or one output row they are never taken and may be 0.
-  const paddedRow = data.paddedW << 1;
-  p.rowStep = data.kH > 1 ? data.dilationH * paddedRow : 0;
-  p.pixelRowStep = data.outH > 1 ? data.strideH * paddedRow : 0;
+  // Only taken inside the padded image: with one output row it is never taken and may be 0.
+  p.pixelRowStep = data.outH > 1 ? data.strideH * (data.paddedW << 1) : 0;
   p.rowConstants = data.rowConstants; p.multipliers = data.multipliers; p.shifts = data.shifts;
   p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
   data.pixels = changetype<usize>(p);
