@@ -6,6 +6,8 @@
 // path folds the input zero point into a per-unit constant computed here:
 //   sum_k w[u,k] * (x[k] + input_offset) = dot(w[u], x) + input_offset * sum_k w[u,k]
 // which is an identity in wrapping int32 arithmetic, so results are unchanged.
+// The SIMD build requantises four units at once with a multiplier and shift
+// per lane (kernels/requantize_lanes.ts), lane by lane TFLite's arithmetic.
 
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_FULLY_CONNECTED } from "../schema";
@@ -20,6 +22,7 @@ import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
+import { LaneRequantization, laneGroupBytes, makeLaneRequantization, requantizeLanes } from "../kernels/requantize_lanes";
 import { isConstant } from "../graph";
 
 @unmanaged
@@ -40,6 +43,8 @@ class FullyConnectedData {
   rowConstants: usize;
   /** Four dot products at a time need a 16-byte landing spot. */
   dots: usize;
+  /** SIMD build, int8: LaneRequantization over the units, four at a time. */
+  requantization: usize;
 }
 
 const OPT_ACTIVATION = 0;
@@ -110,7 +115,17 @@ export function prepare(op: Operator): bool {
   data.rowConstants = persistentAlloc(<u64>units * 4);
   if (data.rowConstants == 0) return false;
 
-  if (!is16) biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, units, depth, data.inputOffset, data.rowConstants);
+  if (is16) return true;
+  biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, units, depth, data.inputOffset, data.rowConstants);
+  if (!ASC_FEATURE_SIMD) return true;
+  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
+  if (changetype<usize>(rq) == 0) return false;
+  const lanes = (units + 3) & ~3;
+  rq.groups = persistentAlloc(laneGroupBytes(lanes));
+  if (rq.groups == 0) return false;
+  rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
+  makeLaneRequantization(rq, data.multipliers, data.shifts, units, lanes, 1);
+  data.requantization = changetype<usize>(rq);
   return true;
 }
 
@@ -173,6 +188,14 @@ function evalInt8(data: FullyConnectedData, x: Tensor, w: Tensor, y: Tensor): vo
     for (; u + 4 <= units; u += 4) {
       const row = w.data + <usize>(u * depth);
       dotI8x4(row, row + <usize>depth, row + <usize>(2 * depth), row + <usize>(3 * depth), xrow, depth, dots);
+      if (ASC_FEATURE_SIMD) {
+        // The four units' requantisations at once (kernels/requantize_lanes.ts).
+        const sums = i32x4.add(v128.load(dots), v128.load(data.rowConstants + (<usize>u << 2)));
+        const r = requantizeLanes(changetype<LaneRequantization>(data.requantization), u >> 2, sums);
+        const r16 = i16x8.narrow_i32x4_s(r, r);
+        store<i32>(yrow + <usize>u, i32x4.extract_lane(i8x16.narrow_i16x8_s(r16, r16), 0));
+        continue;
+      }
       store<i8>(yrow + <usize>u, <i8>requantizeInt8(data, u, load<i32>(dots)));
       store<i8>(yrow + <usize>u + 1, <i8>requantizeInt8(data, u + 1, load<i32>(dots, 4)));
       store<i8>(yrow + <usize>u + 2, <i8>requantizeInt8(data, u + 2, load<i32>(dots, 8)));
