@@ -27,26 +27,46 @@ export class PixelLaneConv {
   outH: i32; outW: i32; outC: i32; // of the output written (pooled when pool is 1)
   pool: i32; // 1: 2x2 stride-2 max pooling of the convolution's output
   pairCount: i32; // (kh x kw + 1) / 2 tap pairs
-  offsets: usize; // [pairCount][2] i32: byte offsets of the pair's taps from the window corner
   pixelRowStep: i32; // bytes from one output row's windows to the next (stride x padded row)
-  weights: usize; // packPixelLaneWeights
+  program: usize; // packPixelLanes
   rowConstants: usize; multipliers: usize; shifts: usize; // per channel
   outputOffset: i32; actMin: i32; actMax: i32;
 }
 
+/** Bytes of one pair's entry in the program: two tap offsets, three weight pairs. */
+export const PIXEL_LANE_PAIR_BYTES: i32 = 20;
+
+/** Bytes of the program for `channels` channels and `taps` taps. */
+export function pixelLaneProgramBytes(channels: i32, taps: i32): u64 {
+  return <u64>((channels + 2) / 3) * <u64>((taps + 1) >> 1) * <u64>PIXEL_LANE_PAIR_BYTES;
+}
+
 /**
- * w [channels][taps] int8 -> [channel][pair q] int32: the low int16 is tap
- * 2q's weight, the high one tap 2q + 1's (0 past the last tap).
+ * w [channels][taps] int8 (taps in raster order, kW per filter row) -> the
+ * kernel's program: for each pass of three channels (c, c + 1, c + 2, the
+ * last pass repeating the last channel) and each pair q of taps 2q and
+ * 2q + 1 (a lone last tap pairs with itself): the two taps' byte offsets
+ * from the window corner in an image with `rowElements` int16 elements
+ * per filter row step, then each channel's weights as one int32, the low
+ * int16 tap 2q's, the high one tap 2q + 1's (0 for a lone tap). One pointer
+ * walks it, with every load at a fixed offset.
  */
-export function packPixelLaneWeights(w: usize, channels: i32, taps: i32, packed: usize): void {
-  let at = packed;
-  for (let c = 0; c < channels; c++) {
-    const filter = w + <usize>(c * taps);
+export function packPixelLanes(w: usize, channels: i32, kW: i32, taps: i32, rowElements: i32, program: usize): void {
+  let at = program;
+  for (let c = 0; c < channels; c += 3) {
     for (let k = 0; k < taps; k += 2) {
-      let pair = <i32>load<i8>(filter + <usize>k) & 0xffff;
-      if (k + 1 < taps) pair |= <i32>load<i8>(filter + <usize>(k + 1)) << 16;
-      store<i32>(at, pair);
-      at += 4;
+      for (let i = 0; i < 2; i++) {
+        const tap = min(k + i, taps - 1);
+        store<i32>(at, ((tap / kW) * rowElements + tap % kW) << 1);
+        at += 4;
+      }
+      for (let j = 0; j < 3; j++) {
+        const filter = w + <usize>(min(c + j, channels - 1) * taps);
+        let pair = <i32>load<i8>(filter + <usize>k) & 0xffff;
+        if (k + 1 < taps) pair |= <i32>load<i8>(filter + <usize>(k + 1)) << 16;
+        store<i32>(at, pair);
+        at += 4;
+      }
     }
   }
 }
@@ -58,6 +78,7 @@ export function packPixelLaneWeights(w: usize, channels: i32, taps: i32, packed:
 export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
   const outW = p.outW, outC = p.outC, pool = p.pool;
   const columns = outW << pool; // convolution columns: even when pooling
+  const passBytes = <usize>p.pairCount * <usize>PIXEL_LANE_PAIR_BYTES;
   for (let oy = 0; oy < p.outH; oy++) {
     for (let cx0 = 0; cx0 < columns; cx0 += 8) {
       // The last block of a row overlaps the previous one instead of running
@@ -66,42 +87,38 @@ export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
       const window = image + <usize>(oy << pool) * <usize>p.pixelRowStep + (<usize>cx << 1);
       const pixel = y + <usize>((oy * outW + (cx >> pool)) * outC);
       // Three channels per pass (the last pass repeats its last channel).
-      for (let c = 0; c < outC; c += 3) channelTriple(p, window, c, min(c + 1, outC - 1), min(c + 2, outC - 1), pixel);
+      let pass = p.program;
+      for (let c = 0; c < outC; c += 3) {
+        channelTriple(p, window, pass, pass + passBytes, c, min(c + 1, outC - 1), min(c + 2, outC - 1), pixel);
+        pass += passBytes;
+      }
     }
   }
 }
 
-function channelTriple(p: PixelLaneConv, window: usize, c0: i32, c1: i32, c2: i32, pixel: usize): void {
-  const perChannel = <usize>p.pairCount << 2;
-  const wa0 = p.weights + <usize>c0 * perChannel, wb0 = p.weights + <usize>c1 * perChannel, wc0 = p.weights + <usize>c2 * perChannel;
+function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize, c0: i32, c1: i32, c2: i32, pixel: usize): void {
   const ia = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2)));
   const ib = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2)));
   const id = i32x4.splat(load<i32>(p.rowConstants + (<usize>c2 << 2)));
   // Running maxima over the convolution rows of a pooled row (one row without pooling).
   let ma0 = i32x4.splat(i32.MIN_VALUE), ma1 = ma0, mb0 = ma0, mb1 = ma0, md0 = ma0, md1 = ma0;
   for (let r = 0; r <= p.pool; r++) {
-    let wa = wa0, wb = wb0, wc = wc0;
     let a0 = ia, a1 = ia, b0 = ib, b1 = ib, d0 = id, d1 = id;
     const corner = window + <usize>r * <usize>p.pixelRowStep;
-    let at = p.offsets;
-    for (let q = 0; q < p.pairCount; q++) {
+    for (let at = pass; at < end; at += PIXEL_LANE_PAIR_BYTES) {
       // Pixel k's taps are elements k + o1 and k + o2 of the image from the
       // corner: interleaving the image from o1 with the image from o2 pairs
       // them, pixels 0-3 in the low halves, 4-7 in the high halves.
       const v0 = v128.load(corner + <usize>load<i32>(at)), v1 = v128.load(corner + <usize>load<i32>(at, 4));
       const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
       const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
-      const sa = v128.load32_splat(wa), sb = v128.load32_splat(wb), sc = v128.load32_splat(wc);
+      const sa = v128.load32_splat(at, 8), sb = v128.load32_splat(at, 12), sc = v128.load32_splat(at, 16);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
       b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
       b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
       d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
       d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
-      wa += 4;
-      wb += 4;
-      wc += 4;
-      at += 8;
     }
     ma0 = i32x4.max_s(ma0, a0); ma1 = i32x4.max_s(ma1, a1);
     mb0 = i32x4.max_s(mb0, b0); mb1 = i32x4.max_s(mb1, b1);

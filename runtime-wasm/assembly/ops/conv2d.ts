@@ -36,7 +36,7 @@ import { requantizeChannel, biasPlusOffsetRowSums } from "./channel_quantization
 import { copyBytes, fillElements } from "../kernels/copy";
 import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
-import { PixelLaneConv, packPixelLaneWeights, convPixelLanes } from "../kernels/conv_pixel_lanes";
+import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
 // Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
@@ -130,18 +130,12 @@ function preparePaddedImage(data: ConvData, elementBytes: i32): bool {
 function preparePixelLanes(data: ConvData, w: usize): bool {
   const p = changetype<PixelLaneConv>(persistentAlloc(offsetof<PixelLaneConv>()));
   if (changetype<usize>(p) == 0) return false;
-  const taps = data.rowLength, pairs = (taps + 1) >> 1;
-  p.weights = persistentAlloc(<u64>data.outC * <u64>pairs * 4);
-  p.offsets = persistentAlloc(<u64>pairs * 8);
-  if (p.weights == 0 || p.offsets == 0) return false;
-  packPixelLaneWeights(w, data.outC, taps, p.weights);
-  // Tap i's offset in the image (under 1 GiB); a lone last tap pairs with
-  // itself (its partner's weight is 0).
-  for (let i = 0; i < pairs << 1; i++) {
-    const tap = min(i, taps - 1);
-    store<i32>(p.offsets + (<usize>i << 2), ((tap / data.kW) * data.dilationH * data.paddedW + tap % data.kW) << 1);
-  }
-  p.pairCount = pairs;
+  const taps = data.rowLength;
+  p.program = persistentAlloc(pixelLaneProgramBytes(data.outC, taps));
+  if (p.program == 0) return false;
+  // Tap offsets lie in the padded image (under 1 GiB).
+  packPixelLanes(w, data.outC, data.kW, taps, data.dilationH * data.paddedW, p.program);
+  p.pairCount = (taps + 1) >> 1;
   p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
   // Only taken inside the padded image: with one output row it is never taken and may be 0.
   p.pixelRowStep = data.outH > 1 ? data.strideH * (data.paddedW << 1) : 0;
