@@ -6,7 +6,10 @@
 // multiplier 1, eight int8 channels per step, widened to int16 and multiplied
 // into int32 lanes (exact); float32 four channels per step, each lane summing
 // its own channel in the same tap order as the scalar path, so both builds
-// give identical bits. Taps outside the image are skipped, as in TFLM.
+// give identical bits. The SIMD build requantises int8 four channels at a
+// time with a multiplier and shift per lane (kernels/requantize_lanes.ts,
+// TFLite's arithmetic lane by lane). Taps outside the image are skipped, as
+// in TFLM.
 
 import { Operator, input, output, inputIndex } from "../graph";
 import { TYPE_FLOAT32, OPTIONS_DEPTHWISE_CONV2D } from "../schema";
@@ -16,6 +19,7 @@ import { readI32, scalarError } from "../flatbuffer";
 import { persistentAlloc } from "../layout";
 import { WindowConvData, prepareWindowConv } from "./window_conv";
 import { requantizeChannel } from "./channel_quantization";
+import { LaneRequantization, laneGroupBytes, makeLaneRequantization, requantizeLanes } from "../kernels/requantize_lanes";
 
 // DepthwiseConv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
 const OPT_DEPTH_MULTIPLIER = 3;
@@ -27,6 +31,8 @@ class DepthwiseData extends WindowConvData {
   multiplier: i32;
   /** Per-channel int32 accumulators for one output pixel. */
   accumulators: usize;
+  /** SIMD build, int8: LaneRequantization over the output channels, four at a time. */
+  requantization: usize;
 }
 
 export function prepare(op: Operator): bool {
@@ -41,7 +47,17 @@ export function prepare(op: Operator): bool {
   if (scalarError()) return false;
   if (declaredMultiplier > 0 && declaredMultiplier != data.multiplier) return opFail(ERR_INVALID_MODEL, "depth_multiplier disagrees with the filter and input shapes");
   data.accumulators = persistentAlloc(<u64>data.outC * 4 + 16);
-  return data.accumulators != 0;
+  if (data.accumulators == 0) return false;
+  if (!ASC_FEATURE_SIMD || input(op, 0).type == TYPE_FLOAT32) return true;
+  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
+  if (changetype<usize>(rq) == 0) return false;
+  const lanes = (data.outC + 3) & ~3;
+  rq.groups = persistentAlloc(laneGroupBytes(lanes));
+  if (rq.groups == 0) return false;
+  rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
+  makeLaneRequantization(rq, data.multipliers, data.shifts, data.outC, lanes, 1);
+  data.requantization = changetype<usize>(rq);
+  return true;
 }
 
 export function evaluate(op: Operator): void {
@@ -95,7 +111,18 @@ function evalWindows(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize
             store<f32>(out + (<usize>c << 2), min(max(a, d.actMinF), d.actMaxF));
           }
         } else {
-          for (let c = 0; c < outC; c++) {
+          let c = 0;
+          if (ASC_FEATURE_SIMD) {
+            // Four channels' requantisations at once (kernels/requantize_lanes.ts).
+            for (; c + 4 <= outC; c += 4) {
+              let sum = v128.load(acc + (<usize>c << 2));
+              if (bias != 0) sum = i32x4.add(sum, v128.load(bias + (<usize>c << 2)));
+              const r = requantizeLanes(changetype<LaneRequantization>(d.requantization), c >> 2, sum);
+              const r16 = i16x8.narrow_i32x4_s(r, r);
+              store<i32>(out + <usize>c, i32x4.extract_lane(i8x16.narrow_i16x8_s(r16, r16), 0));
+            }
+          }
+          for (; c < outC; c++) {
             const sum = load<i32>(acc + (<usize>c << 2)) + (bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0);
             store<i8>(out + <usize>c, <i8>requantizeChannel(sum, d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax));
           }
