@@ -7,9 +7,10 @@
 // dilation and one group; otherwise one tap's channels) and each run as
 // pairs of neighbouring int16 elements: pair q is one int32 load at a fixed
 // offset (offsets[q]) from the pixel's window corner. The filters are packed
-// to match at prepare: for pair q, lane j of a vector holds output channel
-// j's two weights, so one i32x4.dot_i16x8_s with a splat of the pair adds
-// 2 taps x 4 channels. Every loaded weight vector serves four output pixels.
+// to match at prepare, eight channels at a time: for pair q, lane j of a
+// vector holds output channel j's two weights, so one i32x4.dot_i16x8_s with
+// a splat of the pair adds 2 taps x 4 channels, and a pass over eight
+// channels reads its weights as one contiguous run. Every loaded weight vector serves four output pixels.
 // There are no horizontal sums (the dot-product form, kernels/dot.ts, needs
 // one per output), and the requantisation runs four channels at a time
 // (kernels/requantize_lanes.ts). An odd run's last pair reads one element
@@ -51,9 +52,9 @@ export function channelLanePairs(taps: i32, run: i32): i32 {
 
 /**
  * w [filters][taps] int8 (one group's filters), read as runs of `run`
- * elements, -> [pair q][lane j] int32 at `packed`: the low int16 is the
- * weight of the pair's first element, the high one the second's (0 past a
- * run's end and past the last filter).
+ * elements, -> [pass of 8 lanes][pair q][lane j] int32 at `packed`: the low
+ * int16 is the weight of the pair's first element, the high one the
+ * second's (0 past a run's end and past the last filter).
  */
 export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i32, lanes: i32, packed: usize): void {
   const perRun = (run + 1) >> 1;
@@ -68,7 +69,7 @@ export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i
         pair = <i32>load<i8>(filter + <usize>k) & 0xffff;
         if (t + 1 < run) pair |= <i32>load<i8>(filter + <usize>(k + 1)) << 16;
       }
-      store<i32>(packed + ((<usize>q * <usize>lanes + <usize>j) << 2), pair);
+      store<i32>(packed + ((<usize>((j >> 3) * pairs + q) << 5) + (<usize>(j & 7) << 2)), pair);
     }
   }
 }
@@ -84,9 +85,9 @@ export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i
  */
 export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, windowC: usize, windowD: usize, outA: usize, outB: usize, outC: usize, outD: usize, pool: bool): void {
   const pairCount = p.pairCount, lanes = p.lanes, filters = p.filters, offsets = p.offsets;
-  const stride = <usize>lanes << 2;
+  const passBytes = <usize>pairCount << 5; // one pass's weights: eight lanes per pair
   const first = g * lanes; // this group's first lane in rowConstants and the requantisation
-  const weights = p.weights + <usize>g * <usize>pairCount * stride;
+  let w = p.weights + <usize>g * <usize>(lanes >> 3) * passBytes;
   const out = <usize>(g * filters);
   const rq = changetype<LaneRequantization>(p.requantization);
   // Eight channels per pass: two accumulators per pixel.
@@ -94,9 +95,9 @@ export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB:
     const start = p.rowConstants + (<usize>(first + j) << 2);
     let a0 = v128.load(start), a1 = v128.load(start, 16);
     let b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
-    let w = weights + (<usize>j << 2);
-    for (let q = 0; q < pairCount; q++) {
-      const at = <usize>load<i32>(offsets + (<usize>q << 2));
+    let offset = offsets;
+    for (const end = w + passBytes; w < end; w += 32) {
+      const at = <usize>load<i32>(offset);
       const w0 = v128.load(w), w1 = v128.load(w, 16);
       const sa = v128.load32_splat(windowA + at);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(w0, sa));
@@ -110,7 +111,7 @@ export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB:
       const sd = v128.load32_splat(windowD + at);
       d0 = i32x4.add(d0, i32x4.dot_i16x8_s(w0, sd));
       d1 = i32x4.add(d1, i32x4.dot_i16x8_s(w1, sd));
-      w += stride;
+      offset += 4;
     }
     const group = (first + j) >> 2, n = min(8, filters - j), at = out + <usize>j;
     if (pool) {
