@@ -266,13 +266,16 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       // stride-2 pooling itself where it can (equal to the MVP build, which
       // never does): the pixel-lane kernel with odd convolution sizes, batch 2
       // and a RELU only on the pooling; eight convolution columns; the
-      // channel-lane kernel, with groups. Not absorbed: a window past the
+      // channel-lane kernel, with groups; a vertical stride (pixel lanes) and
+      // a dilation (channel lanes). Not absorbed: a window past the
       // image (SAME on 9 columns), a 3x3 window, the unpooled tensor also an
       // output, a requantisation that shifts left.
       [convPool({ kind, input: [2, 13, 21, 1], outChannels: 5, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", poolActivation: ActivationFunctionType.RELU, seed: 30 }), r],
       [convPool({ kind, input: [1, 8, 10, 1], outChannels: 3, kernel: [3, 3], padding: "VALID", activation: ActivationFunctionType.RELU, window: [2, 2], poolStride: [2, 2], poolPadding: "SAME", seed: 31 }), r],
       [convPool({ kind, input: [1, 11, 10, 3], outChannels: 10, kernel: [3, 3], padding: "SAME", activation: ActivationFunctionType.RELU6, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 32 }), r],
       [convPool({ kind, input: [2, 9, 8, 6], outChannels: 9, kernel: [2, 2], padding: "SAME", groups: 3, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", poolActivation: ActivationFunctionType.RELU6, seed: 33 }), r],
+      [convPool({ kind, input: [1, 20, 12, 1], outChannels: 3, kernel: [3, 3], stride: [2, 1], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 38 }), r],
+      [convPool({ kind, input: [1, 12, 12, 3], outChannels: 4, kernel: [3, 3], dilation: [2, 2], padding: "VALID", activation: ActivationFunctionType.RELU, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 39 }), r],
       [convPool({ kind, input: [1, 10, 9, 3], outChannels: 7, kernel: [3, 3], padding: "SAME", window: [2, 2], poolStride: [2, 2], poolPadding: "SAME", seed: 34 }), r],
       [convPool({ kind, input: [1, 12, 12, 2], outChannels: 4, kernel: [3, 3], padding: "VALID", window: [3, 3], poolStride: [2, 2], poolPadding: "VALID", seed: 35 }), r],
       [convPool({ kind, input: [1, 12, 12, 1], outChannels: 4, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", exposeConv: true, seed: 36 }), r],

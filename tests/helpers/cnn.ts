@@ -125,13 +125,14 @@ export function convPool(spec: ConvSpec & { window: [number, number]; poolStride
   const [n, h, w, c] = spec.input;
   const [kh, kw] = spec.kernel;
   const [sh, sw] = spec.stride ?? [1, 1];
+  const [dh, dw] = spec.dilation ?? [1, 1];
   const x = g.activation("x", [...spec.input], 2);
   const groups = spec.groups ?? 1;
   const wt = g.weights("w", [spec.outChannels, kh, kw, c / groups], 0, x.scale, spec.perChannel ?? true);
-  const convShape = [n, outSize(spec.padding, h, kh, sh, 1), outSize(spec.padding, w, kw, sw, 1), spec.outChannels];
+  const convShape = [n, outSize(spec.padding, h, kh, sh, dh), outSize(spec.padding, w, kw, sw, dw), spec.outChannels];
   const y = g.activation("conv", convShape, spec.outputRange ?? 2 * 0.5 * Math.sqrt(kh * kw * c));
   g.op(BuiltinOperator.CONV_2D, [x.index, wt.w, wt.b], [y.index], {
-    type: "Conv2DOptions", padding: spec.padding === "SAME" ? Padding.SAME : Padding.VALID, strideW: sw, strideH: sh, activation: spec.activation,
+    type: "Conv2DOptions", padding: spec.padding === "SAME" ? Padding.SAME : Padding.VALID, strideW: sw, strideH: sh, dilationW: dw, dilationH: dh, activation: spec.activation,
   });
   const [ph, pw] = spec.window;
   const pooledShape = [n, outSize(spec.poolPadding, convShape[1]!, ph, spec.poolStride[0], 1), outSize(spec.poolPadding, convShape[2]!, pw, spec.poolStride[1], 1), spec.outChannels];
@@ -140,7 +141,7 @@ export function convPool(spec: ConvSpec & { window: [number, number]; poolStride
     type: "Pool2DOptions", padding: spec.poolPadding === "SAME" ? Padding.SAME : Padding.VALID, strideW: spec.poolStride[1], strideH: spec.poolStride[0],
     filterW: pw, filterH: ph, activation: spec.poolActivation,
   });
-  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""} -> MAX_POOL_2D ${ph}x${pw} stride ${spec.poolStride} ${spec.poolPadding}${spec.exposeConv ? ", both outputs" : ""}${spec.outputRange !== undefined ? `, output range ${spec.outputRange}` : ""}`;
+  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""} -> MAX_POOL_2D ${ph}x${pw} stride ${spec.poolStride} ${spec.poolPadding}${spec.exposeConv ? ", both outputs" : ""}${spec.outputRange !== undefined ? `, output range ${spec.outputRange}` : ""}`;
   return g.finish(label, [{ index: x.index, shape: [...spec.input] }], spec.exposeConv ? [p.index, y.index] : [p.index]);
 }
 
