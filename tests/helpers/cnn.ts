@@ -96,8 +96,8 @@ export interface ConvSpec {
   seed: number;
 }
 
-export function conv(spec: ConvSpec): BuiltModel {
-  const g = new Graph(spec.kind, spec.seed);
+/** Adds spec's CONV_2D on a new input x to g; its output's quantisation covers +-outputRange (default: from the filter size). */
+function addConv(g: Graph, spec: ConvSpec, outputRange?: number): { x: Activation; y: Activation; label: string } {
   const [n, h, w, c] = spec.input;
   const [kh, kw] = spec.kernel;
   const [sh, sw] = spec.stride ?? [1, 1];
@@ -106,11 +106,17 @@ export function conv(spec: ConvSpec): BuiltModel {
   const groups = spec.groups ?? 1;
   const wt = g.weights("w", [spec.outChannels, kh, kw, c / groups], 0, x.scale, spec.perChannel ?? true);
   const outShape = [n, outSize(spec.padding, h, kh, sh, dh), outSize(spec.padding, w, kw, sw, dw), spec.outChannels];
-  const y = g.activation("y", outShape, 2 * 0.5 * Math.sqrt(kh * kw * c));
+  const y = g.activation("y", outShape, outputRange ?? 2 * 0.5 * Math.sqrt(kh * kw * c));
   g.op(BuiltinOperator.CONV_2D, [x.index, wt.w, wt.b], [y.index], {
     type: "Conv2DOptions", padding: spec.padding === "SAME" ? Padding.SAME : Padding.VALID, strideW: sw, strideH: sh, dilationW: dw, dilationH: dh, activation: spec.activation,
   });
   const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""}`;
+  return { x, y, label };
+}
+
+export function conv(spec: ConvSpec): BuiltModel {
+  const g = new Graph(spec.kind, spec.seed);
+  const { x, y, label } = addConv(g, spec);
   return g.finish(label, [{ index: x.index, shape: [...spec.input] }], [y.index]);
 }
 
@@ -122,27 +128,16 @@ export function conv(spec: ConvSpec): BuiltModel {
  */
 export function convPool(spec: ConvSpec & { window: [number, number]; poolStride: [number, number]; poolPadding: "SAME" | "VALID"; poolActivation?: ActivationFunctionType; exposeConv?: boolean; outputRange?: number }): BuiltModel {
   const g = new Graph(spec.kind, spec.seed);
-  const [n, h, w, c] = spec.input;
-  const [kh, kw] = spec.kernel;
-  const [sh, sw] = spec.stride ?? [1, 1];
-  const [dh, dw] = spec.dilation ?? [1, 1];
-  const x = g.activation("x", [...spec.input], 2);
-  const groups = spec.groups ?? 1;
-  const wt = g.weights("w", [spec.outChannels, kh, kw, c / groups], 0, x.scale, spec.perChannel ?? true);
-  const convShape = [n, outSize(spec.padding, h, kh, sh, dh), outSize(spec.padding, w, kw, sw, dw), spec.outChannels];
-  const y = g.activation("conv", convShape, spec.outputRange ?? 2 * 0.5 * Math.sqrt(kh * kw * c));
-  g.op(BuiltinOperator.CONV_2D, [x.index, wt.w, wt.b], [y.index], {
-    type: "Conv2DOptions", padding: spec.padding === "SAME" ? Padding.SAME : Padding.VALID, strideW: sw, strideH: sh, dilationW: dw, dilationH: dh, activation: spec.activation,
-  });
+  const { x, y, label } = addConv(g, spec, spec.outputRange);
   const [ph, pw] = spec.window;
-  const pooledShape = [n, outSize(spec.poolPadding, convShape[1]!, ph, spec.poolStride[0], 1), outSize(spec.poolPadding, convShape[2]!, pw, spec.poolStride[1], 1), spec.outChannels];
+  const pooledShape = [y.shape[0]!, outSize(spec.poolPadding, y.shape[1]!, ph, spec.poolStride[0], 1), outSize(spec.poolPadding, y.shape[2]!, pw, spec.poolStride[1], 1), spec.outChannels];
   const p = g.activation("pooled", pooledShape, 0, y.quant);
   g.op(BuiltinOperator.MAX_POOL_2D, [y.index], [p.index], {
     type: "Pool2DOptions", padding: spec.poolPadding === "SAME" ? Padding.SAME : Padding.VALID, strideW: spec.poolStride[1], strideH: spec.poolStride[0],
     filterW: pw, filterH: ph, activation: spec.poolActivation,
   });
-  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""} -> MAX_POOL_2D ${ph}x${pw} stride ${spec.poolStride} ${spec.poolPadding}${spec.exposeConv ? ", both outputs" : ""}${spec.outputRange !== undefined ? `, output range ${spec.outputRange}` : ""}`;
-  return g.finish(label, [{ index: x.index, shape: [...spec.input] }], spec.exposeConv ? [p.index, y.index] : [p.index]);
+  const poolLabel = `${label} -> MAX_POOL_2D ${ph}x${pw} stride ${spec.poolStride} ${spec.poolPadding}${spec.exposeConv ? ", both outputs" : ""}${spec.outputRange !== undefined ? `, output range ${spec.outputRange}` : ""}`;
+  return g.finish(poolLabel, [{ index: x.index, shape: [...spec.input] }], spec.exposeConv ? [p.index, y.index] : [p.index]);
 }
 
 export function depthwise(spec: Omit<ConvSpec, "outChannels"> & { multiplier: number }): BuiltModel {
