@@ -11,17 +11,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mkdtempSync } from "node:fs";
 import { allModels, TFLM_DIR } from "./helpers/fixtures.ts";
-import { lenet, conv, depthwise, pool, padModel, concat, meanModel } from "./helpers/cnn.ts";
+import { lenet, conv, convPool, depthwise, pool, padModel, concat, meanModel } from "./helpers/cnn.ts";
 import { mlp } from "./helpers/models.ts";
 import { lstm, rnn } from "./helpers/rnn.ts";
 
 // Models our writer builds, so the fuzzer also reaches operators the TFLM
-// fixtures do not use (pooling, concatenation, mean, float convolutions, CIFG and
+// fixtures do not use (pooling, convolutions that pool, concatenation, mean, float convolutions, CIFG and
 // integer LSTMs, float and hybrid RNNs).
 const generatedDir = mkdtempSync(join(tmpdir(), "wasmlite-fuzz-models-"));
 const generated = [
   lenet("float32", 1), lenet("int8", 2),
   conv({ kind: "int8", input: [1, 7, 7, 3], outChannels: 5, kernel: [3, 3], stride: [2, 2], padding: "SAME", seed: 3 }),
+  // A pooling the SIMD build's grouped convolution absorbs (LeNet's two are absorbed too).
+  convPool({ kind: "int8", input: [2, 9, 8, 6], outChannels: 9, kernel: [2, 2], padding: "SAME", groups: 3, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 14 }),
   depthwise({ kind: "float32", input: [1, 6, 6, 4], multiplier: 2, kernel: [3, 3], padding: "VALID", seed: 4 }),
   pool({ kind: "int8", max: false, input: [1, 5, 5, 2], window: [2, 2], stride: [2, 2], padding: "SAME", seed: 5 }),
   padModel({ kind: "int8", input: [1, 3, 3, 2], paddings: [[0, 0], [1, 1], [1, 1], [0, 0]], seed: 6 }),
