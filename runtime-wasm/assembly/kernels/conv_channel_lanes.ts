@@ -10,7 +10,8 @@
 // to match at prepare, eight channels at a time: for pair q, lane j of a
 // vector holds output channel j's two weights, so one i32x4.dot_i16x8_s with
 // a splat of the pair adds 2 taps x 4 channels, and a pass over eight
-// channels reads its weights as one contiguous run. Every loaded weight vector serves four output pixels.
+// channels reads its weights as one contiguous run. Every loaded weight
+// vector serves four output pixels.
 // There are no horizontal sums (the dot-product form, kernels/dot.ts, needs
 // one per output), and the requantisation runs four channels at a time
 // (kernels/requantize_lanes.ts). An odd run's last pair reads one element
