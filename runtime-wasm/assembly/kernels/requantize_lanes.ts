@@ -93,3 +93,12 @@ export function requantizeLanes(p: LaneRequantization, group: i32, acc: v128): v
   q = i32x4.add(q, i32x4.splat(p.outputOffset));
   return i32x4.min_s(i32x4.max_s(q, i32x4.splat(p.actMin)), i32x4.splat(p.actMax));
 }
+
+/** requantizeLanes of `sums` (channels 4 * group ..), stored as four int8 bytes at dst. */
+// @ts-ignore: decorator
+@inline
+export function storeRequantized4(dst: usize, p: LaneRequantization, group: i32, sums: v128): void {
+  const r = requantizeLanes(p, group, sums);
+  const r16 = i16x8.narrow_i32x4_s(r, r);
+  store<i32>(dst, i32x4.extract_lane(i8x16.narrow_i16x8_s(r16, r16), 0));
+}

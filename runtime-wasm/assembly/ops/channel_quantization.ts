@@ -7,6 +7,7 @@ import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
 import { opFail, inputTensorFail } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
+import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
 
 export let multipliers: usize = 0;
 export let shifts: usize = 0;
@@ -31,6 +32,23 @@ export function prepareChannelMultipliers(x: Tensor, w: Tensor, y: Tensor, chann
     store<i32>(shifts + (<usize>c << 2), qmShift);
   }
   return true;
+}
+
+/**
+ * SIMD build: a LaneRequantization (kernels/requantize_lanes.ts) in
+ * persistent memory over per-channel multipliers and shifts (as
+ * prepareChannelMultipliers makes them) of `groups` groups of `filters`
+ * channels, `lanes` per group (a multiple of 4), with the output offset and
+ * activation clamp. Returns its address, 0 when memory runs out.
+ */
+export function prepareLaneRequantization(channelMultipliers: usize, channelShifts: usize, filters: i32, lanes: i32, groups: i32, outputOffset: i32, actMin: i32, actMax: i32): usize {
+  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
+  if (changetype<usize>(rq) == 0) return 0;
+  rq.groups = persistentAlloc(laneGroupBytes(lanes * groups));
+  if (rq.groups == 0) return 0;
+  rq.outputOffset = outputOffset; rq.actMin = actMin; rq.actMax = actMax;
+  makeLaneRequantization(rq, channelMultipliers, channelShifts, filters, lanes, groups);
+  return changetype<usize>(rq);
 }
 
 /** acc (int32, bias included) -> output value for channel c, activation-clamped. */

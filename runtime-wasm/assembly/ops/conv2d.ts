@@ -32,10 +32,10 @@ import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "
 import { persistentAlloc } from "../layout";
 import { requestScratch, scratchPointer } from "../planner";
 import { dotI8, dotI8x4 } from "../kernels/dot";
-import { requantizeChannel, biasPlusOffsetRowSums } from "./channel_quantization";
+import { requantizeChannel, biasPlusOffsetRowSums, prepareLaneRequantization } from "./channel_quantization";
 import { copyBytes, fillElements } from "../kernels/copy";
 import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
-import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
+import { LaneRequantization } from "../kernels/requantize_lanes";
 import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
@@ -147,8 +147,7 @@ function preparePixelLanes(data: ConvData, w: usize): bool {
 
 function prepareChannelLanes(data: ConvData, w: usize): bool {
   const p = changetype<ChannelLaneConv>(persistentAlloc(offsetof<ChannelLaneConv>()));
-  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
-  if (changetype<usize>(p) == 0 || changetype<usize>(rq) == 0) return false;
+  if (changetype<usize>(p) == 0) return false;
   const filters = data.filtersPerGroup, taps = data.rowLength, groups = data.groups, kC = data.kC, kW = data.kW;
   const lanes = channelLanes(filters);
   // A run: a whole filter row lies side by side in the image when one group
@@ -163,8 +162,7 @@ function prepareChannelLanes(data: ConvData, w: usize): bool {
   p.offsets = persistentAlloc(<u64>pairCount * 4);
   p.weights = persistentAlloc(groupBytes * <u64>groups);
   p.rowConstants = persistentAlloc(<u64>lanes * <u64>groups * 4);
-  rq.groups = persistentAlloc(laneGroupBytes(lanes * groups));
-  if (p.offsets == 0 || p.weights == 0 || p.rowConstants == 0 || rq.groups == 0) return false;
+  if (p.offsets == 0 || p.weights == 0 || p.rowConstants == 0) return false;
   for (let q = 0; q < pairCount; q++) {
     const r = q / perRun;
     const fy = wholeRow ? r : r / kW, fx = wholeRow ? 0 : r % kW;
@@ -178,9 +176,8 @@ function prepareChannelLanes(data: ConvData, w: usize): bool {
       store<i32>(p.rowConstants + (<usize>(g * lanes + j) << 2), j < filters ? load<i32>(data.rowConstants + c) : 0);
     }
   }
-  rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
-  makeLaneRequantization(rq, data.multipliers, data.shifts, filters, lanes, groups);
-  p.requantization = changetype<usize>(rq);
+  p.requantization = prepareLaneRequantization(data.multipliers, data.shifts, filters, lanes, groups, data.outputOffset, data.actMin, data.actMax);
+  if (p.requantization == 0) return false;
   data.lanes = changetype<usize>(p);
   return true;
 }

@@ -18,8 +18,8 @@ import { opFail, options, inputTensorFail } from "./common";
 import { readI32, scalarError } from "../flatbuffer";
 import { persistentAlloc } from "../layout";
 import { WindowConvData, prepareWindowConv } from "./window_conv";
-import { requantizeChannel } from "./channel_quantization";
-import { LaneRequantization, laneGroupBytes, makeLaneRequantization, requantizeLanes } from "../kernels/requantize_lanes";
+import { requantizeChannel, prepareLaneRequantization } from "./channel_quantization";
+import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
 
 // DepthwiseConv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
 const OPT_DEPTH_MULTIPLIER = 3;
@@ -49,15 +49,8 @@ export function prepare(op: Operator): bool {
   data.accumulators = persistentAlloc(<u64>data.outC * 4 + 16);
   if (data.accumulators == 0) return false;
   if (!ASC_FEATURE_SIMD || input(op, 0).type == TYPE_FLOAT32) return true;
-  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
-  if (changetype<usize>(rq) == 0) return false;
-  const lanes = (data.outC + 3) & ~3;
-  rq.groups = persistentAlloc(laneGroupBytes(lanes));
-  if (rq.groups == 0) return false;
-  rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
-  makeLaneRequantization(rq, data.multipliers, data.shifts, data.outC, lanes, 1);
-  data.requantization = changetype<usize>(rq);
-  return true;
+  data.requantization = prepareLaneRequantization(data.multipliers, data.shifts, data.outC, (data.outC + 3) & ~3, 1, data.outputOffset, data.actMin, data.actMax);
+  return data.requantization != 0;
 }
 
 export function evaluate(op: Operator): void {
@@ -117,9 +110,7 @@ function evalWindows(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize
             for (; c + 4 <= outC; c += 4) {
               let sum = v128.load(acc + (<usize>c << 2));
               if (bias != 0) sum = i32x4.add(sum, v128.load(bias + (<usize>c << 2)));
-              const r = requantizeLanes(changetype<LaneRequantization>(d.requantization), c >> 2, sum);
-              const r16 = i16x8.narrow_i32x4_s(r, r);
-              store<i32>(out + <usize>c, i32x4.extract_lane(i8x16.narrow_i16x8_s(r16, r16), 0));
+              storeRequantized4(out + <usize>c, changetype<LaneRequantization>(d.requantization), c >> 2, sum);
             }
           }
           for (; c < outC; c++) {

@@ -19,10 +19,10 @@ import {
 } from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
-import { prepareChannelMultipliers, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
+import { prepareChannelMultipliers, prepareLaneRequantization, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
-import { LaneRequantization, laneGroupBytes, makeLaneRequantization, requantizeLanes } from "../kernels/requantize_lanes";
+import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
 import { isConstant } from "../graph";
 
 @unmanaged
@@ -118,15 +118,8 @@ export function prepare(op: Operator): bool {
   if (is16) return true;
   biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, units, depth, data.inputOffset, data.rowConstants);
   if (!ASC_FEATURE_SIMD) return true;
-  const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
-  if (changetype<usize>(rq) == 0) return false;
-  const lanes = (units + 3) & ~3;
-  rq.groups = persistentAlloc(laneGroupBytes(lanes));
-  if (rq.groups == 0) return false;
-  rq.outputOffset = data.outputOffset; rq.actMin = data.actMin; rq.actMax = data.actMax;
-  makeLaneRequantization(rq, data.multipliers, data.shifts, units, lanes, 1);
-  data.requantization = changetype<usize>(rq);
-  return true;
+  data.requantization = prepareLaneRequantization(data.multipliers, data.shifts, units, (units + 3) & ~3, 1, data.outputOffset, data.actMin, data.actMax);
+  return data.requantization != 0;
 }
 
 export function evaluate(op: Operator): void {
@@ -191,9 +184,7 @@ function evalInt8(data: FullyConnectedData, x: Tensor, w: Tensor, y: Tensor): vo
       if (ASC_FEATURE_SIMD) {
         // The four units' requantisations at once (kernels/requantize_lanes.ts).
         const sums = i32x4.add(v128.load(dots), v128.load(data.rowConstants + (<usize>u << 2)));
-        const r = requantizeLanes(changetype<LaneRequantization>(data.requantization), u >> 2, sums);
-        const r16 = i16x8.narrow_i32x4_s(r, r);
-        store<i32>(yrow + <usize>u, i32x4.extract_lane(i8x16.narrow_i16x8_s(r16, r16), 0));
+        storeRequantized4(yrow + <usize>u, changetype<LaneRequantization>(data.requantization), u >> 2, sums);
         continue;
       }
       store<i8>(yrow + <usize>u, <i8>requantizeInt8(data, u, load<i32>(dots)));

@@ -3,7 +3,8 @@
 // differences from the row maximum are rescaled to Q5.26, exponentiated with
 // gemmlowp's exp_on_negative_values, summed in Q12.19, and divided by the sum
 // via a fixed-point reciprocal. A difference is one of 256 values, so prepare
-// tabulates the exponential of each (the same function, computed once). Output int8 (scale 1/256, zero point -128) or
+// tabulates the exponential of each (the same function, computed once).
+// Output int8 (scale 1/256, zero point -128) or
 // int16 (scale 1/65536, zero point -32768), as TFLM allows.
 // int16 input (TFLM SoftmaxInt16): differences from the row maximum are mapped
 // so that [-65535, 0] covers [-10, 0], exponentiated through a 513-entry
@@ -32,11 +33,10 @@ class SoftmaxData {
   depth: i32;
   inputMultiplier: i32;
   inputLeftShift: i32;
-  diffMin: i32;
   /**
    * int16 input: the exp and 1 / (1 + x) tables (513 int16 each). int8
    * input: [256] int32, entry k the Q0.31 exp of the difference -k, or -1
-   * where the difference is below diffMin (it then counts as 0).
+   * where the difference is below TFLite's diff_min (it then counts as 0).
    */
   expLut: usize;
   reciprocalLut: usize;
@@ -81,11 +81,11 @@ export function prepare(op: Operator): bool {
   }
   data.inputMultiplier = qmMultiplier;
   data.inputLeftShift = qmShift;
-  data.diffMin = -calculateInputRadius(SCALED_DIFF_INTEGER_BITS, qmShift, 31);
+  const diffMin = -calculateInputRadius(SCALED_DIFF_INTEGER_BITS, qmShift, 31);
   data.expLut = persistentAlloc(256 * 4);
   if (data.expLut == 0) return false;
   for (let k = 0; k < 256; k++) {
-    const e = -k >= data.diffMin ? expOnNegativeValues(scaledDiff(data, -k), SCALED_DIFF_INTEGER_BITS) : -1;
+    const e = -k >= diffMin ? expOnNegativeValues(scaledDiff(data, -k), SCALED_DIFF_INTEGER_BITS) : -1;
     store<i32>(data.expLut + (<usize>k << 2), e);
   }
   return true;
