@@ -100,26 +100,18 @@ export function operatorAt(index: i32): Operator {
 }
 
 /** Tensor index of input i of an operator; -1 for an omitted optional input or i out of range. */
-// @ts-ignore: decorator
-@inline
 export function inputIndex(op: Operator, i: i32): i32 {
   return i < op.inputCount ? load<i32>(op.inputs + (<usize>i << 2)) : -1;
 }
 
-// @ts-ignore: decorator
-@inline
 export function outputIndex(op: Operator, i: i32): i32 {
   return load<i32>(op.outputs + (<usize>i << 2));
 }
 
-// @ts-ignore: decorator
-@inline
 export function input(op: Operator, i: i32): Tensor {
   return tensorAt(inputIndex(op, i));
 }
 
-// @ts-ignore: decorator
-@inline
 export function output(op: Operator, i: i32): Tensor {
   return tensorAt(outputIndex(op, i));
 }
