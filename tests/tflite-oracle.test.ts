@@ -252,26 +252,30 @@ describe.skipIf(!available)("convolutional models: wasmlite vs real TFLite", () 
       [conv({ kind, input: [2, 12, 12, 7], outChannels: 17, kernel: [3, 3], dilation: [2, 2], padding: "VALID", activation: ActivationFunctionType.RELU, seed: 3 }), r],
       [conv({ kind, input: [1, 6, 5, 17], outChannels: 5, kernel: [1, 1], padding: "VALID", seed: 4 }), r],
       [conv({ kind, input: [1, 13, 13, 3], outChannels: 4, kernel: [7, 7], stride: [2, 3], padding: "SAME", activation: ActivationFunctionType.RELU6, seed: 5 }), r],
-      // One input channel: the SIMD build's pixel-lane kernel (rows of 17, 8 and 13 outputs,
-      // channel counts not a multiple of 3, 1x1, 3x2 and 7x7, vertical stride and dilation,
-      // per-tensor weights), equal to the MVP build's im2col.
+      // One input channel: the SIMD build's pixel-lane kernel (rows of 17, 8, 9, 13 and 12
+      // outputs: blocks of 8 then a half block of 4 or a whole one overlapping the one
+      // before; channel counts not a multiple of 3, 1x1, 3x2 and 7x7, vertical stride and
+      // dilation, per-tensor weights), equal to the MVP build's im2col.
       [conv({ kind, input: [2, 12, 19, 1], outChannels: 5, kernel: [3, 3], padding: "VALID", activation: ActivationFunctionType.RELU, seed: 21 }), r],
       [conv({ kind, input: [1, 8, 8, 1], outChannels: 1, kernel: [1, 1], padding: "VALID", seed: 22 }), r],
       [conv({ kind, input: [1, 10, 15, 1], outChannels: 4, kernel: [7, 7], padding: "VALID", perChannel: false, seed: 23 }), r],
       [conv({ kind, input: [2, 11, 13, 1], outChannels: 4, kernel: [3, 2], stride: [2, 1], dilation: [2, 1], padding: "SAME", activation: ActivationFunctionType.RELU6, seed: 26 }), r],
+      [conv({ kind, input: [1, 6, 14, 1], outChannels: 4, kernel: [3, 3], padding: "VALID", activation: ActivationFunctionType.RELU, seed: 40 }), r],
       [conv({ kind, input: [1, 7, 8, 6], outChannels: 9, kernel: [3, 2], stride: [1, 2], padding: "SAME", groups: 3, seed: 25 }), r],
       // Image rows of 6 values (fewer than one vector when widened in the SIMD build).
       [conv({ kind, input: [1, 5, 3, 2], outChannels: 3, kernel: [2, 2], padding: "SAME", seed: 27 }), r],
       // CONV_2D -> MAX_POOL_2D. The SIMD build's convolution does a 2x2,
       // stride-2 pooling itself where it can (equal to the MVP build, which
       // never does): the pixel-lane kernel with odd convolution sizes, batch 2
-      // and a RELU only on the pooling; eight convolution columns; the
+      // and a RELU only on the pooling; eight convolution columns; 14 (a last
+      // whole block overlapping the one before); the
       // channel-lane kernel, with groups; a vertical stride (pixel lanes) and
       // a dilation (channel lanes). Not absorbed: a window past the
       // image (SAME on 9 columns), a 3x3 window, the unpooled tensor also an
       // output, a requantisation that shifts left.
       [convPool({ kind, input: [2, 13, 21, 1], outChannels: 5, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", poolActivation: ActivationFunctionType.RELU, seed: 30 }), r],
       [convPool({ kind, input: [1, 8, 10, 1], outChannels: 3, kernel: [3, 3], padding: "VALID", activation: ActivationFunctionType.RELU, window: [2, 2], poolStride: [2, 2], poolPadding: "SAME", seed: 31 }), r],
+      [convPool({ kind, input: [1, 9, 16, 1], outChannels: 6, kernel: [3, 3], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 41 }), r],
       [convPool({ kind, input: [1, 11, 10, 3], outChannels: 10, kernel: [3, 3], padding: "SAME", activation: ActivationFunctionType.RELU6, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 32 }), r],
       [convPool({ kind, input: [2, 9, 8, 6], outChannels: 9, kernel: [2, 2], padding: "SAME", groups: 3, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", poolActivation: ActivationFunctionType.RELU6, seed: 33 }), r],
       [convPool({ kind, input: [1, 20, 12, 1], outChannels: 3, kernel: [3, 3], stride: [2, 1], padding: "VALID", window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 38 }), r],

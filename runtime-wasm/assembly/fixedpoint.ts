@@ -162,30 +162,47 @@ function powerOfTwo(k: i32): f64 {
  * same bits lane by lane for any multiplier quantizeMultiplier gives (0 or
  * in [2^30, 2^31): never INT32_MIN, so the doubling high multiply cannot
  * saturate).
- * gemmlowp's rounded (ab + nudge) / 2^31, truncating toward zero, equals
- * (ab + 2^30) >> 31 for either sign of ab, which SIMD has.
  */
 // @ts-ignore: decorator
 @inline
 export function multiplyByQuantizedMultiplierX4(x: v128, multiplier: i32, shift: i32): v128 {
   const leftShift = shift > 0 ? shift : 0;
   const rightShift = shift > 0 ? 0 : -shift;
-  const shifted = i32x4.shl(x, leftShift);
-  const m = i32x4.splat(multiplier);
+  return roundingDivideByPOTX4(doublingHighMulX4(i32x4.shl(x, leftShift), i32x4.splat(multiplier)), rightShift);
+}
+
+/**
+ * saturatingRoundingDoublingHighMul of four int32 lanes by four multipliers
+ * (SIMD build only), none of them INT32_MIN (so nothing saturates).
+ * gemmlowp's rounded (ab + nudge) / 2^31, truncating toward zero, equals
+ * (ab + 2^30) >> 31 for either sign of ab, which SIMD has.
+ */
+// @ts-ignore: decorator
+@inline
+export function doublingHighMulX4(x: v128, m: v128): v128 {
   const nudge = i64x2.splat(1 << 30);
-  // Only the low 32 bits of each shifted lane are kept, and there logical
-  // and arithmetic shifts agree (x64 has no 64-bit arithmetic vector shift).
-  const low = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(shifted, m), nudge), 31);
-  const high = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(shifted, m), nudge), 31);
-  return roundingDivideByPOTX4(i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), rightShift);
+  // Only the low 32 bits of each lane are kept, and there logical and
+  // arithmetic shifts agree (x64 has no 64-bit arithmetic vector shift).
+  const low = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), nudge), 31);
+  const high = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), 31);
+  return i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
 }
 
 /** roundingDivideByPOT on four int32 lanes (SIMD build only), the same bits lane by lane. */
 export function roundingDivideByPOTX4(x: v128, exponent: i32): v128 {
   const mask = (1 << exponent) - 1;
-  const remainder = v128.and(x, i32x4.splat(mask));
+  return roundingDivideByPOTMasked(x, exponent, i32x4.splat(mask), i32x4.splat(mask >> 1));
+}
+
+/**
+ * roundingDivideByPOTX4 with its masks given as vectors (made once per
+ * exponent): mask = 2^exponent - 1 and half = mask >> 1 in every lane.
+ */
+// @ts-ignore: decorator
+@inline
+export function roundingDivideByPOTMasked(x: v128, exponent: i32, mask: v128, half: v128): v128 {
   // threshold = mask / 2, plus 1 for negative x (shr_s by 31 is -1 there);
   // the comparison's all-ones lanes are -1, so subtracting adds the 1.
-  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(x, 31));
-  return i32x4.sub(i32x4.shr_s(x, exponent), i32x4.gt_s(remainder, threshold));
+  const threshold = i32x4.sub(half, i32x4.shr_s(x, 31));
+  return i32x4.sub(i32x4.shr_s(x, exponent), i32x4.gt_s(v128.and(x, mask), threshold));
 }

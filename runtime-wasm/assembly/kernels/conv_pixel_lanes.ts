@@ -10,7 +10,10 @@
 // splat of the two weights adds 2 taps x 4 pixels; the inputs are shared by
 // three channels per pass. The channel-lane kernel would leave lanes idle
 // here (few output channels) and requantise per pixel; this one requantises
-// eight pixels of a channel at once with that channel's multiplier.
+// eight pixels of a channel at once with that channel's multiplier. A row
+// whose width is not a multiple of 8 ends in a half block (four pixels, the
+// low halves only) when 1-4 columns are left, else in a whole block that
+// overlaps the one before.
 //
 // With `pool` set it also does a 2x2, stride-2 MAX_POOL_2D (ops/conv2d.ts,
 // absorbMaxPool): the two conv rows of a pooled row are accumulated one
@@ -18,9 +21,10 @@
 // requantisation of four pooled pixels.
 //
 // Integer sums are exact and the requantisation is TFLite's lane by lane
-// (multiplyByQuantizedMultiplierX4), so results equal the MVP build's.
+// (multiplyByQuantizedMultiplierX4's steps, with each channel's constants
+// as vectors made at prepare), so results equal the MVP build's.
 
-import { multiplyByQuantizedMultiplierX4 } from "../fixedpoint";
+import { doublingHighMulX4, roundingDivideByPOTMasked } from "../fixedpoint";
 
 @unmanaged
 export class PixelLaneConv {
@@ -29,7 +33,7 @@ export class PixelLaneConv {
   pairCount: i32; // (kh x kw + 1) / 2 tap pairs
   pixelRowStep: i32; // bytes from one output row's windows to the next (stride x padded row)
   program: usize; // packPixelLanes
-  rowConstants: usize; multipliers: usize; shifts: usize; // per channel
+  rowConstants: usize; requant: usize; // per channel (requant: makePixelLaneRequant)
   outputOffset: i32; actMin: i32; actMax: i32;
 }
 
@@ -81,22 +85,25 @@ export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
   const passBytes = <usize>p.pairCount * <usize>PIXEL_LANE_PAIR_BYTES;
   for (let oy = 0; oy < p.outH; oy++) {
     for (let cx0 = 0; cx0 < columns; cx0 += 8) {
-      // The last block of a row overlaps the previous one instead of running
-      // past the row (its pixels are recomputed to the same values).
-      const cx = min(cx0, columns - 8);
+      // A row's last columns: up to four are one half block (lanes 0-3),
+      // more one whole block. Either ends at the row's end, overlapping
+      // columns done already (recomputed to the same values).
+      const left = columns - cx0;
+      const half = left <= 4;
+      const cx = left >= 8 ? cx0 : columns - (half ? 4 : 8);
       const window = image + <usize>(oy << pool) * <usize>p.pixelRowStep + (<usize>cx << 1);
       const pixel = y + <usize>((oy * outW + (cx >> pool)) * outC);
       // Three channels per pass (the last pass repeats its last channel).
       let pass = p.program;
       for (let c = 0; c < outC; c += 3) {
-        channelTriple(p, window, pass, pass + passBytes, c, min(c + 1, outC - 1), min(c + 2, outC - 1), pixel);
+        channelTriple(p, window, pass, pass + passBytes, c, min(c + 1, outC - 1), min(c + 2, outC - 1), pixel, half);
         pass += passBytes;
       }
     }
   }
 }
 
-function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize, c0: i32, c1: i32, c2: i32, pixel: usize): void {
+function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize, c0: i32, c1: i32, c2: i32, pixel: usize, half: bool): void {
   const ia = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2)));
   const ib = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2)));
   const id = i32x4.splat(load<i32>(p.rowConstants + (<usize>c2 << 2)));
@@ -105,52 +112,101 @@ function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize,
   for (let r = 0; r <= p.pool; r++) {
     let a0 = ia, a1 = ia, b0 = ib, b1 = ib, d0 = id, d1 = id;
     const corner = window + <usize>r * <usize>p.pixelRowStep;
-    for (let at = pass; at < end; at += PIXEL_LANE_PAIR_BYTES) {
-      // Pixel k's taps are elements k + o1 and k + o2 of the image from the
-      // corner: interleaving the image from o1 with the image from o2 pairs
-      // them, pixels 0-3 in the low halves, 4-7 in the high halves.
-      const v0 = v128.load(corner + <usize>load<i32>(at)), v1 = v128.load(corner + <usize>load<i32>(at, 4));
-      const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
-      const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
-      const sa = v128.load32_splat(at, 8), sb = v128.load32_splat(at, 12), sc = v128.load32_splat(at, 16);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
-      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
-      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
-      d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
-      d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
+    if (half) {
+      // Four pixels: the low halves only.
+      for (let at = pass; at < end; at += PIXEL_LANE_PAIR_BYTES) {
+        const v0 = v128.load64_zero(corner + <usize>load<i32>(at)), v1 = v128.load64_zero(corner + <usize>load<i32>(at, 4));
+        const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, v128.load32_splat(at, 8)));
+        b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, v128.load32_splat(at, 12)));
+        d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, v128.load32_splat(at, 16)));
+      }
+    } else {
+      for (let at = pass; at < end; at += PIXEL_LANE_PAIR_BYTES) {
+        // Pixel k's taps are elements k + o1 and k + o2 of the image from the
+        // corner: interleaving the image from o1 with the image from o2 pairs
+        // them, pixels 0-3 in the low halves, 4-7 in the high halves.
+        const v0 = v128.load(corner + <usize>load<i32>(at)), v1 = v128.load(corner + <usize>load<i32>(at, 4));
+        const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
+        const high = i16x8.shuffle(v0, v1, 4, 12, 5, 13, 6, 14, 7, 15);
+        const sa = v128.load32_splat(at, 8), sb = v128.load32_splat(at, 12), sc = v128.load32_splat(at, 16);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, sa));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(high, sa));
+        b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, sb));
+        b1 = i32x4.add(b1, i32x4.dot_i16x8_s(high, sb));
+        d0 = i32x4.add(d0, i32x4.dot_i16x8_s(low, sc));
+        d1 = i32x4.add(d1, i32x4.dot_i16x8_s(high, sc));
+      }
     }
     ma0 = i32x4.max_s(ma0, a0); ma1 = i32x4.max_s(ma1, a1);
     mb0 = i32x4.max_s(mb0, b0); mb1 = i32x4.max_s(mb1, b1);
     md0 = i32x4.max_s(md0, d0); md1 = i32x4.max_s(md1, d1);
   }
-  storeChannel(p, ma0, ma1, c0, pixel);
-  storeChannel(p, mb0, mb1, c1, pixel);
-  storeChannel(p, md0, md1, c2, pixel);
+  // Pixels stored per channel: 8 or 4 convolution columns, halved by pooling.
+  const count = (half ? 4 : 8) >> p.pool;
+  storeChannel(p, ma0, ma1, c0, pixel, count);
+  storeChannel(p, mb0, mb1, c1, pixel, count);
+  storeChannel(p, md0, md1, c2, pixel, count);
 }
 
 /**
- * Requantises one channel's eight pixels (or, pooling, the four maxima of
- * neighbouring pairs) and stores them, outC bytes apart.
+ * Per channel, the requantisation as vectors (REQUANT_BYTES each), from
+ * TFLite's multipliers and shifts and p's offset and clamp: made at prepare
+ * (and again when a pooling is absorbed, which changes the clamp), so the
+ * store below does no splats and no shift-count arithmetic.
  */
-function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: usize): void {
-  const m = load<i32>(p.multipliers + (<usize>c << 2)), shift = load<i32>(p.shifts + (<usize>c << 2));
-  const offset = i32x4.splat(p.outputOffset), lo = i32x4.splat(p.actMin), hi = i32x4.splat(p.actMax);
+export const REQUANT_BYTES: i32 = 112;
+const R_MULTIPLIER: usize = 0, R_MASK: usize = 16, R_HALF: usize = 32, R_OFFSET: usize = 48, R_MIN: usize = 64, R_MAX: usize = 80, R_RIGHT: usize = 96, R_LEFT: usize = 100;
+
+export function makePixelLaneRequant(p: PixelLaneConv, multipliers: usize, shifts: usize): void {
+  for (let c = 0; c < p.outC; c++) {
+    const at = p.requant + <usize>c * <usize>REQUANT_BYTES;
+    const shift = load<i32>(shifts + (<usize>c << 2));
+    const right = shift > 0 ? 0 : -shift;
+    const mask = (1 << right) - 1;
+    v128.store(at + R_MULTIPLIER, i32x4.splat(load<i32>(multipliers + (<usize>c << 2))));
+    v128.store(at + R_MASK, i32x4.splat(mask));
+    v128.store(at + R_HALF, i32x4.splat(mask >> 1));
+    v128.store(at + R_OFFSET, i32x4.splat(p.outputOffset));
+    v128.store(at + R_MIN, i32x4.splat(p.actMin));
+    v128.store(at + R_MAX, i32x4.splat(p.actMax));
+    store<i32>(at + R_RIGHT, right);
+    store<i32>(at + R_LEFT, shift > 0 ? shift : 0);
+  }
+}
+
+/**
+ * Requantises one channel's eight or four pixels (or, pooling, the maxima
+ * of neighbouring pairs) and stores the first `count`, outC bytes apart.
+ */
+// @ts-ignore: decorator
+@inline
+function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: usize, count: i32): void {
+  const q = p.requant + <usize>c * <usize>REQUANT_BYTES;
   const pool = p.pool != 0;
   const first = pool ? i32x4.max_s(i32x4.shuffle(low, high, 0, 2, 4, 6), i32x4.shuffle(low, high, 1, 3, 5, 7)) : low;
-  const r0 = i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(first, m, shift), offset), lo), hi);
-  const r1 = pool ? r0 : i32x4.min_s(i32x4.max_s(i32x4.add(multiplyByQuantizedMultiplierX4(high, m, shift), offset), lo), hi);
+  const r0 = requantize(q, first);
+  const r1 = count > 4 ? requantize(q, high) : r0;
   const r16 = i16x8.narrow_i32x4_s(r0, r1);
   const bytes = i8x16.narrow_i16x8_s(r16, r16);
   const step = <usize>p.outC;
   const at = pixel + <usize>c;
   v128.store8_lane(at, bytes, 0);
   v128.store8_lane(at + step, bytes, 1);
+  if (count == 2) return;
   v128.store8_lane(at + 2 * step, bytes, 2);
   v128.store8_lane(at + 3 * step, bytes, 3);
-  if (pool) return;
+  if (count == 4) return;
   v128.store8_lane(at + 4 * step, bytes, 4);
   v128.store8_lane(at + 5 * step, bytes, 5);
   v128.store8_lane(at + 6 * step, bytes, 6);
   v128.store8_lane(at + 7 * step, bytes, 7);
+}
+
+// @ts-ignore: decorator
+@inline
+function requantize(q: usize, acc: v128): v128 {
+  const h = doublingHighMulX4(i32x4.shl(acc, load<i32>(q, R_LEFT)), v128.load(q, R_MULTIPLIER));
+  const r = roundingDivideByPOTMasked(h, load<i32>(q, R_RIGHT), v128.load(q, R_MASK), v128.load(q, R_HALF));
+  return i32x4.min_s(i32x4.max_s(i32x4.add(r, v128.load(q, R_OFFSET)), v128.load(q, R_MIN)), v128.load(q, R_MAX));
 }

@@ -11,6 +11,8 @@
 // left shift (a multiplier above 1) is a multiplication by 2^shift, which
 // wraps exactly like the shift it replaces.
 
+import { doublingHighMulX4 } from "../fixedpoint";
+
 // Per group of four channels, nine vectors.
 const MULTIPLIER: usize = 0; // Q31 significands
 const LEFT_SCALE: usize = 16; // 2^left shift
@@ -77,12 +79,7 @@ export function makeLaneRequantization(p: LaneRequantization, multipliers: usize
 export function requantizeLanes(p: LaneRequantization, group: i32, acc: v128): v128 {
   const g = p.groups + <usize>group * <usize>LANE_GROUP_BYTES;
   const x = p.leftShifts != 0 ? i32x4.mul(acc, v128.load(g, LEFT_SCALE)) : acc;
-  // SaturatingRoundingDoublingHighMul as in multiplyByQuantizedMultiplierX4.
-  const m = v128.load(g, MULTIPLIER);
-  const nudge = i64x2.splat(1 << 30);
-  const low = i64x2.shr_u(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), nudge), 31);
-  const high = i64x2.shr_u(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), 31);
-  const h = i8x16.shuffle(low, high, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const h = doublingHighMulX4(x, v128.load(g, MULTIPLIER));
   // RoundingDivideByPOT with a shift per lane.
   let q = i32x4.shr_s(h, p.minRightShift);
   for (let b = 0; b < p.extraShiftBits; b++) {

@@ -36,7 +36,7 @@ import { requantizeChannel, biasPlusOffsetRowSums, prepareLaneRequantization } f
 import { copyBytes, fillElements } from "../kernels/copy";
 import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
 import { LaneRequantization } from "../kernels/requantize_lanes";
-import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes } from "../kernels/conv_pixel_lanes";
+import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes, makePixelLaneRequant, REQUANT_BYTES } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
 // Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
@@ -139,8 +139,11 @@ function preparePixelLanes(data: ConvData, w: usize): bool {
   p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
   // Only taken inside the padded image: with one output row it is never taken and may be 0.
   p.pixelRowStep = data.outH > 1 ? data.strideH * (data.paddedW << 1) : 0;
-  p.rowConstants = data.rowConstants; p.multipliers = data.multipliers; p.shifts = data.shifts;
+  p.rowConstants = data.rowConstants;
   p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
+  p.requant = persistentAlloc(<u64>data.outC * <u64>REQUANT_BYTES);
+  if (p.requant == 0) return false;
+  makePixelLaneRequant(p, data.multipliers, data.shifts);
   data.pixels = changetype<usize>(p);
   return true;
 }
@@ -246,6 +249,7 @@ export function absorbMaxPool(conv: Operator, pool: Operator, lo: i32, hi: i32):
   if (d.pixels != 0) {
     const p = changetype<PixelLaneConv>(d.pixels);
     p.pool = 1; p.outH = pooledH; p.outW = pooledW; p.actMin = first; p.actMax = last;
+    makePixelLaneRequant(p, d.multipliers, d.shifts);
   } else {
     const rq = changetype<LaneRequantization>(changetype<ChannelLaneConv>(d.lanes).requantization);
     rq.actMin = first; rq.actMax = last;
