@@ -21,7 +21,7 @@
 // results equal the MVP build's im2col path.
 
 import { LaneRequantization, requantizeLanes } from "./requantize_lanes";
-import { widenInt8 } from "./copy";
+import { widenInt8, fillElements } from "./copy";
 
 @unmanaged
 export class ChannelLaneConv {
@@ -167,20 +167,13 @@ export function padImage(x: usize, inH: i32, inW: i32, channels: i32, top: i32, 
     const dst = image + <usize>py * rowElements * size;
     const iy = py - top;
     if (iy < 0 || iy >= inH) {
-      fillPad(dst, pad, float, rowElements);
+      fillElements(dst, pad, size, rowElements);
       continue;
     }
-    fillPad(dst, pad, float, before);
+    fillElements(dst, pad, size, before);
     const src = x + <usize>iy * inside * (float ? 4 : 1);
     if (float) memory.copy(dst + before * size, src, inside << 2);
     else widenInt8(dst + (before << 1), src, inside);
-    fillPad(dst + (before + inside) * size, pad, float, rowElements - before - inside);
-  }
-}
-
-function fillPad(dst: usize, pad: u32, float: bool, count: usize): void {
-  for (let i: usize = 0; i < count; i++) {
-    if (float) store<u32>(dst + (i << 2), pad);
-    else store<u16>(dst + (i << 1), <u16>pad);
+    fillElements(dst + (before + inside) * size, pad, size, rowElements - before - inside);
   }
 }

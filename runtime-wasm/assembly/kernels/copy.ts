@@ -22,8 +22,6 @@ export function copyBytes(dst: usize, src: usize, bytes: usize): void {
 }
 
 /** Fills `count` elements of `size` bytes (1, 2 or 4) with the low bits of `value`. */
-// @ts-ignore: decorator
-@inline
 export function fillElements(dst: usize, value: u32, size: usize, count: usize): void {
   if (size == 1) {
     if (count >= SMALL) {

@@ -9,6 +9,7 @@ import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64 } from "../
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import { opFail, checkArity, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, allocOpData } from "./common";
 import { MAX_RANK } from "../graph";
+import { fillElements } from "../kernels/copy";
 
 @unmanaged
 class PadData {
@@ -72,10 +73,7 @@ export function evalPad(op: Operator): void {
   const y = output(op, 0);
   const size = <usize>d.elementSize;
   // Fill everything with the pad value, then copy the input's innermost rows into place.
-  const n = <usize>y.elements;
-  if (size == 1) memory.fill(y.data, <u8>d.padBits, n);
-  else if (size == 2) for (let i: usize = 0; i < n; i++) store<u16>(y.data + (i << 1), <u16>d.padBits);
-  else for (let i: usize = 0; i < n; i++) store<u32>(y.data + (i << 2), d.padBits);
+  fillElements(y.data, d.padBits, size, <usize>y.elements);
   const rank = d.rank;
   if (rank == 0) {
     memory.copy(y.data, x.data, size);
