@@ -45,7 +45,7 @@ export function widenInt8(dst: usize, src: usize, count: usize): void {
   if (ASC_FEATURE_SIMD && count >= 8) {
     for (let i: usize = 0; ; i += 8) {
       const at = min(i, count - 8);
-      v128.store(dst + (at << 1), i16x8.extend_low_i8x16_s(v128.load64_zero(src + at)));
+      v128.store(dst + (at << 1), v128.load8x8_s(src + at));
       if (at == count - 8) return;
     }
   }

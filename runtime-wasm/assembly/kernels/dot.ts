@@ -15,16 +15,9 @@ export function dotI8(a: usize, b: usize, n: i32): i32 {
   let sum: i32 = 0;
   if (ASC_FEATURE_SIMD) {
     let acc = i32x4.splat(0);
-    for (; i + 16 <= n; i += 16) {
-      const va = v128.load(a + <usize>i);
-      const vb = v128.load(b + <usize>i);
-      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), i16x8.extend_low_i8x16_s(vb)));
-      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), i16x8.extend_high_i8x16_s(vb)));
-    }
-    if (i + 8 <= n) {
-      // An 8-element tail in one step (64-bit loads).
-      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a + <usize>i)), i16x8.extend_low_i8x16_s(v128.load64_zero(b + <usize>i))));
-      i += 8;
+    // load8x8_s loads eight int8 and widens them to int16 in one step.
+    for (; i + 8 <= n; i += 8) {
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(v128.load8x8_s(a + <usize>i), v128.load8x8_s(b + <usize>i)));
     }
     sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
   } else {
@@ -45,26 +38,20 @@ export function dotI8x4(a0: usize, a1: usize, a2: usize, a3: usize, b: usize, n:
   let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
   if (ASC_FEATURE_SIMD) {
     let c0 = i32x4.splat(0), c1 = i32x4.splat(0), c2 = i32x4.splat(0), c3 = i32x4.splat(0);
+    // load8x8_s loads eight int8 and widens them to int16 in one step.
     for (; i + 16 <= n; i += 16) {
-      const vb = v128.load(b + <usize>i);
-      const bl = i16x8.extend_low_i8x16_s(vb);
-      const bh = i16x8.extend_high_i8x16_s(vb);
-      let va = v128.load(a0 + <usize>i);
-      c0 = i32x4.add(c0, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
-      va = v128.load(a1 + <usize>i);
-      c1 = i32x4.add(c1, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
-      va = v128.load(a2 + <usize>i);
-      c2 = i32x4.add(c2, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
-      va = v128.load(a3 + <usize>i);
-      c3 = i32x4.add(c3, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(va), bl), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(va), bh)));
+      const bl = v128.load8x8_s(b + <usize>i), bh = v128.load8x8_s(b + <usize>i, 8);
+      c0 = i32x4.add(c0, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(a0 + <usize>i), bl), i32x4.dot_i16x8_s(v128.load8x8_s(a0 + <usize>i, 8), bh)));
+      c1 = i32x4.add(c1, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(a1 + <usize>i), bl), i32x4.dot_i16x8_s(v128.load8x8_s(a1 + <usize>i, 8), bh)));
+      c2 = i32x4.add(c2, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(a2 + <usize>i), bl), i32x4.dot_i16x8_s(v128.load8x8_s(a2 + <usize>i, 8), bh)));
+      c3 = i32x4.add(c3, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(a3 + <usize>i), bl), i32x4.dot_i16x8_s(v128.load8x8_s(a3 + <usize>i, 8), bh)));
     }
     if (i + 8 <= n) {
-      // An 8-element tail in one step (64-bit loads).
-      const bl = i16x8.extend_low_i8x16_s(v128.load64_zero(b + <usize>i));
-      c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a0 + <usize>i)), bl));
-      c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a1 + <usize>i)), bl));
-      c2 = i32x4.add(c2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a2 + <usize>i)), bl));
-      c3 = i32x4.add(c3, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(a3 + <usize>i)), bl));
+      const bl = v128.load8x8_s(b + <usize>i);
+      c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v128.load8x8_s(a0 + <usize>i), bl));
+      c1 = i32x4.add(c1, i32x4.dot_i16x8_s(v128.load8x8_s(a1 + <usize>i), bl));
+      c2 = i32x4.add(c2, i32x4.dot_i16x8_s(v128.load8x8_s(a2 + <usize>i), bl));
+      c3 = i32x4.add(c3, i32x4.dot_i16x8_s(v128.load8x8_s(a3 + <usize>i), bl));
       i += 8;
     }
     s0 = i32x4.extract_lane(c0, 0) + i32x4.extract_lane(c0, 1) + i32x4.extract_lane(c0, 2) + i32x4.extract_lane(c0, 3);

@@ -153,11 +153,11 @@ export function accumulatePackedI8(out: usize, packed: usize, stride: i32, pairs
       let p = packed + (<usize>j << 1);
       for (let q = 0; q < pairCount; q++) {
         const s = v128.load32_splat(pairs + (<usize>q << 2));
-        const w0 = v128.load(p), w1 = v128.load(p, 16);
-        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w0), s));
-        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w0), s));
-        c2 = i32x4.add(c2, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w1), s));
-        c3 = i32x4.add(c3, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w1), s));
+        // load8x8_s: eight int8 weights widened to int16 in one load.
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v128.load8x8_s(p), s));
+        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(v128.load8x8_s(p, 8), s));
+        c2 = i32x4.add(c2, i32x4.dot_i16x8_s(v128.load8x8_s(p, 16), s));
+        c3 = i32x4.add(c3, i32x4.dot_i16x8_s(v128.load8x8_s(p, 24), s));
         p += rowBytes;
       }
       v128.store(o, c0); v128.store(o, c1, 16); v128.store(o, c2, 32); v128.store(o, c3, 48);
@@ -168,9 +168,8 @@ export function accumulatePackedI8(out: usize, packed: usize, stride: i32, pairs
       let p = packed + (<usize>j << 1);
       for (let q = 0; q < pairCount; q++) {
         const s = v128.load32_splat(pairs + (<usize>q << 2));
-        const w0 = v128.load(p);
-        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w0), s));
-        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w0), s));
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v128.load8x8_s(p), s));
+        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(v128.load8x8_s(p, 8), s));
         p += rowBytes;
       }
       v128.store(o, c0); v128.store(o, c1, 16);

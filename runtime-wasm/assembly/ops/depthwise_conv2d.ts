@@ -138,8 +138,8 @@ function tapI8x8(acc: usize, wp: usize, xp: usize, outC: i32, offset: i32): i32 
   const off = i16x8.splat(<i16>offset);
   let c = 0;
   for (; c + 8 <= outC; c += 8) {
-    const xv = i16x8.add(i16x8.extend_low_i8x16_s(v128.load64_zero(xp + <usize>c)), off);
-    const wv = i16x8.extend_low_i8x16_s(v128.load64_zero(wp + <usize>c));
+    const xv = i16x8.add(v128.load8x8_s(xp + <usize>c), off);
+    const wv = v128.load8x8_s(wp + <usize>c);
     const a = acc + (<usize>c << 2);
     v128.store(a, i32x4.add(v128.load(a), i32x4.extmul_low_i16x8_s(wv, xv)));
     v128.store(a, i32x4.add(v128.load(a, 16), i32x4.extmul_high_i16x8_s(wv, xv)), 16);

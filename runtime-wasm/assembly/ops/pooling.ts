@@ -225,7 +225,7 @@ function accumulateInteger(acc: usize, xData: usize, pixel: i32, type: i32, chan
       const src = xData + <usize>pixel;
       for (; c + 8 <= channels; c += 8) {
         const a = acc + (<usize>c << 2);
-        const v = i16x8.extend_low_i8x16_s(v128.load64_zero(src + <usize>c));
+        const v = v128.load8x8_s(src + <usize>c);
         const lo = i32x4.extend_low_i16x8_s(v);
         const hi = i32x4.extend_high_i16x8_s(v);
         if (first) {
