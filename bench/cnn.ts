@@ -128,7 +128,10 @@ async function main(): Promise<void> {
     const ours = rows.find((r) => r.host === host && r.model === `LeNet-5 batch 1 int8${level}` && r.runtime === "wasmlite SIMD")!;
     const peers = rows.filter((r) => r.host === host && !r.runtime.startsWith("wasmlite") && r.model.startsWith("LeNet-5 batch 1 ") && r.model.endsWith(level === "" ? r.model.split(",")[0]! : level));
     const fastest = peers.reduce((a, b) => (a.timing.medianUs < b.timing.medianUs ? a : b));
-    console.log(`\ntarget (${host}): wasmlite int8 >= 2x faster than the fastest peer at batch 1 (${fastest.runtime}, ${fastest.model}): ${(fastest.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`);
+    // Also the ratio of the fastest rounds: on this shared VM, slow moments slow
+    // the runtimes unequally, so medians can flatter either side.
+    const median = fastest.timing.medianUs / ours.timing.medianUs, best = fastest.timing.fastestUs / ours.timing.fastestUs;
+    console.log(`\ntarget (${host}): wasmlite int8 >= 2x faster than the fastest peer at batch 1 (${fastest.runtime}, ${fastest.model}): ${median.toFixed(2)}x (fastest rounds: ${best.toFixed(2)}x)`);
   }
   console.log(`\nint8 CONV_2D 32x32x32 -> 64 filters 3x3 SAME (${(macs / 1e6).toFixed(1)} M MACs):\n\n| build | time | throughput |\n|---|---:|---:|\n${macRows.join("\n")}`);
 }

@@ -39,10 +39,10 @@ with torch.inference_mode():
         for _ in range(k): run()
         per_call.append((time.perf_counter() - t) * 1e6 / k)
 per_call.sort()
-print(json.dumps({"logits": logits, "medianUs": per_call[len(per_call) // 2], "calls": 15 * k, "version": torch.__version__}))
+print(json.dumps({"logits": logits, "medianUs": per_call[len(per_call) // 2], "fastestUs": per_call[0], "calls": 15 * k, "version": torch.__version__}))
 `;
 
-export interface PytorchRun { logits: Float32Array; medianUs: number; calls: number; version: string }
+export interface PytorchRun { logits: Float32Array; medianUs: number; fastestUs: number; calls: number; version: string }
 
 /** The LSTM's logits and batch-1 latency in PyTorch, or why it was not measured. */
 export function pytorchLstm(w: LstmWeights, x: Float32Array): PytorchRun | string {

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   if (typeof torch === "string") torchNote = `PyTorch: ${torch}, no row.`;
   else {
     console.log(`${H64}: max |wasmlite - PyTorch ${torch.version}| = ${maxDiff(reference!, torch.logits).toExponential(2)}`);
-    rows.push({ model: H64, host: "native", runtime: `PyTorch ${torch.version} (python3-torch, 1 thread)`, timing: { medianUs: torch.medianUs, calls: torch.calls } });
+    rows.push({ model: H64, host: "native", runtime: `PyTorch ${torch.version} (python3-torch, 1 thread)`, timing: { medianUs: torch.medianUs, fastestUs: torch.fastestUs, calls: torch.calls } });
   }
 
   const browser = await runBrowserBench({

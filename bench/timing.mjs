@@ -26,7 +26,7 @@ export async function timeCalls(fn, minBatchMs = 25, batches = 15, warmUpMs = 30
     perCall.push(((now() - t0) * 1000) / k);
   }
   perCall.sort((a, b) => a - b);
-  return { medianUs: perCall[perCall.length >> 1], calls: k * batches };
+  return { medianUs: perCall[perCall.length >> 1], fastestUs: perCall[0], calls: k * batches };
 }
 
 // Several functions timed in alternating rounds: each round times every
@@ -34,6 +34,7 @@ export async function timeCalls(fn, minBatchMs = 25, batches = 15, warmUpMs = 30
 // is the median over rounds. On a shared VM whose speed drifts over seconds,
 // this puts every runtime under the same mix of fast and slow moments,
 // where timing them one after the other lets the drift decide the ratio.
+// fastestUs is a function's fastest round (its least disturbed figure).
 export async function timeInRounds(fns, rounds = 7, minBatchMs = 25, batches = 5) {
   const perRound = fns.map(() => []);
   const calls = fns.map(() => 0);
@@ -47,6 +48,6 @@ export async function timeInRounds(fns, rounds = 7, minBatchMs = 25, batches = 5
   }
   return perRound.map((times, i) => {
     times.sort((a, b) => a - b);
-    return { medianUs: times[times.length >> 1], calls: calls[i] };
+    return { medianUs: times[times.length >> 1], fastestUs: times[0], calls: calls[i] };
   });
 }
