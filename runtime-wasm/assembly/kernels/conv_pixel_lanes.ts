@@ -33,7 +33,8 @@ export class PixelLaneConv {
   pairCount: i32; // (kh x kw + 1) / 2 tap pairs
   pixelRowStep: i32; // bytes from one output row's windows to the next (stride x padded row)
   program: usize; // packPixelLanes
-  rowConstants: usize; requant: usize; // per channel (requant: makePixelLaneRequant)
+  rowConstants: usize; // per channel
+  requant: usize; // makePixelLaneRequant
   outputOffset: i32; actMin: i32; actMax: i32;
 }
 
@@ -150,26 +151,39 @@ function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize,
 }
 
 /**
- * Per channel, the requantisation as vectors (REQUANT_BYTES each), from
- * TFLite's multipliers and shifts and p's offset and clamp: made at prepare
- * (and again when a pooling is absorbed, which changes the clamp), so the
- * store below does no splats and no shift-count arithmetic.
+ * The requantisation as vectors, made at prepare (and again when a pooling
+ * is absorbed, which changes the clamp), so the store below does no splats
+ * and no shift-count arithmetic: the output offset and the clamp's two ends,
+ * then per channel its multiplier, the rounding divide's two masks and its
+ * right and left shift counts.
  */
-export const REQUANT_BYTES: i32 = 112;
-const R_MULTIPLIER: usize = 0, R_MASK: usize = 16, R_HALF: usize = 32, R_OFFSET: usize = 48, R_MIN: usize = 64, R_MAX: usize = 80, R_RIGHT: usize = 96, R_LEFT: usize = 100;
+const R_OFFSET: usize = 0, R_MIN: usize = 16, R_MAX: usize = 32, R_CHANNELS: usize = 48;
+const R_MULTIPLIER: usize = 0, R_MASK: usize = 16, R_HALF: usize = 32, R_RIGHT: usize = 48, R_LEFT: usize = 52;
+const R_CHANNEL_BYTES: i32 = 64;
+
+/** Bytes of the requantisation vectors for `channels` output channels. */
+export function pixelLaneRequantBytes(channels: i32): u64 {
+  return <u64>R_CHANNELS + <u64>channels * <u64>R_CHANNEL_BYTES;
+}
+
+// @ts-ignore: decorator
+@inline
+function channelRequant(p: PixelLaneConv, c: i32): usize {
+  return p.requant + R_CHANNELS + <usize>c * <usize>R_CHANNEL_BYTES;
+}
 
 export function makePixelLaneRequant(p: PixelLaneConv, multipliers: usize, shifts: usize): void {
+  v128.store(p.requant + R_OFFSET, i32x4.splat(p.outputOffset));
+  v128.store(p.requant + R_MIN, i32x4.splat(p.actMin));
+  v128.store(p.requant + R_MAX, i32x4.splat(p.actMax));
   for (let c = 0; c < p.outC; c++) {
-    const at = p.requant + <usize>c * <usize>REQUANT_BYTES;
+    const at = channelRequant(p, c);
     const shift = load<i32>(shifts + (<usize>c << 2));
     const right = shift > 0 ? 0 : -shift;
     const mask = (1 << right) - 1;
     v128.store(at + R_MULTIPLIER, i32x4.splat(load<i32>(multipliers + (<usize>c << 2))));
     v128.store(at + R_MASK, i32x4.splat(mask));
     v128.store(at + R_HALF, i32x4.splat(mask >> 1));
-    v128.store(at + R_OFFSET, i32x4.splat(p.outputOffset));
-    v128.store(at + R_MIN, i32x4.splat(p.actMin));
-    v128.store(at + R_MAX, i32x4.splat(p.actMax));
     store<i32>(at + R_RIGHT, right);
     store<i32>(at + R_LEFT, shift > 0 ? shift : 0);
   }
@@ -182,11 +196,11 @@ export function makePixelLaneRequant(p: PixelLaneConv, multipliers: usize, shift
 // @ts-ignore: decorator
 @inline
 function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: usize, count: i32): void {
-  const q = p.requant + <usize>c * <usize>REQUANT_BYTES;
+  const q = channelRequant(p, c);
   const pool = p.pool != 0;
   const first = pool ? i32x4.max_s(i32x4.shuffle(low, high, 0, 2, 4, 6), i32x4.shuffle(low, high, 1, 3, 5, 7)) : low;
-  const r0 = requantize(q, first);
-  const r1 = count > 4 ? requantize(q, high) : r0;
+  const r0 = requantize(p.requant, q, first);
+  const r1 = count > 4 ? requantize(p.requant, q, high) : r0;
   const r16 = i16x8.narrow_i32x4_s(r0, r1);
   const bytes = i8x16.narrow_i16x8_s(r16, r16);
   const step = <usize>p.outC;
@@ -203,10 +217,11 @@ function storeChannel(p: PixelLaneConv, low: v128, high: v128, c: i32, pixel: us
   v128.store8_lane(at + 7 * step, bytes, 7);
 }
 
+/** multiplyByQuantizedMultiplierX4 with channel q's vectors, plus the offset, clamped (all: p.requant). */
 // @ts-ignore: decorator
 @inline
-function requantize(q: usize, acc: v128): v128 {
+function requantize(all: usize, q: usize, acc: v128): v128 {
   const h = doublingHighMulX4(i32x4.shl(acc, load<i32>(q, R_LEFT)), v128.load(q, R_MULTIPLIER));
   const r = roundingDivideByPOTMasked(h, load<i32>(q, R_RIGHT), v128.load(q, R_MASK), v128.load(q, R_HALF));
-  return i32x4.min_s(i32x4.max_s(i32x4.add(r, v128.load(q, R_OFFSET)), v128.load(q, R_MIN)), v128.load(q, R_MAX));
+  return i32x4.min_s(i32x4.max_s(i32x4.add(r, v128.load(all, R_OFFSET)), v128.load(all, R_MIN)), v128.load(all, R_MAX));
 }

@@ -36,7 +36,7 @@ import { requantizeChannel, biasPlusOffsetRowSums, prepareLaneRequantization } f
 import { copyBytes, fillElements } from "../kernels/copy";
 import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, channelLanes, channelLanePairs, packChannelLaneWeights, convPixels4, padImage } from "../kernels/conv_channel_lanes";
 import { LaneRequantization } from "../kernels/requantize_lanes";
-import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes, makePixelLaneRequant, REQUANT_BYTES } from "../kernels/conv_pixel_lanes";
+import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes, makePixelLaneRequant, pixelLaneRequantBytes } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
 
 // Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
@@ -141,7 +141,7 @@ function preparePixelLanes(data: ConvData, w: usize): bool {
   p.pixelRowStep = data.outH > 1 ? data.strideH * (data.paddedW << 1) : 0;
   p.rowConstants = data.rowConstants;
   p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
-  p.requant = persistentAlloc(<u64>data.outC * <u64>REQUANT_BYTES);
+  p.requant = persistentAlloc(pixelLaneRequantBytes(data.outC));
   if (p.requant == 0) return false;
   makePixelLaneRequant(p, data.multipliers, data.shifts);
   data.pixels = changetype<usize>(p);
