@@ -18,7 +18,10 @@ ${TFLITE_SCRIPTS}
   const bytesOf = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   // Engine call: the interpreter's invoke alone, input already in place.
   // Public API: what an app calls, float array in, float array out.
-  // Both runtimes timed in alternating rounds (timeInRounds), as in Node.
+  // Both runtimes timed in alternating rounds (timeInRounds), as in Node;
+  // 21 rounds, not 7: a round's figure for either runtime wanders by up to
+  // 1.7x on this VM, and over 7 rounds the medians' ratio for LeNet-5 int8
+  // ranged 1.94x-2.53x between runs of the same build (2.4x-2.5x over 30).
   window.benchBoth = async (modelB64, inputValues) => {
     const bytes = bytesOf(modelB64);
     const tfliteModel = await tflite.loadTFLiteModel(bytes.slice().buffer, { numThreads: 1 });
@@ -39,7 +42,7 @@ ${TFLITE_SCRIPTS}
         x.dispose();
         y.dispose();
       },
-    ]);
+    ], 21);
     return { ours: { engine: oursEngine, api: oursApi }, theirs: { engine: theirsEngine, api: theirsApi } };
   };
   window.benchReady = true;
