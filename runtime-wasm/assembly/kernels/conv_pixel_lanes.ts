@@ -35,7 +35,6 @@ export class PixelLaneConv {
   program: usize; // packPixelLanes
   rowConstants: usize; // per channel
   requant: usize; // makePixelLaneRequant
-  outputOffset: i32; actMin: i32; actMax: i32;
 }
 
 /** Bytes of one pair's entry in the program: two tap offsets, three weight pairs. */
@@ -172,10 +171,10 @@ function channelRequant(p: PixelLaneConv, c: i32): usize {
   return p.requant + R_CHANNELS + <usize>c * <usize>R_CHANNEL_BYTES;
 }
 
-export function makePixelLaneRequant(p: PixelLaneConv, multipliers: usize, shifts: usize): void {
-  v128.store(p.requant + R_OFFSET, i32x4.splat(p.outputOffset));
-  v128.store(p.requant + R_MIN, i32x4.splat(p.actMin));
-  v128.store(p.requant + R_MAX, i32x4.splat(p.actMax));
+export function makePixelLaneRequant(p: PixelLaneConv, multipliers: usize, shifts: usize, outputOffset: i32, actMin: i32, actMax: i32): void {
+  v128.store(p.requant + R_OFFSET, i32x4.splat(outputOffset));
+  v128.store(p.requant + R_MIN, i32x4.splat(actMin));
+  v128.store(p.requant + R_MAX, i32x4.splat(actMax));
   for (let c = 0; c < p.outC; c++) {
     const at = channelRequant(p, c);
     const shift = load<i32>(shifts + (<usize>c << 2));

@@ -140,10 +140,9 @@ function preparePixelLanes(data: ConvData, w: usize): bool {
   // Only taken inside the padded image: with one output row it is never taken and may be 0.
   p.pixelRowStep = data.outH > 1 ? data.strideH * (data.paddedW << 1) : 0;
   p.rowConstants = data.rowConstants;
-  p.outputOffset = data.outputOffset; p.actMin = data.actMin; p.actMax = data.actMax;
   p.requant = persistentAlloc(pixelLaneRequantBytes(data.outC));
   if (p.requant == 0) return false;
-  makePixelLaneRequant(p, data.multipliers, data.shifts);
+  makePixelLaneRequant(p, data.multipliers, data.shifts, data.outputOffset, data.actMin, data.actMax);
   data.pixels = changetype<usize>(p);
   return true;
 }
@@ -248,8 +247,8 @@ export function absorbMaxPool(conv: Operator, pool: Operator, lo: i32, hi: i32):
   const first = min(max(d.actMin, lo), hi), last = min(max(d.actMax, lo), hi);
   if (d.pixels != 0) {
     const p = changetype<PixelLaneConv>(d.pixels);
-    p.pool = 1; p.outH = pooledH; p.outW = pooledW; p.actMin = first; p.actMax = last;
-    makePixelLaneRequant(p, d.multipliers, d.shifts);
+    p.pool = 1; p.outH = pooledH; p.outW = pooledW;
+    makePixelLaneRequant(p, d.multipliers, d.shifts, d.outputOffset, first, last);
   } else {
     const rq = changetype<LaneRequantization>(changetype<ChannelLaneConv>(d.lanes).requantization);
     rq.actMin = first; rq.actMax = last;
