@@ -37,8 +37,11 @@ class Graph {
     const q = quant ?? quantFor(this.kind, range, this.rng);
     return { index: this.b.addTensor({ name, shape, type: TYPE[this.kind], quantization: q }), shape, scale: q?.scale[0] ?? 1, quant: q };
   }
-  /** Weights [out, ...rest] with per-channel (axis) or per-tensor quantisation, and a bias. */
-  weights(name: string, shape: number[], channelAxis: number, inputScale: number, perChannel: boolean): { w: number; b: number; maxAbs: number } {
+  /**
+   * Weights [out, ...rest] with per-channel (axis) or per-tensor quantisation, and a bias:
+   * int32 for int8 activations, int64 for int16 unless `int16Bias` says int32.
+   */
+  weights(name: string, shape: number[], channelAxis: number, inputScale: number, perChannel: boolean, int16Bias: "int64" | "int32" = "int64"): { w: number; b: number; maxAbs: number } {
     const channels = shape[channelAxis]!;
     const values = Float32Array.from({ length: size(shape) }, () => uniform(this.rng, -0.5, 0.5));
     const bias = Float32Array.from({ length: channels }, () => uniform(this.rng, -0.2, 0.2));
@@ -60,7 +63,7 @@ class Graph {
     for (let o = 0; o < outer; o++) for (let c = 0; c < channels; c++) for (let i = 0; i < inner; i++) data[(o * channels + c) * inner + i] = q.values[(c * outer + o) * inner + i]!;
     const biasScales = scales.map((s) => Math.fround(inputScale * s));
     const qb = quantizeBias(bias, inputScale, scales);
-    const biasTensor = this.kind === "int16"
+    const biasTensor = this.kind === "int16" && int16Bias === "int64"
       ? { type: TensorType.INT64, data: BigInt64Array.from(qb, (v) => BigInt(v)) }
       : { type: TensorType.INT32, data: qb };
     return {
@@ -93,6 +96,8 @@ export interface ConvSpec {
   activation?: ActivationFunctionType;
   perChannel?: boolean;
   groups?: number; // input channels split into groups, each with outChannels / groups filters
+  /** The bias tensor: int32 for int8 (the default); int64 (default) or int32 for int16; or none. */
+  bias?: "int32" | "int64" | "none";
   seed: number;
 }
 
@@ -104,13 +109,15 @@ function addConv(g: Graph, spec: ConvSpec, outputRange?: number): { x: Activatio
   const [dh, dw] = spec.dilation ?? [1, 1];
   const x = g.activation("x", [...spec.input], 2);
   const groups = spec.groups ?? 1;
-  const wt = g.weights("w", [spec.outChannels, kh, kw, c / groups], 0, x.scale, spec.perChannel ?? true);
+  const wt = g.weights("w", [spec.outChannels, kh, kw, c / groups], 0, x.scale, spec.perChannel ?? true, spec.bias === "int32" ? "int32" : "int64");
   const outShape = [n, outSize(spec.padding, h, kh, sh, dh), outSize(spec.padding, w, kw, sw, dw), spec.outChannels];
   const y = g.activation("y", outShape, outputRange ?? 2 * 0.5 * Math.sqrt(kh * kw * c));
-  g.op(BuiltinOperator.CONV_2D, [x.index, wt.w, wt.b], [y.index], {
+  g.op(BuiltinOperator.CONV_2D, spec.bias === "none" ? [x.index, wt.w] : [x.index, wt.w, wt.b], [y.index], {
     type: "Conv2DOptions", padding: spec.padding === "SAME" ? Padding.SAME : Padding.VALID, strideW: sw, strideH: sh, dilationW: dw, dilationH: dh, activation: spec.activation,
   });
-  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""}`;
+  const biasLabel = spec.bias ? ` ${spec.bias === "none" ? "no" : spec.bias} bias` : "";
+  const activationLabel = spec.activation ? ` ${ActivationFunctionType[spec.activation]}` : "";
+  const label = `CONV_2D ${spec.kind} in [${spec.input}] ${spec.outChannels}@${kh}x${kw} stride ${sh},${sw} dilation ${dh},${dw} ${spec.padding}${groups > 1 ? ` ${groups} groups` : ""}${biasLabel}${activationLabel}`;
   return { x, y, label };
 }
 

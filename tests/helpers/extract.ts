@@ -4,7 +4,7 @@
 import { readModel, ModelBuilder, TensorType, BuiltinOperator, type OperatorOptions } from "../../format/index.ts";
 import type { BuiltModel, Kind } from "./models.ts";
 
-const KIND: Record<string, Kind | "int32"> = { FLOAT32: "float32", INT8: "int8", INT16: "int16", INT32: "int32" };
+const KIND: Record<string, Kind | "int32" | "uint8"> = { FLOAT32: "float32", INT8: "int8", INT16: "int16", INT32: "int32", UINT8: "uint8" };
 
 export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   const m = readModel(bytes);

@@ -1,12 +1,19 @@
-// Paths to the TFLM conformance fixtures copied into tests/fixtures/tflm.
+// Paths to the conformance fixtures copied into tests/fixtures/: TFLM's models and
+// golden vectors (tflm/) and MLPerf Tiny's reference models (mlperf-tiny/).
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
 export const TFLM_DIR = fileURLToPath(new URL("../fixtures/tflm/", import.meta.url));
+/** MLPerf Tiny's reference models (copied from ../shared/conformance/mlperf-tiny, with their README and licence). */
+export const MLPERF_DIR = fileURLToPath(new URL("../fixtures/mlperf-tiny/", import.meta.url));
 
 export function fixture(relative: string): Uint8Array {
   return new Uint8Array(readFileSync(join(TFLM_DIR, relative)));
+}
+
+export function mlperfModel(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(MLPERF_DIR, file)));
 }
 
 /** Every .tflite file under tests/fixtures/tflm, as paths relative to it. */

@@ -11,7 +11,7 @@ export interface BuiltModel {
   name: string;
   bytes: Uint8Array;
   /** Element count and kind of each input, to draw random inputs. */
-  inputs: { elements: number; kind: Kind | "int32" }[];
+  inputs: { elements: number; kind: Kind | "int32" | "uint8" }[];
 }
 
 export function uniform(rng: Rng, lo: number, hi: number): number {
@@ -19,7 +19,8 @@ export function uniform(rng: Rng, lo: number, hi: number): number {
 }
 
 /** Activation quantisation for a tensor: asymmetric int8, symmetric int16, none for float. */
-function actQuant(rng: Rng, kind: Kind | "int32") {
+function actQuant(rng: Rng, kind: Kind | "int32" | "uint8") {
+  if (kind === "uint8") return { scale: [Math.fround(uniform(rng, 0.01, 0.1))], zeroPoint: [Math.round(uniform(rng, 100, 150))] };
   if (kind === "int8") return { scale: [Math.fround(uniform(rng, 0.01, 0.1))], zeroPoint: [Math.round(uniform(rng, -30, 30))] };
   if (kind === "int16") return { scale: [Math.fround(uniform(rng, 1e-4, 1e-3))], zeroPoint: [0] };
   if (kind === "int32") return { scale: [Math.fround(uniform(rng, 1e-6, 1e-5))], zeroPoint: [0] };
@@ -115,7 +116,7 @@ export function binary(opts: { op: BuiltinOperator; kind: Kind; shapeA: number[]
 
 /** One unary operator (activation, quantize, dequantize, reshape). */
 export function unary(opts: {
-  op: BuiltinOperator; inKind: Kind | "int32"; outKind: Kind | "int32"; shape: number[]; outShape?: number[];
+  op: BuiltinOperator; inKind: Kind | "int32" | "uint8"; outKind: Kind | "int32"; shape: number[]; outShape?: number[];
   options?: OperatorOptions; sameQuant?: boolean; seed: number; label?: string;
   /** Fixed output quantisation (LOGISTIC, TANH and SOFTMAX have one). */
   outQuant?: { scale: number[]; zeroPoint: number[] };
@@ -124,7 +125,7 @@ export function unary(opts: {
 }): BuiltModel {
   const rng = new Rng(opts.seed);
   const b = new ModelBuilder();
-  const typeOf = (k: Kind | "int32") => (k === "int32" ? TensorType.INT32 : TYPE[k]);
+  const typeOf = (k: Kind | "int32" | "uint8") => (k === "int32" ? TensorType.INT32 : k === "uint8" ? TensorType.UINT8 : TYPE[k]);
   const inQuant = opts.inQuant ?? actQuant(rng, opts.inKind);
   const x = b.addTensor({ name: "x", shape: opts.shape, type: typeOf(opts.inKind), quantization: inQuant });
   const y = b.addTensor({ name: "y", shape: opts.outShape ?? opts.shape, type: typeOf(opts.outKind), quantization: opts.outQuant ?? (opts.sameQuant ? inQuant : actQuant(rng, opts.outKind)) });
@@ -168,6 +169,7 @@ export function randomInputs(model: BuiltModel, rng: Rng): number[][] {
       switch (kind) {
         case "int8": return (rng.next() % 256) - 128;
         case "int16": return (rng.next() % 65536) - 32768;
+        case "uint8": return rng.next() % 256;
         case "int32": return ((rng.next() % 2000001) - 1000000);
         default: return Math.fround(uniform(rng, -4, 4));
       }

@@ -21,7 +21,9 @@
 // bit-exact; float sums run in filter order in both builds (evalFloat), so
 // the builds agree bit for bit.
 // int16 activations with int8 weights (16x8) follow TFLM's reference loop,
-// accumulating in int64 or int32 as the bias type says.
+// accumulating in int64 or int32 as the bias type says (TFLM's conv.cc: an
+// int64 bias takes the int64 accumulator and the 64-bit requantisation; an
+// int32 bias, or none, the int32 ones).
 
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, tensorAt, readerCount, FLAG_GRAPH_OUTPUT } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT64, OPTIONS_CONV2D, OP_CONV_2D } from "../schema";
@@ -55,7 +57,7 @@ class ConvData extends WindowConvData {
   rowLength: i32;
   scratch: i32; // planner handle, -1 when the gather is skipped
   direct: i32; // 1x1, stride 1, no padding, one group: the input pixel is the row
-  accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias or none)
+  accumulate64: i32; // 16x8 only: int64 accumulator (int64 bias)
   dots: usize; // MVP build, int8: four int32 sums
   lanes: usize; // SIMD build: ChannelLaneConv (int8; 0 when `pixels` is set) or ChannelLaneConvF32 (float)
   pixels: usize; // PixelLaneConv (int8, SIMD build) for a one-channel input, else 0
@@ -97,7 +99,7 @@ export function prepare(op: Operator): bool {
   data.rowConstants = persistentAlloc(<u64>outC * 4);
   if (data.rowConstants == 0) return false;
   if (x.type == TYPE_INT16) {
-    data.accumulate64 = changetype<usize>(b) == 0 || b.type == TYPE_INT64 ? 1 : 0;
+    data.accumulate64 = changetype<usize>(b) != 0 && b.type == TYPE_INT64 ? 1 : 0;
     return true;
   }
   biasPlusOffsetRowSums(w.data, changetype<usize>(b) != 0 ? b.data : 0, outC, data.rowLength, data.inputOffset, data.rowConstants);
