@@ -16,6 +16,7 @@ import {
   Tensor, tensorAt, tensorCount, operatorAt, operatorCount, graphInputs, graphInputCount,
   graphOutputs, graphOutputCount, dim, FLAG_VARIABLE,
 } from "./graph";
+import { TYPE_INT8 } from "./schema";
 
 const ABI_VERSION: i32 = 1;
 
@@ -89,8 +90,23 @@ export function wl_load(byteLength: u32): i32 {
   if (!ensureMemory(<u64>arenaStart + <u64>arenaBytes)) return lastErrorCode();
   placeArena(arenaStart);
   memory.fill(arenaStart, 0, <usize>arenaBytes);
+  resetVariables();
   loaded = true;
   return OK;
+}
+
+/**
+ * Recurrent state to its initial value, as TFLite's ResetVariableTensor
+ * sets it: an int8 variable to its zero point (the quantised 0), any other
+ * to zero bytes.
+ */
+function resetVariables(): void {
+  for (let t = 0; t < tensorCount; t++) {
+    const tensor = tensorAt(t);
+    if ((tensor.flags & FLAG_VARIABLE) == 0) continue;
+    const value = tensor.type == TYPE_INT8 ? <u8>tensor.zeroPoint : <u8>0;
+    memory.fill(tensor.data, value, <usize>tensor.bytes);
+  }
 }
 
 /** Runs the model once. Allocates nothing and never grows memory. */
@@ -106,16 +122,13 @@ export function wl_invoke(): i32 {
   return OK;
 }
 
-/** Zeroes every variable tensor (recurrent state). */
+/** Resets every variable tensor (recurrent state) to its initial value: zero, or an int8 zero point. */
 export function wl_reset_state(): i32 {
   if (!loaded) {
     fail(ERR_NOT_LOADED, "wl_reset_state: no model is loaded");
     return ERR_NOT_LOADED;
   }
-  for (let t = 0; t < tensorCount; t++) {
-    const tensor = tensorAt(t);
-    if ((tensor.flags & FLAG_VARIABLE) != 0) memory.fill(tensor.data, 0, <usize>tensor.bytes);
-  }
+  resetVariables();
   return OK;
 }
 

@@ -235,7 +235,7 @@ export class Model {
     if (this.#x.wl_invoke() !== 0) throw this.#error();
   }
 
-  /** Zeroes recurrent state (variable tensors). */
+  /** Resets recurrent state (variable tensors) as TFLite does: int8 to its zero point, others to zero. */
   resetState(): void {
     this.#check();
     if (this.#x.wl_reset_state() !== 0) throw this.#error();

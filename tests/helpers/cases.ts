@@ -265,6 +265,8 @@ export function recurrentCases(): Case[] {
     lstm({ kind: "int8", batch: 3, steps: 7, features: 5, cells: 9, cifg: true, seed: 9 }),
     lstm({ kind: "int8", batch: 2, steps: 6, features: 4, cells: 5, timeMajor: true, cellScaleLog2: -10, seed: 10 }),
     lstm({ kind: "int8", batch: 3, steps: 11, features: 9, cells: 21, timeMajor: true, seed: 20 }),
+    // A nonzero state zero point: the state starts at it (TFLite's ResetVariableTensor), not at 0.
+    lstm({ kind: "int8", batch: 2, steps: 5, features: 4, cells: 7, stateZeroPoint: 9, seed: 21 }),
     rnn({ batch: 1, steps: 50, features: 8, units: 13, seed: 11 }),
     rnn({ batch: 2, steps: 1, features: 3, units: 6, activation: ActivationFunctionType.RELU, seed: 12 }),
     rnn({ batch: 3, steps: 9, features: 7, units: 5, timeMajor: true, activation: ActivationFunctionType.RELU6, seed: 13 }),

@@ -17,6 +17,8 @@ export interface LstmSpec {
   /** int8: int8 input/weights/state, int16 cell state with scale 2^cellScaleLog2 (default -11). */
   kind?: "float32" | "int8";
   cellScaleLog2?: number;
+  /** int8: the zero point of the hidden state and output (default 0); the initial state is this zero point. */
+  stateZeroPoint?: number;
   seed: number;
 }
 
@@ -28,7 +30,7 @@ export function lstm(spec: LstmSpec): BuiltModel {
   const values = (n: number, r: number) => Float32Array.from({ length: n }, () => uniform(rng, -r, r));
   // Integer tensors: input in [-2, 2) (asymmetric), state and output in [-1, 1] (symmetric, as TFLite's quantizer makes them).
   const inputQuant = { scale: [4 / 255], zeroPoint: [-1] };
-  const stateQuant = { scale: [1 / 127], zeroPoint: [0] };
+  const stateQuant = { scale: [1 / 127], zeroPoint: [spec.stateZeroPoint ?? 0] };
   const inShape = spec.timeMajor ? [spec.steps, spec.batch, spec.features] : [spec.batch, spec.steps, spec.features];
   const x = b.addTensor({ name: "x", shape: inShape, type: int8 ? TensorType.INT8 : f32, quantization: int8 ? inputQuant : undefined });
   const inputs: number[] = [x];
@@ -68,7 +70,7 @@ export function lstm(spec: LstmSpec): BuiltModel {
   // The integer kernel reads the hidden state's scale from the 5th intermediate
   // (the first four matter only with layer norm).
   const intermediates = int8
-    ? [...gates.map((g) => b.addTensor({ name: `${g}_intermediate`, shape: [0], type: f32 })), b.addTensor({ name: "hidden_intermediate", shape: [0], type: TensorType.INT8, quantization: stateQuant })]
+    ? [...gates.map((g) => b.addTensor({ name: `${g}_intermediate`, shape: [0], type: f32 })), b.addTensor({ name: "hidden_intermediate", shape: [0], type: TensorType.INT8, quantization: { scale: stateQuant.scale, zeroPoint: [0] } })]
     : undefined;
   b.addOperator({
     op: BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, inputs, outputs: [y], intermediates,
@@ -76,7 +78,7 @@ export function lstm(spec: LstmSpec): BuiltModel {
   });
   b.setInputs([x]);
   b.setOutputs([y]);
-  const name = `LSTM ${int8 ? "int8" : "float32"} batch ${spec.batch} steps ${spec.steps} features ${spec.features} cells ${spec.cells}${spec.cifg ? " CIFG" : ""}${spec.timeMajor ? " time-major" : ""}${spec.cellClip ? ` clip ${spec.cellClip}` : ""}`;
+  const name = `LSTM ${int8 ? "int8" : "float32"} batch ${spec.batch} steps ${spec.steps} features ${spec.features} cells ${spec.cells}${spec.cifg ? " CIFG" : ""}${spec.timeMajor ? " time-major" : ""}${spec.cellClip ? ` clip ${spec.cellClip}` : ""}${spec.stateZeroPoint ? ` state zero point ${spec.stateZeroPoint}` : ""}`;
   return { name, bytes: b.finish(), inputs: [{ elements: spec.batch * spec.steps * spec.features, kind: int8 ? "int8" : "float32" }] };
 }
 
