@@ -220,6 +220,21 @@ describe("clear errors for bad models", () => {
     expectError(() => rt.load(b.finish()), ErrorCode.UNSUPPORTED_TYPE, /operator 0 \(RELU\): tensor 0 'x' has type INT32/);
   });
 
+  it("a MEAN whose scales make the float rescaling infinite is refused by name (it trapped the MVP build: found by the fuzzer)", async () => {
+    const b = new ModelBuilder();
+    const x = b.addTensor({ name: "x", shape: [1, 4, 4, 3], type: TensorType.INT8, quantization: { scale: [0.0157], zeroPoint: [-20] } });
+    const axes = b.addTensor({ name: "axes", shape: [2], type: TensorType.INT32, data: Int32Array.of(1, 2) });
+    const y = b.addTensor({ name: "y", shape: [1, 1, 1, 3], type: TensorType.INT8, quantization: { scale: [7.6e-43], zeroPoint: [-15] } });
+    b.addOperator({ op: BuiltinOperator.MEAN, inputs: [x, axes], outputs: [y], options: { type: "ReducerOptions", keepDims: true } });
+    b.setInputs([x]);
+    b.setOutputs([y]);
+    const bytes = b.finish();
+    for (const simd of [true, false]) {
+      const runtime = await createNodeRuntime({ simd });
+      expectError(() => runtime.load(bytes), ErrorCode.INVALID_MODEL, /operator 0 \(MEAN\): the input and output scales give a non-finite rescaling/);
+    }
+  });
+
   it("convolution options out of range are named", () => {
     const bad = (patch: (o: Record<string, number>) => void) => {
       const m = readModel(conv({ kind: "float32", input: [1, 5, 5, 2], outChannels: 3, kernel: [3, 3], padding: "VALID", seed: 1 }).bytes);

@@ -69,6 +69,8 @@ export function prepare(op: Operator): bool {
   data.sameQuantization = x.scale == y.scale && x.zeroPoint == y.zeroPoint ? 1 : 0;
   data.scale = x.scale / y.scale;
   data.bias = <f32>(-x.zeroPoint) * data.scale;
+  // A tiny (subnormal) output scale makes the float32 rescaling infinite, and 0 * inf is NaN.
+  if (!isFinite(data.scale) || !isFinite(data.bias)) return opFail(ERR_INVALID_MODEL, "the input and output scales give a non-finite rescaling");
   data.outputZeroPoint = y.zeroPoint;
   data.qmin = typeMin(y.type);
   data.qmax = typeMax(y.type);
