@@ -7,12 +7,14 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { compileHarness } from "./helpers/harness.ts";
 import { Rng } from "./helpers/mutate.ts";
+import { quantizeMultiplier } from "./reference/fixedpoint.ts";
 
 interface Harness {
   memory: WebAssembly.Memory;
   heapBase(): number;
   requantizeRow(src: number, dst: number, n: number, multiplier: number, shift: number): void;
   requantizeByLane(src: number, dst: number, n: number, multipliers: number, shifts: number, lanes: number, offset: number, low: number, high: number, work: number): void;
+  quantizeMultiplierAt(real: number, out: number): boolean;
 }
 
 const builds: Record<"simd" | "scalar", Harness> = {} as never;
@@ -119,5 +121,29 @@ describe("requantisation with a multiplier and shift per lane (SIMD build) = gem
       }
     }
     console.log(`per-lane requantisation: ${checked} results equal to gemmlowp's`);
+  });
+});
+
+describe("QuantizeMultiplier: the runtime's = tests/reference/'s (TFLite's quantization_util.cc)", () => {
+  it("on powers of two, rounding ties of the Q31 significand, values that round up to 2^31, tiny and huge scales, and random ones", () => {
+    const rng = new Rng(7);
+    const reals: number[] = [];
+    for (let e = -40; e <= 40; e++) {
+      reals.push(2 ** e, 2 ** e * (1 - 2 ** -40), 2 ** e * (1 + 2 ** -30));
+      // (q + 0.5) / 2^31: a significand exactly halfway between two Q31 values (TfLiteRound goes up).
+      const q = 2 ** 30 + (rng.next() % 2 ** 30);
+      reals.push(((q + 0.5) / 2 ** 31) * 2 ** e, ((q + 0.49999) / 2 ** 31) * 2 ** e);
+    }
+    reals.push(5e-324, 1e-300, 2 ** -31, 2 ** -32, 2 ** -33, 1e300);
+    for (let i = 0; i < 2000; i++) reals.push((rng.next() / 2 ** 32) * 2 ** ((rng.next() % 64) - 40));
+    for (const build of ["simd", "scalar"] as const) {
+      const h = builds[build];
+      const at = h.heapBase();
+      for (const real of reals) {
+        expect(h.quantizeMultiplierAt(real, at), `${real}`).toBeTruthy();
+        const [multiplier, shift] = new Int32Array(h.memory.buffer, at, 2);
+        expect({ multiplier, shift }, `QuantizeMultiplier(${real}) (${build})`).toEqual(quantizeMultiplier(real));
+      }
+    }
   });
 });

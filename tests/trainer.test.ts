@@ -200,6 +200,42 @@ describe("optimisers, as the seed course states them", () => {
     m.getWeights().forEach((w, k) => w.forEach((v, i) => expect(Math.abs(v - w0[k]![i]!)).toBeCloseTo(0.1, 4)));
   });
 
+  // RMSProp and Adam over several steps against their formulas in float64, on
+  // 10 weights and 2 biases (the kernels' four-lane part and scalar tail),
+  // with a large epsilon so where it enters the formula shows.
+  function formulaSteps(name: "rmsprop" | "adam", steps: number): void {
+    const options = { name, learningRate: 0.05, rho: 0.8, beta1: 0.7, beta2: 0.9, epsilon: 0.01 };
+    const make = (opt: typeof options | "sgd") => {
+      const m = sequential([dense({ units: 2 })], { inputShape: [5], seed: 11 });
+      m.compile({ optimizer: opt === "sgd" ? { name: "sgd", learningRate: 0.1 } : opt, loss: "mse" });
+      return m;
+    };
+    const model = make(options);
+    const probe = make("sgd");
+    const d = data(6, 5, 2, "mse", 13);
+    let theta = model.getWeights().map((w) => Array.from(w));
+    let s1 = theta.map((w) => w.map(() => 0));
+    let s2 = theta.map((w) => w.map(() => 0));
+    for (let t = 1; t <= steps; t++) {
+      probe.setWeights(theta.map((w) => Float32Array.from(w)));
+      const g = analyticGradients(probe, d).map((x) => Array.from(x));
+      if (name === "rmsprop") {
+        s1 = s1.map((w, k) => w.map((s, i) => options.rho * s + (1 - options.rho) * g[k]![i]! ** 2));
+        theta = theta.map((w, k) => w.map((x, i) => x - (options.learningRate * g[k]![i]!) / (Math.sqrt(s1[k]![i]!) + options.epsilon)));
+      } else {
+        const c1 = 1 - options.beta1 ** t, c2 = 1 - options.beta2 ** t;
+        s1 = s1.map((w, k) => w.map((m, i) => options.beta1 * m + (1 - options.beta1) * g[k]![i]!));
+        s2 = s2.map((w, k) => w.map((v, i) => options.beta2 * v + (1 - options.beta2) * g[k]![i]! ** 2));
+        theta = theta.map((w, k) => w.map((x, i) => x - (options.learningRate * (s1[k]![i]! / c1)) / (Math.sqrt(s2[k]![i]! / c2) + options.epsilon)));
+      }
+      model.trainBatch(d, null, 0, d.n, options.learningRate, `step ${t}`);
+      close(model.getWeights(), theta);
+    }
+  }
+
+  it("rmsprop: s = rho s + (1 - rho) g^2, theta -= lr g / (sqrt(s) + eps), four steps", () => formulaSteps("rmsprop", 4));
+  it("adam: bias-corrected m and v, theta -= lr m^ / (sqrt(v^) + eps), four steps", () => formulaSteps("adam", 4));
+
   it("nesterov takes its gradient at theta - gamma v (differs from momentum from the second step)", () => {
     const run = (name: "momentum" | "nesterov") => {
       const { m, d } = firstSteps(name);

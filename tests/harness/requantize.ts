@@ -2,9 +2,10 @@
 // MultiplyByQuantizedMultiplier as the runtime computes it, four lanes at a
 // time in the SIMD build (multiplyByQuantizedMultiplierX4) and one value at a
 // time otherwise, and with a multiplier and shift per lane (requantizeLanes,
-// the channel-lane convolution's), for tests/requantize.test.ts. Buffers
-// start at the heap base.
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4 } from "../../runtime-wasm/assembly/fixedpoint";
+// the channel-lane convolution's), and QuantizeMultiplier (how every prepare
+// turns a real scale into a multiplier and shift), for
+// tests/requantize.test.ts. Buffers start at the heap base.
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, quantizeMultiplier, qmMultiplier, qmShift } from "../../runtime-wasm/assembly/fixedpoint";
 import { LaneRequantization, makeLaneRequantization, requantizeLanes } from "../../runtime-wasm/assembly/kernels/requantize_lanes";
 
 export function heapBase(): usize {
@@ -41,4 +42,12 @@ export function requantizeByLane(src: usize, dst: usize, n: i32, multipliers: us
     const at = <usize>i << 2;
     v128.store(dst + at, requantizeLanes(rq, (i % lanes) >> 2, v128.load(src + at)));
   }
+}
+
+/** QuantizeMultiplier(real): writes the multiplier and shift at out (two i32); false if real is not finite. */
+export function quantizeMultiplierAt(real: f64, out: usize): bool {
+  if (!quantizeMultiplier(real)) return false;
+  store<i32>(out, qmMultiplier);
+  store<i32>(out, qmShift, 4);
+  return true;
 }

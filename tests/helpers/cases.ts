@@ -108,8 +108,14 @@ export function operatorCases(): Case[] {
     [unary({ op: BuiltinOperator.QUANTIZE, inKind: "int8", outKind: "int32", shape: [64], seed: 80 }), EXACT],
     [unary({ op: BuiltinOperator.QUANTIZE, inKind: "int16", outKind: "int32", shape: [64], seed: 81 }), EXACT],
     [unary({ op: BuiltinOperator.DEQUANTIZE, inKind: "uint8", outKind: "float32", shape: [64], seed: 82 }), EXACT],
+    [prelu({ kind: "int8", shape: [2, 5, 6], alphaZeroPoint: -20, seed: 83 }), EXACT],
   ];
   const cases = [...withInputs(list, 100), ...withInputs(claimed, 170)];
+  // QUANTIZE on exact ties: x / scale = k + 1/2 (scale 0.5, x a multiple of 0.25), which TFLite rounds away from zero.
+  for (const outKind of ["int8", "int16"] as const) {
+    const model = unary({ op: BuiltinOperator.QUANTIZE, inKind: "float32", outKind, shape: [401], seed: 84, label: `QUANTIZE float32 -> ${outKind} on rounding ties`, outQuant: { scale: [0.5], zeroPoint: [outKind === "int8" ? 3 : 0] } });
+    cases.push({ model, tflite: EXACT, inputs: [[Array.from({ length: 401 }, (_, k) => (k - 200) * 0.25)]] });
+  }
   refusedByTflite(cases, {
     "PRELU int16 [2,3,7]": "TFLite's PRELU has no int16 kernel (inference fails)",
     "QUANTIZE int8 -> int16 [64]": "TFLite's QUANTIZE requantises int8 only to int8 (the model does not initialise); TFLM does int8 -> int16",

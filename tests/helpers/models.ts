@@ -139,8 +139,8 @@ export function unary(opts: {
   };
 }
 
-/** PRELU with a per-channel alpha tensor broadcast over the last dimension. */
-export function prelu(opts: { kind: Kind; shape: number[]; seed: number }): BuiltModel {
+/** PRELU with a per-channel alpha tensor broadcast over the last dimension (int8 alpha: zero point `alphaZeroPoint`, default 0). */
+export function prelu(opts: { kind: Kind; shape: number[]; seed: number; alphaZeroPoint?: number }): BuiltModel {
   const rng = new Rng(opts.seed);
   const b = new ModelBuilder();
   const t = TYPE[opts.kind];
@@ -152,14 +152,15 @@ export function prelu(opts: { kind: Kind; shape: number[]; seed: number }): Buil
     alpha = b.addTensor({ name: "alpha", shape: [channels], type: t, data: alphaValues });
   } else {
     const scale = Math.fround(0.5 / 127);
-    const q = opts.kind === "int8" ? Int8Array.from(alphaValues, (v) => Math.round(v / scale)) : Int16Array.from(alphaValues, (v) => Math.round(v / scale));
-    alpha = b.addTensor({ name: "alpha", shape: [channels], type: t, data: q, quantization: { scale: [scale], zeroPoint: [0] } });
+    const zp = opts.alphaZeroPoint ?? 0;
+    const q = opts.kind === "int8" ? Int8Array.from(alphaValues, (v) => Math.max(-128, Math.min(127, Math.round(v / scale) + zp))) : Int16Array.from(alphaValues, (v) => Math.round(v / scale));
+    alpha = b.addTensor({ name: "alpha", shape: [channels], type: t, data: q, quantization: { scale: [scale], zeroPoint: [zp] } });
   }
   const y = b.addTensor({ name: "y", shape: opts.shape, type: t, quantization: actQuant(rng, opts.kind) });
   b.addOperator({ op: BuiltinOperator.PRELU, inputs: [x, alpha], outputs: [y] });
   b.setInputs([x]);
   b.setOutputs([y]);
-  return { name: `PRELU ${opts.kind} [${opts.shape}]`, bytes: b.finish(), inputs: [{ elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind }] };
+  return { name: `PRELU ${opts.kind} [${opts.shape}]${opts.alphaZeroPoint ? ` alpha zero point ${opts.alphaZeroPoint}` : ""}`, bytes: b.finish(), inputs: [{ elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind }] };
 }
 
 /** Random inputs for a model: full-range integers, floats in [-4, 4]. */

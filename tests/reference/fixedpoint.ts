@@ -89,11 +89,21 @@ export interface QuantizedMultiplier {
   shift: number;
 }
 
-/** std::frexp: m * 2^e with |m| in [0.5, 1). Exact: scaling by powers of two does not round. */
+/**
+ * std::frexp: m * 2^e with |m| in [0.5, 1). Exact: scaling by powers of two
+ * does not round (subnormals are first brought into the normal range).
+ */
 export function frexp(x: number): { fraction: number; exponent: number } {
   if (x === 0 || !Number.isFinite(x)) return { fraction: x, exponent: 0 };
-  let exponent = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let fraction = x * 2 ** -exponent;
+  let fraction = x;
+  let exponent = 0;
+  if (Math.abs(fraction) < 2 ** -1000) {
+    fraction *= 2 ** 64;
+    exponent -= 64;
+  }
+  const e = Math.floor(Math.log2(Math.abs(fraction))) + 1;
+  fraction *= 2 ** -e;
+  exponent += e;
   while (Math.abs(fraction) >= 1) { fraction /= 2; exponent++; }
   while (Math.abs(fraction) < 0.5) { fraction *= 2; exponent--; }
   return { fraction, exponent };
