@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../cli/main.ts";
-import { sequential, dense, flatten, Rng } from "../trainer/index.ts";
+import { sequential, dense, flatten, Rng, type Sequential } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 
@@ -25,10 +25,25 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
   }
 }
 
+const LABELS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+let trained: Sequential;
+
 beforeAll(() => {
-  const m = sequential([flatten(), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 1 });
-  writeFileSync(modelPath, exportTflite(m, { kind: "float32", metadata: { labels: ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"] } }));
+  trained = sequential([flatten(), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 1 });
+  writeFileSync(modelPath, exportTflite(trained, { kind: "float32", metadata: { labels: LABELS } }));
 });
+
+/**
+ * The (label, score) lines `run` prints must be the trainer's own top
+ * predictions for `pixels` (the float32 export is within 1e-5 of it; the
+ * printout has 6 decimals), so the input reached the model whole and in order.
+ */
+function expectTop(printed: string, pixels: Float32Array, top: number): void {
+  const rows = printed.split("\n").map((l) => /^\s+(\w+)\s+([0-9.]+)$/.exec(l)).filter((r): r is RegExpExecArray => r !== null);
+  const expected = Array.from(trained.predict(pixels)).map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]).slice(0, top);
+  expect(rows.map((r) => r[1])).toEqual(expected.map(([, i]) => LABELS[i]));
+  rows.forEach((r, k) => expect(Math.abs(Number(r[2]) - expected[k]![0]), r[0]).toBeLessThanOrEqual(1e-5 + 5e-7));
+}
 
 describe("wasmlite inspect and run", () => {
   it("inspect reports operators, parameters, MACs and the arena, for our exports and TFLM's files", async () => {
@@ -47,14 +62,21 @@ describe("wasmlite inspect and run", () => {
     const png = await capture(["run", modelPath, "--input", join(TFLM_DIR, "mnist_lstm", "samples", "sample3.png"), "--top", "3"]);
     expect(png.code).toBe(0);
     expect(png.out.split("\n").filter((l) => /^\s+(zero|one|two|three|four|five|six|seven|eight|nine)\s/.test(l))).toHaveLength(3);
-    writeFileSync(join(dir, "x.json"), JSON.stringify(Array.from({ length: 28 }, () => new Array(28).fill(0.5))));
-    expect((await capture(["run", modelPath, "--input", join(dir, "x.json")])).code).toBe(0);
+    // JSON: 28 rows of 28 pixels, a pattern that tells rows and columns apart.
+    const grid = Float32Array.from({ length: 784 }, (_, i) => ((i * 13) % 17) / 16);
+    writeFileSync(join(dir, "x.json"), JSON.stringify(Array.from({ length: 28 }, (_, r) => Array.from(grid.subarray(r * 28, r * 28 + 28)))));
+    const json = await capture(["run", modelPath, "--input", join(dir, "x.json"), "--top", "4"]);
+    expect(json.code).toBe(0);
+    expectTop(json.out, grid, 4);
     // .npy, version 1.0, little-endian float32, shape (784,)
+    const flat = Float32Array.from({ length: 784 }, (_, i) => ((i * 7) % 23) / 22);
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (784,), }";
     const padded = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1) + "\n";
-    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from("NUMPY"), Buffer.from([1, 0, padded.length & 255, padded.length >> 8]), Buffer.from(padded), Buffer.from(new Float32Array(784).fill(0.25).buffer)]);
+    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from("NUMPY"), Buffer.from([1, 0, padded.length & 255, padded.length >> 8]), Buffer.from(padded), Buffer.from(flat.buffer)]);
     writeFileSync(join(dir, "x.npy"), npy);
-    expect((await capture(["run", modelPath, "--input", join(dir, "x.npy")])).code).toBe(0);
+    const fromNpy = await capture(["run", modelPath, "--input", join(dir, "x.npy")]);
+    expect(fromNpy.code).toBe(0);
+    expectTop(fromNpy.out, flat, 5);
   });
 
   it("run explains a wrong input instead of guessing", async () => {

@@ -14,6 +14,7 @@ import { sequential, dense, flatten, normalization, Rng } from "../trainer/index
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { REQUIRE_ALL } from "./helpers/system.ts";
+import { gradientCheck } from "./helpers/gradients.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlite-data-"));
 
@@ -106,17 +107,44 @@ describe("normalisation and augmentation", () => {
     expect(v.maxAbsDifference).toBeLessThanOrEqual(1e-5);
   });
 
-  it("random shifts move each image by whole pixels, reproducibly from the seed", () => {
-    const img = new Float32Array(25);
-    img[12] = 1; // centre of 5x5
-    const shift = randomShifts(5, 5, 1);
-    const a = img.slice(), b = img.slice();
-    shift(a, 1, new Rng(3));
-    shift(b, 1, new Rng(3));
-    expect(Array.from(a)).toEqual(Array.from(b));
-    expect(a.reduce((s, v) => s + v, 0)).toBe(1);
-    const at = a.indexOf(1);
-    expect(Math.abs(Math.floor(at / 5) - 2)).toBeLessThanOrEqual(1);
-    expect(Math.abs((at % 5) - 2)).toBeLessThanOrEqual(1);
+  it("gradients through a normalisation layer match central differences of the loss", () => {
+    const rng = new Rng(8);
+    const n = 12;
+    const x = Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === 0 ? 500 + 40 * rng.normal() : i % 3 === 1 ? 0.02 * rng.normal() : rng.normal()));
+    const y = Float32Array.from({ length: n * 2 }, () => rng.uniform(-1, 1));
+    const train = { x, y, n, inputShape: [3], targetSize: 2 };
+    const m = sequential([normalization(train), dense({ units: 5, activation: "tanh" }), dense({ units: 2 })], { inputShape: [3], seed: 9 });
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    expect(gradientCheck(m, train).checked).toBeGreaterThan(20);
+  });
+
+  it("random shifts translate each image by whole pixels with zeros shifted in, every offset up to the limit, reproducibly", () => {
+    const img = Float32Array.from({ length: 20 }, (_, i) => i + 1); // 4 x 5, every pixel distinct
+    const translated = (dy: number, dx: number) =>
+      Float32Array.from({ length: 20 }, (_, i) => {
+        const r = Math.floor(i / 5) - dy, c = (i % 5) - dx;
+        return r >= 0 && r < 4 && c >= 0 && c < 5 ? img[r * 5 + c]! : 0;
+      });
+    const shift = randomShifts(4, 5, 1);
+    const rng = new Rng(3);
+    const seen = new Map<string, number>();
+    const batch = new Float32Array(20 * 300);
+    for (let k = 0; k < 300; k++) batch.set(img, k * 20);
+    shift(batch, 300, rng);
+    for (let k = 0; k < 300; k++) {
+      const out = Array.from(batch.subarray(k * 20, k * 20 + 20));
+      const offsets = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx] as const)).filter(([dy, dx]) => Array.from(translated(dy, dx)).every((v, i) => v === out[i]));
+      expect(offsets.length, `image ${k} is not a translation of the original by at most one pixel`).toBe(1);
+      const key = offsets[0]!.join(",");
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    // All nine offsets, each about 1/9 of the time (a shift that never moves anything would show 0,0 only).
+    expect(seen.size).toBe(9);
+    for (const [key, n] of seen) expect(n, key).toBeGreaterThan(15);
+    // The same seed, the same shifts.
+    const again = new Float32Array(20 * 300);
+    for (let k = 0; k < 300; k++) again.set(img, k * 20);
+    shift(again, 300, new Rng(3));
+    expect(Array.from(again)).toEqual(Array.from(batch));
   });
 });

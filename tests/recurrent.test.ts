@@ -12,7 +12,8 @@ import { fixture, TFLM_DIR } from "./helpers/fixtures.ts";
 import { lstm, rnn } from "./helpers/rnn.ts";
 import { Rng } from "./helpers/mutate.ts";
 import { uniform } from "./helpers/models.ts";
-import { ActivationFunctionType, readModel } from "../format/index.ts";
+import { ActivationFunctionType, TensorType, readModel } from "../format/index.ts";
+import { withExtraInput } from "./helpers/extract.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -77,6 +78,22 @@ describe("recurrent state", () => {
       expect(b).toEqual(a);
     });
   }
+
+  it("peepholes, projection and layer normalisation are refused by name, float32 and int8", () => {
+    for (const kind of ["float32", "int8"] as const) {
+      const model = lstm({ kind, batch: 1, steps: 2, features: 3, cells: 4, seed: 8 }).bytes;
+      const type = kind === "int8" ? TensorType.INT16 : TensorType.FLOAT32;
+      for (const [slot, shape, message] of [
+        [9, [4], /UNIDIRECTIONAL_SEQUENCE_LSTM\): peephole connections are not supported yet/],
+        [16, [4, 4], /UNIDIRECTIONAL_SEQUENCE_LSTM\): projection is not supported yet/],
+        [20, [4], /UNIDIRECTIONAL_SEQUENCE_LSTM\): layer normalisation is not supported yet/],
+      ] as const) {
+        for (const build of ["simd", "mvp"] as const) {
+          expect(() => builds[build].load(withExtraInput(model, 0, slot, [...shape], slot === 16 && kind === "int8" ? TensorType.INT8 : type)), `${kind} input ${slot}`).toThrow(message);
+        }
+      }
+    }
+  });
 
   it("the integer LSTM refuses what it does not implement, by name", () => {
     expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, activation: ActivationFunctionType.RELU, seed: 6 }).bytes))

@@ -14,6 +14,8 @@ import type { Model } from "../runtime-wasm/js/index.ts";
 import { sequential, dense, flatten, take, normalization, oneHot } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
+import { readModel } from "../format/index.ts";
+import { sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 let builds: Builds;
 const report: string[] = [];
@@ -121,6 +123,14 @@ describe("runtime = reference, bit for bit, both builds", () => {
     norm.fit(data, { epochs: 2, batchSize: 16 });
     const inputs = Array.from({ length: 40 }, (_, r) => [Array.from(x.subarray(r * 4, r * 4 + 4))]);
     expectExact("trainer normalised int8", exportTflite(norm, { kind: "int8", calibration: data }), inputs);
+  });
+
+  it("the trainer's int8 export of sigmoid, leaky ReLU and PReLU layers (LOGISTIC, LEAKY_RELU, PRELU operators)", () => {
+    const d = sigmoidLeakyPreluData();
+    const m = sigmoidLeakyPrelu(d);
+    const q = exportTflite(m, { kind: "int8", calibration: d });
+    expect(readModel(q).operators.map((o) => o.op)).toEqual(["FULLY_CONNECTED", "LOGISTIC", "FULLY_CONNECTED", "LEAKY_RELU", "FULLY_CONNECTED", "PRELU", "FULLY_CONNECTED", "SOFTMAX"]);
+    expectExact("trainer sigmoid / leaky ReLU / PReLU int8", q, inputsFor({ name: "q", bytes: q, inputs: [{ elements: 6, kind: "int8" }] }, 402));
   });
 });
 

@@ -42,6 +42,7 @@ import type { Model } from "../runtime-wasm/js/index.ts";
 import { sequential, dense, flatten, take, normalization, oneHot } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
+import { sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 const available = haveTool(CHROMIUM, "chromium");
 
@@ -227,6 +228,16 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     const q = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 200 }, (_, i) => i)) });
     // Per-channel int8 weights: TFLite runs FULLY_CONNECTED through ruy (each operator is also compared alone).
     await compare("trainer export int8", q, inputsFor({ name: "int8", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 401), RUY_FC);
+  });
+
+  it("sigmoid, leaky ReLU and PReLU layers, exported float32 and int8 (LOGISTIC, LEAKY_RELU, PRELU)", async () => {
+    const d = sigmoidLeakyPreluData();
+    const m = sigmoidLeakyPrelu(d);
+    const f = exportTflite(m, { kind: "float32" });
+    await compare("trainer sigmoid / leaky ReLU / PReLU float32", f, inputsFor({ name: "f", bytes: f, inputs: [{ elements: 6, kind: "float32" }] }, 403), EXACT);
+    const q = exportTflite(m, { kind: "int8", calibration: d });
+    // TFLite hands most of it to XNNPACK; each operator is also compared alone.
+    await compare("trainer sigmoid / leaky ReLU / PReLU int8", q, inputsFor({ name: "q", bytes: q, inputs: [{ elements: 6, kind: "int8" }] }, 404), XNNPACK_QS8);
   });
 
   it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {

@@ -24,55 +24,7 @@ import { chromium } from "playwright-core";
 import { haveTool } from "./helpers/system.ts";
 import { CHROMIUM } from "./helpers/chromium-page.ts";
 import { trainAndExport } from "../trainer/train-and-export.ts";
-
-/** A small random data set: features in [-1, 1], targets to suit the loss. */
-function data(n: number, features: number, outputs: number, loss: LossName, seed: number): Dataset {
-  const rng = new Rng(seed);
-  const x = Float32Array.from({ length: n * features }, () => rng.uniform(-1, 1));
-  let y: Float32Array;
-  if (loss === "categoricalCrossentropy") y = oneHot(Array.from({ length: n }, () => rng.nextU32() % outputs), outputs, "test");
-  else if (loss === "binaryCrossentropy") y = Float32Array.from({ length: n * outputs }, () => (rng.next() < 0.5 ? 0 : 1));
-  else y = Float32Array.from({ length: n * outputs }, () => rng.uniform(-1, 1));
-  return { x, y, n, inputShape: [features], targetSize: outputs };
-}
-
-/** Analytic gradients (one SGD step at learning rate 0 leaves the weights as they are). */
-function analyticGradients(m: Sequential, d: Dataset): Float32Array[] {
-  m.trainBatch(d, null, 0, d.n, 0, "gradient check");
-  return m.params().map((p) => Float32Array.from(m.ws.f32(p.grad)));
-}
-
-/**
- * Central differences of the batch loss, (L(w + h) - L(w - h)) / 2h, for a
- * sample of each parameter's entries; compared with the analytic gradient
- * within 2% of the larger magnitude plus 2e-4 (float32 forward passes).
- */
-function gradientCheck(m: Sequential, d: Dataset, h = 1e-3): { checked: number; worst: number } {
-  const grads = analyticGradients(m, d);
-  const rng = new Rng(99);
-  let checked = 0;
-  let worst = 0;
-  m.params().forEach((p, k) => {
-    const w = m.ws.f32(p.value);
-    const picks = Math.min(w.length, 12);
-    for (let s = 0; s < picks; s++) {
-      const i = w.length <= 12 ? s : rng.nextU32() % w.length;
-      const original = w[i]!;
-      m.ws.f32(p.value)[i] = original + h;
-      const up = m.evaluate(d, { batchSize: d.n }).loss!;
-      m.ws.f32(p.value)[i] = original - h;
-      const down = m.evaluate(d, { batchSize: d.n }).loss!;
-      m.ws.f32(p.value)[i] = original;
-      const numeric = (up - down) / (2 * h);
-      const analytic = grads[k]![i]!;
-      const err = Math.abs(numeric - analytic);
-      worst = Math.max(worst, err / (Math.max(Math.abs(numeric), Math.abs(analytic)) + 1e-2));
-      expect(err, `${p.name}[${i}]: analytic ${analytic}, numeric ${numeric}`).toBeLessThanOrEqual(0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4);
-      checked++;
-    }
-  });
-  return { checked, worst };
-}
+import { data, analyticGradients, gradientCheck } from "./helpers/gradients.ts";
 
 describe("gradients against central finite differences", () => {
   const hidden: ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu"];
@@ -317,11 +269,27 @@ describe("MNIST and export", () => {
     expect(f.maxAbsDifference).toBeLessThanOrEqual(1e-5);
     expect(f.accuracy).toBeGreaterThan(0.85);
     const int8 = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 300 }, (_, i) => i)) });
-    const q = await verifyExport(int8, "int8", m, test, { maxAccuracyDrop: 1 });
+    const q = await verifyExport(int8, "int8", m, test); // the promised 0.3 points (observed: 0.00)
     console.log(`MNIST 784-32-10, 3 epochs on 2,000 digits: float ${(f.accuracy! * 100).toFixed(2)}%, int8 ${(q.accuracy! * 100).toFixed(2)}% (${((q.accuracy! - f.accuracy!) * 100).toFixed(2)} points)`);
     const summary = readModel(int8);
     expect(summary.operators.map((o) => o.op)).toEqual(["RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED", "SOFTMAX"]);
     expect(summary.tensors[summary.inputs[0]!]!.type).toBe("INT8");
+  });
+});
+
+describe("int8 export of a regression model", () => {
+  it("the sine regression: int8 RMSE within 0.004 of float32's, every output within 0.07 of the trainer's", async () => {
+    const train = sine(400, 1), test = sine(200, 2);
+    const m = sequential([dense({ units: 16, activation: "tanh" }), dense({ units: 1 })], { inputShape: [1], seed: 2 });
+    m.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse" });
+    m.fit(train, { epochs: 40, batchSize: 16 });
+    const q = await verifyExport(exportTflite(m, { kind: "int8", calibration: train }), "int8", m, test);
+    const increase = Math.sqrt(q.mse!) - Math.sqrt(q.floatMse!);
+    console.log(`sine int8: RMSE ${Math.sqrt(q.mse!).toFixed(4)} vs float ${Math.sqrt(q.floatMse!).toFixed(4)} (+${increase.toFixed(4)}), max |int8 - float| ${q.maxAbsDifference.toFixed(4)}`);
+    // Observed +0.0033 and 0.062 (output scale 0.0072): the 16 tanh units' int8 rounding moves a
+    // prediction by up to ~9 output steps, and those errors mostly cancel over the test set.
+    expect(increase).toBeLessThanOrEqual(0.004);
+    expect(q.maxAbsDifference).toBeLessThanOrEqual(0.07);
   });
 });
 

@@ -65,6 +65,33 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
   return b.finish();
 }
 
+/**
+ * The same model with one more constant tensor (float32 zeros of `shape`)
+ * as input `slot` of operator `op`: fills an omitted optional input, such as
+ * an LSTM's peephole, projection or layer-norm weights.
+ */
+export function withExtraInput(bytes: Uint8Array, op: number, slot: number, shape: number[], type: TensorType = TensorType.FLOAT32): Uint8Array {
+  const m = readModel(bytes);
+  const b = new ModelBuilder();
+  for (const t of m.tensors) {
+    b.addTensor({
+      name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data,
+      quantization: t.scale.length ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension } : undefined,
+      isVariable: t.isVariable,
+    });
+  }
+  const elements = shape.reduce((p, d) => p * d, 1);
+  const data = type === TensorType.FLOAT32 ? new Float32Array(elements) : type === TensorType.INT16 ? new Int16Array(elements) : new Int8Array(elements);
+  const extra = b.addTensor({ name: `extra_input_${slot}`, shape, type, data, quantization: type === TensorType.FLOAT32 ? undefined : { scale: [0.01], zeroPoint: [0] } });
+  m.operators.forEach((o, i) => {
+    const inputs = i === op ? o.inputs.map((t, k) => (k === slot ? extra : t)) : o.inputs;
+    b.addOperator({ op: o.code as BuiltinOperator, inputs, outputs: o.outputs, options: writerOptions(o.optionsType, o.options ?? {}), version: o.version, intermediates: o.intermediates });
+  });
+  b.setInputs(m.inputs);
+  b.setOutputs(m.outputs);
+  return b.finish();
+}
+
 /** The reader's options object (flatc object API field names) as our writer's options. */
 // `o` is a flatc object-API options object; its field names are the schema's, camel-cased.
 function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOptions | undefined {

@@ -22,6 +22,7 @@ export interface Mutant {
 const REFERENCE = "tests/reference.test.ts";
 const ACTIVATIONS = "tests/integer-activations.test.ts";
 const TRAINER = "tests/trainer.test.ts";
+const LOOP = "tests/training-loop.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -315,5 +316,59 @@ export const MUTANTS: Mutant[] = [
     bug: "the SIMD momentum update forgets the previous velocity (plain SGD)",
     build: "trainer-kernels",
     tests: [TRAINER],
+  },
+  {
+    id: "step-schedule-ceil",
+    file: "trainer/schedules.ts",
+    find: "case \"step\": return lr0 * schedule.factor ** Math.floor(epoch / schedule.every);",
+    replace: "case \"step\": return lr0 * schedule.factor ** Math.ceil(epoch / schedule.every);",
+    bug: "the step schedule decays one epoch early (ceil for floor)",
+    build: "none",
+    tests: [LOOP],
+  },
+  {
+    id: "early-stopping-forgets-restore",
+    file: "trainer/callbacks.ts",
+    find: "if (options.restoreBestWeights && bestWeights && cb.stoppedEpoch > 0) model.setWeights(bestWeights);",
+    replace: "",
+    bug: "early stopping with restoreBestWeights keeps the last epoch's weights",
+    build: "none",
+    tests: [LOOP],
+  },
+  {
+    id: "he-normal-fan",
+    file: "trainer/initializers.ts",
+    find: "const s = Math.sqrt(2 / fanIn);",
+    replace: "const s = Math.sqrt(2 / (fanIn + fanOut));",
+    bug: "He initialisation scaled by fan_in + fan_out instead of fan_in",
+    build: "none",
+    tests: [LOOP],
+  },
+  {
+    id: "validation-split-leaks",
+    file: "trainer/model.ts",
+    find: "train = slice(train, 0, train.n - held);",
+    replace: "train = slice(train, 0, train.n);",
+    bug: "validationSplit also trains on the held-out samples",
+    build: "none",
+    tests: [LOOP],
+  },
+  {
+    id: "shift-never-positive",
+    file: "trainer/data/augment.ts",
+    find: "const dy = (rng.nextU32() % (2 * pixels + 1)) - pixels;",
+    replace: "const dy = (rng.nextU32() % (2 * pixels)) - pixels;",
+    bug: "random shifts never move an image down (an off-by-one in the offset range)",
+    build: "none",
+    tests: ["tests/data.test.ts"],
+  },
+  {
+    id: "normalization-multiplies",
+    file: "trainer/layers/normalization.ts",
+    find: "for (let i = 0; i < batch * w; i++) ys[i] = (xs[i]! - this.mean[i % w]!) / this.std[i % w]!;",
+    replace: "for (let i = 0; i < batch * w; i++) ys[i] = (xs[i]! - this.mean[i % w]!) * this.std[i % w]!;",
+    bug: "input normalisation multiplies by the standard deviation instead of dividing",
+    build: "none",
+    tests: ["tests/data.test.ts"],
   },
 ];

@@ -1,0 +1,29 @@
+// Small trained models the export suites share.
+import { sequential, dense, prelu, oneHot, type Sequential, type Dataset } from "../../trainer/index.ts";
+import { Rng } from "../../trainer/rng.ts";
+
+/** 200 samples of 6 features in [-1, 1], 3 classes by which third of the first two features' sum they fall in. */
+export function sigmoidLeakyPreluData(): Dataset {
+  const rng = new Rng(41);
+  const n = 200;
+  const x = Float32Array.from({ length: n * 6 }, () => rng.uniform(-1, 1));
+  const labels = Array.from({ length: n }, (_, s) => {
+    const v = x[s * 6]! + x[s * 6 + 1]!;
+    return v < -0.5 ? 0 : v < 0.5 ? 1 : 2;
+  });
+  return { x, y: oneHot(labels, 3, "labels"), n, inputShape: [6], targetSize: 3, labels: ["low", "mid", "high"] };
+}
+
+/** dense(8, sigmoid) -> dense(8, leaky ReLU) -> dense(8) -> PReLU -> dense(3, softmax), trained a few epochs. */
+export function sigmoidLeakyPrelu(d: Dataset): Sequential {
+  const m = sequential([
+    dense({ units: 8, activation: "sigmoid" }),
+    dense({ units: 8, activation: "leakyRelu", alpha: 0.2 }),
+    dense({ units: 8 }),
+    prelu(),
+    dense({ units: 3, activation: "softmax" }),
+  ], { inputShape: [6], seed: 42 });
+  m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+  m.fit(d, { epochs: 5, batchSize: 16 });
+  return m;
+}
