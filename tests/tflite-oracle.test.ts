@@ -167,7 +167,7 @@ async function compareModel(name: string, bytes: Uint8Array, inputSets: number[]
   if (integer && (rounding.lsb > 0 || !perElement)) checkFloor(name, exact, elements);
   const note = !perElement
     ? ` (whole graph${integer ? `, worst ${worstLsb} LSB` : ""}; each operator checked alone above)`
-    : "why" in rounding ? ` (within ${rounding.lsb} allowed: ${rounding.why})` : "";
+    : "why" in rounding ? ` (worst ${worstLsb} LSB, ${rounding.lsb} allowed: ${rounding.why})` : "";
   const floatNote = worstRel > 0 ? `, worst difference ${worstRel.toExponential(2)} of the output's magnitude` : "";
   report.push(`${name} [TFLite ran ${path}]: ${exact}/${elements} exactly equal${floatNote}${note}`);
 }

@@ -1,7 +1,7 @@
 // Cuts one operator out of a model as a standalone one-operator model with the
 // same tensors (shapes, types, quantisation, constant data) and options, so a
 // kernel can be compared in isolation. Supports the options our writer knows.
-import { readModel, ModelBuilder, TensorType, BuiltinOperator, type OperatorOptions } from "../../format/index.ts";
+import { readModel, ModelBuilder, TensorType, BuiltinOperator, type OperatorOptions, type ModelSummary } from "../../format/index.ts";
 import type { BuiltModel, Kind } from "./models.ts";
 
 const KIND: Record<string, Kind | "int32" | "uint8"> = { FLOAT32: "float32", INT8: "int8", INT16: "int16", INT32: "int32", UINT8: "uint8" };
@@ -43,13 +43,8 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   };
 }
 
-/**
- * The same model with every non-constant tensor also a graph output: the
- * planner then cannot share any memory between them.
- */
-export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
-  const m = readModel(bytes);
-  const b = new ModelBuilder();
+/** Adds every tensor of `m` to `b`, in order (so tensor indices stay the same). */
+function copyTensors(m: ModelSummary, b: ModelBuilder): void {
   for (const t of m.tensors) {
     b.addTensor({
       name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data,
@@ -57,6 +52,16 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
       isVariable: t.isVariable,
     });
   }
+}
+
+/**
+ * The same model with every non-constant tensor also a graph output: the
+ * planner then cannot share any memory between them.
+ */
+export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
+  const m = readModel(bytes);
+  const b = new ModelBuilder();
+  copyTensors(m, b);
   for (const op of m.operators) {
     b.addOperator({ op: op.code as BuiltinOperator, inputs: op.inputs, outputs: op.outputs, options: writerOptions(op.optionsType, op.options ?? {}), version: op.version, intermediates: op.intermediates });
   }
@@ -73,13 +78,7 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
 export function withExtraInput(bytes: Uint8Array, op: number, slot: number, shape: number[], type: TensorType = TensorType.FLOAT32): Uint8Array {
   const m = readModel(bytes);
   const b = new ModelBuilder();
-  for (const t of m.tensors) {
-    b.addTensor({
-      name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data,
-      quantization: t.scale.length ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension } : undefined,
-      isVariable: t.isVariable,
-    });
-  }
+  copyTensors(m, b);
   const elements = shape.reduce((p, d) => p * d, 1);
   const data = type === TensorType.FLOAT32 ? new Float32Array(elements) : type === TensorType.INT16 ? new Int16Array(elements) : new Int8Array(elements);
   const extra = b.addTensor({ name: `extra_input_${slot}`, shape, type, data, quantization: type === TensorType.FLOAT32 ? undefined : { scale: [0.01], zeroPoint: [0] } });
@@ -101,6 +100,7 @@ function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOpti
     case "FullyConnectedOptions": return { type, activation, keepNumDims: o.keepNumDims };
     case "AddOptions": case "SubOptions": case "MulOptions": return { type, activation };
     case "SoftmaxOptions": return { type, beta: o.beta };
+    case "LeakyReluOptions": return { type, alpha: o.alpha };
     case "Conv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
     case "DepthwiseConv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, depthMultiplier: o.depthMultiplier, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
     case "Pool2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, filterW: o.filterWidth, filterH: o.filterHeight, activation };
