@@ -6,4 +6,9 @@ export interface Timing {
   calls: number;
 }
 export function timeCalls(fn: () => unknown, minBatchMs?: number, batches?: number, warmUpMs?: number): Promise<Timing>;
-export function timeInRounds(fns: (() => unknown)[], rounds?: number, minBatchMs?: number, batches?: number): Promise<Timing[]>;
+export function timeInRounds(
+  fns: (() => unknown)[],
+  rounds?: number,
+  minBatchMs?: number,
+  batches?: number,
+): Promise<Timing[]>;

@@ -13,8 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), "wasmlite-cli-"));
 const modelPath = join(dir, "model.tflite");
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
+  const out: string[] = [],
+    err: string[] = [];
+  const log = console.log,
+    error = console.error;
   console.log = (s: string) => out.push(String(s));
   console.error = (s: string) => err.push(String(s));
   try {
@@ -39,8 +41,14 @@ beforeAll(() => {
  * printout has 6 decimals), so the input reached the model whole and in order.
  */
 function expectTop(printed: string, pixels: Float32Array, top: number): void {
-  const rows = printed.split("\n").map((l) => /^\s+(\w+)\s+([0-9.]+)$/.exec(l)).filter((r): r is RegExpExecArray => r !== null);
-  const expected = Array.from(trained.predict(pixels)).map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]).slice(0, top);
+  const rows = printed
+    .split("\n")
+    .map((l) => /^\s+(\w+)\s+([0-9.]+)$/.exec(l))
+    .filter((r): r is RegExpExecArray => r !== null);
+  const expected = Array.from(trained.predict(pixels))
+    .map((p, i) => [p, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, top);
   expect(rows.map((r) => r[1])).toEqual(expected.map(([, i]) => LABELS[i]));
   rows.forEach((r, k) => expect(Math.abs(Number(r[2]) - expected[k]![0]), r[0]).toBeLessThanOrEqual(1e-5 + 5e-7));
 }
@@ -59,12 +67,24 @@ describe("wasmlite inspect and run", () => {
   });
 
   it("run takes a PNG, JSON or .npy input and prints the top classes with the metadata's labels", async () => {
-    const png = await capture(["run", modelPath, "--input", join(TFLM_DIR, "mnist_lstm", "samples", "sample3.png"), "--top", "3"]);
+    const png = await capture([
+      "run",
+      modelPath,
+      "--input",
+      join(TFLM_DIR, "mnist_lstm", "samples", "sample3.png"),
+      "--top",
+      "3",
+    ]);
     expect(png.code).toBe(0);
-    expect(png.out.split("\n").filter((l) => /^\s+(zero|one|two|three|four|five|six|seven|eight|nine)\s/.test(l))).toHaveLength(3);
+    expect(
+      png.out.split("\n").filter((l) => /^\s+(zero|one|two|three|four|five|six|seven|eight|nine)\s/.test(l)),
+    ).toHaveLength(3);
     // JSON: 28 rows of 28 pixels, a pattern that tells rows and columns apart.
     const grid = Float32Array.from({ length: 784 }, (_, i) => ((i * 13) % 17) / 16);
-    writeFileSync(join(dir, "x.json"), JSON.stringify(Array.from({ length: 28 }, (_, r) => Array.from(grid.subarray(r * 28, r * 28 + 28)))));
+    writeFileSync(
+      join(dir, "x.json"),
+      JSON.stringify(Array.from({ length: 28 }, (_, r) => Array.from(grid.subarray(r * 28, r * 28 + 28)))),
+    );
     const json = await capture(["run", modelPath, "--input", join(dir, "x.json"), "--top", "4"]);
     expect(json.code).toBe(0);
     expectTop(json.out, grid, 4);
@@ -72,7 +92,13 @@ describe("wasmlite inspect and run", () => {
     const flat = Float32Array.from({ length: 784 }, (_, i) => ((i * 7) % 23) / 22);
     const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (784,), }";
     const padded = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1) + "\n";
-    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from("NUMPY"), Buffer.from([1, 0, padded.length & 255, padded.length >> 8]), Buffer.from(padded), Buffer.from(flat.buffer)]);
+    const npy = Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from("NUMPY"),
+      Buffer.from([1, 0, padded.length & 255, padded.length >> 8]),
+      Buffer.from(padded),
+      Buffer.from(flat.buffer),
+    ]);
     writeFileSync(join(dir, "x.npy"), npy);
     const fromNpy = await capture(["run", modelPath, "--input", join(dir, "x.npy")]);
     expect(fromNpy.code).toBe(0);
@@ -84,8 +110,10 @@ describe("wasmlite inspect and run", () => {
     const short = await capture(["run", modelPath, "--input", join(dir, "short.json")]);
     expect(short.code).toBe(1);
     expect(short.err).toMatch(/holds 3 values; .* takes 784/);
-    writeFileSync(join(dir, "bad.json"), "[1, \"x\"]");
-    expect((await capture(["run", modelPath, "--input", join(dir, "bad.json")])).err).toMatch(/array of finite numbers/);
+    writeFileSync(join(dir, "bad.json"), '[1, "x"]');
+    expect((await capture(["run", modelPath, "--input", join(dir, "bad.json")])).err).toMatch(
+      /array of finite numbers/,
+    );
     expect((await capture(["run", modelPath])).code).toBe(2);
     expect((await capture(["run", modelPath, "--input", join(dir, "missing.png")])).code).toBe(1);
   });
@@ -96,16 +124,25 @@ describe("train-and-export CONFIG.json", () => {
     const rng = new Rng(5);
     const rows = ["a,b,label"];
     for (let i = 0; i < 120; i++) {
-      const a = rng.uniform(-1, 1) * 100, b = rng.uniform(-1, 1);
+      const a = rng.uniform(-1, 1) * 100,
+        b = rng.uniform(-1, 1);
       rows.push(`${a.toFixed(3)},${b.toFixed(4)},${a / 100 + b > 0 ? "yes" : "no"}`);
     }
     writeFileSync(join(dir, "points.csv"), rows.join("\n"));
-    writeFileSync(join(dir, "points.json"), JSON.stringify({
-      name: "points", data: { csv: "points.csv", target: "label" }, normalize: true,
-      layers: [{ type: "dense", units: 8, activation: "tanh" }, { type: "dense", units: 2, activation: "softmax" }],
-      compile: { optimizer: { name: "adam", learningRate: 0.02 }, loss: "categoricalCrossentropy" },
-      fit: { epochs: 40, batchSize: 8 },
-    }));
+    writeFileSync(
+      join(dir, "points.json"),
+      JSON.stringify({
+        name: "points",
+        data: { csv: "points.csv", target: "label" },
+        normalize: true,
+        layers: [
+          { type: "dense", units: 8, activation: "tanh" },
+          { type: "dense", units: 2, activation: "softmax" },
+        ],
+        compile: { optimizer: { name: "adam", learningRate: 0.02 }, loss: "categoricalCrossentropy" },
+        fit: { epochs: 40, batchSize: 8 },
+      }),
+    );
     const out = join(dir, "points-out");
     const r = await capture(["train-and-export", join(dir, "points.json"), "--out", out, "--quiet"]);
     expect(r.err).toBe("");
@@ -115,11 +152,22 @@ describe("train-and-export CONFIG.json", () => {
   }, 60_000);
 
   it("a wrong field is reported by its path", async () => {
-    writeFileSync(join(dir, "bad.json"), JSON.stringify({ data: { dataset: "sine" }, layers: [{ type: "dense", units: 0 }], compile: { optimizer: "sgd", loss: "mse" }, fit: { epochs: 1 } }));
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify({
+        data: { dataset: "sine" },
+        layers: [{ type: "dense", units: 0 }],
+        compile: { optimizer: "sgd", loss: "mse" },
+        fit: { epochs: 1 },
+      }),
+    );
     const r = await capture(["train-and-export", join(dir, "bad.json"), "--out", join(dir, "x")]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/layers\[0\]\.units: must be a positive whole number, got 0/);
-    writeFileSync(join(dir, "typo.json"), JSON.stringify({ data: { dataset: "sine" }, layers: [], compile: {}, fit: {}, epocs: 3 }));
+    writeFileSync(
+      join(dir, "typo.json"),
+      JSON.stringify({ data: { dataset: "sine" }, layers: [], compile: {}, fit: {}, epocs: 3 }),
+    );
     expect((await capture(["train-and-export", join(dir, "typo.json")])).err).toMatch(/config\.epocs: unknown field/);
   });
 });

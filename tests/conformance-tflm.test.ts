@@ -42,7 +42,8 @@ describe("simple_add", () => {
       model.invoke();
       expect(model.arenaBytes).toBeGreaterThan(0);
       expect(model.arenaBytes).toBeGreaterThanOrEqual(model.arenaLowerBound);
-      if (build === "simd") report.push(`simple_add: arena ${model.arenaBytes} B (lower bound ${model.arenaLowerBound} B)`);
+      if (build === "simd")
+        report.push(`simple_add: arena ${model.arenaBytes} B (lower bound ${model.arenaLowerBound} B)`);
       return Array.from(model.outputs[0]!.data as Int8Array);
     });
     expect(outputs[0]).toEqual(outputs[1]);
@@ -58,33 +59,36 @@ function fillInputs(model: Model, inputs: number[][]): void {
   });
 }
 
-describe.each(["add", "sub", "leaky_relu", "quantize", "conv", "pad"])("seanet %s (16x8) against TFLM goldens", (op) => {
-  const cases = seanetCases(op);
-  it(`has fixtures`, () => expect(cases.length).toBeGreaterThan(0));
-  for (const c of cases) {
-    it(`${c.name}: every element equal to the golden value, same bytes on SIMD and MVP`, () => {
-      const inputs = c.inputs.map(readCsvInts);
-      const golden = readCsvInts(c.golden);
-      const results = (["simd", "mvp"] as const).map((build) => {
-        const model = builds[build].load(fixture(c.model));
-        fillInputs(model, inputs);
-        model.invoke();
-        const out = model.outputs[0]!;
-        expect(out.data.length).toBe(golden.length);
-        return Array.from(out.data as Int16Array | Int32Array);
+describe.each(["add", "sub", "leaky_relu", "quantize", "conv", "pad"])(
+  "seanet %s (16x8) against TFLM goldens",
+  (op) => {
+    const cases = seanetCases(op);
+    it(`has fixtures`, () => expect(cases.length).toBeGreaterThan(0));
+    for (const c of cases) {
+      it(`${c.name}: every element equal to the golden value, same bytes on SIMD and MVP`, () => {
+        const inputs = c.inputs.map(readCsvInts);
+        const golden = readCsvInts(c.golden);
+        const results = (["simd", "mvp"] as const).map((build) => {
+          const model = builds[build].load(fixture(c.model));
+          fillInputs(model, inputs);
+          model.invoke();
+          const out = model.outputs[0]!;
+          expect(out.data.length).toBe(golden.length);
+          return Array.from(out.data as Int16Array | Int32Array);
+        });
+        expect(results[1]).toEqual(results[0]);
+        const out = results[0]!;
+        let exact = 0;
+        let worst = 0;
+        for (let i = 0; i < golden.length; i++) {
+          const diff = Math.abs(out[i]! - golden[i]!);
+          if (diff === 0) exact++;
+          worst = Math.max(worst, diff);
+        }
+        report.push(`${c.name}: ${exact}/${golden.length} exact, max |diff| ${worst}`);
+        // TFLM's own tests allow 1; its reference kernels (and so wasmlite) give the goldens exactly.
+        expect(worst, `${c.name}: ${golden.length - exact} elements differ from TFLM's golden values`).toBe(0);
       });
-      expect(results[1]).toEqual(results[0]);
-      const out = results[0]!;
-      let exact = 0;
-      let worst = 0;
-      for (let i = 0; i < golden.length; i++) {
-        const diff = Math.abs(out[i]! - golden[i]!);
-        if (diff === 0) exact++;
-        worst = Math.max(worst, diff);
-      }
-      report.push(`${c.name}: ${exact}/${golden.length} exact, max |diff| ${worst}`);
-      // TFLM's own tests allow 1; its reference kernels (and so wasmlite) give the goldens exactly.
-      expect(worst, `${c.name}: ${golden.length - exact} elements differ from TFLM's golden values`).toBe(0);
-    });
-  }
-});
+    }
+  },
+);

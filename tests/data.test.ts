@@ -46,7 +46,10 @@ describe("idx files", () => {
 });
 
 const haveFashion = existsSync(FASHION_MNIST_DIR);
-if (!haveFashion && REQUIRE_ALL) throw new Error(`${FASHION_MNIST_DIR} missing: install the Debian package dataset-fashion-mnist; WASMLITE_REQUIRE_ALL=1 forbids skipping`);
+if (!haveFashion && REQUIRE_ALL)
+  throw new Error(
+    `${FASHION_MNIST_DIR} missing: install the Debian package dataset-fashion-mnist; WASMLITE_REQUIRE_ALL=1 forbids skipping`,
+  );
 if (!haveFashion) console.warn("SKIPPED: Fashion-MNIST tests need the Debian package dataset-fashion-mnist");
 
 describe.skipIf(!haveFashion)("Fashion-MNIST (Debian dataset-fashion-mnist)", () => {
@@ -54,7 +57,10 @@ describe.skipIf(!haveFashion)("Fashion-MNIST (Debian dataset-fashion-mnist)", ()
     const { train, test } = fashionMnist();
     expect([train.n, test.n]).toEqual([60000, 10000]);
     expect(train.labels![9]).toBe("Ankle boot");
-    for (const [d, per] of [[train, 6000], [test, 1000]] as const) {
+    for (const [d, per] of [
+      [train, 6000],
+      [test, 1000],
+    ] as const) {
       const counts = new Array(10).fill(0);
       for (let i = 0; i < d.n; i++) counts[d.y.subarray(i * 10, i * 10 + 10).indexOf(1)]++;
       expect(counts).toEqual(new Array(10).fill(per));
@@ -79,7 +85,9 @@ describe("CSV", () => {
   });
 
   it("bad files are refused with the line and column", () => {
-    expect(() => parseCsv("a,b,c\n1,2,x\n3,oops,y\n", "bad.csv")).toThrow(/line 3, column 2 \('b'\) is 'oops', not a number/);
+    expect(() => parseCsv("a,b,c\n1,2,x\n3,oops,y\n", "bad.csv")).toThrow(
+      /line 3, column 2 \('b'\) is 'oops', not a number/,
+    );
     expect(() => parseCsv("1,2,3\n4,5\n", "ragged.csv")).toThrow(/line 2 has 2 columns, expected 3/);
     expect(() => parseCsv("a,b\n1,2\n", "t.csv", { target: "c" })).toThrow(/no column named 'c'/);
     expect(() => parseCsv("", "empty.csv")).toThrow(/no data/);
@@ -91,13 +99,18 @@ describe("normalisation and augmentation", () => {
   it("normalisation is fitted on the training data and folded into the export: raw inputs give the trainer's outputs", async () => {
     const rng = new Rng(4);
     const n = 64;
-    const x = Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === 0 ? 1000 + 50 * rng.normal() : i % 3 === 1 ? 0.01 * rng.normal() : 7));
+    const x = Float32Array.from({ length: n * 3 }, (_, i) =>
+      i % 3 === 0 ? 1000 + 50 * rng.normal() : i % 3 === 1 ? 0.01 * rng.normal() : 7,
+    );
     const y = Float32Array.from({ length: n }, (_, i) => Math.tanh(x[i * 3 + 1]! * 100));
     const train = { x, y, n, inputShape: [3], targetSize: 1 };
     const norm = normalization(train);
     expect(norm.mean[0]).toBeCloseTo(1000, -1);
     expect(norm.std[2]).toBe(1); // a constant feature is only centred
-    const m = sequential([norm, dense({ units: 8, activation: "tanh" }), dense({ units: 1 })], { inputShape: [3], seed: 2 });
+    const m = sequential([norm, dense({ units: 8, activation: "tanh" }), dense({ units: 1 })], {
+      inputShape: [3],
+      seed: 2,
+    });
     m.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse" });
     const before = m.evaluate(train).loss!;
     m.fit(train, { epochs: 60, batchSize: 8 });
@@ -110,10 +123,15 @@ describe("normalisation and augmentation", () => {
   it("gradients through a normalisation layer match central differences of the loss", () => {
     const rng = new Rng(8);
     const n = 12;
-    const x = Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === 0 ? 500 + 40 * rng.normal() : i % 3 === 1 ? 0.02 * rng.normal() : rng.normal()));
+    const x = Float32Array.from({ length: n * 3 }, (_, i) =>
+      i % 3 === 0 ? 500 + 40 * rng.normal() : i % 3 === 1 ? 0.02 * rng.normal() : rng.normal(),
+    );
     const y = Float32Array.from({ length: n * 2 }, () => rng.uniform(-1, 1));
     const train = { x, y, n, inputShape: [3], targetSize: 2 };
-    const m = sequential([normalization(train), dense({ units: 5, activation: "tanh" }), dense({ units: 2 })], { inputShape: [3], seed: 9 });
+    const m = sequential([normalization(train), dense({ units: 5, activation: "tanh" }), dense({ units: 2 })], {
+      inputShape: [3],
+      seed: 9,
+    });
     m.compile({ optimizer: "sgd", loss: "mse" });
     expect(gradientCheck(m, train).checked).toBeGreaterThan(20);
   });
@@ -122,7 +140,8 @@ describe("normalisation and augmentation", () => {
     const img = Float32Array.from({ length: 20 }, (_, i) => i + 1); // 4 x 5, every pixel distinct
     const translated = (dy: number, dx: number) =>
       Float32Array.from({ length: 20 }, (_, i) => {
-        const r = Math.floor(i / 5) - dy, c = (i % 5) - dx;
+        const r = Math.floor(i / 5) - dy,
+          c = (i % 5) - dx;
         return r >= 0 && r < 4 && c >= 0 && c < 5 ? img[r * 5 + c]! : 0;
       });
     const shift = randomShifts(4, 5, 1);
@@ -133,7 +152,9 @@ describe("normalisation and augmentation", () => {
     shift(batch, 300, rng);
     for (let k = 0; k < 300; k++) {
       const out = Array.from(batch.subarray(k * 20, k * 20 + 20));
-      const offsets = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx] as const)).filter(([dy, dx]) => Array.from(translated(dy, dx)).every((v, i) => v === out[i]));
+      const offsets = [-1, 0, 1]
+        .flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx] as const))
+        .filter(([dy, dx]) => Array.from(translated(dy, dx)).every((v, i) => v === out[i]));
       expect(offsets.length, `image ${k} is not a translation of the original by at most one pixel`).toBe(1);
       const key = offsets[0]!.join(",");
       seen.set(key, (seen.get(key) ?? 0) + 1);

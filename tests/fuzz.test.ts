@@ -30,14 +30,44 @@ import { BuiltinOperator } from "../format/index.ts";
 // integer LSTMs, float and hybrid RNNs).
 const generatedDir = mkdtempSync(join(tmpdir(), "wasmlite-fuzz-models-"));
 const generated = [
-  lenet("float32", 1), lenet("int8", 2),
+  lenet("float32", 1),
+  lenet("int8", 2),
   conv({ kind: "int8", input: [1, 7, 7, 3], outChannels: 5, kernel: [3, 3], stride: [2, 2], padding: "SAME", seed: 3 }),
   // A pooling the SIMD build's grouped convolution absorbs (LeNet's two are absorbed too).
-  convPool({ kind: "int8", input: [2, 9, 8, 6], outChannels: 9, kernel: [2, 2], padding: "SAME", groups: 3, window: [2, 2], poolStride: [2, 2], poolPadding: "VALID", seed: 14 }),
+  convPool({
+    kind: "int8",
+    input: [2, 9, 8, 6],
+    outChannels: 9,
+    kernel: [2, 2],
+    padding: "SAME",
+    groups: 3,
+    window: [2, 2],
+    poolStride: [2, 2],
+    poolPadding: "VALID",
+    seed: 14,
+  }),
   depthwise({ kind: "float32", input: [1, 6, 6, 4], multiplier: 2, kernel: [3, 3], padding: "VALID", seed: 4 }),
   pool({ kind: "int8", max: false, input: [1, 5, 5, 2], window: [2, 2], stride: [2, 2], padding: "SAME", seed: 5 }),
-  padModel({ kind: "int8", input: [1, 3, 3, 2], paddings: [[0, 0], [1, 1], [1, 1], [0, 0]], seed: 6 }),
-  concat({ kind: "float32", shapes: [[1, 2, 3], [1, 4, 3]], axis: 1, seed: 7 }),
+  padModel({
+    kind: "int8",
+    input: [1, 3, 3, 2],
+    paddings: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+    seed: 6,
+  }),
+  concat({
+    kind: "float32",
+    shapes: [
+      [1, 2, 3],
+      [1, 4, 3],
+    ],
+    axis: 1,
+    seed: 7,
+  }),
   meanModel({ kind: "int8", input: [1, 4, 4, 3], axes: [1, 2], keepDims: true, sameQuant: false, seed: 8 }),
   mlp({ kind: "int8", sizes: [20, 8, 4], perChannel: true, seed: 9, head: "none" }),
   lstm({ batch: 2, steps: 3, features: 4, cells: 5, cifg: true, seed: 10 }),
@@ -45,13 +75,24 @@ const generated = [
   rnn({ batch: 2, steps: 3, features: 4, units: 5, seed: 12 }),
   rnn({ kind: "int8", batch: 1, steps: 4, features: 6, units: 3, asymmetricQuantizeInputs: true, seed: 13 }),
   lstm({ kind: "int8", batch: 2, steps: 3, features: 4, cells: 5, stateZeroPoint: 7, seed: 15 }),
-  conv({ kind: "int16", input: [1, 6, 5, 3], outChannels: 4, kernel: [3, 3], padding: "SAME", bias: "int32", seed: 16 }),
+  conv({
+    kind: "int16",
+    input: [1, 6, 5, 3],
+    outChannels: 4,
+    kernel: [3, 3],
+    padding: "SAME",
+    bias: "int32",
+    seed: 16,
+  }),
 ].map((m, i) => {
   const path = join(generatedDir, `generated-${i}.tflite`);
   writeFileSync(path, m.bytes);
   return { name: `generated/${m.name}`, path };
 });
-const mlperf = readdirSync(MLPERF_DIR).filter((f) => f.endsWith(".tflite")).sort().map((f) => ({ name: `mlperf-tiny/${f}`, path: join(MLPERF_DIR, f) }));
+const mlperf = readdirSync(MLPERF_DIR)
+  .filter((f) => f.endsWith(".tflite"))
+  .sort()
+  .map((f) => ({ name: `mlperf-tiny/${f}`, path: join(MLPERF_DIR, f) }));
 const corpus = () => [...allModels().map((name) => ({ name, path: join(TFLM_DIR, name) })), ...mlperf, ...generated];
 
 // Known-good models re-run every few mutants: hello_world int8 (FULLY_CONNECTED)
@@ -60,7 +101,17 @@ const corpus = () => [...allModels().map((name) => ({ name, path: join(TFLM_DIR,
 // from one model to the next.)
 const sentinels = [
   { name: "hello_world int8", path: join(TFLM_DIR, "hello_world/hello_world_int8.tflite") },
-  ...[unary({ op: BuiltinOperator.LOGISTIC, inKind: "int16", outKind: "int16", shape: [512], seed: 22, inQuant: { scale: [2 ** -12], zeroPoint: [0] }, outQuant: { scale: [2 ** -15], zeroPoint: [0] } })].map((m, i) => {
+  ...[
+    unary({
+      op: BuiltinOperator.LOGISTIC,
+      inKind: "int16",
+      outKind: "int16",
+      shape: [512],
+      seed: 22,
+      inQuant: { scale: [2 ** -12], zeroPoint: [0] },
+      outQuant: { scale: [2 ** -15], zeroPoint: [0] },
+    }),
+  ].map((m, i) => {
     const path = join(generatedDir, `sentinel-${i}.tflite`);
     writeFileSync(path, m.bytes);
     return { name: m.name, path };
@@ -85,7 +136,16 @@ const STALL_MS = 20_000;
 function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
   const files = corpus();
   return new Promise((resolve, reject) => {
-    const job = { files, sentinels, iterations: ITERATIONS, fullIterationsUpTo: FULL_ITERATIONS_UP_TO, simd, memoryLimitBytes: 256 * 1024 * 1024, seed: SEED, sentinelEvery: SENTINEL_EVERY };
+    const job = {
+      files,
+      sentinels,
+      iterations: ITERATIONS,
+      fullIterationsUpTo: FULL_ITERATIONS_UP_TO,
+      simd,
+      memoryLimitBytes: 256 * 1024 * 1024,
+      seed: SEED,
+      sentinelEvery: SENTINEL_EVERY,
+    };
     const worker = fork(fileURLToPath(new URL("./helpers/fuzz-worker.ts", import.meta.url)), [], {
       execArgv: ["--import", "tsx"],
       env: { ...process.env, WASMLITE_FUZZ_JOB: JSON.stringify(job) },
@@ -98,7 +158,11 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
       clearTimeout(timer);
       timer = setTimeout(() => {
         worker.kill("SIGKILL");
-        reject(new Error(`runtime hung (no progress for ${STALL_MS / 1000} s) on ${current}; replay with WASMLITE_FUZZ_SEED=${SEED}`));
+        reject(
+          new Error(
+            `runtime hung (no progress for ${STALL_MS / 1000} s) on ${current}; replay with WASMLITE_FUZZ_SEED=${SEED}`,
+          ),
+        );
       }, STALL_MS);
     };
     arm();
@@ -114,7 +178,11 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
         clearTimeout(timer);
         const saved = join(tmpdir(), `wasmlite-fuzz-${Date.now()}.tflite`);
         writeFileSync(saved, Uint8Array.from(msg.bytes));
-        reject(new Error(`${msg.file} mutation #${msg.iteration} (${msg.kind}): ${msg.error}; model saved to ${saved}; replay with WASMLITE_FUZZ_SEED=${SEED}`));
+        reject(
+          new Error(
+            `${msg.file} mutation #${msg.iteration} (${msg.kind}): ${msg.error}; model saved to ${saved}; replay with WASMLITE_FUZZ_SEED=${SEED}`,
+          ),
+        );
       } else if (msg.type === "done") {
         clearTimeout(timer);
         resolve({ tallies });
@@ -133,7 +201,15 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
     });
     worker.on("disconnect", () => {
       clearTimeout(timer);
-      setTimeout(() => reject(new Error(`fuzz process ended (${exit || "channel closed"}) before reporting, while on ${current}; replay with WASMLITE_FUZZ_SEED=${SEED}`)), 100);
+      setTimeout(
+        () =>
+          reject(
+            new Error(
+              `fuzz process ended (${exit || "channel closed"}) before reporting, while on ${current}; replay with WASMLITE_FUZZ_SEED=${SEED}`,
+            ),
+          ),
+        100,
+      );
     });
   });
 }

@@ -12,7 +12,15 @@ import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
 import { unary } from "./helpers/models.ts";
 import { ReferenceModel } from "./reference/interpreter.ts";
 import * as flatbuffers from "flatbuffers";
-import { BuiltinOperator, quantize, readModel, ModelBuilder, TensorType, tflite, type OperatorOptions } from "../format/index.ts";
+import {
+  BuiltinOperator,
+  quantize,
+  readModel,
+  ModelBuilder,
+  TensorType,
+  tflite,
+  type OperatorOptions,
+} from "../format/index.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -30,22 +38,44 @@ function runAll(bytes: Uint8Array, values: number[]): number[] {
     return Array.from(model.outputs[0]!.data as Int8Array | Int16Array);
   });
   const expected = new ReferenceModel(bytes).invoke([values])[0]!;
-  for (const [build, got] of [["SIMD", out[0]!], ["MVP", out[1]!]] as const) {
+  for (const [build, got] of [
+    ["SIMD", out[0]!],
+    ["MVP", out[1]!],
+  ] as const) {
     const first = got.findIndex((v, i) => v !== expected[i]);
-    expect(first, first < 0 ? "" : `${build} build, input ${values[first]}: ${got[first]}, the reference gives ${expected[first]}`).toBe(-1);
+    expect(
+      first,
+      first < 0 ? "" : `${build} build, input ${values[first]}: ${got[first]}, the reference gives ${expected[first]}`,
+    ).toBe(-1);
   }
   return out[0]!;
 }
 
-const cases: { op: BuiltinOperator; name: string; f: (x: number) => number; out: { scale: number[]; zeroPoint: number[] } }[] = [
-  { op: BuiltinOperator.LOGISTIC, name: "LOGISTIC", f: (x) => 1 / (1 + Math.exp(-x)), out: { scale: [1 / 256], zeroPoint: [-128] } },
+const cases: {
+  op: BuiltinOperator;
+  name: string;
+  f: (x: number) => number;
+  out: { scale: number[]; zeroPoint: number[] };
+}[] = [
+  {
+    op: BuiltinOperator.LOGISTIC,
+    name: "LOGISTIC",
+    f: (x) => 1 / (1 + Math.exp(-x)),
+    out: { scale: [1 / 256], zeroPoint: [-128] },
+  },
   { op: BuiltinOperator.TANH, name: "TANH", f: Math.tanh, out: { scale: [1 / 128], zeroPoint: [0] } },
 ];
 
 describe.each(cases)("int8 $name, every input", ({ op, f, out }) => {
   // Observed: every output is the correctly rounded value, on every scale
   // below (gemmlowp's Q0.31 result is far finer than an int8 step).
-  for (const [scale, zeroPoint] of [[0.1, 0], [1, 0], [0.05, -20], [0.02, 30], [0.3, 5]] as const) {
+  for (const [scale, zeroPoint] of [
+    [0.1, 0],
+    [1, 0],
+    [0.05, -20],
+    [0.02, 30],
+    [0.3, 5],
+  ] as const) {
     it(`input scale ${scale}, zero point ${zeroPoint}: equal to the reference and to the rounded exact value`, () => {
       const model = unary({ op, inKind: "int8", outKind: "int8", shape: [256], seed: 1, outQuant: out });
       // Replace the random input quantisation with this case's.
@@ -66,8 +96,16 @@ const ALL_INT16 = Array.from({ length: 65536 }, (_, i) => i - 32768);
 // (units of 2^-15; TFLM's tests allow 16): 256 entries interpolated linearly,
 // and tanh read as 2 sigmoid(2x) - 1, which doubles the table's error.
 const INT16_WORST: Record<string, number> = {
-  [`LOGISTIC ${2 ** -12}`]: 1, [`LOGISTIC ${2 ** -11}`]: 1, "LOGISTIC 0.00031": 1, "LOGISTIC 0.00053": 1, "LOGISTIC 0.0001": 1,
-  [`TANH ${2 ** -12}`]: 1, [`TANH ${2 ** -11}`]: 1, "TANH 0.00031": 2, "TANH 0.00053": 3, "TANH 0.0001": 3,
+  [`LOGISTIC ${2 ** -12}`]: 1,
+  [`LOGISTIC ${2 ** -11}`]: 1,
+  "LOGISTIC 0.00031": 1,
+  "LOGISTIC 0.00053": 1,
+  "LOGISTIC 0.0001": 1,
+  [`TANH ${2 ** -12}`]: 1,
+  [`TANH ${2 ** -11}`]: 1,
+  "TANH 0.00031": 2,
+  "TANH 0.00053": 3,
+  "TANH 0.0001": 3,
 };
 
 describe.each(cases)("int16 $name, every input", ({ op, name, f }) => {
@@ -75,8 +113,13 @@ describe.each(cases)("int16 $name, every input", ({ op, name, f }) => {
   for (const scale of [2 ** -12, 2 ** -11, 3.1e-4, 5.3e-4, 1e-4]) {
     it(`input scale ${scale}: equal to the reference; within the observed worst of the rounded exact value`, () => {
       const model = unary({
-        op, inKind: "int16", outKind: "int16", shape: [65536], seed: 3,
-        inQuant: { scale: [scale], zeroPoint: [0] }, outQuant: { scale: [2 ** -15], zeroPoint: [0] },
+        op,
+        inKind: "int16",
+        outKind: "int16",
+        shape: [65536],
+        seed: 3,
+        inQuant: { scale: [scale], zeroPoint: [0] },
+        outQuant: { scale: [2 ** -15], zeroPoint: [0] },
       });
       const simd = runAll(model.bytes, ALL_INT16);
       let worst = 0;
@@ -84,7 +127,9 @@ describe.each(cases)("int16 $name, every input", ({ op, name, f }) => {
         const expected = quantize(f(Math.fround(scale) * q), 2 ** -15, 0, "int16");
         worst = Math.max(worst, Math.abs(simd[i]! - expected));
       });
-      console.log(`${BuiltinOperator[op]} int16, input scale ${scale}: worst |error| ${worst} units of 2^-15 over all inputs`);
+      console.log(
+        `${BuiltinOperator[op]} int16, input scale ${scale}: worst |error| ${worst} units of 2^-15 over all inputs`,
+      );
       expect(worst).toBeLessThanOrEqual(INT16_WORST[`${name} ${scale}`]!);
     });
   }
@@ -93,14 +138,25 @@ describe.each(cases)("int16 $name, every input", ({ op, name, f }) => {
 describe("int8 SOFTMAX", () => {
   // Observed worst: 0 with int8 output, 1 with int16 output (gemmlowp's exp and
   // reciprocal carry about 2^-20 of error, below half an int8 step).
-  for (const [scale, beta, outType, bound] of [[0.1, 1, "int8", 0], [0.05, 1, "int8", 0], [0.25, 0.5, "int8", 0], [0.1, 1, "int16", 1]] as const) {
+  for (const [scale, beta, outType, bound] of [
+    [0.1, 1, "int8", 0],
+    [0.05, 1, "int8", 0],
+    [0.25, 0.5, "int8", 0],
+    [0.1, 1, "int16", 1],
+  ] as const) {
     it(`input scale ${scale}, beta ${beta}, ${outType} output: equal to the reference; every probability within ${bound} of the rounded exact value`, () => {
       const depth = 10;
       const rows = 64;
-      const outQuant = outType === "int8" ? { scale: [1 / 256], zeroPoint: [-128] } : { scale: [1 / 65536], zeroPoint: [-32768] };
+      const outQuant =
+        outType === "int8" ? { scale: [1 / 256], zeroPoint: [-128] } : { scale: [1 / 65536], zeroPoint: [-32768] };
       const model = unary({
-        op: BuiltinOperator.SOFTMAX, inKind: "int8", outKind: outType, shape: [rows, depth], seed: 2,
-        options: { type: "SoftmaxOptions", beta }, outQuant,
+        op: BuiltinOperator.SOFTMAX,
+        inKind: "int8",
+        outKind: outType,
+        shape: [rows, depth],
+        seed: 2,
+        options: { type: "SoftmaxOptions", beta },
+        outQuant,
       });
       const bytes = withInputQuant(model.bytes, scale, -3);
       const values = Array.from({ length: rows * depth }, (_, i) => ((i * 7919 + (i >> 3) * 104729) % 256) - 128);
@@ -130,16 +186,30 @@ describe("int16 SOFTMAX", () => {
   // is within 10 of its row's maximum: the inputs below span 10 in logit
   // units. (Beyond that range the outputs still equal the reference.)
   const WORST_INT16_SOFTMAX = 1;
-  for (const [scale, beta] of [[3e-4, 1], [1e-3, 0.5], [2 ** -10, 1], [1e-4, 2]] as const) {
+  for (const [scale, beta] of [
+    [3e-4, 1],
+    [1e-3, 0.5],
+    [2 ** -10, 1],
+    [1e-4, 2],
+  ] as const) {
     it(`input scale ${scale}, beta ${beta}: equal to the reference; every probability within ${WORST_INT16_SOFTMAX}`, () => {
       const depth = 24;
       const rows = 64;
       const model = unary({
-        op: BuiltinOperator.SOFTMAX, inKind: "int16", outKind: "int16", shape: [rows, depth], seed: 4,
-        options: { type: "SoftmaxOptions", beta }, inQuant: { scale: [scale], zeroPoint: [0] }, outQuant: { scale: [1 / 32768], zeroPoint: [0] },
+        op: BuiltinOperator.SOFTMAX,
+        inKind: "int16",
+        outKind: "int16",
+        shape: [rows, depth],
+        seed: 4,
+        options: { type: "SoftmaxOptions", beta },
+        inQuant: { scale: [scale], zeroPoint: [0] },
+        outQuant: { scale: [1 / 32768], zeroPoint: [0] },
       });
       const span = Math.floor(5 / (Math.fround(scale) * beta)); // |logit| <= 5
-      const values = Array.from({ length: rows * depth }, (_, i) => ((i * 7919 + (i >> 3) * 104729) % (2 * span + 1)) - span);
+      const values = Array.from(
+        { length: rows * depth },
+        (_, i) => ((i * 7919 + (i >> 3) * 104729) % (2 * span + 1)) - span,
+      );
       const out = [runAll(model.bytes, values)];
       let worst = 0;
       for (let r = 0; r < rows; r++) {
@@ -163,13 +233,22 @@ function withInputQuant(bytes: Uint8Array, scale: number, zeroPoint: number): Ui
   const b = new ModelBuilder();
   const ids = m.tensors.map((t, i) =>
     b.addTensor({
-      name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType],
-      quantization: i === m.inputs[0] ? { scale: [scale], zeroPoint: [zeroPoint] } : { scale: t.scale, zeroPoint: t.zeroPoint },
+      name: t.name,
+      shape: t.shape,
+      type: TensorType[t.type as keyof typeof TensorType],
+      quantization:
+        i === m.inputs[0] ? { scale: [scale], zeroPoint: [zeroPoint] } : { scale: t.scale, zeroPoint: t.zeroPoint },
     }),
   );
   const op = m.operators[0]!;
-  const options: OperatorOptions | undefined = op.optionsType === "SoftmaxOptions" ? { type: "SoftmaxOptions", beta: readBeta(bytes) } : undefined;
-  b.addOperator({ op: op.code, inputs: op.inputs.map((i) => ids[i]!), outputs: op.outputs.map((i) => ids[i]!), options });
+  const options: OperatorOptions | undefined =
+    op.optionsType === "SoftmaxOptions" ? { type: "SoftmaxOptions", beta: readBeta(bytes) } : undefined;
+  b.addOperator({
+    op: op.code,
+    inputs: op.inputs.map((i) => ids[i]!),
+    outputs: op.outputs.map((i) => ids[i]!),
+    options,
+  });
   b.setInputs(m.inputs);
   b.setOutputs(m.outputs);
   return b.finish();

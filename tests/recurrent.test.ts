@@ -29,7 +29,12 @@ function sample(digit: number): Float32Array {
 }
 
 describe("mnist_lstm (TFLM's float and int8 LSTMs)", () => {
-  for (const [file, build] of [["trained_lstm.tflite", "simd"], ["trained_lstm.tflite", "mvp"], ["trained_lstm_int8.tflite", "simd"], ["trained_lstm_int8.tflite", "mvp"]] as const) {
+  for (const [file, build] of [
+    ["trained_lstm.tflite", "simd"],
+    ["trained_lstm.tflite", "mvp"],
+    ["trained_lstm_int8.tflite", "simd"],
+    ["trained_lstm_int8.tflite", "mvp"],
+  ] as const) {
     it(`${file} predicts each sampleN.png as digit N on the ${build} build`, () => {
       const model = builds[build].load(fixture(`mnist_lstm/${file}`));
       expect(model.inputs[0]!.shape).toEqual([1, 28, 28]);
@@ -59,22 +64,40 @@ describe("recurrent state", () => {
     expect(Array.from(m.predict(sequence)[0]!)).toEqual(Array.from(first));
   });
 
-  for (const [kind, build] of [["float32", "simd"], ["float32", "mvp"], ["int8", "simd"], ["int8", "mvp"]] as const) {
+  for (const [kind, build] of [
+    ["float32", "simd"],
+    ["float32", "mvp"],
+    ["int8", "simd"],
+    ["int8", "mvp"],
+  ] as const) {
     it(`streaming one step per invoke equals running the whole sequence (${kind}, ${build})`, () => {
       const whole = builds[build].load(lstm({ kind, batch: 1, steps, features, cells, seed: 1 }).bytes);
       const expected = Array.from(whole.predict(sequence)[0]!);
       const stream = builds[build].load(lstm({ kind, batch: 1, steps: 1, features, cells, seed: 1 }).bytes);
       const got: number[] = [];
-      for (let t = 0; t < steps; t++) got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
+      for (let t = 0; t < steps; t++)
+        got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
       expect(got).toEqual(expected);
     });
   }
 
   for (const kind of ["float32", "int8"] as const) {
     it(`SIMD and MVP builds give identical bits (${kind}; CIFG, time-major, cell clip, batch 3)`, () => {
-      const model = lstm({ kind, batch: 3, steps: 9, features: 6, cells: 5, cifg: true, timeMajor: true, cellClip: 0.8, seed: 4 });
+      const model = lstm({
+        kind,
+        batch: 3,
+        steps: 9,
+        features: 6,
+        cells: 5,
+        cifg: true,
+        timeMajor: true,
+        cellClip: 0.8,
+        seed: 4,
+      });
       const x = Float32Array.from({ length: 3 * 9 * 6 }, () => uniform(rng, -3, 3));
-      const [a, b] = (["simd", "mvp"] as const).map((build) => Array.from(builds[build].load(model.bytes).predict(x)[0]!));
+      const [a, b] = (["simd", "mvp"] as const).map((build) =>
+        Array.from(builds[build].load(model.bytes).predict(x)[0]!),
+      );
       expect(b).toEqual(a);
     });
   }
@@ -89,25 +112,47 @@ describe("recurrent state", () => {
         [20, [4], /UNIDIRECTIONAL_SEQUENCE_LSTM\): layer normalisation is not supported yet/],
       ] as const) {
         for (const build of ["simd", "mvp"] as const) {
-          expect(() => builds[build].load(withExtraInput(model, 0, slot, [...shape], slot === 16 && kind === "int8" ? TensorType.INT8 : type)), `${kind} input ${slot}`).toThrow(message);
+          expect(
+            () =>
+              builds[build].load(
+                withExtraInput(model, 0, slot, [...shape], slot === 16 && kind === "int8" ? TensorType.INT8 : type),
+              ),
+            `${kind} input ${slot}`,
+          ).toThrow(message);
         }
       }
     }
   });
 
   it("the integer LSTM refuses what it does not implement, by name", () => {
-    expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, activation: ActivationFunctionType.RELU, seed: 6 }).bytes))
-      .toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): the integer LSTM supports only the TANH activation/);
-    expect(() => builds.simd.load(lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, cellScaleLog2: -7, seed: 6 }).bytes))
-      .toThrow(/power-of-two scale between 2\^-15 and 2\^-9/);
+    expect(() =>
+      builds.simd.load(
+        lstm({
+          kind: "int8",
+          batch: 1,
+          steps: 2,
+          features: 3,
+          cells: 4,
+          activation: ActivationFunctionType.RELU,
+          seed: 6,
+        }).bytes,
+      ),
+    ).toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): the integer LSTM supports only the TANH activation/);
+    expect(() =>
+      builds.simd.load(
+        lstm({ kind: "int8", batch: 1, steps: 2, features: 3, cells: 4, cellScaleLog2: -7, seed: 6 }).bytes,
+      ),
+    ).toThrow(/power-of-two scale between 2\^-15 and 2\^-9/);
   });
 
   it("a batch whose working buffers would pass 1 GiB is refused by name, not wrapped", () => {
     // 140,000 rows x 8 steps x 256 gate values x 4 bytes of input products.
-    expect(() => builds.simd.load(lstm({ batch: 140_000, steps: 8, features: 1, cells: 64, seed: 7 }).bytes))
-      .toThrow(/UNIDIRECTIONAL_SEQUENCE_LSTM\): the LSTM's working buffers would exceed 1 GiB/);
-    expect(() => builds.mvp.load(lstm({ batch: 140_000, steps: 8, features: 1, cells: 64, seed: 7 }).bytes))
-      .toThrow(/the LSTM's working buffers would exceed 1 GiB/);
+    expect(() => builds.simd.load(lstm({ batch: 140_000, steps: 8, features: 1, cells: 64, seed: 7 }).bytes)).toThrow(
+      /UNIDIRECTIONAL_SEQUENCE_LSTM\): the LSTM's working buffers would exceed 1 GiB/,
+    );
+    expect(() => builds.mvp.load(lstm({ batch: 140_000, steps: 8, features: 1, cells: 64, seed: 7 }).bytes)).toThrow(
+      /the LSTM's working buffers would exceed 1 GiB/,
+    );
   });
 });
 
@@ -145,14 +190,20 @@ describe("UNIDIRECTIONAL_SEQUENCE_RNN (the Elman network)", () => {
     }
   });
 
-  for (const [kind, build] of [["float32", "simd"], ["float32", "mvp"], ["int8", "simd"], ["int8", "mvp"]] as const) {
+  for (const [kind, build] of [
+    ["float32", "simd"],
+    ["float32", "mvp"],
+    ["int8", "simd"],
+    ["int8", "mvp"],
+  ] as const) {
     it(`streaming one step per invoke equals the whole sequence, and resetState() restarts it (${kind}, ${build})`, () => {
       const whole = builds[build].load(rnn({ kind, batch: 1, steps, features, units, seed: 3 }).bytes);
       const expected = Array.from(whole.predict(sequence)[0]!);
       const stream = builds[build].load(rnn({ kind, batch: 1, steps: 1, features, units, seed: 3 }).bytes);
       const run = () => {
         const got: number[] = [];
-        for (let t = 0; t < steps; t++) got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
+        for (let t = 0; t < steps; t++)
+          got.push(...stream.predict(sequence.subarray(t * features, (t + 1) * features))[0]!);
         return got;
       };
       expect(run()).toEqual(expected);
@@ -163,14 +214,28 @@ describe("UNIDIRECTIONAL_SEQUENCE_RNN (the Elman network)", () => {
   }
 
   it("SIMD and MVP builds give identical bits (hybrid asymmetric, time-major, batch 3)", () => {
-    const model = rnn({ kind: "int8", batch: 3, steps: 6, features: 9, units: 11, timeMajor: true, asymmetricQuantizeInputs: true, seed: 5 });
+    const model = rnn({
+      kind: "int8",
+      batch: 3,
+      steps: 6,
+      features: 9,
+      units: 11,
+      timeMajor: true,
+      asymmetricQuantizeInputs: true,
+      seed: 5,
+    });
     const x = Float32Array.from({ length: 3 * 6 * 9 }, () => uniform(rng, -3, 3));
-    const [a, b] = (["simd", "mvp"] as const).map((build) => Array.from(builds[build].load(model.bytes).predict(x)[0]!));
+    const [a, b] = (["simd", "mvp"] as const).map((build) =>
+      Array.from(builds[build].load(model.bytes).predict(x)[0]!),
+    );
     expect(b).toEqual(a);
   });
 
   it("refuses what it does not implement, by name", () => {
-    expect(() => builds.simd.load(rnn({ batch: 1, steps: 2, features: 3, units: 4, activation: ActivationFunctionType.SIGN_BIT, seed: 6 }).bytes))
-      .toThrow(/UNIDIRECTIONAL_SEQUENCE_RNN\): RNN activation must be NONE, RELU, RELU_N1_TO_1, RELU6 or TANH/);
+    expect(() =>
+      builds.simd.load(
+        rnn({ batch: 1, steps: 2, features: 3, units: 4, activation: ActivationFunctionType.SIGN_BIT, seed: 6 }).bytes,
+      ),
+    ).toThrow(/UNIDIRECTIONAL_SEQUENCE_RNN\): RNN activation must be NONE, RELU, RELU_N1_TO_1, RELU6 or TANH/);
   });
 });

@@ -13,7 +13,18 @@ interface Harness {
   memory: WebAssembly.Memory;
   heapBase(): number;
   requantizeRow(src: number, dst: number, n: number, multiplier: number, shift: number): void;
-  requantizeByLane(src: number, dst: number, n: number, multipliers: number, shifts: number, lanes: number, offset: number, low: number, high: number, work: number): void;
+  requantizeByLane(
+    src: number,
+    dst: number,
+    n: number,
+    multipliers: number,
+    shifts: number,
+    lanes: number,
+    offset: number,
+    low: number,
+    high: number,
+    work: number,
+  ): void;
   quantizeMultiplierAt(real: number, out: number): boolean;
 }
 
@@ -56,7 +67,24 @@ function run(h: Harness, xs: Int32Array, multiplier: number, shift: number): Int
 describe("MultiplyByQuantizedMultiplier: SIMD = scalar = gemmlowp", () => {
   it("on edge and random int32 values for multipliers 0 and [2^30, 2^31), shifts -31..30", () => {
     const rng = new Rng(20261127);
-    const edges = [0, 1, -1, 2, -2, 3, -3, 2 ** 31 - 1, INT32_MIN, INT32_MIN + 1, 2 ** 30, -(2 ** 30), 2 ** 15, -(2 ** 15), 32767, -32768];
+    const edges = [
+      0,
+      1,
+      -1,
+      2,
+      -2,
+      3,
+      -3,
+      2 ** 31 - 1,
+      INT32_MIN,
+      INT32_MIN + 1,
+      2 ** 30,
+      -(2 ** 30),
+      2 ** 15,
+      -(2 ** 15),
+      32767,
+      -32768,
+    ];
     const values: number[] = [...edges];
     for (let e = 0; e < 31; e++) values.push(2 ** e + 1, -(2 ** e) - 1, 2 ** e - 1, -(2 ** e));
     while (values.length % 4 !== 0 || values.length < 2048) values.push(rng.next() | 0);
@@ -70,7 +98,10 @@ describe("MultiplyByQuantizedMultiplier: SIMD = scalar = gemmlowp", () => {
         for (const build of ["simd", "scalar"] as const) {
           const got = run(builds[build], xs, multiplier, shift);
           const bad = got.findIndex((v, i) => v !== expected[i]);
-          expect(bad, `${build}: x=${xs[bad]} multiplier=${multiplier} shift=${shift}: got ${got[bad]}, gemmlowp ${expected[bad]}`).toBe(-1);
+          expect(
+            bad,
+            `${build}: x=${xs[bad]} multiplier=${multiplier} shift=${shift}: got ${got[bad]}, gemmlowp ${expected[bad]}`,
+          ).toBe(-1);
           checked += got.length;
         }
       }
@@ -81,13 +112,23 @@ describe("MultiplyByQuantizedMultiplier: SIMD = scalar = gemmlowp", () => {
 
 describe("requantisation with a multiplier and shift per lane (SIMD build) = gemmlowp", () => {
   /** Lanes' multipliers and shifts, the inputs (lane i % lanes), and the harness's results. */
-  function runByLane(xs: Int32Array, multipliers: number[], shifts: number[], offset: number, low: number, high: number): Int32Array {
+  function runByLane(
+    xs: Int32Array,
+    multipliers: number[],
+    shifts: number[],
+    offset: number,
+    low: number,
+    high: number,
+  ): Int32Array {
     const h = builds.simd;
     const lanes = multipliers.length;
     const base = h.heapBase();
     const need = base + 8 * xs.length + 8 * lanes + 64 + 144 * (lanes / 4);
     if (h.memory.buffer.byteLength < need) h.memory.grow(Math.ceil((need - h.memory.buffer.byteLength) / 65536));
-    const dst = base + 4 * xs.length, m = dst + 4 * xs.length, s = m + 4 * lanes, work = s + 4 * lanes;
+    const dst = base + 4 * xs.length,
+      m = dst + 4 * xs.length,
+      s = m + 4 * lanes,
+      work = s + 4 * lanes;
     new Int32Array(h.memory.buffer, base, xs.length).set(xs);
     new Int32Array(h.memory.buffer, m, lanes).set(multipliers);
     new Int32Array(h.memory.buffer, s, lanes).set(shifts);
@@ -98,23 +139,37 @@ describe("requantisation with a multiplier and shift per lane (SIMD build) = gem
   it("on random int32 values, for lanes with shifts far apart, close together, above 1 and multiplier 0", () => {
     const rng = new Rng(20261128);
     const lanes = 16;
-    const xs = Int32Array.from({ length: lanes * 512 }, (_, i) => (i < lanes * 4 ? [0, 1, -1, 2 ** 31 - 1][i >> 4]! * (i & 1 ? -1 : 1) : rng.next() | 0));
-    const shiftRanges: [number, number][] = [[-31, 30], [-9, -6], [-1, 3], [0, 0], [-31, -31], [5, 5]];
+    const xs = Int32Array.from({ length: lanes * 512 }, (_, i) =>
+      i < lanes * 4 ? [0, 1, -1, 2 ** 31 - 1][i >> 4]! * (i & 1 ? -1 : 1) : rng.next() | 0,
+    );
+    const shiftRanges: [number, number][] = [
+      [-31, 30],
+      [-9, -6],
+      [-1, 3],
+      [0, 0],
+      [-31, -31],
+      [5, 5],
+    ];
     let checked = 0;
     for (const [lo, hi] of shiftRanges) {
       for (let trial = 0; trial < 8; trial++) {
-        const multipliers = Array.from({ length: lanes }, (_, j) => (j === 5 && trial % 2 === 0 ? 0 : 2 ** 30 + rng.below(2 ** 30)));
+        const multipliers = Array.from({ length: lanes }, (_, j) =>
+          j === 5 && trial % 2 === 0 ? 0 : 2 ** 30 + rng.below(2 ** 30),
+        );
         const shifts = Array.from({ length: lanes }, () => lo + rng.below(hi - lo + 1));
         const clamp = trial % 3 === 0;
-        const offset = clamp ? (rng.below(256) - 128) : 0;
-        const low = clamp ? -128 : INT32_MIN, high = clamp ? 127 : 2 ** 31 - 1;
+        const offset = clamp ? rng.below(256) - 128 : 0;
+        const low = clamp ? -128 : INT32_MIN,
+          high = clamp ? 127 : 2 ** 31 - 1;
         const got = runByLane(xs, multipliers, shifts, offset, low, high);
         xs.forEach((x, i) => {
           const lane = i % lanes;
           const scaled = reference(x, multipliers[lane]!, shifts[lane]!);
           const expected = clamp ? Math.min(Math.max(scaled + offset, low), high) : scaled;
           if (got[i] !== expected) {
-            expect(got[i], `x=${x} multiplier=${multipliers[lane]} shift=${shifts[lane]} offset=${offset}`).toBe(expected);
+            expect(got[i], `x=${x} multiplier=${multipliers[lane]} shift=${shifts[lane]} offset=${offset}`).toBe(
+              expected,
+            );
           }
         });
         checked += xs.length;

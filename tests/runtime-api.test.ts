@@ -33,13 +33,30 @@ function expectError(fn: () => unknown, code: number, message: RegExp): void {
 function tinyFc(opts: { weights?: Float32Array; bias?: Float32Array | null; biasShape?: number[] } = {}): Uint8Array {
   const b = new ModelBuilder();
   const x = b.addTensor({ name: "x", shape: [1, 3], type: TensorType.FLOAT32 });
-  const w = b.addTensor({ name: "w", shape: [2, 3], type: TensorType.FLOAT32, data: opts.weights ?? new Float32Array([1, 2, 3, 4, 5, 6]) });
+  const w = b.addTensor({
+    name: "w",
+    shape: [2, 3],
+    type: TensorType.FLOAT32,
+    data: opts.weights ?? new Float32Array([1, 2, 3, 4, 5, 6]),
+  });
   const inputs = [x, w];
   if (opts.bias !== null) {
-    inputs.push(b.addTensor({ name: "b", shape: opts.biasShape ?? [2], type: TensorType.FLOAT32, data: opts.bias ?? new Float32Array([0.5, -0.5]) }));
+    inputs.push(
+      b.addTensor({
+        name: "b",
+        shape: opts.biasShape ?? [2],
+        type: TensorType.FLOAT32,
+        data: opts.bias ?? new Float32Array([0.5, -0.5]),
+      }),
+    );
   }
   const y = b.addTensor({ name: "y", shape: [1, 2], type: TensorType.FLOAT32 });
-  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs, outputs: [y], options: { type: "FullyConnectedOptions" } });
+  b.addOperator({
+    op: BuiltinOperator.FULLY_CONNECTED,
+    inputs,
+    outputs: [y],
+    options: { type: "FullyConnectedOptions" },
+  });
   b.setInputs([x]);
   b.setOutputs([y]);
   return b.finish();
@@ -63,7 +80,14 @@ describe("createRuntime", () => {
 describe("load and invoke", () => {
   it("computes a fully connected layer and exposes descriptors", () => {
     const model = rt.load(tinyFc());
-    expect(model.inputs[0]).toMatchObject({ name: "x", dtype: "float32", shape: [1, 3], scale: 0, zeroPoint: 0, byteLength: 12 });
+    expect(model.inputs[0]).toMatchObject({
+      name: "x",
+      dtype: "float32",
+      shape: [1, 3],
+      scale: 0,
+      zeroPoint: 0,
+      byteLength: 12,
+    });
     expect(model.outputs[0]).toMatchObject({ name: "y", dtype: "float32", shape: [1, 2] });
     const [y] = model.predict(new Float32Array([1, 0, -1]));
     expect(Array.from(y!)).toEqual([1 - 3 + 0.5, 4 - 6 - 0.5]);
@@ -96,7 +120,12 @@ describe("load and invoke", () => {
     let prev = b.addTensor({ name: "x", shape: [1, 64], type: TensorType.FLOAT32 });
     b.setInputs([prev]);
     for (let l = 0; l < 6; l++) {
-      const w = b.addTensor({ name: `w${l}`, shape: [64, 64], type: TensorType.FLOAT32, data: new Float32Array(64 * 64).fill(0.01) });
+      const w = b.addTensor({
+        name: `w${l}`,
+        shape: [64, 64],
+        type: TensorType.FLOAT32,
+        data: new Float32Array(64 * 64).fill(0.01),
+      });
       const y = b.addTensor({ name: `y${l}`, shape: [1, 64], type: TensorType.FLOAT32 });
       b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [prev, w, -1], outputs: [y] });
       prev = y;
@@ -116,11 +145,14 @@ describe("load and invoke", () => {
       const inputs = Array.from({ length: 5 }, () => randomInputs(model, rng)[0]!);
       const run = (bytes: Uint8Array) => {
         const m = rt.load(bytes);
-        return { arena: m.arenaBytes, outputs: inputs.map((x) => {
-          (m.inputs[0]!.data as Int8Array).set(x);
-          m.invoke();
-          return Array.from(m.outputs[0]!.data as Int8Array);
-        }) };
+        return {
+          arena: m.arenaBytes,
+          outputs: inputs.map((x) => {
+            (m.inputs[0]!.data as Int8Array).set(x);
+            m.invoke();
+            return Array.from(m.outputs[0]!.data as Int8Array);
+          }),
+        };
       };
       const shared = run(model.bytes);
       const unshared = run(separate);
@@ -130,13 +162,19 @@ describe("load and invoke", () => {
   });
 
   it("the planner reaches the max-live lower bound on LeNet-5 and micro_speech, in both builds", async () => {
-    const models = { "LeNet-5 float32": lenet("float32", 1).bytes, "LeNet-5 int8": lenet("int8", 1).bytes, micro_speech: fixture("micro_speech/micro_speech_quantized.tflite") };
+    const models = {
+      "LeNet-5 float32": lenet("float32", 1).bytes,
+      "LeNet-5 int8": lenet("int8", 1).bytes,
+      micro_speech: fixture("micro_speech/micro_speech_quantized.tflite"),
+    };
     // The builds' scratch differs (int8 CONV_2D: a widened, padded input in SIMD, one im2col row in MVP).
     for (const simd of [true, false]) {
       const runtime = simd ? rt : await createNodeRuntime({ simd: false });
       for (const [name, bytes] of Object.entries(models)) {
         const m = runtime.load(bytes);
-        console.log(`${name} (${simd ? "SIMD" : "MVP"}): arena ${m.arenaBytes} B, lower bound ${m.arenaLowerBound} B, total memory ${m.memoryBytes} B`);
+        console.log(
+          `${name} (${simd ? "SIMD" : "MVP"}): arena ${m.arenaBytes} B, lower bound ${m.arenaLowerBound} B, total memory ${m.memoryBytes} B`,
+        );
         expect(m.arenaBytes, name).toBe(m.arenaLowerBound);
         if (simd && name === "LeNet-5 int8") {
           // conv1 does pool1 (and conv2 pool2), so the 28x28x6 and 10x10x16
@@ -162,7 +200,11 @@ describe("load and invoke", () => {
 
 describe("clear errors for bad models", () => {
   it("not a TFLite file", () => {
-    expectError(() => rt.load(new TextEncoder().encode("definitely not a model")), ErrorCode.MALFORMED, /file identifier/);
+    expectError(
+      () => rt.load(new TextEncoder().encode("definitely not a model")),
+      ErrorCode.MALFORMED,
+      /file identifier/,
+    );
     expectError(() => rt.load(new Uint8Array(3)), ErrorCode.MALFORMED, /shorter than a FlatBuffer header/);
   });
 
@@ -174,11 +216,19 @@ describe("clear errors for bad models", () => {
     b.addOperator({ op: BuiltinOperator.GATHER, inputs: [x, i], outputs: [y] });
     b.setInputs([x]);
     b.setOutputs([y]);
-    expectError(() => rt.load(b.finish()), ErrorCode.UNSUPPORTED_OPERATOR, /operator 0 \(builtin operator #36\): operator is not supported/);
+    expectError(
+      () => rt.load(b.finish()),
+      ErrorCode.UNSUPPORTED_OPERATOR,
+      /operator 0 \(builtin operator #36\): operator is not supported/,
+    );
   });
 
   it("a buffer whose size disagrees with its tensor names the tensor", () => {
-    expectError(() => rt.load(tinyFc({ weights: new Float32Array(5) })), ErrorCode.INVALID_MODEL, /tensor 1 'w': buffer \d+ holds 20 bytes but .* need 24/);
+    expectError(
+      () => rt.load(tinyFc({ weights: new Float32Array(5) })),
+      ErrorCode.INVALID_MODEL,
+      /tensor 1 'w': buffer \d+ holds 20 bytes but .* need 24/,
+    );
   });
 
   it("a bias of the wrong length names the operator and the input", () => {
@@ -207,7 +257,11 @@ describe("clear errors for bad models", () => {
     b.addOperator({ op: BuiltinOperator.ADD, inputs: [x, ghost], outputs: [y] });
     b.setInputs([x]);
     b.setOutputs([y]);
-    expectError(() => rt.load(b.finish()), ErrorCode.INVALID_MODEL, /reads tensor 1 'ghost' before any operator writes it/);
+    expectError(
+      () => rt.load(b.finish()),
+      ErrorCode.INVALID_MODEL,
+      /reads tensor 1 'ghost' before any operator writes it/,
+    );
   });
 
   it("a type an operator does not support names the tensor and type", () => {
@@ -217,61 +271,145 @@ describe("clear errors for bad models", () => {
     b.addOperator({ op: BuiltinOperator.RELU, inputs: [x], outputs: [y] });
     b.setInputs([x]);
     b.setOutputs([y]);
-    expectError(() => rt.load(b.finish()), ErrorCode.UNSUPPORTED_TYPE, /operator 0 \(RELU\): tensor 0 'x' has type INT32/);
+    expectError(
+      () => rt.load(b.finish()),
+      ErrorCode.UNSUPPORTED_TYPE,
+      /operator 0 \(RELU\): tensor 0 'x' has type INT32/,
+    );
   });
 
   it("a MEAN whose scales make the float rescaling infinite is refused by name (it trapped the MVP build: found by the fuzzer)", async () => {
     const b = new ModelBuilder();
-    const x = b.addTensor({ name: "x", shape: [1, 4, 4, 3], type: TensorType.INT8, quantization: { scale: [0.0157], zeroPoint: [-20] } });
+    const x = b.addTensor({
+      name: "x",
+      shape: [1, 4, 4, 3],
+      type: TensorType.INT8,
+      quantization: { scale: [0.0157], zeroPoint: [-20] },
+    });
     const axes = b.addTensor({ name: "axes", shape: [2], type: TensorType.INT32, data: Int32Array.of(1, 2) });
-    const y = b.addTensor({ name: "y", shape: [1, 1, 1, 3], type: TensorType.INT8, quantization: { scale: [7.6e-43], zeroPoint: [-15] } });
-    b.addOperator({ op: BuiltinOperator.MEAN, inputs: [x, axes], outputs: [y], options: { type: "ReducerOptions", keepDims: true } });
+    const y = b.addTensor({
+      name: "y",
+      shape: [1, 1, 1, 3],
+      type: TensorType.INT8,
+      quantization: { scale: [7.6e-43], zeroPoint: [-15] },
+    });
+    b.addOperator({
+      op: BuiltinOperator.MEAN,
+      inputs: [x, axes],
+      outputs: [y],
+      options: { type: "ReducerOptions", keepDims: true },
+    });
     b.setInputs([x]);
     b.setOutputs([y]);
     const bytes = b.finish();
     for (const simd of [true, false]) {
       const runtime = await createNodeRuntime({ simd });
-      expectError(() => runtime.load(bytes), ErrorCode.INVALID_MODEL, /operator 0 \(MEAN\): the input and output scales give a non-finite rescaling/);
+      expectError(
+        () => runtime.load(bytes),
+        ErrorCode.INVALID_MODEL,
+        /operator 0 \(MEAN\): the input and output scales give a non-finite rescaling/,
+      );
     }
   });
 
   it("convolution options out of range are named", () => {
     const bad = (patch: (o: Record<string, number>) => void) => {
-      const m = readModel(conv({ kind: "float32", input: [1, 5, 5, 2], outChannels: 3, kernel: [3, 3], padding: "VALID", seed: 1 }).bytes);
+      const m = readModel(
+        conv({ kind: "float32", input: [1, 5, 5, 2], outChannels: 3, kernel: [3, 3], padding: "VALID", seed: 1 }).bytes,
+      );
       const o = { ...(m.operators[0]!.options as Record<string, number>) };
       patch(o);
       const b = new ModelBuilder();
-      for (const t of m.tensors) b.addTensor({ name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data });
+      for (const t of m.tensors)
+        b.addTensor({
+          name: t.name,
+          shape: t.shape,
+          type: TensorType[t.type as keyof typeof TensorType],
+          data: t.data,
+        });
       b.addOperator({
-        op: BuiltinOperator.CONV_2D, inputs: m.operators[0]!.inputs, outputs: m.operators[0]!.outputs,
-        options: { type: "Conv2DOptions", padding: o.padding!, strideW: o.strideW!, strideH: o.strideH!, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor },
+        op: BuiltinOperator.CONV_2D,
+        inputs: m.operators[0]!.inputs,
+        outputs: m.operators[0]!.outputs,
+        options: {
+          type: "Conv2DOptions",
+          padding: o.padding!,
+          strideW: o.strideW!,
+          strideH: o.strideH!,
+          dilationW: o.dilationWFactor,
+          dilationH: o.dilationHFactor,
+        },
       });
       b.setInputs(m.inputs);
       b.setOutputs(m.outputs);
       return b.finish();
     };
-    expectError(() => rt.load(bad((o) => (o.strideW = 0))), ErrorCode.INVALID_MODEL, /CONV_2D\): strides must be between 1 and 4096/);
-    expectError(() => rt.load(bad((o) => (o.dilationHFactor = 0))), ErrorCode.INVALID_MODEL, /dilations must be between 1 and 4096/);
+    expectError(
+      () => rt.load(bad((o) => (o.strideW = 0))),
+      ErrorCode.INVALID_MODEL,
+      /CONV_2D\): strides must be between 1 and 4096/,
+    );
+    expectError(
+      () => rt.load(bad((o) => (o.dilationHFactor = 0))),
+      ErrorCode.INVALID_MODEL,
+      /dilations must be between 1 and 4096/,
+    );
     expectError(() => rt.load(bad((o) => (o.padding = 7))), ErrorCode.INVALID_MODEL, /padding must be SAME or VALID/);
-    expectError(() => rt.load(bad((o) => (o.dilationWFactor = 3))), ErrorCode.INVALID_MODEL, /kernel is larger than the input/);
-    expectError(() => rt.load(bad((o) => (o.strideH = 2))), ErrorCode.INVALID_MODEL, /output 0 \(tensor \d+ 'y'\) does not have the shape the convolution produces/);
+    expectError(
+      () => rt.load(bad((o) => (o.dilationWFactor = 3))),
+      ErrorCode.INVALID_MODEL,
+      /kernel is larger than the input/,
+    );
+    expectError(
+      () => rt.load(bad((o) => (o.strideH = 2))),
+      ErrorCode.INVALID_MODEL,
+      /output 0 \(tensor \d+ 'y'\) does not have the shape the convolution produces/,
+    );
   });
 
   it("a convolution whose padded input would take 1 GiB is refused by name, in both builds", async () => {
     // SAME padding with dilation 4096 pads 2x2 pixels to 4098x4098: with 64 int8 channels
     // (widened to 2 bytes) or 32 float ones, 2^30 bytes or more.
     const huge = [
-      conv({ kind: "int8", input: [1, 2, 2, 64], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 }),
-      conv({ kind: "float32", input: [1, 2, 2, 32], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 }),
+      conv({
+        kind: "int8",
+        input: [1, 2, 2, 64],
+        outChannels: 1,
+        kernel: [2, 2],
+        dilation: [4096, 4096],
+        padding: "SAME",
+        seed: 1,
+      }),
+      conv({
+        kind: "float32",
+        input: [1, 2, 2, 32],
+        outChannels: 1,
+        kernel: [2, 2],
+        dilation: [4096, 4096],
+        padding: "SAME",
+        seed: 1,
+      }),
     ];
     for (const simd of [true, false]) {
       const runtime = await createNodeRuntime({ simd });
       for (const model of huge) {
-        expectError(() => runtime.load(model.bytes), ErrorCode.UNSUPPORTED_FEATURE, /CONV_2D\): padded input would take 1 GiB or more/);
+        expectError(
+          () => runtime.load(model.bytes),
+          ErrorCode.UNSUPPORTED_FEATURE,
+          /CONV_2D\): padded input would take 1 GiB or more/,
+        );
       }
     }
     // With one channel (4098 x 4098 x 2 bytes, 32 MB) the same geometry loads and runs.
-    const large = conv({ kind: "int8", input: [1, 2, 2, 1], outChannels: 1, kernel: [2, 2], dilation: [4096, 4096], padding: "SAME", seed: 1 });
+    const large = conv({
+      kind: "int8",
+      input: [1, 2, 2, 1],
+      outChannels: 1,
+      kernel: [2, 2],
+      dilation: [4096, 4096],
+      padding: "SAME",
+      seed: 1,
+    });
     const model = rt.load(large.bytes);
     model.invoke();
   });

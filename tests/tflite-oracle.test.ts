@@ -33,8 +33,17 @@ import { Rng } from "./helpers/mutate.ts";
 import { randomInputs, type BuiltModel } from "./helpers/models.ts";
 import { extractOperator } from "./helpers/extract.ts";
 import {
-  operatorCases, convolutionCases, recurrentCases, inputsFor, RUNS,
-  EXACT, XNNPACK_QS8, RUY_FC, LUT, type Rounding, type Case,
+  operatorCases,
+  convolutionCases,
+  recurrentCases,
+  inputsFor,
+  RUNS,
+  EXACT,
+  XNNPACK_QS8,
+  RUY_FC,
+  LUT,
+  type Rounding,
+  type Case,
 } from "./helpers/cases.ts";
 import { ReferenceModel } from "./reference/interpreter.ts";
 import { readModel } from "../format/index.ts";
@@ -68,7 +77,11 @@ afterAll(async () => {
   await oracle?.close();
   if (RECORD && Object.keys(recorded).length) {
     const merged = { ...JSON.parse(readFileSync(RATES_FILE, "utf8")), ...recorded };
-    const sorted = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(merged)
+        .sort()
+        .map((k) => [k, merged[k]]),
+    );
     writeFileSync(RATES_FILE, `${JSON.stringify(sorted, null, 2)}\n`);
   }
   if (report.length) console.log(["wasmlite vs real TFLite (tfjs-tflite):", ...report].join("\n  "));
@@ -85,7 +98,12 @@ function runWasmlite(model: Model, inputs: readonly (readonly number[])[]): numb
  * or the graph is float, a multi-operator model is also cut into its
  * operators, each compared alone.
  */
-async function compare(name: string, bytes: Uint8Array, inputSets: number[][][], rounding: Rounding = EXACT): Promise<void> {
+async function compare(
+  name: string,
+  bytes: Uint8Array,
+  inputSets: number[][][],
+  rounding: Rounding = EXACT,
+): Promise<void> {
   const summary = readModel(bytes);
   const operators = summary.operators.length;
   const floatGraph = summary.tensors[summary.outputs[0]!]!.type === "FLOAT32";
@@ -94,7 +112,13 @@ async function compare(name: string, bytes: Uint8Array, inputSets: number[][][],
       const single = extractOperator(bytes, i);
       const path = (await oracle.profile(single.bytes)).join("+");
       const input = summary.tensors[summary.operators[i]!.inputs[0]!]!;
-      await compareModel(`${name} ${single.name}`, single.bytes, inputsFor(single, 1000 + i, Math.min(RUNS, inputSets.length)), operatorRounding(summary.operators[i]!.op, input.type, path), true);
+      await compareModel(
+        `${name} ${single.name}`,
+        single.bytes,
+        inputsFor(single, 1000 + i, Math.min(RUNS, inputSets.length)),
+        operatorRounding(summary.operators[i]!.op, input.type, path),
+        true,
+      );
     }
     await compareModel(name, bytes, inputSets, rounding, false, 1e-4);
     return;
@@ -118,15 +142,30 @@ function checkFloor(name: string, exact: number, elements: number): void {
     return;
   }
   const floor = floors[name];
-  expect(floor, `${name}: no exact-match floor recorded in tflite-exact-rates.json (run with WASMLITE_RECORD_EXACT_RATES=1)`).toBeTypeOf("number");
-  expect(exact, `${name}: ${exact}/${elements} equal to TFLite's outputs, fewer than the ${floor} recorded`).toBeGreaterThanOrEqual(floor!);
+  expect(
+    floor,
+    `${name}: no exact-match floor recorded in tflite-exact-rates.json (run with WASMLITE_RECORD_EXACT_RATES=1)`,
+  ).toBeTypeOf("number");
+  expect(
+    exact,
+    `${name}: ${exact}/${elements} equal to TFLite's outputs, fewer than the ${floor} recorded`,
+  ).toBeGreaterThanOrEqual(floor!);
 }
 
-async function compareModel(name: string, bytes: Uint8Array, inputSets: number[][][], rounding: Rounding, perElement: boolean, floatBound = 1e-5): Promise<void> {
+async function compareModel(
+  name: string,
+  bytes: Uint8Array,
+  inputSets: number[][][],
+  rounding: Rounding,
+  perElement: boolean,
+  floatBound = 1e-5,
+): Promise<void> {
   const path = (await oracle.profile(bytes)).join("+");
   if ("why" in rounding) {
     // Guard the explanation: an XNNPACK excuse must match what TFLite actually ran.
-    expect(path.includes("XNNPack"), `${name}: TFLite ran ${path}; expected ${rounding.why}`).toBe(rounding === XNNPACK_QS8);
+    expect(path.includes("XNNPack"), `${name}: TFLite ran ${path}; expected ${rounding.why}`).toBe(
+      rounding === XNNPACK_QS8,
+    );
   }
   const expected = await oracle.run(bytes, inputSets);
   const simd = builds.simd.load(bytes);
@@ -167,14 +206,17 @@ async function compareModel(name: string, bytes: Uint8Array, inputSets: number[]
   if (integer && (rounding.lsb > 0 || !perElement)) checkFloor(name, exact, elements);
   const note = !perElement
     ? ` (whole graph${integer ? `, worst ${worstLsb} LSB` : ""}; each operator checked alone above)`
-    : "why" in rounding ? ` (worst ${worstLsb} LSB, ${rounding.lsb} allowed: ${rounding.why})` : "";
+    : "why" in rounding
+      ? ` (worst ${worstLsb} LSB, ${rounding.lsb} allowed: ${rounding.why})`
+      : "";
   const floatNote = worstRel > 0 ? `, worst difference ${worstRel.toExponential(2)} of the output's magnitude` : "";
   report.push(`${name} [TFLite ran ${path}]: ${exact}/${elements} exactly equal${floatNote}${note}`);
 }
 
 // MLPerf Tiny models the runtime does not run yet, and why.
 const UNSUPPORTED_MLPERF: Record<string, string> = {
-  "kws_ref_model_float32.tflite": "dynamic-range quantised: CONV_2D with int8 weights on float activations (hybrid), not implemented",
+  "kws_ref_model_float32.tflite":
+    "dynamic-range quantised: CONV_2D with int8 weights on float activations (hybrid), not implemented",
 };
 
 describe.skipIf(!available)("wasmlite vs real TFLite", () => {
@@ -197,7 +239,9 @@ describe.skipIf(!available)("wasmlite vs real TFLite", () => {
   }
 
   // MLPerf Tiny's reference models, whole graphs and operator by operator.
-  for (const file of readdirSync(MLPERF_DIR).filter((f) => f.endsWith(".tflite")).sort()) {
+  for (const file of readdirSync(MLPERF_DIR)
+    .filter((f) => f.endsWith(".tflite"))
+    .sort()) {
     if (UNSUPPORTED_MLPERF[file]) {
       it(`MLPerf Tiny ${file}: refused by name (${UNSUPPORTED_MLPERF[file]})`, () => {
         expect(() => builds.simd.load(mlperfModel(file))).toThrow(/operator 0 \(CONV_2D\).*INT8.*UNSUPPORTED_TYPE/);
@@ -208,7 +252,13 @@ describe.skipIf(!available)("wasmlite vs real TFLite", () => {
       const bytes = mlperfModel(file);
       const summary = readModel(bytes);
       const input = summary.tensors[summary.inputs[0]!]!;
-      const model: BuiltModel = { name: file, bytes, inputs: [{ elements: input.shape.reduce((p, d) => p * d, 1), kind: input.type === "INT8" ? "int8" : "float32" }] };
+      const model: BuiltModel = {
+        name: file,
+        bytes,
+        inputs: [
+          { elements: input.shape.reduce((p, d) => p * d, 1), kind: input.type === "INT8" ? "int8" : "float32" },
+        ],
+      };
       const rng = new Rng(file.length);
       const inputs = Array.from({ length: 5 }, () => randomInputs(model, rng));
       await compare(file, bytes, inputs, input.type === "INT8" ? XNNPACK_QS8 : EXACT);
@@ -219,25 +269,62 @@ describe.skipIf(!available)("wasmlite vs real TFLite", () => {
 describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
   it("an MLP trained on MNIST digits, exported float32 and int8, gives TFLite's outputs", async () => {
     const { train } = mnistSplit();
-    const small = take(train, Array.from({ length: 1000 }, (_, i) => i));
-    const m = sequential([flatten(), dense({ units: 24, activation: "relu" }), dense({ units: 16, activation: "tanh" }), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 5 });
+    const small = take(
+      train,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+    const m = sequential(
+      [
+        flatten(),
+        dense({ units: 24, activation: "relu" }),
+        dense({ units: 16, activation: "tanh" }),
+        dense({ units: 10, activation: "softmax" }),
+      ],
+      { inputShape: [28, 28, 1], seed: 5 },
+    );
     m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
     m.fit(small, { epochs: 2, batchSize: 32 });
     const f = exportTflite(m, { kind: "float32" });
-    await compare("trainer export float32", f, inputsFor({ name: "f32", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 400), EXACT);
-    const q = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 200 }, (_, i) => i)) });
+    await compare(
+      "trainer export float32",
+      f,
+      inputsFor({ name: "f32", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 400),
+      EXACT,
+    );
+    const q = exportTflite(m, {
+      kind: "int8",
+      calibration: take(
+        small,
+        Array.from({ length: 200 }, (_, i) => i),
+      ),
+    });
     // Per-channel int8 weights: TFLite runs FULLY_CONNECTED through ruy (each operator is also compared alone).
-    await compare("trainer export int8", q, inputsFor({ name: "int8", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 401), RUY_FC);
+    await compare(
+      "trainer export int8",
+      q,
+      inputsFor({ name: "int8", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 401),
+      RUY_FC,
+    );
   });
 
   it("sigmoid, leaky ReLU and PReLU layers, exported float32 and int8 (LOGISTIC, LEAKY_RELU, PRELU)", async () => {
     const d = sigmoidLeakyPreluData();
     const m = sigmoidLeakyPrelu(d);
     const f = exportTflite(m, { kind: "float32" });
-    await compare("trainer sigmoid / leaky ReLU / PReLU float32", f, inputsFor({ name: "f", bytes: f, inputs: [{ elements: 6, kind: "float32" }] }, 403), EXACT);
+    await compare(
+      "trainer sigmoid / leaky ReLU / PReLU float32",
+      f,
+      inputsFor({ name: "f", bytes: f, inputs: [{ elements: 6, kind: "float32" }] }, 403),
+      EXACT,
+    );
     const q = exportTflite(m, { kind: "int8", calibration: d });
     // TFLite hands most of it to XNNPACK; each operator is also compared alone.
-    await compare("trainer sigmoid / leaky ReLU / PReLU int8", q, inputsFor({ name: "q", bytes: q, inputs: [{ elements: 6, kind: "int8" }] }, 404), XNNPACK_QS8);
+    await compare(
+      "trainer sigmoid / leaky ReLU / PReLU int8",
+      q,
+      inputsFor({ name: "q", bytes: q, inputs: [{ elements: 6, kind: "int8" }] }, 404),
+      XNNPACK_QS8,
+    );
   });
 
   it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {
@@ -245,14 +332,26 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     const n = 200;
     const unit = () => rng.next() / 2 ** 32;
     const x = Float32Array.from({ length: n * 4 }, (_, i) => (i % 4 === 0 ? 50 + 20 * (unit() - 0.5) : unit() - 0.5));
-    const y = oneHot(Array.from({ length: n }, (_, s) => (x[s * 4 + 1]! + (x[s * 4]! - 50) / 20 > 0 ? 1 : 0)), 2, "labels");
+    const y = oneHot(
+      Array.from({ length: n }, (_, s) => (x[s * 4 + 1]! + (x[s * 4]! - 50) / 20 > 0 ? 1 : 0)),
+      2,
+      "labels",
+    );
     const train = { x, y, n, inputShape: [4], targetSize: 2, labels: ["no", "yes"] };
-    const m = sequential([normalization(train), dense({ units: 6, activation: "relu" }), dense({ units: 2, activation: "softmax" })], { inputShape: [4], seed: 2 });
+    const m = sequential(
+      [normalization(train), dense({ units: 6, activation: "relu" }), dense({ units: 2, activation: "softmax" })],
+      { inputShape: [4], seed: 2 },
+    );
     m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
     m.fit(train, { epochs: 5, batchSize: 16 });
     const inputs = Array.from({ length: RUNS }, (_, r) => [Array.from(x.subarray(r * 4, r * 4 + 4))]);
     await compare("trainer export normalised float32", exportTflite(m, { kind: "float32" }), inputs, EXACT);
     // TFLite delegates the float prefix to XNNPACK; each operator is also compared alone.
-    await compare("trainer export normalised int8", exportTflite(m, { kind: "int8", calibration: train }), inputs, XNNPACK_QS8);
+    await compare(
+      "trainer export normalised int8",
+      exportTflite(m, { kind: "int8", calibration: train }),
+      inputs,
+      XNNPACK_QS8,
+    );
   });
 });

@@ -9,8 +9,20 @@ import { mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  sequential, dense, activation, prelu, dropout, flatten, oneHot, take, DivergedError,
-  type Sequential, type Dataset, type LossName, type ActivationName, type Layer,
+  sequential,
+  dense,
+  activation,
+  prelu,
+  dropout,
+  flatten,
+  oneHot,
+  take,
+  DivergedError,
+  type Sequential,
+  type Dataset,
+  type LossName,
+  type ActivationName,
+  type Layer,
 } from "../trainer/index.ts";
 import { mnistSplit, MNIST_TRAIN } from "../trainer/data/mnist.ts";
 import { sine } from "../trainer/data/sine.ts";
@@ -30,7 +42,10 @@ describe("gradients against central finite differences", () => {
   const hidden: ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu"];
   for (const act of hidden) {
     it(`dense with ${act}, then dense + softmax with categorical cross-entropy (fused f(x) - e(y)), L2 and L1 on weights`, () => {
-      const m = sequential([dense({ units: 6, activation: act, alpha: 0.1 }), dense({ units: 4, activation: "softmax" })], { inputShape: [5], seed: 3 });
+      const m = sequential(
+        [dense({ units: 6, activation: act, alpha: 0.1 }), dense({ units: 4, activation: "softmax" })],
+        { inputShape: [5], seed: 3 },
+      );
       m.compile({ optimizer: "sgd", loss: "categoricalCrossentropy", l2: 1e-2, l1: 1e-3 });
       expect(gradientCheck(m, data(7, 5, 4, "categoricalCrossentropy", 1)).checked).toBeGreaterThan(20);
     });
@@ -43,13 +58,27 @@ describe("gradients against central finite differences", () => {
   });
 
   it("binary cross-entropy fused with a sigmoid output", () => {
-    const m = sequential([dense({ units: 5, activation: "relu" }), dense({ units: 2, activation: "sigmoid" })], { inputShape: [3], seed: 5 });
+    const m = sequential([dense({ units: 5, activation: "relu" }), dense({ units: 2, activation: "sigmoid" })], {
+      inputShape: [3],
+      seed: 5,
+    });
     m.compile({ optimizer: "sgd", loss: "binaryCrossentropy" });
     gradientCheck(m, data(8, 3, 2, "binaryCrossentropy", 3));
   });
 
   it("standalone activation layers (softmax mid-network, its Jacobian) and a PReLU's learned slopes", () => {
-    const m = sequential([dense({ units: 6 }), prelu(), dense({ units: 5 }), activation("softmax"), dense({ units: 3 }), activation("sigmoid"), dense({ units: 2 })], { inputShape: [4], seed: 6 });
+    const m = sequential(
+      [
+        dense({ units: 6 }),
+        prelu(),
+        dense({ units: 5 }),
+        activation("softmax"),
+        dense({ units: 3 }),
+        activation("sigmoid"),
+        dense({ units: 2 }),
+      ],
+      { inputShape: [4], seed: 6 },
+    );
     m.compile({ optimizer: "sgd", loss: "mse" });
     gradientCheck(m, data(5, 4, 2, "mse", 4));
   });
@@ -61,7 +90,10 @@ describe("gradients against central finite differences", () => {
   });
 
   it("dropout in training mode: the gradient of the loss under one fixed mask (the random state replayed)", () => {
-    const m = sequential([dense({ units: 8, activation: "tanh" }), dropout(0.4), dense({ units: 3, activation: "softmax" })], { inputShape: [4], seed: 11 });
+    const m = sequential(
+      [dense({ units: 8, activation: "tanh" }), dropout(0.4), dense({ units: 3, activation: "softmax" })],
+      { inputShape: [4], seed: 11 },
+    );
     m.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
     const d = data(6, 4, 3, "categoricalCrossentropy", 12);
     const state = m.rng.state();
@@ -84,7 +116,9 @@ describe("gradients against central finite differences", () => {
         m.ws.f32(p.value)[i] = original;
         const numeric = (up - down) / (2 * h);
         const analytic = grads[k]![i]!;
-        expect(Math.abs(numeric - analytic), `${p.name}[${i}]`).toBeLessThanOrEqual(0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4);
+        expect(Math.abs(numeric - analytic), `${p.name}[${i}]`).toBeLessThanOrEqual(
+          0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4,
+        );
         checked++;
       }
     });
@@ -95,7 +129,10 @@ describe("gradients against central finite differences", () => {
   });
 
   it("the hard threshold trains through a straight-through estimator and refuses to export", () => {
-    const m = sequential([dense({ units: 3, activation: "hardThreshold", beta: 0.1 }), dense({ units: 1 })], { inputShape: [2], seed: 8 });
+    const m = sequential([dense({ units: 3, activation: "hardThreshold", beta: 0.1 }), dense({ units: 1 })], {
+      inputShape: [2],
+      seed: 8,
+    });
     m.compile({ optimizer: "sgd", loss: "mse" });
     const d = data(4, 2, 1, "mse", 6);
     const g = analyticGradients(m, d);
@@ -119,14 +156,18 @@ describe("optimisers, as the seed course states them", () => {
     m.setWeights(weights);
     return analyticGradients(m, d);
   }
-  const close = (a: Float32Array[], b: number[][]) => a.forEach((w, k) => w.forEach((v, i) => expect(v).toBeCloseTo(b[k]![i]!, 6)));
+  const close = (a: Float32Array[], b: number[][]) =>
+    a.forEach((w, k) => w.forEach((v, i) => expect(v).toBeCloseTo(b[k]![i]!, 6)));
 
   it("sgd: theta -= lr g", () => {
     const { m, d } = firstSteps("sgd");
     const w0 = m.getWeights();
     const g0 = gradientAt(w0);
     m.trainBatch(d, null, 0, d.n, 0.1, "step 1");
-    close(m.getWeights(), w0.map((w, k) => Array.from(w, (v, i) => v - 0.1 * g0[k]![i]!)));
+    close(
+      m.getWeights(),
+      w0.map((w, k) => Array.from(w, (v, i) => v - 0.1 * g0[k]![i]!)),
+    );
   });
 
   it("momentum: v = gamma v + lr g(theta), theta -= v; nesterov: the gradient at theta - gamma v (two steps each)", () => {
@@ -173,19 +214,27 @@ describe("optimisers, as the seed course states them", () => {
       const g = analyticGradients(probe, d).map((x) => Array.from(x));
       if (name === "rmsprop") {
         s1 = s1.map((w, k) => w.map((s, i) => options.rho * s + (1 - options.rho) * g[k]![i]! ** 2));
-        theta = theta.map((w, k) => w.map((x, i) => x - (options.learningRate * g[k]![i]!) / (Math.sqrt(s1[k]![i]!) + options.epsilon)));
+        theta = theta.map((w, k) =>
+          w.map((x, i) => x - (options.learningRate * g[k]![i]!) / (Math.sqrt(s1[k]![i]!) + options.epsilon)),
+        );
       } else {
-        const c1 = 1 - options.beta1 ** t, c2 = 1 - options.beta2 ** t;
+        const c1 = 1 - options.beta1 ** t,
+          c2 = 1 - options.beta2 ** t;
         s1 = s1.map((w, k) => w.map((m, i) => options.beta1 * m + (1 - options.beta1) * g[k]![i]!));
         s2 = s2.map((w, k) => w.map((v, i) => options.beta2 * v + (1 - options.beta2) * g[k]![i]! ** 2));
-        theta = theta.map((w, k) => w.map((x, i) => x - (options.learningRate * (s1[k]![i]! / c1)) / (Math.sqrt(s2[k]![i]! / c2) + options.epsilon)));
+        theta = theta.map((w, k) =>
+          w.map(
+            (x, i) => x - (options.learningRate * (s1[k]![i]! / c1)) / (Math.sqrt(s2[k]![i]! / c2) + options.epsilon),
+          ),
+        );
       }
       model.trainBatch(d, null, 0, d.n, options.learningRate, `step ${t}`);
       close(model.getWeights(), theta);
     }
   }
 
-  it("rmsprop: s = rho s + (1 - rho) g^2, theta -= lr g / (sqrt(s) + eps), four steps", () => formulaSteps("rmsprop", 4));
+  it("rmsprop: s = rho s + (1 - rho) g^2, theta -= lr g / (sqrt(s) + eps), four steps", () =>
+    formulaSteps("rmsprop", 4));
   it("adam: bias-corrected m and v, theta -= lr m^ / (sqrt(v^) + eps), four steps", () => formulaSteps("adam", 4));
 
   it("nesterov takes its gradient at theta - gamma v (differs from momentum from the second step)", () => {
@@ -200,8 +249,14 @@ describe("optimisers, as the seed course states them", () => {
   it("every optimiser lowers the loss on the sine regression", () => {
     const train = sine(400, 1);
     for (const name of ["sgd", "momentum", "nesterov", "rmsprop", "adam"] as const) {
-      const m = sequential([dense({ units: 16, activation: "tanh" }), dense({ units: 1 })], { inputShape: [1], seed: 2 });
-      m.compile({ optimizer: { name, learningRate: name === "sgd" || name === "momentum" || name === "nesterov" ? 0.05 : 0.01 }, loss: "mse" });
+      const m = sequential([dense({ units: 16, activation: "tanh" }), dense({ units: 1 })], {
+        inputShape: [1],
+        seed: 2,
+      });
+      m.compile({
+        optimizer: { name, learningRate: name === "sgd" || name === "momentum" || name === "nesterov" ? 0.05 : 0.01 },
+        loss: "mse",
+      });
       const before = m.evaluate(train).loss!;
       m.fit(train, { epochs: 15, batchSize: 16 });
       expect(m.evaluate(train).loss!, name).toBeLessThan(before * 0.5);
@@ -213,13 +268,19 @@ describe("determinism, bad data, divergence", () => {
   it("the same seed and data give bit-identical weights (shuffling and dropout included)", () => {
     const d = data(200, 10, 3, "categoricalCrossentropy", 8);
     const run = () => {
-      const m = sequential([dense({ units: 16, activation: "relu" }), dropout(0.3), dense({ units: 3, activation: "softmax" })], { inputShape: [10], seed: 42 });
+      const m = sequential(
+        [dense({ units: 16, activation: "relu" }), dropout(0.3), dense({ units: 3, activation: "softmax" })],
+        { inputShape: [10], seed: 42 },
+      );
       m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
       m.fit(d, { epochs: 3, batchSize: 16 });
       return m.getWeights().map((w) => Array.from(w));
     };
     expect(run()).toEqual(run());
-    const other = sequential([dense({ units: 16, activation: "relu" }), dropout(0.3), dense({ units: 3, activation: "softmax" })], { inputShape: [10], seed: 43 });
+    const other = sequential(
+      [dense({ units: 16, activation: "relu" }), dropout(0.3), dense({ units: 3, activation: "softmax" })],
+      { inputShape: [10], seed: 43 },
+    );
     expect(other.getWeights().map((w) => Array.from(w))).not.toEqual(run());
   });
 
@@ -230,12 +291,20 @@ describe("determinism, bad data, divergence", () => {
     const nan = { ...good, x: good.x.slice() };
     nan.x[7] = NaN;
     expect(() => m.fit(nan, { epochs: 1 })).toThrow(/sample 2, feature 1 is NaN/);
-    expect(() => m.fit({ ...good, x: good.x.subarray(1) }, { epochs: 1 })).toThrow(/14 feature values, expected 5 samples x 3/);
-    expect(() => m.fit({ ...good, inputShape: [4], x: new Float32Array(20) }, { epochs: 1 })).toThrow(/samples have shape \[4\], the model takes \[3\]/);
-    expect(() => m.fit({ ...good, n: 0, x: new Float32Array(0), y: new Float32Array(0) }, { epochs: 1 })).toThrow(/empty data set/);
+    expect(() => m.fit({ ...good, x: good.x.subarray(1) }, { epochs: 1 })).toThrow(
+      /14 feature values, expected 5 samples x 3/,
+    );
+    expect(() => m.fit({ ...good, inputShape: [4], x: new Float32Array(20) }, { epochs: 1 })).toThrow(
+      /samples have shape \[4\], the model takes \[3\]/,
+    );
+    expect(() => m.fit({ ...good, n: 0, x: new Float32Array(0), y: new Float32Array(0) }, { epochs: 1 })).toThrow(
+      /empty data set/,
+    );
     expect(() => oneHot([0, 1, 2], 2, "labels")).toThrow(/sample 2 has label 2, outside 0..1/);
     expect(() => m.fit(good, { epochs: 0 })).toThrow(/epochs must be a positive whole number/);
-    expect(() => m.compile({ optimizer: "sgd", loss: "mse" })).toThrow(/softmax output needs loss 'categoricalCrossentropy'/);
+    expect(() => m.compile({ optimizer: "sgd", loss: "mse" })).toThrow(
+      /softmax output needs loss 'categoricalCrossentropy'/,
+    );
   });
 
   it("a diverging run stops with the epoch and batch named and a hint", () => {
@@ -244,7 +313,9 @@ describe("determinism, bad data, divergence", () => {
     const m = sequential([dense({ units: 4, activation: "relu" }), dense({ units: 1 })], { inputShape: [4], seed: 1 });
     m.compile({ optimizer: { name: "sgd", learningRate: 10 }, loss: "mse" });
     expect(() => m.fit(d, { epochs: 5, batchSize: 16 })).toThrow(DivergedError);
-    expect(() => m.fit(d, { epochs: 5, batchSize: 16 })).toThrow(/training diverged at epoch \d+, batch \d+: .*try a lower learning rate/);
+    expect(() => m.fit(d, { epochs: 5, batchSize: 16 })).toThrow(
+      /training diverged at epoch \d+, batch \d+: .*try a lower learning rate/,
+    );
   });
 });
 
@@ -261,16 +332,30 @@ describe("MNIST and export", () => {
 
   it("a trained MLP exports float32 (within 1e-5 of the trainer in the runtime) and int8 (accuracy reported)", async () => {
     const { train, test } = mnistSplit();
-    const small = take(train, Array.from({ length: 2000 }, (_, i) => i));
-    const m = sequential([flatten(), dense({ units: 32, activation: "relu" }), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 3 });
+    const small = take(
+      train,
+      Array.from({ length: 2000 }, (_, i) => i),
+    );
+    const m = sequential(
+      [flatten(), dense({ units: 32, activation: "relu" }), dense({ units: 10, activation: "softmax" })],
+      { inputShape: [28, 28, 1], seed: 3 },
+    );
     m.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
     m.fit(small, { epochs: 3, batchSize: 32 });
     const f = await verifyExport(exportTflite(m, { kind: "float32" }), "float32", m, test);
     expect(f.maxAbsDifference).toBeLessThanOrEqual(1e-5);
     expect(f.accuracy).toBeGreaterThan(0.85);
-    const int8 = exportTflite(m, { kind: "int8", calibration: take(small, Array.from({ length: 300 }, (_, i) => i)) });
+    const int8 = exportTflite(m, {
+      kind: "int8",
+      calibration: take(
+        small,
+        Array.from({ length: 300 }, (_, i) => i),
+      ),
+    });
     const q = await verifyExport(int8, "int8", m, test); // the promised 0.3 points (observed: 0.00)
-    console.log(`MNIST 784-32-10, 3 epochs on 2,000 digits: float ${(f.accuracy! * 100).toFixed(2)}%, int8 ${(q.accuracy! * 100).toFixed(2)}% (${((q.accuracy! - f.accuracy!) * 100).toFixed(2)} points)`);
+    console.log(
+      `MNIST 784-32-10, 3 epochs on 2,000 digits: float ${(f.accuracy! * 100).toFixed(2)}%, int8 ${(q.accuracy! * 100).toFixed(2)}% (${((q.accuracy! - f.accuracy!) * 100).toFixed(2)} points)`,
+    );
     const summary = readModel(int8);
     expect(summary.operators.map((o) => o.op)).toEqual(["RESHAPE", "FULLY_CONNECTED", "FULLY_CONNECTED", "SOFTMAX"]);
     expect(summary.tensors[summary.inputs[0]!]!.type).toBe("INT8");
@@ -279,13 +364,16 @@ describe("MNIST and export", () => {
 
 describe("int8 export of a regression model", () => {
   it("the sine regression: int8 RMSE within 0.004 of float32's, every output within 0.07 of the trainer's", async () => {
-    const train = sine(400, 1), test = sine(200, 2);
+    const train = sine(400, 1),
+      test = sine(200, 2);
     const m = sequential([dense({ units: 16, activation: "tanh" }), dense({ units: 1 })], { inputShape: [1], seed: 2 });
     m.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse" });
     m.fit(train, { epochs: 40, batchSize: 16 });
     const q = await verifyExport(exportTflite(m, { kind: "int8", calibration: train }), "int8", m, test);
     const increase = Math.sqrt(q.mse!) - Math.sqrt(q.floatMse!);
-    console.log(`sine int8: RMSE ${Math.sqrt(q.mse!).toFixed(4)} vs float ${Math.sqrt(q.floatMse!).toFixed(4)} (+${increase.toFixed(4)}), max |int8 - float| ${q.maxAbsDifference.toFixed(4)}`);
+    console.log(
+      `sine int8: RMSE ${Math.sqrt(q.mse!).toFixed(4)} vs float ${Math.sqrt(q.floatMse!).toFixed(4)} (+${increase.toFixed(4)}), max |int8 - float| ${q.maxAbsDifference.toFixed(4)}`,
+    );
     // Observed +0.0033 and 0.062 (output scale 0.0072): the 16 tanh units' int8 rounding moves a
     // prediction by up to ~9 output steps, and those errors mostly cancel over the test set.
     expect(increase).toBeLessThanOrEqual(0.004);
@@ -298,7 +386,8 @@ describe("wasmlite train-and-export", () => {
     const out = mkdtempSync(join(tmpdir(), "wasmlite-tae-"));
     const code = await main(["train-and-export", "sine", "--out", out, "--epochs", "5", "--quiet"]);
     expect(code).toBe(0);
-    for (const f of ["model.tflite", "model-f32.tflite", "metrics.json"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ["model.tflite", "model-f32.tflite", "metrics.json"])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(readdirSync(out).filter((f) => f.includes(".tmp"))).toEqual([]);
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
     expect(metrics.float32.maxAbsDifference).toBeLessThanOrEqual(1e-5);
@@ -312,7 +401,9 @@ describe("wasmlite train-and-export", () => {
     expect(await go("--out", join(dir, "whole"), "--epochs", "6")).toBe(0);
     expect(await go("--out", join(dir, "part"), "--epochs", "3", "--checkpoint", join(dir, "ck"))).toBe(0);
     expect(existsSync(join(dir, "ck", "checkpoint.wlck"))).toBe(true);
-    expect(await go("--out", join(dir, "resumed"), "--epochs", "6", "--checkpoint", join(dir, "ck"), "--resume")).toBe(0);
+    expect(await go("--out", join(dir, "resumed"), "--epochs", "6", "--checkpoint", join(dir, "ck"), "--resume")).toBe(
+      0,
+    );
     const whole = readFileSync(join(dir, "whole", "model-f32.tflite"));
     expect(Buffer.compare(readFileSync(join(dir, "resumed", "model-f32.tflite")), whole)).toBe(0);
     expect(Buffer.compare(readFileSync(join(dir, "part", "model-f32.tflite")), whole)).not.toBe(0);
@@ -347,30 +438,46 @@ describe("the mnist-mlp preset (npm start's job)", () => {
 
   it("reaches the issue's targets on the fixed split: float >= 97.5%, int8 within 0.3 points", async () => {
     const r = await run();
-    console.log(`mnist-mlp: float32 ${(r.float32.accuracy! * 100).toFixed(2)}%, int8 ${(r.int8.accuracy! * 100).toFixed(2)}%, ${r.epochs} epochs in ${r.trainSeconds.toFixed(1)} s`);
+    console.log(
+      `mnist-mlp: float32 ${(r.float32.accuracy! * 100).toFixed(2)}%, int8 ${(r.int8.accuracy! * 100).toFixed(2)}%, ${r.epochs} epochs in ${r.trainSeconds.toFixed(1)} s`,
+    );
     expect(r.float32.accuracy!).toBeGreaterThanOrEqual(0.975);
     expect(r.float32.accuracy! - r.int8.accuracy!).toBeLessThanOrEqual(0.003);
   }, 180_000);
 
-  it.skipIf(!haveTool(CHROMIUM, "chromium"))("report.html opens in Chromium with its charts: loss and accuracy curves, confusion matrix, per-class accuracy", async () => {
-    await run();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      await page.goto(pathToFileURL(join(out, "report.html")).href);
-      const titles = await page.$$eval("svg", (svgs) => svgs.map((s) => s.getAttribute("aria-label") ?? s.textContent?.slice(0, 40) ?? ""));
-      expect(titles.length).toBe(4);
-      const text = await page.textContent("body");
-      for (const t of ["Loss per epoch", "Accuracy per epoch", "Confusion matrix", "Per-class accuracy", "model.tflite (int8)", "dense_1 256 units, relu"]) expect(text).toContain(t);
-      // The confusion matrix accounts for every test sample.
-      const cells = await page.$$eval("svg text", (ts) => ts.map((t) => t.textContent ?? ""));
-      expect(cells.length).toBeGreaterThan(100);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+  it.skipIf(!haveTool(CHROMIUM, "chromium"))(
+    "report.html opens in Chromium with its charts: loss and accuracy curves, confusion matrix, per-class accuracy",
+    async () => {
+      await run();
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+        await page.goto(pathToFileURL(join(out, "report.html")).href);
+        const titles = await page.$$eval("svg", (svgs) =>
+          svgs.map((s) => s.getAttribute("aria-label") ?? s.textContent?.slice(0, 40) ?? ""),
+        );
+        expect(titles.length).toBe(4);
+        const text = await page.textContent("body");
+        for (const t of [
+          "Loss per epoch",
+          "Accuracy per epoch",
+          "Confusion matrix",
+          "Per-class accuracy",
+          "model.tflite (int8)",
+          "dense_1 256 units, relu",
+        ])
+          expect(text).toContain(t);
+        // The confusion matrix accounts for every test sample.
+        const cells = await page.$$eval("svg text", (ts) => ts.map((t) => t.textContent ?? ""));
+        expect(cells.length).toBeGreaterThan(100);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -3,7 +3,15 @@
 // it; each initialiser's statistics; early stopping that puts back the best
 // epoch's weights; validationSplit holding out exactly the last samples.
 import { describe, it, expect } from "vitest";
-import { sequential, dense, earlyStopping, slice, type Schedule, type InitializerName, type Callback } from "../trainer/index.ts";
+import {
+  sequential,
+  dense,
+  earlyStopping,
+  slice,
+  type Schedule,
+  type InitializerName,
+  type Callback,
+} from "../trainer/index.ts";
 import { learningRateAt } from "../trainer/schedules.ts";
 import { data, analyticGradients } from "./helpers/gradients.ts";
 
@@ -36,7 +44,9 @@ describe("learning-rate schedules", () => {
         probe.setWeights(theta.map((w) => Float32Array.from(w)));
         const g = analyticGradients(probe, d);
         theta = theta.map((w, k) => w.map((x, i) => x - formula(e) * g[k]![i]!));
-        seen[e]!.forEach((w, k) => w.forEach((v, i) => expect(v, `epoch ${e + 1}, parameter ${k}[${i}]`).toBeCloseTo(theta[k]![i]!, 5)));
+        seen[e]!.forEach((w, k) =>
+          w.forEach((v, i) => expect(v, `epoch ${e + 1}, parameter ${k}[${i}]`).toBeCloseTo(theta[k]![i]!, 5)),
+        );
       });
     });
   }
@@ -45,16 +55,25 @@ describe("learning-rate schedules", () => {
 describe("initialisers: the distributions the seed course gives", () => {
   // 256 inputs x 512 units = 131,072 weights: the sample mean is within 0.003 of the
   // true mean's 4 standard errors for these spreads, the sample deviation within 1%.
-  const fanIn = 256, fanOut = 512;
+  const fanIn = 256,
+    fanOut = 512;
   const stats = (w: Float32Array) => {
     const mean = w.reduce((s, v) => s + v, 0) / w.length;
     const std = Math.sqrt(w.reduce((s, v) => s + (v - mean) ** 2, 0) / w.length);
-    return { mean, std, min: w.reduce((a, v) => Math.min(a, v), Infinity), max: w.reduce((a, v) => Math.max(a, v), -Infinity) };
+    return {
+      mean,
+      std,
+      min: w.reduce((a, v) => Math.min(a, v), Infinity),
+      max: w.reduce((a, v) => Math.max(a, v), -Infinity),
+    };
   };
   const weights = (initializer: InitializerName | undefined, act: "relu" | "tanh" | "leakyRelu" = "tanh") => {
     const m = sequential([dense({ units: fanOut, activation: act, initializer })], { inputShape: [fanIn], seed: 3 });
     const [w, b] = m.getWeights();
-    expect(b!.every((v) => v === 0), "biases start at zero").toBe(true);
+    expect(
+      b!.every((v) => v === 0),
+      "biases start at zero",
+    ).toBe(true);
     return stats(w!);
   };
 
@@ -65,20 +84,20 @@ describe("initialisers: the distributions the seed course gives", () => {
     expect(s.max).toBeLessThanOrEqual(c);
     expect(s.max).toBeGreaterThan(0.99 * c); // the whole interval is used
     expect(s.min).toBeLessThan(-0.99 * c);
-    expect(Math.abs(s.mean)).toBeLessThan(4 * (c / Math.sqrt(3)) / Math.sqrt(fanIn * fanOut));
+    expect(Math.abs(s.mean)).toBeLessThan((4 * (c / Math.sqrt(3))) / Math.sqrt(fanIn * fanOut));
     expect(s.std / (c / Math.sqrt(3))).toBeCloseTo(1, 2);
   });
 
   it("normal: N(0, 0.01)", () => {
     const s = weights("normal");
-    expect(Math.abs(s.mean)).toBeLessThan(4 * 0.01 / Math.sqrt(fanIn * fanOut));
+    expect(Math.abs(s.mean)).toBeLessThan((4 * 0.01) / Math.sqrt(fanIn * fanOut));
     expect(s.std / 0.01).toBeCloseTo(1, 2);
   });
 
   it("heNormal: N(0, 2 / fan_in); the default for ReLU-family layers, Glorot otherwise", () => {
     const sd = Math.sqrt(2 / fanIn);
     const s = weights("heNormal");
-    expect(Math.abs(s.mean)).toBeLessThan(4 * sd / Math.sqrt(fanIn * fanOut));
+    expect(Math.abs(s.mean)).toBeLessThan((4 * sd) / Math.sqrt(fanIn * fanOut));
     expect(s.std / sd).toBeCloseTo(1, 2);
     expect(weights(undefined, "relu")).toEqual(s);
     expect(weights(undefined, "leakyRelu")).toEqual(s);
@@ -91,12 +110,22 @@ describe("early stopping and validation", () => {
     // The learning rate grows 1.8x per epoch, so the validation loss falls, then rises: training stops.
     const d = data(40, 3, 2, "mse", 21);
     const run = (restoreBestWeights: boolean) => {
-      const m = sequential([dense({ units: 6, activation: "tanh" }), dense({ units: 2 })], { inputShape: [3], seed: 4 });
+      const m = sequential([dense({ units: 6, activation: "tanh" }), dense({ units: 2 })], {
+        inputShape: [3],
+        seed: 4,
+      });
       m.compile({ optimizer: { name: "sgd", learningRate: 0.05 }, loss: "mse" });
       const byEpoch: Float32Array[][] = [];
       const record: Callback = { onEpochEnd: (model) => byEpoch.push(model.getWeights()) };
       const stop = earlyStopping({ patience: 2, restoreBestWeights });
-      const history = m.fit(slice(d, 0, 30), { epochs: 40, batchSize: 10, shuffle: false, validationData: slice(d, 30, 40), schedule: { kind: "exponential", rate: 1.8 }, callbacks: [record, stop] });
+      const history = m.fit(slice(d, 0, 30), {
+        epochs: 40,
+        batchSize: 10,
+        shuffle: false,
+        validationData: slice(d, 30, 40),
+        schedule: { kind: "exponential", rate: 1.8 },
+        callbacks: [record, stop],
+      });
       return { m, byEpoch, stop, history };
     };
     const restored = run(true);
@@ -106,7 +135,10 @@ describe("early stopping and validation", () => {
     const losses = history.epochs.map((e) => e.val_loss!);
     expect(Math.min(...losses)).toBe(losses[stop.bestEpoch - 1]);
     expect(m.getWeights()).toEqual(byEpoch[stop.bestEpoch - 1]);
-    expect(m.evaluate(slice(data(40, 3, 2, "mse", 21), 30, 40), { batchSize: 10 }).loss).toBeCloseTo(losses[stop.bestEpoch - 1]!, 6);
+    expect(m.evaluate(slice(data(40, 3, 2, "mse", 21), 30, 40), { batchSize: 10 }).loss).toBeCloseTo(
+      losses[stop.bestEpoch - 1]!,
+      6,
+    );
     const kept = run(false);
     expect(kept.stop.stoppedEpoch).toBe(stop.stoppedEpoch);
     expect(kept.m.getWeights()).toEqual(kept.byEpoch.at(-1));
@@ -116,13 +148,19 @@ describe("early stopping and validation", () => {
   it("validationSplit holds out the last floor(n x split) samples: the same run as validationData of that slice", () => {
     const d = data(50, 3, 2, "mse", 22);
     const fit = (split: boolean) => {
-      const m = sequential([dense({ units: 4, activation: "tanh" }), dense({ units: 2 })], { inputShape: [3], seed: 6 });
+      const m = sequential([dense({ units: 4, activation: "tanh" }), dense({ units: 2 })], {
+        inputShape: [3],
+        seed: 6,
+      });
       m.compile({ optimizer: "adam", loss: "mse" });
       const options = { epochs: 3, batchSize: 8 };
-      const history = split ? m.fit(d, { ...options, validationSplit: 0.3 }) : m.fit(slice(d, 0, 35), { ...options, validationData: slice(d, 35, 50) });
+      const history = split
+        ? m.fit(d, { ...options, validationSplit: 0.3 })
+        : m.fit(slice(d, 0, 35), { ...options, validationData: slice(d, 35, 50) });
       return { history, weights: m.getWeights() };
     };
-    const a = fit(true), b = fit(false);
+    const a = fit(true),
+      b = fit(false);
     expect(a.history.epochs.every((e) => typeof e.val_loss === "number")).toBe(true);
     expect(a.history).toEqual(b.history);
     expect(a.weights).toEqual(b.weights);

@@ -3,8 +3,17 @@
 // order: misuse returns an error code, never traps.
 
 import {
-  OK, ERR_BAD_CALL, ERR_NOT_LOADED, ERR_OUT_OF_MEMORY,
-  clearError, fail, lastErrorCode, messagePointer, messageBytes, sayInt, say,
+  OK,
+  ERR_BAD_CALL,
+  ERR_NOT_LOADED,
+  ERR_OUT_OF_MEMORY,
+  clearError,
+  fail,
+  lastErrorCode,
+  messagePointer,
+  messageBytes,
+  sayInt,
+  say,
 } from "./status";
 import { setModel } from "./flatbuffer";
 import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit } from "./layout";
@@ -13,8 +22,17 @@ import { prepareOperator, evalOperator } from "./registry";
 import { beginPrepare } from "./ops/common";
 import { plan, placeArena, resetScratch, arenaBytes, arenaLowerBound } from "./planner";
 import {
-  Tensor, tensorAt, tensorCount, operatorAt, operatorCount, graphInputs, graphInputCount,
-  graphOutputs, graphOutputCount, dim, FLAG_VARIABLE,
+  Tensor,
+  tensorAt,
+  tensorCount,
+  operatorAt,
+  operatorCount,
+  graphInputs,
+  graphInputCount,
+  graphOutputs,
+  graphOutputCount,
+  dim,
+  FLAG_VARIABLE,
 } from "./graph";
 import { TYPE_INT8 } from "./schema";
 
@@ -165,12 +183,12 @@ export function wl_output_count(): i32 {
 /** Tensor index of graph input i, or -1. */
 export function wl_input_tensor(i: i32): i32 {
   if (!loaded || i < 0 || i >= graphInputCount) return -1;
-  return load<i32>(graphInputs + (<usize>i << 2));
+  return load<i32>(graphInputs + ((<usize>i) << 2));
 }
 /** Tensor index of graph output i, or -1. */
 export function wl_output_tensor(i: i32): i32 {
   if (!loaded || i < 0 || i >= graphOutputCount) return -1;
-  return load<i32>(graphOutputs + (<usize>i << 2));
+  return load<i32>(graphOutputs + ((<usize>i) << 2));
 }
 
 function validTensor(t: i32): bool {

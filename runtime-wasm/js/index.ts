@@ -36,7 +36,15 @@ export class WasmliteError extends Error {
 export type DType = "float32" | "int32" | "uint8" | "int64" | "bool" | "int16" | "int8";
 type View = Float32Array | Int32Array | Uint8Array | BigInt64Array | Int16Array | Int8Array;
 
-const DTYPES: Record<number, DType> = { 0: "float32", 2: "int32", 3: "uint8", 4: "int64", 6: "bool", 7: "int16", 9: "int8" };
+const DTYPES: Record<number, DType> = {
+  0: "float32",
+  2: "int32",
+  3: "uint8",
+  4: "int64",
+  6: "bool",
+  7: "int16",
+  9: "int8",
+};
 
 export interface TensorInfo {
   /** Index of the tensor in the model's subgraph. */
@@ -87,12 +95,34 @@ const SUPPORTED_ABI = 1;
 // The smallest module using a SIMD instruction: one function `() -> ()` whose
 // body is v128.const 0; drop; end. It validates only where SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: one type, () -> ()
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x17, 0x01, 0x15, 0x00, // code section (23 bytes): one body of 21 bytes, no locals
-  0xfd, 0x0c, ...new Array<number>(16).fill(0), // v128.const i32x4 0 0 0 0
-  0x1a, 0x0b, // drop, end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // "\0asm", version 1
+  0x01,
+  0x04,
+  0x01,
+  0x60,
+  0x00,
+  0x00, // type section: one type, () -> ()
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x17,
+  0x01,
+  0x15,
+  0x00, // code section (23 bytes): one body of 21 bytes, no locals
+  0xfd,
+  0x0c,
+  ...new Array<number>(16).fill(0), // v128.const i32x4 0 0 0 0
+  0x1a,
+  0x0b, // drop, end
 ]);
 
 /** True if this JavaScript engine can run the SIMD build. */
@@ -162,7 +192,10 @@ export class Runtime {
   /** Caps the memory later loads may grow to (bytes; 0 = no cap below 4 GiB). */
   setMemoryLimit(bytes: number): void {
     if (!Number.isInteger(bytes) || bytes < 0 || bytes > 0xffffffff) {
-      throw new WasmliteError(ErrorCode.BAD_CALL, `memory limit must be an integer number of bytes in [0, 2^32), got ${bytes}`);
+      throw new WasmliteError(
+        ErrorCode.BAD_CALL,
+        `memory limit must be an integer number of bytes in [0, 2^32), got ${bytes}`,
+      );
     }
     this.#x.wl_set_memory_limit(bytes);
   }
@@ -226,7 +259,8 @@ export class Model {
   }
 
   #check(): void {
-    if (!this.#valid) throw new WasmliteError(ErrorCode.NOT_LOADED, "this model was unloaded by a later load() on the same runtime");
+    if (!this.#valid)
+      throw new WasmliteError(ErrorCode.NOT_LOADED, "this model was unloaded by a later load() on the same runtime");
   }
 
   /** Runs the model on whatever the input views hold. Allocates nothing. */
@@ -261,7 +295,11 @@ export class Model {
 function describe(x: Exports, index: number): TensorInfo {
   const type = x.wl_tensor_type(index);
   const dtype = DTYPES[type];
-  if (!dtype) throw new WasmliteError(ErrorCode.UNSUPPORTED_TYPE, `tensor ${index} has type ${type}, which the JS API cannot view`);
+  if (!dtype)
+    throw new WasmliteError(
+      ErrorCode.UNSUPPORTED_TYPE,
+      `tensor ${index} has type ${type}, which the JS API cannot view`,
+    );
   const shape = Array.from({ length: x.wl_tensor_rank(index) }, (_, d) => x.wl_tensor_dim(index, d));
   const byteLength = x.wl_tensor_byte_length(index);
   const ptr = x.wl_tensor_data(index);
@@ -281,17 +319,28 @@ function describe(x: Exports, index: number): TensorInfo {
 
 function view(dtype: DType, buffer: ArrayBuffer, ptr: number, byteLength: number): View {
   switch (dtype) {
-    case "float32": return new Float32Array(buffer, ptr, byteLength / 4);
-    case "int32": return new Int32Array(buffer, ptr, byteLength / 4);
-    case "int64": return new BigInt64Array(buffer, ptr, byteLength / 8);
-    case "int16": return new Int16Array(buffer, ptr, byteLength / 2);
-    case "int8": return new Int8Array(buffer, ptr, byteLength);
+    case "float32":
+      return new Float32Array(buffer, ptr, byteLength / 4);
+    case "int32":
+      return new Int32Array(buffer, ptr, byteLength / 4);
+    case "int64":
+      return new BigInt64Array(buffer, ptr, byteLength / 8);
+    case "int16":
+      return new Int16Array(buffer, ptr, byteLength / 2);
+    case "int8":
+      return new Int8Array(buffer, ptr, byteLength);
     case "uint8":
-    case "bool": return new Uint8Array(buffer, ptr, byteLength);
+    case "bool":
+      return new Uint8Array(buffer, ptr, byteLength);
   }
 }
 
-const RANGES: Partial<Record<DType, [number, number]>> = { int8: [-128, 127], int16: [-32768, 32767], uint8: [0, 255], int32: [-2147483648, 2147483647] };
+const RANGES: Partial<Record<DType, [number, number]>> = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  uint8: [0, 255],
+  int32: [-2147483648, 2147483647],
+};
 
 /** TFLite's quantisation: zero_point + round(x / scale), half away from zero, clamped. */
 export function quantizeValue(x: number, scale: number, zeroPoint: number, dtype: DType): number {
@@ -305,7 +354,10 @@ export function quantizeValue(x: number, scale: number, zeroPoint: number, dtype
 function writeFloats(t: TensorInfo, values: Float32Array, i: number): void {
   const n = t.data.length;
   if (values.length !== n) {
-    throw new WasmliteError(ErrorCode.BAD_CALL, `input ${i} '${t.name}' has ${n} elements [${t.shape.join(",")}], ${values.length} given`);
+    throw new WasmliteError(
+      ErrorCode.BAD_CALL,
+      `input ${i} '${t.name}' has ${n} elements [${t.shape.join(",")}], ${values.length} given`,
+    );
   }
   if (t.dtype === "float32") {
     (t.data as Float32Array).set(values);
@@ -313,14 +365,20 @@ function writeFloats(t: TensorInfo, values: Float32Array, i: number): void {
     const out = t.data as Int8Array | Int16Array | Uint8Array;
     for (let k = 0; k < n; k++) out[k] = quantizeValue(values[k]!, t.scale, t.zeroPoint, t.dtype);
   } else {
-    throw new WasmliteError(ErrorCode.UNSUPPORTED_TYPE, `predict() cannot fill input ${i} of type ${t.dtype}${t.scale > 0 ? "" : " without quantization"}; write its data view directly`);
+    throw new WasmliteError(
+      ErrorCode.UNSUPPORTED_TYPE,
+      `predict() cannot fill input ${i} of type ${t.dtype}${t.scale > 0 ? "" : " without quantization"}; write its data view directly`,
+    );
   }
 }
 
 function readFloats(t: TensorInfo): Float32Array {
   if (t.dtype === "float32") return Float32Array.from(t.data as Float32Array);
   if (t.dtype === "int64" || t.dtype === "bool") {
-    throw new WasmliteError(ErrorCode.UNSUPPORTED_TYPE, `predict() cannot convert output '${t.name}' of type ${t.dtype}; read its data view directly`);
+    throw new WasmliteError(
+      ErrorCode.UNSUPPORTED_TYPE,
+      `predict() cannot convert output '${t.name}' of type ${t.dtype}; read its data view directly`,
+    );
   }
   const src = t.data as Int8Array | Int16Array | Uint8Array | Int32Array;
   const out = new Float32Array(src.length);

@@ -5,8 +5,18 @@
 // the channel-lane convolution's), and QuantizeMultiplier (how every prepare
 // turns a real scale into a multiplier and shift), for
 // tests/requantize.test.ts. Buffers start at the heap base.
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, quantizeMultiplier, qmMultiplier, qmShift } from "../../runtime-wasm/assembly/fixedpoint";
-import { LaneRequantization, makeLaneRequantization, requantizeLanes } from "../../runtime-wasm/assembly/kernels/requantize_lanes";
+import {
+  multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplierX4,
+  quantizeMultiplier,
+  qmMultiplier,
+  qmShift,
+} from "../../runtime-wasm/assembly/fixedpoint";
+import {
+  LaneRequantization,
+  makeLaneRequantization,
+  requantizeLanes,
+} from "../../runtime-wasm/assembly/kernels/requantize_lanes";
 
 export function heapBase(): usize {
   return __heap_base;
@@ -15,11 +25,12 @@ export function heapBase(): usize {
 /** dst[i] = MultiplyByQuantizedMultiplier(src[i], multiplier, shift), n a multiple of 4. */
 export function requantizeRow(src: usize, dst: usize, n: i32, multiplier: i32, shift: i32): void {
   for (let i = 0; i < n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     if (ASC_FEATURE_SIMD) {
       v128.store(dst + at, multiplyByQuantizedMultiplierX4(v128.load(src + at), multiplier, shift));
     } else {
-      for (let k: usize = 0; k < 16; k += 4) store<i32>(dst + at + k, multiplyByQuantizedMultiplier(load<i32>(src + at + k), multiplier, shift));
+      for (let k: usize = 0; k < 16; k += 4)
+        store<i32>(dst + at + k, multiplyByQuantizedMultiplier(load<i32>(src + at + k), multiplier, shift));
     }
   }
 }
@@ -30,7 +41,18 @@ export function requantizeRow(src: usize, dst: usize, n: i32, multiplier: i32, s
  * multiple of 4, n a multiple of lanes), with output offset `offset` and
  * the clamp [low, high]. `work` holds the lane groups.
  */
-export function requantizeByLane(src: usize, dst: usize, n: i32, multipliers: usize, shifts: usize, lanes: i32, offset: i32, low: i32, high: i32, work: usize): void {
+export function requantizeByLane(
+  src: usize,
+  dst: usize,
+  n: i32,
+  multipliers: usize,
+  shifts: usize,
+  lanes: i32,
+  offset: i32,
+  low: i32,
+  high: i32,
+  work: usize,
+): void {
   if (!ASC_FEATURE_SIMD) return;
   const rq = changetype<LaneRequantization>(work);
   rq.groups = work + 64;
@@ -39,7 +61,7 @@ export function requantizeByLane(src: usize, dst: usize, n: i32, multipliers: us
   rq.actMax = high;
   makeLaneRequantization(rq, multipliers, shifts, lanes, lanes, 1);
   for (let i = 0; i < n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     v128.store(dst + at, requantizeLanes(rq, (i % lanes) >> 2, v128.load(src + at)));
   }
 }

@@ -26,7 +26,10 @@ const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name,
 
 /** An ABI call's failure: the error code's name and the runtime's message. */
 export class AbiError extends Error {
-  constructor(readonly codeName: string, message: string) {
+  constructor(
+    readonly codeName: string,
+    message: string,
+  ) {
     super(`${message} [${codeName}]`);
   }
 }
@@ -54,7 +57,9 @@ export class AbiHost {
 
   #fail(): AbiError {
     const x = this.#x;
-    const message = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.wl_error_message(), x.wl_error_message_length()));
+    const message = new TextDecoder().decode(
+      new Uint8Array(x.memory.buffer, x.wl_error_message(), x.wl_error_message_length()),
+    );
     return new AbiError(CODE_NAMES.get(x.wl_error_code()) ?? "UNKNOWN", message);
   }
 

@@ -1,10 +1,23 @@
 // Cuts one operator out of a model as a standalone one-operator model with the
 // same tensors (shapes, types, quantisation, constant data) and options, so a
 // kernel can be compared in isolation. Supports the options our writer knows.
-import { readModel, ModelBuilder, TensorType, BuiltinOperator, type OperatorOptions, type ModelSummary } from "../../format/index.ts";
+import {
+  readModel,
+  ModelBuilder,
+  TensorType,
+  BuiltinOperator,
+  type OperatorOptions,
+  type ModelSummary,
+} from "../../format/index.ts";
 import type { BuiltModel, Kind } from "./models.ts";
 
-const KIND: Record<string, Kind | "int32" | "uint8"> = { FLOAT32: "float32", INT8: "int8", INT16: "int16", INT32: "int32", UINT8: "uint8" };
+const KIND: Record<string, Kind | "int32" | "uint8"> = {
+  FLOAT32: "float32",
+  INT8: "int8",
+  INT16: "int16",
+  INT32: "int32",
+  UINT8: "uint8",
+};
 
 export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   const m = readModel(bytes);
@@ -16,14 +29,19 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
     if (t < 0) return -1;
     if (!remap.has(t)) {
       const s = m.tensors[t]!;
-      remap.set(t, b.addTensor({
-        name: s.name,
-        shape: s.shape,
-        type: TensorType[s.type as keyof typeof TensorType],
-        data: s.data,
-        quantization: s.scale.length ? { scale: s.scale, zeroPoint: s.zeroPoint, quantizedDimension: s.quantizedDimension } : undefined,
-        isVariable: s.isVariable,
-      }));
+      remap.set(
+        t,
+        b.addTensor({
+          name: s.name,
+          shape: s.shape,
+          type: TensorType[s.type as keyof typeof TensorType],
+          data: s.data,
+          quantization: s.scale.length
+            ? { scale: s.scale, zeroPoint: s.zeroPoint, quantizedDimension: s.quantizedDimension }
+            : undefined,
+          isVariable: s.isVariable,
+        }),
+      );
     }
     return remap.get(t)!;
   };
@@ -39,7 +57,10 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   return {
     name: `operator ${index} (${op.op})`,
     bytes: b.finish(),
-    inputs: variableInputs.map((t) => ({ elements: m.tensors[t]!.shape.reduce((p, d) => p * d, 1), kind: KIND[m.tensors[t]!.type]! })),
+    inputs: variableInputs.map((t) => ({
+      elements: m.tensors[t]!.shape.reduce((p, d) => p * d, 1),
+      kind: KIND[m.tensors[t]!.type]!,
+    })),
   };
 }
 
@@ -47,8 +68,13 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
 function copyTensors(m: ModelSummary, b: ModelBuilder): void {
   for (const t of m.tensors) {
     b.addTensor({
-      name: t.name, shape: t.shape, type: TensorType[t.type as keyof typeof TensorType], data: t.data,
-      quantization: t.scale.length ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension } : undefined,
+      name: t.name,
+      shape: t.shape,
+      type: TensorType[t.type as keyof typeof TensorType],
+      data: t.data,
+      quantization: t.scale.length
+        ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension }
+        : undefined,
       isVariable: t.isVariable,
     });
   }
@@ -63,10 +89,22 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
   const b = new ModelBuilder();
   copyTensors(m, b);
   for (const op of m.operators) {
-    b.addOperator({ op: op.code as BuiltinOperator, inputs: op.inputs, outputs: op.outputs, options: writerOptions(op.optionsType, op.options ?? {}), version: op.version, intermediates: op.intermediates });
+    b.addOperator({
+      op: op.code as BuiltinOperator,
+      inputs: op.inputs,
+      outputs: op.outputs,
+      options: writerOptions(op.optionsType, op.options ?? {}),
+      version: op.version,
+      intermediates: op.intermediates,
+    });
   }
   b.setInputs(m.inputs);
-  b.setOutputs([...m.outputs, ...m.tensors.filter((t) => t.dataBytes === 0 && !t.isVariable && !m.inputs.includes(t.index) && !m.outputs.includes(t.index)).map((t) => t.index)]);
+  b.setOutputs([
+    ...m.outputs,
+    ...m.tensors
+      .filter((t) => t.dataBytes === 0 && !t.isVariable && !m.inputs.includes(t.index) && !m.outputs.includes(t.index))
+      .map((t) => t.index),
+  ]);
   return b.finish();
 }
 
@@ -75,16 +113,40 @@ export function withEveryTensorAsOutput(bytes: Uint8Array): Uint8Array {
  * as input `slot` of operator `op`: fills an omitted optional input, such as
  * an LSTM's peephole, projection or layer-norm weights.
  */
-export function withExtraInput(bytes: Uint8Array, op: number, slot: number, shape: number[], type: TensorType = TensorType.FLOAT32): Uint8Array {
+export function withExtraInput(
+  bytes: Uint8Array,
+  op: number,
+  slot: number,
+  shape: number[],
+  type: TensorType = TensorType.FLOAT32,
+): Uint8Array {
   const m = readModel(bytes);
   const b = new ModelBuilder();
   copyTensors(m, b);
   const elements = shape.reduce((p, d) => p * d, 1);
-  const data = type === TensorType.FLOAT32 ? new Float32Array(elements) : type === TensorType.INT16 ? new Int16Array(elements) : new Int8Array(elements);
-  const extra = b.addTensor({ name: `extra_input_${slot}`, shape, type, data, quantization: type === TensorType.FLOAT32 ? undefined : { scale: [0.01], zeroPoint: [0] } });
+  const data =
+    type === TensorType.FLOAT32
+      ? new Float32Array(elements)
+      : type === TensorType.INT16
+        ? new Int16Array(elements)
+        : new Int8Array(elements);
+  const extra = b.addTensor({
+    name: `extra_input_${slot}`,
+    shape,
+    type,
+    data,
+    quantization: type === TensorType.FLOAT32 ? undefined : { scale: [0.01], zeroPoint: [0] },
+  });
   m.operators.forEach((o, i) => {
     const inputs = i === op ? o.inputs.map((t, k) => (k === slot ? extra : t)) : o.inputs;
-    b.addOperator({ op: o.code as BuiltinOperator, inputs, outputs: o.outputs, options: writerOptions(o.optionsType, o.options ?? {}), version: o.version, intermediates: o.intermediates });
+    b.addOperator({
+      op: o.code as BuiltinOperator,
+      inputs,
+      outputs: o.outputs,
+      options: writerOptions(o.optionsType, o.options ?? {}),
+      version: o.version,
+      intermediates: o.intermediates,
+    });
   });
   b.setInputs(m.inputs);
   b.setOutputs(m.outputs);
@@ -96,17 +158,55 @@ export function withExtraInput(bytes: Uint8Array, op: number, slot: number, shap
 function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOptions | undefined {
   const activation = o.fusedActivationFunction;
   switch (type) {
-    case "NONE": return undefined;
-    case "FullyConnectedOptions": return { type, activation, keepNumDims: o.keepNumDims };
-    case "AddOptions": case "SubOptions": case "MulOptions": return { type, activation };
-    case "SoftmaxOptions": return { type, beta: o.beta };
-    case "LeakyReluOptions": return { type, alpha: o.alpha };
-    case "Conv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
-    case "DepthwiseConv2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, depthMultiplier: o.depthMultiplier, activation, dilationW: o.dilationWFactor, dilationH: o.dilationHFactor };
-    case "Pool2DOptions": return { type, padding: o.padding, strideW: o.strideW, strideH: o.strideH, filterW: o.filterWidth, filterH: o.filterHeight, activation };
-    case "ReshapeOptions": return { type, newShape: (o as unknown as { newShape: number[] }).newShape };
-    case "UnidirectionalSequenceLSTMOptions": return { type, activation, cellClip: o.cellClip, timeMajor: o.timeMajor };
-    case "SequenceRNNOptions": return { type, activation, timeMajor: o.timeMajor, asymmetricQuantizeInputs: o.asymmetricQuantizeInputs };
+    case "NONE":
+      return undefined;
+    case "FullyConnectedOptions":
+      return { type, activation, keepNumDims: o.keepNumDims };
+    case "AddOptions":
+    case "SubOptions":
+    case "MulOptions":
+      return { type, activation };
+    case "SoftmaxOptions":
+      return { type, beta: o.beta };
+    case "LeakyReluOptions":
+      return { type, alpha: o.alpha };
+    case "Conv2DOptions":
+      return {
+        type,
+        padding: o.padding,
+        strideW: o.strideW,
+        strideH: o.strideH,
+        activation,
+        dilationW: o.dilationWFactor,
+        dilationH: o.dilationHFactor,
+      };
+    case "DepthwiseConv2DOptions":
+      return {
+        type,
+        padding: o.padding,
+        strideW: o.strideW,
+        strideH: o.strideH,
+        depthMultiplier: o.depthMultiplier,
+        activation,
+        dilationW: o.dilationWFactor,
+        dilationH: o.dilationHFactor,
+      };
+    case "Pool2DOptions":
+      return {
+        type,
+        padding: o.padding,
+        strideW: o.strideW,
+        strideH: o.strideH,
+        filterW: o.filterWidth,
+        filterH: o.filterHeight,
+        activation,
+      };
+    case "ReshapeOptions":
+      return { type, newShape: (o as unknown as { newShape: number[] }).newShape };
+    case "UnidirectionalSequenceLSTMOptions":
+      return { type, activation, cellClip: o.cellClip, timeMajor: o.timeMajor };
+    case "SequenceRNNOptions":
+      return { type, activation, timeMajor: o.timeMajor, asymmetricQuantizeInputs: o.asymmetricQuantizeInputs };
   }
   throw new Error(`extractOperator: ${type} not supported`);
 }

@@ -32,7 +32,10 @@ export function allModels(): string[] {
 
 /** A CSV of comma-separated integers (the seanet vectors). */
 export function readCsvInts(relative: string): number[] {
-  return readFileSync(join(TFLM_DIR, relative), "utf8").trim().split(",").map((s) => Number(s.trim()));
+  return readFileSync(join(TFLM_DIR, relative), "utf8")
+    .trim()
+    .split(",")
+    .map((s) => Number(s.trim()));
 }
 
 export interface SeanetCase {

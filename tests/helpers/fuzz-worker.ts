@@ -53,13 +53,17 @@ async function run(): Promise<object> {
   const checkSentinels = (): string | undefined => {
     for (const s of sentinels) {
       const got = runSentinel(host, s.bytes);
-      if (JSON.stringify(got) !== JSON.stringify(s.expected)) return `the known-good model ${s.name} gives different outputs afterwards`;
+      if (JSON.stringify(got) !== JSON.stringify(s.expected))
+        return `the known-good model ${s.name} gives different outputs afterwards`;
     }
     return undefined;
   };
   for (const file of job.files) {
     const original = new Uint8Array(readFileSync(file.path));
-    const iterations = Math.max(50, Math.min(job.iterations, Math.round((job.iterations * job.fullIterationsUpTo) / original.length)));
+    const iterations = Math.max(
+      50,
+      Math.min(job.iterations, Math.round((job.iterations * job.fullIterationsUpTo) / original.length)),
+    );
     const rng = new Rng(job.seed ^ hash(file.name));
     const tally = { iterations, loadedAndRan: 0, rejected: 0, byCode: {} as Record<string, number> };
     for (let i = 0; i < iterations; i++) {
@@ -67,7 +71,14 @@ async function run(): Promise<object> {
       const bytes = mutate(original, kind, rng);
       // Progress for the parent's hang detector (not every mutant: that would flood the channel).
       if (i % 25 === 0) post({ type: "current", file: file.name, iteration: i, kind });
-      const failure = (error: string) => ({ type: "failure", file: file.name, iteration: i, kind, error, bytes: Array.from(bytes) });
+      const failure = (error: string) => ({
+        type: "failure",
+        file: file.name,
+        iteration: i,
+        kind,
+        error,
+        bytes: Array.from(bytes),
+      });
       try {
         host.load(bytes);
         const before = host.memory.buffer.byteLength;
@@ -78,7 +89,8 @@ async function run(): Promise<object> {
         tally.loadedAndRan++;
       } catch (e) {
         if (!(e instanceof AbiError)) return failure(`${(e as Error).name}: ${(e as Error).message}`);
-        if (!host.modelIntact(bytes) && host.modelLength > 0) return failure(`load() changed the model's bytes in linear memory, then refused it: ${e.message}`);
+        if (!host.modelIntact(bytes) && host.modelLength > 0)
+          return failure(`load() changed the model's bytes in linear memory, then refused it: ${e.message}`);
         tally.rejected++;
         tally.byCode[e.codeName] = (tally.byCode[e.codeName] ?? 0) + 1;
       }
@@ -86,7 +98,10 @@ async function run(): Promise<object> {
       // range; WASMLITE_FUZZ_SENTINEL_EVERY=1 on a replay names the mutant).
       if (i % job.sentinelEvery === job.sentinelEvery - 1 || i === iterations - 1) {
         const damage = checkSentinels();
-        if (damage) return failure(`${damage} (checked every ${job.sentinelEvery} mutants: one of mutants ${i + 1 - job.sentinelEvery}..${i} did it)`);
+        if (damage)
+          return failure(
+            `${damage} (checked every ${job.sentinelEvery} mutants: one of mutants ${i + 1 - job.sentinelEvery}..${i} did it)`,
+          );
       }
     }
     post({ type: "tally", file: file.name, tally });

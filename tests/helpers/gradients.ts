@@ -10,8 +10,14 @@ export function data(n: number, features: number, outputs: number, loss: LossNam
   const rng = new Rng(seed);
   const x = Float32Array.from({ length: n * features }, () => rng.uniform(-1, 1));
   let y: Float32Array;
-  if (loss === "categoricalCrossentropy") y = oneHot(Array.from({ length: n }, () => rng.nextU32() % outputs), outputs, "test");
-  else if (loss === "binaryCrossentropy") y = Float32Array.from({ length: n * outputs }, () => (rng.next() < 0.5 ? 0 : 1));
+  if (loss === "categoricalCrossentropy")
+    y = oneHot(
+      Array.from({ length: n }, () => rng.nextU32() % outputs),
+      outputs,
+      "test",
+    );
+  else if (loss === "binaryCrossentropy")
+    y = Float32Array.from({ length: n * outputs }, () => (rng.next() < 0.5 ? 0 : 1));
   else y = Float32Array.from({ length: n * outputs }, () => rng.uniform(-1, 1));
   return { x, y, n, inputShape: [features], targetSize: outputs };
 }
@@ -47,10 +53,11 @@ export function gradientCheck(m: Sequential, d: Dataset, h = 1e-3): { checked: n
       const analytic = grads[k]![i]!;
       const err = Math.abs(numeric - analytic);
       worst = Math.max(worst, err / (Math.max(Math.abs(numeric), Math.abs(analytic)) + 1e-2));
-      expect(err, `${p.name}[${i}]: analytic ${analytic}, numeric ${numeric}`).toBeLessThanOrEqual(0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4);
+      expect(err, `${p.name}[${i}]: analytic ${analytic}, numeric ${numeric}`).toBeLessThanOrEqual(
+        0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4,
+      );
       checked++;
     }
   });
   return { checked, worst };
 }
-

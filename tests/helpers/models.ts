@@ -1,6 +1,14 @@
 // Small random models built with our writer, for comparing wasmlite with
 // real TFLite. Deterministic from a seed.
-import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, quantizeWeightsPerChannel, quantizeBias, type OperatorOptions } from "../../format/index.ts";
+import {
+  ModelBuilder,
+  TensorType,
+  BuiltinOperator,
+  ActivationFunctionType,
+  quantizeWeightsPerChannel,
+  quantizeBias,
+  type OperatorOptions,
+} from "../../format/index.ts";
 import { Rng } from "./mutate.ts";
 
 export type Kind = "float32" | "int8" | "int16";
@@ -20,8 +28,10 @@ export function uniform(rng: Rng, lo: number, hi: number): number {
 
 /** Activation quantisation for a tensor: asymmetric int8, symmetric int16, none for float. */
 function actQuant(rng: Rng, kind: Kind | "int32" | "uint8") {
-  if (kind === "uint8") return { scale: [Math.fround(uniform(rng, 0.01, 0.1))], zeroPoint: [Math.round(uniform(rng, 100, 150))] };
-  if (kind === "int8") return { scale: [Math.fround(uniform(rng, 0.01, 0.1))], zeroPoint: [Math.round(uniform(rng, -30, 30))] };
+  if (kind === "uint8")
+    return { scale: [Math.fround(uniform(rng, 0.01, 0.1))], zeroPoint: [Math.round(uniform(rng, 100, 150))] };
+  if (kind === "int8")
+    return { scale: [Math.fround(uniform(rng, 0.01, 0.1))], zeroPoint: [Math.round(uniform(rng, -30, 30))] };
   if (kind === "int16") return { scale: [Math.fround(uniform(rng, 1e-4, 1e-3))], zeroPoint: [0] };
   if (kind === "int32") return { scale: [Math.fround(uniform(rng, 1e-6, 1e-5))], zeroPoint: [0] };
   return undefined;
@@ -32,12 +42,24 @@ function floats(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
 }
 
 /** A multi-layer perceptron: FC layers with fused ReLU, optional softmax/logistic head (float only). */
-export function mlp(opts: { kind: Kind; sizes: number[]; perChannel?: boolean; batch?: number; seed: number; head?: "softmax" | "none" }): BuiltModel {
+export function mlp(opts: {
+  kind: Kind;
+  sizes: number[];
+  perChannel?: boolean;
+  batch?: number;
+  seed: number;
+  head?: "softmax" | "none";
+}): BuiltModel {
   const rng = new Rng(opts.seed);
   const b = new ModelBuilder();
   const batch = opts.batch ?? 1;
   const t = TYPE[opts.kind];
-  let prev = b.addTensor({ name: "input", shape: [batch, opts.sizes[0]!], type: t, quantization: actQuant(rng, opts.kind) });
+  let prev = b.addTensor({
+    name: "input",
+    shape: [batch, opts.sizes[0]!],
+    type: t,
+    quantization: actQuant(rng, opts.kind),
+  });
   let prevScale = opts.kind === "float32" ? 1 : actQuant(new Rng(opts.seed), opts.kind)!.scale[0]!;
   const input = prev;
   for (let l = 1; l < opts.sizes.length; l++) {
@@ -55,28 +77,53 @@ export function mlp(opts: { kind: Kind; sizes: number[]; perChannel?: boolean; b
       const q = quantizeWeightsPerChannel(w, opts.perChannel ? units : 1);
       const scales = opts.perChannel ? q.scales : [q.scales[0]!];
       wIdx = b.addTensor({
-        name: `w${l}`, shape: [units, inDim], type: TensorType.INT8, data: q.values,
+        name: `w${l}`,
+        shape: [units, inDim],
+        type: TensorType.INT8,
+        data: q.values,
         quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 },
       });
       const qb = quantizeBias(bias, prevScale, scales);
       const biasScales = scales.map((s) => Math.fround(prevScale * s));
       if (opts.kind === "int16") {
-        bIdx = b.addTensor({ name: `b${l}`, shape: [units], type: TensorType.INT64, data: BigInt64Array.from(qb, (v) => BigInt(v)), quantization: { scale: biasScales, zeroPoint: biasScales.map(() => 0) } });
+        bIdx = b.addTensor({
+          name: `b${l}`,
+          shape: [units],
+          type: TensorType.INT64,
+          data: BigInt64Array.from(qb, (v) => BigInt(v)),
+          quantization: { scale: biasScales, zeroPoint: biasScales.map(() => 0) },
+        });
       } else {
-        bIdx = b.addTensor({ name: `b${l}`, shape: [units], type: TensorType.INT32, data: qb, quantization: { scale: biasScales, zeroPoint: biasScales.map(() => 0) } });
+        bIdx = b.addTensor({
+          name: `b${l}`,
+          shape: [units],
+          type: TensorType.INT32,
+          data: qb,
+          quantization: { scale: biasScales, zeroPoint: biasScales.map(() => 0) },
+        });
       }
     }
     const last = l === opts.sizes.length - 1;
     b.addOperator({
-      op: BuiltinOperator.FULLY_CONNECTED, inputs: [prev, wIdx, bIdx], outputs: [out],
-      options: { type: "FullyConnectedOptions", activation: last ? ActivationFunctionType.NONE : ActivationFunctionType.RELU },
+      op: BuiltinOperator.FULLY_CONNECTED,
+      inputs: [prev, wIdx, bIdx],
+      outputs: [out],
+      options: {
+        type: "FullyConnectedOptions",
+        activation: last ? ActivationFunctionType.NONE : ActivationFunctionType.RELU,
+      },
     });
     prev = out;
     prevScale = outQuant?.scale[0] ?? 1;
   }
   if (opts.head === "softmax") {
     const out = b.addTensor({ name: "probabilities", shape: [batch, opts.sizes.at(-1)!], type: t });
-    b.addOperator({ op: BuiltinOperator.SOFTMAX, inputs: [prev], outputs: [out], options: { type: "SoftmaxOptions", beta: 1 } });
+    b.addOperator({
+      op: BuiltinOperator.SOFTMAX,
+      inputs: [prev],
+      outputs: [out],
+      options: { type: "SoftmaxOptions", beta: 1 },
+    });
     prev = out;
   }
   b.setInputs([input]);
@@ -92,7 +139,14 @@ const OPTIONS: Partial<Record<BuiltinOperator, OperatorOptions["type"]>> = {
 };
 
 /** One binary elementwise operator with broadcasting shapes. */
-export function binary(opts: { op: BuiltinOperator; kind: Kind; shapeA: number[]; shapeB: number[]; activation?: ActivationFunctionType; seed: number }): BuiltModel {
+export function binary(opts: {
+  op: BuiltinOperator;
+  kind: Kind;
+  shapeA: number[];
+  shapeB: number[];
+  activation?: ActivationFunctionType;
+  seed: number;
+}): BuiltModel {
   const rng = new Rng(opts.seed);
   const b = new ModelBuilder();
   const t = TYPE[opts.kind];
@@ -103,21 +157,36 @@ export function binary(opts: { op: BuiltinOperator; kind: Kind; shapeA: number[]
   const c = b.addTensor({ name: "b", shape: opts.shapeB, type: t, quantization: actQuant(rng, opts.kind) });
   const y = b.addTensor({ name: "y", shape: outShape, type: t, quantization: actQuant(rng, opts.kind) });
   const optionsType = OPTIONS[opts.op]!;
-  b.addOperator({ op: opts.op, inputs: [a, c], outputs: [y], options: { type: optionsType, activation: opts.activation } as OperatorOptions });
+  b.addOperator({
+    op: opts.op,
+    inputs: [a, c],
+    outputs: [y],
+    options: { type: optionsType, activation: opts.activation } as OperatorOptions,
+  });
   b.setInputs([a, c]);
   b.setOutputs([y]);
   const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
   return {
     name: `${BuiltinOperator[opts.op]} ${opts.kind} [${opts.shapeA}] x [${opts.shapeB}]${opts.activation ? ` act ${ActivationFunctionType[opts.activation]}` : ""}`,
     bytes: b.finish(),
-    inputs: [{ elements: size(opts.shapeA), kind: opts.kind }, { elements: size(opts.shapeB), kind: opts.kind }],
+    inputs: [
+      { elements: size(opts.shapeA), kind: opts.kind },
+      { elements: size(opts.shapeB), kind: opts.kind },
+    ],
   };
 }
 
 /** One unary operator (activation, quantize, dequantize, reshape). */
 export function unary(opts: {
-  op: BuiltinOperator; inKind: Kind | "int32" | "uint8"; outKind: Kind | "int32"; shape: number[]; outShape?: number[];
-  options?: OperatorOptions; sameQuant?: boolean; seed: number; label?: string;
+  op: BuiltinOperator;
+  inKind: Kind | "int32" | "uint8";
+  outKind: Kind | "int32";
+  shape: number[];
+  outShape?: number[];
+  options?: OperatorOptions;
+  sameQuant?: boolean;
+  seed: number;
+  label?: string;
   /** Fixed output quantisation (LOGISTIC, TANH and SOFTMAX have one). */
   outQuant?: { scale: number[]; zeroPoint: number[] };
   /** Fixed input quantisation instead of a random one. */
@@ -125,10 +194,16 @@ export function unary(opts: {
 }): BuiltModel {
   const rng = new Rng(opts.seed);
   const b = new ModelBuilder();
-  const typeOf = (k: Kind | "int32" | "uint8") => (k === "int32" ? TensorType.INT32 : k === "uint8" ? TensorType.UINT8 : TYPE[k]);
+  const typeOf = (k: Kind | "int32" | "uint8") =>
+    k === "int32" ? TensorType.INT32 : k === "uint8" ? TensorType.UINT8 : TYPE[k];
   const inQuant = opts.inQuant ?? actQuant(rng, opts.inKind);
   const x = b.addTensor({ name: "x", shape: opts.shape, type: typeOf(opts.inKind), quantization: inQuant });
-  const y = b.addTensor({ name: "y", shape: opts.outShape ?? opts.shape, type: typeOf(opts.outKind), quantization: opts.outQuant ?? (opts.sameQuant ? inQuant : actQuant(rng, opts.outKind)) });
+  const y = b.addTensor({
+    name: "y",
+    shape: opts.outShape ?? opts.shape,
+    type: typeOf(opts.outKind),
+    quantization: opts.outQuant ?? (opts.sameQuant ? inQuant : actQuant(rng, opts.outKind)),
+  });
   b.addOperator({ op: opts.op, inputs: [x], outputs: [y], options: opts.options });
   b.setInputs([x]);
   b.setOutputs([y]);
@@ -153,14 +228,27 @@ export function prelu(opts: { kind: Kind; shape: number[]; seed: number; alphaZe
   } else {
     const scale = Math.fround(0.5 / 127);
     const zp = opts.alphaZeroPoint ?? 0;
-    const q = opts.kind === "int8" ? Int8Array.from(alphaValues, (v) => Math.max(-128, Math.min(127, Math.round(v / scale) + zp))) : Int16Array.from(alphaValues, (v) => Math.round(v / scale));
-    alpha = b.addTensor({ name: "alpha", shape: [channels], type: t, data: q, quantization: { scale: [scale], zeroPoint: [zp] } });
+    const q =
+      opts.kind === "int8"
+        ? Int8Array.from(alphaValues, (v) => Math.max(-128, Math.min(127, Math.round(v / scale) + zp)))
+        : Int16Array.from(alphaValues, (v) => Math.round(v / scale));
+    alpha = b.addTensor({
+      name: "alpha",
+      shape: [channels],
+      type: t,
+      data: q,
+      quantization: { scale: [scale], zeroPoint: [zp] },
+    });
   }
   const y = b.addTensor({ name: "y", shape: opts.shape, type: t, quantization: actQuant(rng, opts.kind) });
   b.addOperator({ op: BuiltinOperator.PRELU, inputs: [x, alpha], outputs: [y] });
   b.setInputs([x]);
   b.setOutputs([y]);
-  return { name: `PRELU ${opts.kind} [${opts.shape}]${opts.alphaZeroPoint ? ` alpha zero point ${opts.alphaZeroPoint}` : ""}`, bytes: b.finish(), inputs: [{ elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind }] };
+  return {
+    name: `PRELU ${opts.kind} [${opts.shape}]${opts.alphaZeroPoint ? ` alpha zero point ${opts.alphaZeroPoint}` : ""}`,
+    bytes: b.finish(),
+    inputs: [{ elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind }],
+  };
 }
 
 /** Random inputs for a model: full-range integers, floats in [-4, 4]. */
@@ -168,11 +256,16 @@ export function randomInputs(model: BuiltModel, rng: Rng): number[][] {
   return model.inputs.map(({ elements, kind }) =>
     Array.from({ length: elements }, () => {
       switch (kind) {
-        case "int8": return (rng.next() % 256) - 128;
-        case "int16": return (rng.next() % 65536) - 32768;
-        case "uint8": return rng.next() % 256;
-        case "int32": return ((rng.next() % 2000001) - 1000000);
-        default: return Math.fround(uniform(rng, -4, 4));
+        case "int8":
+          return (rng.next() % 256) - 128;
+        case "int16":
+          return (rng.next() % 65536) - 32768;
+        case "uint8":
+          return rng.next() % 256;
+        case "int32":
+          return (rng.next() % 2000001) - 1000000;
+        default:
+          return Math.fround(uniform(rng, -4, 4));
       }
     }),
   );

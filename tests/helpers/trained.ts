@@ -16,13 +16,16 @@ export function sigmoidLeakyPreluData(): Dataset {
 
 /** dense(8, sigmoid) -> dense(8, leaky ReLU) -> dense(8) -> PReLU -> dense(3, softmax), trained a few epochs. */
 export function sigmoidLeakyPrelu(d: Dataset): Sequential {
-  const m = sequential([
-    dense({ units: 8, activation: "sigmoid" }),
-    dense({ units: 8, activation: "leakyRelu", alpha: 0.2 }),
-    dense({ units: 8 }),
-    prelu(),
-    dense({ units: 3, activation: "softmax" }),
-  ], { inputShape: [6], seed: 42 });
+  const m = sequential(
+    [
+      dense({ units: 8, activation: "sigmoid" }),
+      dense({ units: 8, activation: "leakyRelu", alpha: 0.2 }),
+      dense({ units: 8 }),
+      prelu(),
+      dense({ units: 3, activation: "softmax" }),
+    ],
+    { inputShape: [6], seed: 42 },
+  );
   m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
   m.fit(d, { epochs: 5, batchSize: 16 });
   return m;

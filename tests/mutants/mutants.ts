@@ -140,7 +140,8 @@ export const MUTANTS: Mutant[] = [
     id: "fc-tail-no-bias",
     file: "runtime-wasm/assembly/ops/fully_connected.ts",
     find: "      const dot = dotI8(w.data + <usize>(u * depth), xrow, depth);\n      store<i8>(yrow + <usize>u, <i8>requantizeInt8(data, u, dot));",
-    replace: "      const dot = dotI8(w.data + <usize>(u * depth), xrow, depth);\n      store<i8>(yrow + <usize>u, <i8>requantizeChannel(dot, data.multipliers, data.shifts, u, data.outputOffset, data.actMin, data.actMax));",
+    replace:
+      "      const dot = dotI8(w.data + <usize>(u * depth), xrow, depth);\n      store<i8>(yrow + <usize>u, <i8>requantizeChannel(dot, data.multipliers, data.shifts, u, data.outputOffset, data.actMin, data.actMax));",
     bug: "int8 FULLY_CONNECTED's tail (units past a multiple of four) forgets the bias and input-offset row sums",
     build: "runtime",
     tests: [REFERENCE],
@@ -276,7 +277,8 @@ export const MUTANTS: Mutant[] = [
     id: "dense-weight-gradient-sign",
     file: "trainer/layers/dense.ts",
     find: "ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);",
-    replace: "ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = -v));",
+    replace:
+      "ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = -v));",
     bug: "a wrong sign in the dense layer's weight gradient",
     build: "none",
     tests: [TRAINER],
@@ -320,8 +322,8 @@ export const MUTANTS: Mutant[] = [
   {
     id: "step-schedule-ceil",
     file: "trainer/schedules.ts",
-    find: "case \"step\": return lr0 * schedule.factor ** Math.floor(epoch / schedule.every);",
-    replace: "case \"step\": return lr0 * schedule.factor ** Math.ceil(epoch / schedule.every);",
+    find: 'case "step": return lr0 * schedule.factor ** Math.floor(epoch / schedule.every);',
+    replace: 'case "step": return lr0 * schedule.factor ** Math.ceil(epoch / schedule.every);',
     bug: "the step schedule decays one epoch early (ceil for floor)",
     build: "none",
     tests: [LOOP],

@@ -14,7 +14,11 @@ import { parseArgs } from "node:util";
 import { MUTANTS, type Mutant } from "./mutants.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BUILD_OUTPUTS = ["runtime-wasm/build/wasmlite.wasm", "runtime-wasm/build/wasmlite-mvp.wasm", "trainer/kernels/build/trainer-kernels.wasm"];
+const BUILD_OUTPUTS = [
+  "runtime-wasm/build/wasmlite.wasm",
+  "runtime-wasm/build/wasmlite-mvp.wasm",
+  "trainer/kernels/build/trainer-kernels.wasm",
+];
 
 interface Result {
   mutant: Mutant;
@@ -23,9 +27,18 @@ interface Result {
   seconds: number;
 }
 
-function run(cwd: string, command: string, args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
+function run(
+  cwd: string,
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, WASMLITE_FUZZ_ITERATIONS: "200" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, WASMLITE_FUZZ_ITERATIONS: "200" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -40,7 +53,12 @@ function run(cwd: string, command: string, args: string[], timeoutMs: number): P
 /** A scratch copy of the repository's files (tracked and new, not ignored), sharing node_modules, built once. */
 async function scratchCopy(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "wasmlite-mutants-"));
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
   for (const f of files) {
     if (!existsSync(join(ROOT, f))) continue; // deleted but not yet committed
     mkdirSync(dirname(join(dir, f)), { recursive: true });
@@ -61,12 +79,20 @@ async function rebuild(dir: string, what: Mutant["build"]): Promise<{ code: numb
 /** The first failing test's name in vitest's output, for the table. */
 function firstFailure(output: string): string {
   const line = output.split("\n").find((l) => /^\s*(×|FAIL)\s/.test(l));
-  return (line ?? "the test run failed").replace(/^\s*(×|FAIL)\s+/, "").replace(/\s+\d+ms$/, "").slice(0, 150);
+  return (line ?? "the test run failed")
+    .replace(/^\s*(×|FAIL)\s+/, "")
+    .replace(/\s+\d+ms$/, "")
+    .slice(0, 150);
 }
 
 async function tryMutant(dir: string, pristine: Map<string, Buffer>, m: Mutant): Promise<Result> {
   const start = Date.now();
-  const finish = (outcome: Result["outcome"], detail: string): Result => ({ mutant: m, outcome, detail, seconds: Math.round((Date.now() - start) / 1000) });
+  const finish = (outcome: Result["outcome"], detail: string): Result => ({
+    mutant: m,
+    outcome,
+    detail,
+    seconds: Math.round((Date.now() - start) / 1000),
+  });
   const path = join(dir, m.file);
   const original = readFileSync(path, "utf8");
   const count = original.split(m.find).length - 1;
@@ -74,7 +100,11 @@ async function tryMutant(dir: string, pristine: Map<string, Buffer>, m: Mutant):
   writeFileSync(path, original.replace(m.find, m.replace));
   try {
     const built = await rebuild(dir, m.build);
-    if (built.code !== 0) return finish("INVALID", `does not build: ${built.output.split("\n").find((l) => /error|ERROR/.test(l)) ?? built.output.slice(-300)}`);
+    if (built.code !== 0)
+      return finish(
+        "INVALID",
+        `does not build: ${built.output.split("\n").find((l) => /error|ERROR/.test(l)) ?? built.output.slice(-300)}`,
+      );
     for (const test of m.tests) {
       const result = await run(dir, "npx", ["vitest", "run", "--bail", "1", test], 900_000);
       if (result.code !== 0) return finish("killed", `${test}: ${firstFailure(result.output)}`);
@@ -90,28 +120,36 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: "string" }, workers: { type: "string", default: "2" } } });
   const only = values.only?.split(",");
   const mutants = only ? MUTANTS.filter((m) => only.includes(m.id)) : MUTANTS;
-  if (only && mutants.length !== only.length) throw new Error(`unknown mutant id in --only: ${only.filter((id) => !MUTANTS.some((m) => m.id === id)).join(", ")}`);
+  if (only && mutants.length !== only.length)
+    throw new Error(
+      `unknown mutant id in --only: ${only.filter((id) => !MUTANTS.some((m) => m.id === id)).join(", ")}`,
+    );
   const workers = Math.max(1, Math.min(Number(values.workers), mutants.length));
   console.log(`mutants: ${mutants.length}, ${workers} workers; making scratch copies...`);
   const dirs = await Promise.all(Array.from({ length: workers }, scratchCopy));
   const results: Result[] = [];
   let next = 0;
-  await Promise.all(dirs.map(async (dir) => {
-    const pristine = new Map(BUILD_OUTPUTS.map((f) => [f, readFileSync(join(dir, f))]));
-    while (next < mutants.length) {
-      const m = mutants[next++]!;
-      const r = await tryMutant(dir, pristine, m);
-      results.push(r);
-      console.log(`${r.outcome.padEnd(8)} ${m.id} (${r.seconds} s): ${r.detail}`);
-    }
-  }));
+  await Promise.all(
+    dirs.map(async (dir) => {
+      const pristine = new Map(BUILD_OUTPUTS.map((f) => [f, readFileSync(join(dir, f))]));
+      while (next < mutants.length) {
+        const m = mutants[next++]!;
+        const r = await tryMutant(dir, pristine, m);
+        results.push(r);
+        console.log(`${r.outcome.padEnd(8)} ${m.id} (${r.seconds} s): ${r.detail}`);
+      }
+    }),
+  );
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 
   results.sort((a, b) => MUTANTS.indexOf(a.mutant) - MUTANTS.indexOf(b.mutant));
   console.log("\n| mutant | bug | outcome | caught by |\n|---|---|---|---|");
-  for (const r of results) console.log(`| ${r.mutant.id} | ${r.mutant.bug} | ${r.outcome} | ${r.detail.replace(/\|/g, "/")} |`);
+  for (const r of results)
+    console.log(`| ${r.mutant.id} | ${r.mutant.bug} | ${r.outcome} | ${r.detail.replace(/\|/g, "/")} |`);
   const bad = results.filter((r) => r.outcome !== "killed");
-  console.log(`\n${results.length - bad.length} of ${results.length} mutants killed${bad.length ? `; not killed: ${bad.map((r) => r.mutant.id).join(", ")}` : ""}`);
+  console.log(
+    `\n${results.length - bad.length} of ${results.length} mutants killed${bad.length ? `; not killed: ${bad.map((r) => r.mutant.id).join(", ")}` : ""}`,
+  );
   if (bad.length) process.exit(1);
 }
 

@@ -64,7 +64,11 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
 }
 
 /** MultiplyByQuantizedMultiplierSmallerThanOneExp (shift <= 0). */
-export function multiplyByQuantizedMultiplierSmallerThanOneExp(x: number, multiplier: number, leftShift: number): number {
+export function multiplyByQuantizedMultiplierSmallerThanOneExp(
+  x: number,
+  multiplier: number,
+  leftShift: number,
+): number {
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x, multiplier), -leftShift);
 }
 
@@ -104,8 +108,14 @@ export function frexp(x: number): { fraction: number; exponent: number } {
   const e = Math.floor(Math.log2(Math.abs(fraction))) + 1;
   fraction *= 2 ** -e;
   exponent += e;
-  while (Math.abs(fraction) >= 1) { fraction /= 2; exponent++; }
-  while (Math.abs(fraction) < 0.5) { fraction *= 2; exponent--; }
+  while (Math.abs(fraction) >= 1) {
+    fraction /= 2;
+    exponent++;
+  }
+  while (Math.abs(fraction) < 0.5) {
+    fraction *= 2;
+    exponent--;
+  }
   return { fraction, exponent };
 }
 
@@ -116,14 +126,17 @@ export function quantizeMultiplier(real: number): QuantizedMultiplier {
   let q = roundHalfAway(fraction * 2 ** 31);
   let shift = exponent;
   if (q > 2 ** 31) throw new Error("reference: QuantizeMultiplier overflow");
-  if (q === 2 ** 31) { q /= 2; shift++; }
+  if (q === 2 ** 31) {
+    q /= 2;
+    shift++;
+  }
   if (shift < -31) return { multiplier: 0, shift: 0 };
   return { multiplier: q, shift };
 }
 
 /** CalculateInputRadius: the largest input difference whose rescaled value stays in range. */
 export function calculateInputRadius(integerBits: number, leftShift: number, totalSignedBits = 31): number {
-  const maxRescaled = (2 ** integerBits - 1) * 2 ** (totalSignedBits - integerBits) / 2 ** leftShift;
+  const maxRescaled = ((2 ** integerBits - 1) * 2 ** (totalSignedBits - integerBits)) / 2 ** leftShift;
   return Math.floor(maxRescaled);
 }
 

@@ -117,7 +117,13 @@ export function expOnNegativeValues(t: RawType, a: number, integerBits: number):
   let result = expOnIntervalBetweenNegativeOneQuarterAnd0Excl(t, t.rescale(aModQuarterMinusOneQuarter, integerBits, 0));
   const remainder = t.sub(aModQuarterMinusOneQuarter, a);
   const barrel: [number, number][] = [
-    [-2, 1672461947], [-1, 1302514674], [0, 790015084], [1, 290630308], [2, 39332535], [3, 720401], [4, 242],
+    [-2, 1672461947],
+    [-1, 1302514674],
+    [0, 790015084],
+    [1, 290630308],
+    [2, 39332535],
+    [3, 720401],
+    [4, 242],
   ];
   for (const [exponent, multiplier] of barrel) {
     if (integerBits > exponent && t.and(remainder, 2 ** (fractionalBits + exponent)) !== 0) {

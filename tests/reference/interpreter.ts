@@ -60,7 +60,17 @@ const KERNELS: Record<string, Kernel> = {
 };
 
 /** Operators whose float32 form is one float operation per element (exact). */
-const FLOAT_EXACT = new Set(["ADD", "SUB", "MUL", "RESHAPE", "QUANTIZE", "DEQUANTIZE", "CONCATENATION", "PAD", "PADV2"]);
+const FLOAT_EXACT = new Set([
+  "ADD",
+  "SUB",
+  "MUL",
+  "RESHAPE",
+  "QUANTIZE",
+  "DEQUANTIZE",
+  "CONCATENATION",
+  "PAD",
+  "PADV2",
+]);
 
 function decode(type: string, bytes: Uint8Array | undefined, count: number): number[] {
   if (!bytes) return new Array<number>(count).fill(0);
@@ -68,18 +78,31 @@ function decode(type: string, bytes: Uint8Array | undefined, count: number): num
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     switch (type) {
-      case "FLOAT32": out.push(view.getFloat32(i * 4, true)); break;
-      case "INT8": out.push(view.getInt8(i)); break;
-      case "UINT8": case "BOOL": out.push(view.getUint8(i)); break;
-      case "INT16": out.push(view.getInt16(i * 2, true)); break;
-      case "INT32": out.push(view.getInt32(i * 4, true)); break;
+      case "FLOAT32":
+        out.push(view.getFloat32(i * 4, true));
+        break;
+      case "INT8":
+        out.push(view.getInt8(i));
+        break;
+      case "UINT8":
+      case "BOOL":
+        out.push(view.getUint8(i));
+        break;
+      case "INT16":
+        out.push(view.getInt16(i * 2, true));
+        break;
+      case "INT32":
+        out.push(view.getInt32(i * 4, true));
+        break;
       case "INT64": {
         const v = view.getBigInt64(i * 8, true);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new Error("reference: int64 value beyond 2^53");
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+          throw new Error("reference: int64 value beyond 2^53");
         out.push(Number(v));
         break;
       }
-      default: throw new Error(`reference: tensor type ${type}`);
+      default:
+        throw new Error(`reference: tensor type ${type}`);
     }
   }
   return out;
@@ -114,7 +137,8 @@ export class ReferenceModel {
       };
     });
     for (const n of this.nodes) {
-      if (!ReferenceModel.exact(n.op, n.inputs[0]?.type)) throw new Error(`reference: float32 ${n.op} is not exact, so not implemented`);
+      if (!ReferenceModel.exact(n.op, n.inputs[0]?.type))
+        throw new Error(`reference: float32 ${n.op} is not exact, so not implemented`);
     }
     this.resetState();
   }
@@ -135,16 +159,20 @@ export class ReferenceModel {
     this.summary.tensors.forEach((t, i) => {
       if (!t.isVariable) return;
       const tensor = this.tensors[i]!;
-      tensor.data = new Array<number>(elements(tensor.shape)).fill(tensor.type === "INT8" ? (tensor.zeroPoint[0] ?? 0) : 0);
+      tensor.data = new Array<number>(elements(tensor.shape)).fill(
+        tensor.type === "INT8" ? (tensor.zeroPoint[0] ?? 0) : 0,
+      );
     });
   }
 
   /** Runs the model on one set of inputs (one array per graph input) and returns the outputs. */
   invoke(inputs: readonly (readonly number[])[]): number[][] {
-    if (inputs.length !== this.summary.inputs.length) throw new Error(`reference: ${inputs.length} inputs for ${this.summary.inputs.length}`);
+    if (inputs.length !== this.summary.inputs.length)
+      throw new Error(`reference: ${inputs.length} inputs for ${this.summary.inputs.length}`);
     this.summary.inputs.forEach((index, i) => {
       const t = this.tensors[index]!;
-      if (inputs[i]!.length !== elements(t.shape)) throw new Error(`reference: input ${i} has ${inputs[i]!.length} values for ${elements(t.shape)}`);
+      if (inputs[i]!.length !== elements(t.shape))
+        throw new Error(`reference: input ${i} has ${inputs[i]!.length} values for ${elements(t.shape)}`);
       t.data = Array.from(inputs[i]!);
     });
     for (const node of this.nodes) KERNELS[node.op]!(node, this.#state);

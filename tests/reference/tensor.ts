@@ -59,10 +59,14 @@ export function activationRangeQuantized(activation: number, output: Tensor): [n
   const { scale, zeroPoint } = quant(output);
   const quantize = (f: number) => zeroPoint + roundHalfAway(Math.fround(f / scale));
   switch (activation) {
-    case ACTIVATION.NONE: return [qmin, qmax];
-    case ACTIVATION.RELU: return [Math.max(qmin, quantize(0)), qmax];
-    case ACTIVATION.RELU6: return [Math.max(qmin, quantize(0)), Math.min(qmax, quantize(6))];
-    case ACTIVATION.RELU_N1_TO_1: return [Math.max(qmin, quantize(-1)), Math.min(qmax, quantize(1))];
+    case ACTIVATION.NONE:
+      return [qmin, qmax];
+    case ACTIVATION.RELU:
+      return [Math.max(qmin, quantize(0)), qmax];
+    case ACTIVATION.RELU6:
+      return [Math.max(qmin, quantize(0)), Math.min(qmax, quantize(6))];
+    case ACTIVATION.RELU_N1_TO_1:
+      return [Math.max(qmin, quantize(-1)), Math.min(qmax, quantize(1))];
   }
   throw new Error(`reference: fused activation ${activation}`);
 }
@@ -70,10 +74,14 @@ export function activationRangeQuantized(activation: number, output: Tensor): [n
 /** CalculateActivationRange for float outputs. */
 export function activationRangeFloat(activation: number): [number, number] {
   switch (activation) {
-    case ACTIVATION.NONE: return [-Infinity, Infinity];
-    case ACTIVATION.RELU: return [0, Infinity];
-    case ACTIVATION.RELU6: return [0, 6];
-    case ACTIVATION.RELU_N1_TO_1: return [-1, 1];
+    case ACTIVATION.NONE:
+      return [-Infinity, Infinity];
+    case ACTIVATION.RELU:
+      return [0, Infinity];
+    case ACTIVATION.RELU6:
+      return [0, 6];
+    case ACTIVATION.RELU_N1_TO_1:
+      return [-1, 1];
   }
   throw new Error(`reference: fused activation ${activation}`);
 }
@@ -83,7 +91,9 @@ export const PADDING = { SAME: 0, VALID: 1 } as const;
 /** ComputeOutSize (padding.h). */
 export function outSize(padding: number, image: number, filter: number, stride: number, dilation = 1): number {
   const effective = (filter - 1) * dilation + 1;
-  return padding === PADDING.SAME ? Math.floor((image + stride - 1) / stride) : Math.floor((image + stride - effective) / stride);
+  return padding === PADDING.SAME
+    ? Math.floor((image + stride - 1) / stride)
+    : Math.floor((image + stride - effective) / stride);
 }
 
 /** ComputePaddingWithOffset: the padding before the first element (an odd total puts the extra one after). */

@@ -8,7 +8,21 @@
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, MAX_RANK } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_REDUCER } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, allocOpData, typeMin, typeMax, currentOperatorIndex } from "./common";
+import {
+  opFail,
+  checkArity,
+  checkOptionsType,
+  options,
+  unsupportedTypes,
+  inputTensorFail,
+  outputTensorFail,
+  requireQuantized,
+  requirePerTensor,
+  allocOpData,
+  typeMin,
+  typeMax,
+  currentOperatorIndex,
+} from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { roundHalfAwayF32 } from "../fixedpoint";
@@ -22,7 +36,8 @@ class MeanData {
   scale: f32; // s_in / s_out
   bias: f32; // -zp_in * s_in / s_out
   outputZeroPoint: i32;
-  qmin: i32; qmax: i32;
+  qmin: i32;
+  qmax: i32;
   scratch: i32;
 }
 
@@ -38,7 +53,8 @@ export function prepare(op: Operator): bool {
   const axes = input(op, 1);
   const y = output(op, 0);
   if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
-  if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
+  if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT8 && x.type != TYPE_INT16)
+    return unsupportedTypes(x, inputIndex(op, 0));
   if (axes.type != TYPE_INT32) return unsupportedTypes(axes, inputIndex(op, 1));
   if (!isConstant(axes)) return opFail(ERR_UNSUPPORTED_FEATURE, "axes must be constant");
   const data = changetype<MeanData>(allocOpData(op, offsetof<MeanData>()));
@@ -46,7 +62,7 @@ export function prepare(op: Operator): bool {
   data.rank = x.rank;
   let mask = 0;
   for (let i = 0; i < axes.elements; i++) {
-    let a = load<i32>(axes.data + (<usize>i << 2));
+    let a = load<i32>(axes.data + ((<usize>i) << 2));
     if (a < 0) a += x.rank;
     if (a < 0 || a >= x.rank) return inputTensorFail(op, 1, "names an axis outside the input's rank");
     mask |= 1 << a;
@@ -68,9 +84,10 @@ export function prepare(op: Operator): bool {
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   data.sameQuantization = x.scale == y.scale && x.zeroPoint == y.zeroPoint ? 1 : 0;
   data.scale = x.scale / y.scale;
-  data.bias = <f32>(-x.zeroPoint) * data.scale;
+  data.bias = <f32>-x.zeroPoint * data.scale;
   // A tiny (subnormal) output scale makes the float32 rescaling infinite, and 0 * inf is NaN.
-  if (!isFinite(data.scale) || !isFinite(data.bias)) return opFail(ERR_INVALID_MODEL, "the input and output scales give a non-finite rescaling");
+  if (!isFinite(data.scale) || !isFinite(data.bias))
+    return opFail(ERR_INVALID_MODEL, "the input and output scales give a non-finite rescaling");
   data.outputZeroPoint = y.zeroPoint;
   data.qmin = typeMin(y.type);
   data.qmax = typeMax(y.type);
@@ -83,32 +100,32 @@ export function evaluate(op: Operator): void {
   const y = output(op, 0);
   const sums = scratchPointer(d.scratch);
   const isFloat = x.type == TYPE_FLOAT32;
-  memory.fill(sums, 0, <usize>y.elements << 2);
+  memory.fill(sums, 0, (<usize>y.elements) << 2);
   const rank = d.rank;
-  for (let k = 0; k < rank; k++) store<i32>(counters + (<usize>k << 2), 0);
+  for (let k = 0; k < rank; k++) store<i32>(counters + ((<usize>k) << 2), 0);
   for (let i = 0; i < x.elements; i++) {
     // Output index: the input coordinates with the reduced dimensions dropped.
     let o = 0;
     for (let k = 0; k < rank; k++) {
-      if ((d.reducedMask & (1 << k)) == 0) o = o * dim(x, k) + load<i32>(counters + (<usize>k << 2));
+      if ((d.reducedMask & (1 << k)) == 0) o = o * dim(x, k) + load<i32>(counters + ((<usize>k) << 2));
     }
-    const at = sums + (<usize>o << 2);
-    if (isFloat) store<f32>(at, load<f32>(at) + load<f32>(x.data + (<usize>i << 2)));
+    const at = sums + ((<usize>o) << 2);
+    if (isFloat) store<f32>(at, load<f32>(at) + load<f32>(x.data + ((<usize>i) << 2)));
     else if (x.type == TYPE_INT8) store<i32>(at, load<i32>(at) + <i32>load<i8>(x.data + <usize>i));
-    else store<i32>(at, load<i32>(at) + <i32>load<i16>(x.data + (<usize>i << 1)));
+    else store<i32>(at, load<i32>(at) + <i32>load<i16>(x.data + ((<usize>i) << 1)));
     for (let k = rank - 1; k >= 0; k--) {
-      const c = load<i32>(counters + (<usize>k << 2)) + 1;
+      const c = load<i32>(counters + ((<usize>k) << 2)) + 1;
       if (c < dim(x, k)) {
-        store<i32>(counters + (<usize>k << 2), c);
+        store<i32>(counters + ((<usize>k) << 2), c);
         break;
       }
-      store<i32>(counters + (<usize>k << 2), 0);
+      store<i32>(counters + ((<usize>k) << 2), 0);
     }
   }
   for (let o = 0; o < y.elements; o++) {
-    const at = sums + (<usize>o << 2);
+    const at = sums + ((<usize>o) << 2);
     if (isFloat) {
-      store<f32>(y.data + (<usize>o << 2), load<f32>(at) / <f32>d.count);
+      store<f32>(y.data + ((<usize>o) << 2), load<f32>(at) / <f32>d.count);
       continue;
     }
     let v: i32;
@@ -120,6 +137,6 @@ export function evaluate(op: Operator): void {
       v = <i32>min(max(r, <f32>d.qmin), <f32>d.qmax);
     }
     if (x.type == TYPE_INT8) store<i8>(y.data + <usize>o, <i8>v);
-    else store<i16>(y.data + (<usize>o << 1), <i16>v);
+    else store<i16>(y.data + ((<usize>o) << 1), <i16>v);
   }
 }

@@ -11,11 +11,14 @@ import { broadcastIndices } from "./broadcast.ts";
 export function relu(node: Node): void {
   const x = input(node, 0);
   const y = node.outputs[0]!;
-  const qx = quant(x), qy = quant(y);
+  const qx = quant(x),
+    qy = quant(y);
   const [qmin, qmax] = RANGE[y.type]!;
   const { multiplier, shift } = quantizeMultiplier(qx.scale / qy.scale);
   const actMin = Math.max(qmin, qy.zeroPoint + roundHalfAway(Math.fround(0 / qy.scale)));
-  y.data = x.data.map((v) => clamp(qy.zeroPoint + multiplyByQuantizedMultiplier(v - qx.zeroPoint, multiplier, shift), actMin, qmax));
+  y.data = x.data.map((v) =>
+    clamp(qy.zeroPoint + multiplyByQuantizedMultiplier(v - qx.zeroPoint, multiplier, shift), actMin, qmax),
+  );
 }
 
 /** RELU6: input and output share quantisation; a clamp between the quantised 0 and 6. */
@@ -35,7 +38,8 @@ export function leakyRelu(node: Node): void {
   const x = input(node, 0);
   const y = node.outputs[0]!;
   const alpha = Math.fround((node.options.alpha as number) ?? 0);
-  const qx = quant(x), qy = quant(y);
+  const qx = quant(x),
+    qy = quant(y);
   const [qmin, qmax] = RANGE[y.type]!;
   const alphaM = quantizeMultiplier(Math.fround(Math.fround(qx.scale * alpha) / qy.scale));
   const identityM = quantizeMultiplier(Math.fround(qx.scale / qy.scale));
@@ -51,7 +55,9 @@ export function prelu(node: Node): void {
   const x = input(node, 0);
   const alpha = input(node, 1);
   const y = node.outputs[0]!;
-  const qx = quant(x), qa = quant(alpha), qy = quant(y);
+  const qx = quant(x),
+    qa = quant(alpha),
+    qy = quant(y);
   const [qmin, qmax] = RANGE[y.type]!;
   const m1 = quantizeMultiplier(qx.scale / qy.scale);
   const m2 = quantizeMultiplier((qx.scale * qa.scale) / qy.scale);
@@ -59,9 +65,10 @@ export function prelu(node: Node): void {
   const out = zeros(y);
   for (let i = 0; i < out.length; i++) {
     const value = x.data[ix[i]!]! - qx.zeroPoint;
-    const scaled = value >= 0
-      ? multiplyByQuantizedMultiplier(value, m1.multiplier, m1.shift)
-      : multiplyByQuantizedMultiplier(value * (alpha.data[ia[i]!]! - qa.zeroPoint), m2.multiplier, m2.shift);
+    const scaled =
+      value >= 0
+        ? multiplyByQuantizedMultiplier(value, m1.multiplier, m1.shift)
+        : multiplyByQuantizedMultiplier(value * (alpha.data[ia[i]!]! - qa.zeroPoint), m2.multiplier, m2.shift);
     out[i] = clamp(scaled + qy.zeroPoint, qmin, qmax);
   }
   y.data = out;

@@ -5,7 +5,13 @@
 // MultiplyByQuantizedMultiplierSmallerThanOneExp. float32: one float
 // operation and the fused clamp. int32: plain wrapping arithmetic.
 
-import { multiplyByQuantizedMultiplierSmallerThanOneExp, quantizeMultiplier, mulWrap32, wrap32, clamp } from "../fixedpoint.ts";
+import {
+  multiplyByQuantizedMultiplierSmallerThanOneExp,
+  quantizeMultiplier,
+  mulWrap32,
+  wrap32,
+  clamp,
+} from "../fixedpoint.ts";
 import { type Node, input, quant, activationRangeQuantized, activationRangeFloat, zeros } from "../tensor.ts";
 import { broadcastIndices } from "./broadcast.ts";
 
@@ -29,9 +35,12 @@ export function addSub(node: Node, subtract: boolean): void {
       out[i] = clamp(r, lo, hi);
     }
   } else if (y.type === "INT32") {
-    for (let i = 0; i < out.length; i++) out[i] = wrap32(subtract ? a.data[ia[i]!]! - b.data[ib[i]!]! : a.data[ia[i]!]! + b.data[ib[i]!]!);
+    for (let i = 0; i < out.length; i++)
+      out[i] = wrap32(subtract ? a.data[ia[i]!]! - b.data[ib[i]!]! : a.data[ia[i]!]! + b.data[ib[i]!]!);
   } else {
-    const qa = quant(a), qb = quant(b), qy = quant(y);
+    const qa = quant(a),
+      qb = quant(b),
+      qy = quant(y);
     const leftShift = y.type === "INT16" ? 15 : 20;
     const twiceMaxInputScale = 2 * Math.max(qa.scale, qb.scale);
     const m1 = smallerThanOne(qa.scale / twiceMaxInputScale);

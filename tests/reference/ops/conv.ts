@@ -6,8 +6,23 @@
 // bias, an int64 accumulator and the 64-bit requantisation; int32 bias or
 // none, an int32 accumulator and the 32-bit one.
 
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier, wrap32, clamp } from "../fixedpoint.ts";
-import { type Node, input, quant, activationRangeQuantized, zeros, outSize, paddingBefore, offset4 } from "../tensor.ts";
+import {
+  multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplier64,
+  quantizeMultiplier,
+  wrap32,
+  clamp,
+} from "../fixedpoint.ts";
+import {
+  type Node,
+  input,
+  quant,
+  activationRangeQuantized,
+  zeros,
+  outSize,
+  paddingBefore,
+  offset4,
+} from "../tensor.ts";
 
 export function conv2d(node: Node): void {
   const x = input(node, 0);
@@ -17,8 +32,10 @@ export function conv2d(node: Node): void {
   if (x.type !== "INT8" && x.type !== "INT16") throw new Error(`reference CONV_2D: ${x.type} input`);
   const o = node.options;
   const padding = (o.padding as number) ?? 0;
-  const strideW = (o.strideW as number) ?? 1, strideH = (o.strideH as number) ?? 1;
-  const dilationW = (o.dilationWFactor as number) ?? 1, dilationH = (o.dilationHFactor as number) ?? 1;
+  const strideW = (o.strideW as number) ?? 1,
+    strideH = (o.strideH as number) ?? 1;
+  const dilationW = (o.dilationWFactor as number) ?? 1,
+    dilationH = (o.dilationHFactor as number) ?? 1;
   const [batches, inH, inW, inDepth] = x.shape as [number, number, number, number];
   const [outDepth, kH, kW, filterDepth] = w.shape as [number, number, number, number];
   const outH = outSize(padding, inH, kH, strideH, dilationH);

@@ -4,7 +4,16 @@
 // is [1, kh, kw, out_channels].
 
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, wrap32, clamp } from "../fixedpoint.ts";
-import { type Node, input, quant, activationRangeQuantized, zeros, outSize, paddingBefore, offset4 } from "../tensor.ts";
+import {
+  type Node,
+  input,
+  quant,
+  activationRangeQuantized,
+  zeros,
+  outSize,
+  paddingBefore,
+  offset4,
+} from "../tensor.ts";
 
 export function depthwiseConv2d(node: Node): void {
   const x = input(node, 0);
@@ -14,8 +23,10 @@ export function depthwiseConv2d(node: Node): void {
   if (x.type !== "INT8") throw new Error(`reference DEPTHWISE_CONV_2D: ${x.type} input`);
   const o = node.options;
   const padding = (o.padding as number) ?? 0;
-  const strideW = (o.strideW as number) ?? 1, strideH = (o.strideH as number) ?? 1;
-  const dilationW = (o.dilationWFactor as number) ?? 1, dilationH = (o.dilationHFactor as number) ?? 1;
+  const strideW = (o.strideW as number) ?? 1,
+    strideH = (o.strideH as number) ?? 1;
+  const dilationW = (o.dilationWFactor as number) ?? 1,
+    dilationH = (o.dilationHFactor as number) ?? 1;
   const [batches, inH, inW, inDepth] = x.shape as [number, number, number, number];
   const [, kH, kW, outDepth] = w.shape as [number, number, number, number];
   const depthMultiplier = outDepth / inDepth;
@@ -42,7 +53,8 @@ export function depthwiseConv2d(node: Node): void {
               for (let fx = 0; fx < kW; fx++) {
                 const ix = ox * strideW - padW + dilationW * fx;
                 if (ix < 0 || ix >= inW || iy < 0 || iy >= inH) continue;
-                acc += w.data[offset4(w.shape, 0, fy, fx, c)]! * (x.data[offset4(x.shape, b, iy, ix, ic)]! - inQ.zeroPoint);
+                acc +=
+                  w.data[offset4(w.shape, 0, fy, fx, c)]! * (x.data[offset4(x.shape, b, iy, ix, ic)]! - inQ.zeroPoint);
               }
             }
             if (bias) acc += bias.data[c]!;

@@ -4,7 +4,13 @@
 // 16x8: int16 input, int8 weights, int64 accumulator and bias, the 64-bit
 // requantisation.
 
-import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier, wrap32, clamp } from "../fixedpoint.ts";
+import {
+  multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplier64,
+  quantizeMultiplier,
+  wrap32,
+  clamp,
+} from "../fixedpoint.ts";
 import { type Node, input, quant, activationRangeQuantized, zeros } from "../tensor.ts";
 
 export function fullyConnected(node: Node): void {
@@ -22,7 +28,9 @@ export function fullyConnected(node: Node): void {
   // PopulateConvolutionQuantizationParams, all in double.
   const perChannel = w.scale.length > 1;
   const multipliers = Array.from({ length: units }, (_, u) =>
-    quantizeMultiplier(perChannel ? (inQ.scale * w.scale[u]!) / outQ.scale : Math.fround(inQ.scale * w.scale[0]!) / outQ.scale),
+    quantizeMultiplier(
+      perChannel ? (inQ.scale * w.scale[u]!) / outQ.scale : Math.fround(inQ.scale * w.scale[0]!) / outQ.scale,
+    ),
   );
   const [actMin, actMax] = activationRangeQuantized((node.options.fusedActivationFunction as number) ?? 0, y);
   const out = zeros(y);
@@ -32,7 +40,8 @@ export function fullyConnected(node: Node): void {
       let value: number;
       if (x.type === "INT8") {
         let acc = 0;
-        for (let d = 0; d < depth; d++) acc += (w.data[u * depth + d]! - w.zeroPoint[0]!) * (x.data[b * depth + d]! - inQ.zeroPoint);
+        for (let d = 0; d < depth; d++)
+          acc += (w.data[u * depth + d]! - w.zeroPoint[0]!) * (x.data[b * depth + d]! - inQ.zeroPoint);
         if (bias) acc += bias.data[u]!;
         value = multiplyByQuantizedMultiplier(wrap32(acc), multiplier, shift) + outQ.zeroPoint;
       } else {

@@ -32,7 +32,10 @@ export function pad(node: Node): void {
 
 export function concatenation(node: Node): void {
   const y = node.outputs[0]!;
-  const axis = ((node.options.axis as number) ?? 0) < 0 ? (node.options.axis as number) + y.shape.length : ((node.options.axis as number) ?? 0);
+  const axis =
+    ((node.options.axis as number) ?? 0) < 0
+      ? (node.options.axis as number) + y.shape.length
+      : ((node.options.axis as number) ?? 0);
   const outer = elements(y.shape.slice(0, axis));
   const inputs = node.inputs.filter((t): t is Tensor => t !== undefined);
   const out: number[] = [];

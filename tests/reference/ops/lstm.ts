@@ -8,7 +8,14 @@
 // Without layer normalisation the gates are Q3.12 (scale 2^-12); no
 // peepholes or projection (the runtime refuses those by name).
 
-import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPOT, checkedLog2, clamp, wrap32 } from "../fixedpoint.ts";
+import {
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  roundingDivideByPOT,
+  checkedLog2,
+  clamp,
+  wrap32,
+} from "../fixedpoint.ts";
 import { INT16, logistic, tanh } from "../gemmlowp.ts";
 import { type Node, type Tensor, input, quant } from "../tensor.ts";
 
@@ -39,7 +46,13 @@ function rowSums(w: Tensor): number[] {
 }
 
 /** MatrixBatchVectorMultiplyAccumulate (int16 output): out = sat16(out + MBQM(bias + W v, m)). */
-function accumulate(out: number[], v: readonly number[], w: Tensor, bias: readonly number[], m: { multiplier: number; shift: number }): void {
+function accumulate(
+  out: number[],
+  v: readonly number[],
+  w: Tensor,
+  bias: readonly number[],
+  m: { multiplier: number; shift: number },
+): void {
   const cols = w.shape[1]!;
   for (let r = 0; r < out.length; r++) {
     let acc = bias[r]!;
@@ -59,15 +72,18 @@ export class IntegerLstm {
     const x = input(node, 0);
     const h = input(node, OUTPUT_STATE);
     const c = input(node, CELL_STATE);
-    const qx = quant(x), qh = quant(h);
+    const qx = quant(x),
+      qh = quant(h);
     this.gates = [0, 1, 2, 3].map((g) => {
       const wx = node.inputs[INPUT_WEIGHTS + g];
       if (!wx) return undefined; // CIFG: no input gate
       const wh = input(node, RECURRENT_WEIGHTS + g);
       const bias = input(node, BIASES + g).data;
-      const sx = rowSums(wx), sh = rowSums(wh);
+      const sx = rowSums(wx),
+        sh = rowSums(wh);
       return {
-        wx, wh,
+        wx,
+        wh,
         biasX: sx.map((s, r) => bias[r]! + -qx.zeroPoint * s),
         biasH: sh.map((s) => -qh.zeroPoint * s),
         // weight scale * input scale / intermediate scale, all float32.
@@ -109,7 +125,9 @@ export class IntegerLstm {
     const outputGate = gate(3, sigmoid);
     const tanhCell = c.map((v) => tanh(INT16, v, 15 + this.cellScaleLog2));
     return outputGate.map((o, u) => {
-      const value = multiplyByQuantizedMultiplier(o * tanhCell[u]!, this.hidden.multiplier, this.hidden.shift) + this.hiddenZeroPoint;
+      const value =
+        multiplyByQuantizedMultiplier(o * tanhCell[u]!, this.hidden.multiplier, this.hidden.shift) +
+        this.hiddenZeroPoint;
       return clamp(value, -128, 127);
     });
   }
@@ -123,7 +141,8 @@ export function integerLstm(node: Node, lstm: IntegerLstm): void {
   const timeMajor = Boolean(node.options.timeMajor);
   const features = x.shape.at(-1)!;
   const cells = cState.shape.at(-1)!;
-  const [steps, batches] = x.shape.length === 3 ? (timeMajor ? [x.shape[0]!, x.shape[1]!] : [x.shape[1]!, x.shape[0]!]) : [1, x.shape[0]!];
+  const [steps, batches] =
+    x.shape.length === 3 ? (timeMajor ? [x.shape[0]!, x.shape[1]!] : [x.shape[1]!, x.shape[0]!]) : [1, x.shape[0]!];
   const out = new Array<number>(steps * batches * cells).fill(0);
   for (let b = 0; b < batches; b++) {
     const h = hState.data.slice(b * cells, (b + 1) * cells);

@@ -26,7 +26,8 @@ export function mean(node: Node): void {
       coordinate[k] = 0;
     }
   }
-  const qx = quant(x), qy = quant(y);
+  const qx = quant(x),
+    qy = quant(y);
   const [qmin, qmax] = RANGE[y.type]!;
   if (qx.scale === qy.scale && qx.zeroPoint === qy.zeroPoint) {
     y.data = sums.map((s) => Math.trunc(s / count) + 0); // + 0: no -0

@@ -20,7 +20,9 @@ export function mul(node: Node): void {
   } else if (y.type === "INT32") {
     for (let i = 0; i < out.length; i++) out[i] = mulWrap32(a.data[ia[i]!]!, b.data[ib[i]!]!);
   } else {
-    const qa = quant(a), qb = quant(b), qy = quant(y);
+    const qa = quant(a),
+      qb = quant(b),
+      qy = quant(y);
     const { multiplier, shift } = quantizeMultiplier((qa.scale * qb.scale) / qy.scale);
     const [actMin, actMax] = activationRangeQuantized(activation, y);
     for (let i = 0; i < out.length; i++) {

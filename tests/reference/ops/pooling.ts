@@ -13,8 +13,10 @@ export function pool2d(node: Node, max: boolean): void {
   if (x.type !== "INT8" && x.type !== "INT16") throw new Error(`reference pooling: ${x.type} input`);
   const o = node.options;
   const padding = o.padding as number;
-  const strideW = o.strideW as number, strideH = o.strideH as number;
-  const filterW = o.filterWidth as number, filterH = o.filterHeight as number;
+  const strideW = o.strideW as number,
+    strideH = o.strideH as number;
+  const filterW = o.filterWidth as number,
+    filterH = o.filterHeight as number;
   const [batches, inH, inW, depth] = x.shape as [number, number, number, number];
   const outH = outSize(padding, inH, filterH, strideH);
   const outW = outSize(padding, inW, filterW, strideW);
@@ -28,8 +30,10 @@ export function pool2d(node: Node, max: boolean): void {
         for (let c = 0; c < depth; c++) {
           const originX = ox * strideW - padW;
           const originY = oy * strideH - padH;
-          const xStart = Math.max(0, -originX), xEnd = Math.min(filterW, inW - originX);
-          const yStart = Math.max(0, -originY), yEnd = Math.min(filterH, inH - originY);
+          const xStart = Math.max(0, -originX),
+            xEnd = Math.min(filterW, inW - originX);
+          const yStart = Math.max(0, -originY),
+            yEnd = Math.min(filterH, inH - originY);
           let acc = max ? -Infinity : 0;
           let count = 0;
           for (let fy = yStart; fy < yEnd; fy++) {

@@ -18,7 +18,9 @@ export function quantizeOp(node: Node): void {
   }
   const qx = quant(x);
   const { multiplier, shift } = quantizeMultiplier(qx.scale / qy.scale);
-  y.data = x.data.map((v) => clamp(multiplyByQuantizedMultiplier(v - qx.zeroPoint, multiplier, shift) + qy.zeroPoint, qmin, qmax));
+  y.data = x.data.map((v) =>
+    clamp(multiplyByQuantizedMultiplier(v - qx.zeroPoint, multiplier, shift) + qy.zeroPoint, qmin, qmax),
+  );
 }
 
 export function dequantizeOp(node: Node): void {

@@ -8,8 +8,16 @@
 // built in float32 (gen_lut), looked up with interpolation.
 
 import {
-  multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierGreaterThanOne, saturatingRoundingDoublingHighMul,
-  roundingDivideByPOT, quantizeMultiplier, calculateInputRadius, countLeadingZeros32, roundHalfAway, clamp, wrap32,
+  multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplierGreaterThanOne,
+  saturatingRoundingDoublingHighMul,
+  roundingDivideByPOT,
+  quantizeMultiplier,
+  calculateInputRadius,
+  countLeadingZeros32,
+  roundHalfAway,
+  clamp,
+  wrap32,
 } from "../fixedpoint.ts";
 import { INT32, expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp.ts";
 import { type Node, input, quant, zeros, RANGE } from "../tensor.ts";
@@ -21,7 +29,10 @@ const ACCUMULATION_INTEGER_BITS = 12;
 function getReciprocal(x: number, integerBits: number): { reciprocal: number; bitsOverUnit: number } {
   const headroomPlusOne = countLeadingZeros32(x);
   const shiftedSumMinusOne = wrap32(Number((BigInt(x >>> 0) << BigInt(headroomPlusOne)) & 0xffffffffn) - 2 ** 31);
-  return { reciprocal: oneOverOnePlusXForXIn01(INT32, shiftedSumMinusOne), bitsOverUnit: integerBits - headroomPlusOne };
+  return {
+    reciprocal: oneOverOnePlusXForXIn01(INT32, shiftedSumMinusOne),
+    bitsOverUnit: integerBits - headroomPlusOne,
+  };
 }
 
 function softmaxInt8Input(node: Node, beta: number): void {
@@ -37,20 +48,28 @@ function softmaxInt8Input(node: Node, beta: number): void {
   const outBits = y.type === "INT16" ? 16 : 8;
   const out = zeros(y);
   const expOf = (diff: number) =>
-    expOnNegativeValues(INT32, multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, leftShift), SCALED_DIFF_INTEGER_BITS);
+    expOnNegativeValues(
+      INT32,
+      multiplyByQuantizedMultiplierGreaterThanOne(diff, multiplier, leftShift),
+      SCALED_DIFF_INTEGER_BITS,
+    );
   for (let row = 0; row < x.data.length / depth; row++) {
     const values = x.data.slice(row * depth, (row + 1) * depth);
     const maxInRow = Math.max(-128, ...values);
     let sumOfExps = 0; // Q12.19
     for (const v of values) {
-      if (v - maxInRow >= diffMin) sumOfExps = wrap32(sumOfExps + INT32.rescale(expOf(v - maxInRow), 0, ACCUMULATION_INTEGER_BITS));
+      if (v - maxInRow >= diffMin)
+        sumOfExps = wrap32(sumOfExps + INT32.rescale(expOf(v - maxInRow), 0, ACCUMULATION_INTEGER_BITS));
     }
     const { reciprocal, bitsOverUnit } = getReciprocal(sumOfExps, ACCUMULATION_INTEGER_BITS);
     const exponent = bitsOverUnit + 31 - outBits;
     values.forEach((v, c) => {
       let result = outMin;
       if (v - maxInRow >= diffMin) {
-        const unsaturated = roundingDivideByPOT(saturatingRoundingDoublingHighMul(reciprocal, expOf(v - maxInRow)), exponent);
+        const unsaturated = roundingDivideByPOT(
+          saturatingRoundingDoublingHighMul(reciprocal, expOf(v - maxInRow)),
+          exponent,
+        );
         result = clamp(unsaturated + outMin, outMin, outMax);
       }
       out[row * depth + c] = result;
