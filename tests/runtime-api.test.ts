@@ -219,7 +219,7 @@ describe("clear errors for bad models", () => {
     expectError(
       () => rt.load(b.finish()),
       ErrorCode.UNSUPPORTED_OPERATOR,
-      /operator 0 \(builtin operator #36\): operator is not supported/,
+      /operator 0 \(GATHER\): operator is not supported by wasmlite/,
     );
   });
 

@@ -18,7 +18,7 @@ import {
 import { setModel } from "./flatbuffer";
 import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit } from "./layout";
 import { readModel } from "./model";
-import { prepareOperator, evalOperator } from "./registry";
+import { prepareOperator, evalOperator, runPasses } from "./registry";
 import { beginPrepare } from "./ops/common";
 import { plan, placeArena, resetScratch, arenaBytes, arenaLowerBound } from "./planner";
 import {
@@ -100,6 +100,7 @@ export function wl_load(byteLength: u32): i32 {
     beginPrepare(i, op);
     if (!prepareOperator(op)) return lastErrorCode();
   }
+  runPasses(); // graph rewrites that need every operator prepared (e.g. a CONV_2D doing the MAX_POOL_2D after it)
   if (!plan()) {
     if (lastErrorCode() == OK) fail(ERR_OUT_OF_MEMORY, "tensor arena would exceed 2 GiB");
     return lastErrorCode();

@@ -3,18 +3,56 @@
 // operator). Operator-specific checks live in each operator's prepare().
 
 import {
-  fail, say, sayInt, sayBytes, Message,
-  ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_OPERATOR,
+  fail,
+  say,
+  sayInt,
+  sayBytes,
+  Message,
+  ERR_INVALID_MODEL,
+  ERR_UNSUPPORTED_FEATURE,
+  ERR_UNSUPPORTED_TYPE,
+  ERR_UNSUPPORTED_OPERATOR,
 } from "./status";
 import {
-  rootTable, readTable, readVector, readString, readU32, readI32, readU8, readI8, readU64,
-  vectorTable, scalarError, vectorData, vectorCount, i32At, u32At, f32At, i64At, modelBase, BAD,
+  rootTable,
+  readTable,
+  readVector,
+  readString,
+  readU32,
+  readI32,
+  readU8,
+  readI8,
+  readU64,
+  vectorTable,
+  scalarError,
+  vectorData,
+  vectorCount,
+  i32At,
+  u32At,
+  f32At,
+  i64At,
+  modelBase,
+  BAD,
 } from "./flatbuffer";
 import * as S from "./schema";
+import { sayOperator } from "./operator_names";
 import {
-  Tensor, Operator, MAX_RANK, FLAG_CONSTANT, FLAG_VARIABLE, FLAG_GRAPH_INPUT, FLAG_GRAPH_OUTPUT,
-  setTensors, setOperators, setGraphIO, tensorAt, operatorAt, setDim,
-  tensorCount, graphOutputs, graphOutputCount,
+  Tensor,
+  Operator,
+  MAX_RANK,
+  FLAG_CONSTANT,
+  FLAG_VARIABLE,
+  FLAG_GRAPH_INPUT,
+  FLAG_GRAPH_OUTPUT,
+  setTensors,
+  setOperators,
+  setGraphIO,
+  tensorAt,
+  operatorAt,
+  setDim,
+  tensorCount,
+  graphOutputs,
+  graphOutputCount,
 } from "./graph";
 import { persistentAlloc } from "./layout";
 
@@ -48,7 +86,7 @@ function operatorError(code: i32, index: i32, opcode: i32, text: Message): bool 
   fail(code, "operator ");
   sayInt(index);
   say(" (");
-  S.sayOperator(opcode);
+  sayOperator(opcode);
   say("): ");
   say(text);
   return false;
@@ -111,8 +149,8 @@ function readOperatorCodes(root: u32): bool {
     if (scalarError()) return false;
     // TFLite's rule: the larger of the two fields is the code.
     const code = builtin > deprecated ? builtin : deprecated;
-    store<i32>(operatorCodes + (<usize>i << 2), code);
-    store<i32>(operatorVersions + (<usize>i << 2), opVersion);
+    store<i32>(operatorCodes + ((<usize>i) << 2), code);
+    store<i32>(operatorVersions + ((<usize>i) << 2), opVersion);
   }
   return true;
 }
@@ -206,7 +244,11 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
   const externalOffset = readU64(buffer, S.BUFFER_OFFSET);
   if (scalarError()) return false;
   if (externalOffset > 1) {
-    return tensorError(ERR_UNSUPPORTED_FEATURE, index, "buffer stored outside the FlatBuffer (models over 2 GB) is not supported");
+    return tensorError(
+      ERR_UNSUPPORTED_FEATURE,
+      index,
+      "buffer stored outside the FlatBuffer (models over 2 GB) is not supported",
+    );
   }
   const present = readVector(buffer, S.BUFFER_DATA, 1, "Buffer.data");
   if (present == BAD) return false;
@@ -220,7 +262,8 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
     sayInt(t.bytes);
     return false;
   }
-  if ((t.flags & FLAG_VARIABLE) != 0) return tensorError(ERR_UNSUPPORTED_FEATURE, index, "variable tensor with initial data is not supported");
+  if ((t.flags & FLAG_VARIABLE) != 0)
+    return tensorError(ERR_UNSUPPORTED_FEATURE, index, "variable tensor with initial data is not supported");
   t.flags |= FLAG_CONSTANT;
   t.data = modelBase() + <usize>vectorData;
   return true;
@@ -251,9 +294,14 @@ function readQuantization(index: i32, t: Tensor, table: u32): bool {
     return false;
   }
   if (scaleCount > 1) {
-    if (quantDim < 0 || quantDim >= t.rank) return tensorError(ERR_INVALID_MODEL, index, "quantized_dimension is outside the tensor's rank");
-    if (<i32>scaleCount != load<i32>(changetype<usize>(t) + offsetof<Tensor>("d0") + (<usize>quantDim << 2))) {
-      return tensorError(ERR_INVALID_MODEL, index, "number of per-channel scales differs from the size of quantized_dimension");
+    if (quantDim < 0 || quantDim >= t.rank)
+      return tensorError(ERR_INVALID_MODEL, index, "quantized_dimension is outside the tensor's rank");
+    if (<i32>scaleCount != load<i32>(changetype<usize>(t) + offsetof<Tensor>("d0") + ((<usize>quantDim) << 2))) {
+      return tensorError(
+        ERR_INVALID_MODEL,
+        index,
+        "number of per-channel scales differs from the size of quantized_dimension",
+      );
     }
   }
   for (let c: u32 = 0; c < scaleCount; c++) {
@@ -267,8 +315,11 @@ function readQuantization(index: i32, t: Tensor, table: u32): bool {
     }
     const z = i64At(zpData + 8 * c);
     if (z < -2147483648 || z > 2147483647) return tensorError(ERR_INVALID_MODEL, index, "zero point outside int32");
-    if ((t.type == S.TYPE_INT8 && (z < -128 || z > 127)) || (t.type == S.TYPE_UINT8 && (z < 0 || z > 255)) ||
-        (t.type == S.TYPE_INT16 && (z < -32768 || z > 32767))) {
+    if (
+      (t.type == S.TYPE_INT8 && (z < -128 || z > 127)) ||
+      (t.type == S.TYPE_UINT8 && (z < 0 || z > 255)) ||
+      (t.type == S.TYPE_INT16 && (z < -32768 || z > 32767))
+    ) {
       tensorError(ERR_INVALID_MODEL, index, "zero point ");
       sayInt(z);
       say(" is outside the range of the tensor's type");
@@ -285,7 +336,14 @@ function readQuantization(index: i32, t: Tensor, table: u32): bool {
 }
 
 /** Copies a vector of tensor indices into persistent memory, checking each. */
-function readIndexList(table: u32, field: i32, what: Message, allowOmitted: bool, owner: Message, ownerIndex: i32): usize {
+function readIndexList(
+  table: u32,
+  field: i32,
+  what: Message,
+  allowOmitted: bool,
+  owner: Message,
+  ownerIndex: i32,
+): usize {
   if (readVector(table, field, 4, what) == BAD) return 0;
   const data = vectorData;
   const count = vectorCount;
@@ -309,7 +367,10 @@ function readIndexList(table: u32, field: i32, what: Message, allowOmitted: bool
     if ((idx == -1 && !allowOmitted) || idx < -1 || idx >= tensors) {
       fail(ERR_INVALID_MODEL, owner);
       say(" ");
-      if (ownerIndex >= 0) { sayInt(ownerIndex); say(" "); }
+      if (ownerIndex >= 0) {
+        sayInt(ownerIndex);
+        say(" ");
+      }
       say(what);
       say("[");
       sayInt(i);
@@ -320,12 +381,11 @@ function readIndexList(table: u32, field: i32, what: Message, allowOmitted: bool
       say(")");
       return 0;
     }
-    store<i32>(list + (<usize>i << 2), idx);
+    store<i32>(list + ((<usize>i) << 2), idx);
   }
   return list;
 }
 let indexListCount: i32 = 0;
-
 
 function readGraphIO(subgraph: u32): bool {
   const inputs = readIndexList(subgraph, S.SUBGRAPH_INPUTS, "inputs", false, "graph", -1);
@@ -335,13 +395,14 @@ function readGraphIO(subgraph: u32): bool {
   if (outputs == 0) return false;
   const outputCount = indexListCount;
   for (let i = 0; i < inputCount; i++) {
-    const idx = load<i32>(inputs + (<usize>i << 2));
+    const idx = load<i32>(inputs + ((<usize>i) << 2));
     const t = tensorAt(idx);
-    if ((t.flags & FLAG_CONSTANT) != 0) return tensorError(ERR_INVALID_MODEL, idx, "is a graph input but has constant data");
+    if ((t.flags & FLAG_CONSTANT) != 0)
+      return tensorError(ERR_INVALID_MODEL, idx, "is a graph input but has constant data");
     t.flags |= FLAG_GRAPH_INPUT;
   }
   for (let i = 0; i < outputCount; i++) {
-    tensorAt(load<i32>(outputs + (<usize>i << 2))).flags |= FLAG_GRAPH_OUTPUT;
+    tensorAt(load<i32>(outputs + ((<usize>i) << 2))).flags |= FLAG_GRAPH_OUTPUT;
   }
   setGraphIO(inputs, inputCount, outputs, outputCount);
   return true;
@@ -372,9 +433,10 @@ function readOperators(subgraph: u32): bool {
       say(" operator codes)");
       return false;
     }
-    op.code = load<i32>(operatorCodes + (<usize>opcodeIndex << 2));
-    op.version = load<i32>(operatorVersions + (<usize>opcodeIndex << 2));
-    if (op.code == S.OP_CUSTOM) return operatorError(ERR_UNSUPPORTED_OPERATOR, <i32>i, op.code, "custom operators are not supported");
+    op.code = load<i32>(operatorCodes + ((<usize>opcodeIndex) << 2));
+    op.version = load<i32>(operatorVersions + ((<usize>opcodeIndex) << 2));
+    if (op.code == S.OP_CUSTOM)
+      return operatorError(ERR_UNSUPPORTED_OPERATOR, <i32>i, op.code, "custom operators are not supported");
     op.inputs = readIndexList(ot, S.OP_INPUTS, "inputs", true, "operator", <i32>i);
     if (op.inputs == 0) return false;
     op.inputCount = indexListCount;
@@ -392,7 +454,10 @@ function readOperators(subgraph: u32): bool {
 
     // Empty tensors (a 0 in the shape) may only carry metadata, as intermediates.
     for (let k = 0; k < op.inputCount + op.outputCount; k++) {
-      const idx = k < op.inputCount ? load<i32>(op.inputs + (<usize>k << 2)) : load<i32>(op.outputs + (<usize>(k - op.inputCount) << 2));
+      const idx =
+        k < op.inputCount
+          ? load<i32>(op.inputs + ((<usize>k) << 2))
+          : load<i32>(op.outputs + ((<usize>(k - op.inputCount)) << 2));
       if (idx >= 0 && tensorAt(idx).elements == 0) {
         operatorError(ERR_UNSUPPORTED_FEATURE, <i32>i, op.code, "");
         sayTensor(idx);
@@ -402,10 +467,12 @@ function readOperators(subgraph: u32): bool {
     }
     // Each non-constant tensor is written by exactly one operator, and never a constant.
     for (let o = 0; o < op.outputCount; o++) {
-      const idx = load<i32>(op.outputs + (<usize>o << 2));
+      const idx = load<i32>(op.outputs + ((<usize>o) << 2));
       const t = tensorAt(idx);
-      if ((t.flags & FLAG_CONSTANT) != 0) return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "writes to a constant tensor");
-      if ((t.flags & FLAG_GRAPH_INPUT) != 0) return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "writes to a graph input");
+      if ((t.flags & FLAG_CONSTANT) != 0)
+        return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "writes to a constant tensor");
+      if ((t.flags & FLAG_GRAPH_INPUT) != 0)
+        return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "writes to a graph input");
       if (t.writerCount != 0) {
         operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "");
         sayTensor(idx);
@@ -414,12 +481,13 @@ function readOperators(subgraph: u32): bool {
       }
       t.writerCount = 1;
       for (let k = 0; k < op.inputCount; k++) {
-        if (load<i32>(op.inputs + (<usize>k << 2)) == idx) return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "reads and writes the same tensor");
+        if (load<i32>(op.inputs + ((<usize>k) << 2)) == idx)
+          return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "reads and writes the same tensor");
       }
     }
     // ...and is written before it is read (variables and graph inputs are ready from the start).
     for (let k = 0; k < op.inputCount; k++) {
-      const idx = load<i32>(op.inputs + (<usize>k << 2));
+      const idx = load<i32>(op.inputs + ((<usize>k) << 2));
       if (idx < 0) continue;
       const t = tensorAt(idx);
       if ((t.flags & (FLAG_CONSTANT | FLAG_VARIABLE | FLAG_GRAPH_INPUT)) == 0 && t.writerCount == 0) {
@@ -436,7 +504,7 @@ function readOperators(subgraph: u32): bool {
 
 function checkOutputsProduced(): bool {
   for (let i = 0; i < graphOutputCount; i++) {
-    const idx = load<i32>(graphOutputs + (<usize>i << 2));
+    const idx = load<i32>(graphOutputs + ((<usize>i) << 2));
     const t = tensorAt(idx);
     if ((t.flags & (FLAG_CONSTANT | FLAG_GRAPH_INPUT | FLAG_VARIABLE)) == 0 && t.writerCount == 0) {
       return tensorError(ERR_INVALID_MODEL, idx, "is a graph output but no operator writes it");

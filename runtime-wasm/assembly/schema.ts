@@ -57,30 +57,59 @@ export const TYPE_INT8: i32 = 9;
 /** Bytes per element, or 0 for types the runtime cannot hold in the arena. */
 export function typeSize(t: i32): i32 {
   switch (t) {
-    case TYPE_FLOAT32: return 4;
-    case TYPE_INT32: return 4;
-    case TYPE_UINT8: return 1;
-    case TYPE_INT64: return 8;
-    case TYPE_BOOL: return 1;
-    case TYPE_INT16: return 2;
-    case TYPE_INT8: return 1;
+    case TYPE_FLOAT32:
+      return 4;
+    case TYPE_INT32:
+      return 4;
+    case TYPE_UINT8:
+      return 1;
+    case TYPE_INT64:
+      return 8;
+    case TYPE_BOOL:
+      return 1;
+    case TYPE_INT16:
+      return 2;
+    case TYPE_INT8:
+      return 1;
   }
   return 0;
 }
 
 export function sayType(t: i32): void {
   switch (t) {
-    case 0: say("FLOAT32"); return;
-    case 1: say("FLOAT16"); return;
-    case 2: say("INT32"); return;
-    case 3: say("UINT8"); return;
-    case 4: say("INT64"); return;
-    case 5: say("STRING"); return;
-    case 6: say("BOOL"); return;
-    case 7: say("INT16"); return;
-    case 8: say("COMPLEX64"); return;
-    case 9: say("INT8"); return;
-    case 10: say("FLOAT64"); return;
+    case 0:
+      say("FLOAT32");
+      return;
+    case 1:
+      say("FLOAT16");
+      return;
+    case 2:
+      say("INT32");
+      return;
+    case 3:
+      say("UINT8");
+      return;
+    case 4:
+      say("INT64");
+      return;
+    case 5:
+      say("STRING");
+      return;
+    case 6:
+      say("BOOL");
+      return;
+    case 7:
+      say("INT16");
+      return;
+    case 8:
+      say("COMPLEX64");
+      return;
+    case 9:
+      say("INT8");
+      return;
+    case 10:
+      say("FLOAT64");
+      return;
   }
   say("type#");
   sayInt(t);
@@ -113,38 +142,6 @@ export const OP_PADV2: i32 = 60;
 export const OP_LEAKY_RELU: i32 = 98;
 export const OP_QUANTIZE: i32 = 114;
 export const OP_PLACEHOLDER_FOR_GREATER_OP_CODES: i32 = 127;
-
-export function sayOperator(code: i32): void {
-  switch (code) {
-    case OP_ADD: say("ADD"); return;
-    case OP_AVERAGE_POOL_2D: say("AVERAGE_POOL_2D"); return;
-    case OP_CONCATENATION: say("CONCATENATION"); return;
-    case OP_CONV_2D: say("CONV_2D"); return;
-    case OP_DEPTHWISE_CONV_2D: say("DEPTHWISE_CONV_2D"); return;
-    case OP_DEQUANTIZE: say("DEQUANTIZE"); return;
-    case OP_FULLY_CONNECTED: say("FULLY_CONNECTED"); return;
-    case OP_LOGISTIC: say("LOGISTIC"); return;
-    case OP_MAX_POOL_2D: say("MAX_POOL_2D"); return;
-    case OP_MUL: say("MUL"); return;
-    case OP_RELU: say("RELU"); return;
-    case OP_RELU6: say("RELU6"); return;
-    case OP_RESHAPE: say("RESHAPE"); return;
-    case OP_SOFTMAX: say("SOFTMAX"); return;
-    case OP_TANH: say("TANH"); return;
-    case OP_CUSTOM: say("CUSTOM"); return;
-    case OP_PAD: say("PAD"); return;
-    case OP_UNIDIRECTIONAL_SEQUENCE_RNN: say("UNIDIRECTIONAL_SEQUENCE_RNN"); return;
-    case OP_MEAN: say("MEAN"); return;
-    case OP_SUB: say("SUB"); return;
-    case OP_UNIDIRECTIONAL_SEQUENCE_LSTM: say("UNIDIRECTIONAL_SEQUENCE_LSTM"); return;
-    case OP_PRELU: say("PRELU"); return;
-    case OP_PADV2: say("PADV2"); return;
-    case OP_LEAKY_RELU: say("LEAKY_RELU"); return;
-    case OP_QUANTIZE: say("QUANTIZE"); return;
-  }
-  say("builtin operator #");
-  sayInt(code);
-}
 
 // BuiltinOptions union member numbers.
 export const OPTIONS_NONE: i32 = 0;

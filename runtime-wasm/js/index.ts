@@ -1,7 +1,10 @@
-// wasmlite's JavaScript/TypeScript host API. Imports nothing: hand it the
-// .wasm (bytes or a precompiled WebAssembly.Module, which Cloudflare Workers
-// require) and model bytes; get typed-array views straight onto the runtime's
-// memory (zero copy) and invoke().
+// wasmlite's JavaScript/TypeScript host API. Imports only the operator-name
+// table beside it (plain JavaScript, no dependencies): hand it the .wasm
+// (bytes or a precompiled WebAssembly.Module, which Cloudflare Workers
+// require) and model bytes; get typed-array views straight onto the
+// runtime's memory (zero copy) and invoke().
+
+import { builtinOperatorName } from "./operator-names.mjs";
 
 /** Error codes of the ABI (runtime-wasm/README.md). */
 export const ErrorCode = {
@@ -225,8 +228,17 @@ export class Runtime {
   #error(): WasmliteError {
     const x = this.#x;
     const bytes = new Uint8Array(x.memory.buffer, x.wl_error_message(), x.wl_error_message_length());
-    return new WasmliteError(x.wl_error_code(), new TextDecoder().decode(bytes));
+    return new WasmliteError(x.wl_error_code(), nameOperators(new TextDecoder().decode(bytes)));
   }
+}
+
+/**
+ * A tailored build names only its own operators (names cost bytes there);
+ * it reports the others by code, `builtin operator #39`, and this puts the
+ * schema's name in: `TRANSPOSE`.
+ */
+function nameOperators(message: string): string {
+  return message.replace(/builtin operator #(\d+)/g, (_, code: string) => builtinOperatorName(Number(code)));
 }
 
 export class Model {

@@ -13,6 +13,7 @@ import {
 } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplierSmallerThanOneExp } from "../fixedpoint";
 import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
+import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 @unmanaged
 export class ArithmeticData {
@@ -121,7 +122,7 @@ export function evalArithmetic(op: Operator, subtract: bool): void {
   const p = d.broadcast;
   const broadcast = p.needed != 0;
   startWalk();
-  if (y.type == TYPE_FLOAT32) {
+  if (isFloat32(y.type)) {
     for (let i = 0; i < n; i++) {
       const ia = broadcast ? offsetA : i;
       const ib = broadcast ? offsetB : i;
@@ -131,7 +132,7 @@ export function evalArithmetic(op: Operator, subtract: bool): void {
       store<f32>(y.data + (<usize>i << 2), min(max(r, d.actMinF), d.actMaxF));
       if (broadcast) next(p);
     }
-  } else if (y.type == TYPE_INT8) {
+  } else if (isInt8(y.type)) {
     for (let i = 0; i < n; i++) {
       const ia = broadcast ? offsetA : i;
       const ib = broadcast ? offsetB : i;
@@ -139,7 +140,7 @@ export function evalArithmetic(op: Operator, subtract: bool): void {
       store<i8>(y.data + <usize>i, <i8>r);
       if (broadcast) next(p);
     }
-  } else if (y.type == TYPE_INT16) {
+  } else if (isInt16(y.type)) {
     for (let i = 0; i < n; i++) {
       const ia = broadcast ? offsetA : i;
       const ib = broadcast ? offsetB : i;

@@ -1,14 +1,36 @@
 // Helpers every operator's prepare() uses: arity and type checks that name
 // the operator in their error, option reading, activation ranges.
 
-import { fail, say, sayInt, ERR_INVALID_MODEL, ERR_UNSUPPORTED_TYPE, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
+import {
+  fail,
+  say,
+  sayInt,
+  ERR_INVALID_MODEL,
+  ERR_UNSUPPORTED_TYPE,
+  ERR_UNSUPPORTED_FEATURE,
+  Message,
+} from "../status";
 import { Operator, Tensor, input, output, inputIndex, outputIndex, tensorAt } from "../graph";
-import { sayOperator, sayType, TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_UINT8, TYPE_INT32, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_RELU_N1_TO_1, ACT_TANH } from "../schema";
+import {
+  sayType,
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  TYPE_INT16,
+  TYPE_UINT8,
+  TYPE_INT32,
+  ACT_NONE,
+  ACT_RELU,
+  ACT_RELU6,
+  ACT_RELU_N1_TO_1,
+  ACT_TANH,
+} from "../schema";
 import { sayTensor } from "../model";
+import { sayOperator } from "../operator_names";
 import { readU8, scalarError } from "../flatbuffer";
 import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 import { tanhRowF32 } from "../kernels/exp_f32";
+import { typeInBuild } from "../kernel_types";
 
 let opIndex: i32 = 0;
 let opCode: i32 = 0;
@@ -30,6 +52,23 @@ export function opFail(code: i32, text: Message): bool {
   sayOperator(opCode);
   say("): ");
   say(text);
+  return false;
+}
+
+/**
+ * Tailored builds: refuses an operator whose input 0 has a tensor type the
+ * build has no kernels for (the registry calls this before a typed
+ * operator's prepare, only in builds that leave a type out).
+ */
+export function requireTypeInBuild(op: Operator): bool {
+  if (op.inputCount == 0 || inputIndex(op, 0) < 0) return true; // prepare reports it
+  const type = input(op, 0).type;
+  if (typeInBuild(type)) return true;
+  opFail(ERR_UNSUPPORTED_TYPE, "input 0 has type ");
+  sayType(type);
+  say(
+    ", which this tailored wasmlite build has no kernels for; rebuild it with `wasmlite build-runtime --model MODEL.tflite`",
+  );
   return false;
 }
 
@@ -230,7 +269,7 @@ export function activateRowF32(act: i32, p: usize, n: i32, lo: f32, hi: f32): vo
     tanhRowF32(p, p, n);
   } else if (act != ACT_NONE) {
     for (let i = 0; i < n; i++) {
-      const at = p + (<usize>i << 2);
+      const at = p + ((<usize>i) << 2);
       store<f32>(at, min(max(load<f32>(at), lo), hi));
     }
   }

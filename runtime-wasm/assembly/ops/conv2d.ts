@@ -40,6 +40,8 @@ import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, channelLanes, channelLanePairs,
 import { LaneRequantization } from "../kernels/requantize_lanes";
 import { PixelLaneConv, pixelLaneProgramBytes, packPixelLanes, convPixelLanes, makePixelLaneRequant, pixelLaneRequantBytes } from "../kernels/conv_pixel_lanes";
 import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
+import { isFloat32, isInt8, isInt16 } from "../kernel_types";
+import { INT8_KERNELS } from "../build_types";
 
 // Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
 const OPT_ACTIVATION = 3;
@@ -90,7 +92,7 @@ export function prepare(op: Operator): bool {
     if (data.dots == 0) return false;
   }
 
-  if (x.type == TYPE_FLOAT32) {
+  if (isFloat32(x.type)) {
     if (!preparePaddedImage(data, 4)) return false;
     if (!ASC_FEATURE_SIMD) return requestRowScratch(op, data, 4);
     return prepareChannelLanesF32(data, w.data, changetype<usize>(b) != 0 ? b.data : 0);
@@ -98,7 +100,7 @@ export function prepare(op: Operator): bool {
   const outC = data.outC;
   data.rowConstants = persistentAlloc(<u64>outC * 4);
   if (data.rowConstants == 0) return false;
-  if (x.type == TYPE_INT16) {
+  if (x.type == TYPE_INT16 || !INT8_KERNELS) {
     data.accumulate64 = changetype<usize>(b) != 0 && b.type == TYPE_INT64 ? 1 : 0;
     return true;
   }
@@ -226,7 +228,7 @@ function requestRowScratch(op: Operator, data: ConvData, elementSize: i32): bool
 }
 
 /**
- * MAX_POOL_2D's prepare offers its pooling to the CONV_2D before it: windows
+ * passes/absorb_max_pool.ts offers a MAX_POOL_2D to the CONV_2D before it: windows
  * 2x2 at stride 2 inside the image, clamp [lo, hi]. Taken (true) in the SIMD
  * build for an int8 convolution whose output the pooling alone reads, and
  * whose requantisation never shifts left: then requantisation and clamps
@@ -265,9 +267,9 @@ export function evaluate(op: Operator): void {
   const w = input(op, 1);
   const bias = inputIndex(op, 2) >= 0 ? input(op, 2).data : 0;
   const y = d.pool != 0 ? tensorAt(d.pooledOutput) : output(op, 0);
-  if (x.type == TYPE_FLOAT32) evalFloat(d, x.data, w.data, bias, y.data);
-  else if (x.type == TYPE_INT8) evalInt8(d, x.data, w.data, y.data);
-  else evalInt16(d, x.data, w.data, bias, y.data);
+  if (isFloat32(x.type)) evalFloat(d, x.data, w.data, bias, y.data);
+  else if (isInt8(x.type)) evalInt8(d, x.data, w.data, y.data);
+  else if (isInt16(x.type)) evalInt16(d, x.data, w.data, bias, y.data);
 }
 
 /**

@@ -20,6 +20,8 @@ import { persistentAlloc } from "../layout";
 import { WindowConvData, prepareWindowConv } from "./window_conv";
 import { requantizeChannel, prepareLaneRequantization } from "./channel_quantization";
 import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
+import { isFloat32 } from "../kernel_types";
+import { INT8_KERNELS } from "../build_types";
 
 // DepthwiseConv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
 const OPT_DEPTH_MULTIPLIER = 3;
@@ -36,20 +38,40 @@ class DepthwiseData extends WindowConvData {
 }
 
 export function prepare(op: Operator): bool {
-  const data = changetype<DepthwiseData>(prepareWindowConv(op, OPTIONS_DEPTHWISE_CONV2D, OPT_ACTIVATION, OPT_DILATION_W, true,
-    "must be a 4-D filter [1, height, width, out_channels]", offsetof<DepthwiseData>()));
+  const data = changetype<DepthwiseData>(
+    prepareWindowConv(
+      op,
+      OPTIONS_DEPTHWISE_CONV2D,
+      OPT_ACTIVATION,
+      OPT_DILATION_W,
+      true,
+      "must be a 4-D filter [1, height, width, out_channels]",
+      offsetof<DepthwiseData>(),
+    ),
+  );
   if (changetype<usize>(data) == 0) return false;
-  if (data.outC % data.inC != 0) return inputTensorFail(op, 1, "has an output depth that is not a multiple of the input's channels");
+  if (data.outC % data.inC != 0)
+    return inputTensorFail(op, 1, "has an output depth that is not a multiple of the input's channels");
   data.multiplier = data.outC / data.inC;
   // The option is redundant in TFLite >= 2.0; when present it must agree.
   const opts = options(op, OPTIONS_DEPTHWISE_CONV2D);
   const declaredMultiplier = opts == 0 ? 0 : readI32(opts, OPT_DEPTH_MULTIPLIER, 0);
   if (scalarError()) return false;
-  if (declaredMultiplier > 0 && declaredMultiplier != data.multiplier) return opFail(ERR_INVALID_MODEL, "depth_multiplier disagrees with the filter and input shapes");
+  if (declaredMultiplier > 0 && declaredMultiplier != data.multiplier)
+    return opFail(ERR_INVALID_MODEL, "depth_multiplier disagrees with the filter and input shapes");
   data.accumulators = persistentAlloc(<u64>data.outC * 4 + 16);
   if (data.accumulators == 0) return false;
-  if (!ASC_FEATURE_SIMD || input(op, 0).type == TYPE_FLOAT32) return true;
-  data.requantization = prepareLaneRequantization(data.multipliers, data.shifts, data.outC, (data.outC + 3) & ~3, 1, data.outputOffset, data.actMin, data.actMax);
+  if (!ASC_FEATURE_SIMD || !INT8_KERNELS || input(op, 0).type == TYPE_FLOAT32) return true;
+  data.requantization = prepareLaneRequantization(
+    data.multipliers,
+    data.shifts,
+    data.outC,
+    (data.outC + 3) & ~3,
+    1,
+    data.outputOffset,
+    data.actMin,
+    data.actMax,
+  );
   return data.requantization != 0;
 }
 
@@ -57,7 +79,7 @@ export function evaluate(op: Operator): void {
   const d = changetype<DepthwiseData>(op.data);
   const x = input(op, 0);
   const bias = inputIndex(op, 2) >= 0 ? input(op, 2).data : 0;
-  evalWindows(d, x.data, input(op, 1).data, bias, output(op, 0).data, x.type == TYPE_FLOAT32);
+  evalWindows(d, x.data, input(op, 1).data, bias, output(op, 0).data, isFloat32(x.type));
 }
 
 /**
@@ -76,46 +98,51 @@ function evalWindows(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize
       const iy0 = oy * d.strideH - d.padH;
       for (let ox = 0; ox < d.outW; ox++) {
         const ix0 = ox * d.strideW - d.padW;
-        memory.fill(acc, 0, <usize>outC << 2);
+        memory.fill(acc, 0, (<usize>outC) << 2);
         for (let fy = 0; fy < d.kH; fy++) {
           const iy = iy0 + fy * d.dilationH;
           if (iy < 0 || iy >= d.inH) continue;
           for (let fx = 0; fx < d.kW; fx++) {
             const ix = ix0 + fx * d.dilationW;
             if (ix < 0 || ix >= d.inW) continue;
-            const xp = x + (<usize>(((b * d.inH + iy) * d.inW + ix) * d.inC) << shift);
-            const wp = w + (<usize>((fy * d.kW + fx) * outC) << shift);
+            const xp = x + ((<usize>(((b * d.inH + iy) * d.inW + ix) * d.inC)) << shift);
+            const wp = w + ((<usize>((fy * d.kW + fx) * outC)) << shift);
             let c = 0;
-            if (ASC_FEATURE_SIMD && mult == 1) c = float ? tapF32x4(acc, wp, xp, outC) : tapI8x8(acc, wp, xp, outC, offset);
+            if (ASC_FEATURE_SIMD && mult == 1)
+              c = float ? tapF32x4(acc, wp, xp, outC) : tapI8x8(acc, wp, xp, outC, offset);
             for (; c < outC; c++) {
-              const a = acc + (<usize>c << 2);
-              const xc = xp + (<usize>(c / mult) << shift), wc = wp + (<usize>c << shift);
+              const a = acc + ((<usize>c) << 2);
+              const xc = xp + ((<usize>(c / mult)) << shift),
+                wc = wp + ((<usize>c) << shift);
               if (float) store<f32>(a, load<f32>(a) + load<f32>(wc) * load<f32>(xc));
               else store<i32>(a, load<i32>(a) + <i32>load<i8>(wc) * (<i32>load<i8>(xc) + offset));
             }
           }
         }
-        const out = y + (<usize>(((b * d.outH + oy) * d.outW + ox) * outC) << shift);
+        const out = y + ((<usize>(((b * d.outH + oy) * d.outW + ox) * outC)) << shift);
         // (Two loops: one shared loop measured the float path 2x slower in V8.)
         if (float) {
           for (let c = 0; c < outC; c++) {
-            let a = load<f32>(acc + (<usize>c << 2));
-            if (bias != 0) a += load<f32>(bias + (<usize>c << 2));
-            store<f32>(out + (<usize>c << 2), min(max(a, d.actMinF), d.actMaxF));
+            let a = load<f32>(acc + ((<usize>c) << 2));
+            if (bias != 0) a += load<f32>(bias + ((<usize>c) << 2));
+            store<f32>(out + ((<usize>c) << 2), min(max(a, d.actMinF), d.actMaxF));
           }
         } else {
           let c = 0;
           if (ASC_FEATURE_SIMD) {
             // Four channels' requantisations at once (kernels/requantize_lanes.ts).
             for (; c + 4 <= outC; c += 4) {
-              let sum = v128.load(acc + (<usize>c << 2));
-              if (bias != 0) sum = i32x4.add(sum, v128.load(bias + (<usize>c << 2)));
+              let sum = v128.load(acc + ((<usize>c) << 2));
+              if (bias != 0) sum = i32x4.add(sum, v128.load(bias + ((<usize>c) << 2)));
               storeRequantized4(out + <usize>c, changetype<LaneRequantization>(d.requantization), c >> 2, sum);
             }
           }
           for (; c < outC; c++) {
-            const sum = load<i32>(acc + (<usize>c << 2)) + (bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0);
-            store<i8>(out + <usize>c, <i8>requantizeChannel(sum, d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax));
+            const sum = load<i32>(acc + ((<usize>c) << 2)) + (bias != 0 ? load<i32>(bias + ((<usize>c) << 2)) : 0);
+            store<i8>(
+              out + <usize>c,
+              <i8>requantizeChannel(sum, d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax),
+            );
           }
         }
       }
@@ -127,8 +154,11 @@ function evalWindows(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize
 function tapF32x4(acc: usize, wp: usize, xp: usize, outC: i32): i32 {
   let c = 0;
   for (; c + 4 <= outC; c += 4) {
-    const a = acc + (<usize>c << 2);
-    v128.store(a, f32x4.add(v128.load(a), f32x4.mul(v128.load(wp + (<usize>c << 2)), v128.load(xp + (<usize>c << 2)))));
+    const a = acc + ((<usize>c) << 2);
+    v128.store(
+      a,
+      f32x4.add(v128.load(a), f32x4.mul(v128.load(wp + ((<usize>c) << 2)), v128.load(xp + ((<usize>c) << 2)))),
+    );
   }
   return c;
 }
@@ -140,7 +170,7 @@ function tapI8x8(acc: usize, wp: usize, xp: usize, outC: i32, offset: i32): i32 
   for (; c + 8 <= outC; c += 8) {
     const xv = i16x8.add(v128.load8x8_s(xp + <usize>c), off);
     const wv = v128.load8x8_s(wp + <usize>c);
-    const a = acc + (<usize>c << 2);
+    const a = acc + ((<usize>c) << 2);
     v128.store(a, i32x4.add(v128.load(a), i32x4.extmul_low_i16x8_s(wv, xv)));
     v128.store(a, i32x4.add(v128.load(a, 16), i32x4.extmul_high_i16x8_s(wv, xv)), 16);
   }

@@ -24,6 +24,8 @@ import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
 import { isConstant } from "../graph";
+import { isFloat32, isInt8, isInt16 } from "../kernel_types";
+import { INT8_KERNELS } from "../build_types";
 
 @unmanaged
 class FullyConnectedData {
@@ -83,7 +85,7 @@ export function prepare(op: Operator): bool {
   data.dots = persistentAlloc(16);
   if (data.dots == 0) return false;
 
-  if (x.type == TYPE_FLOAT32) {
+  if (isFloat32(x.type)) {
     if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
     if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
     if (hasBias && b.type != TYPE_FLOAT32) return unsupportedTypes(b, inputIndex(op, 2));
@@ -115,7 +117,7 @@ export function prepare(op: Operator): bool {
   data.rowConstants = persistentAlloc(<u64>units * 4);
   if (data.rowConstants == 0) return false;
 
-  if (is16) return true;
+  if (is16 || !INT8_KERNELS) return true;
   biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, units, depth, data.inputOffset, data.rowConstants);
   if (!ASC_FEATURE_SIMD) return true;
   data.requantization = prepareLaneRequantization(data.multipliers, data.shifts, units, (units + 3) & ~3, 1, data.outputOffset, data.actMin, data.actMax);
@@ -127,11 +129,11 @@ export function evaluate(op: Operator): void {
   const x = input(op, 0);
   const w = input(op, 1);
   const y = output(op, 0);
-  if (x.type == TYPE_FLOAT32) {
+  if (isFloat32(x.type)) {
     evalFloat(data, x, w, inputIndex(op, 2) >= 0 ? input(op, 2).data : 0, y);
-  } else if (x.type == TYPE_INT8) {
+  } else if (isInt8(x.type)) {
     evalInt8(data, x, w, y);
-  } else {
+  } else if (isInt16(x.type)) {
     evalInt16(data, x, w, inputIndex(op, 2) >= 0 ? input(op, 2).data : 0, y);
   }
 }

@@ -1,11 +1,10 @@
 // MAX_POOL_2D: the largest value in each window. See pooling.ts.
 import { Operator } from "../graph";
-import { preparePool, evalPool, offerMaxPool } from "./pooling";
+import { preparePool, evalPool } from "./pooling";
 
+// (In the SIMD build a CONV_2D before it may do the pooling instead: passes/absorb_max_pool.ts.)
 export function prepare(op: Operator): bool {
-  if (!preparePool(op)) return false;
-  offerMaxPool(op); // a CONV_2D before it may do the pooling (SIMD build)
-  return true;
+  return preparePool(op);
 }
 
 export function evaluate(op: Operator): void {

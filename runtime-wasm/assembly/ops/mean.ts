@@ -26,6 +26,7 @@ import {
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { roundHalfAwayF32 } from "../fixedpoint";
+import { isFloat32 } from "../kernel_types";
 
 @unmanaged
 class MeanData {
@@ -99,7 +100,7 @@ export function evaluate(op: Operator): void {
   const x = input(op, 0);
   const y = output(op, 0);
   const sums = scratchPointer(d.scratch);
-  const isFloat = x.type == TYPE_FLOAT32;
+  const isFloat = isFloat32(x.type);
   memory.fill(sums, 0, (<usize>y.elements) << 2);
   const rank = d.rank;
   for (let k = 0; k < rank; k++) store<i32>(counters + ((<usize>k) << 2), 0);

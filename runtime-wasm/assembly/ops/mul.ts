@@ -12,6 +12,7 @@ import {
 } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
+import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 @unmanaged
 class MulData {
@@ -86,12 +87,12 @@ export function evaluate(op: Operator): void {
   for (let i = 0; i < n; i++) {
     const ia = broadcast ? offsetA : i;
     const ib = broadcast ? offsetB : i;
-    if (y.type == TYPE_FLOAT32) {
+    if (isFloat32(y.type)) {
       const r = load<f32>(a.data + (<usize>ia << 2)) * load<f32>(b.data + (<usize>ib << 2));
       store<f32>(y.data + (<usize>i << 2), min(max(r, d.actMinF), d.actMaxF));
-    } else if (y.type == TYPE_INT8) {
+    } else if (isInt8(y.type)) {
       store<i8>(y.data + <usize>i, <i8>quantizedProduct(d, <i32>load<i8>(a.data + <usize>ia), <i32>load<i8>(b.data + <usize>ib)));
-    } else if (y.type == TYPE_INT16) {
+    } else if (isInt16(y.type)) {
       store<i16>(y.data + (<usize>i << 1), <i16>quantizedProduct(d, <i32>load<i16>(a.data + (<usize>ia << 1)), <i32>load<i16>(b.data + (<usize>ib << 1))));
     } else {
       store<i32>(y.data + (<usize>i << 2), load<i32>(a.data + (<usize>ia << 2)) * load<i32>(b.data + (<usize>ib << 2)));

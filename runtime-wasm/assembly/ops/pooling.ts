@@ -3,19 +3,34 @@
 // Quantized pooling does not rescale, so input and output must share their
 // quantisation. Average rounds half away from zero: (sum +- count/2) / count.
 
-import { Operator, input, output, inputIndex, outputIndex, dim, operatorAt, FLAG_ABSORBED } from "../graph";
+import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_POOL2D } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
-  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
-  inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
-  activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData, currentOperatorIndex,
+  opFail,
+  checkArity,
+  checkOptionsType,
+  options,
+  readActivation,
+  activation,
+  unsupportedTypes,
+  inputTensorFail,
+  outputTensorFail,
+  requireQuantized,
+  requirePerTensor,
+  activationRangeQuantized,
+  activationRangeFloat,
+  actMin,
+  actMax,
+  actMinF,
+  actMaxF,
+  allocOpData,
 } from "./common";
-import { absorbMaxPool } from "./conv2d";
 import { readI32, scalarError } from "../flatbuffer";
 import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH } from "./geometry";
 import { persistentAlloc } from "../layout";
 import { copyBytes } from "../kernels/copy";
+import { isFloat32, isInt8 } from "../kernel_types";
 
 const OPT_PADDING = 0;
 const OPT_STRIDE_W = 1;
@@ -25,11 +40,23 @@ const OPT_FILTER_H = 4;
 const OPT_ACTIVATION = 5;
 
 @unmanaged
-class PoolData {
-  batches: i32; inH: i32; inW: i32; channels: i32;
-  outH: i32; outW: i32;
-  filterH: i32; filterW: i32; strideH: i32; strideW: i32; padH: i32; padW: i32;
-  actMin: i32; actMax: i32; actMinF: f32; actMaxF: f32;
+export class PoolData {
+  batches: i32;
+  inH: i32;
+  inW: i32;
+  channels: i32;
+  outH: i32;
+  outW: i32;
+  filterH: i32;
+  filterW: i32;
+  strideH: i32;
+  strideW: i32;
+  padH: i32;
+  padW: i32;
+  actMin: i32;
+  actMax: i32;
+  actMinF: f32;
+  actMaxF: f32;
   /** One accumulator per channel (f32 or i32) for the output pixel being computed. */
   accumulators: usize;
 }
@@ -42,11 +69,14 @@ export function preparePool(op: Operator): bool {
   if (!readActivation(opts, OPT_ACTIVATION)) return false;
   const act = activation;
   if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, -1, -1)) return false;
-  const padding = windowPadding, strideW = windowStrideW, strideH = windowStrideH;
+  const padding = windowPadding,
+    strideW = windowStrideW,
+    strideH = windowStrideH;
   const filterW = readI32(opts, OPT_FILTER_W, 0);
   const filterH = readI32(opts, OPT_FILTER_H, 0);
   if (scalarError()) return false;
-  if (filterW < 1 || filterH < 1 || filterW > 4096 || filterH > 4096) return opFail(ERR_INVALID_MODEL, "window sizes must be between 1 and 4096");
+  if (filterW < 1 || filterH < 1 || filterW > 4096 || filterH > 4096)
+    return opFail(ERR_INVALID_MODEL, "window sizes must be between 1 and 4096");
   const x = input(op, 0);
   const y = output(op, 0);
   if (x.rank != 4) return inputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
@@ -54,11 +84,18 @@ export function preparePool(op: Operator): bool {
   if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
   const data = changetype<PoolData>(allocOpData(op, offsetof<PoolData>()));
   if (changetype<usize>(data) == 0) return false;
-  data.batches = dim(x, 0); data.inH = dim(x, 1); data.inW = dim(x, 2); data.channels = dim(x, 3);
-  data.filterH = filterH; data.filterW = filterW; data.strideH = strideH; data.strideW = strideW;
+  data.batches = dim(x, 0);
+  data.inH = dim(x, 1);
+  data.inW = dim(x, 2);
+  data.channels = dim(x, 3);
+  data.filterH = filterH;
+  data.filterW = filterW;
+  data.strideH = strideH;
+  data.strideW = strideW;
   data.outH = outputSize(padding, data.inH, filterH, strideH, 1);
   data.outW = outputSize(padding, data.inW, filterW, strideW, 1);
-  if (data.outH < 1 || data.outW < 1) return opFail(ERR_INVALID_MODEL, "the window is larger than the input with VALID padding");
+  if (data.outH < 1 || data.outW < 1)
+    return opFail(ERR_INVALID_MODEL, "the window is larger than the input with VALID padding");
   if (dim(y, 0) != data.batches || dim(y, 1) != data.outH || dim(y, 2) != data.outW || dim(y, 3) != data.channels) {
     return outputTensorFail(op, 0, "does not have the shape the pooling produces");
   }
@@ -75,29 +112,12 @@ export function preparePool(op: Operator): bool {
   if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
   if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
-  if (x.scale != y.scale || x.zeroPoint != y.zeroPoint) return opFail(ERR_INVALID_MODEL, "quantized pooling needs the same scale and zero point on input and output");
+  if (x.scale != y.scale || x.zeroPoint != y.zeroPoint)
+    return opFail(ERR_INVALID_MODEL, "quantized pooling needs the same scale and zero point on input and output");
   activationRangeQuantized(act, y);
   data.actMin = actMin;
   data.actMax = actMax;
   return true;
-}
-
-/**
- * SIMD build, int8 MAX_POOL_2D with 2x2 windows at stride 2 inside the
- * image: offers the pooling to the operator before it. When that is the
- * CONV_2D writing the input and it takes it (ops/conv2d.ts, absorbMaxPool),
- * this operator is not evaluated and its input never stored.
- */
-export function offerMaxPool(op: Operator): void {
-  const d = changetype<PoolData>(op.data);
-  const i = currentOperatorIndex();
-  const x = input(op, 0);
-  if (!ASC_FEATURE_SIMD || i == 0 || x.type != TYPE_INT8) return;
-  if (d.filterH != 2 || d.filterW != 2 || d.strideH != 2 || d.strideW != 2) return;
-  if (d.padH != 0 || d.padW != 0 || 2 * d.outH > d.inH || 2 * d.outW > d.inW) return;
-  if (!absorbMaxPool(operatorAt(i - 1), op, d.actMin, d.actMax)) return;
-  op.absorbed = 1;
-  x.flags |= FLAG_ABSORBED;
 }
 
 /**
@@ -111,13 +131,25 @@ export function evalPool(op: Operator, average: bool): void {
   const x = input(op, 0);
   const y = output(op, 0);
   // Locals, not fields: the stores below could alias the operator data.
-  const batches = d.batches, inH = d.inH, inW = d.inW, channels = d.channels, outH = d.outH, outW = d.outW;
-  const filterH = d.filterH, filterW = d.filterW, strideH = d.strideH, strideW = d.strideW, padH = d.padH, padW = d.padW;
+  const batches = d.batches,
+    inH = d.inH,
+    inW = d.inW,
+    channels = d.channels,
+    outH = d.outH,
+    outW = d.outW;
+  const filterH = d.filterH,
+    filterW = d.filterW,
+    strideH = d.strideH,
+    strideW = d.strideW,
+    padH = d.padH,
+    padW = d.padW;
   const acc = d.accumulators;
-  const xData = x.data, yData = y.data;
+  const xData = x.data,
+    yData = y.data;
   const type = x.type;
-  const maxInt8 = ASC_FEATURE_SIMD && type == TYPE_INT8 && !average;
-  const xEnd = xData + <usize>(batches * inH * inW * channels), yEnd = yData + <usize>(batches * outH * outW * channels);
+  const maxInt8 = ASC_FEATURE_SIMD && isInt8(type) && !average;
+  const xEnd = xData + <usize>(batches * inH * inW * channels),
+    yEnd = yData + <usize>(batches * outH * outW * channels);
   for (let b = 0; b < batches; b++) {
     for (let oy = 0; oy < outH; oy++) {
       const iy0 = oy * strideH - padH;
@@ -138,12 +170,13 @@ export function evalPool(op: Operator, average: bool): void {
         for (let fy = fy0; fy < fy1; fy++) {
           for (let fx = fx0; fx < fx1; fx++) {
             const pixel = ((b * inH + iy0 + fy) * inW + ix0 + fx) * channels;
-            if (type == TYPE_FLOAT32) accumulateFloat(acc, xData + (<usize>pixel << 2), channels, average, first);
+            if (isFloat32(type)) accumulateFloat(acc, xData + ((<usize>pixel) << 2), channels, average, first);
             else accumulateInteger(acc, xData, pixel, type, channels, average, first);
             first = false;
           }
         }
-        if (type == TYPE_FLOAT32) finishFloat(acc, yData + (<usize>outPixel << 2), channels, average, count, d.actMinF, d.actMaxF);
+        if (isFloat32(type))
+          finishFloat(acc, yData + ((<usize>outPixel) << 2), channels, average, count, d.actMinF, d.actMaxF);
         else finishInteger(acc, yData, outPixel, type, channels, average, count, d.actMin, d.actMax);
       }
     }
@@ -162,7 +195,17 @@ export function evalPool(op: Operator, average: bool): void {
  * leaves the tensors. Max is exact in any order, so the MVP build's results
  * are equal.
  */
-function maxPixelInt8(d: PoolData, window: usize, fy0: i32, fy1: i32, fx0: i32, fx1: i32, xEnd: usize, out: usize, yEnd: usize): void {
+function maxPixelInt8(
+  d: PoolData,
+  window: usize,
+  fy0: i32,
+  fy1: i32,
+  fx0: i32,
+  fx1: i32,
+  xEnd: usize,
+  out: usize,
+  yEnd: usize,
+): void {
   const channels = d.channels;
   const rowBytes = <usize>(d.inW * channels);
   const partial = d.accumulators; // >= 16 bytes
@@ -192,19 +235,23 @@ function accumulateFloat(acc: usize, src: usize, channels: i32, average: bool, f
   let c = 0;
   if (first) {
     // The first tap initialises (sum: 0 + v is v; max: v).
-    for (; c < channels; c++) store<f32>(acc + (<usize>c << 2), average ? <f32>0 + load<f32>(src + (<usize>c << 2)) : load<f32>(src + (<usize>c << 2)));
+    for (; c < channels; c++)
+      store<f32>(
+        acc + ((<usize>c) << 2),
+        average ? <f32>0 + load<f32>(src + ((<usize>c) << 2)) : load<f32>(src + ((<usize>c) << 2)),
+      );
     return;
   }
   if (ASC_FEATURE_SIMD) {
     for (; c + 4 <= channels; c += 4) {
-      const a = acc + (<usize>c << 2);
-      const v = v128.load(src + (<usize>c << 2));
+      const a = acc + ((<usize>c) << 2);
+      const v = v128.load(src + ((<usize>c) << 2));
       v128.store(a, average ? f32x4.add(v128.load(a), v) : f32x4.max(v128.load(a), v));
     }
   }
   for (; c < channels; c++) {
-    const a = acc + (<usize>c << 2);
-    const v = load<f32>(src + (<usize>c << 2));
+    const a = acc + ((<usize>c) << 2);
+    const v = load<f32>(src + ((<usize>c) << 2));
     store<f32>(a, average ? load<f32>(a) + v : max(load<f32>(a), v));
   }
 }
@@ -212,19 +259,27 @@ function accumulateFloat(acc: usize, src: usize, channels: i32, average: bool, f
 function finishFloat(acc: usize, dst: usize, channels: i32, average: bool, count: i32, lo: f32, hi: f32): void {
   const n = <f32>count;
   for (let c = 0; c < channels; c++) {
-    let v = load<f32>(acc + (<usize>c << 2));
+    let v = load<f32>(acc + ((<usize>c) << 2));
     if (average) v = v / n;
-    store<f32>(dst + (<usize>c << 2), min(max(v, lo), hi));
+    store<f32>(dst + ((<usize>c) << 2), min(max(v, lo), hi));
   }
 }
 
-function accumulateInteger(acc: usize, xData: usize, pixel: i32, type: i32, channels: i32, average: bool, first: bool): void {
+function accumulateInteger(
+  acc: usize,
+  xData: usize,
+  pixel: i32,
+  type: i32,
+  channels: i32,
+  average: bool,
+  first: bool,
+): void {
   let c = 0;
   if (ASC_FEATURE_SIMD) {
     if (type == TYPE_INT8) {
       const src = xData + <usize>pixel;
       for (; c + 8 <= channels; c += 8) {
-        const a = acc + (<usize>c << 2);
+        const a = acc + ((<usize>c) << 2);
         const v = v128.load8x8_s(src + <usize>c);
         const lo = i32x4.extend_low_i16x8_s(v);
         const hi = i32x4.extend_high_i16x8_s(v);
@@ -242,18 +297,31 @@ function accumulateInteger(acc: usize, xData: usize, pixel: i32, type: i32, chan
     }
   }
   for (; c < channels; c++) {
-    const v = type == TYPE_INT8 ? <i32>load<i8>(xData + <usize>(pixel + c)) : <i32>load<i16>(xData + (<usize>(pixel + c) << 1));
-    const a = acc + (<usize>c << 2);
+    const v =
+      type == TYPE_INT8
+        ? <i32>load<i8>(xData + <usize>(pixel + c))
+        : <i32>load<i16>(xData + ((<usize>(pixel + c)) << 1));
+    const a = acc + ((<usize>c) << 2);
     store<i32>(a, first ? v : average ? load<i32>(a) + v : max(load<i32>(a), v));
   }
 }
 
-function finishInteger(acc: usize, yData: usize, outPixel: i32, type: i32, channels: i32, average: bool, count: i32, lo: i32, hi: i32): void {
+function finishInteger(
+  acc: usize,
+  yData: usize,
+  outPixel: i32,
+  type: i32,
+  channels: i32,
+  average: bool,
+  count: i32,
+  lo: i32,
+  hi: i32,
+): void {
   for (let c = 0; c < channels; c++) {
-    let v = load<i32>(acc + (<usize>c << 2));
+    let v = load<i32>(acc + ((<usize>c) << 2));
     if (average) v = v > 0 ? (v + count / 2) / count : (v - count / 2) / count;
     v = min(max(v, lo), hi);
     if (type == TYPE_INT8) store<i8>(yData + <usize>(outPixel + c), <i8>v);
-    else store<i16>(yData + (<usize>(outPixel + c) << 1), <i16>v);
+    else store<i16>(yData + ((<usize>(outPixel + c)) << 1), <i16>v);
   }
 }

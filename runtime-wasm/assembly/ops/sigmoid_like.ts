@@ -11,7 +11,14 @@ import { ERR_INVALID_MODEL } from "../status";
 import { opFail, checkArity, allocOpData, checkActivationTensors } from "./common";
 import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
 import { prepareInt16Sigmoid, logisticInt16, tanhInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
-import { prepareSigmoidInput, inputMultiplier, inputLeftShift, inputRangeRadius, sigmoidLikeInt8 } from "./sigmoid_int8";
+import {
+  prepareSigmoidInput,
+  inputMultiplier,
+  inputLeftShift,
+  inputRangeRadius,
+  sigmoidLikeInt8,
+} from "./sigmoid_int8";
+import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 @unmanaged
 class SigmoidLikeData {
@@ -29,14 +36,15 @@ export function prepareSigmoidLike(op: Operator, isTanh: bool): bool {
   if (x.type == TYPE_FLOAT32) return true;
   if (x.type == TYPE_INT8) {
     if (isTanh) {
-      if (y.zeroPoint != 0 || y.scale != <f32>(1.0 / 128.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/128 and zero point 0");
+      if (y.zeroPoint != 0 || y.scale != <f32>(1.0 / 128.0))
+        return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/128 and zero point 0");
     } else if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) {
       return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
     }
   }
   const data = changetype<SigmoidLikeData>(allocOpData(op, offsetof<SigmoidLikeData>()));
   if (changetype<usize>(data) == 0) return false;
-  if (x.type == TYPE_INT16) {
+  if (isInt16(x.type)) {
     if (!prepareInt16Sigmoid(x, y, isTanh ? 1 : 0)) return false;
     data.inputMultiplier = int16Multiplier;
     data.inputLeftShift = int16LeftShift;
@@ -54,16 +62,26 @@ export function evaluateSigmoidLike(op: Operator, isTanh: bool): void {
   const x = input(op, 0);
   const y = output(op, 0);
   const n = y.elements;
-  if (x.type == TYPE_FLOAT32) {
+  if (isFloat32(x.type)) {
     if (isTanh) tanhRowF32(x.data, y.data, n);
     else sigmoidRowF32(x.data, y.data, n);
     return;
   }
   const d = changetype<SigmoidLikeData>(op.data);
-  if (x.type == TYPE_INT16) {
+  if (isInt16(x.type)) {
     if (isTanh) tanhInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
     else logisticInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
     return;
   }
-  sigmoidLikeInt8(x.data, y.data, n, d.inputZeroPoint, d.inputMultiplier, d.inputLeftShift, d.inputRangeRadius, isTanh);
+  if (isInt8(x.type))
+    sigmoidLikeInt8(
+      x.data,
+      y.data,
+      n,
+      d.inputZeroPoint,
+      d.inputMultiplier,
+      d.inputLeftShift,
+      d.inputRangeRadius,
+      isTanh,
+    );
 }

@@ -22,6 +22,7 @@ import { persistentAlloc } from "../layout";
 import { expF32 } from "../kernels/exp_f32";
 import { LUT_ENTRIES, FUNCTION_EXP, FUNCTION_ONE_OVER_ONE_PLUS_X, generateLut, lookup } from "../kernels/int16_lut";
 import { multiplyByQuantizedMultiplier, calculateInputRadius } from "../fixedpoint";
+import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 const SCALED_DIFF_INTEGER_BITS: i32 = 5;
 const ACCUMULATION_INTEGER_BITS: i32 = 12;
@@ -58,14 +59,14 @@ export function prepare(op: Operator): bool {
   data.beta = beta;
   data.depth = dim(x, x.rank - 1);
   data.rows = x.elements / data.depth;
-  if (x.type == TYPE_FLOAT32) {
+  if (isFloat32(x.type)) {
     if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
     return true;
   }
   if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
   if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
-  if (x.type == TYPE_INT16) return prepareInt16(data, x.scale, beta, y.type, y.scale, y.zeroPoint, outputIndex(op, 0));
+  if (isInt16(x.type)) return prepareInt16(data, x.scale, beta, y.type, y.scale, y.zeroPoint, outputIndex(op, 0));
   if (y.type == TYPE_INT8) {
     if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
   } else if (y.type == TYPE_INT16) {
@@ -113,9 +114,9 @@ export function evaluate(op: Operator): void {
   const d = changetype<SoftmaxData>(op.data);
   const x = input(op, 0);
   const y = output(op, 0);
-  if (x.type == TYPE_FLOAT32) evalFloat(d, x.data, y.data);
-  else if (x.type == TYPE_INT16) evalInt16(d, x.data, y.data);
-  else evalInt8(d, x.data, y.data, y.type == TYPE_INT16);
+  if (isFloat32(x.type)) evalFloat(d, x.data, y.data);
+  else if (isInt16(x.type)) evalInt16(d, x.data, y.data);
+  else if (isInt8(x.type)) evalInt8(d, x.data, y.data, y.type == TYPE_INT16);
 }
 
 function evalInt16(d: SoftmaxData, xData: usize, yData: usize): void {

@@ -26,6 +26,8 @@ import { sigmoidRowF32 } from "../kernels/exp_f32";
 import { persistentAlloc } from "../layout";
 import { checkRecurrentWeights } from "./recurrent_weights";
 import { IntegerLstm, prepareInteger, evaluateInteger, integerScratchBytes } from "./lstm_integer";
+import { isInt8 } from "../kernel_types";
+import { FLOAT32_KERNELS, INT8_KERNELS } from "../build_types";
 
 const INPUT = 0;
 const INPUT_WEIGHTS = 1; // 1..4: input, forget, cell, output
@@ -116,7 +118,7 @@ export function prepare(op: Operator): bool {
 
   if (!checkState(op, OUTPUT_STATE, data.batches * cells) || !checkState(op, CELL_STATE, data.batches * cells)) return false;
   if (y.elements != data.batches * data.steps * cells) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
-  if (x.type == TYPE_INT8) {
+  if (isInt8(x.type)) {
     if (act != ACT_TANH) return opFail(ERR_UNSUPPORTED_FEATURE, "the integer LSTM supports only the TANH activation");
     data.integer = prepareInteger(op, data.batches, data.features, cells, cifg, cellClip);
     if (data.integer == 0) return false;
@@ -189,10 +191,11 @@ function checkState(op: Operator, i: i32, elements: i32): bool {
 export function evaluate(op: Operator): void {
   const d = changetype<LstmData>(op.data);
   const cells = d.cells, features = d.features, batches = d.batches, steps = d.steps;
-  if (d.integer != 0) {
+  if (INT8_KERNELS && d.integer != 0) {
     evaluateInteger(op, changetype<IntegerLstm>(d.integer), batches, steps, features, cells, d.cifg != 0, d.timeMajor != 0, scratchPointer(d.gates));
     return;
   }
+  if (!FLOAT32_KERNELS) return;
   const xData = input(op, INPUT).data;
   const yData = output(op, 0).data;
   const hState = input(op, OUTPUT_STATE).data;
