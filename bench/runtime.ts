@@ -5,10 +5,12 @@
 //     (tfjs-tflite in headless Chromium; wasmlite measured in the same page).
 //   hello_world (TFLM's model, float32 and int8): wasmlite vs real TFLite.
 //   (Recurrent models: npm run bench:rnn.)
-//   The .wasm size of each runtime.
-import { statSync, readFileSync } from "node:fs";
+//   The .wasm size of each runtime, raw and gzipped: wasmlite's full builds,
+//   the builds tailored to hello_world int8 and the int8 MLP, and the peers'.
+import { readFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import * as ort from "onnxruntime-web";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
@@ -17,6 +19,7 @@ import { makeWeights, sampleInputs, tfliteFloat, tfliteInt8, onnxFloat } from ".
 import { timeCalls, type Timing } from "./timing.mjs";
 import { runBrowserBench } from "./browser.ts";
 import { packageDir } from "../tests/helpers/tflite-oracle.ts";
+import { buildRuntime } from "../runtime-wasm/compile.mjs";
 
 const HELLO = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "hello_world");
 
@@ -39,7 +42,12 @@ async function main(): Promise<void> {
     for (const [kind, bytes] of Object.entries(models)) {
       const model = runtime.load(bytes);
       model.predict(x); // fills the input view once; invoke() reuses it
-      rows.push({ model: `MLP ${kind}`, runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, host: "Node", timing: await timeCalls(() => model.invoke()) });
+      rows.push({
+        model: `MLP ${kind}`,
+        runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`,
+        host: "Node",
+        timing: await timeCalls(() => model.invoke()),
+      });
     }
   }
 
@@ -47,7 +55,12 @@ async function main(): Promise<void> {
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(onnxFloat(weights), { executionProviders: ["wasm"] });
   const feeds = { input: new ort.Tensor("float32", x, [1, 784]) };
-  rows.push({ model: "MLP float32", runtime: "onnxruntime-web (wasm, 1 thread)", host: "Node", timing: await timeCalls(() => session.run(feeds)) });
+  rows.push({
+    model: "MLP float32",
+    runtime: "onnxruntime-web (wasm, 1 thread)",
+    host: "Node",
+    timing: await timeCalls(() => session.run(feeds)),
+  });
 
   // tfjs with the WebAssembly backend.
   await tf.setBackend("wasm");
@@ -58,7 +71,9 @@ async function main(): Promise<void> {
   const b2 = tf.tensor1d(weights.b2);
   const input = tf.tensor2d(x, [1, 784]);
   const tfjsPredict = () =>
-    tf.tidy(() => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(input, w1, false, true), b1)), w2, false, true), b2)).dataSync();
+    tf
+      .tidy(() => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(input, w1, false, true), b1)), w2, false, true), b2))
+      .dataSync();
   rows.push({ model: "MLP float32", runtime: "tfjs-backend-wasm", host: "Node", timing: await timeCalls(tfjsPredict) });
 
   // Real TFLite and wasmlite side by side in one Chromium page.
@@ -66,13 +81,16 @@ async function main(): Promise<void> {
   const browser = await runBrowserBench({
     "MLP float32": { bytes: models.float32, input: Array.from(x) },
     "MLP int8": { bytes: models.int8, input: int8Input },
-    "hello_world float32": { bytes: new Uint8Array(readFileSync(join(HELLO, "hello_world_float.tflite"))), input: [1.5] },
+    "hello_world float32": {
+      bytes: new Uint8Array(readFileSync(join(HELLO, "hello_world_float.tflite"))),
+      input: [1.5],
+    },
     "hello_world int8": { bytes: new Uint8Array(readFileSync(join(HELLO, "hello_world_int8.tflite"))), input: [20] },
   });
   for (const r of browser) rows.push({ ...r, host: "Chromium" });
 
   printTable(rows);
-  printSizes();
+  await printSizes();
 }
 
 function printTable(rows: Row[]): void {
@@ -81,36 +99,66 @@ function printTable(rows: Row[]): void {
   console.log("|---|---|---|---:|---:|");
   for (const r of rows) {
     // The reference is wasmlite SIMD on the same model, type and host.
-    const ref = rows.find((o) => o.model === r.model && o.host === r.host && o.runtime === "wasmlite SIMD")
-      ?? rows.find((o) => o.model.replace("int8", "float32") === r.model && o.host === r.host && o.runtime === "wasmlite SIMD");
+    const ref =
+      rows.find((o) => o.model === r.model && o.host === r.host && o.runtime === "wasmlite SIMD") ??
+      rows.find(
+        (o) => o.model.replace("int8", "float32") === r.model && o.host === r.host && o.runtime === "wasmlite SIMD",
+      );
     const ratio = ref ? (r.timing.medianUs / ref.timing.medianUs).toFixed(2) : "";
     console.log(`| ${r.model} | ${r.host} | ${r.runtime} | ${r.timing.medianUs.toFixed(2)} | ${ratio} |`);
   }
   const int8 = rows.find((r) => r.model === "MLP int8" && r.host === "Node" && r.runtime === "wasmlite SIMD")!;
   const ortRow = rows.find((r) => r.runtime.startsWith("onnxruntime"))!;
-  console.log(`\ntarget: wasmlite int8 >= 3x faster than onnxruntime-web on the MLP: ${(ortRow.timing.medianUs / int8.timing.medianUs).toFixed(2)}x`);
+  console.log(
+    `\ntarget: wasmlite int8 >= 3x faster than onnxruntime-web on the MLP: ${(ortRow.timing.medianUs / int8.timing.medianUs).toFixed(2)}x`,
+  );
   for (const kind of ["float32", "int8"]) {
     for (const level of ["public API", "engine call"]) {
       const name = `hello_world ${kind}, ${level}`;
       const ours = rows.find((r) => r.model === name && r.runtime === "wasmlite SIMD");
       const theirs = rows.find((r) => r.model === name && r.runtime.startsWith("TFLite"));
-      if (ours && theirs) console.log(`target: wasmlite >= 10x faster than TFLite-web on ${name}: ${(theirs.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`);
+      if (ours && theirs)
+        console.log(
+          `target: wasmlite >= 10x faster than TFLite-web on ${name}: ${(theirs.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`,
+        );
     }
   }
 }
 
-function printSizes(): void {
-  const size = (p: string) => statSync(p).size;
-  const sizes: [string, number][] = [
-    ["wasmlite.wasm (SIMD)", size(SIMD_WASM)],
-    ["wasmlite-mvp.wasm", size(MVP_WASM)],
-    ["onnxruntime-web ort-wasm-simd-threaded.wasm", size(join(packageDir("onnxruntime-web"), "dist", "ort-wasm-simd-threaded.wasm"))],
-    ["tfjs-backend-wasm tfjs-backend-wasm-simd.wasm", size(join(packageDir("@tensorflow/tfjs-backend-wasm"), "dist", "tfjs-backend-wasm-simd.wasm"))],
-    ["tfjs-tflite tflite_web_api_cc_simd.wasm", size(join(packageDir("@tensorflow/tfjs-tflite"), "wasm", "tflite_web_api_cc_simd.wasm"))],
+async function printSizes(): Promise<void> {
+  // Tailored builds: what `wasmlite build-runtime --model` makes for these models.
+  const tailored = async (operators: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmlite-bench-"));
+    await buildRuntime({ operators, types: ["INT8"], outDir: dir });
+    return dir;
+  };
+  const fcInt8 = await tailored(["FULLY_CONNECTED"]); // hello_world int8 and the int8 MLP
+  const sizes: [string, string][] = [
+    ["wasmlite.wasm (SIMD, every operator)", SIMD_WASM],
+    ["wasmlite-mvp.wasm (every operator)", MVP_WASM],
+    ["wasmlite.wasm (SIMD) for hello_world / MLP int8", join(fcInt8, "wasmlite.wasm")],
+    ["wasmlite-mvp.wasm for hello_world / MLP int8", join(fcInt8, "wasmlite-mvp.wasm")],
+    [
+      "onnxruntime-web ort-wasm-simd-threaded.wasm",
+      join(packageDir("onnxruntime-web"), "dist", "ort-wasm-simd-threaded.wasm"),
+    ],
+    [
+      "tfjs-backend-wasm tfjs-backend-wasm-simd.wasm",
+      join(packageDir("@tensorflow/tfjs-backend-wasm"), "dist", "tfjs-backend-wasm-simd.wasm"),
+    ],
+    [
+      "tfjs-tflite tflite_web_api_cc_simd.wasm",
+      join(packageDir("@tensorflow/tfjs-tflite"), "wasm", "tflite_web_api_cc_simd.wasm"),
+    ],
   ];
-  console.log("\n| runtime binary | bytes | × wasmlite |");
-  console.log("|---|---:|---:|");
-  for (const [name, bytes] of sizes) console.log(`| ${name} | ${bytes} | ${(bytes / sizes[0]![1]).toFixed(1)} |`);
+  const measured = sizes.map(([name, file]) => {
+    const bytes = readFileSync(file);
+    return { name, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
+  const ours = measured[0]!;
+  console.log("\n| runtime binary | bytes | gzipped | × wasmlite (full SIMD, gzipped) |");
+  console.log("|---|---:|---:|---:|");
+  for (const m of measured) console.log(`| ${m.name} | ${m.bytes} | ${m.gzip} | ${(m.gzip / ours.gzip).toFixed(2)} |`);
 }
 
 await main();
