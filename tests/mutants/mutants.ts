@@ -84,7 +84,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: "simd-depthwise-no-bias",
     file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
-    find: "if (bias != 0) sum = i32x4.add(sum, v128.load(bias + (<usize>c << 2)));",
+    find: "if (bias != 0) sum = i32x4.add(sum, v128.load(bias + ((<usize>c) << 2)));",
     replace: "",
     bug: "int8 DEPTHWISE_CONV_2D's four-channel SIMD requantisation forgets the bias (the scalar tail keeps it)",
     build: "runtime",
