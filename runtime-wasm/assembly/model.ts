@@ -253,6 +253,14 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
   const present = readVector(buffer, S.BUFFER_DATA, 1, "Buffer.data");
   if (present == BAD) return false;
   if (present == 0 || vectorCount == 0) return true; // empty buffer: not constant
+  // A variable tensor's buffer is ignored, as TFLM's allocator does: the
+  // state lives in the arena and starts where wl_reset_state puts it (zero,
+  // or an int8 tensor's zero point). Converters write such buffers, often
+  // of zeros. (TFLite's desktop interpreter refuses them; TFLM runs them.)
+  if ((t.flags & FLAG_VARIABLE) != 0) return true;
+  // Stricter than TFLM, which takes the first bytes of any buffer: a
+  // smaller one would be read past its end, and one of another size means
+  // the file disagrees with itself (often a type mismatch), a wrong answer.
   if (vectorCount != <u32>t.bytes) {
     tensorError(ERR_INVALID_MODEL, index, "buffer ");
     sayInt(bufferIndex);
@@ -262,8 +270,6 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
     sayInt(t.bytes);
     return false;
   }
-  if ((t.flags & FLAG_VARIABLE) != 0)
-    return tensorError(ERR_UNSUPPORTED_FEATURE, index, "variable tensor with initial data is not supported");
   t.flags |= FLAG_CONSTANT;
   t.data = modelBase() + <usize>vectorData;
   return true;
@@ -284,35 +290,38 @@ function readQuantization(index: i32, t: Tensor, table: u32): bool {
   if (readVector(q, S.QUANT_ZERO_POINT, 8, "QuantizationParameters.zero_point") == BAD) return false;
   const zpData = vectorData;
   const zpCount = vectorCount;
-  if (scaleCount == 0) return true; // min/max only, or empty: treated as not quantized
-  if (zpCount != scaleCount) {
+  // As TFLM: quantised only with both scales and zero points (min/max
+  // alone, or an empty vector, means not quantised); zero points past the
+  // scales' count are unused. Fewer zero points than scales TFLM would read
+  // past the vector's end: refused.
+  if (scaleCount == 0 || zpCount == 0) return true;
+  if (zpCount < scaleCount) {
     tensorError(ERR_INVALID_MODEL, index, "has ");
     sayInt(scaleCount);
-    say(" quantization scales but ");
+    say(" quantization scales but only ");
     sayInt(zpCount);
     say(" zero points");
     return false;
   }
-  if (scaleCount > 1) {
-    if (quantDim < 0 || quantDim >= t.rank)
-      return tensorError(ERR_INVALID_MODEL, index, "quantized_dimension is outside the tensor's rank");
-    if (<i32>scaleCount != load<i32>(changetype<usize>(t) + offsetof<Tensor>("d0") + ((<usize>quantDim) << 2))) {
-      return tensorError(
-        ERR_INVALID_MODEL,
-        index,
-        "number of per-channel scales differs from the size of quantized_dimension",
-      );
-    }
-  }
+  // quantized_dimension and the number of scales are not checked here, as
+  // TFLM does not: a kernel that uses per-channel scales checks both against
+  // its own axis (checkChannelWeights); every other kernel uses scale 0 only
+  // or refuses more than one (requirePerTensor). So a per-tensor tensor with
+  // a meaningless quantized_dimension, or per-channel scales a kernel never
+  // reads, loads as in TFLM.
   for (let c: u32 = 0; c < scaleCount; c++) {
     const s = f32At(scaleData + 4 * c);
-    // Also rejects NaN. A zero or infinite scale makes every multiplier meaningless.
+    // Stricter than TFLM, which computes with any value: a zero, negative,
+    // infinite or NaN scale makes every multiplier meaningless (a wrong answer).
     if (!(s > 0) || !isFinite(s)) {
       tensorError(ERR_INVALID_MODEL, index, "quantization scale ");
       sayInt(c);
       say(" is not a positive finite number");
       return false;
     }
+    // Stricter than TFLM: a zero point outside its type's range is outside
+    // TFLite's quantisation spec, and the SIMD kernels keep zero points and
+    // offsets in lanes as wide as the type (int8 widened to int16).
     const z = i64At(zpData + 8 * c);
     if (z < -2147483648 || z > 2147483647) return tensorError(ERR_INVALID_MODEL, index, "zero point outside int32");
     if (
@@ -397,6 +406,8 @@ function readGraphIO(subgraph: u32): bool {
   for (let i = 0; i < inputCount; i++) {
     const idx = load<i32>(inputs + ((<usize>i) << 2));
     const t = tensorAt(idx);
+    // Stricter than TFLM: a host writes its inputs, which here would write
+    // into the model's own bytes (TFLM would write into flash or fault).
     if ((t.flags & FLAG_CONSTANT) != 0)
       return tensorError(ERR_INVALID_MODEL, idx, "is a graph input but has constant data");
     t.flags |= FLAG_GRAPH_INPUT;
@@ -452,7 +463,9 @@ function readOperators(subgraph: u32): bool {
     op.options = options;
     if (options == 0) op.optionsType = 0;
 
-    // Empty tensors (a 0 in the shape) may only carry metadata, as intermediates.
+    // Empty tensors (a 0 in the shape) may only carry metadata, as intermediates:
+    // a gap, not a safety rule (the kernels and the planner assume every operand
+    // has an element; TFLM has kernels that take empty ones).
     for (let k = 0; k < op.inputCount + op.outputCount; k++) {
       const idx =
         k < op.inputCount
@@ -465,7 +478,9 @@ function readOperators(subgraph: u32): bool {
         return false;
       }
     }
-    // Each non-constant tensor is written by exactly one operator, and never a constant.
+    // Each non-constant tensor is written by exactly one operator, and never a
+    // constant. TFLM does not check these; its arena planner, like ours, assumes
+    // them, and a model breaking them gets overlapping buffers (wrong answers).
     for (let o = 0; o < op.outputCount; o++) {
       const idx = load<i32>(op.outputs + ((<usize>o) << 2));
       const t = tensorAt(idx);
@@ -485,7 +500,8 @@ function readOperators(subgraph: u32): bool {
           return operatorError(ERR_INVALID_MODEL, <i32>i, op.code, "reads and writes the same tensor");
       }
     }
-    // ...and is written before it is read (variables and graph inputs are ready from the start).
+    // ...and is written before it is read (variables and graph inputs are ready
+    // from the start). TFLM would read uninitialised arena bytes.
     for (let k = 0; k < op.inputCount; k++) {
       const idx = load<i32>(op.inputs + ((<usize>k) << 2));
       if (idx < 0) continue;

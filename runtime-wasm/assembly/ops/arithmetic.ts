@@ -72,7 +72,7 @@ export function prepareArithmetic(op: Operator, optionsType: i32): bool {
     return true;
   }
   if (y.type == TYPE_INT32) {
-    if (a.quantCount != 0 || b.quantCount != 0 || y.quantCount != 0) return opFail(ERR_INVALID_MODEL, "int32 arithmetic must not be quantized");
+    // Quantisation parameters on int32 tensors are ignored, as TFLite does (and MUL here).
     data.actMin = i32.MIN_VALUE;
     data.actMax = i32.MAX_VALUE;
     return true;

@@ -107,6 +107,12 @@ export function options(op: Operator, expectedType: i32): u32 {
   return op.options != 0 && op.optionsType == expectedType ? op.options : 0;
 }
 
+/**
+ * Stricter than TFLM, whose option parsers fall back to the defaults when a
+ * model's options are of another operator's type: that drops what the file
+ * asked for (a fused activation, a stride), a wrong answer. Absent options
+ * take the defaults in both.
+ */
 export function checkOptionsType(op: Operator, expectedType: i32): bool {
   if (op.options != 0 && op.optionsType != expectedType) {
     opFail(ERR_INVALID_MODEL, "builtin options have type #");
