@@ -7,16 +7,17 @@ import { Operator, Tensor, input, output, inputIndex, outputIndex, sameShape } f
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
-  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
-  requireQuantized, requirePerTensor, activationRangeQuantized, activationRangeFloat,
-  actMin, actMax, actMinF, actMaxF, allocOpData,
+  Clamp, opFail, checkArity, checkOptionsType, options, readActivation, unsupportedTypes, requireQuantized,
+  requirePerTensor, activationRangeQuantized, activationRangeFloat, allocOpData,
 } from "./common";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplierSmallerThanOneExp } from "../fixedpoint";
+import {
+  quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplierSmallerThanOneExp,
+} from "../fixedpoint";
 import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
 import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 @unmanaged
-export class ArithmeticData {
+export class ArithmeticData extends Clamp {
   input1Offset: i32;
   input2Offset: i32;
   outputOffset: i32;
@@ -27,10 +28,6 @@ export class ArithmeticData {
   input2Shift: i32;
   outputMultiplier: i32;
   outputShift: i32;
-  actMin: i32;
-  actMax: i32;
-  actMinF: f32;
-  actMaxF: f32;
   // Broadcast record follows inline.
   broadcast: Broadcast;
 }
@@ -48,8 +45,8 @@ function multiplierSmallerThanOne(real: f64): bool {
 export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
   if (!checkOptionsType(op, optionsType)) return false;
-  if (!readActivation(options(op, optionsType), OPT_ACTIVATION)) return false;
-  const act = activation;
+  const act = readActivation(options(op, optionsType), OPT_ACTIVATION);
+  if (act < 0) return false;
   const a = input(op, 0);
   const b = input(op, 1);
   const y = output(op, 0);
@@ -66,9 +63,7 @@ export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   if (!prepareBroadcast(data.broadcast, a, b, y)) return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
 
   if (y.type == TYPE_FLOAT32) {
-    activationRangeFloat(act);
-    data.actMinF = actMinF;
-    data.actMaxF = actMaxF;
+    activationRangeFloat(act, data);
     return true;
   }
   if (y.type == TYPE_INT32) {
@@ -95,9 +90,7 @@ export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   if (!multiplierSmallerThanOne(twiceMaxInputScale / (<f64>(1 << data.leftShift) * <f64>y.scale))) return false;
   data.outputMultiplier = qmMultiplier;
   data.outputShift = qmShift;
-  activationRangeQuantized(act, y);
-  data.actMin = actMin;
-  data.actMax = actMax;
+  activationRangeQuantized(act, y, data);
   return true;
 }
 

@@ -9,29 +9,39 @@ import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplie
 import { persistentAlloc } from "../layout";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
 
-export let multipliers: usize = 0;
-export let shifts: usize = 0;
-
 /**
- * Fills `multipliers` and `shifts` (one i32 each per channel) with
- * s_in * s_weight[c] / s_out. TFLM computes this product in double, except
- * for FULLY_CONNECTED with one weight scale, where it multiplies the two
- * float scales in float first (`perTensorProductInFloat`).
+ * The per-channel requantisation TFLM precomputes in prepare: s_in *
+ * s_weight[c] / s_out as a Q31 multiplier and a shift per channel, in a
+ * persistent table of `channels` multipliers followed by `channels` shifts
+ * (channelShifts gives where they start). TFLM computes the product in
+ * double, except for FULLY_CONNECTED with one weight scale, where it
+ * multiplies the two float scales in float first (`perTensorProductInFloat`).
+ * Returns the table, or 0 after an error.
  */
-export function prepareChannelMultipliers(x: Tensor, w: Tensor, y: Tensor, channels: i32, perTensorProductInFloat: bool): bool {
-  multipliers = persistentAlloc(<u64>channels * 4);
-  shifts = persistentAlloc(<u64>channels * 4);
-  if (multipliers == 0 || shifts == 0) return false;
+export function prepareChannelMultipliers(
+  x: Tensor, w: Tensor, y: Tensor, channels: i32, perTensorProductInFloat: bool,
+): usize {
+  const multipliers = persistentAlloc(<u64>channels * 8);
+  if (multipliers == 0) return 0;
+  const shifts = channelShifts(multipliers, channels);
   const perChannel = w.quantCount > 1;
   for (let c = 0; c < channels; c++) {
     let real: f64;
     if (!perChannel && perTensorProductInFloat) real = <f64>(x.scale * w.scale) / <f64>y.scale;
     else real = <f64>x.scale * <f64>channelScale(w, perChannel ? c : 0) / <f64>y.scale;
-    if (!quantizeMultiplier(real)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+    if (!quantizeMultiplier(real)) {
+      opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+      return 0;
+    }
     store<i32>(multipliers + (<usize>c << 2), qmMultiplier);
     store<i32>(shifts + (<usize>c << 2), qmShift);
   }
-  return true;
+  return multipliers;
+}
+
+/** Where the shifts start in a table prepareChannelMultipliers made. */
+export function channelShifts(multipliers: usize, channels: i32): usize {
+  return multipliers + (<usize>channels << 2);
 }
 
 /**

@@ -124,18 +124,20 @@ export function checkOptionsType(op: Operator, expectedType: i32): bool {
   return true;
 }
 
-/** Reads a fused activation option; false for out-of-range or unsupported values. */
-export let activation: i32 = ACT_NONE;
-export function readActivation(table: u32, field: i32): bool {
-  activation = table == 0 ? ACT_NONE : <i32>readU8(table, field, 0);
-  if (scalarError()) return false;
+/**
+ * Reads a fused activation option (NONE when the table is absent): the
+ * activation, or -1 after an error for an out-of-range or unsupported value.
+ */
+export function readActivation(table: u32, field: i32): i32 {
+  const activation = table == 0 ? ACT_NONE : <i32>readU8(table, field, 0);
+  if (scalarError()) return -1;
   if (activation != ACT_NONE && activation != ACT_RELU && activation != ACT_RELU6 && activation != ACT_RELU_N1_TO_1) {
     opFail(ERR_UNSUPPORTED_FEATURE, "fused activation #");
     sayInt(activation);
     say(" is not supported (NONE, RELU, RELU_N1_TO_1 and RELU6 are)");
-    return false;
+    return -1;
   }
-  return true;
+  return activation;
 }
 
 /** Error for a type combination the operator does not implement. */
@@ -225,14 +227,21 @@ function quantizeForRange(t: Tensor, value: f32): i32 {
   return t.zeroPoint + saturatingF32ToI32(roundHalfAwayF32(value / t.scale));
 }
 
-// Results of the activation range helpers.
-export let actMin: i32 = 0;
-export let actMax: i32 = 0;
-export let actMinF: f32 = 0;
-export let actMaxF: f32 = 0;
+/**
+ * The clamp a fused activation puts on an operator's output: integer bounds
+ * for quantised outputs, float bounds for float ones. The data of every
+ * operator with a fused activation extends it, and the helpers below fill it.
+ */
+@unmanaged
+export class Clamp {
+  actMin: i32;
+  actMax: i32;
+  actMinF: f32;
+  actMaxF: f32;
+}
 
-/** TFLite CalculateActivationRangeQuantized for the output tensor. */
-export function activationRangeQuantized(act: i32, out: Tensor): void {
+/** TFLite CalculateActivationRangeQuantized for the output tensor, into `clamp`'s integer bounds. */
+export function activationRangeQuantized(act: i32, out: Tensor, clamp: Clamp): void {
   const qmin = typeMin(out.type);
   const qmax = typeMax(out.type);
   let lo = qmin;
@@ -246,23 +255,25 @@ export function activationRangeQuantized(act: i32, out: Tensor): void {
     lo = max(qmin, quantizeForRange(out, -1));
     hi = min(qmax, quantizeForRange(out, 1));
   }
-  actMin = lo;
-  actMax = hi;
+  clamp.actMin = lo;
+  clamp.actMax = hi;
 }
 
-/** TFLite CalculateActivationRange for float outputs. */
-export function activationRangeFloat(act: i32): void {
-  actMinF = -Infinity;
-  actMaxF = Infinity;
+/** TFLite CalculateActivationRange for float outputs, into `clamp`'s float bounds. */
+export function activationRangeFloat(act: i32, clamp: Clamp): void {
+  let lo: f32 = -Infinity;
+  let hi: f32 = Infinity;
   if (act == ACT_RELU) {
-    actMinF = 0;
+    lo = 0;
   } else if (act == ACT_RELU6) {
-    actMinF = 0;
-    actMaxF = 6;
+    lo = 0;
+    hi = 6;
   } else if (act == ACT_RELU_N1_TO_1) {
-    actMinF = -1;
-    actMaxF = 1;
+    lo = -1;
+    hi = 1;
   }
+  clamp.actMinF = lo;
+  clamp.actMaxF = hi;
 }
 
 /**

@@ -2,9 +2,27 @@
 // scale and zero point (TFLM does not rescale here); no fused activation.
 
 import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_CONCATENATION, ACT_NONE } from "../schema";
+import {
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  TYPE_INT16,
+  TYPE_INT32,
+  TYPE_INT64,
+  OPTIONS_CONCATENATION,
+  ACT_NONE,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData } from "./common";
+import {
+  opFail,
+  checkArity,
+  checkOptionsType,
+  options,
+  readActivation,
+  unsupportedTypes,
+  inputTensorFail,
+  outputTensorFail,
+  allocOpData,
+} from "./common";
 import { readI32, scalarError } from "../flatbuffer";
 
 @unmanaged
@@ -18,12 +36,20 @@ export function prepare(op: Operator): bool {
   const opts = options(op, OPTIONS_CONCATENATION);
   let axis = opts == 0 ? 0 : readI32(opts, 0, 0);
   if (scalarError()) return false;
-  if (!readActivation(opts, 1)) return false;
-  if (activation != ACT_NONE) return opFail(ERR_UNSUPPORTED_FEATURE, "fused activation on CONCATENATION is not supported");
+  const activation = readActivation(opts, 1);
+  if (activation < 0) return false;
+  if (activation != ACT_NONE)
+    return opFail(ERR_UNSUPPORTED_FEATURE, "fused activation on CONCATENATION is not supported");
   const y = output(op, 0);
   if (axis < 0) axis += y.rank;
   if (axis < 0 || axis >= y.rank) return opFail(ERR_INVALID_MODEL, "axis is outside the output's rank");
-  if (y.type != TYPE_FLOAT32 && y.type != TYPE_INT8 && y.type != TYPE_INT16 && y.type != TYPE_INT32 && y.type != TYPE_INT64) {
+  if (
+    y.type != TYPE_FLOAT32 &&
+    y.type != TYPE_INT8 &&
+    y.type != TYPE_INT16 &&
+    y.type != TYPE_INT32 &&
+    y.type != TYPE_INT64
+  ) {
     return unsupportedTypes(y, outputIndex(op, 0));
   }
   let total = 0;
@@ -33,7 +59,8 @@ export function prepare(op: Operator): bool {
     if (t.type != y.type) return unsupportedTypes(t, inputIndex(op, i));
     if (t.rank != y.rank) return inputTensorFail(op, i, "does not have the output's rank");
     for (let k = 0; k < y.rank; k++) {
-      if (k != axis && dim(t, k) != dim(y, k)) return inputTensorFail(op, i, "differs from the output outside the concatenation axis");
+      if (k != axis && dim(t, k) != dim(y, k))
+        return inputTensorFail(op, i, "differs from the output outside the concatenation axis");
     }
     if ((y.type == TYPE_INT8 || y.type == TYPE_INT16) && (t.scale != y.scale || t.zeroPoint != y.zeroPoint)) {
       return inputTensorFail(op, i, "must have the output's scale and zero point");

@@ -13,13 +13,15 @@ import { Operator, Tensor, input, output, inputIndex, outputIndex, dim } from ".
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_FULLY_CONNECTED } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
-  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
-  inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
-  activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData,
+  Clamp, opFail, checkArity, checkOptionsType, options, readActivation, unsupportedTypes, inputTensorFail,
+  outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized, activationRangeFloat, allocOpData,
 } from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
-import { prepareChannelMultipliers, prepareLaneRequantization, multipliers, shifts, requantizeChannel, checkChannelWeights, checkBias, biasPlusOffsetRowSums } from "./channel_quantization";
+import {
+  prepareChannelMultipliers, channelShifts, prepareLaneRequantization, requantizeChannel, checkChannelWeights,
+  checkBias, biasPlusOffsetRowSums,
+} from "./channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
@@ -28,16 +30,12 @@ import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 import { INT8_KERNELS } from "../build_types";
 
 @unmanaged
-class FullyConnectedData {
+class FullyConnectedData extends Clamp {
   batches: i32;
   units: i32;
   depth: i32;
   inputOffset: i32;
   outputOffset: i32;
-  actMin: i32;
-  actMax: i32;
-  actMinF: f32;
-  actMaxF: f32;
   /** Per-unit multipliers and shifts (i32 arrays of `units` entries). */
   multipliers: usize;
   shifts: usize;
@@ -56,8 +54,8 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 2, 3, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_FULLY_CONNECTED)) return false;
   const opts = options(op, OPTIONS_FULLY_CONNECTED);
-  if (!readActivation(opts, OPT_ACTIVATION)) return false;
-  const act = activation;
+  const act = readActivation(opts, OPT_ACTIVATION);
+  if (act < 0) return false;
   const weightsFormat = opts == 0 ? 0 : readU8(opts, OPT_WEIGHTS_FORMAT, 0);
   if (scalarError()) return false;
   if (weightsFormat != 0) return opFail(ERR_UNSUPPORTED_FEATURE, "shuffled weights format is not supported");
@@ -89,9 +87,7 @@ export function prepare(op: Operator): bool {
     if (w.type != TYPE_FLOAT32) return unsupportedTypes(w, inputIndex(op, 1));
     if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
     if (hasBias && b.type != TYPE_FLOAT32) return unsupportedTypes(b, inputIndex(op, 2));
-    activationRangeFloat(act);
-    data.actMinF = actMinF;
-    data.actMaxF = actMaxF;
+    activationRangeFloat(act, data);
     return true;
   }
 
@@ -107,13 +103,11 @@ export function prepare(op: Operator): bool {
 
   data.inputOffset = -x.zeroPoint;
   data.outputOffset = y.zeroPoint;
-  activationRangeQuantized(act, y);
-  data.actMin = actMin;
-  data.actMax = actMax;
+  activationRangeQuantized(act, y, data);
   // TFLM: per-tensor weights multiply the two float scales in float first.
-  if (!prepareChannelMultipliers(x, w, y, units, true)) return false;
-  data.multipliers = multipliers;
-  data.shifts = shifts;
+  data.multipliers = prepareChannelMultipliers(x, w, y, units, true);
+  if (data.multipliers == 0) return false;
+  data.shifts = channelShifts(data.multipliers, units);
   data.rowConstants = persistentAlloc(<u64>units * 4);
   if (data.rowConstants == 0) return false;
 

@@ -19,37 +19,59 @@ export function paddingBefore(stride: i32, dilation: i32, inputSize: i32, filter
   return total / 2;
 }
 
-import { opFail } from "./common";
+import { opFail, Clamp } from "./common";
 import { readU8, readI32, scalarError } from "../flatbuffer";
 import { ERR_INVALID_MODEL } from "../status";
 
-// The window options read by readWindowOptions().
-export let windowPadding: i32 = PADDING_SAME;
-export let windowStrideW: i32 = 1;
-export let windowStrideH: i32 = 1;
-export let windowDilationW: i32 = 1;
-export let windowDilationH: i32 = 1;
+/**
+ * A windowed operator's padding, strides and dilations, as readWindowOptions
+ * reads them (with its fused activation's clamp): the data of CONV_2D,
+ * DEPTHWISE_CONV_2D and the poolings extends it.
+ */
+@unmanaged
+export class Window extends Clamp {
+  padding: i32;
+  strideH: i32;
+  strideW: i32;
+  dilationH: i32;
+  dilationW: i32;
+}
 
 const MAX_STEP: i32 = 4096;
 
 /**
  * Reads and validates padding, strides and dilations from a Conv2D,
  * DepthwiseConv2D or Pool2D options table (field ids given; a dilation id
- * of -1 means the table has none). An absent table means SAME, 1, 1.
+ * of -1 means the table has none) into `window`. An absent table means
+ * SAME, 1, 1.
  */
-export function readWindowOptions(opts: u32, paddingId: i32, strideWId: i32, strideHId: i32, dilationWId: i32, dilationHId: i32): bool {
-  windowPadding = opts == 0 ? PADDING_SAME : <i32>readU8(opts, paddingId, 0);
-  windowStrideW = opts == 0 ? 1 : readI32(opts, strideWId, 0);
-  windowStrideH = opts == 0 ? 1 : readI32(opts, strideHId, 0);
-  windowDilationW = opts == 0 || dilationWId < 0 ? 1 : readI32(opts, dilationWId, 1);
-  windowDilationH = opts == 0 || dilationHId < 0 ? 1 : readI32(opts, dilationHId, 1);
+export function readWindowOptions(
+  opts: u32,
+  paddingId: i32,
+  strideWId: i32,
+  strideHId: i32,
+  dilationWId: i32,
+  dilationHId: i32,
+  window: Window,
+): bool {
+  const padding = opts == 0 ? PADDING_SAME : <i32>readU8(opts, paddingId, 0);
+  const strideW = opts == 0 ? 1 : readI32(opts, strideWId, 0);
+  const strideH = opts == 0 ? 1 : readI32(opts, strideHId, 0);
+  const dilationW = opts == 0 || dilationWId < 0 ? 1 : readI32(opts, dilationWId, 1);
+  const dilationH = opts == 0 || dilationHId < 0 ? 1 : readI32(opts, dilationHId, 1);
   if (scalarError()) return false;
-  if (windowPadding != PADDING_SAME && windowPadding != PADDING_VALID) return opFail(ERR_INVALID_MODEL, "padding must be SAME or VALID");
-  if (windowStrideW < 1 || windowStrideH < 1 || windowStrideW > MAX_STEP || windowStrideH > MAX_STEP) {
+  if (padding != PADDING_SAME && padding != PADDING_VALID)
+    return opFail(ERR_INVALID_MODEL, "padding must be SAME or VALID");
+  if (strideW < 1 || strideH < 1 || strideW > MAX_STEP || strideH > MAX_STEP) {
     return opFail(ERR_INVALID_MODEL, "strides must be between 1 and 4096");
   }
-  if (windowDilationW < 1 || windowDilationH < 1 || windowDilationW > MAX_STEP || windowDilationH > MAX_STEP) {
+  if (dilationW < 1 || dilationH < 1 || dilationW > MAX_STEP || dilationH > MAX_STEP) {
     return opFail(ERR_INVALID_MODEL, "dilations must be between 1 and 4096");
   }
+  window.padding = padding;
+  window.strideW = strideW;
+  window.strideH = strideH;
+  window.dilationW = dilationW;
+  window.dilationH = dilationH;
   return true;
 }

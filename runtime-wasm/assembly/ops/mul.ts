@@ -6,33 +6,28 @@ import { Operator, input, output, inputIndex, outputIndex } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_MUL } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
-  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
-  requireQuantized, requirePerTensor, activationRangeQuantized, activationRangeFloat,
-  actMin, actMax, actMinF, actMaxF, allocOpData,
+  Clamp, opFail, checkArity, checkOptionsType, options, readActivation, unsupportedTypes, requireQuantized,
+  requirePerTensor, activationRangeQuantized, activationRangeFloat, allocOpData,
 } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
 import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 @unmanaged
-class MulData {
+class MulData extends Clamp {
   input1Offset: i32;
   input2Offset: i32;
   outputOffset: i32;
   multiplier: i32;
   shift: i32;
-  actMin: i32;
-  actMax: i32;
-  actMinF: f32;
-  actMaxF: f32;
   broadcast: Broadcast;
 }
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_MUL)) return false;
-  if (!readActivation(options(op, OPTIONS_MUL), 0)) return false;
-  const act = activation;
+  const act = readActivation(options(op, OPTIONS_MUL), 0);
+  if (act < 0) return false;
   const a = input(op, 0);
   const b = input(op, 1);
   const y = output(op, 0);
@@ -47,9 +42,7 @@ export function prepare(op: Operator): bool {
   if (!prepareBroadcast(data.broadcast, a, b, y)) return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
 
   if (y.type == TYPE_FLOAT32) {
-    activationRangeFloat(act);
-    data.actMinF = actMinF;
-    data.actMaxF = actMaxF;
+    activationRangeFloat(act, data);
     return true;
   }
   if (y.type == TYPE_INT32) return true;
@@ -62,9 +55,7 @@ export function prepare(op: Operator): bool {
   if (!quantizeMultiplier(<f64>a.scale * <f64>b.scale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
   data.multiplier = qmMultiplier;
   data.shift = qmShift;
-  activationRangeQuantized(act, y);
-  data.actMin = actMin;
-  data.actMax = actMax;
+  activationRangeQuantized(act, y, data);
   return true;
 }
 

@@ -12,7 +12,6 @@ import {
   checkOptionsType,
   options,
   readActivation,
-  activation,
   unsupportedTypes,
   inputTensorFail,
   outputTensorFail,
@@ -20,14 +19,10 @@ import {
   requirePerTensor,
   activationRangeQuantized,
   activationRangeFloat,
-  actMin,
-  actMax,
-  actMinF,
-  actMaxF,
   allocOpData,
 } from "./common";
 import { readI32, scalarError } from "../flatbuffer";
-import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH } from "./geometry";
+import { Window, outputSize, paddingBefore, readWindowOptions } from "./geometry";
 import { persistentAlloc } from "../layout";
 import { copyBytes } from "../kernels/copy";
 import { isFloat32, isInt8 } from "../kernel_types";
@@ -40,7 +35,7 @@ const OPT_FILTER_H = 4;
 const OPT_ACTIVATION = 5;
 
 @unmanaged
-export class PoolData {
+export class PoolData extends Window {
   batches: i32;
   inH: i32;
   inW: i32;
@@ -49,14 +44,8 @@ export class PoolData {
   outW: i32;
   filterH: i32;
   filterW: i32;
-  strideH: i32;
-  strideW: i32;
   padH: i32;
   padW: i32;
-  actMin: i32;
-  actMax: i32;
-  actMinF: f32;
-  actMaxF: f32;
   /** One accumulator per channel (f32 or i32) for the output pixel being computed. */
   accumulators: usize;
 }
@@ -66,12 +55,13 @@ export function preparePool(op: Operator): bool {
   if (!checkOptionsType(op, OPTIONS_POOL2D)) return false;
   const opts = options(op, OPTIONS_POOL2D);
   if (opts == 0) return opFail(ERR_INVALID_MODEL, "pooling needs Pool2DOptions (window and strides)");
-  if (!readActivation(opts, OPT_ACTIVATION)) return false;
-  const act = activation;
-  if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, -1, -1)) return false;
-  const padding = windowPadding,
-    strideW = windowStrideW,
-    strideH = windowStrideH;
+  const data = changetype<PoolData>(allocOpData(op, offsetof<PoolData>()));
+  if (changetype<usize>(data) == 0) return false;
+  const act = readActivation(opts, OPT_ACTIVATION);
+  if (act < 0) return false;
+  if (!readWindowOptions(opts, OPT_PADDING, OPT_STRIDE_W, OPT_STRIDE_H, -1, -1, data)) return false;
+  const strideW = data.strideW,
+    strideH = data.strideH;
   const filterW = readI32(opts, OPT_FILTER_W, 0);
   const filterH = readI32(opts, OPT_FILTER_H, 0);
   if (scalarError()) return false;
@@ -82,18 +72,14 @@ export function preparePool(op: Operator): bool {
   if (x.rank != 4) return inputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
   if (y.rank != 4) return outputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
   if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
-  const data = changetype<PoolData>(allocOpData(op, offsetof<PoolData>()));
-  if (changetype<usize>(data) == 0) return false;
   data.batches = dim(x, 0);
   data.inH = dim(x, 1);
   data.inW = dim(x, 2);
   data.channels = dim(x, 3);
   data.filterH = filterH;
   data.filterW = filterW;
-  data.strideH = strideH;
-  data.strideW = strideW;
-  data.outH = outputSize(padding, data.inH, filterH, strideH, 1);
-  data.outW = outputSize(padding, data.inW, filterW, strideW, 1);
+  data.outH = outputSize(data.padding, data.inH, filterH, strideH, 1);
+  data.outW = outputSize(data.padding, data.inW, filterW, strideW, 1);
   if (data.outH < 1 || data.outW < 1)
     return opFail(ERR_INVALID_MODEL, "the window is larger than the input with VALID padding");
   if (dim(y, 0) != data.batches || dim(y, 1) != data.outH || dim(y, 2) != data.outW || dim(y, 3) != data.channels) {
@@ -104,9 +90,7 @@ export function preparePool(op: Operator): bool {
   data.accumulators = persistentAlloc(<u64>data.channels * 4 + 16);
   if (data.accumulators == 0) return false;
   if (x.type == TYPE_FLOAT32) {
-    activationRangeFloat(act);
-    data.actMinF = actMinF;
-    data.actMaxF = actMaxF;
+    activationRangeFloat(act, data);
     return true;
   }
   if (x.type != TYPE_INT8 && x.type != TYPE_INT16) return unsupportedTypes(x, inputIndex(op, 0));
@@ -114,9 +98,7 @@ export function preparePool(op: Operator): bool {
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   if (x.scale != y.scale || x.zeroPoint != y.zeroPoint)
     return opFail(ERR_INVALID_MODEL, "quantized pooling needs the same scale and zero point on input and output");
-  activationRangeQuantized(act, y);
-  data.actMin = actMin;
-  data.actMax = actMax;
+  activationRangeQuantized(act, y, data);
   return true;
 }
 

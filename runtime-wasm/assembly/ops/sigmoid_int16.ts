@@ -9,32 +9,32 @@ import { ERR_INVALID_MODEL } from "../status";
 import { opFail } from "./common";
 import { checkedLog2, log2Rounded } from "../fixedpoint";
 import { sigmoidTable } from "../kernels/sigmoid_table";
-
-export let int16Multiplier: i32 = 0;
-export let int16LeftShift: i32 = 0;
+import { SigmoidInput } from "./sigmoid_input";
 
 /**
  * TFLM's int16 prepare for LOGISTIC (maxPotShift 0) and TANH (maxPotShift 1):
- * symmetric input and output, output scale 2^-15.
+ * symmetric input and output, output scale 2^-15; the input's multiplier
+ * and shift into `into`.
  */
-export function prepareInt16Sigmoid(x: Tensor, y: Tensor, maxPotShift: i32): bool {
+export function prepareInt16Sigmoid(x: Tensor, y: Tensor, maxPotShift: i32, into: SigmoidInput): bool {
   if (x.zeroPoint != 0 || y.zeroPoint != 0) return opFail(ERR_INVALID_MODEL, "int16 input and output must have zero point 0");
   let pot = checkedLog2(x.scale);
-  int16LeftShift = (15 - 3) + log2Rounded;
-  pot = pot && int16LeftShift >= 0 && int16LeftShift <= maxPotShift;
-  if (pot) {
-    int16Multiplier = 0;
-  } else {
+  let leftShift = 15 - 3 + log2Rounded;
+  pot = pot && leftShift >= 0 && leftShift <= maxPotShift;
+  let tableMultiplier: i32 = 0;
+  if (!pot) {
     let multiplier: f64 = <f64>x.scale * 4096.0 * 3.0;
-    int16LeftShift = 0;
-    while (multiplier <= 32767.0 / 2.0 && int16LeftShift <= 30) {
-      int16LeftShift++;
+    leftShift = 0;
+    while (multiplier <= 32767.0 / 2.0 && leftShift <= 30) {
+      leftShift++;
       multiplier *= 2.0;
     }
     if (multiplier > 32767.0) return opFail(ERR_INVALID_MODEL, "int16 input scale is too large for the lookup table");
-    int16Multiplier = <i32>multiplier;
+    tableMultiplier = <i32>multiplier;
   }
   if (!checkedLog2(y.scale) || log2Rounded != -15) return opFail(ERR_INVALID_MODEL, "int16 output scale must be 2^-15");
+  into.multiplier = tableMultiplier;
+  into.leftShift = leftShift;
   return true;
 }
 

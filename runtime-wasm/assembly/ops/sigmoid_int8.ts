@@ -4,32 +4,44 @@
 // radius saturate without evaluating the function, the rest go through
 // gemmlowp's fixed-point logistic or tanh.
 
-import { roundHalfAwayF64, calculateInputRadius, multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../fixedpoint";
+import {
+  roundHalfAwayF64,
+  calculateInputRadius,
+  multiplyByQuantizedMultiplier,
+  roundingDivideByPOT,
+} from "../fixedpoint";
 import { logistic, tanh } from "../gemmlowp";
+import { SigmoidInput } from "./sigmoid_input";
 
 export const INPUT_INTEGER_BITS: i32 = 4;
 
-export let inputMultiplier: i32 = 0;
-export let inputLeftShift: i32 = 0;
-export let inputRangeRadius: i32 = 0;
-
-/** Computes the three values above for an input scale. */
-export function prepareSigmoidInput(inputScale: f32): void {
+/** TFLM's int8 prepare: the input's zero point, multiplier, shift and range radius, into `into`. */
+export function prepareSigmoidInput(inputScale: f32, inputZeroPoint: i32, into: SigmoidInput): void {
   const real: f64 = <f64>inputScale * <f64>(1 << (31 - INPUT_INTEGER_BITS));
   // frexp(real): real = q * 2^exponent, q in [0.5, 1).
   const bits = reinterpret<u64>(real);
   const exponent = <i32>((bits >> 52) & 0x7ff) - 1022;
-  const q = reinterpret<f64>((bits & 0x800fffffffffffff) | (<u64>1022 << 52));
-  inputMultiplier = <i32><i64>roundHalfAwayF64(q * 2147483648.0);
-  inputLeftShift = exponent;
-  inputRangeRadius = calculateInputRadius(INPUT_INTEGER_BITS, inputLeftShift, 31);
+  const q = reinterpret<f64>((bits & 0x800fffffffffffff) | ((<u64>1022) << 52));
+  into.zeroPoint = inputZeroPoint;
+  into.multiplier = <i32>(<i64>roundHalfAwayF64(q * 2147483648.0));
+  into.leftShift = exponent;
+  into.rangeRadius = calculateInputRadius(INPUT_INTEGER_BITS, exponent, 31);
 }
 
 /**
  * Runs the int8 kernel over n elements: LOGISTIC (output scale 1/256, zero
  * point -128) or, with `isTanh`, TANH (scale 1/128, zero point 0).
  */
-export function sigmoidLikeInt8(x: usize, y: usize, n: i32, zeroPoint: i32, multiplier: i32, leftShift: i32, radius: i32, isTanh: bool): void {
+export function sigmoidLikeInt8(
+  x: usize,
+  y: usize,
+  n: i32,
+  zeroPoint: i32,
+  multiplier: i32,
+  leftShift: i32,
+  radius: i32,
+  isTanh: bool,
+): void {
   for (let i = 0; i < n; i++) {
     const v = <i32>load<i8>(x + <usize>i) - zeroPoint;
     let out: i32;

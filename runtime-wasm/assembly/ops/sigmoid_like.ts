@@ -10,23 +10,10 @@ import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import { opFail, checkArity, allocOpData, checkActivationTensors } from "./common";
 import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
-import { prepareInt16Sigmoid, logisticInt16, tanhInt16, int16Multiplier, int16LeftShift } from "./sigmoid_int16";
-import {
-  prepareSigmoidInput,
-  inputMultiplier,
-  inputLeftShift,
-  inputRangeRadius,
-  sigmoidLikeInt8,
-} from "./sigmoid_int8";
+import { prepareInt16Sigmoid, logisticInt16, tanhInt16 } from "./sigmoid_int16";
+import { prepareSigmoidInput, sigmoidLikeInt8 } from "./sigmoid_int8";
+import { SigmoidInput } from "./sigmoid_input";
 import { isFloat32, isInt8, isInt16 } from "../kernel_types";
-
-@unmanaged
-class SigmoidLikeData {
-  inputZeroPoint: i32;
-  inputMultiplier: i32;
-  inputLeftShift: i32;
-  inputRangeRadius: i32;
-}
 
 export function prepareSigmoidLike(op: Operator, isTanh: bool): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
@@ -42,19 +29,10 @@ export function prepareSigmoidLike(op: Operator, isTanh: bool): bool {
       return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
     }
   }
-  const data = changetype<SigmoidLikeData>(allocOpData(op, offsetof<SigmoidLikeData>()));
+  const data = changetype<SigmoidInput>(allocOpData(op, offsetof<SigmoidInput>()));
   if (changetype<usize>(data) == 0) return false;
-  if (isInt16(x.type)) {
-    if (!prepareInt16Sigmoid(x, y, isTanh ? 1 : 0)) return false;
-    data.inputMultiplier = int16Multiplier;
-    data.inputLeftShift = int16LeftShift;
-    return true;
-  }
-  prepareSigmoidInput(x.scale);
-  data.inputZeroPoint = x.zeroPoint;
-  data.inputMultiplier = inputMultiplier;
-  data.inputLeftShift = inputLeftShift;
-  data.inputRangeRadius = inputRangeRadius;
+  if (isInt16(x.type)) return prepareInt16Sigmoid(x, y, isTanh ? 1 : 0, data);
+  prepareSigmoidInput(x.scale, x.zeroPoint, data);
   return true;
 }
 
@@ -67,21 +45,11 @@ export function evaluateSigmoidLike(op: Operator, isTanh: bool): void {
     else sigmoidRowF32(x.data, y.data, n);
     return;
   }
-  const d = changetype<SigmoidLikeData>(op.data);
+  const d = changetype<SigmoidInput>(op.data);
   if (isInt16(x.type)) {
-    if (isTanh) tanhInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
-    else logisticInt16(x.data, y.data, n, d.inputMultiplier, d.inputLeftShift);
+    if (isTanh) tanhInt16(x.data, y.data, n, d.multiplier, d.leftShift);
+    else logisticInt16(x.data, y.data, n, d.multiplier, d.leftShift);
     return;
   }
-  if (isInt8(x.type))
-    sigmoidLikeInt8(
-      x.data,
-      y.data,
-      n,
-      d.inputZeroPoint,
-      d.inputMultiplier,
-      d.inputLeftShift,
-      d.inputRangeRadius,
-      isTanh,
-    );
+  if (isInt8(x.type)) sigmoidLikeInt8(x.data, y.data, n, d.zeroPoint, d.multiplier, d.leftShift, d.rangeRadius, isTanh);
 }

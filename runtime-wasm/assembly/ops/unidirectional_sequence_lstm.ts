@@ -16,9 +16,14 @@
 // peepholes, projection, layer normalisation.
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH } from "../schema";
+import {
+  TYPE_FLOAT32, TYPE_INT8, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32 } from "./common";
+import {
+  Clamp, opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail,
+  allocOpData, currentOperatorIndex, activationRangeFloat, activateRowF32,
+} from "./common";
 import { readU8, readF32, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { accumulatePackedF32, accumulatePackedF32x2 } from "../kernels/packed_gemv";
@@ -49,7 +54,7 @@ const GATE_CELL = 2;
 const GATE_OUTPUT = 3;
 
 @unmanaged
-class LstmData {
+class LstmData extends Clamp {
   batches: i32;
   steps: i32;
   features: i32;
@@ -58,8 +63,6 @@ class LstmData {
   cifg: i32; // no input gate: i = 1 - f
   activation: i32;
   cellClip: f32;
-  actMinF: f32; // the clamp of a RELU/RELU6/NONE activation
-  actMaxF: f32;
   gates: i32; // scratch handle: float, a chunk's gate rows (CHUNK_STEPS x batches x stride); integer, integerScratchBytes
   packed: usize; // float: the bias row, then the input and recurrent weights, packed (kernels/packed_gemv.ts)
   stride: i32; // float: packed row length, the present gates' rows rounded up to 4
@@ -109,9 +112,7 @@ export function prepare(op: Operator): bool {
   data.features = dim(x, 2);
   data.cifg = cifg ? 1 : 0;
   data.activation = act;
-  activationRangeFloat(act);
-  data.actMinF = actMinF;
-  data.actMaxF = actMaxF;
+  activationRangeFloat(act, data);
   data.cellClip = cellClip;
   const cells = dim(input(op, INPUT_WEIGHTS + GATE_FORGET), 0);
   data.cells = cells;

@@ -17,9 +17,14 @@
 // resetState(), so a one-step model can be streamed.
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_SEQUENCE_RNN, ACT_NONE, ACT_RELU, ACT_RELU_N1_TO_1, ACT_RELU6, ACT_TANH } from "../schema";
+import {
+  TYPE_FLOAT32, TYPE_INT8, OPTIONS_SEQUENCE_RNN, ACT_NONE, ACT_RELU, ACT_RELU_N1_TO_1, ACT_RELU6, ACT_TANH,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail, allocOpData, currentOperatorIndex, activationRangeFloat, actMinF, actMaxF, activateRowF32 } from "./common";
+import {
+  Clamp, opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail,
+  allocOpData, currentOperatorIndex, activationRangeFloat, activateRowF32,
+} from "./common";
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { checkRecurrentWeights } from "./recurrent_weights";
@@ -35,15 +40,13 @@ const BIAS = 3;
 const HIDDEN_STATE = 4;
 
 @unmanaged
-class RnnData {
+class RnnData extends Clamp {
   batches: i32;
   steps: i32;
   features: i32;
   units: i32;
   timeMajor: i32;
   activation: i32;
-  actMinF: f32;
-  actMaxF: f32;
   hybrid: i32; // int8 weights
   asymmetric: i32; // hybrid: asymmetric on-the-fly quantisation of x and h
   weightScale: f32;
@@ -82,9 +85,7 @@ export function prepare(op: Operator): bool {
   const units = dim(w, 0);
   d.units = units;
   d.activation = act;
-  activationRangeFloat(act);
-  d.actMinF = actMinF;
-  d.actMaxF = actMaxF;
+  activationRangeFloat(act, d);
 
   d.hybrid = w.type == TYPE_INT8 ? 1 : 0;
   const weightType = d.hybrid != 0 ? TYPE_INT8 : TYPE_FLOAT32;

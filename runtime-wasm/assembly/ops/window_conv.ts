@@ -10,22 +10,40 @@ import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConsta
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
 import {
-  opFail, checkArity, checkOptionsType, options, readActivation, activation, unsupportedTypes,
-  inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized,
-  activationRangeFloat, actMin, actMax, actMinF, actMaxF, allocOpData,
+  opFail,
+  checkArity,
+  checkOptionsType,
+  options,
+  readActivation,
+  unsupportedTypes,
+  inputTensorFail,
+  outputTensorFail,
+  requireQuantized,
+  requirePerTensor,
+  activationRangeQuantized,
+  activationRangeFloat,
+  allocOpData,
 } from "./common";
-import { outputSize, paddingBefore, readWindowOptions, windowPadding, windowStrideW, windowStrideH, windowDilationW, windowDilationH } from "./geometry";
-import { prepareChannelMultipliers, multipliers, shifts, checkChannelWeights, checkBias } from "./channel_quantization";
+import { Window, outputSize, paddingBefore, readWindowOptions } from "./geometry";
+import { prepareChannelMultipliers, channelShifts, checkChannelWeights, checkBias } from "./channel_quantization";
 
 @unmanaged
-export class WindowConvData {
-  batches: i32; inH: i32; inW: i32; inC: i32;
-  outH: i32; outW: i32; outC: i32;
-  kH: i32; kW: i32;
-  strideH: i32; strideW: i32; dilationH: i32; dilationW: i32; padH: i32; padW: i32;
-  inputOffset: i32; outputOffset: i32;
-  actMin: i32; actMax: i32; actMinF: f32; actMaxF: f32;
-  multipliers: usize; shifts: usize; // per output channel (integer activations)
+export class WindowConvData extends Window {
+  batches: i32;
+  inH: i32;
+  inW: i32;
+  inC: i32;
+  outH: i32;
+  outW: i32;
+  outC: i32;
+  kH: i32;
+  kW: i32;
+  padH: i32;
+  padW: i32; // padding before the first row and column (strides and dilations: Window)
+  inputOffset: i32;
+  outputOffset: i32;
+  multipliers: usize;
+  shifts: usize; // per output channel (integer activations)
 }
 
 /**
@@ -37,32 +55,62 @@ export class WindowConvData {
  * `filterShape` names it). int16 activations (16x8, int64 or int32 bias) are
  * accepted unless `depthwise`. Returns the data, or 0 after an error.
  */
-export function prepareWindowConv(op: Operator, optionsType: i32, activationId: i32, dilationWId: i32, depthwise: bool, filterShape: Message, dataBytes: usize): WindowConvData {
+export function prepareWindowConv(
+  op: Operator,
+  optionsType: i32,
+  activationId: i32,
+  dilationWId: i32,
+  depthwise: bool,
+  filterShape: Message,
+  dataBytes: usize,
+): WindowConvData {
   const none = changetype<WindowConvData>(0);
   if (!checkArity(op, 2, 3, 1) || !checkOptionsType(op, optionsType)) return none;
   const opts = options(op, optionsType);
-  if (!readActivation(opts, activationId)) return none;
-  const act = activation;
-  if (!readWindowOptions(opts, 0, 1, 2, dilationWId, dilationWId + 1)) return none;
+  const data = changetype<WindowConvData>(allocOpData(op, dataBytes));
+  if (changetype<usize>(data) == 0) return none;
+  const act = readActivation(opts, activationId);
+  if (act < 0) return none;
+  if (!readWindowOptions(opts, 0, 1, 2, dilationWId, dilationWId + 1, data)) return none;
 
   const x = input(op, 0);
   const w = input(op, 1);
   const hasBias = inputIndex(op, 2) >= 0;
   const y = output(op, 0);
-  if (x.rank != 4) { inputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]"); return none; }
-  if (w.rank != 4 || (depthwise && dim(w, 0) != 1)) { inputTensorFail(op, 1, filterShape); return none; }
-  if (y.rank != 4) { outputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]"); return none; }
-  if (!isConstant(w)) { opFail(ERR_UNSUPPORTED_FEATURE, "filter must be constant"); return none; }
+  if (x.rank != 4) {
+    inputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
+    return none;
+  }
+  if (w.rank != 4 || (depthwise && dim(w, 0) != 1)) {
+    inputTensorFail(op, 1, filterShape);
+    return none;
+  }
+  if (y.rank != 4) {
+    outputTensorFail(op, 0, "must be 4-D [batch, height, width, channels]");
+    return none;
+  }
+  if (!isConstant(w)) {
+    opFail(ERR_UNSUPPORTED_FEATURE, "filter must be constant");
+    return none;
+  }
 
-  const data = changetype<WindowConvData>(allocOpData(op, dataBytes));
-  if (changetype<usize>(data) == 0) return none;
-  data.batches = dim(x, 0); data.inH = dim(x, 1); data.inW = dim(x, 2); data.inC = dim(x, 3);
-  data.kH = dim(w, 1); data.kW = dim(w, 2); data.outC = dim(w, depthwise ? 3 : 0);
-  const strideH = windowStrideH, strideW = windowStrideW, dilationH = windowDilationH, dilationW = windowDilationW;
-  data.strideH = strideH; data.strideW = strideW; data.dilationH = dilationH; data.dilationW = dilationW;
-  data.outH = outputSize(windowPadding, data.inH, data.kH, strideH, dilationH);
-  data.outW = outputSize(windowPadding, data.inW, data.kW, strideW, dilationW);
-  if (data.outH < 1 || data.outW < 1) { opFail(ERR_INVALID_MODEL, "the (dilated) kernel is larger than the input with VALID padding"); return none; }
+  data.batches = dim(x, 0);
+  data.inH = dim(x, 1);
+  data.inW = dim(x, 2);
+  data.inC = dim(x, 3);
+  data.kH = dim(w, 1);
+  data.kW = dim(w, 2);
+  data.outC = dim(w, depthwise ? 3 : 0);
+  const strideH = data.strideH,
+    strideW = data.strideW,
+    dilationH = data.dilationH,
+    dilationW = data.dilationW;
+  data.outH = outputSize(data.padding, data.inH, data.kH, strideH, dilationH);
+  data.outW = outputSize(data.padding, data.inW, data.kW, strideW, dilationW);
+  if (data.outH < 1 || data.outW < 1) {
+    opFail(ERR_INVALID_MODEL, "the (dilated) kernel is larger than the input with VALID padding");
+    return none;
+  }
   if (dim(y, 0) != data.batches || dim(y, 1) != data.outH || dim(y, 2) != data.outW || dim(y, 3) != data.outC) {
     outputTensorFail(op, 0, "does not have the shape the convolution produces");
     return none;
@@ -72,33 +120,58 @@ export function prepareWindowConv(op: Operator, optionsType: i32, activationId: 
 
   if (!checkBias(op, data.outC)) return none;
   const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
-  const ix = inputIndex(op, 0), iw = inputIndex(op, 1), iy = outputIndex(op, 0), ib = inputIndex(op, 2);
+  const ix = inputIndex(op, 0),
+    iw = inputIndex(op, 1),
+    iy = outputIndex(op, 0),
+    ib = inputIndex(op, 2);
   if (x.type == TYPE_FLOAT32) {
-    if (w.type != TYPE_FLOAT32) { unsupportedTypes(w, iw); return none; }
-    if (y.type != TYPE_FLOAT32) { unsupportedTypes(y, iy); return none; }
-    if (hasBias && b.type != TYPE_FLOAT32) { unsupportedTypes(b, ib); return none; }
-    activationRangeFloat(act);
-    data.actMinF = actMinF;
-    data.actMaxF = actMaxF;
+    if (w.type != TYPE_FLOAT32) {
+      unsupportedTypes(w, iw);
+      return none;
+    }
+    if (y.type != TYPE_FLOAT32) {
+      unsupportedTypes(y, iy);
+      return none;
+    }
+    if (hasBias && b.type != TYPE_FLOAT32) {
+      unsupportedTypes(b, ib);
+      return none;
+    }
+    activationRangeFloat(act, data);
     return data;
   }
   const is16 = !depthwise && x.type == TYPE_INT16;
-  if (x.type != TYPE_INT8 && !is16) { unsupportedTypes(x, ix); return none; }
-  if (w.type != TYPE_INT8) { unsupportedTypes(w, iw); return none; }
-  if (y.type != x.type) { unsupportedTypes(y, iy); return none; }
-  if (hasBias && !(b.type == TYPE_INT32 || (is16 && b.type == TYPE_INT64))) { unsupportedTypes(b, ib); return none; }
+  if (x.type != TYPE_INT8 && !is16) {
+    unsupportedTypes(x, ix);
+    return none;
+  }
+  if (w.type != TYPE_INT8) {
+    unsupportedTypes(w, iw);
+    return none;
+  }
+  if (y.type != x.type) {
+    unsupportedTypes(y, iy);
+    return none;
+  }
+  if (hasBias && !(b.type == TYPE_INT32 || (is16 && b.type == TYPE_INT64))) {
+    unsupportedTypes(b, ib);
+    return none;
+  }
   if (!requireQuantized(x, ix) || !requireQuantized(w, iw) || !requireQuantized(y, iy)) return none;
   if (!requirePerTensor(x, ix) || !requirePerTensor(y, iy)) return none;
-  const axisName: Message = depthwise ? "per-channel scales must run along dimension 3 (output channels)" : "per-channel scales must run along dimension 0 (output channels)";
+  const axisName: Message = depthwise
+    ? "per-channel scales must run along dimension 3 (output channels)"
+    : "per-channel scales must run along dimension 0 (output channels)";
   if (!checkChannelWeights(op, data.outC, depthwise ? 3 : 0, axisName)) return none;
-  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) { opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)"); return none; }
+  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) {
+    opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
+    return none;
+  }
   data.inputOffset = -x.zeroPoint;
   data.outputOffset = y.zeroPoint;
-  activationRangeQuantized(act, y);
-  data.actMin = actMin;
-  data.actMax = actMax;
-  if (!prepareChannelMultipliers(x, w, y, data.outC, false)) return none;
-  data.multipliers = multipliers;
-  data.shifts = shifts;
+  activationRangeQuantized(act, y, data);
+  data.multipliers = prepareChannelMultipliers(x, w, y, data.outC, false);
+  if (data.multipliers == 0) return none;
+  data.shifts = channelShifts(data.multipliers, data.outC);
   return data;
 }
