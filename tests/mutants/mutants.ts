@@ -101,9 +101,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "simd-conv-pad-value",
-    file: "runtime-wasm/assembly/ops/conv2d.ts",
-    find: "const pad = float ? 0 : <u32>(-d.inputOffset) & 0xffff;",
-    replace: "const pad = float ? 0 : <u32>(1 - d.inputOffset) & 0xffff;",
+    file: "runtime-wasm/assembly/ops/conv2d_padded.ts",
+    find: "const pad = float ? 0 : (<u32>-d.inputOffset) & 0xffff;",
+    replace: "const pad = float ? 0 : (<u32>(1 - d.inputOffset)) & 0xffff;",
     bug: "the SIMD convolution pads its widened image with the zero point plus one (off by one in a zero point)",
     build: "runtime",
     tests: [REFERENCE],
@@ -120,7 +120,7 @@ export const MUTANTS: Mutant[] = [
   // --- MVP-only and shared scalar paths ---
   {
     id: "mvp-conv-pads-with-zero",
-    file: "runtime-wasm/assembly/ops/conv2d.ts",
+    file: "runtime-wasm/assembly/ops/conv2d_im2col.ts",
     find: "const padByte = <u32>(-d.inputOffset) & 0xff; // the input zero point",
     replace: "const padByte = 0; // the input zero point",
     bug: "the MVP build's im2col pads int8 images with 0 instead of the input zero point",
@@ -157,7 +157,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "conv-filter-transposed",
-    file: "runtime-wasm/assembly/ops/conv2d.ts",
+    file: "runtime-wasm/assembly/ops/conv2d_16x8.ts",
     find: "const wp = w + <usize>(((c * d.kH + fy) * d.kW + fx) * d.kC);",
     replace: "const wp = w + <usize>(((c * d.kW + fx) * d.kH + fy) * d.kC);",
     bug: "the 16x8 convolution reads the filter with its height and width swapped (a transposed filter index)",

@@ -22,6 +22,9 @@
 
 import { LaneRequantization, requantizeLanes } from "./requantize_lanes";
 import { widenInt8, fillElements } from "./copy";
+import { persistentAlloc } from "../layout";
+import { ConvData } from "../ops/conv_data";
+import { prepareLaneRequantization } from "../ops/channel_quantization";
 
 @unmanaged
 export class ChannelLaneConv {
@@ -176,4 +179,50 @@ export function padImage(x: usize, inH: i32, inW: i32, channels: i32, top: i32, 
     else widenInt8(dst + (before << 1), src, inside);
     fillElements(dst + (before + inside) * size, pad, size, rowElements - before - inside);
   }
+}
+
+/**
+ * Prepare (SIMD build): the tap-pair offsets, the filters packed pass by
+ * pass, per-lane row constants and requantisation for the prepared
+ * convolution `data`. Returns the ChannelLaneConv in persistent memory, or 0
+ * when out of memory.
+ */
+export function prepareChannelLanes(data: ConvData, w: usize): usize {
+  const p = changetype<ChannelLaneConv>(persistentAlloc(offsetof<ChannelLaneConv>()));
+  if (changetype<usize>(p) == 0) return 0;
+  const filters = data.filtersPerGroup, taps = data.rowLength, groups = data.groups, kC = data.kC, kW = data.kW;
+  const lanes = channelLanes(filters);
+  // A run: a whole filter row lies side by side in the image when one group
+  // reads all channels and there is no horizontal dilation; else one tap.
+  const wholeRow = groups == 1 && data.dilationW == 1;
+  const run = wholeRow ? kW * kC : kC;
+  const pairCount = channelLanePairs(taps, run), perRun = (run + 1) >> 1;
+  const groupBytes = <u64>pairCount * <u64>lanes * 4; // packed weights of one group
+  p.pairCount = pairCount;
+  p.filters = filters;
+  p.lanes = lanes;
+  p.offsets = persistentAlloc(<u64>pairCount * 4);
+  p.weights = persistentAlloc(groupBytes * <u64>groups);
+  p.rowConstants = persistentAlloc(<u64>lanes * <u64>groups * 4);
+  if (p.offsets == 0 || p.weights == 0 || p.rowConstants == 0) return 0;
+  for (let q = 0; q < pairCount; q++) {
+    const r = q / perRun;
+    const fy = wholeRow ? r : r / kW, fx = wholeRow ? 0 : r % kW;
+    const element = (fy * data.dilationH * data.paddedW + fx * data.dilationW) * data.inC + ((q % perRun) << 1);
+    store<i32>(p.offsets + (<usize>q << 2), element << 1);
+  }
+  for (let g = 0; g < groups; g++) {
+    const groupWeights = p.weights + <usize>(<u64>g * groupBytes);
+    packChannelLaneWeights(w + <usize>(g * filters) * <usize>taps, filters, taps, run, lanes, groupWeights);
+    for (let j = 0; j < lanes; j++) {
+      const c = <usize>(g * filters + j) << 2;
+      store<i32>(p.rowConstants + (<usize>(g * lanes + j) << 2), j < filters ? load<i32>(data.rowConstants + c) : 0);
+    }
+  }
+  const multipliers = data.multipliers, shifts = data.shifts;
+  p.requantization = prepareLaneRequantization(
+    multipliers, shifts, filters, lanes, groups, data.outputOffset, data.actMin, data.actMax,
+  );
+  if (p.requantization == 0) return 0;
+  return changetype<usize>(p);
 }

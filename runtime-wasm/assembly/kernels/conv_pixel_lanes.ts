@@ -25,6 +25,8 @@
 // as vectors made at prepare), so results equal the MVP build's.
 
 import { doublingHighMulX4, roundingDivideByPOTMasked } from "../fixedpoint";
+import { persistentAlloc } from "../layout";
+import { ConvData } from "../ops/conv_data";
 
 @unmanaged
 export class PixelLaneConv {
@@ -223,4 +225,28 @@ function requantize(all: usize, q: usize, acc: v128): v128 {
   const h = doublingHighMulX4(i32x4.shl(acc, load<i32>(q, R_LEFT)), v128.load(q, R_MULTIPLIER));
   const r = roundingDivideByPOTMasked(h, load<i32>(q, R_RIGHT), v128.load(q, R_MASK), v128.load(q, R_HALF));
   return i32x4.min_s(i32x4.max_s(i32x4.add(r, v128.load(all, R_OFFSET)), v128.load(all, R_MIN)), v128.load(all, R_MAX));
+}
+
+/**
+ * Prepare (SIMD build): packs the filter into the program and makes the
+ * per-channel requantisation vectors for the prepared convolution `data`.
+ * Returns the PixelLaneConv in persistent memory, or 0 when out of memory.
+ */
+export function preparePixelLanes(data: ConvData, w: usize): usize {
+  const p = changetype<PixelLaneConv>(persistentAlloc(offsetof<PixelLaneConv>()));
+  if (changetype<usize>(p) == 0) return 0;
+  const taps = data.rowLength;
+  p.program = persistentAlloc(pixelLaneProgramBytes(data.outC, taps));
+  if (p.program == 0) return 0;
+  // Tap offsets lie in the padded image (under 1 GiB).
+  packPixelLanes(w, data.outC, data.kW, taps, data.dilationH * data.paddedW, p.program);
+  p.pairCount = (taps + 1) >> 1;
+  p.outH = data.outH; p.outW = data.outW; p.outC = data.outC;
+  // Only taken inside the padded image: with one output row it is never taken and may be 0.
+  p.pixelRowStep = data.outH > 1 ? data.strideH * (data.paddedW << 1) : 0;
+  p.rowConstants = data.rowConstants;
+  p.requant = persistentAlloc(pixelLaneRequantBytes(data.outC));
+  if (p.requant == 0) return 0;
+  makePixelLaneRequant(p, data.multipliers, data.shifts, data.outputOffset, data.actMin, data.actMax);
+  return changetype<usize>(p);
 }
