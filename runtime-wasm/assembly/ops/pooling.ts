@@ -148,14 +148,12 @@ export function evalPool(op: Operator, average: bool): void {
           maxPixelInt8(d, window, fy0, fy1, fx0, fx1, xEnd, yData + <usize>outPixel, yEnd);
           continue;
         }
-        let first = true;
+        // A window row's taps are side by side in NHWC: each row is one call.
+        const taps = fx1 - fx0;
         for (let fy = fy0; fy < fy1; fy++) {
-          for (let fx = fx0; fx < fx1; fx++) {
-            const pixel = ((b * inH + iy0 + fy) * inW + ix0 + fx) * channels;
-            if (isFloat32(type)) accumulateFloat(acc, xData + ((<usize>pixel) << 2), channels, average, first);
-            else accumulateInteger(acc, xData, pixel, type, channels, average, first);
-            first = false;
-          }
+          const row = ((b * inH + iy0 + fy) * inW + ix0 + fx0) * channels;
+          if (isFloat32(type)) accumulateFloatRow(acc, xData + ((<usize>row) << 2), taps, channels, average, fy == fy0);
+          else accumulateIntegerRow(acc, xData, row, taps, type, channels, average, fy == fy0);
         }
         if (isFloat32(type))
           finishFloat(acc, yData + ((<usize>outPixel) << 2), channels, average, count, d.actMinF, d.actMaxF);
@@ -213,28 +211,52 @@ function maxPixelInt8(
   }
 }
 
-function accumulateFloat(acc: usize, src: usize, channels: i32, average: bool, first: bool): void {
+/**
+ * Adds (average) or takes the maximum of one window row: `taps` pixels of
+ * `channels` floats from `src`, into the accumulators, a lane vector of
+ * channels at a time, the running value held in a register across the row.
+ * `first` (the window's first row) starts from the first tap, plus 0 for
+ * an average as TFLite's sum starts at 0. Taps are taken in order, so float
+ * sums round as TFLite's do.
+ */
+function accumulateFloatRow(acc: usize, src: usize, taps: i32, channels: i32, average: bool, first: bool): void {
+  const tapBytes = (<usize>channels) << 2;
+  const start = first ? 1 : 0;
   let c = 0;
-  if (first) {
-    // The first tap initialises (sum: 0 + v is v; max: v).
-    for (; c < channels; c++)
-      store<f32>(
-        acc + ((<usize>c) << 2),
-        average ? <f32>0 + load<f32>(src + ((<usize>c) << 2)) : load<f32>(src + ((<usize>c) << 2)),
-      );
-    return;
-  }
   if (ASC_FEATURE_SIMD) {
     for (; c + 4 <= channels; c += 4) {
       const a = acc + ((<usize>c) << 2);
-      const v = v128.load(src + ((<usize>c) << 2));
-      v128.store(a, average ? f32x4.add(v128.load(a), v) : f32x4.max(v128.load(a), v));
+      let p = src + ((<usize>c) << 2);
+      let s = first ? v128.load(p) : v128.load(a);
+      if (first && average) s = f32x4.add(f32x4.splat(0), s);
+      for (let k = start; k < taps; k++) {
+        const v = v128.load(p + <usize>k * tapBytes);
+        s = average ? f32x4.add(s, v) : f32x4.max(s, v);
+      }
+      v128.store(a, s);
     }
   }
-  for (; c < channels; c++) {
-    const a = acc + ((<usize>c) << 2);
-    const v = load<f32>(src + ((<usize>c) << 2));
-    store<f32>(a, average ? load<f32>(a) + v : max(load<f32>(a), v));
+  // The channels left (all of them in the MVP build): tap by tap, channels inner.
+  const rest = c;
+  // (One loop per case: a select in the loop would compute every case.)
+  for (let k = 0; k < taps; k++) {
+    const tap = src + <usize>k * tapBytes;
+    if (first && k == 0) {
+      for (c = rest; c < channels; c++) {
+        const v = load<f32>(tap + ((<usize>c) << 2));
+        store<f32>(acc + ((<usize>c) << 2), average ? <f32>0 + v : v);
+      }
+    } else if (average) {
+      for (c = rest; c < channels; c++) {
+        const a = acc + ((<usize>c) << 2);
+        store<f32>(a, load<f32>(a) + load<f32>(tap + ((<usize>c) << 2)));
+      }
+    } else {
+      for (c = rest; c < channels; c++) {
+        const a = acc + ((<usize>c) << 2);
+        store<f32>(a, max(load<f32>(a), load<f32>(tap + ((<usize>c) << 2))));
+      }
+    }
   }
 }
 
@@ -247,44 +269,55 @@ function finishFloat(acc: usize, dst: usize, channels: i32, average: bool, count
   }
 }
 
-function accumulateInteger(
+/**
+ * The integer form of accumulateFloatRow: one window row of `taps` pixels
+ * starting at element `row` of int8 or int16 input, into int32 sums or
+ * maxima (exact in any order); in the SIMD build eight int8 channels at a
+ * time.
+ */
+function accumulateIntegerRow(
   acc: usize,
   xData: usize,
-  pixel: i32,
+  row: i32,
+  taps: i32,
   type: i32,
   channels: i32,
   average: bool,
   first: bool,
 ): void {
+  const start = first ? 1 : 0;
   let c = 0;
-  if (ASC_FEATURE_SIMD) {
-    if (type == TYPE_INT8) {
-      const src = xData + <usize>pixel;
-      for (; c + 8 <= channels; c += 8) {
-        const a = acc + ((<usize>c) << 2);
-        const v = v128.load8x8_s(src + <usize>c);
-        const lo = i32x4.extend_low_i16x8_s(v);
-        const hi = i32x4.extend_high_i16x8_s(v);
-        if (first) {
-          v128.store(a, lo);
-          v128.store(a, hi, 16);
-        } else if (average) {
-          v128.store(a, i32x4.add(v128.load(a), lo));
-          v128.store(a, i32x4.add(v128.load(a, 16), hi), 16);
-        } else {
-          v128.store(a, i32x4.max_s(v128.load(a), lo));
-          v128.store(a, i32x4.max_s(v128.load(a, 16), hi), 16);
-        }
+  if (ASC_FEATURE_SIMD && type == TYPE_INT8) {
+    const src = xData + <usize>row;
+    for (; c + 8 <= channels; c += 8) {
+      const a = acc + ((<usize>c) << 2);
+      const v0 = v128.load8x8_s(src + <usize>c);
+      let lo = first ? i32x4.extend_low_i16x8_s(v0) : v128.load(a);
+      let hi = first ? i32x4.extend_high_i16x8_s(v0) : v128.load(a, 16);
+      for (let k = start; k < taps; k++) {
+        const v = v128.load8x8_s(src + <usize>(k * channels + c));
+        const vLo = i32x4.extend_low_i16x8_s(v);
+        const vHi = i32x4.extend_high_i16x8_s(v);
+        lo = average ? i32x4.add(lo, vLo) : i32x4.max_s(lo, vLo);
+        hi = average ? i32x4.add(hi, vHi) : i32x4.max_s(hi, vHi);
       }
+      v128.store(a, lo);
+      v128.store(a, hi, 16);
     }
   }
-  for (; c < channels; c++) {
-    const v =
-      type == TYPE_INT8
-        ? <i32>load<i8>(xData + <usize>(pixel + c))
-        : <i32>load<i16>(xData + ((<usize>(pixel + c)) << 1));
-    const a = acc + ((<usize>c) << 2);
-    store<i32>(a, first ? v : average ? load<i32>(a) + v : max(load<i32>(a), v));
+  // The channels left (all of them in the MVP build, and int16): tap by tap, channels inner.
+  const rest = c;
+  for (let k = 0; k < taps; k++) {
+    const init = first && k == 0;
+    const tap = row + k * channels;
+    for (c = rest; c < channels; c++) {
+      const a = acc + ((<usize>c) << 2);
+      const i = tap + c;
+      const v = type == TYPE_INT8 ? <i32>load<i8>(xData + <usize>i) : <i32>load<i16>(xData + ((<usize>i) << 1));
+      if (init) store<i32>(a, v);
+      else if (average) store<i32>(a, load<i32>(a) + v);
+      else store<i32>(a, max(load<i32>(a), v));
+    }
   }
 }
 
