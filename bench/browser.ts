@@ -1,7 +1,7 @@
 // The browser half of the benchmarks: real TFLite (tfjs-tflite) and wasmlite
 // (SIMD build, its JS API) timed in the same Chromium page, in alternating
 // rounds.
-import { readFile, writeFile, mkdtemp } from "node:fs/promises";
+import { writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,7 +58,9 @@ type Measured = { engine: Timing; api: Timing };
 type Bench = (model: string, input: number[]) => Promise<{ ours: Measured; theirs: Measured }>;
 
 /** Runs each model in wasmlite (SIMD build, its JS API) and real TFLite in one Chromium page. */
-export async function runBrowserBench(models: Record<string, BrowserModel>): Promise<{ model: string; runtime: string; timing: Timing }[]> {
+export async function runBrowserBench(
+  models: Record<string, BrowserModel>,
+): Promise<{ model: string; runtime: string; timing: Timing }[]> {
   const files = tfliteFiles();
   const jsApi = await buildJsApi();
   const host = await ChromiumPage.open({
@@ -71,7 +73,10 @@ export async function runBrowserBench(models: Record<string, BrowserModel>): Pro
   try {
     for (const [name, { bytes, input }] of Object.entries(models)) {
       const b64 = Buffer.from(bytes).toString("base64");
-      const { ours, theirs } = await host.page.evaluate(([m, x]) => ((window as unknown as Record<string, Bench>).benchBoth!)(m, x), [b64, input] as const);
+      const { ours, theirs } = await host.page.evaluate(
+        ([m, x]) => (window as unknown as Record<string, Bench>).benchBoth!(m, x),
+        [b64, input] as const,
+      );
       rows.push({ model: `${name}, engine call`, runtime: "wasmlite SIMD", timing: ours.engine });
       rows.push({ model: `${name}, engine call`, runtime: "TFLite (tfjs-tflite, 1 thread)", timing: theirs.engine });
       rows.push({ model: `${name}, public API`, runtime: "wasmlite SIMD", timing: ours.api });
@@ -83,12 +88,15 @@ export async function runBrowserBench(models: Record<string, BrowserModel>): Pro
   return rows;
 }
 
-/** runtime-wasm/js/index.ts as browser JavaScript (types stripped by esbuild, which tsx brings). */
+/**
+ * runtime-wasm/js/index.ts as one browser JavaScript module: types stripped
+ * and the operator-name table it imports bundled in (esbuild, which tsx brings).
+ */
 async function buildJsApi(): Promise<string> {
-  const { transform } = await import("esbuild");
-  const source = await readFile(fileURLToPath(new URL("../runtime-wasm/js/index.ts", import.meta.url)), "utf8");
-  const { code } = await transform(source, { loader: "ts", format: "esm", target: "es2022" });
+  const { build } = await import("esbuild");
+  const entry = fileURLToPath(new URL("../runtime-wasm/js/index.ts", import.meta.url));
+  const result = await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", write: false });
   const file = join(await mkdtemp(join(tmpdir(), "wasmlite-bench-")), "wasmlite-js.mjs");
-  await writeFile(file, code);
+  await writeFile(file, result.outputFiles[0]!.text);
   return file;
 }
