@@ -18,7 +18,9 @@ import { TFLM_DIR } from "./helpers/fixtures.ts";
 import { lenet } from "./helpers/cnn.ts";
 import { randomInputs } from "./helpers/models.ts";
 import { Rng } from "./helpers/mutate.ts";
-import { AbiHost } from "./helpers/abi-host.ts";
+import { AbiHost, AbiError } from "./helpers/abi-host.ts";
+import { mutate } from "./helpers/mutate.ts";
+import * as flatbuffers from "flatbuffers";
 
 // The budgets of issue 18, for builds holding only what one model uses.
 const HELLO_WORLD_BUDGET = 16 * 1024;
@@ -179,6 +181,60 @@ describe("a runtime tailored to LeNet-5 int8", () => {
       }
     }
   });
+});
+
+describe("tailored builds under malformed models", () => {
+  /** Every tensor of `bytes` given each type in turn (through the FlatBuffers object API), then `flips` random byte flips. */
+  function variants(bytes: Uint8Array, flips: number, rng: Rng): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const tensorCount = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).subgraphs(0)!.tensorsLength();
+    for (let t = 0; t < tensorCount; t++) {
+      for (const type of [
+        tflite.TensorType.FLOAT32,
+        tflite.TensorType.INT8,
+        tflite.TensorType.INT16,
+        tflite.TensorType.INT32,
+      ]) {
+        const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
+        model.subgraphs[0]!.tensors[t]!.type = type;
+        const b = new flatbuffers.Builder(1024);
+        b.finish(model.pack(b), "TFL3");
+        out.push(b.asUint8Array());
+      }
+    }
+    for (let i = 0; i < flips; i++) out.push(mutate(bytes, "flip", rng));
+    return out;
+  }
+
+  it("every tensor retyped, and random flips: each loads and runs or is refused with an error code, never a trap", async () => {
+    const cases = [
+      { dir: join(dir, "hello"), bytes: new Uint8Array(readFileSync(HELLO_INT8)) },
+      { dir: join(dir, "lenet"), bytes: new Uint8Array(readFileSync(LENET)) },
+    ];
+    const rng = new Rng(1818);
+    for (const { dir: buildDir, bytes } of cases) {
+      for (const [file, simd] of [
+        ["wasmlite.wasm", true],
+        ["wasmlite-mvp.wasm", false],
+      ] as const) {
+        const host = await AbiHost.create(simd, 256 << 20, new Uint8Array(readFileSync(join(buildDir, file))));
+        let ran = 0;
+        let refused = 0;
+        for (const model of variants(bytes, 300, rng)) {
+          try {
+            host.load(model);
+            host.invoke();
+            ran++;
+          } catch (e) {
+            if (!(e instanceof AbiError)) throw new Error(`${buildDir}/${file}: ${(e as Error).message}`);
+            refused++;
+          }
+        }
+        expect(ran + refused).toBeGreaterThan(300);
+        expect(refused).toBeGreaterThan(0);
+      }
+    }
+  }, 120_000);
 });
 
 describe("wasmlite build-runtime: what it selects and what it refuses", () => {

@@ -44,8 +44,10 @@ export class AbiHost {
     this.#x = exports;
   }
 
-  static async create(simd: boolean, memoryLimitBytes = 0): Promise<AbiHost> {
-    const { instance } = await WebAssembly.instantiate(readFileSync(simd ? SIMD_WASM : MVP_WASM), {});
+  /** A host on the full SIMD or MVP build, or on `wasm` (a tailored build's file) when given. */
+  static async create(simd: boolean, memoryLimitBytes = 0, wasm?: Uint8Array): Promise<AbiHost> {
+    const bytes = (wasm ?? readFileSync(simd ? SIMD_WASM : MVP_WASM)) as Uint8Array<ArrayBuffer>;
+    const { instance } = await WebAssembly.instantiate(bytes, {});
     const host = new AbiHost(instance.exports as unknown as Exports);
     host.#x.wl_set_memory_limit(memoryLimitBytes);
     return host;
