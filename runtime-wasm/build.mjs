@@ -8,4 +8,7 @@ import { buildRuntime, writeFullBuildSources } from "./compile.mjs";
 const out = join(dirname(fileURLToPath(import.meta.url)), "build");
 writeFullBuildSources();
 await buildRuntime({ outDir: out, log: console.log });
+// Built files stay out of git; the npm package ships them (an .npmignore,
+// even empty, stops npm from applying the .gitignore here).
 writeFileSync(join(out, ".gitignore"), "*\n");
+writeFileSync(join(out, ".npmignore"), "# ship the built .wasm files\n");

@@ -11,13 +11,25 @@ const out = join(here, "build");
 mkdirSync(out, { recursive: true });
 const { error, stderr } = await asc.main([
   join(here, "index.ts"),
-  "--outFile", join(out, "trainer-kernels.wasm"),
-  "--runtime", "stub", "--use", "abort=", "-O3", "--noAssert",
-  "--enable", "simd", "--initialMemory", "1",
+  "--outFile",
+  join(out, "trainer-kernels.wasm"),
+  "--runtime",
+  "stub",
+  "--use",
+  "abort=",
+  "-O3",
+  "--noAssert",
+  "--enable",
+  "simd",
+  "--initialMemory",
+  "1",
 ]);
 if (error) {
   console.error(stderr.toString());
   throw new Error(`asc failed for trainer kernels: ${error.message}`);
 }
+// Built files stay out of git; the npm package ships them (an .npmignore,
+// even empty, stops npm from applying the .gitignore here).
 writeFileSync(join(out, ".gitignore"), "*\n");
+writeFileSync(join(out, ".npmignore"), "# ship the built .wasm files\n");
 console.log("trainer/kernels/build/trainer-kernels.wasm built");
