@@ -30,7 +30,7 @@ export function modelSelection(model: ModelSummary, file: string): Selection {
   for (const o of model.operators) {
     const entry = OPERATORS.find((e) => e.name === o.op);
     if (!entry) {
-      unknown.add(o.op === "CUSTOM" ? "CUSTOM (a custom operator)" : o.op.replace(/^builtin#/, "builtin operator #"));
+      unknown.add(o.op === "CUSTOM" ? "CUSTOM (a custom operator)" : o.op);
       continue;
     }
     operators.add(entry.name);

@@ -2,6 +2,7 @@
 // the runtime has its own verifying reader in AssemblyScript).
 import * as flatbuffers from "flatbuffers";
 import * as tfl from "./generated/tflite_generated.ts";
+import { builtinOperatorName } from "../runtime-wasm/js/operator-names.mjs";
 
 export interface TensorSummary {
   index: number;
@@ -78,7 +79,8 @@ export function readModel(bytes: Uint8Array): ModelSummary {
     operators: sg.operators.map((o) => {
       const code = codes[o.opcodeIndex] ?? -1;
       return {
-        op: tfl.BuiltinOperator[code] ?? `builtin#${code}`,
+        // Every schema name (the generated bindings know only our subset's operators).
+        op: builtinOperatorName(code),
         code,
         version: model.operatorCodes[o.opcodeIndex]?.version ?? 1,
         inputs: o.inputs,
