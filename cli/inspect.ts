@@ -8,25 +8,52 @@ import { macsPerInference } from "./macs.ts";
 export async function inspect(path: string): Promise<void> {
   const bytes = new Uint8Array(await readFile(path));
   const m = readModel(bytes);
-  console.log(`${path}: ${bytes.length} bytes, schema version ${m.version}, ${m.operators.length} operators, ${m.tensors.length} tensors`);
+  console.log(
+    `${path}: ${bytes.length} bytes, schema version ${m.version}, ${m.operators.length} operators, ${m.tensors.length} tensors`,
+  );
   console.log("\noperators:");
-  m.operators.forEach((o, i) => console.log(`  ${String(i).padStart(3)}  ${o.op.padEnd(28)} in ${JSON.stringify(o.inputs)} out ${JSON.stringify(o.outputs)}`));
+  m.operators.forEach((o, i) =>
+    console.log(
+      `  ${String(i).padStart(3)}  ${o.op.padEnd(28)} in ${JSON.stringify(o.inputs)} out ${JSON.stringify(o.outputs)}`,
+    ),
+  );
   console.log("\ntensors:");
   // Parameters: constant tensors, except the shape-like operands (new shapes, paddings, axes).
-  const shapeLike = new Set(m.operators.filter((o) => ["RESHAPE", "PAD", "PADV2", "MEAN"].includes(o.op)).map((o) => o.inputs[1]!));
+  const shapeLike = new Set(
+    m.operators.filter((o) => ["RESHAPE", "PAD", "PADV2", "MEAN"].includes(o.op)).map((o) => o.inputs[1]!),
+  );
   let parameters = 0;
   for (const t of m.tensors) {
     if (t.dataBytes > 0 && !shapeLike.has(t.index)) parameters += t.shape.reduce((a, b) => a * b, 1);
-    const q = t.scale.length === 0 ? "" : t.scale.length === 1 ? ` scale ${t.scale[0]!.toPrecision(6)} zp ${t.zeroPoint[0]}` : ` per-channel (${t.scale.length} scales, axis ${t.quantizedDimension})`;
-    const role = m.inputs.includes(t.index) ? " [input]" : m.outputs.includes(t.index) ? " [output]" : t.dataBytes > 0 ? " [const]" : "";
-    console.log(`  ${String(t.index).padStart(3)}  ${t.type.padEnd(8)} ${JSON.stringify(t.shape).padEnd(18)}${q}${role}  ${t.name}`);
+    const q =
+      t.scale.length === 0
+        ? ""
+        : t.scale.length === 1
+          ? ` scale ${t.scale[0]!.toPrecision(6)} zp ${t.zeroPoint[0]}`
+          : ` per-channel (${t.scale.length} scales, axis ${t.quantizedDimension})`;
+    const role = m.inputs.includes(t.index)
+      ? " [input]"
+      : m.outputs.includes(t.index)
+        ? " [output]"
+        : t.dataBytes > 0
+          ? " [const]"
+          : "";
+    console.log(
+      `  ${String(t.index).padStart(3)}  ${t.type.padEnd(8)} ${JSON.stringify(t.shape).padEnd(18)}${q}${role}  ${t.name}`,
+    );
   }
   console.log(`\nparameters: ${parameters}`);
   console.log(`multiply-accumulates per inference: ${macsPerInference(m)}`);
   const runtime = await createNodeRuntime();
   try {
     const model = runtime.load(bytes);
-    console.log(`wasmlite runtime: loads; arena ${model.arenaBytes} bytes (lower bound ${model.arenaLowerBound}), total memory ${model.memoryBytes} bytes`);
+    console.log(
+      `wasmlite runtime: loads; arena ${model.arenaBytes} bytes (lower bound ${model.arenaLowerBound}), total memory ${model.memoryBytes} bytes`,
+    );
+    const reusing = runtime.load(bytes, { overwriteInputs: true });
+    console.log(
+      `  with overwriteInputs (TFLM's reuse of input bytes; refill inputs before every invoke): arena ${reusing.arenaBytes} bytes (${model.arenaBytes - reusing.arenaBytes} fewer), total memory ${reusing.memoryBytes} bytes`,
+    );
   } catch (e) {
     if (!(e instanceof WasmliteError)) throw e;
     console.log(`wasmlite runtime: cannot run it: ${e.message}`);

@@ -115,7 +115,7 @@ describe("load and invoke", () => {
     expect(model.memoryBytes).toBeLessThanOrEqual(bytes);
   });
 
-  it("the planner reuses memory: a chain of FC layers needs two live buffers, not one per tensor", () => {
+  it("the planner reuses memory: a chain of FC layers needs the input and two live buffers, not one per tensor", () => {
     const b = new ModelBuilder();
     let prev = b.addTensor({ name: "x", shape: [1, 64], type: TensorType.FLOAT32 });
     b.setInputs([prev]);
@@ -131,10 +131,15 @@ describe("load and invoke", () => {
       prev = y;
     }
     b.setOutputs([prev]);
-    const model = rt.load(b.finish());
-    // 7 activations of 256 bytes; at most two are live at once.
-    expect(model.arenaLowerBound).toBe(512);
-    expect(model.arenaBytes).toBe(512);
+    const bytes = b.finish();
+    // 7 activations of 256 bytes: the input (kept through invoke) and at most two others are live at once.
+    const model = rt.load(bytes);
+    expect(model.arenaLowerBound).toBe(768);
+    expect(model.arenaBytes).toBe(768);
+    // With overwriteInputs the input's bytes are reused after the first layer: two buffers.
+    const reusing = rt.load(bytes, { overwriteInputs: true });
+    expect(reusing.arenaLowerBound).toBe(512);
+    expect(reusing.arenaBytes).toBe(512);
   });
 
   it("sharing memory never changes results: LeNet-5 gives the same bytes with and without a shared arena", () => {
@@ -171,16 +176,22 @@ describe("load and invoke", () => {
     for (const simd of [true, false]) {
       const runtime = simd ? rt : await createNodeRuntime({ simd: false });
       for (const [name, bytes] of Object.entries(models)) {
-        const m = runtime.load(bytes);
-        console.log(
-          `${name} (${simd ? "SIMD" : "MVP"}): arena ${m.arenaBytes} B, lower bound ${m.arenaLowerBound} B, total memory ${m.memoryBytes} B`,
-        );
-        expect(m.arenaBytes, name).toBe(m.arenaLowerBound);
-        if (simd && name === "LeNet-5 int8") {
-          // conv1 does pool1 (and conv2 pool2), so the 28x28x6 and 10x10x16
-          // unpooled tensors have no buffer: the peak is during conv1, the
-          // image (1,024 B) + its widened copy (2 x 1,024 + 16 B) + pool1 (14x14x6 = 1,176 B, 1,184 aligned).
-          expect(m.arenaLowerBound).toBe(1024 + 2064 + 1184);
+        for (const overwriteInputs of [false, true]) {
+          const m = runtime.load(bytes, { overwriteInputs });
+          const mode = overwriteInputs ? ", overwriteInputs" : "";
+          console.log(
+            `${name} (${simd ? "SIMD" : "MVP"}${mode}): arena ${m.arenaBytes} B, lower bound ${m.arenaLowerBound} B, total memory ${m.memoryBytes} B`,
+          );
+          expect(m.arenaBytes, name + mode).toBe(m.arenaLowerBound);
+          if (simd && name === "LeNet-5 int8") {
+            // conv1 does pool1 (and conv2 pool2), so the 28x28x6 and 10x10x16
+            // unpooled tensors have no buffer. With the input kept, the peak is
+            // during conv2: the image (1,024 B) + pool1 (14x14x6 = 1,176 B,
+            // 1,184 aligned) + its widened copy (2 x 1,176 + 16 B) + pool2
+            // (5x5x16 = 400 B). With overwriteInputs, during conv1: the image +
+            // its widened copy (2 x 1,024 + 16 B) + pool1.
+            expect(m.arenaLowerBound).toBe(overwriteInputs ? 1024 + 2064 + 1184 : 1024 + 1184 + 2368 + 400);
+          }
         }
       }
     }

@@ -20,7 +20,7 @@ import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setM
 import { readModel } from "./model";
 import { prepareOperator, evalOperator, runPasses } from "./registry";
 import { beginPrepare } from "./ops/common";
-import { plan, placeArena, resetScratch, arenaBytes, arenaLowerBound } from "./planner";
+import { plan, placeArena, resetScratch, arenaBytes, arenaLowerBound, setOverwriteInputs } from "./planner";
 import {
   Tensor,
   tensorAt,
@@ -59,6 +59,17 @@ export function wl_simd(): i32 {
  */
 export function wl_set_memory_limit(bytes: u32): void {
   setMemoryLimit(<u64>bytes);
+}
+
+/**
+ * For the loads that follow: 0 (the default) keeps every graph input's bytes
+ * intact through wl_invoke, so invoking again on the same input gives the
+ * same outputs; 1 lets later tensors reuse an input's bytes once the
+ * operators reading it are done, as TFLM does: a smaller arena, but the host
+ * must write every input again before each wl_invoke.
+ */
+export function wl_set_overwrite_inputs(enabled: i32): void {
+  setOverwriteInputs(enabled != 0);
 }
 
 /**

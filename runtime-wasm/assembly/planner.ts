@@ -3,7 +3,11 @@
 //
 // Lifetimes come from the graph: a tensor lives from the operator that writes
 // it (or step 0 for graph inputs) to the last operator that reads it (or the
-// end for graph outputs). A tensor between two operators that one of them
+// end for graph outputs). Graph inputs live to the end too, so their bytes
+// survive invoke and a host may invoke again on the same input; with
+// overwriteInputs (wl_set_overwrite_inputs) they end at their last reader,
+// as in TFLM, and later tensors may reuse their bytes (a smaller arena; the
+// host refills the inputs before every invoke). A tensor between two operators that one of them
 // computes together (graph.ts, FLAG_ABSORBED) gets no buffer. Variable
 // tensors (RNN state) live for the whole run and are never shared.
 // Placement is greedy: buffers in order, each at the lowest offset that does
@@ -26,6 +30,13 @@ const scratchOp = memory.data(MAX_SCRATCH * 4);
 const scratchOffset = memory.data(MAX_SCRATCH * 4);
 let scratchCount: i32 = 0;
 let arenaBase: usize = 0;
+
+/** Set by the host for the loads that follow (wl_set_overwrite_inputs). */
+let overwriteInputs: bool = false;
+
+export function setOverwriteInputs(enabled: bool): void {
+  overwriteInputs = enabled;
+}
 
 export let arenaBytes: u32 = 0;
 export let arenaLowerBound: u32 = 0;
@@ -72,6 +83,7 @@ function computeLifetimes(): void {
     if ((tensor.flags & FLAG_CONSTANT) != 0) continue;
     if ((tensor.flags & (FLAG_GRAPH_INPUT | FLAG_VARIABLE)) != 0) tensor.firstUse = 0;
     if ((tensor.flags & (FLAG_GRAPH_OUTPUT | FLAG_VARIABLE)) != 0) tensor.lastUse = end;
+    if ((tensor.flags & FLAG_GRAPH_INPUT) != 0 && !overwriteInputs) tensor.lastUse = end;
     if ((tensor.flags & (FLAG_GRAPH_INPUT | FLAG_GRAPH_OUTPUT)) != 0 && tensor.lastUse < 0) tensor.lastUse = 0;
   }
   for (let i = 0; i < operatorCount; i++) {

@@ -59,8 +59,23 @@ export interface TensorInfo {
   readonly scale: number;
   readonly zeroPoint: number;
   readonly byteLength: number;
-  /** A view straight onto the runtime's memory: write inputs here, read outputs here. */
+  /**
+   * A view straight onto the runtime's memory: write inputs here, read
+   * outputs here. Inputs keep their values through invoke() (unless the
+   * model was loaded with `overwriteInputs`), so invoking again reruns the
+   * same input.
+   */
   readonly data: View;
+}
+
+export interface LoadOptions {
+  /**
+   * Let the arena reuse the inputs' bytes once the operators reading them are
+   * done, as TFLite Micro does: a smaller arena (Model.arenaBytes), but every
+   * invoke() leaves the inputs overwritten, so write all of them again before
+   * each invoke() (predict() does). Default false: inputs survive invoke().
+   */
+  overwriteInputs?: boolean;
 }
 
 interface Exports {
@@ -68,6 +83,7 @@ interface Exports {
   wl_abi_version(): number;
   wl_simd(): number;
   wl_set_memory_limit(bytes: number): void;
+  wl_set_overwrite_inputs(enabled: number): void;
   wl_model_reserve(n: number): number;
   wl_load(n: number): number;
   wl_invoke(): number;
@@ -212,16 +228,19 @@ export class Runtime {
    * Verifies and loads a .tflite model. The previous model of this runtime is
    * unloaded, and its tensor views become invalid.
    */
-  load(modelBytes: Uint8Array): Model {
+  load(modelBytes: Uint8Array, options: LoadOptions = {}): Model {
     if (!(modelBytes instanceof Uint8Array)) throw new TypeError("load() expects the model as a Uint8Array");
+    const overwriteInputs = options.overwriteInputs ?? false;
+    if (typeof overwriteInputs !== "boolean") throw new TypeError("load(): overwriteInputs must be true or false");
     this.#current?.invalidate();
     this.#current = undefined;
     const x = this.#x;
+    x.wl_set_overwrite_inputs(overwriteInputs ? 1 : 0);
     const ptr = x.wl_model_reserve(modelBytes.byteLength);
     if (ptr === 0) throw this.#error();
     new Uint8Array(x.memory.buffer, ptr, modelBytes.byteLength).set(modelBytes);
     if (x.wl_load(modelBytes.byteLength) !== 0) throw this.#error();
-    this.#current = new Model(x, () => this.#error());
+    this.#current = new Model(x, () => this.#error(), overwriteInputs);
     return this.#current;
   }
 
@@ -253,11 +272,14 @@ export class Model {
   readonly arenaLowerBound: number;
   /** Total linear memory needed (static data, model bytes, tables, arena). */
   readonly memoryBytes: number;
+  /** Loaded with `overwriteInputs`: invoke() overwrites the inputs; refill them before every invoke(). */
+  readonly overwritesInputs: boolean;
 
   /** @internal Created by Runtime.load(). */
-  constructor(x: Exports, error: () => WasmliteError) {
+  constructor(x: Exports, error: () => WasmliteError, overwritesInputs: boolean) {
     this.#x = x;
     this.#error = error;
+    this.overwritesInputs = overwritesInputs;
     this.arenaBytes = x.wl_arena_bytes();
     this.arenaLowerBound = x.wl_arena_lower_bound();
     this.memoryBytes = x.wl_memory_bytes();
@@ -275,7 +297,11 @@ export class Model {
       throw new WasmliteError(ErrorCode.NOT_LOADED, "this model was unloaded by a later load() on the same runtime");
   }
 
-  /** Runs the model on whatever the input views hold. Allocates nothing. */
+  /**
+   * Runs the model on whatever the input views hold. Allocates nothing. The
+   * inputs are left as they were, unless the model was loaded with
+   * `overwriteInputs`.
+   */
   invoke(): void {
     this.#check();
     if (this.#x.wl_invoke() !== 0) throw this.#error();

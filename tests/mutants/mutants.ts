@@ -23,6 +23,9 @@ const REFERENCE = "tests/reference.test.ts";
 const ACTIVATIONS = "tests/integer-activations.test.ts";
 const TRAINER = "tests/trainer.test.ts";
 const LOOP = "tests/training-loop.test.ts";
+const INPUTS = "tests/invoke-inputs.test.ts";
+const QUIRKS = "tests/model-quirks.test.ts";
+const TAILORED = "tests/build-runtime.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -271,6 +274,33 @@ export const MUTANTS: Mutant[] = [
     bug: "int8 recurrent state starts at raw 0 instead of its zero point (the quantised 0)",
     build: "runtime",
     tests: [REFERENCE],
+  },
+  {
+    id: "inputs-reused",
+    file: "runtime-wasm/assembly/planner.ts",
+    find: "    if ((tensor.flags & FLAG_GRAPH_INPUT) != 0 && !overwriteInputs) tensor.lastUse = end;\n",
+    replace: "",
+    bug: "the planner lets later tensors reuse a graph input's bytes by default, so a second invoke runs on garbage",
+    build: "runtime",
+    tests: [INPUTS],
+  },
+  {
+    id: "variable-buffer-kept",
+    file: "runtime-wasm/assembly/model.ts",
+    find: "  if ((t.flags & FLAG_VARIABLE) != 0) return true;\n",
+    replace: "",
+    bug: "a variable tensor's buffer is taken as constant data instead of being ignored as TFLM does",
+    build: "runtime",
+    tests: [QUIRKS],
+  },
+  {
+    id: "tailored-build-skips-type-check",
+    file: "runtime-wasm/operators.mjs",
+    find: 'o.typed && someTypesLeftOut ? "requireTypeInBuild(op) && " : ""',
+    replace: '""',
+    bug: "a tailored build without a type's kernels lets that type reach prepare, which cannot say what to rebuild",
+    build: "none",
+    tests: [TAILORED],
   },
   // --- the trainer ---
   {
