@@ -8,6 +8,7 @@ import * as flatbuffers from "flatbuffers";
 import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, tflite } from "../format/index.ts";
 import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
 import { WasmliteError, ErrorCode } from "../runtime-wasm/js/index.ts";
+import { AbiHost } from "./helpers/abi-host.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -120,7 +121,7 @@ describe("model quirks TFLM runs, and wasmlite runs the same", () => {
     expect(run(scaleOnly, [0.5, -1, 2])).toEqual(expected);
   });
 
-  it("a variable tensor with a buffer: the buffer is ignored and the state starts at zero, as TFLM's allocator does", () => {
+  it("a variable tensor with a buffer: the buffer is ignored and the state starts at zero, as TFLM's allocator does", async () => {
     const rnn = (initial: Float32Array | undefined) => {
       const b = new ModelBuilder();
       const f32 = TensorType.FLOAT32;
@@ -154,6 +155,14 @@ describe("model quirks TFLM runs, and wasmlite runs the same", () => {
     const expected = run(rnn(undefined), input);
     expect(run(rnn(new Float32Array(4)), input)).toEqual(expected);
     expect(run(rnn(Float32Array.of(1, 2, 3, 4)), input)).toEqual(expected);
+    // The state lives in the arena: the model's bytes in memory (its buffer included) stay as loaded.
+    for (const simd of [true, false]) {
+      const host = await AbiHost.create(simd);
+      const bytes = rnn(Float32Array.of(1, 2, 3, 4));
+      host.load(bytes);
+      host.invoke();
+      expect(host.modelIntact(bytes), simd ? "SIMD" : "MVP").toBe(true);
+    }
   });
 
   it("int32 ADD whose tensors carry quantisation parameters (ignored for int32, as TFLite does)", () => {
