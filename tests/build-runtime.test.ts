@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../cli/main.ts";
+import { runCli } from "./helpers/cli.ts";
 import { buildTailoredRuntime, modelSelection } from "../cli/build-runtime.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { WasmliteError, ErrorCode, type Runtime, type Model } from "../runtime-wasm/js/index.ts";
@@ -31,21 +31,6 @@ const HELLO_INT8 = join(TFLM_DIR, "hello_world/hello_world_int8.tflite");
 const HELLO_FLOAT = join(TFLM_DIR, "hello_world/hello_world_float.tflite");
 const MICRO_SPEECH = join(TFLM_DIR, "micro_speech/micro_speech_quantized.tflite");
 const LENET = join(dir, "lenet-int8.tflite");
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (s: string) => out.push(String(s));
-  console.error = (s: string) => err.push(String(s));
-  try {
-    return { code: await main(argv), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 interface Pair {
   simd: Runtime;
@@ -87,7 +72,7 @@ describe("a runtime tailored to hello_world int8 (the CLI)", () => {
   const out = join(dir, "hello");
   let tailored: Pair;
   beforeAll(async () => {
-    const r = await capture(["build-runtime", "--model", HELLO_INT8, "--out", out]);
+    const r = await runCli(["build-runtime", "--model", HELLO_INT8, "--out", out]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/operators: FULLY_CONNECTED\nkernel types: INT8/);
@@ -257,7 +242,7 @@ describe("wasmlite build-runtime: what it selects and what it refuses", () => {
     const file = join(dir, "transpose.tflite");
     writeFileSync(file, b.finish());
     const out = join(dir, "transpose-build");
-    const r = await capture(["build-runtime", "--model", file, "--out", out]);
+    const r = await runCli(["build-runtime", "--model", file, "--out", out]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(
       /transpose\.tflite uses TRANSPOSE, which wasmlite does not implement \(operators it has: FULLY_CONNECTED, /,
@@ -290,7 +275,7 @@ describe("wasmlite build-runtime: what it selects and what it refuses", () => {
       /garbage\.tflite is not a readable TFLite model/,
     ]);
     for (const [argv, code, message] of cases) {
-      const r = await capture(argv);
+      const r = await runCli(argv);
       expect(r.code, argv.join(" ")).toBe(code);
       expect(r.err, argv.join(" ")).toMatch(message);
     }

@@ -4,28 +4,13 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../cli/main.ts";
+import { runCli } from "./helpers/cli.ts";
 import { sequential, dense, flatten, Rng, type Sequential } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlite-cli-"));
 const modelPath = join(dir, "model.tflite");
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [],
-    err: string[] = [];
-  const log = console.log,
-    error = console.error;
-  console.log = (s: string) => out.push(String(s));
-  console.error = (s: string) => err.push(String(s));
-  try {
-    return { code: await main(argv), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 const LABELS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
 let trained: Sequential;
@@ -55,19 +40,19 @@ function expectTop(printed: string, pixels: Float32Array, top: number): void {
 
 describe("wasmlite inspect and run", () => {
   it("inspect reports operators, parameters, MACs and the arena, for our exports and TFLM's files", async () => {
-    const ours = await capture(["inspect", modelPath]);
+    const ours = await runCli(["inspect", modelPath]);
     expect(ours.code).toBe(0);
     expect(ours.out).toMatch(/FULLY_CONNECTED/);
     expect(ours.out).toMatch(/multiply-accumulates per inference: 7840/);
     expect(ours.out).toMatch(/parameters: 7850\b/); // 784 x 10 weights + 10 biases, not the RESHAPE's shape
-    const lstm = await capture(["inspect", join(TFLM_DIR, "mnist_lstm", "trained_lstm_int8.tflite")]);
+    const lstm = await runCli(["inspect", join(TFLM_DIR, "mnist_lstm", "trained_lstm_int8.tflite")]);
     expect(lstm.out).toMatch(/UNIDIRECTIONAL_SEQUENCE_LSTM/);
     expect(lstm.out).toMatch(/multiply-accumulates per inference: 113120/); // 28 x 4 x 20 x (28 + 20) + 560 x 10
     expect(lstm.out).toMatch(/wasmlite runtime: loads/);
   });
 
   it("run takes a PNG, JSON or .npy input and prints the top classes with the metadata's labels", async () => {
-    const png = await capture([
+    const png = await runCli([
       "run",
       modelPath,
       "--input",
@@ -85,7 +70,7 @@ describe("wasmlite inspect and run", () => {
       join(dir, "x.json"),
       JSON.stringify(Array.from({ length: 28 }, (_, r) => Array.from(grid.subarray(r * 28, r * 28 + 28)))),
     );
-    const json = await capture(["run", modelPath, "--input", join(dir, "x.json"), "--top", "4"]);
+    const json = await runCli(["run", modelPath, "--input", join(dir, "x.json"), "--top", "4"]);
     expect(json.code).toBe(0);
     expectTop(json.out, grid, 4);
     // .npy, version 1.0, little-endian float32, shape (784,)
@@ -100,22 +85,20 @@ describe("wasmlite inspect and run", () => {
       Buffer.from(flat.buffer),
     ]);
     writeFileSync(join(dir, "x.npy"), npy);
-    const fromNpy = await capture(["run", modelPath, "--input", join(dir, "x.npy")]);
+    const fromNpy = await runCli(["run", modelPath, "--input", join(dir, "x.npy")]);
     expect(fromNpy.code).toBe(0);
     expectTop(fromNpy.out, flat, 5);
   });
 
   it("run explains a wrong input instead of guessing", async () => {
     writeFileSync(join(dir, "short.json"), "[1, 2, 3]");
-    const short = await capture(["run", modelPath, "--input", join(dir, "short.json")]);
+    const short = await runCli(["run", modelPath, "--input", join(dir, "short.json")]);
     expect(short.code).toBe(1);
     expect(short.err).toMatch(/holds 3 values; .* takes 784/);
     writeFileSync(join(dir, "bad.json"), '[1, "x"]');
-    expect((await capture(["run", modelPath, "--input", join(dir, "bad.json")])).err).toMatch(
-      /array of finite numbers/,
-    );
-    expect((await capture(["run", modelPath])).code).toBe(2);
-    expect((await capture(["run", modelPath, "--input", join(dir, "missing.png")])).code).toBe(1);
+    expect((await runCli(["run", modelPath, "--input", join(dir, "bad.json")])).err).toMatch(/array of finite numbers/);
+    expect((await runCli(["run", modelPath])).code).toBe(2);
+    expect((await runCli(["run", modelPath, "--input", join(dir, "missing.png")])).code).toBe(1);
   });
 });
 
@@ -144,7 +127,7 @@ describe("train-and-export CONFIG.json", () => {
       }),
     );
     const out = join(dir, "points-out");
-    const r = await capture(["train-and-export", join(dir, "points.json"), "--out", out, "--quiet"]);
+    const r = await runCli(["train-and-export", join(dir, "points.json"), "--out", out, "--quiet"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
@@ -161,13 +144,13 @@ describe("train-and-export CONFIG.json", () => {
         fit: { epochs: 1 },
       }),
     );
-    const r = await capture(["train-and-export", join(dir, "bad.json"), "--out", join(dir, "x")]);
+    const r = await runCli(["train-and-export", join(dir, "bad.json"), "--out", join(dir, "x")]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/layers\[0\]\.units: must be a positive whole number, got 0/);
     writeFileSync(
       join(dir, "typo.json"),
       JSON.stringify({ data: { dataset: "sine" }, layers: [], compile: {}, fit: {}, epocs: 3 }),
     );
-    expect((await capture(["train-and-export", join(dir, "typo.json")])).err).toMatch(/config\.epocs: unknown field/);
+    expect((await runCli(["train-and-export", join(dir, "typo.json")])).err).toMatch(/config\.epocs: unknown field/);
   });
 });
