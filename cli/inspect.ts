@@ -5,9 +5,26 @@ import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { WasmliteError } from "../runtime-wasm/js/index.ts";
 import { macsPerInference } from "./macs.ts";
 
-export async function inspect(path: string): Promise<void> {
+/**
+ * Prints the report; returns the exit code: 1 when the runtime refuses the
+ * file. A file the runtime finds malformed (truncated, corrupt) gets only the
+ * runtime's reason: a table read from broken bytes would be garbage.
+ */
+export async function inspect(path: string): Promise<number> {
   const bytes = new Uint8Array(await readFile(path));
-  const m = readModel(bytes);
+  const runtime = await createNodeRuntime();
+  try {
+    runtime.load(bytes);
+  } catch (e) {
+    if (e instanceof WasmliteError && e.codeName === "MALFORMED")
+      throw new Error(`${path}: not a valid .tflite model: the runtime refuses it: ${e.message}`);
+  }
+  let m: ReturnType<typeof readModel>;
+  try {
+    m = readModel(bytes);
+  } catch (e) {
+    throw new Error(`${path}: not a readable .tflite model (${(e as Error).message})`);
+  }
   console.log(
     `${path}: ${bytes.length} bytes, schema version ${m.version}, ${m.operators.length} operators, ${m.tensors.length} tensors`,
   );
@@ -44,7 +61,6 @@ export async function inspect(path: string): Promise<void> {
   }
   console.log(`\nparameters: ${parameters}`);
   console.log(`multiply-accumulates per inference: ${macsPerInference(m)}`);
-  const runtime = await createNodeRuntime();
   try {
     const model = runtime.load(bytes);
     console.log(
@@ -56,6 +72,8 @@ export async function inspect(path: string): Promise<void> {
     );
   } catch (e) {
     if (!(e instanceof WasmliteError)) throw e;
-    console.log(`wasmlite runtime: cannot run it: ${e.message}`);
+    console.log(`wasmlite runtime: refuses it: ${e.message}`);
+    return 1;
   }
+  return 0;
 }

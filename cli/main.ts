@@ -1,166 +1,151 @@
-// `wasmlite <command>`: the command-line front end. Arguments are parsed with
-// Node's util.parseArgs; unknown flags and bad values get a one-line error
-// and the usage.
+// `wasmlite <command>`: the command-line front end. Each command's options
+// and help live in commands.mjs; arguments are parsed with Node's
+// util.parseArgs from those tables. A bad flag or value prints a one-line
+// error and where to find the command's help (exit code 2); a failure of the
+// command itself prints `wasmlite: ...` (exit code 1). A command's code is
+// imported only when it runs, so `inspect` does not load the trainer or the
+// AssemblyScript compiler.
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
-import { helloWorld } from "./hello-world.ts";
-import { inspect } from "./inspect.ts";
-import { trainAndExportCommand } from "./train-and-export.ts";
-import { runModel } from "./run.ts";
-import { buildTailoredRuntime } from "./build-runtime.ts";
-import { PRESETS } from "../trainer/presets.ts";
+import { helpRequest, parseOptions, PRESET_NAMES, type CommandName } from "./commands.mjs";
+import { Interrupted } from "../trainer/interrupt.ts";
 
-const USAGE = `usage: wasmlite <command> [options]
-
-commands:
-  train-and-export PRESET|CONFIG.json [--out DIR] [--epochs N] [--seed S] [--quiet]
-                   [--checkpoint DIR [--resume]]
-                           train a preset (${Object.keys(PRESETS).join(", ")}) or a
-                           model described in a JSON file (trainer/config.ts), export
-                           model.tflite (int8) and model-f32.tflite, check both in
-                           the wasmlite runtime, write metrics.json (default DIR:
-                           out/PRESET); --checkpoint saves the run after every
-                           epoch, --resume continues it
-  hello-world [--runs N]   run TFLM's hello_world model (float and int8) in the
-                           wasmlite runtime, print predictions next to sin(x)
-                           and the latency per invoke
-  inspect MODEL.tflite     operators, tensors, quantisation, parameters, MACs,
-                           file size, arena size
-  run MODEL.tflite --input FILE [--top K] [--runtime DIR]
-                           one input (JSON array, .npy, or a grayscale .png)
-                           through the runtime; prints outputs / top-K labels
-  build-runtime --model M.tflite [--model ...] [--ops OP,OP] [--types T,T] --out DIR
-                           a runtime (wasmlite.wasm, wasmlite-mvp.wasm) holding
-                           only the operators and tensor types those models
-                           use; --ops adds operators (e.g. CONV_2D), --types sets
-                           the kernel types (FLOAT32, INT8, INT16)
-
-options:
-  -h, --help               show this help`;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const help = helpRequest(argv);
+  if (help) {
+    (help.code === 0 ? console.log : console.error)(help.text);
+    return help.code;
+  }
+  const command = argv[0]!;
   try {
     switch (command) {
       case "hello-world": {
-        const { values } = parseArgs({
-          args: rest,
-          options: { runs: { type: "string", default: "2000" } },
-          strict: true,
-        });
-        const runs = Number(values.runs);
-        if (!Number.isInteger(runs) || runs < 1 || runs > 10_000_000)
-          throw new UsageError(`--runs must be a whole number from 1 to 10000000, got '${values.runs}'`);
+        const { values } = parse("hello-world", argv, 0);
+        const runs = wholeNumber(command, "--runs", text(values.runs) ?? "2000", 1, 10_000_000);
+        const { helloWorld } = await import("./hello-world.ts");
         await helloWorld(runs);
         return 0;
       }
       case "train-and-export": {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          strict: true,
-          options: {
-            out: { type: "string" },
-            epochs: { type: "string" },
-            seed: { type: "string" },
-            quiet: { type: "boolean", default: false },
-            checkpoint: { type: "string" },
-            resume: { type: "boolean", default: false },
-          },
-        });
-        if (positionals.length !== 1) throw new UsageError("train-and-export takes exactly one preset");
+        const { values, positionals } = parse("train-and-export", argv, 1, "a preset or a config .json file");
         const preset = positionals[0]!;
-        if (!PRESETS[preset] && !preset.endsWith(".json"))
+        if (!PRESET_NAMES.includes(preset) && !preset.endsWith(".json"))
           throw new UsageError(
-            `unknown preset '${preset}' (presets: ${Object.keys(PRESETS).join(", ")}, or a config .json file)`,
+            command,
+            `unknown preset '${preset}' (presets: ${PRESET_NAMES.join(", ")}, or a config .json file)`,
           );
-        const epochs = values.epochs === undefined ? undefined : wholeNumber("--epochs", values.epochs, 1, 100_000);
-        const seed = values.seed === undefined ? undefined : wholeNumber("--seed", values.seed, 0, 2 ** 32 - 1);
-        if (values.resume && !values.checkpoint) throw new UsageError("--resume needs --checkpoint DIR");
-        await trainAndExportCommand({
+        const epochs =
+          values.epochs === undefined ? undefined : wholeNumber(command, "--epochs", text(values.epochs)!, 1, 1e5);
+        const seed =
+          values.seed === undefined ? undefined : wholeNumber(command, "--seed", text(values.seed)!, 0, 2 ** 32 - 1);
+        const checkpoint = text(values.checkpoint);
+        if (values.resume && !checkpoint) throw new UsageError(command, "--resume needs --checkpoint DIR");
+        const { trainAndExportCommand } = await import("./train-and-export.ts");
+        return await trainAndExportCommand({
           preset,
-          out: values.out ?? `out/${basename(preset, ".json")}`,
+          out: text(values.out) ?? `out/${basename(preset, ".json")}`,
           epochs,
           seed,
-          quiet: values.quiet ?? false,
-          checkpoint: values.checkpoint,
-          resume: values.resume ?? false,
+          quiet: values.quiet === true,
+          checkpoint,
+          resume: values.resume === true,
         });
-        return 0;
       }
       case "run": {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          strict: true,
-          options: { input: { type: "string" }, top: { type: "string", default: "5" }, runtime: { type: "string" } },
+        const { values, positionals } = parse("run", argv, 1, "a model file");
+        const input = text(values.input);
+        if (!input) throw new UsageError(command, "--input FILE is required");
+        const top = wholeNumber(command, "--top", text(values.top) ?? "5", 1, 1000);
+        const { runModel } = await import("./run.ts");
+        await runModel(positionals[0]!, input, {
+          top,
+          runtimeDir: text(values.runtime),
+          invert: values.invert === true,
         });
-        if (positionals.length !== 1) throw new UsageError("run takes exactly one model file");
-        if (!values.input) throw new UsageError("run needs --input FILE");
-        await runModel(positionals[0]!, values.input, wholeNumber("--top", values.top ?? "5", 1, 1000), values.runtime);
         return 0;
       }
       case "build-runtime": {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          strict: true,
-          options: {
-            model: { type: "string", multiple: true },
-            ops: { type: "string" },
-            types: { type: "string" },
-            out: { type: "string" },
-          },
-        });
-        if (positionals.length > 0)
-          throw new UsageError(`build-runtime takes models as --model FILE, got '${positionals[0]}'`);
-        if (!values.out) throw new UsageError("build-runtime needs --out DIR");
-        const list = (text: string | undefined) =>
-          text === undefined
+        const { values } = parse("build-runtime", argv, 0, "takes models as --model FILE");
+        const out = text(values.out);
+        if (!out) throw new UsageError(command, "--out DIR is required");
+        const list = (s: string | undefined) =>
+          s === undefined
             ? []
-            : text
+            : s
                 .split(",")
-                .map((s) => s.trim().toUpperCase())
+                .map((t) => t.trim().toUpperCase())
                 .filter(Boolean);
+        const { buildTailoredRuntime } = await import("./build-runtime.ts");
         await buildTailoredRuntime({
-          models: values.model ?? [],
-          ops: list(values.ops),
-          types: values.types === undefined ? undefined : list(values.types),
-          out: values.out,
+          models: (values.model as string[] | undefined) ?? [],
+          ops: list(text(values.ops)),
+          types: values.types === undefined ? undefined : list(text(values.types)),
+          out,
           log: console.log,
         });
         return 0;
       }
       case "inspect": {
-        const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
-        if (positionals.length !== 1) throw new UsageError("inspect takes exactly one model file");
-        await inspect(positionals[0]!);
-        return 0;
+        const { positionals } = parse("inspect", argv, 1, "a model file");
+        const { inspect } = await import("./inspect.ts");
+        return await inspect(positionals[0]!);
       }
-      case undefined:
-      case "-h":
-      case "--help":
-      case "help":
-        console.log(USAGE);
-        return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        console.error(`wasmlite: unknown command '${command}' (wasmlite --help lists them)`);
+        return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || String((e as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
-      console.error(`wasmlite: ${(e as Error).message}\n\n${USAGE}`);
+    if (e instanceof UsageError) {
+      console.error(`wasmlite ${e.command}: ${e.message}\n(wasmlite help ${e.command} shows its options)`);
       return 2;
+    }
+    if (String((e as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
+      console.error(`wasmlite ${command}: ${(e as Error).message}\n(wasmlite help ${command} shows its options)`);
+      return 2;
+    }
+    if (e instanceof Interrupted) {
+      console.error(`wasmlite: ${e.message}`);
+      return 130;
     }
     console.error(`wasmlite: ${(e as Error).message}`);
     return 1;
   }
 }
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(
+    readonly command: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text) || v < min || v > max)
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+/** The command's flags and its positionals, of which it takes exactly `count` (`what` says which). */
+function parse(command: CommandName, argv: string[], count: number, what = "") {
+  const { values, positionals } = parseArgs({
+    args: argv.slice(1),
+    options: parseOptions(command),
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== count) {
+    const extra = positionals.length > count ? `, got '${positionals[count]}'` : "";
+    const rule = count ? `takes exactly one argument, ${what}` : what || "takes no arguments";
+    throw new UsageError(command, rule + extra);
+  }
+  return { values: values as Values, positionals };
+}
+
+function text(v: Values[string]): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+function wholeNumber(command: string, flag: string, s: string, min: number, max: number): number {
+  const v = Number(s);
+  if (!/^\d+$/.test(s) || v < min || v > max)
+    throw new UsageError(command, `${flag} must be a whole number from ${min} to ${max}, got '${s}'`);
   return v;
 }

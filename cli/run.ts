@@ -1,21 +1,45 @@
 // `wasmlite run MODEL --input FILE`: one input through the runtime. The input
 // is a JSON array of numbers, a .npy file (float32/float64/uint8/int8, C
-// order) or a PNG (grayscale, pixels scaled to [0, 1]), in the model's
-// per-sample element count. Prints the outputs, and for classifiers the
-// top-k with labels from the file's "wasmlite" metadata.
+// order) or a PNG (brightness scaled to [0, 1], transparent pixels as
+// background, optionally inverted), in the model's per-sample element count;
+// non-finite values are refused. Prints the outputs, and for classifiers the
+// top-k with labels from the file's "wasmlite" metadata. The conventions are
+// in `wasmlite help run` (commands.mjs).
 import { readFile } from "node:fs/promises";
 import { PNG } from "pngjs";
 import { readModel } from "../format/index.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { WasmliteError } from "../runtime-wasm/js/index.ts";
 
 /** `runtimeDir`: a tailored build's folder (`wasmlite build-runtime --out DIR`); default the full builds. */
-export async function runModel(modelPath: string, inputPath: string, top: number, runtimeDir?: string): Promise<void> {
+export interface RunOptions {
+  /** How many classes to print. */
+  top: number;
+  /** A tailored build's folder (`wasmlite build-runtime --out DIR`); default the full builds. */
+  runtimeDir?: string;
+  /** PNG: a dark drawing on a light background. */
+  invert?: boolean;
+}
+
+export async function runModel(modelPath: string, inputPath: string, options: RunOptions): Promise<void> {
   const bytes = new Uint8Array(await readFile(modelPath));
+  const runtime = await createNodeRuntime({ dir: options.runtimeDir });
+  // The runtime's verdict first: its message and error code say why a file is refused.
+  let model: ReturnType<typeof runtime.load>;
+  try {
+    model = runtime.load(bytes);
+  } catch (e) {
+    if (e instanceof WasmliteError) throw new Error(`${modelPath}: the runtime refuses it: ${e.message}`);
+    throw e;
+  }
   const summary = readModel(bytes);
-  const model = (await createNodeRuntime({ dir: runtimeDir })).load(bytes);
   const input = model.inputs[0]!;
   const elements = input.shape.reduce((a, b) => a * b, 1);
-  const values = await readInput(inputPath);
+  if (options.invert && !inputPath.toLowerCase().endsWith(".png"))
+    throw new Error("--invert applies to PNG inputs only");
+  const values = await readInput(inputPath, options.invert === true);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${inputPath}: value ${bad} is ${values[bad]}; inputs must be finite numbers`);
   if (values.length !== elements)
     throw new Error(
       `${inputPath} holds ${values.length} values; ${modelPath} takes ${elements} (shape [${input.shape.join(", ")}])`,
@@ -30,7 +54,7 @@ export async function runModel(modelPath: string, inputPath: string, top: number
     const order = scores
       .map((s, i) => [s, i] as const)
       .sort((a, b) => b[0] - a[0])
-      .slice(0, top);
+      .slice(0, options.top);
     for (const [s, i] of order) console.log(`  ${(labels?.[i] ?? String(i)).padEnd(12)} ${s.toFixed(6)}`);
   } else {
     console.log(`  ${scores[0]}`);
@@ -48,7 +72,7 @@ function labelsOf(metadata: Record<string, Uint8Array>): string[] | undefined {
   }
 }
 
-async function readInput(path: string): Promise<Float32Array> {
+async function readInput(path: string, invert: boolean): Promise<Float32Array> {
   const data = new Uint8Array(await readFile(path));
   const lower = path.toLowerCase();
   if (lower.endsWith(".png")) {
@@ -58,11 +82,7 @@ async function readInput(path: string): Promise<Float32Array> {
     } catch (e) {
       throw new Error(`${path}: not a readable PNG (${(e as Error).message})`);
     }
-    // Grayscale value of each pixel (pngjs gives RGBA), scaled to [0, 1].
-    return Float32Array.from(
-      { length: png.width * png.height },
-      (_, i) => (png.data[i * 4]! + png.data[i * 4 + 1]! + png.data[i * 4 + 2]!) / 3 / 255,
-    );
+    return pngBrightness(png, invert, path);
   }
   if (lower.endsWith(".npy")) return readNpy(data, path);
   let parsed: unknown;
@@ -75,6 +95,27 @@ async function readInput(path: string): Promise<Float32Array> {
   if (!flat.length || flat.some((v) => typeof v !== "number" || !Number.isFinite(v)))
     throw new Error(`${path}: expected a (nested) JSON array of finite numbers`);
   return Float32Array.from(flat as number[]);
+}
+
+/**
+ * Each pixel's brightness (the mean of R, G, B; pngjs gives RGBA) in [0, 1],
+ * over the background where it is transparent: black, or with `invert`
+ * white and then every value flipped, so the background ends at 0 either way.
+ */
+function pngBrightness(png: PNG, invert: boolean, path: string): Float32Array {
+  const background = invert ? 1 : 0;
+  const values = Float32Array.from({ length: png.width * png.height }, (_, i) => {
+    const d = png.data;
+    const alpha = d[i * 4 + 3]! / 255;
+    const v = alpha * ((d[i * 4]! + d[i * 4 + 1]! + d[i * 4 + 2]!) / 3 / 255) + (1 - alpha) * background;
+    return invert ? 1 - v : v;
+  });
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  if (mean > 0.5)
+    console.error(
+      `warning: ${path} is mostly light (mean ${mean.toFixed(2)}); models trained on MNIST-like data expect a light drawing on a dark background${invert ? "" : " (use --invert for a dark drawing on a light one)"}`,
+    );
+  return values;
 }
 
 function readNpy(data: Uint8Array, path: string): Float32Array {

@@ -262,7 +262,7 @@ describe("wasmlite build-runtime: what it selects and what it refuses", () => {
         1,
         /--types: .*UINT8 \(choose from FLOAT32, INT8, INT16\)/,
       ],
-      [["build-runtime", "--model", HELLO_INT8], 2, /build-runtime needs --out DIR/],
+      [["build-runtime", "--model", HELLO_INT8], 2, /wasmlite build-runtime: --out DIR is required/],
       [["build-runtime", HELLO_INT8, "--out", dir], 2, /takes models as --model FILE/],
       [["build-runtime", "--out", dir], 1, /needs at least one --model or --ops/],
       [["build-runtime", "--model", join(dir, "missing.tflite"), "--out", dir], 1, /cannot read .*missing\.tflite/],
