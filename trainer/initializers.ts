@@ -8,6 +8,7 @@ import type { Rng } from "./rng.ts";
 import type { ActivationName } from "./activations.ts";
 
 export type InitializerName = "glorotUniform" | "normal" | "heNormal";
+export const INITIALIZERS: readonly InitializerName[] = ["glorotUniform", "normal", "heNormal"];
 
 export function initialize(name: InitializerName, w: Float32Array, fanIn: number, fanOut: number, rng: Rng): void {
   switch (name) {

@@ -26,10 +26,18 @@ export function readCsv(path: string, options: CsvOptions = {}): Dataset {
 
 export function parseCsv(text: string, name: string, options: CsvOptions = {}): Dataset {
   const delimiter = options.delimiter ?? ",";
-  const lines = text.split(/\r?\n/).map((l, i) => ({ cells: l.split(delimiter).map((c) => c.trim()), line: i + 1 })).filter((l) => l.cells.some((c) => c !== ""));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l, i) => ({ cells: l.split(delimiter).map((c) => c.trim()), line: i + 1 }))
+    .filter((l) => l.cells.some((c) => c !== ""));
   if (lines.length === 0) throw new Error(`${name}: no data`);
   const isNumber = (c: string) => c !== "" && Number.isFinite(Number(c));
-  const header = lines[0]!.cells.some((c) => !isNumber(c)) && lines.length > 1 && lines[1]!.cells.filter(isNumber).length > lines[0]!.cells.filter(isNumber).length ? lines.shift()!.cells : undefined;
+  const header =
+    lines[0]!.cells.some((c) => !isNumber(c)) &&
+    lines.length > 1 &&
+    lines[1]!.cells.filter(isNumber).length > lines[0]!.cells.filter(isNumber).length
+      ? lines.shift()!.cells
+      : undefined;
   const columns = lines[0]!.cells.length;
   if (columns < 2) throw new Error(`${name}: needs at least one feature column and a target column`);
   let target = columns - 1;
@@ -39,29 +47,48 @@ export function parseCsv(text: string, name: string, options: CsvOptions = {}): 
     target = header.indexOf(options.target);
     if (target < 0) throw new Error(`${name}: no column named '${options.target}' (columns: ${header.join(", ")})`);
   }
-  if (!Number.isInteger(target) || target < 0 || target >= columns) throw new Error(`${name}: target column ${target} out of range (${columns} columns)`);
+  if (!Number.isInteger(target) || target < 0 || target >= columns)
+    throw new Error(`${name}: target column ${target} out of range (${columns} columns)`);
   const n = lines.length;
   const features = columns - 1;
   const x = new Float32Array(n * features);
   const raw: string[] = [];
   lines.forEach(({ cells, line }, s) => {
-    if (cells.length !== columns) throw new Error(`${name}: line ${line} has ${cells.length} columns, expected ${columns}`);
+    if (cells.length !== columns)
+      throw new Error(`${name}: line ${line} has ${cells.length} columns, expected ${columns}`);
     let f = 0;
     cells.forEach((c, k) => {
       if (k === target) {
+        if (c === "")
+          throw new Error(`${name}: line ${line}, column ${k + 1} ('${header?.[k] ?? k}'): the target is empty`);
         raw.push(c);
         return;
       }
-      if (!isNumber(c)) throw new Error(`${name}: line ${line}, column ${k + 1} ('${header?.[k] ?? k}') is '${c}', not a number`);
+      if (!isNumber(c))
+        throw new Error(`${name}: line ${line}, column ${k + 1} ('${header?.[k] ?? k}') is '${c}', not a number`);
       x[s * features + f++] = Number(c);
     });
   });
   const classify = options.classify || raw.some((c) => !isNumber(c));
   if (classify) {
-    const classes = [...new Set(raw)].sort((a, b) => (isNumber(a) && isNumber(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
+    const classes = [...new Set(raw)].sort((a, b) =>
+      isNumber(a) && isNumber(b) ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0,
+    );
     if (classes.length < 2) throw new Error(`${name}: the target column has a single class ('${classes[0]}')`);
     const index = new Map(classes.map((c, i) => [c, i]));
-    return { x, y: oneHot(raw.map((c) => index.get(c)!), classes.length, name), n, inputShape: [features], targetSize: classes.length, labels: classes, source: name };
+    return {
+      x,
+      y: oneHot(
+        raw.map((c) => index.get(c)!),
+        classes.length,
+        name,
+      ),
+      n,
+      inputShape: [features],
+      targetSize: classes.length,
+      labels: classes,
+      source: name,
+    };
   }
   return { x, y: Float32Array.from(raw, Number), n, inputShape: [features], targetSize: 1, source: name };
 }

@@ -1,0 +1,60 @@
+// The config format: the published JSON Schema is the one config-schema.ts
+// generates, the README's examples are valid configs, and the schema itself
+// (as editors read it) accepts them and refuses what the loader refuses.
+import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import { trainConfigSchema } from "../trainer/config-schema.ts";
+import { describeIssues } from "../trainer/config.ts";
+import { configSchemaText, SCHEMA_FILE } from "../trainer/generate-config-schema.ts";
+
+const README = readFileSync(new URL("../trainer/README.md", import.meta.url), "utf8");
+const examples = [...README.matchAll(/```json\n([\s\S]*?)```/g)].map(
+  (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+);
+
+describe("train-config.schema.json", () => {
+  it("is the schema config-schema.ts generates (run npm run gen:schema after changing it)", () => {
+    expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(configSchemaText());
+  });
+
+  it("is shipped in the package", () => {
+    const files: string[] = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).files;
+    expect(files.some((f) => f === "trainer" || f === "trainer/train-config.schema.json")).toBe(true);
+  });
+
+  it("describes every field of the config, strictly", () => {
+    const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8"));
+    expect(Object.keys(schema.properties)).toEqual(Object.keys(trainConfigSchema.shape));
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(["data", "layers", "compile", "fit"]);
+  });
+});
+
+describe("trainer/README.md's config examples", () => {
+  it("one per data source: CSV (named target, 0/1 classes), MNIST, sine", () => {
+    expect(examples.map((e) => JSON.stringify(e.data))).toEqual([
+      '{"csv":"iris.csv","target":"species","testFraction":0.2}',
+      '{"csv":"spam.csv","classify":true}',
+      '{"dataset":"mnist"}',
+      '{"dataset":"sine"}',
+    ]);
+  });
+
+  for (const [i, example] of examples.entries()) {
+    it(`example ${i + 1} is valid`, () => {
+      const r = trainConfigSchema.safeParse(example);
+      expect(r.success ? [] : describeIssues(r.error.issues, example)).toEqual([]);
+    });
+  }
+
+  it("data naming both a CSV and a bundled set is refused, with both readings", () => {
+    const bad = { ...examples[0], data: { csv: "a.csv", dataset: "mnist" } };
+    const r = trainConfigSchema.safeParse(bad);
+    expect(r.success).toBe(false);
+    expect(describeIssues(r.error!.issues, bad)).toEqual([
+      'data: matches none of its forms, got {"csv":"a.csv","dataset":"mnist"}:',
+      "  - data.dataset: not a field of a CSV data source (its fields: csv, target, classify, testFraction, seed)",
+      "  - data.csv: not a field of a bundled data set (its fields: dataset)",
+    ]);
+  });
+});
