@@ -411,7 +411,7 @@ describe("wasmlite train-and-export", () => {
     expect(await go("--out", join(dir, "other"), "--seed", "7", "--checkpoint", join(dir, "ck"), "--resume")).toBe(1);
   }, 60_000);
 
-  it("bad arguments get a one-line error and the usage (exit code 2)", async () => {
+  it("bad arguments get a one-line error and where the command's help is (exit code 2)", async () => {
     const errors: string[] = [];
     const original = console.error;
     console.error = (s: string) => errors.push(s);
@@ -425,7 +425,7 @@ describe("wasmlite train-and-export", () => {
     expect(errors[0]).toMatch(/unknown preset 'nope'/);
     expect(errors[1]).toMatch(/--epochs must be a whole number/);
     expect(errors[2]).toMatch(/bogus/);
-    expect(errors.every((e) => e.includes("usage: wasmlite"))).toBe(true);
+    expect(errors.every((e) => e.includes("wasmlite help train-and-export"))).toBe(true);
   });
 });
 

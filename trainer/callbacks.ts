@@ -1,7 +1,5 @@
 // Training callbacks: early stopping, a progress bar, checkpoints. (The
 // history is always recorded by fit().)
-import { writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import type { Sequential, History } from "./model.ts";
 import type { EarlyStoppingState } from "./checkpoint.ts";
@@ -34,7 +32,9 @@ export interface EarlyStopping extends Callback {
  * Stops when `monitor` has not improved for `patience` epochs; with
  * restoreBestWeights, puts back the weights of the best epoch.
  */
-export function earlyStopping(options: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean } = {}): EarlyStopping {
+export function earlyStopping(
+  options: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean } = {},
+): EarlyStopping {
   const monitor = options.monitor ?? "val_loss";
   const patience = options.patience ?? 3;
   const minDelta = options.minDelta ?? 0;
@@ -53,7 +53,8 @@ export function earlyStopping(options: { monitor?: string; patience?: number; mi
     },
     onEpochEnd(model: Sequential, logs: EpochLogs) {
       const value = logs[monitor];
-      if (value === undefined) throw new Error(`earlyStopping: no '${monitor}' in the epoch's logs (have: ${Object.keys(logs).join(", ")})`);
+      if (value === undefined)
+        throw new Error(`earlyStopping: no '${monitor}' in the epoch's logs (have: ${Object.keys(logs).join(", ")})`);
       const improved = higherIsBetter ? value > best + minDelta : value < best - minDelta;
       if (improved) {
         best = value;
@@ -81,20 +82,37 @@ export function earlyStopping(options: { monitor?: string; patience?: number; mi
   return cb;
 }
 
-/** A progress bar per epoch (loss, ETA) on a terminal; one line per epoch otherwise. */
-export function progressBar(options: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Callback {
+/**
+ * A progress bar per epoch (loss, ETA) on a terminal; one line per epoch
+ * otherwise. close() takes an unfinished bar away and gives the terminal its
+ * cursor and line wrap back (call it when training stops early, e.g. Ctrl-C).
+ */
+export function progressBar(options: { stream?: NodeJS.WriteStream; quiet?: boolean } = {}): Callback & {
+  close(): void;
+} {
   const stream = options.stream ?? process.stderr;
   let bar: cliProgress.SingleBar | undefined;
   let epochs = 0;
   let batches = 0;
   return {
+    close() {
+      bar?.stop();
+      bar = undefined;
+    },
     onTrainBegin(_m, info) {
       epochs = info.epochs;
       batches = info.batches;
     },
     onEpochBegin(epoch) {
       if (options.quiet || !stream.isTTY) return;
-      bar = new cliProgress.SingleBar({ stream, format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} batches  loss {loss}  ETA {eta}s`, hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          stream,
+          format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} batches  loss {loss}  ETA {eta}s`,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(batches, 0, { loss: "-" });
     },
     onBatchEnd(batch, meanLoss) {
@@ -104,16 +122,10 @@ export function progressBar(options: { stream?: NodeJS.WriteStream; quiet?: bool
       bar?.stop();
       bar = undefined;
       if (options.quiet) return;
-      const parts = Object.entries(logs).filter(([k]) => k !== "epoch").map(([k, v]) => `${k} ${k === "learningRate" ? v.toPrecision(3) : v.toFixed(4)}`);
+      const parts = Object.entries(logs)
+        .filter(([k]) => k !== "epoch")
+        .map(([k, v]) => `${k} ${k === "learningRate" ? v.toPrecision(3) : v.toFixed(4)}`);
       stream.write(`epoch ${logs.epoch}/${epochs}  ${parts.join("  ")}\n`);
     },
   };
-}
-
-/** Writes a file atomically: to a temporary name, then renamed over the target. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import type { Sequential } from "./model.ts";
 import type { EpochLogs, Callback, EarlyStopping } from "./callbacks.ts";
-import { writeFileAtomic } from "./callbacks.ts";
+import { writeFileAtomic } from "./files.ts";
 
 export interface EarlyStoppingState {
   best: number;
@@ -34,10 +34,31 @@ export interface CheckpointState {
 
 const MAGIC = 0x4b434c57; // "WLCK" little-endian
 
-export function writeCheckpoint(path: string, model: Sequential, state: Omit<CheckpointState, "version" | "rng" | "optimizerSteps">, early?: EarlyStoppingState): void {
-  const full: CheckpointState = { version: 1, ...state, rng: model.rng.state(), optimizerSteps: model.optimizer.steps, early: early && { best: early.best, wait: early.wait, bestEpoch: early.bestEpoch } };
-  const arrays = [...model.getWeights(), ...model.optimizer.stateBuffers().map((b) => Float32Array.from(model.ws.f32(b))), ...(early?.bestWeights ?? [])];
-  const json = new TextEncoder().encode(JSON.stringify({ ...full, arrays: arrays.map((a) => a.length), bestWeights: early?.bestWeights ? early.bestWeights.length : 0 }));
+export function writeCheckpoint(
+  path: string,
+  model: Sequential,
+  state: Omit<CheckpointState, "version" | "rng" | "optimizerSteps">,
+  early?: EarlyStoppingState,
+): void {
+  const full: CheckpointState = {
+    version: 1,
+    ...state,
+    rng: model.rng.state(),
+    optimizerSteps: model.optimizer.steps,
+    early: early && { best: early.best, wait: early.wait, bestEpoch: early.bestEpoch },
+  };
+  const arrays = [
+    ...model.getWeights(),
+    ...model.optimizer.stateBuffers().map((b) => Float32Array.from(model.ws.f32(b))),
+    ...(early?.bestWeights ?? []),
+  ];
+  const json = new TextEncoder().encode(
+    JSON.stringify({
+      ...full,
+      arrays: arrays.map((a) => a.length),
+      bestWeights: early?.bestWeights ? early.bestWeights.length : 0,
+    }),
+  );
   const head = 8 + json.length;
   const start = Math.ceil(head / 4) * 4;
   const bytes = new Uint8Array(start + arrays.reduce((s, a) => s + a.length * 4, 0));
@@ -54,7 +75,11 @@ export function writeCheckpoint(path: string, model: Sequential, state: Omit<Che
 }
 
 /** Restores weights, optimiser state and the random generator; returns the state and the early-stopping state. */
-export function readCheckpoint(path: string, model: Sequential, run: Record<string, unknown>): { state: CheckpointState; early?: EarlyStoppingState } {
+export function readCheckpoint(
+  path: string,
+  model: Sequential,
+  run: Record<string, unknown>,
+): { state: CheckpointState; early?: EarlyStoppingState } {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(path));
@@ -75,13 +100,15 @@ export function readCheckpoint(path: string, model: Sequential, run: Record<stri
   }
   if (header.version !== 1) throw bad(`version ${header.version}`);
   for (const [k, v] of Object.entries(run)) {
-    if (JSON.stringify(header.run[k]) !== JSON.stringify(v)) throw bad(`it is from a run with ${k} ${JSON.stringify(header.run[k])}, this run has ${JSON.stringify(v)}`);
+    if (JSON.stringify(header.run[k]) !== JSON.stringify(v))
+      throw bad(`it is from a run with ${k} ${JSON.stringify(header.run[k])}, this run has ${JSON.stringify(v)}`);
   }
   const params = model.params();
   const state = model.optimizer.stateBuffers();
   const expected = [...params.map((p) => p.value.length), ...state.map((b) => b.length)];
   const counts = header.arrays;
-  if (counts.length !== expected.length + header.bestWeights || expected.some((n, i) => counts[i] !== n)) throw bad("its tensors do not match this model and optimiser");
+  if (counts.length !== expected.length + header.bestWeights || expected.some((n, i) => counts[i] !== n))
+    throw bad("its tensors do not match this model and optimiser");
   let at = Math.ceil((8 + jsonLength) / 4) * 4;
   const total = counts.reduce((s, n) => s + n * 4, 0);
   if (at + total !== bytes.length) throw bad("truncated data");
@@ -103,13 +130,22 @@ export function readCheckpoint(path: string, model: Sequential, run: Record<stri
  * it after an early-stopping callback, whose state it saves too). `history`
  * starts with the epochs of a resumed run.
  */
-export function checkpointing(path: string, run: Record<string, unknown>, options: { early?: EarlyStopping; history?: EpochLogs[] } = {}): Callback & { history: EpochLogs[] } {
+export function checkpointing(
+  path: string,
+  run: Record<string, unknown>,
+  options: { early?: EarlyStopping; history?: EpochLogs[] } = {},
+): Callback & { history: EpochLogs[] } {
   const history = options.history ?? [];
   return {
     history,
     onEpochEnd(model, logs) {
       history.push(logs);
-      writeCheckpoint(path, model, { run, epoch: logs.epoch, history, stoppedEpoch: options.early?.stoppedEpoch ?? 0 }, options.early?.state());
+      writeCheckpoint(
+        path,
+        model,
+        { run, epoch: logs.epoch, history, stoppedEpoch: options.early?.stoppedEpoch ?? 0 },
+        options.early?.state(),
+      );
     },
   };
 }

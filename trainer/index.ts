@@ -1,5 +1,14 @@
 // The trainer's public API.
-export { sequential, Sequential, DivergedError, accuracy, type CompileOptions, type FitOptions, type History, type MetricName } from "./model.ts";
+export {
+  sequential,
+  Sequential,
+  DivergedError,
+  accuracy,
+  type CompileOptions,
+  type FitOptions,
+  type History,
+  type MetricName,
+} from "./model.ts";
 export { Dense, type DenseOptions } from "./layers/dense.ts";
 export { Activation } from "./layers/activation.ts";
 export { PRelu } from "./layers/prelu.ts";
@@ -7,7 +16,8 @@ export { Dropout } from "./layers/dropout.ts";
 export { Flatten } from "./layers/flatten.ts";
 export { Normalization } from "./layers/normalization.ts";
 export type { Layer, Param } from "./layers/layer.ts";
-export { earlyStopping, progressBar, writeFileAtomic, type Callback, type EpochLogs, type EarlyStopping } from "./callbacks.ts";
+export { earlyStopping, progressBar, type Callback, type EpochLogs, type EarlyStopping } from "./callbacks.ts";
+export { writeFileAtomic } from "./files.ts";
 export { checkpointing, writeCheckpoint, readCheckpoint } from "./checkpoint.ts";
 export type { ActivationName, ActivationOptions } from "./activations.ts";
 export type { LossName } from "./losses.ts";

@@ -15,6 +15,7 @@ import { Optimizer, type OptimizerOptions, type OptimizerName } from "./optimize
 import { learningRateAt, checkSchedule, type Schedule } from "./schedules.ts";
 import { validateDataset, slice, take, type Dataset } from "./data/dataset.ts";
 import type { Callback, EpochLogs } from "./callbacks.ts";
+import { Interrupted } from "./interrupt.ts";
 
 export type MetricName = "accuracy" | "mae";
 
@@ -104,22 +105,38 @@ export class Sequential {
   compile(options: CompileOptions): void {
     if (!LOSSES.includes(options.loss)) throw new Error(`unknown loss '${options.loss}' (known: ${LOSSES.join(", ")})`);
     const last = this.layers[this.layers.length - 1]!;
-    const lastActivation = last instanceof Dense ? last.activation : last instanceof Activation ? last.activation : undefined;
+    const lastActivation =
+      last instanceof Dense ? last.activation : last instanceof Activation ? last.activation : undefined;
     const needed = fusedActivation(options.loss);
     if (needed && lastActivation !== needed) {
-      throw new Error(`loss '${options.loss}' needs a ${needed} output layer (its gradient is fused with it); the last layer is ${last.name}${lastActivation ? ` with ${lastActivation}` : ""}`);
+      throw new Error(
+        `loss '${options.loss}' needs a ${needed} output layer (its gradient is fused with it); the last layer is ${last.name}${lastActivation ? ` with ${lastActivation}` : ""}`,
+      );
     }
-    if (!needed && lastActivation === "softmax") throw new Error(`a softmax output needs loss 'categoricalCrossentropy', not '${options.loss}'`);
-    for (const [k, v] of [["l1", options.l1], ["l2", options.l2]] as const) {
+    if (!needed && lastActivation === "softmax")
+      throw new Error(`a softmax output needs loss 'categoricalCrossentropy', not '${options.loss}'`);
+    for (const [k, v] of [
+      ["l1", options.l1],
+      ["l2", options.l2],
+    ] as const) {
       if (v !== undefined && !(v >= 0)) throw new Error(`${k} must be >= 0, got ${v}`);
     }
-    const optimizer = new Optimizer(typeof options.optimizer === "string" ? { name: options.optimizer } : options.optimizer);
+    const optimizer = new Optimizer(
+      typeof options.optimizer === "string" ? { name: options.optimizer } : options.optimizer,
+    );
     // Optimiser state sits with the parameters, before any activation buffers.
     this.ws.release(this.#mark);
     optimizer.attach(this.params(), this.ws);
     this.#mark = this.ws.mark();
     this.#capacity = 0;
-    this.#compiled = { loss: options.loss, metrics: options.metrics ?? [], optimizer, l1: options.l1 ?? 0, l2: options.l2 ?? 0, fused: needed !== undefined };
+    this.#compiled = {
+      loss: options.loss,
+      metrics: options.metrics ?? [],
+      optimizer,
+      l1: options.l1 ?? 0,
+      l2: options.l2 ?? 0,
+      fused: needed !== undefined,
+    };
   }
 
   get optimizer(): Optimizer {
@@ -134,7 +151,10 @@ export class Sequential {
   /** Activation buffers for batches of up to `batch` rows (reallocated only to grow). */
   #ensureCapacity(batch: number): void {
     if (batch <= this.#capacity) return;
-    if (this.#pinned) throw new Error(`internal: activation buffers for ${batch} rows requested while the training set is resident (capacity ${this.#capacity})`);
+    if (this.#pinned)
+      throw new Error(
+        `internal: activation buffers for ${batch} rows requested while the training set is resident (capacity ${this.#capacity})`,
+      );
     this.ws.release(this.#mark);
     this.#input = this.ws.alloc(batch * elements(this.inputShape));
     this.#target = this.ws.alloc(batch * elements(this.outputShape));
@@ -145,15 +165,18 @@ export class Sequential {
 
   #checkData(d: Dataset, what: string): void {
     validateDataset(d, what);
-    if (d.inputShape.join("x") !== this.inputShape.join("x")) throw new Error(`${what}: samples have shape [${d.inputShape}], the model takes [${this.inputShape}]`);
-    if (d.targetSize !== elements(this.outputShape)) throw new Error(`${what}: ${d.targetSize} targets per sample, the model outputs ${elements(this.outputShape)}`);
+    if (d.inputShape.join("x") !== this.inputShape.join("x"))
+      throw new Error(`${what}: samples have shape [${d.inputShape}], the model takes [${this.inputShape}]`);
+    if (d.targetSize !== elements(this.outputShape))
+      throw new Error(`${what}: ${d.targetSize} targets per sample, the model outputs ${elements(this.outputShape)}`);
   }
 
   /** Copies rows `order[start..start+batch)` of d into the input and target buffers. */
   #load(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number): void {
     const width = elements(this.inputShape);
     const outs = d.targetSize;
-    const x = this.ws.f32(this.#input), y = this.ws.f32(this.#target);
+    const x = this.ws.f32(this.#input),
+      y = this.ws.f32(this.#target);
     for (let i = 0; i < batch; i++) {
       const s = order ? order[start + i]! : start + i;
       x.set(d.x.subarray(s * width, (s + 1) * width), i * width);
@@ -178,7 +201,14 @@ export class Sequential {
     const last = this.layers[this.layers.length - 1]!;
     // Fused losses read the logits: the dense layer's pre-activation, or the activation layer's input.
     const logits = !c.fused ? out : last instanceof Dense ? last.preactivation() : this.#lastLayerInput;
-    return lossAndGradient(c.loss, this.ws.f32(logits).subarray(0, n), this.ws.f32(this.#target).subarray(0, n), batch, width, this.ws.f32(this.#grad).subarray(0, n));
+    return lossAndGradient(
+      c.loss,
+      this.ws.f32(logits).subarray(0, n),
+      this.ws.f32(this.#target).subarray(0, n),
+      batch,
+      width,
+      this.ws.f32(this.#grad).subarray(0, n),
+    );
   }
 
   #backward(batch: number): void {
@@ -210,7 +240,8 @@ export class Sequential {
     let penalty = 0;
     for (const p of this.params()) {
       if (!p.regularized) continue;
-      const w = this.ws.f32(p.value), g = this.ws.f32(p.grad);
+      const w = this.ws.f32(p.value),
+        g = this.ws.f32(p.grad);
       for (let i = 0; i < w.length; i++) {
         const v = w[i]!;
         penalty += c.l2 * v * v + c.l1 * Math.abs(v);
@@ -226,7 +257,14 @@ export class Sequential {
   }
 
   /** One step on rows order[start..start+batch) of d; returns the batch's loss (with penalty). */
-  trainBatch(d: Dataset, order: ArrayLike<number> | null, start: number, batch: number, learningRate: number, where: string): number {
+  trainBatch(
+    d: Dataset,
+    order: ArrayLike<number> | null,
+    start: number,
+    batch: number,
+    learningRate: number,
+    where: string,
+  ): number {
     this.#ensureCapacity(batch);
     this.#load(d, order, start, batch);
     return this.#step(batch, learningRate, where);
@@ -243,24 +281,69 @@ export class Sequential {
     c.optimizer.restore();
     loss += this.#penalty(true);
     if (!Number.isFinite(loss) || !this.#gradientsFinite()) {
-      throw new DivergedError(`training diverged at ${where}: the ${Number.isFinite(loss) ? "gradient" : "loss"} is not finite (${loss}); try a lower learning rate (now ${learningRate})`);
+      throw new DivergedError(
+        `training diverged at ${where}: the ${Number.isFinite(loss) ? "gradient" : "loss"} is not finite (${loss}); try a lower learning rate (now ${learningRate})`,
+      );
     }
     c.optimizer.step(learningRate);
     return loss;
   }
 
+  /** Trains (synchronously: nothing else runs until it returns). */
   fit(train: Dataset, options: FitOptions): History {
+    const run = this.#training(train, options);
+    for (;;) {
+      const step = run.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * Trains like fit(), but lets the event loop run every ~50 ms between
+   * batches, so signal handlers and timers run during training. When
+   * `signal` is aborted, stops after the current batch: the epoch in progress
+   * is dropped (its onEpochEnd never runs), the weights are those after that
+   * batch, and it rejects with Interrupted.
+   */
+  async fitAsync(train: Dataset, options: FitOptions & { signal?: AbortSignal }): Promise<History> {
+    const run = this.#training(train, options);
+    let yielded = performance.now();
+    for (;;) {
+      const step = run.next();
+      if (step.done) return step.value;
+      if (performance.now() - yielded > 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+      }
+      if (options.signal?.aborted) {
+        run.return(undefined as never); // runs the loop's finally: the workspace is released
+        throw new Interrupted(step.value.epoch, step.value.batch, step.value.batches);
+      }
+    }
+  }
+
+  /** The training loop; yields after every batch (1-based epoch and batch). */
+  *#training(
+    train: Dataset,
+    options: FitOptions,
+  ): Generator<{ epoch: number; batch: number; batches: number }, History> {
     const c = this.#needCompiled();
-    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`epochs must be a positive whole number, got ${options.epochs}`);
+    if (!Number.isInteger(options.epochs) || options.epochs < 1)
+      throw new Error(`epochs must be a positive whole number, got ${options.epochs}`);
     const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`batchSize must be a positive whole number, got ${batchSize}`);
     this.#checkData(train, "training data");
     let validation = options.validationData;
     if (options.validationSplit !== undefined) {
       if (validation) throw new Error("give validationSplit or validationData, not both");
-      if (!(options.validationSplit > 0 && options.validationSplit < 1)) throw new Error(`validationSplit must be in (0, 1), got ${options.validationSplit}`);
+      if (!(options.validationSplit > 0 && options.validationSplit < 1))
+        throw new Error(`validationSplit must be in (0, 1), got ${options.validationSplit}`);
       const held = Math.floor(train.n * options.validationSplit);
-      if (held < 1 || held >= train.n) throw new Error(`validationSplit ${options.validationSplit} of ${train.n} samples leaves no training or no validation data`);
+      if (held < 1 || held >= train.n)
+        throw new Error(
+          `validationSplit ${options.validationSplit} of ${train.n} samples leaves no training or no validation data`,
+        );
       validation = slice(train, train.n - held, train.n);
       train = slice(train, 0, train.n - held);
     }
@@ -279,32 +362,35 @@ export class Sequential {
     const resident = this.ws.mark();
     this.#pinned = true;
     const width = elements(this.inputShape);
-    const xs = this.ws.alloc(train.n * width), ys = this.ws.alloc(train.n * train.targetSize), order = this.ws.alloc(train.n);
+    const xs = this.ws.alloc(train.n * width),
+      ys = this.ws.alloc(train.n * train.targetSize),
+      order = this.ws.alloc(train.n);
     this.ws.f32(xs).set(train.x);
     this.ws.f32(ys).set(train.y);
     try {
-    for (const cb of callbacks) cb.onTrainBegin?.(this, { epochs: options.epochs, batches });
-    for (let epoch = options.initialEpoch ?? 0; epoch < options.epochs && !this.stopTraining; epoch++) {
-      const lr = learningRateAt(schedule, c.optimizer.options.learningRate, epoch);
-      const rows = this.ws.u32(order);
-      if (options.shuffle === false) for (let i = 0; i < train.n; i++) rows[i] = i;
-      else rows.set(this.rng.permutation(train.n));
-      for (const cb of callbacks) cb.onEpochBegin?.(epoch);
-      let lossSum = 0;
-      for (let b = 0; b < batches; b++) {
-        const start = b * batchSize;
-        const n = Math.min(batchSize, train.n - start);
-        this.ws.gatherRows(xs, order, start, n, width, this.#input);
-        this.ws.gatherRows(ys, order, start, n, train.targetSize, this.#target);
-        lossSum += this.#step(n, lr, `epoch ${epoch + 1}, batch ${b + 1}`, options.augment) * n;
-        for (const cb of callbacks) cb.onBatchEnd?.(b, lossSum / Math.min(train.n, start + n));
+      for (const cb of callbacks) cb.onTrainBegin?.(this, { epochs: options.epochs, batches });
+      for (let epoch = options.initialEpoch ?? 0; epoch < options.epochs && !this.stopTraining; epoch++) {
+        const lr = learningRateAt(schedule, c.optimizer.options.learningRate, epoch);
+        const rows = this.ws.u32(order);
+        if (options.shuffle === false) for (let i = 0; i < train.n; i++) rows[i] = i;
+        else rows.set(this.rng.permutation(train.n));
+        for (const cb of callbacks) cb.onEpochBegin?.(epoch);
+        let lossSum = 0;
+        for (let b = 0; b < batches; b++) {
+          const start = b * batchSize;
+          const n = Math.min(batchSize, train.n - start);
+          this.ws.gatherRows(xs, order, start, n, width, this.#input);
+          this.ws.gatherRows(ys, order, start, n, train.targetSize, this.#target);
+          lossSum += this.#step(n, lr, `epoch ${epoch + 1}, batch ${b + 1}`, options.augment) * n;
+          for (const cb of callbacks) cb.onBatchEnd?.(b, lossSum / Math.min(train.n, start + n));
+          yield { epoch: epoch + 1, batch: b + 1, batches };
+        }
+        const logs: EpochLogs = { epoch: epoch + 1, learningRate: lr, loss: lossSum / train.n };
+        if (c.metrics.length) Object.assign(logs, this.#metrics(train, batchSize, ""));
+        if (validation) Object.assign(logs, this.evaluate(validation, { batchSize, prefix: "val_" }));
+        history.epochs.push(logs);
+        for (const cb of callbacks) cb.onEpochEnd?.(this, logs);
       }
-      const logs: EpochLogs = { epoch: epoch + 1, learningRate: lr, loss: lossSum / train.n };
-      if (c.metrics.length) Object.assign(logs, this.#metrics(train, batchSize, ""));
-      if (validation) Object.assign(logs, this.evaluate(validation, { batchSize, prefix: "val_" }));
-      history.epochs.push(logs);
-      for (const cb of callbacks) cb.onEpochEnd?.(this, logs);
-    }
     } finally {
       this.ws.release(resident);
       this.#pinned = false;
@@ -351,7 +437,8 @@ export class Sequential {
   /** Outputs for rows of features (inference: dropout off). */
   predict(x: Float32Array, options: { batchSize?: number } = {}): Float32Array {
     const width = elements(this.inputShape);
-    if (x.length % width !== 0 || x.length === 0) throw new Error(`predict: ${x.length} values is not a whole number of samples of ${width} features`);
+    if (x.length % width !== 0 || x.length === 0)
+      throw new Error(`predict: ${x.length} values is not a whole number of samples of ${width} features`);
     const n = x.length / width;
     const outWidth = elements(this.outputShape);
     const batchSize = options.batchSize ?? 256;
@@ -370,7 +457,11 @@ export class Sequential {
    * Inference over rows of features, reporting every layer's output (and a
    * dense layer's pre-activation) batch by batch: what calibration needs.
    */
-  trace(x: Float32Array, visit: (layer: number, output: Float32Array, preactivation?: Float32Array) => void, batchSize = 256): void {
+  trace(
+    x: Float32Array,
+    visit: (layer: number, output: Float32Array, preactivation?: Float32Array) => void,
+    batchSize = 256,
+  ): void {
     const width = elements(this.inputShape);
     const n = x.length / width;
     for (let start = 0; start < n; start += batchSize) {
@@ -394,9 +485,11 @@ export class Sequential {
 
   setWeights(weights: readonly Float32Array[]): void {
     const params = this.params();
-    if (weights.length !== params.length) throw new Error(`setWeights: ${weights.length} arrays for ${params.length} parameters`);
+    if (weights.length !== params.length)
+      throw new Error(`setWeights: ${weights.length} arrays for ${params.length} parameters`);
     params.forEach((p, i) => {
-      if (weights[i]!.length !== p.value.length) throw new Error(`setWeights: ${p.name} has ${p.value.length} values, got ${weights[i]!.length}`);
+      if (weights[i]!.length !== p.value.length)
+        throw new Error(`setWeights: ${p.name} has ${p.value.length} values, got ${weights[i]!.length}`);
       this.ws.f32(p.value).set(weights[i]!);
     });
   }
@@ -404,13 +497,18 @@ export class Sequential {
   summary(): string {
     const rows = this.layers.map((l) => {
       const params = l.params().reduce((s, p) => s + p.value.length, 0);
-      const detail = l instanceof Dense ? ` ${l.units} units, ${l.activation}` : l instanceof Activation ? ` ${l.activation}` : "";
+      const detail =
+        l instanceof Dense ? ` ${l.units} units, ${l.activation}` : l instanceof Activation ? ` ${l.activation}` : "";
       return [`${l.name}${detail}`, `[${l.outputShape.join(", ")}]`, String(params)];
     });
     const total = rows.reduce((s, r) => s + Number(r[2]), 0);
     const w = [Math.max(20, ...rows.map((r) => r[0]!.length)), Math.max(12, ...rows.map((r) => r[1]!.length)), 10];
     const line = (r: string[]) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(w[2]!)}`;
-    return [line(["layer", "output shape", "params"]), ...rows.map(line), `input shape [${this.inputShape.join(", ")}], ${total} parameters`].join("\n");
+    return [
+      line(["layer", "output shape", "params"]),
+      ...rows.map(line),
+      `input shape [${this.inputShape.join(", ")}], ${total} parameters`,
+    ].join("\n");
   }
 }
 
@@ -423,7 +521,8 @@ export function accuracy(p: Float32Array, y: Float32Array, width: number): numbe
       if ((p[r]! >= 0.5 ? 1 : 0) === (y[r]! >= 0.5 ? 1 : 0)) correct++;
       continue;
     }
-    let best = 0, target = 0;
+    let best = 0,
+      target = 0;
     for (let j = 1; j < width; j++) {
       if (p[r * width + j]! > p[r * width + best]!) best = j;
       if (y[r * width + j]! > y[r * width + target]!) target = j;

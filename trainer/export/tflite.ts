@@ -39,6 +39,19 @@ export interface ExportOptions {
 
 type Quant = { scale: number[]; zeroPoint: number[] } | undefined;
 
+/**
+ * Why `model` cannot be exported (one line per layer), or nothing: checked
+ * before training, so a run never ends in an export that was never possible.
+ */
+export function exportProblems(model: Sequential): string[] {
+  return model.layers.flatMap((layer) => {
+    const activation = layer instanceof Dense || layer instanceof Activation ? layer.activation : undefined;
+    return activation === "hardThreshold"
+      ? [`${layer.name}: the hard threshold activation cannot be exported (TFLite has no such operator); use sigmoid or tanh`]
+      : [];
+  });
+}
+
 export function exportTflite(model: Sequential, options: ExportOptions): Uint8Array {
   const int8 = options.kind === "int8";
   let ranges: Ranges | undefined;
