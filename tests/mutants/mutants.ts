@@ -26,6 +26,7 @@ const LOOP = "tests/training-loop.test.ts";
 const INPUTS = "tests/invoke-inputs.test.ts";
 const QUIRKS = "tests/model-quirks.test.ts";
 const TAILORED = "tests/build-runtime.test.ts";
+const CLI = "tests/cli-hardening.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -402,5 +403,33 @@ export const MUTANTS: Mutant[] = [
     bug: "input normalisation multiplies by the standard deviation instead of dividing",
     build: "none",
     tests: ["tests/data.test.ts"],
+  },
+  // --- the command line ---
+  {
+    id: "run-accepts-non-finite",
+    file: "cli/run.ts",
+    find: "const bad = values.findIndex((v) => !Number.isFinite(v));",
+    replace: "const bad = -1;",
+    bug: "run feeds NaN and infinities from a .npy file to the model",
+    build: "none",
+    tests: [CLI],
+  },
+  {
+    id: "failed-int8-overwrites-model",
+    file: "trainer/train-and-export.ts",
+    find: 'q.failure ? "model-int8-failed.tflite" : "model.tflite"',
+    replace: '"model.tflite"',
+    bug: "an int8 export that failed its check is written as model.tflite, as if it had passed",
+    build: "none",
+    tests: [CLI],
+  },
+  {
+    id: "config-objects-not-strict",
+    file: "trainer/config-schema.ts",
+    find: "return z.strictObject(shape, {",
+    replace: "return z.object(shape, {",
+    bug: "config fields that do not exist or do not apply (momentum with sgd) are ignored",
+    build: "none",
+    tests: [CLI],
   },
 ];
