@@ -5,7 +5,7 @@
 // exports checked in the runtime (tflite-oracle.test.ts also runs one in
 // real TFLite); the train-and-export CLI end to end.
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -31,12 +31,17 @@ import { verifyExport } from "../trainer/export/verify.ts";
 import { Rng } from "../trainer/rng.ts";
 import { main } from "../cli/main.ts";
 import { readModel } from "../format/index.ts";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL, fileURLToPath } from "node:url";
+import { VERSION } from "../cli/commands.mjs";
 import { chromium } from "playwright-core";
 import { haveTool } from "./helpers/system.ts";
 import { CHROMIUM } from "./helpers/chromium-page.ts";
 import { trainAndExport } from "../trainer/train-and-export.ts";
+import { renderReport } from "../trainer/report.ts";
 import { data, analyticGradients, gradientCheck } from "./helpers/gradients.ts";
+
+/** Files tests keep for a person to look at (screenshots); not committed. */
+const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
 
 describe("gradients against central finite differences", () => {
   const hidden: ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu"];
@@ -446,30 +451,43 @@ describe("the mnist-mlp preset (npm start's job)", () => {
   }, 180_000);
 
   it.skipIf(!haveTool(CHROMIUM, "chromium"))(
-    "report.html opens in Chromium with its charts: loss and accuracy curves, confusion matrix, per-class accuracy",
+    "report.html opens in Chromium with its charts, tables, misclassified digits and provenance (screenshot kept in test-artifacts/)",
     async () => {
       await run();
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
       try {
-        const page = await browser.newPage();
+        const page = await browser.newPage({ viewport: { width: 1040, height: 900 } });
         const errors: string[] = [];
         page.on("pageerror", (e) => errors.push(e.message));
         page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
         await page.goto(pathToFileURL(join(out, "report.html")).href);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, "report-mnist-mlp.png"), fullPage: true });
         const titles = await page.$$eval("svg", (svgs) =>
           svgs.map((s) => s.getAttribute("aria-label") ?? s.textContent?.slice(0, 40) ?? ""),
         );
-        expect(titles.length).toBe(4);
+        expect(titles.length).toBe(5);
         const text = await page.textContent("body");
         for (const t of [
           "Loss per epoch",
           "Accuracy per epoch",
+          "Learning rate per epoch",
           "Confusion matrix",
-          "Per-class accuracy",
+          "Per-class precision and recall",
+          "Misclassified test samples",
+          "Hyperparameters",
+          "nesterov",
+          `by wasmlite ${VERSION} on Node ${process.version}`,
           "model.tflite (int8)",
           "dense_1 256 units, relu",
         ])
           expect(text).toContain(t);
+        if (result!.stoppedEpoch > 0) expect(text).toMatch(/best epoch \d+ \(restored\)/);
+        // Counts on dark cells are drawn in white.
+        expect(
+          await page.$$eval("svg text", (ts) => ts.filter((t) => t.getAttribute("fill") === "white").length),
+        ).toBeGreaterThan(0);
+        expect(await page.$$eval(".gallery img", (imgs) => imgs.length)).toBeGreaterThan(0);
         // The confusion matrix accounts for every test sample.
         const cells = await page.$$eval("svg text", (ts) => ts.map((t) => t.textContent ?? ""));
         expect(cells.length).toBeGreaterThan(100);
@@ -480,4 +498,48 @@ describe("the mnist-mlp preset (npm start's job)", () => {
     },
     120_000,
   );
+});
+
+describe("report.html's contents", () => {
+  const check = {
+    kind: "float32" as const,
+    samples: 3,
+    maxAbsDifference: 0,
+    arenaBytes: 1,
+    memoryBytes: 1,
+    latencyUs: 1,
+  };
+  it("marks the restored best epoch, uses a log scale for a loss spanning decades, plots a regression's predictions", async () => {
+    const history = Array.from({ length: 8 }, (_, i) => ({
+      epoch: i + 1,
+      learningRate: 0.01,
+      loss: 10 ** -i,
+      val_loss: 10 ** -Math.min(i, 4),
+    }));
+    const html = await renderReport({
+      title: "t",
+      description: "d",
+      summary: "s",
+      history,
+      bestEpoch: 5,
+      float32: { ...check, mse: 0.1, bytes: 10 },
+      int8: { ...check, kind: "int8", mse: 0.1, bytes: 10, failure: "int8 accuracy <low>" },
+      int8File: "model-int8-failed.tflite",
+      targets: new Float32Array([0, 1, 2]),
+      int8Outputs: new Float32Array([0.1, 0.9, 2.2]),
+    });
+    expect(html).toContain("best epoch 5 (restored)");
+    expect(html).toContain("Loss per epoch (log scale)");
+    expect(html).toContain("Predicted (int8 export) against actual, 3 test samples");
+    expect(html).toContain("model-int8-failed.tflite (int8)");
+    expect(html).toContain("<b>failed</b>: int8 accuracy &lt;low&gt;");
+    const flat = await renderReport({
+      ...{ title: "t", description: "d", summary: "s" },
+      history: history.map((h) => ({ ...h, loss: 0.5, val_loss: 0.4 })),
+      float32: { ...check, mse: 0.1, bytes: 10 },
+      int8: { ...check, kind: "int8", mse: 0.1, bytes: 10 },
+    });
+    expect(flat).not.toContain("log scale");
+    expect(flat).not.toContain("best epoch");
+  });
 });

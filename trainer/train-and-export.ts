@@ -7,7 +7,7 @@
 // written atomically (a temporary name, then a rename), and only after its
 // check; an int8 export that fails its accuracy check is still written,
 // under a name that says so, beside the float export.
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { PRESETS, type Preset } from "./presets.ts";
 import { earlyStopping, progressBar, type Callback, type EpochLogs } from "./callbacks.ts";
 import { readCheckpoint, checkpointing } from "./checkpoint.ts";
@@ -44,6 +44,8 @@ export interface TrainAndExportResult {
   float32: Verification & { bytes: number };
   int8: Verification & { bytes: number };
   epochs: number;
+  /** The epoch at which early stopping ended training (its best epoch's weights were exported); 0: it did not. */
+  stoppedEpoch: number;
   trainSeconds: number;
 }
 
@@ -164,21 +166,47 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   };
   writeFileAtomic(files.float32, float32);
   writeFileAtomic(files.int8, int8);
-  const result: TrainAndExportResult = { preset: preset.name, files, float32: f, int8: q, epochs: ran, trainSeconds };
+  const result: TrainAndExportResult = {
+    preset: preset.name,
+    files,
+    float32: f,
+    int8: q,
+    epochs: ran,
+    stoppedEpoch: stopper.stoppedEpoch,
+    trainSeconds,
+  };
   writeFileAtomic(
     files.metrics,
     JSON.stringify({ ...result, history: logs, summary: model.summary() }, null, 2) + "\n",
   );
+  const optimizer = preset.compile.optimizer;
   const report = await renderReport({
     title: `wasmlite train-and-export ${preset.name}`,
     description: `${preset.description}; seed ${seed}; ${ran} epochs; data: ${train.source ?? "?"}`,
     summary: model.summary(),
     history: logs,
+    bestEpoch: stopper.stoppedEpoch ? stopper.bestEpoch : 0,
+    hyperparameters: {
+      optimizer: typeof optimizer === "string" ? optimizer : JSON.stringify(optimizer),
+      loss: preset.compile.loss,
+      "L1 / L2": `${preset.compile.l1 ?? 0} / ${preset.compile.l2 ?? 0}`,
+      epochs: `${epochs} at most; ${ran} ran${stopper.stoppedEpoch ? ` (early stop at ${stopper.stoppedEpoch})` : ""}`,
+      "batch size": String(preset.fit.batchSize ?? 32),
+      "learning-rate schedule": JSON.stringify(preset.fit.schedule ?? { kind: "constant" }),
+      "validation split": String(preset.fit.validationSplit ?? "none"),
+      "early stopping": preset.patience ? `patience ${preset.patience} on val_loss, best weights restored` : "off",
+      augmentation: preset.fit.augment ? "random shifts" : "none",
+      seed: String(seed),
+      "training / test samples": `${train.n} / ${test.n}`,
+      "int8 calibration": `${calibration.n} training samples`,
+    },
     float32: f,
     int8: q,
+    int8File: basename(files.int8),
     labels: test.labels,
-    targets: test.labels ? test.y : undefined,
-    int8Outputs: test.labels ? int8Outputs : undefined,
+    targets: test.y,
+    int8Outputs,
+    testInputs: { x: test.x, shape: test.inputShape },
   });
   writeFileAtomic(files.report, report);
   return result;
