@@ -11,6 +11,7 @@ import {
   type Schedule,
   type InitializerName,
   type Callback,
+  Interrupted,
 } from "../trainer/index.ts";
 import { learningRateAt } from "../trainer/schedules.ts";
 import { data, analyticGradients } from "./helpers/gradients.ts";
@@ -169,5 +170,44 @@ describe("early stopping and validation", () => {
     expect(() => m.fit(d, { epochs: 1, validationSplit: 1 })).toThrow(/validationSplit must be in \(0, 1\)/);
     expect(() => m.fit(d, { epochs: 1, validationSplit: 0.001 })).toThrow(/leaves no training or no validation data/);
     expect(() => m.fit(d, { epochs: 1, validationSplit: 0.2, validationData: d })).toThrow(/not both/);
+  });
+});
+
+describe("fitAsync", () => {
+  const make = () => {
+    const m = sequential([dense({ units: 3 })], { inputShape: [4], seed: 5 });
+    m.compile({ optimizer: "adam", loss: "mse" });
+    return m;
+  };
+  it("trains exactly as fit does (same weights, bit for bit, same history)", async () => {
+    const d = data(64, 4, 3, "mse", 9);
+    const a = make(),
+      b = make();
+    const ha = a.fit(d, { epochs: 3, batchSize: 8 });
+    const hb = await b.fitAsync(d, { epochs: 3, batchSize: 8 });
+    expect(hb).toEqual(ha);
+    expect(b.getWeights()).toEqual(a.getWeights());
+  });
+
+  it("an aborted signal stops it after the current batch: the epoch in progress is dropped, Interrupted says where", async () => {
+    const d = data(64, 4, 3, "mse", 9);
+    const stop = new AbortController();
+    const ends: number[] = [];
+    const m = make();
+    let batches = 0;
+    const abortAt: Callback = {
+      onBatchEnd: () => {
+        if (++batches === 11) stop.abort(); // epoch 2, batch 3 (8 batches per epoch)
+      },
+      onEpochEnd: (_m, logs) => void ends.push(logs.epoch),
+    };
+    const error = await m
+      .fitAsync(d, { epochs: 5, batchSize: 8, callbacks: [abortAt], signal: stop.signal })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(Interrupted);
+    expect([error.epoch, error.batch, error.batches]).toEqual([2, 3, 8]);
+    expect(ends).toEqual([1]);
+    // The model is usable afterwards (the loop released its buffers): it trains on.
+    expect((await m.fitAsync(d, { epochs: 1, batchSize: 8 })).epochs).toHaveLength(1);
   });
 });
