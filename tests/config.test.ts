@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { trainConfigSchema } from "../trainer/config-schema.ts";
 import { describeIssues } from "../trainer/config.ts";
 import { configSchemaText, SCHEMA_FILE } from "../trainer/generate-config-schema.ts";
+import { Ajv2020 } from "ajv/dist/2020.js";
 
 const README = readFileSync(new URL("../trainer/README.md", import.meta.url), "utf8");
 const examples = [...README.matchAll(/```json\n([\s\S]*?)```/g)].map(
@@ -56,5 +57,36 @@ describe("trainer/README.md's config examples", () => {
       "  - data.dataset: not a field of a CSV data source (its fields: csv, target, classify, testFraction, seed)",
       "  - data.csv: not a field of a bundled data set (its fields: dataset)",
     ]);
+  });
+});
+
+describe("the published schema, as an editor's validator reads it (ajv, draft 2020-12)", () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));
+
+  it("accepts every README example", () => {
+    for (const example of examples) expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("refuses what the loader refuses, alpha and beta outside their activations included", () => {
+    const base = examples[3]!;
+    const bad: [string, unknown][] = [
+      ["momentum with sgd", { ...base, compile: { optimizer: { name: "sgd", momentum: 0.9 }, loss: "mse" } }],
+      ["schedule by name", { ...base, fit: { epochs: 2, schedule: "cosine" } }],
+      ["unknown field", { ...base, epocs: 3 }],
+      [
+        "learning rate as text",
+        { ...base, compile: { optimizer: { name: "adam", learningRate: "0.01" }, loss: "mse" } },
+      ],
+      ["alpha with tanh", { ...base, layers: [{ type: "dense", units: 1, activation: "tanh", alpha: 0.1 }] }],
+      ["beta without an activation", { ...base, layers: [{ type: "activation", activation: "relu", beta: 1 }] }],
+      ["csv and dataset", { ...base, data: { csv: "a.csv", dataset: "mnist" } }],
+    ];
+    for (const [what, config] of bad) {
+      expect(validate(config), what).toBe(false);
+      expect(trainConfigSchema.safeParse(config).success, what).toBe(false);
+    }
+    const good = { ...base, layers: [{ type: "dense", units: 1, activation: "leakyRelu", alpha: 0.1 }] };
+    expect(validate(good)).toBe(true);
   });
 });

@@ -92,11 +92,14 @@ function activationOptionsApply(
   }
 }
 
+const denseLayer = dense.superRefine(activationOptionsApply);
+const activationOnlyLayer = activationLayer.superRefine(activationOptionsApply);
+
 const layer = z.discriminatedUnion("type", [
-  dense.superRefine(activationOptionsApply),
+  denseLayer,
   fields({ type: z.literal("dropout"), rate: z.number().min(0).lt(1) }, "a dropout layer"),
   fields({ type: z.literal("flatten") }, "a flatten layer"),
-  activationLayer.superRefine(activationOptionsApply),
+  activationOnlyLayer,
   fields({ type: z.literal("prelu") }, "a PReLU layer"),
 ]);
 
@@ -198,7 +201,23 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 /** The published JSON Schema (draft 2020-12) of the config format. */
 export function trainConfigJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(trainConfigSchema, { io: "input" }),
+    ...z.toJSONSchema(trainConfigSchema, {
+      io: "input",
+      // The refinement "alpha and beta apply to one activation each", for editors too.
+      override: (ctx) => {
+        if (ctx.zodSchema !== denseLayer && ctx.zodSchema !== activationOnlyLayer) return;
+        ctx.jsonSchema.allOf = [
+          {
+            if: { required: ["alpha"] },
+            then: { required: ["activation"], properties: { activation: { const: "leakyRelu" } } },
+          },
+          {
+            if: { required: ["beta"] },
+            then: { required: ["activation"], properties: { activation: { const: "hardThreshold" } } },
+          },
+        ];
+      },
+    }),
     title: "wasmlite train-and-export config",
   };
 }
