@@ -9,10 +9,12 @@ export async function trainAndExportCommand(options: Omit<TrainAndExportOptions,
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {
-      process.stderr.write("\x1b[?25h\x1b[?7h"); // the progress bar's cursor and line wrap, back
+      if (process.stderr.isTTY) process.stderr.write("\x1b[?25h\x1b[?7h"); // the progress bar's cursor and line wrap, back
       process.exit(130);
     }
-    process.stderr.write(`\n${signal}: stopping after the current batch (again to quit at once)\n`);
+    process.stderr.write(
+      `\n${signal}: stopping after the current batch (${signal === "SIGINT" ? "Ctrl-C" : signal} again to quit at once)\n`,
+    );
     stop.abort();
   };
   process.on("SIGINT", onSignal);
