@@ -33,6 +33,8 @@ export async function runModel(modelPath: string, inputPath: string, options: Ru
     throw e;
   }
   const summary = readModel(bytes);
+  if (model.inputs.length !== 1)
+    throw new Error(`${modelPath} has ${model.inputs.length} inputs; run feeds exactly one (use the JS API for more)`);
   const input = model.inputs[0]!;
   const elements = input.shape.reduce((a, b) => a * b, 1);
   if (options.invert && !inputPath.toLowerCase().endsWith(".png"))
@@ -45,20 +47,25 @@ export async function runModel(modelPath: string, inputPath: string, options: Ru
       `${inputPath} holds ${values.length} values; ${modelPath} takes ${elements} (shape [${input.shape.join(", ")}])`,
     );
   const started = performance.now();
-  const [out] = model.predict(values);
+  const outputs = model.predict(values);
   const ms = performance.now() - started;
   const labels = labelsOf(summary.metadata);
-  const scores = Array.from(out!);
-  console.log(`${modelPath}: output [${model.outputs[0]!.shape.join(", ")}] in ${ms.toFixed(3)} ms`);
-  if (scores.length > 1) {
-    const order = scores
-      .map((s, i) => [s, i] as const)
-      .sort((a, b) => b[0] - a[0])
-      .slice(0, options.top);
-    for (const [s, i] of order) console.log(`  ${(labels?.[i] ?? String(i)).padEnd(12)} ${s.toFixed(6)}`);
-  } else {
-    console.log(`  ${scores[0]}`);
-  }
+  console.log(`${modelPath}: ${outputs.length === 1 ? "output" : `${outputs.length} outputs`} in ${ms.toFixed(3)} ms`);
+  outputs.forEach((out, k) => {
+    const scores = Array.from(out);
+    console.log(`output ${k} [${model.outputs[k]!.shape.join(", ")}]:`);
+    if (scores.length > 1) {
+      const order = scores
+        .map((s, i) => [s, i] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, options.top);
+      // The labels name the classes of a classifier's single output.
+      const names = outputs.length === 1 ? labels : undefined;
+      for (const [s, i] of order) console.log(`  ${(names?.[i] ?? String(i)).padEnd(12)} ${s.toFixed(6)}`);
+    } else {
+      console.log(`  ${scores[0]}`);
+    }
+  });
 }
 
 function labelsOf(metadata: Record<string, Uint8Array>): string[] | undefined {

@@ -13,7 +13,7 @@ export async function trainAndExportCommand(options: Omit<TrainAndExportOptions,
       process.exit(130);
     }
     process.stderr.write(
-      `\n${signal}: stopping after the current batch (${signal === "SIGINT" ? "Ctrl-C" : signal} again to quit at once)\n`,
+      `\n${signal}: stopping after the current batch (once training is over, after the exports are written); ${signal === "SIGINT" ? "Ctrl-C" : signal} again to quit at once\n`,
     );
     stop.abort();
   };

@@ -13,7 +13,7 @@ import { PNG } from "pngjs";
 import { runCli } from "./helpers/cli.ts";
 import { sequential, dense, flatten, Rng } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { ModelBuilder, TensorType } from "../format/index.ts";
+import { ModelBuilder, TensorType, BuiltinOperator } from "../format/index.ts";
 import { PRESETS } from "../trainer/presets.ts";
 import { PRESET_NAMES, VERSION } from "../cli/commands.mjs";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
@@ -158,6 +158,49 @@ describe("run's inputs", () => {
     expect((await runCli(["run", modelPath, "--input", join(dir, "x.json"), "--invert"])).err).toMatch(
       /--invert applies to PNG inputs only/,
     );
+  });
+});
+
+describe("run's outputs and inputs beyond one", () => {
+  /** x -> RELU -> y0 and x -> ADD(x, x) -> y1, float32 [4]; with `twoInputs`, ADD takes a second input. */
+  const model = (twoInputs: boolean) => {
+    const b = new ModelBuilder();
+    const f32 = TensorType.FLOAT32;
+    const x = b.addTensor({ name: "x", shape: [4], type: f32 });
+    const z = twoInputs ? b.addTensor({ name: "z", shape: [4], type: f32 }) : x;
+    const y0 = b.addTensor({ name: "y0", shape: [4], type: f32 });
+    const y1 = b.addTensor({ name: "y1", shape: [4], type: f32 });
+    b.addOperator({ op: BuiltinOperator.RELU, inputs: [x], outputs: [y0] });
+    b.addOperator({ op: BuiltinOperator.ADD, inputs: [x, z], outputs: [y1] });
+    b.setInputs(twoInputs ? [x, z] : [x]);
+    b.setOutputs([y0, y1]);
+    return b.finish();
+  };
+
+  it("prints every output of a model with several, and refuses a model with several inputs", async () => {
+    writeFileSync(join(dir, "two-outputs.tflite"), model(false));
+    writeFileSync(join(dir, "x4.json"), "[-1, 2, -3, 4]");
+    const r = await runCli(["run", join(dir, "two-outputs.tflite"), "--input", join(dir, "x4.json"), "--top", "4"]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out.split("\n").slice(1);
+    expect(lines[0]).toBe("output 0 [4]:");
+    expect(lines.slice(1, 5).map((l) => l.trim().split(/\s+/).map(Number))).toEqual([
+      [3, 4],
+      [1, 2],
+      [0, 0],
+      [2, 0],
+    ]);
+    expect(lines[5]).toBe("output 1 [4]:");
+    expect(lines.slice(6, 10).map((l) => l.trim().split(/\s+/).map(Number))).toEqual([
+      [3, 8],
+      [1, 4],
+      [0, -2],
+      [2, -6],
+    ]);
+    writeFileSync(join(dir, "two-inputs.tflite"), model(true));
+    const two = await runCli(["run", join(dir, "two-inputs.tflite"), "--input", join(dir, "x4.json")]);
+    expect(two.code).toBe(1);
+    expect(two.err).toMatch(/two-inputs\.tflite has 2 inputs; run feeds exactly one/);
   });
 });
 
