@@ -2,7 +2,7 @@
 // package flatbuffers-compiler). `node format/generate.mjs --out DIR` writes
 // elsewhere (the test that checks the committed bindings are current uses it).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, cpSync } from "node:fs";
+import { mkdtempSync, rmSync, cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,22 @@ try {
   console.error("flatc failed; install it with: apt-get install flatbuffers-compiler");
   throw e;
 }
+addImportExtensions(work);
 rmSync(target, { recursive: true, force: true });
 cpSync(work, target, { recursive: true });
 rmSync(work, { recursive: true, force: true });
 console.log(`generated TypeScript bindings in ${target}`);
+
+/**
+ * flatc 2.0 writes relative imports without an extension ('./tflite/buffer'),
+ * which Node's ESM loader cannot resolve once the package is compiled to JS:
+ * give each one its '.ts' (tsc rewrites it to '.js', tsconfig.build.json).
+ */
+function addImportExtensions(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace(/(from '\.{1,2}\/[^']+?)(?<!\.ts)'/g, "$1.ts'"));
+  }
+}

@@ -2,9 +2,9 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { ActivationFunctionType } from '../tflite/activation-function-type';
-import { Padding } from '../tflite/padding';
-import { TensorType } from '../tflite/tensor-type';
+import { ActivationFunctionType } from '../tflite/activation-function-type.ts';
+import { Padding } from '../tflite/padding.ts';
+import { TensorType } from '../tflite/tensor-type.ts';
 
 
 export class Conv2DOptions {

@@ -2,9 +2,9 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { ActivationFunctionType } from '../tflite/activation-function-type';
-import { FullyConnectedOptionsWeightsFormat } from '../tflite/fully-connected-options-weights-format';
-import { TensorType } from '../tflite/tensor-type';
+import { ActivationFunctionType } from '../tflite/activation-function-type.ts';
+import { FullyConnectedOptionsWeightsFormat } from '../tflite/fully-connected-options-weights-format.ts';
+import { TensorType } from '../tflite/tensor-type.ts';
 
 
 export class FullyConnectedOptions {

@@ -2,7 +2,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { BuiltinOperator } from '../tflite/builtin-operator';
+import { BuiltinOperator } from '../tflite/builtin-operator.ts';
 
 
 export class OperatorCode {

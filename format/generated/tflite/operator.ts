@@ -2,28 +2,28 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { AddOptions, AddOptionsT } from '../tflite/add-options';
-import { BuiltinOptions, unionToBuiltinOptions, unionListToBuiltinOptions } from '../tflite/builtin-options';
-import { ConcatenationOptions, ConcatenationOptionsT } from '../tflite/concatenation-options';
-import { Conv2DOptions, Conv2DOptionsT } from '../tflite/conv2doptions';
-import { CustomOptionsFormat } from '../tflite/custom-options-format';
-import { DepthwiseConv2DOptions, DepthwiseConv2DOptionsT } from '../tflite/depthwise-conv2doptions';
-import { DequantizeOptions, DequantizeOptionsT } from '../tflite/dequantize-options';
-import { FullyConnectedOptions, FullyConnectedOptionsT } from '../tflite/fully-connected-options';
-import { GatherOptions, GatherOptionsT } from '../tflite/gather-options';
-import { LeakyReluOptions, LeakyReluOptionsT } from '../tflite/leaky-relu-options';
-import { MulOptions, MulOptionsT } from '../tflite/mul-options';
-import { PadOptions, PadOptionsT } from '../tflite/pad-options';
-import { PadV2Options, PadV2OptionsT } from '../tflite/pad-v2options';
-import { Pool2DOptions, Pool2DOptionsT } from '../tflite/pool2doptions';
-import { QuantizeOptions, QuantizeOptionsT } from '../tflite/quantize-options';
-import { ReducerOptions, ReducerOptionsT } from '../tflite/reducer-options';
-import { ReshapeOptions, ReshapeOptionsT } from '../tflite/reshape-options';
-import { SequenceRNNOptions, SequenceRNNOptionsT } from '../tflite/sequence-rnnoptions';
-import { SoftmaxOptions, SoftmaxOptionsT } from '../tflite/softmax-options';
-import { SqueezeOptions, SqueezeOptionsT } from '../tflite/squeeze-options';
-import { SubOptions, SubOptionsT } from '../tflite/sub-options';
-import { UnidirectionalSequenceLSTMOptions, UnidirectionalSequenceLSTMOptionsT } from '../tflite/unidirectional-sequence-lstmoptions';
+import { AddOptions, AddOptionsT } from '../tflite/add-options.ts';
+import { BuiltinOptions, unionToBuiltinOptions, unionListToBuiltinOptions } from '../tflite/builtin-options.ts';
+import { ConcatenationOptions, ConcatenationOptionsT } from '../tflite/concatenation-options.ts';
+import { Conv2DOptions, Conv2DOptionsT } from '../tflite/conv2doptions.ts';
+import { CustomOptionsFormat } from '../tflite/custom-options-format.ts';
+import { DepthwiseConv2DOptions, DepthwiseConv2DOptionsT } from '../tflite/depthwise-conv2doptions.ts';
+import { DequantizeOptions, DequantizeOptionsT } from '../tflite/dequantize-options.ts';
+import { FullyConnectedOptions, FullyConnectedOptionsT } from '../tflite/fully-connected-options.ts';
+import { GatherOptions, GatherOptionsT } from '../tflite/gather-options.ts';
+import { LeakyReluOptions, LeakyReluOptionsT } from '../tflite/leaky-relu-options.ts';
+import { MulOptions, MulOptionsT } from '../tflite/mul-options.ts';
+import { PadOptions, PadOptionsT } from '../tflite/pad-options.ts';
+import { PadV2Options, PadV2OptionsT } from '../tflite/pad-v2options.ts';
+import { Pool2DOptions, Pool2DOptionsT } from '../tflite/pool2doptions.ts';
+import { QuantizeOptions, QuantizeOptionsT } from '../tflite/quantize-options.ts';
+import { ReducerOptions, ReducerOptionsT } from '../tflite/reducer-options.ts';
+import { ReshapeOptions, ReshapeOptionsT } from '../tflite/reshape-options.ts';
+import { SequenceRNNOptions, SequenceRNNOptionsT } from '../tflite/sequence-rnnoptions.ts';
+import { SoftmaxOptions, SoftmaxOptionsT } from '../tflite/softmax-options.ts';
+import { SqueezeOptions, SqueezeOptionsT } from '../tflite/squeeze-options.ts';
+import { SubOptions, SubOptionsT } from '../tflite/sub-options.ts';
+import { UnidirectionalSequenceLSTMOptions, UnidirectionalSequenceLSTMOptionsT } from '../tflite/unidirectional-sequence-lstmoptions.ts';
 
 
 export class Operator {

@@ -2,8 +2,8 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { CustomQuantization, CustomQuantizationT } from '../tflite/custom-quantization';
-import { QuantizationDetails, unionToQuantizationDetails, unionListToQuantizationDetails } from '../tflite/quantization-details';
+import { CustomQuantization, CustomQuantizationT } from '../tflite/custom-quantization.ts';
+import { QuantizationDetails, unionToQuantizationDetails, unionListToQuantizationDetails } from '../tflite/quantization-details.ts';
 
 
 export class QuantizationParameters {

@@ -2,7 +2,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { TensorMap, TensorMapT } from '../tflite/tensor-map';
+import { TensorMap, TensorMapT } from '../tflite/tensor-map.ts';
 
 
 export class SignatureDef {

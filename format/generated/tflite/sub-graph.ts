@@ -2,8 +2,8 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { Operator, OperatorT } from '../tflite/operator';
-import { Tensor, TensorT } from '../tflite/tensor';
+import { Operator, OperatorT } from '../tflite/operator.ts';
+import { Tensor, TensorT } from '../tflite/tensor.ts';
 
 
 export class SubGraph {

@@ -2,8 +2,8 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import { QuantizationParameters, QuantizationParametersT } from '../tflite/quantization-parameters';
-import { TensorType } from '../tflite/tensor-type';
+import { QuantizationParameters, QuantizationParametersT } from '../tflite/quantization-parameters.ts';
+import { TensorType } from '../tflite/tensor-type.ts';
 
 
 export class Tensor {
