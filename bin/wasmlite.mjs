@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The `wasmlite` command. Help and --version are answered from plain
-// JavaScript (cli/commands.mjs); every other command runs cli/main.ts
-// through tsx's loader, which costs a few hundred milliseconds to start.
+// JavaScript (cli/commands.mjs). Every other command runs cli/main: the
+// compiled cli/main.js in an installed package (tools/package-js.mjs), or in
+// a checkout cli/main.ts through tsx's loader (a dev dependency), which
+// costs a few hundred milliseconds to start.
+import { existsSync } from "node:fs";
 import { helpRequest } from "../cli/commands.mjs";
 
 // Output piped into a command that stops reading (`wasmlite inspect m.tflite | head`): end quietly.
@@ -18,8 +21,11 @@ if (help) {
   (help.code === 0 ? process.stdout : process.stderr).write(help.text + "\n");
   process.exitCode = help.code;
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
-  const { main } = await import("../cli/main.ts");
+  const compiled = new URL("../cli/main.js", import.meta.url);
+  if (!existsSync(compiled)) {
+    const { register } = await import("tsx/esm/api");
+    register();
+  }
+  const { main } = await import(existsSync(compiled) ? compiled.href : "../cli/main.ts");
   process.exitCode = await main(argv);
 }

@@ -2,10 +2,23 @@
 // installed `wasmlite` command reads (both runtime builds, the sources
 // `build-runtime` compiles, the trainer's kernels, hello_world's models), and
 // every package the shipped code imports must be a dependency, not a dev
-// dependency (an installed package has no dev dependencies).
+// dependency (an installed package has no dev dependencies). Then the real
+// thing: the packed tarball installed into a fresh project (no tsx, no
+// TypeScript loader), imported from plain Node, its command run, its types
+// checked by tsc against a consumer file.
 import { describe, it, expect } from "vitest";
-import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  readFileSync,
+  readdirSync,
+  statSync,
+  mkdtempSync,
+  writeFileSync,
+  existsSync,
+  cpSync,
+  symlinkSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { builtinModules } from "node:module";
 
@@ -36,10 +49,9 @@ describe("the npm package", () => {
     const files = packedFiles();
     for (const path of [
       "bin/wasmlite.mjs",
-      "cli/main.ts",
+      "cli/commands.mjs",
       "runtime-wasm/build/wasmlite.wasm",
       "runtime-wasm/build/wasmlite-mvp.wasm",
-      "runtime-wasm/js/index.ts",
       "runtime-wasm/js/operator-names.mjs",
       "runtime-wasm/compile.mjs",
       "runtime-wasm/operators.mjs",
@@ -73,6 +85,8 @@ describe("the npm package", () => {
         const specifier = m[1]!;
         if (specifier.startsWith(".")) continue;
         if (specifier.startsWith("node:") || builtinModules.includes(specifier)) continue;
+        // The bin falls back to tsx only in a checkout, where cli/main.js was never compiled.
+        if (specifier === "tsx/esm/api" && file.endsWith("bin/wasmlite.mjs")) continue;
         const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!;
         imported.set(name, relative(ROOT, file));
       }
@@ -82,4 +96,97 @@ describe("the npm package", () => {
       expect(manifest.dependencies[name], `${name} (imported by ${file})`).toBeDefined();
     }
   });
+
+  it("installs from the packed tarball into a fresh project and works there without a TypeScript loader", () => {
+    const work = mkdtempSync(join(tmpdir(), "wasmlite-installed-"));
+    const run = (command: string, args: string[], cwd: string) => {
+      const r = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 240_000 });
+      if (r.status !== 0)
+        throw new Error(`${command} ${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+      return r.stdout;
+    };
+    // npm pack runs prepack (compiles the JS beside the sources) and postpack (removes it again). It
+    // packs a copy of the checkout: the compiled cli/main.js must not appear, even for a moment, under
+    // the other suites' feet (bin/wasmlite.mjs prefers it to the TypeScript).
+    const copy = join(work, "checkout");
+    const skip = new Set(["node_modules", ".git", "out", "scratch", "test-artifacts"].map((d) => join(ROOT, d)));
+    cpSync(ROOT, copy, { recursive: true, filter: (path) => !skip.has(path.replace(/\/$/, "")) });
+    symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], copy)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    const listed = new Set(packed[0]!.files.map((f) => f.path));
+    for (const path of ["cli/main.js", "runtime-wasm/js/index.js", "runtime-wasm/js/index.d.ts", "trainer/index.d.ts"])
+      expect(listed.has(path), path).toBe(true);
+    // The TypeScript sources stay out (a consumer's tsc would check them instead of the declarations).
+    expect([...listed].filter((p) => /^(cli|format|trainer|runtime-wasm\/js)\/.*(?<!\.d)\.ts$/.test(p))).toEqual([]);
+    expect(existsSync(join(copy, "cli/main.js")), "postpack leaves the checkout as it was").toBe(false);
+
+    const project = join(work, "project");
+    run("mkdir", ["-p", project], work);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    run("npm", ["install", "--no-audit", "--no-fund", join(work, packed[0]!.filename)], project);
+    expect(existsSync(join(project, "node_modules", "tsx")), "tsx is a dev dependency only").toBe(false);
+
+    // Plain Node imports the runtime and runs hello_world.
+    const hello = join(project, "node_modules/wasmlite/tests/fixtures/tflm/hello_world/hello_world_float.tflite");
+    writeFileSync(
+      join(project, "use.mjs"),
+      `import { readFileSync } from "node:fs";
+import { createNodeRuntime } from "wasmlite/node";
+import { WasmliteError } from "wasmlite";
+const runtime = await createNodeRuntime();
+const model = runtime.load(new Uint8Array(readFileSync(${JSON.stringify(hello)})));
+const [y] = model.predict(new Float32Array([Math.PI / 2]));
+console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
+`,
+    );
+    const used = JSON.parse(run(process.execPath, ["use.mjs"], project));
+    expect(Math.abs(used.y - 1)).toBeLessThan(0.05); // TFLM's own tolerance for hello_world
+    expect(used.error).toBe("function");
+
+    // The command, from the compiled JavaScript.
+    const bin = join(project, "node_modules/.bin/wasmlite");
+    expect(run(bin, ["inspect", hello], project)).toMatch(/wasmlite runtime: loads/);
+    writeFileSync(join(project, "x.json"), "[1.5]");
+    expect(run(bin, ["run", hello, "--input", "x.json"], project)).toMatch(/output 0 \[1, 1\]/);
+    const started = performance.now();
+    run(bin, ["inspect", hello], project);
+    console.log(
+      `installed package: inspect hello_world in ${(performance.now() - started).toFixed(0)} ms (start-up included)`,
+    );
+
+    // Its types, checked by tsc against a consumer file.
+    writeFileSync(
+      join(project, "consumer.ts"),
+      `import { createNodeRuntime } from "wasmlite/node";
+import type { Runtime, Model } from "wasmlite";
+import { sequential, dense } from "wasmlite/trainer";
+const runtime: Runtime = await createNodeRuntime({ simd: false });
+const model: Model = runtime.load(new Uint8Array(0));
+const outputs: Float32Array[] = model.predict(new Float32Array(1));
+const net = sequential([dense({ units: 1 })], { inputShape: [1] });
+net.compile({ optimizer: "adam", loss: "mse" });
+export { outputs };
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+          typeRoots: [join(ROOT, "node_modules/@types")],
+        },
+        files: ["consumer.ts"],
+      }),
+    );
+    run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
+  }, 600_000);
 });
