@@ -157,6 +157,27 @@ console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
       `installed package: inspect hello_world in ${(performance.now() - started).toFixed(0)} ms (start-up included)`,
     );
 
+    // The runtime's entry imports nothing but its own files (no Node built-ins): bundlers and browsers take it as is.
+    const runtimeDir = join(project, "node_modules/wasmlite/runtime-wasm/js");
+    expect(readFileSync(join(runtimeDir, "index.js"), "utf8")).toMatch(/from "\.\/operator-names\.mjs"/); // the scan sees imports
+    for (const file of ["index.js", "operator-names.mjs"]) {
+      const specifiers = [
+        ...readFileSync(join(runtimeDir, file), "utf8").matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g),
+      ];
+      expect(
+        specifiers.map((m) => m[1]).filter((spec) => !spec!.startsWith("./")),
+        file,
+      ).toEqual([]);
+    }
+
+    // Installed globally (npm install -g, into a prefix of its own), the command works from the PATH's bin folder.
+    const prefix = join(work, "global");
+    run("npm", ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", join(work, packed[0]!.filename)], work);
+    expect(run(join(prefix, "bin", "wasmlite"), ["--version"], work).trim()).toBe(
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
+    );
+    expect(run(join(prefix, "bin", "wasmlite"), ["inspect", hello], work)).toMatch(/wasmlite runtime: loads/);
+
     // Its types, checked by tsc against a consumer file.
     writeFileSync(
       join(project, "consumer.ts"),
