@@ -32,10 +32,13 @@ export async function trainAndExportCommand(options: Omit<TrainAndExportOptions,
   console.log(`\nexports, checked in the wasmlite runtime on ${r.float32.samples} test samples:`);
   console.log(line("float32", r.float32));
   console.log(line("int8", r.int8));
-  if (r.int8.accuracy !== undefined)
+  if (r.int8.accuracy !== undefined) {
+    const gained = r.int8.correct! - r.int8.floatCorrect!;
+    const points = ((r.int8.accuracy - r.int8.floatAccuracy!) * 100).toFixed(2);
     console.log(
-      `  int8 vs float: ${r.int8.correct! - r.int8.floatCorrect!} test samples (${((r.int8.accuracy - r.float32.accuracy!) * 100).toFixed(2)} points; at most ${r.int8.allowedDrop} fewer allowed)`,
+      `  int8 vs float: ${gained >= 0 ? "+" : ""}${gained} test samples right (${points} points; at most ${r.int8.allowedDrop} fewer allowed)`,
     );
+  }
   console.log(`\nwrote ${r.files.int8}, ${r.files.float32}, ${r.files.metrics}, ${r.files.report}`);
   if (r.int8.failure) {
     console.error(
