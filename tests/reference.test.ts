@@ -11,11 +11,10 @@ import { fixture, readCsvInts, seanetCases, MLPERF_DIR, mlperfModel } from "./he
 import { operatorCases, convolutionCases, recurrentCases, inputsFor, type Case } from "./helpers/cases.ts";
 import { Rng } from "./helpers/mutate.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
-import { sequential, dense, flatten, take, normalization, oneHot } from "../trainer/index.ts";
-import { mnistSplit } from "../trainer/data/mnist.ts";
+import { sequential, dense, take, normalization, oneHot } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { readModel } from "../format/index.ts";
-import { sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
+import { mnistMlp, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 let builds: Builds;
 const report: string[] = [];
@@ -124,22 +123,7 @@ describe("runtime = reference, bit for bit, both builds", () => {
   }
 
   it("the trainer's int8 exports: an MNIST MLP (int8 input) and a normalised one (float input, SUB, MUL, QUANTIZE)", () => {
-    const { train } = mnistSplit();
-    const small = take(
-      train,
-      Array.from({ length: 300 }, (_, i) => i),
-    );
-    const m = sequential(
-      [
-        flatten(),
-        dense({ units: 24, activation: "relu" }),
-        dense({ units: 16, activation: "tanh" }),
-        dense({ units: 10, activation: "softmax" }),
-      ],
-      { inputShape: [28, 28, 1], seed: 5 },
-    );
-    m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
-    m.fit(small, { epochs: 1, batchSize: 32 });
+    const { model: m, digits: small } = mnistMlp(300, 1);
     const q = exportTflite(m, {
       kind: "int8",
       calibration: take(

@@ -48,10 +48,9 @@ import {
 import { ReferenceModel } from "./reference/interpreter.ts";
 import { readModel } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
-import { sequential, dense, flatten, take, normalization, oneHot } from "../trainer/index.ts";
-import { mnistSplit } from "../trainer/data/mnist.ts";
+import { sequential, dense, take, normalization, oneHot } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
+import { mnistMlp, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 const available = haveTool(CHROMIUM, "chromium");
 
@@ -269,22 +268,7 @@ describe.skipIf(!available)("wasmlite vs real TFLite", () => {
 
 describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
   it("an MLP trained on MNIST digits, exported float32 and int8, gives TFLite's outputs", async () => {
-    const { train } = mnistSplit();
-    const small = take(
-      train,
-      Array.from({ length: 1000 }, (_, i) => i),
-    );
-    const m = sequential(
-      [
-        flatten(),
-        dense({ units: 24, activation: "relu" }),
-        dense({ units: 16, activation: "tanh" }),
-        dense({ units: 10, activation: "softmax" }),
-      ],
-      { inputShape: [28, 28, 1], seed: 5 },
-    );
-    m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
-    m.fit(small, { epochs: 2, batchSize: 32 });
+    const { model: m, digits: small } = mnistMlp(1000, 2);
     const f = exportTflite(m, { kind: "float32" });
     await compare(
       "trainer export float32",

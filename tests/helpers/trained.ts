@@ -1,6 +1,30 @@
 // Small trained models the export suites share.
-import { sequential, dense, prelu, oneHot, type Sequential, type Dataset } from "../../trainer/index.ts";
+import { sequential, dense, flatten, prelu, oneHot, take, type Sequential, type Dataset } from "../../trainer/index.ts";
 import { Rng } from "../../trainer/rng.ts";
+import { mnistSplit } from "../../trainer/data/mnist.ts";
+
+/**
+ * A 784-24-16-10 MLP (ReLU, tanh, softmax) trained `epochs` epochs on the
+ * first `samples` MNIST training digits, and those digits (for calibration).
+ */
+export function mnistMlp(samples: number, epochs: number): { model: Sequential; digits: Dataset } {
+  const digits = take(
+    mnistSplit().train,
+    Array.from({ length: samples }, (_, i) => i),
+  );
+  const model = sequential(
+    [
+      flatten(),
+      dense({ units: 24, activation: "relu" }),
+      dense({ units: 16, activation: "tanh" }),
+      dense({ units: 10, activation: "softmax" }),
+    ],
+    { inputShape: [28, 28, 1], seed: 5 },
+  );
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+  model.fit(digits, { epochs, batchSize: 32 });
+  return { model, digits };
+}
 
 /** 200 samples of 6 features in [-1, 1], 3 classes by which third of the first two features' sum they fall in. */
 export function sigmoidLeakyPreluData(): Dataset {
