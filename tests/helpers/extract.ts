@@ -29,19 +29,7 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
     if (t < 0) return -1;
     if (!remap.has(t)) {
       const s = m.tensors[t]!;
-      remap.set(
-        t,
-        b.addTensor({
-          name: s.name,
-          shape: s.shape,
-          type: TensorType[s.type as keyof typeof TensorType],
-          data: s.data,
-          quantization: s.scale.length
-            ? { scale: s.scale, zeroPoint: s.zeroPoint, quantizedDimension: s.quantizedDimension }
-            : undefined,
-          isVariable: s.isVariable,
-        }),
-      );
+      remap.set(t, b.addTensor(writerTensor(s)));
     }
     return remap.get(t)!;
   };
@@ -64,20 +52,23 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
   };
 }
 
+/** A tensor the reader gave, as the writer takes it (shape, type, data, quantisation, variable). */
+function writerTensor(t: ModelSummary["tensors"][number]) {
+  return {
+    name: t.name,
+    shape: t.shape,
+    type: TensorType[t.type as keyof typeof TensorType],
+    data: t.data,
+    quantization: t.scale.length
+      ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension }
+      : undefined,
+    isVariable: t.isVariable,
+  };
+}
+
 /** Adds every tensor of `m` to `b`, in order (so tensor indices stay the same). */
 function copyTensors(m: ModelSummary, b: ModelBuilder): void {
-  for (const t of m.tensors) {
-    b.addTensor({
-      name: t.name,
-      shape: t.shape,
-      type: TensorType[t.type as keyof typeof TensorType],
-      data: t.data,
-      quantization: t.scale.length
-        ? { scale: t.scale, zeroPoint: t.zeroPoint, quantizedDimension: t.quantizedDimension }
-        : undefined,
-      isVariable: t.isVariable,
-    });
-  }
+  for (const t of m.tensors) b.addTensor(writerTensor(t));
 }
 
 /**
