@@ -514,6 +514,11 @@ export class Sequential {
 
 /** Fraction of rows whose largest output is the target's class (one output: p >= 0.5 vs y). */
 export function accuracy(p: Float32Array, y: Float32Array, width: number): number {
+  return correctCount(p, y, width) / (p.length / width);
+}
+
+/** How many rows' largest output is the target's class (one output: p >= 0.5 vs y). */
+export function correctCount(p: Float32Array, y: Float32Array, width: number): number {
   let correct = 0;
   const n = p.length / width;
   for (let r = 0; r < n; r++) {
@@ -529,7 +534,7 @@ export function accuracy(p: Float32Array, y: Float32Array, width: number): numbe
     }
     if (best === target) correct++;
   }
-  return correct / n;
+  return correct;
 }
 
 export function sequential(layers: Layer[], options: { inputShape: number[]; seed?: number }): Sequential {

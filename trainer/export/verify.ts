@@ -10,7 +10,7 @@
 //   int8, regression: the mean squared error against the targets, reported
 import { createNodeRuntime } from "../../runtime-wasm/js/node.ts";
 import type { Sequential } from "../model.ts";
-import { accuracy } from "../model.ts";
+import { correctCount } from "../model.ts";
 import type { Dataset } from "../data/dataset.ts";
 
 export interface Verification {
@@ -71,10 +71,10 @@ export async function verifyExport(
     latencyUs: latency(() => m.invoke()),
   };
   if (test.labels) {
-    result.accuracy = accuracy(got, test.y, outWidth);
-    result.floatAccuracy = accuracy(expected, test.y, outWidth);
-    result.correct = Math.round(result.accuracy * test.n);
-    result.floatCorrect = Math.round(result.floatAccuracy * test.n);
+    result.correct = correctCount(got, test.y, outWidth);
+    result.floatCorrect = correctCount(expected, test.y, outWidth);
+    result.accuracy = result.correct / test.n;
+    result.floatAccuracy = result.floatCorrect / test.n;
     if (kind === "int8") {
       const percent = options.maxAccuracyDrop ?? 0.3;
       // In whole samples, in integer arithmetic (the drop in hundredths of a point, i.e.
