@@ -13,11 +13,16 @@ import { macsPerInference } from "./macs.ts";
 export async function inspect(path: string): Promise<number> {
   const bytes = new Uint8Array(await readFile(path));
   const runtime = await createNodeRuntime();
+  // The runtime's verdict first (loaded once; the arena figures below come from it).
+  let loaded: { arenaBytes: number; arenaLowerBound: number; memoryBytes: number } | WasmliteError;
   try {
-    runtime.load(bytes);
+    const { arenaBytes, arenaLowerBound, memoryBytes } = runtime.load(bytes);
+    loaded = { arenaBytes, arenaLowerBound, memoryBytes };
   } catch (e) {
-    if (e instanceof WasmliteError && e.codeName === "MALFORMED")
+    if (!(e instanceof WasmliteError)) throw e;
+    if (e.codeName === "MALFORMED")
       throw new Error(`${path}: not a valid .tflite model: the runtime refuses it: ${e.message}`);
+    loaded = e;
   }
   let m: ReturnType<typeof readModel>;
   try {
@@ -61,19 +66,16 @@ export async function inspect(path: string): Promise<number> {
   }
   console.log(`\nparameters: ${parameters}`);
   console.log(`multiply-accumulates per inference: ${macsPerInference(m)}`);
-  try {
-    const model = runtime.load(bytes);
-    console.log(
-      `wasmlite runtime: loads; arena ${model.arenaBytes} bytes (lower bound ${model.arenaLowerBound}), total memory ${model.memoryBytes} bytes`,
-    );
-    const reusing = runtime.load(bytes, { overwriteInputs: true });
-    console.log(
-      `  with overwriteInputs (TFLM's reuse of input bytes; refill inputs before every invoke): arena ${reusing.arenaBytes} bytes (${model.arenaBytes - reusing.arenaBytes} fewer), total memory ${reusing.memoryBytes} bytes`,
-    );
-  } catch (e) {
-    if (!(e instanceof WasmliteError)) throw e;
-    console.log(`wasmlite runtime: refuses it: ${e.message}`);
+  if (loaded instanceof WasmliteError) {
+    console.log(`wasmlite runtime: refuses it: ${loaded.message}`);
     return 1;
   }
+  console.log(
+    `wasmlite runtime: loads; arena ${loaded.arenaBytes} bytes (lower bound ${loaded.arenaLowerBound}), total memory ${loaded.memoryBytes} bytes`,
+  );
+  const reusing = runtime.load(bytes, { overwriteInputs: true });
+  console.log(
+    `  with overwriteInputs (TFLM's reuse of input bytes; refill inputs before every invoke): arena ${reusing.arenaBytes} bytes (${loaded.arenaBytes - reusing.arenaBytes} fewer), total memory ${reusing.memoryBytes} bytes`,
+  );
   return 0;
 }
