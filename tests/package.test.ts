@@ -157,10 +157,12 @@ console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
       `installed package: inspect hello_world in ${(performance.now() - started).toFixed(0)} ms (start-up included)`,
     );
 
-    // The runtime's entry imports nothing but its own files (no Node built-ins): bundlers and browsers take it as is.
+    // The runtime's entries for any host (wasmlite, wasmlite/browser) import nothing but their own files (no Node
+    // built-ins): bundlers and browsers take them as they are.
     const runtimeDir = join(project, "node_modules/wasmlite/runtime-wasm/js");
     expect(readFileSync(join(runtimeDir, "index.js"), "utf8")).toMatch(/from "\.\/operator-names\.mjs"/); // the scan sees imports
-    for (const file of ["index.js", "operator-names.mjs"]) {
+    expect(readFileSync(join(runtimeDir, "browser.js"), "utf8")).toMatch(/from "\.\/index\.js"/);
+    for (const file of ["index.js", "browser.js", "operator-names.mjs"]) {
       const specifiers = [
         ...readFileSync(join(runtimeDir, file), "utf8").matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g),
       ];
@@ -182,6 +184,7 @@ console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
     writeFileSync(
       join(project, "consumer.ts"),
       `import { createNodeRuntime } from "wasmlite/node";
+import { createBrowserRuntime } from "wasmlite/browser";
 import type { Runtime, Model } from "wasmlite";
 import { sequential, dense } from "wasmlite/trainer";
 const runtime: Runtime = await createNodeRuntime({ simd: false });
@@ -189,7 +192,8 @@ const model: Model = runtime.load(new Uint8Array(0));
 const outputs: Float32Array[] = model.predict(new Float32Array(1));
 const net = sequential([dense({ units: 1 })], { inputShape: [1] });
 net.compile({ optimizer: "adam", loss: "mse" });
-export { outputs };
+const inBrowser: Promise<Runtime> = createBrowserRuntime({ simd: "auto", mvpUrl: "/wasmlite-mvp.wasm" });
+export { outputs, inBrowser };
 `,
     );
     writeFileSync(

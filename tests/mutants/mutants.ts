@@ -27,6 +27,7 @@ const INPUTS = "tests/invoke-inputs.test.ts";
 const QUIRKS = "tests/model-quirks.test.ts";
 const TAILORED = "tests/build-runtime.test.ts";
 const CLI = "tests/cli-hardening.test.ts";
+const BROWSER = "tests/browser.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -431,5 +432,24 @@ export const MUTANTS: Mutant[] = [
     bug: "config fields that do not exist or do not apply (momentum with sgd) are ignored",
     build: "none",
     tests: [CLI],
+  },
+  // --- the browser host ---
+  {
+    id: "browser-entry-never-falls-back",
+    file: "runtime-wasm/js/browser.ts",
+    find: 'const simd = wantSimd === "auto" ? simdSupported() : wantSimd;',
+    replace: 'const simd = wantSimd === "auto" ? true : wantSimd;',
+    bug: "the browser entry fetches the SIMD build without asking the engine, so engines without SIMD fail to load",
+    build: "none",
+    tests: [BROWSER],
+  },
+  {
+    id: "digit-image-not-centred-by-mass",
+    file: "devices/browser/digit-image.ts",
+    find: "const dx = Math.round((SIDE - 1) / 2 - mx / mass);",
+    replace: "const dx = 0;",
+    bug: "the demo centres a drawing by its bounding box only, not by its centre of mass as MNIST was made",
+    build: "none",
+    tests: [BROWSER],
   },
 ];
