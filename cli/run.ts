@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { PNG } from "pngjs";
 import { readModel } from "../format/index.ts";
+import { labelsFromMetadata } from "../format/wasmlite-metadata.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { WasmliteError } from "../runtime-wasm/js/index.ts";
 
@@ -49,7 +50,7 @@ export async function runModel(modelPath: string, inputPath: string, options: Ru
   const started = performance.now();
   const outputs = model.predict(values);
   const ms = performance.now() - started;
-  const labels = labelsOf(summary.metadata);
+  const labels = labelsFromMetadata(summary.metadata);
   console.log(`${modelPath}: ${outputs.length === 1 ? "output" : `${outputs.length} outputs`} in ${ms.toFixed(3)} ms`);
   outputs.forEach((out, k) => {
     const scores = Array.from(out);
@@ -66,17 +67,6 @@ export async function runModel(modelPath: string, inputPath: string, options: Ru
       console.log(`  ${scores[0]}`);
     }
   });
-}
-
-function labelsOf(metadata: Record<string, Uint8Array>): string[] | undefined {
-  const raw = metadata["wasmlite"];
-  if (!raw) return undefined;
-  try {
-    const labels = (JSON.parse(new TextDecoder().decode(raw)) as { labels?: unknown }).labels;
-    return Array.isArray(labels) ? labels.map(String) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function readInput(path: string, invert: boolean): Promise<Float32Array> {

@@ -28,6 +28,7 @@ const QUIRKS = "tests/model-quirks.test.ts";
 const TAILORED = "tests/build-runtime.test.ts";
 const CLI = "tests/cli-hardening.test.ts";
 const BROWSER = "tests/browser.test.ts";
+const WORKER = "tests/cloudflare-worker.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -451,5 +452,24 @@ export const MUTANTS: Mutant[] = [
     bug: "the demo centres a drawing by its bounding box only, not by its centre of mass as MNIST was made",
     build: "none",
     tests: [BROWSER],
+  },
+  // --- the Cloudflare Worker host ---
+  {
+    id: "worker-skips-length-check",
+    file: "devices/cloudflare-worker/request.ts",
+    find: "if (values.length !== expected) throw new RequestError(400,",
+    replace: "if (false) throw new RequestError(400,",
+    bug: "the Worker hands a wrongly sized input to the runtime, which answers a 500 instead of a 400 naming the sizes",
+    build: "none",
+    tests: [WORKER],
+  },
+  {
+    id: "worker-raw-body-big-endian",
+    file: "devices/cloudflare-worker/request.ts",
+    find: "view.getFloat32(4 * i, true)",
+    replace: "view.getFloat32(4 * i)",
+    bug: "the Worker reads a raw float32 body big-endian",
+    build: "none",
+    tests: [WORKER],
   },
 ];

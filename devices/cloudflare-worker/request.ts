@@ -1,0 +1,55 @@
+// The /predict request body to the model's input values, or a RequestError
+// that says what is wrong: a JSON array of finite numbers, or raw
+// little-endian float32 bytes, exactly as many values as the input holds.
+import type { TensorInfo } from "../../runtime-wasm/js/index.ts";
+
+/** Bodies over this size are refused (413), without reading them all. */
+export const MAX_BODY_BYTES = 4 << 20;
+
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseInput(contentType: string | null, body: Uint8Array, input: TensorInfo): Float32Array {
+  const expected = input.data.length;
+  const what = `input '${input.name}' takes ${expected} values (shape [${input.shape.join(", ")}])`;
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  let values: Float32Array;
+  if (type === "application/json") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch (e) {
+      throw new RequestError(400, `the body is not JSON: ${(e as Error).message}`);
+    }
+    if (!Array.isArray(parsed)) throw new RequestError(400, `the body must be a JSON array of numbers; ${what}`);
+    const bad = parsed.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new RequestError(
+        400,
+        `value ${bad} is ${JSON.stringify(parsed[bad])}; every value must be a finite number`,
+      );
+    }
+    values = Float32Array.from(parsed as number[]);
+  } else if (type === "application/octet-stream") {
+    if (body.length % 4 !== 0) {
+      throw new RequestError(400, `a raw body is little-endian float32: ${body.length} bytes is not a multiple of 4`);
+    }
+    const view = new DataView(body.buffer, body.byteOffset, body.length);
+    values = Float32Array.from({ length: body.length / 4 }, (_, i) => view.getFloat32(4 * i, true));
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RequestError(400, `value ${bad} is ${values[bad]}; every value must be a finite number`);
+  } else {
+    throw new RequestError(
+      415,
+      `content-type '${contentType ?? ""}': send application/json (an array of numbers) or application/octet-stream (float32, little-endian)`,
+    );
+  }
+  if (values.length !== expected) throw new RequestError(400, `${values.length} values given; ${what}`);
+  return values;
+}

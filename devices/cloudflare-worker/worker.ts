@@ -1,0 +1,117 @@
+// A Cloudflare Worker (ES module) serving one model: POST /predict with the
+// input as a JSON array of numbers or as raw little-endian float32 bytes;
+// answers the outputs (dequantised to floats) and the top-k labels. GET /
+// describes the model. Workers cannot compile WebAssembly from bytes at run
+// time, so the runtime arrives as a compiled module import, the model as a
+// data module, and the labels (read from the model's metadata when the
+// Worker was built) as a small JS module. One runtime per isolate, created
+// by the first request and reused by every later one.
+import wasm from "./wasmlite.wasm";
+import modelBytes from "./model.tflite";
+import labels from "./labels.js";
+import { createRuntime, WasmliteError, type Model, type Runtime } from "../../runtime-wasm/js/index.ts";
+import { parseInput, RequestError, MAX_BODY_BYTES } from "./request.ts";
+
+interface Loaded {
+  runtime: Runtime;
+  model: Model;
+}
+
+let loaded: Promise<Loaded> | undefined;
+
+async function load(): Promise<Loaded> {
+  const runtime = await createRuntime({ simd: wasm }, { simd: true });
+  const model = runtime.load(new Uint8Array(modelBytes));
+  if (model.inputs.length !== 1) {
+    throw new Error(`this Worker serves single-input models; the model has ${model.inputs.length} inputs`);
+  }
+  return { runtime, model };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+
+function describe({ runtime, model }: Loaded) {
+  const tensor = (t: Model["inputs"][number]) => ({ name: t.name, dtype: t.dtype, shape: t.shape });
+  return {
+    inputs: model.inputs.map(tensor),
+    outputs: model.outputs.map(tensor),
+    labels,
+    simd: runtime.simd,
+    arenaBytes: model.arenaBytes,
+    memoryBytes: runtime.memory.buffer.byteLength,
+  };
+}
+
+function predict({ model }: Loaded, values: Float32Array, top: number) {
+  const outputs = model.predict(values).map((o) => Array.from(o));
+  // Top-k names the classes of a classifier: one output of several scores.
+  if (outputs.length !== 1 || outputs[0]!.length < 2) return { outputs };
+  const ranked = outputs[0]!
+    .map((score, index) => ({ index, label: labels[index] ?? String(index), score }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, top);
+  return { outputs, top: ranked };
+}
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    let ready: Loaded;
+    try {
+      ready = await (loaded ??= load());
+    } catch (e) {
+      loaded = undefined;
+      return json(500, { error: `the model does not load: ${(e as Error).message}` });
+    }
+    if (url.pathname === "/") {
+      if (request.method !== "GET") return json(405, { error: "use GET /" }, { allow: "GET" });
+      return json(200, describe(ready));
+    }
+    if (url.pathname !== "/predict") return json(404, { error: `no route ${url.pathname}; POST /predict or GET /` });
+    if (request.method !== "POST") return json(405, { error: "use POST /predict" }, { allow: "POST" });
+    try {
+      const top = parseTop(url.searchParams.get("top"));
+      const body = await readBody(request);
+      const values = parseInput(request.headers.get("content-type"), body, ready.model.inputs[0]!);
+      return json(200, predict(ready, values, top));
+    } catch (e) {
+      if (e instanceof RequestError) return json(e.status, { error: e.message });
+      if (e instanceof WasmliteError) return json(500, { error: e.message });
+      throw e;
+    }
+  },
+};
+
+function parseTop(text: string | null): number {
+  if (text === null) return 3;
+  const top = Number(text);
+  if (!Number.isInteger(top) || top < 1 || top > 1000) {
+    throw new RequestError(400, `?top= must be an integer from 1 to 1000, got '${text}'`);
+  }
+  return top;
+}
+
+/** The body, refused (413) once it is over MAX_BODY_BYTES: by its declared length before reading, else while reading. */
+async function readBody(request: Request): Promise<Uint8Array> {
+  const tooLarge = () => new RequestError(413, `body over ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const body = new Uint8Array(length);
+  chunks.reduce((at, chunk) => (body.set(chunk, at), at + chunk.length), 0);
+  return body;
+}
