@@ -44,7 +44,8 @@ async function main(): Promise<void> {
       row.appendChild(document.createElement("td")).textContent = text;
     }
   }
-  status.textContent = `${runtime.simd ? "SIMD" : "MVP"} build, ${results.length} models in ${milliseconds.toFixed(0)} ms`;
+  const build = runtime.simd ? "SIMD" : "MVP";
+  status.textContent = `${build} build, ${results.length} models in ${milliseconds.toFixed(0)} ms`;
   window.conformance = { simd: runtime.simd, results, milliseconds };
 }
 

@@ -47,7 +47,8 @@ export function parseInput(contentType: string | null, body: Uint8Array, input: 
   } else {
     throw new RequestError(
       415,
-      `content-type '${contentType ?? ""}': send application/json (an array of numbers) or application/octet-stream (float32, little-endian)`,
+      `content-type '${contentType ?? ""}': send application/json (an array of numbers) ` +
+        "or application/octet-stream (float32, little-endian)",
     );
   }
   if (values.length !== expected) throw new RequestError(400, `${values.length} values given; ${what}`);

@@ -92,7 +92,7 @@ function parseTop(text: string | null): number {
   return top;
 }
 
-/** The body, refused (413) once it is over MAX_BODY_BYTES: by its declared length before reading, else while reading. */
+/** The body, refused (413) once over MAX_BODY_BYTES: by its declared length before reading, else while reading. */
 async function readBody(request: Request): Promise<Uint8Array> {
   const tooLarge = () => new RequestError(413, `body over ${MAX_BODY_BYTES} bytes`);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();

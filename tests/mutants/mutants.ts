@@ -29,6 +29,7 @@ const TAILORED = "tests/build-runtime.test.ts";
 const CLI = "tests/cli-hardening.test.ts";
 const BROWSER = "tests/browser.test.ts";
 const WORKER = "tests/cloudflare-worker.test.ts";
+const MCU = "tests/mcu.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -471,5 +472,24 @@ export const MUTANTS: Mutant[] = [
     bug: "the Worker reads a raw float32 body big-endian",
     build: "none",
     tests: [WORKER],
+  },
+  // --- the microcontroller host ---
+  {
+    id: "mcu-no-memory-limit",
+    file: "devices/mcu/main.c",
+    find: "RT(wl_set_memory_limit)(&instance, wasm_rt_mcu_memory_bytes);",
+    replace: "",
+    bug: "the MCU host never tells the runtime how much memory its static buffer holds",
+    build: "none",
+    tests: [MCU],
+  },
+  {
+    id: "mcu-hex-nibbles-swapped",
+    file: "devices/mcu/semihosting.c",
+    find: "chunk[used++] = HEX[bytes[i] >> 4];\n    chunk[used++] = HEX[bytes[i] & 15];",
+    replace: "chunk[used++] = HEX[bytes[i] & 15];\n    chunk[used++] = HEX[bytes[i] >> 4];",
+    bug: "the MCU host prints each output byte's nibbles in the wrong order",
+    build: "none",
+    tests: [MCU],
   },
 ];

@@ -1,0 +1,162 @@
+// The microcontroller host (devices/mcu/): wasm2c's C translation of the MVP
+// build, with our bare-metal wasm-rt, on an emulated Cortex-M3 (QEMU's
+// mps2-an385, -icount shift=0). The whole conformance set gives Node's MVP
+// output bytes; the trainer's int8 MLP export gives Node's bytes on real
+// digits; a memory too small, a corrupt model and a runtime without room
+// for its static data all end in the runtime's error, not a fault.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { haveTool } from "./helpers/system.ts";
+import { mnistMlp } from "./helpers/trained.ts";
+import { TFLM_DIR } from "./helpers/fixtures.ts";
+import { exportTflite } from "../trainer/export/tflite.ts";
+import { take } from "../trainer/index.ts";
+import { mnistSplit } from "../trainer/data/mnist.ts";
+import { readModel } from "../format/index.ts";
+import { macsPerInference } from "../cli/macs.ts";
+import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { quantizeValue } from "../runtime-wasm/js/index.ts";
+import { buildApp, runApp, type McuApp } from "../devices/mcu/build.ts";
+import {
+  CONFORMANCE_CASES,
+  INVOCATIONS,
+  inputBytes,
+  runCase,
+  sha256Hex,
+  type ConformanceCase,
+} from "../devices/conformance/cases.ts";
+
+const available = [
+  haveTool("wasm2c", "wabt"),
+  haveTool("arm-none-eabi-gcc", "gcc-arm-none-eabi"),
+  haveTool("/usr/lib/arm-none-eabi/newlib", "libnewlib-arm-none-eabi"),
+  haveTool("qemu-system-arm", "qemu-system-arm"),
+].every(Boolean);
+
+const fixture = (path: string) => new Uint8Array(readFileSync(join(TFLM_DIR, "..", path)));
+
+/** The conformance case as an app: the same seeded inputs every host gets, the memory Node says it needs. */
+async function conformanceApp(c: ConformanceCase): Promise<{ app: McuApp; digest: string; macs: number }> {
+  const model = fixture(c.path);
+  const loaded = (await createNodeRuntime({ simd: false })).load(model);
+  const inputs = Array.from({ length: INVOCATIONS }, (_, k) =>
+    loaded.inputs.map((t, i) => inputBytes(c.name, k, i, t.dtype, t.byteLength)),
+  );
+  const { digest } = await runCase(c, loaded);
+  return { app: { model, inputs, memoryBytes: loaded.memoryBytes }, digest, macs: macsPerInference(readModel(model)) };
+}
+
+describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under QEMU", () => {
+  let work: string;
+  const report: string[] = [];
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "wasmlite-mcu-"));
+  });
+
+  afterAll(() => {
+    if (report.length) {
+      console.log(
+        ["| model | flash | RAM | instructions per invoke | per MAC |", "|---|---:|---:|---:|---:|", ...report].join(
+          "\n",
+        ),
+      );
+    }
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs the whole conformance set with Node's output bytes (MVP build)", async () => {
+    for (const c of CONFORMANCE_CASES) {
+      const { app, digest, macs } = await conformanceApp(c);
+      const build = buildApp(app, join(work, "O2"), `case-${CONFORMANCE_CASES.indexOf(c)}`);
+      const ran = runApp(build.elf);
+      expect([c.name, ran.exitCode, ran.log]).toEqual([c.name, 0, expect.stringMatching(/\ndone\n/)]);
+      expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat()))), c.name).toBe(digest);
+      expect(ran.memoryBytes, "the runtime uses exactly the memory Node reported").toBe(app.memoryBytes);
+      const perInvoke = ran.instructions[0]!;
+      report.push(
+        `| ${c.name} | ${build.flash} | ${build.ram} | ${perInvoke} | ${macs ? (perInvoke / macs).toFixed(1) : "-"} |`,
+      );
+      if (c.name === "kws int8") {
+        // MLPerf Tiny's keyword spotter fits the issue's microcontroller: 256 KB flash, 128 KB RAM (stack included).
+        expect(build.flash).toBeLessThanOrEqual(256 * 1024);
+        expect(build.ram).toBeLessThanOrEqual(128 * 1024);
+        // QEMU's -icount shift=0 makes the count deterministic: the same invoke twice gives the same count, ±1 tick.
+        expect(Math.abs(ran.instructions[1]! - perInvoke)).toBeLessThanOrEqual(2000);
+      }
+    }
+  }, 300_000);
+
+  it("runs the trainer's int8 MLP export on real digits with Node's output bytes", async () => {
+    const { model, digits } = mnistMlp(4000, 4);
+    const calibration = take(
+      digits,
+      Array.from({ length: 300 }, (_, i) => i),
+    );
+    const bytes = exportTflite(model, { kind: "int8", calibration });
+    const loaded = (await createNodeRuntime({ simd: false })).load(bytes);
+    const input = loaded.inputs[0]!;
+    const test = mnistSplit().test;
+    const inputs = Array.from({ length: 4 }, (_, k) => {
+      const q = Int8Array.from(test.x.subarray(k * 784, (k + 1) * 784), (v) =>
+        quantizeValue(v, input.scale, input.zeroPoint, "int8"),
+      );
+      return [new Uint8Array(q.buffer)];
+    });
+    const expected = inputs.map(([q]) => {
+      new Uint8Array(input.data.buffer, input.data.byteOffset, input.byteLength).set(q!);
+      loaded.invoke();
+      const out = loaded.outputs[0]!;
+      return new Uint8Array(out.data.buffer, out.data.byteOffset, out.byteLength).slice();
+    });
+    const build = buildApp({ model: bytes, inputs, memoryBytes: loaded.memoryBytes }, join(work, "O2"), "mlp");
+    const ran = runApp(build.elf);
+    expect(ran.exitCode, ran.log).toBe(0);
+    expect(ran.outputs.map((o) => Array.from(o[0]!))).toEqual(expected.map((e) => Array.from(e)));
+    const macs = macsPerInference(readModel(bytes));
+    const perMac = (ran.instructions[0]! / macs).toFixed(1);
+    report.push(`| MNIST MLP int8 (trainer) | ${build.flash} | ${build.ram} | ${ran.instructions[0]} | ${perMac} |`);
+  }, 120_000);
+
+  it("a model too large for the configured memory fails to load with the runtime's error, not a fault", async () => {
+    const kws = CONFORMANCE_CASES.find((c) => c.name === "kws int8")!;
+    const { app } = await conformanceApp(kws);
+    const build = buildApp({ ...app, memoryBytes: 64 * 1024 }, join(work, "O2"), "kws-64k");
+    const ran = runApp(build.elf);
+    expect([ran.exitCode, ran.log.trim()]).toEqual([
+      2,
+      expect.stringMatching(/^error wl_model_reserve code=2: model needs \d+ bytes of memory, more than the limit of/),
+    ]);
+  });
+
+  it("a corrupt model and a memory too small for the runtime's own data end in clear errors", async () => {
+    const hello = CONFORMANCE_CASES.find((c) => c.name === "hello_world int8")!;
+    const { app } = await conformanceApp(hello);
+    const truncated = buildApp({ ...app, model: app.model.slice(0, 900) }, join(work, "O2"), "truncated");
+    const corrupt = runApp(truncated.elf);
+    expect([corrupt.exitCode, corrupt.log]).toEqual([2, expect.stringMatching(/^error wl_load code=3: /)]);
+    const cramped = runApp(buildApp({ ...app, memoryBytes: 4096 }, join(work, "O2"), "cramped").elf);
+    expect([cramped.exitCode, cramped.log]).toEqual([
+      2,
+      expect.stringMatching(/^error instantiate: a linear memory of 4096 bytes cannot hold the runtime's static data/),
+    ]);
+  });
+
+  it("-Os against -O2 on the keyword spotter: same bytes, flash and instructions reported", async () => {
+    const kws = CONFORMANCE_CASES.find((c) => c.name === "kws int8")!;
+    const { app, digest, macs } = await conformanceApp(kws);
+    const lines: string[] = [];
+    for (const optimization of ["O2", "Os"] as const) {
+      const build = buildApp(app, join(work, optimization), "kws", optimization);
+      const ran = runApp(build.elf);
+      expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())))).toBe(digest);
+      lines.push(
+        `-${optimization}: flash ${build.flash}, RAM ${build.ram}, ${ran.instructions[0]} instructions per invoke ` +
+          `(${(ran.instructions[0]! / macs).toFixed(1)} per MAC)`,
+      );
+    }
+    console.log(`kws int8 on the Cortex-M3: ${lines.join("; ")}`);
+  }, 120_000);
+});
