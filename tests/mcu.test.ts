@@ -19,6 +19,7 @@ import { macsPerInference } from "../cli/macs.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { quantizeValue } from "../runtime-wasm/js/index.ts";
 import { buildApp, runApp, type McuApp } from "../devices/mcu/build.ts";
+import { buildTailoredRuntime } from "../cli/build-runtime.ts";
 import {
   CONFORMANCE_CASES,
   INVOCATIONS,
@@ -70,7 +71,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
   it("runs the whole conformance set with Node's output bytes (MVP build)", async () => {
     for (const c of CONFORMANCE_CASES) {
       const { app, digest, macs } = await conformanceApp(c);
-      const build = buildApp(app, join(work, "O2"), `case-${CONFORMANCE_CASES.indexOf(c)}`);
+      const build = buildApp(app, work, `case-${CONFORMANCE_CASES.indexOf(c)}`);
       const ran = runApp(build.elf);
       expect([c.name, ran.exitCode, ran.log]).toEqual([c.name, 0, expect.stringMatching(/\ndone\n/)]);
       expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat()))), c.name).toBe(digest);
@@ -111,7 +112,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
       const out = loaded.outputs[0]!;
       return new Uint8Array(out.data.buffer, out.data.byteOffset, out.byteLength).slice();
     });
-    const build = buildApp({ model: bytes, inputs, memoryBytes: loaded.memoryBytes }, join(work, "O2"), "mlp");
+    const build = buildApp({ model: bytes, inputs, memoryBytes: loaded.memoryBytes }, work, "mlp");
     const ran = runApp(build.elf);
     expect(ran.exitCode, ran.log).toBe(0);
     expect(ran.outputs.map((o) => Array.from(o[0]!))).toEqual(expected.map((e) => Array.from(e)));
@@ -123,7 +124,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
   it("a model too large for the configured memory fails to load with the runtime's error, not a fault", async () => {
     const kws = CONFORMANCE_CASES.find((c) => c.name === "kws int8")!;
     const { app } = await conformanceApp(kws);
-    const build = buildApp({ ...app, memoryBytes: 64 * 1024 }, join(work, "O2"), "kws-64k");
+    const build = buildApp({ ...app, memoryBytes: 64 * 1024 }, work, "kws-64k");
     const ran = runApp(build.elf);
     expect([ran.exitCode, ran.log.trim()]).toEqual([
       2,
@@ -134,10 +135,10 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
   it("a corrupt model and a memory too small for the runtime's own data end in clear errors", async () => {
     const hello = CONFORMANCE_CASES.find((c) => c.name === "hello_world int8")!;
     const { app } = await conformanceApp(hello);
-    const truncated = buildApp({ ...app, model: app.model.slice(0, 900) }, join(work, "O2"), "truncated");
+    const truncated = buildApp({ ...app, model: app.model.slice(0, 900) }, work, "truncated");
     const corrupt = runApp(truncated.elf);
     expect([corrupt.exitCode, corrupt.log]).toEqual([2, expect.stringMatching(/^error wl_load code=3: /)]);
-    const cramped = runApp(buildApp({ ...app, memoryBytes: 4096 }, join(work, "O2"), "cramped").elf);
+    const cramped = runApp(buildApp({ ...app, memoryBytes: 4096 }, work, "cramped").elf);
     expect([cramped.exitCode, cramped.log]).toEqual([
       2,
       expect.stringMatching(/^error instantiate: a linear memory of 4096 bytes cannot hold the runtime's static data/),
@@ -149,7 +150,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
     const { app, digest, macs } = await conformanceApp(kws);
     const lines: string[] = [];
     for (const optimization of ["O2", "Os"] as const) {
-      const build = buildApp(app, join(work, optimization), "kws", optimization);
+      const build = buildApp(app, work, "kws", { optimization });
       const ran = runApp(build.elf);
       expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())))).toBe(digest);
       lines.push(
@@ -159,4 +160,21 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
     }
     console.log(`kws int8 on the Cortex-M3: ${lines.join("; ")}`);
   }, 120_000);
+
+  it("a tailored runtime (only kws's operators and kernel types) gives the same bytes in less flash", async () => {
+    const kws = CONFORMANCE_CASES.find((c) => c.name === "kws int8")!;
+    const { app, digest } = await conformanceApp(kws);
+    const tailoredDir = join(work, "tailored-kws");
+    await buildTailoredRuntime({ models: [join(TFLM_DIR, "..", kws.path)], ops: [], out: tailoredDir });
+    const full = buildApp(app, work, "kws-full");
+    const tailored = buildApp(app, work, "kws-tailored", { mvpWasm: join(tailoredDir, "wasmlite-mvp.wasm") });
+    const ran = runApp(tailored.elf);
+    expect(ran.exitCode, ran.log).toBe(0);
+    expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())))).toBe(digest);
+    console.log(
+      `kws int8 on the Cortex-M3, -O2: flash ${full.flash} with the full runtime, ${tailored.flash} tailored ` +
+        `(${(full.flash - tailored.flash).toLocaleString("en")} bytes less); RAM ${full.ram} / ${tailored.ram}`,
+    );
+    expect(tailored.flash).toBeLessThan(full.flash);
+  }, 300_000);
 });

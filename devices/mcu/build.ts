@@ -6,7 +6,16 @@
 // and runs on QEMU's mps2-an385 board under a timeout, with -icount shift=0
 // so instruction counts are deterministic.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,22 +64,30 @@ function run(command: string, args: string[], cwd: string): void {
 }
 
 /**
- * wasm2c of the MVP build, compiled for the Cortex-M3: `dir`/wasmlite-OPT.o,
- * reused while the build and the optimisation level are the ones it was made from.
+ * wasm2c of an MVP build (the full one, or a tailored one from `wasmlite
+ * build-runtime`), compiled for the Cortex-M3 in a folder of its own under
+ * `dir` named by the build's hash and the optimisation level: reused while
+ * both are the same. Returns that folder (wasmlite.o, wasmlite.h, wasm-rt.h).
  */
-export function compileRuntime(dir: string, optimization: Optimization = "O2"): string {
+export function compileRuntime(dir: string, optimization: Optimization = "O2", mvpWasm = MVP_WASM): string {
+  const hash = createHash("sha256").update(readFileSync(mvpWasm)).digest("hex");
+  const runtimeDir = join(dir, `runtime-${optimization}-${hash.slice(0, 12)}`);
+  const object = join(runtimeDir, "wasmlite.o");
+  if (existsSync(object)) return runtimeDir;
+  // Built in a scratch folder and renamed into place: an interrupted build is never reused.
   mkdirSync(dir, { recursive: true });
-  const object = join(dir, `wasmlite-${optimization}.o`);
-  const stamp = `${object}.source`;
-  const source = `${createHash("sha256").update(readFileSync(MVP_WASM)).digest("hex")} -${optimization}\n`;
-  if (existsSync(object) && existsSync(stamp) && readFileSync(stamp, "utf8") === source) return object;
-  rmSync(stamp, { force: true });
-  run("wasm2c", [MVP_WASM, "-n", "wasmlite", "-o", join(dir, "wasmlite.c")], dir);
-  copyFileSync(WASM_RT_HEADER, join(dir, "wasm-rt.h"));
-  run("arm-none-eabi-gcc", [...CPU, `-${optimization}`, "-DNDEBUG", "-ffunction-sections", "-fdata-sections",
-    "-I", dir, "-c", join(dir, "wasmlite.c"), "-o", object], dir); // prettier-ignore
-  writeFileSync(stamp, source);
-  return object;
+  const scratch = mkdtempSync(`${runtimeDir}-`);
+  try {
+    run("wasm2c", [mvpWasm, "-n", "wasmlite", "-o", join(scratch, "wasmlite.c")], scratch);
+    copyFileSync(WASM_RT_HEADER, join(scratch, "wasm-rt.h"));
+    run("arm-none-eabi-gcc", [...CPU, `-${optimization}`, "-DNDEBUG", "-ffunction-sections", "-fdata-sections",
+      "-I", scratch, "-c", join(scratch, "wasmlite.c"), "-o", join(scratch, "wasmlite.o")], scratch); // prettier-ignore
+    rmSync(runtimeDir, { recursive: true, force: true });
+    renameSync(scratch, runtimeDir);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return runtimeDir;
 }
 
 function cArray(name: string, bytes: Uint8Array): string {
@@ -80,9 +97,16 @@ function cArray(name: string, bytes: Uint8Array): string {
   return `${declaration} = {\n${rows.join("\n")}\n};\n`;
 }
 
-/** The app for one model in `dir` (which holds compileRuntime's output). */
-export function buildApp(app: McuApp, dir: string, name: string, optimization: Optimization = "O2"): McuBuild {
-  const object = compileRuntime(dir, optimization);
+export interface AppOptions {
+  optimization?: Optimization;
+  /** The MVP build to translate: default the full one (runtime-wasm/build/wasmlite-mvp.wasm). */
+  mvpWasm?: string;
+}
+
+/** The app for one model, in `dir`/`name`; the runtime's C is compiled in `dir` (see compileRuntime). */
+export function buildApp(app: McuApp, dir: string, name: string, options: AppOptions = {}): McuBuild {
+  const optimization = options.optimization ?? "O2";
+  const runtimeDir = compileRuntime(dir, optimization, options.mvpWasm);
   const appDir = join(dir, name);
   mkdirSync(appDir, { recursive: true });
   const inputCount = app.inputs[0]?.length ?? 0;
@@ -103,7 +127,8 @@ export function buildApp(app: McuApp, dir: string, name: string, optimization: O
   const elf = join(appDir, "app.elf");
   const sources = ["main.c", "wasm-rt-mcu.c", "startup.c", "semihosting.c"].map((f) => join(HERE, f));
   run("arm-none-eabi-gcc", [...CPU, `-${optimization}`, "-DNDEBUG", `-DWASMLITE_MEMORY_BYTES=${app.memoryBytes}u`,
-    "-ffunction-sections", "-fdata-sections", "-I", appDir, "-I", dir, "-I", HERE, ...sources, object,
+    "-ffunction-sections", "-fdata-sections", "-I", appDir, "-I", runtimeDir, "-I", HERE, ...sources,
+    join(runtimeDir, "wasmlite.o"),
     "-nostartfiles", "--specs=nano.specs", "-T", join(HERE, "mps2-an385.ld"), "-Wl,--gc-sections", "-lm",
     "-o", elf], appDir); // prettier-ignore
   const size = execFileSync("arm-none-eabi-size", [elf], { encoding: "utf8" }).trim().split("\n")[1]!.trim();
@@ -144,8 +169,8 @@ async function main(): Promise<void> {
   const { parseArgs } = await import("node:util");
   const { createNodeRuntime } = await import("../../runtime-wasm/js/node.ts");
   const { inputBytes, INVOCATIONS } = await import("../conformance/cases.ts");
-  const usage = "usage: devices/mcu/build.ts --model FILE [--out DIR] [--memory BYTES] [--optimize O2|Os]";
-  let values: { model?: string; out?: string; memory?: string; optimize?: string };
+  const usage = "usage: devices/mcu/build.ts --model FILE [--out DIR] [--memory BYTES] [--optimize O2|Os] [--tailored]";
+  let values: { model?: string; out?: string; memory?: string; optimize?: string; tailored?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
@@ -153,6 +178,7 @@ async function main(): Promise<void> {
         out: { type: "string", default: "out/mcu" },
         memory: { type: "string" },
         optimize: { type: "string", default: "O2" },
+        tailored: { type: "boolean" },
       },
     }));
   } catch (e) {
@@ -179,7 +205,16 @@ async function main(): Promise<void> {
     .replace(/^.*\//, "")
     .replace(/\.tflite$/, "")
     .replace(/\W/g, "_");
-  const build = buildApp({ model, inputs, memoryBytes }, resolve(values.out!), name, values.optimize);
+  const out = resolve(values.out!);
+  let mvpWasm: string | undefined;
+  if (values.tailored) {
+    // Only the operators and kernel types this model uses (`wasmlite build-runtime`): less flash.
+    const { buildTailoredRuntime } = await import("../../cli/build-runtime.ts");
+    const tailoredDir = join(out, `tailored-${name}`);
+    await buildTailoredRuntime({ models: [values.model], ops: [], out: tailoredDir, log: console.log });
+    mvpWasm = join(tailoredDir, "wasmlite-mvp.wasm");
+  }
+  const build = buildApp({ model, inputs, memoryBytes }, out, name, { optimization: values.optimize, mvpWasm });
   console.log(`${build.elf}: flash ${build.flash} bytes, RAM ${build.ram} bytes (linear memory ${memoryBytes})`);
   const ran = runApp(build.elf);
   process.stdout.write(ran.log);
