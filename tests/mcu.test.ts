@@ -5,7 +5,9 @@
 // digits; a memory too small, a corrupt model and a runtime without room
 // for its static data all end in the runtime's error, not a fault.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haveTool } from "./helpers/system.ts";
@@ -18,7 +20,7 @@ import { readModel } from "../format/index.ts";
 import { macsPerInference } from "../cli/macs.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { quantizeValue } from "../runtime-wasm/js/index.ts";
-import { buildApp, runApp, type McuApp } from "../devices/mcu/build.ts";
+import { buildApp, compileRuntime, runApp, type McuApp } from "../devices/mcu/build.ts";
 import { buildTailoredRuntime } from "../cli/build-runtime.ts";
 import {
   CONFORMANCE_CASES,
@@ -36,6 +38,8 @@ const available = [
   haveTool("qemu-system-arm", "qemu-system-arm"),
 ].every(Boolean);
 
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const MCU_DIR = join(ROOT, "devices/mcu");
 const fixture = (path: string) => new Uint8Array(readFileSync(join(TFLM_DIR, "..", path)));
 
 /** The conformance case as an app: the same seeded inputs every host gets, the memory Node says it needs. */
@@ -176,5 +180,42 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
         `(${(full.flash - tailored.flash).toLocaleString("en")} bytes less); RAM ${full.ram} / ${tailored.ram}`,
     );
     expect(tailored.flash).toBeLessThan(full.flash);
+  }, 300_000);
+
+  it("checked32 bounds checks (the default) trap every access with its base outside the memory, same bytes", async () => {
+    // The probe calls the rewritten loads and stores from inside the runtime's C.
+    const runtimeDir = compileRuntime(work);
+    const elf = join(work, "bounds-probe.elf");
+    const sources = [join(MCU_DIR, "wasm-rt-mcu.c"), join(MCU_DIR, "startup.c"), join(MCU_DIR, "semihosting.c")];
+    execFileSync("arm-none-eabi-gcc", [
+      "-mcpu=cortex-m3", "-mthumb", "-O2", "-DNDEBUG", "-DWASMLITE_MEMORY_BYTES=65536u",
+      "-I", runtimeDir, "-I", MCU_DIR, join(ROOT, "tests/mcu/bounds-probe.c"), ...sources,
+      "-nostartfiles", "--specs=nano.specs", "-T", join(MCU_DIR, "mps2-an385.ld"), "-lm", "-o", elf,
+    ]); // prettier-ignore
+    const ran = runApp(elf);
+    expect(ran.exitCode, ran.log).toBe(0);
+    expect(ran.log.trim().split("\n")).toEqual([
+      "load at 0: passed",
+      "load of the last 4 bytes: passed",
+      "i64 load of the last 8 bytes: passed",
+      "load at the size: trapped",
+      "store at the size: trapped",
+      "load far past the size: trapped",
+      "store at 2^32 - 4: trapped",
+      "load with a base past the end and offset 0: trapped",
+      "load from the last byte with offset 16: passed",
+    ]);
+
+    const kws = CONFORMANCE_CASES.find((c) => c.name === "kws int8")!;
+    const { app, digest, macs } = await conformanceApp(kws);
+    const lines: string[] = [];
+    for (const bounds of ["wasm2c", "checked32", "unchecked"] as const) {
+      const build = buildApp(app, work, `kws-${bounds}`, { bounds });
+      const kwsRun = runApp(build.elf);
+      expect(await sha256Hex(new Uint8Array(Buffer.concat(kwsRun.outputs.flat()))), bounds).toBe(digest);
+      const perMac = (kwsRun.instructions[0]! / macs).toFixed(1);
+      lines.push(`${bounds}: flash ${build.flash}, ${kwsRun.instructions[0]} instructions (${perMac} per MAC)`);
+    }
+    console.log(`kws int8 on the Cortex-M3, -O2, by bounds checks: ${lines.join("; ")}`);
   }, 300_000);
 });

@@ -9,11 +9,13 @@
  * length, so an access past the buffer traps (OOB) even inside a granted page.
  * The host also sets the runtime's own limit to the buffer's length
  * (wl_set_memory_limit), so a model too large fails to load with
- * OUT_OF_MEMORY rather than reaching that trap. */
+ * OUT_OF_MEMORY rather than reaching that trap. With checked32 bounds checks
+ * (devices/mcu/bounds-checks.ts) WASMLITE_GUARD_BYTES follow the memory. */
 #include <stdarg.h>
 #include <string.h>
 #include "wasm-rt.h"
 #include "wasm-rt-mcu.h"
+#include "wasmlite-bounds.h" /* WASMLITE_GUARD_BYTES, written with the runtime's C (devices/mcu/bounds-checks.ts) */
 
 #ifndef WASMLITE_MEMORY_BYTES
 #error "define WASMLITE_MEMORY_BYTES: the linear memory this build reserves"
@@ -21,7 +23,8 @@
 
 #define PAGE 65536u
 
-static uint8_t linear_memory[WASMLITE_MEMORY_BYTES] __attribute__((aligned(16)));
+/* The guard after the memory is where a checked32 access's static offset may land: never part of `size`. */
+static uint8_t linear_memory[WASMLITE_MEMORY_BYTES + WASMLITE_GUARD_BYTES] __attribute__((aligned(16)));
 static bool initialized;
 jmp_buf wasm_rt_mcu_trap_target;
 

@@ -492,4 +492,13 @@ export const MUTANTS: Mutant[] = [
     build: "none",
     tests: [MCU],
   },
+  {
+    id: "mcu-bounds-check-off-by-one",
+    file: "devices/mcu/bounds-checks.ts",
+    find: "if (UNLIKELY((base) >= (mem)->size)) TRAP(OOB);",
+    replace: "if (UNLIKELY((base) > (mem)->size)) TRAP(OOB);",
+    bug: "the MCU's 32-bit bounds check lets an access start exactly at the memory's end",
+    build: "none",
+    tests: [MCU],
+  },
 ];
