@@ -435,6 +435,43 @@ export const MUTANTS: Mutant[] = [
     build: "none",
     tests: [CLI],
   },
+  // --- the MVP build's word-at-a-time int8 paths (the microcontroller's hot loops) ---
+  {
+    id: "mvp-word-byte1-wrong-shift",
+    file: "runtime-wasm/assembly/kernels/int8_word.ts",
+    find: "return (<i32>(v << 16)) >> 24;",
+    replace: "return (<i32>(v << 8)) >> 24;",
+    bug: "the MVP build takes the second byte of a loaded word from the wrong bits",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
+  {
+    id: "mvp-depthwise-words-right-edge",
+    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    find: "while (fx1 > fx0 && ix0 + (fx1 - 1) * dilationW >= inW) fx1--;",
+    replace: "while (fx1 > fx0 && ix0 + (fx1 - 1) * dilationW > inW) fx1--;",
+    bug: "the MVP depthwise path keeps the tap just past the image's right edge",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
+  {
+    id: "mvp-depthwise-words-first-lane-bias",
+    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    find: "s0 += load<i32>(bc);",
+    replace: "s0 += 0;",
+    bug: "the MVP depthwise path forgets the bias of the first channel of each group of four",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
+  {
+    id: "mvp-conv-words-lane-order",
+    file: "runtime-wasm/assembly/ops/conv2d_im2col.ts",
+    find: "word |= (<u32>q & 0xff) << (<u32>k << 3);",
+    replace: "word |= (<u32>q & 0xff) << (<u32>(3 - k) << 3);",
+    bug: "the MVP convolution packs its four requantised outputs into the word in reverse order",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
   // --- the browser host ---
   {
     id: "browser-entry-never-falls-back",

@@ -47,13 +47,20 @@ function gather(d: ConvData, x: usize, b: i32, oy: i32, ox: i32, g: i32, row: us
   }
 }
 
-/** int8: requantised dot products of the gathered row with each filter, four filters per pass. */
+/**
+ * int8: requantised dot products of the gathered row with each filter, four
+ * filters per pass, their four outputs stored as one word. The operator
+ * data the requantisation needs is read into locals first: stores to the
+ * output could alias it, and every field would be reloaded per channel.
+ */
 export function convIm2colInt8(d: ConvData, x: usize, w: usize, y: usize): void {
   const rowLength = d.rowLength;
   const fpg = d.filtersPerGroup;
   const row = d.scratch >= 0 ? scratchPointer(d.scratch) : 0;
   const padByte = <u32>(-d.inputOffset) & 0xff; // the input zero point
   const dots = d.dots;
+  const rowConstants = d.rowConstants, multipliers = d.multipliers, shifts = d.shifts;
+  const outputOffset = d.outputOffset, actMin = d.actMin, actMax = d.actMax;
   for (let b = 0; b < d.batches; b++) {
     for (let oy = 0; oy < d.outH; oy++) {
       for (let ox = 0; ox < d.outW; ox++) {
@@ -69,24 +76,22 @@ export function convIm2colInt8(d: ConvData, x: usize, w: usize, y: usize): void 
           for (; c + 4 <= last; c += 4) {
             const f = w + <usize>(c * rowLength);
             dotI8x4(f, f + <usize>rowLength, f + <usize>(2 * rowLength), f + <usize>(3 * rowLength), r, rowLength, dots);
+            let word: u32 = 0;
             for (let k = 0; k < 4; k++) {
-              store<i8>(out + <usize>(c + k), <i8>requantize(d, c + k, load<i32>(dots + (<usize>k << 2))));
+              const acc = load<i32>(dots + (<usize>k << 2)) + load<i32>(rowConstants + (<usize>(c + k) << 2));
+              const q = requantizeChannel(acc, multipliers, shifts, c + k, outputOffset, actMin, actMax);
+              word |= (<u32>q & 0xff) << (<u32>k << 3);
             }
+            store<u32>(out + <usize>c, word);
           }
           for (; c < last; c++) {
-            store<i8>(out + <usize>c, <i8>requantize(d, c, dotI8(w + <usize>(c * rowLength), r, rowLength)));
+            const acc = dotI8(w + <usize>(c * rowLength), r, rowLength) + load<i32>(rowConstants + (<usize>c << 2));
+            store<i8>(out + <usize>c, <i8>requantizeChannel(acc, multipliers, shifts, c, outputOffset, actMin, actMax));
           }
         }
       }
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline
-function requantize(d: ConvData, c: i32, dot: i32): i32 {
-  const acc = dot + load<i32>(d.rowConstants + (<usize>c << 2));
-  return requantizeChannel(acc, d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax);
 }
 
 /**

@@ -9,7 +9,8 @@
 // give identical bits. The SIMD build requantises int8 four channels at a
 // time with a multiplier and shift per lane (kernels/requantize_lanes.ts,
 // TFLite's arithmetic lane by lane). Taps outside the image are skipped, as
-// in TFLM.
+// in TFLM. The MVP build's int8 path for multiplier 1 (evalInt8Words) also
+// runs four channels at a time, in words: the microcontroller's hot loop.
 
 import { Operator, input, output, inputIndex } from "../graph";
 import { TYPE_FLOAT32, OPTIONS_DEPTHWISE_CONV2D } from "../schema";
@@ -20,6 +21,7 @@ import { persistentAlloc } from "../layout";
 import { WindowConvData, prepareWindowConv } from "./window_conv";
 import { requantizeChannel, prepareLaneRequantization } from "./channel_quantization";
 import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
+import { byte0, byte1, byte2, byte3 } from "../kernels/int8_word";
 import { isFloat32 } from "../kernel_types";
 import { INT8_KERNELS } from "../build_types";
 
@@ -79,7 +81,10 @@ export function evaluate(op: Operator): void {
   const d = changetype<DepthwiseData>(op.data);
   const x = input(op, 0);
   const bias = inputIndex(op, 2) >= 0 ? input(op, 2).data : 0;
-  evalWindows(d, x.data, input(op, 1).data, bias, output(op, 0).data, isFloat32(x.type));
+  const float = isFloat32(x.type);
+  if (!ASC_FEATURE_SIMD && !float && d.multiplier == 1)
+    evalInt8Words(d, x.data, input(op, 1).data, bias, output(op, 0).data);
+  else evalWindows(d, x.data, input(op, 1).data, bias, output(op, 0).data, float);
 }
 
 /**
@@ -144,6 +149,95 @@ function evalWindows(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize
               <i8>requantizeChannel(sum, d.multipliers, d.shifts, c, d.outputOffset, d.actMin, d.actMax),
             );
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * MVP build, int8, multiplier 1. Per output pixel, four channels at a time:
+ * their sums stay in locals across the taps inside the image, each tap
+ * loading its four inputs and four weights as one word each (one bounds
+ * check each where the host checks accesses, as wasm2c's C does), then
+ * the bias, the requantisation and one word stored. The operator data is
+ * read into locals first: stores to the output could alias it, which would
+ * reload every field on every channel. Channels past the last multiple of
+ * four go one at a time. Integer sums are exact: the bits are TFLM's.
+ */
+function evalInt8Words(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usize): void {
+  const outC = d.outC,
+    inH = d.inH,
+    inW = d.inW,
+    kH = d.kH,
+    kW = d.kW;
+  const strideH = d.strideH,
+    strideW = d.strideW,
+    padH = d.padH,
+    padW = d.padW;
+  const dilationH = d.dilationH,
+    dilationW = d.dilationW,
+    offset = d.inputOffset;
+  const multipliers = d.multipliers,
+    shifts = d.shifts,
+    outputOffset = d.outputOffset;
+  const actMin = d.actMin,
+    actMax = d.actMax;
+  for (let b = 0; b < d.batches; b++) {
+    for (let oy = 0; oy < d.outH; oy++) {
+      const iy0 = oy * strideH - padH;
+      // The filter rows inside the image: [fy0, fy1).
+      let fy0 = 0,
+        fy1 = kH;
+      while (fy0 < kH && iy0 + fy0 * dilationH < 0) fy0++;
+      while (fy1 > fy0 && iy0 + (fy1 - 1) * dilationH >= inH) fy1--;
+      for (let ox = 0; ox < d.outW; ox++) {
+        const ix0 = ox * strideW - padW;
+        let fx0 = 0,
+          fx1 = kW;
+        while (fx0 < kW && ix0 + fx0 * dilationW < 0) fx0++;
+        while (fx1 > fx0 && ix0 + (fx1 - 1) * dilationW >= inW) fx1--;
+        const out = y + <usize>(((b * d.outH + oy) * d.outW + ox) * outC);
+        let c = 0;
+        for (; c + 4 <= outC; c += 4) {
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0;
+          for (let fy = fy0; fy < fy1; fy++) {
+            const xRow = x + <usize>((b * inH + iy0 + fy * dilationH) * inW * outC + c);
+            const wRow = w + <usize>(fy * kW * outC + c);
+            for (let fx = fx0; fx < fx1; fx++) {
+              const xv = load<u32>(xRow + <usize>((ix0 + fx * dilationW) * outC));
+              const wv = load<u32>(wRow + <usize>(fx * outC));
+              s0 += byte0(wv) * (byte0(xv) + offset);
+              s1 += byte1(wv) * (byte1(xv) + offset);
+              s2 += byte2(wv) * (byte2(xv) + offset);
+              s3 += byte3(wv) * (byte3(xv) + offset);
+            }
+          }
+          if (bias != 0) {
+            const bc = bias + ((<usize>c) << 2);
+            s0 += load<i32>(bc);
+            s1 += load<i32>(bc, 4);
+            s2 += load<i32>(bc, 8);
+            s3 += load<i32>(bc, 12);
+          }
+          const q0 = requantizeChannel(s0, multipliers, shifts, c, outputOffset, actMin, actMax);
+          const q1 = requantizeChannel(s1, multipliers, shifts, c + 1, outputOffset, actMin, actMax);
+          const q2 = requantizeChannel(s2, multipliers, shifts, c + 2, outputOffset, actMin, actMax);
+          const q3 = requantizeChannel(s3, multipliers, shifts, c + 3, outputOffset, actMin, actMax);
+          store<u32>(out + <usize>c, (q0 & 0xff) | ((q1 & 0xff) << 8) | ((q2 & 0xff) << 16) | (q3 << 24));
+        }
+        for (; c < outC; c++) {
+          let sum = bias != 0 ? load<i32>(bias + ((<usize>c) << 2)) : 0;
+          for (let fy = fy0; fy < fy1; fy++) {
+            for (let fx = fx0; fx < fx1; fx++) {
+              const xc = x + <usize>(((b * inH + iy0 + fy * dilationH) * inW + ix0 + fx * dilationW) * outC + c);
+              sum += <i32>load<i8>(w + <usize>((fy * kW + fx) * outC + c)) * (<i32>load<i8>(xc) + offset);
+            }
+          }
+          store<i8>(out + <usize>c, <i8>requantizeChannel(sum, multipliers, shifts, c, outputOffset, actMin, actMax));
         }
       }
     }
