@@ -38,7 +38,7 @@ const LOAD_32 = `#define DEFINE_LOAD(name, t1, t2, t3)                          
   static inline t3 name(wasm_rt_memory_t* mem, u32 base, u32 offset) {   \\
     WASMLITE_CHECK_BASE(mem, base);                                      \\
     t1 result;                                                           \\
-    wasm_rt_memcpy(&result, &mem->data[base + offset], sizeof(t1));      \\
+    wasm_rt_memcpy(&result, &WASMLITE_MEMORY[base + offset], sizeof(t1)); \\
     wasm_asm("" ::"r"(result));                                          \\
     return (t3)(t2)result;                                               \\
   }`;
@@ -47,7 +47,7 @@ const STORE_32 = `#define DEFINE_STORE(name, t1, t2)                            
   static inline void name(wasm_rt_memory_t* mem, u32 base, u32 offset, t2 value) { \\
     WASMLITE_CHECK_BASE(mem, base);                                            \\
     t1 wrapped = (t1)value;                                                    \\
-    wasm_rt_memcpy(&mem->data[base + offset], &wrapped, sizeof(t1));           \\
+    wasm_rt_memcpy(&WASMLITE_MEMORY[base + offset], &wrapped, sizeof(t1));     \\
   }`;
 
 /** A load or store's memory operand: `(u64)(base)` or `(u64)(base) + offset`. */
@@ -75,10 +75,17 @@ export function rewriteBoundsChecks(source: string, checks: BoundsChecks): Check
   // The base is below the size, at most 2^31: base + offset must not wrap a u32.
   if (maxOffset >= 2 ** 20) throw new Error(`a static offset of ${maxOffset} is too large for a guard region`);
   const guardBytes = checks === "checked32" ? (maxOffset + WIDEST + 15) & ~15 : 0;
-  const check =
+  // The accesses name the host's static buffer and its size directly (wasm-rt-mcu.c keeps both): two
+  // distinct objects, so the compiler knows a store into the memory cannot change the size, keeps the
+  // size in a register across a loop and checks an access in two instructions (compare, branch).
+  const check = [
+    "extern uint8_t wasm_rt_mcu_linear_memory[];",
+    "extern uint32_t wasm_rt_mcu_memory_size;",
+    "#define WASMLITE_MEMORY wasm_rt_mcu_linear_memory",
     checks === "checked32"
-      ? "#define WASMLITE_CHECK_BASE(mem, base) if (UNLIKELY((base) >= (mem)->size)) TRAP(OOB);"
-      : "#define WASMLITE_CHECK_BASE(mem, base)";
+      ? "#define WASMLITE_CHECK_BASE(mem, base) if (UNLIKELY((base) >= wasm_rt_mcu_memory_size)) TRAP(OOB);"
+      : "#define WASMLITE_CHECK_BASE(mem, base)",
+  ].join("\n");
   rewritten = rewritten
     .replace(LOAD, `/* wasmlite: bounds checks "${checks}" (devices/mcu/bounds-checks.ts). */\n${check}\n${LOAD_32}`)
     .replace(STORE, STORE_32);

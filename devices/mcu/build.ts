@@ -68,13 +68,17 @@ function run(command: string, args: string[], cwd: string): void {
  * wasm2c of an MVP build (the full one, or a tailored one from `wasmlite
  * build-runtime`), its memory accesses checked as `bounds` says
  * (bounds-checks.ts), compiled for the Cortex-M3 in a folder of its own under
- * `dir`, named by the build's hash, the checks and the optimisation level:
- * reused while all three are the same. Returns that folder (wasmlite.o,
+ * `dir`, named by the checks, the optimisation level and a hash of the build
+ * and of bounds-checks.ts: reused while all are the same. Returns that folder (wasmlite.o,
  * wasmlite.h, wasm-rt.h, wasmlite-bounds.h).
  */
 export function compileRuntime(dir: string, options: RuntimeOptions = {}): string {
   const { optimization = "O2", mvpWasm = MVP_WASM, bounds = "checked32" } = options;
-  const hash = createHash("sha256").update(readFileSync(mvpWasm)).digest("hex");
+  // The folder is named by everything its C comes from: the build, and the rewrite of its bounds checks.
+  const hash = createHash("sha256")
+    .update(readFileSync(mvpWasm))
+    .update(readFileSync(join(HERE, "bounds-checks.ts")))
+    .digest("hex");
   const runtimeDir = join(dir, `runtime-${optimization}-${bounds}-${hash.slice(0, 12)}`);
   const object = join(runtimeDir, "wasmlite.o");
   if (existsSync(object)) return runtimeDir;

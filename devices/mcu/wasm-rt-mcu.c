@@ -24,7 +24,9 @@
 #define PAGE 65536u
 
 /* The guard after the memory is where a checked32 access's static offset may land: never part of `size`. */
-static uint8_t linear_memory[WASMLITE_MEMORY_BYTES + WASMLITE_GUARD_BYTES] __attribute__((aligned(16)));
+uint8_t wasm_rt_mcu_linear_memory[WASMLITE_MEMORY_BYTES + WASMLITE_GUARD_BYTES] __attribute__((aligned(16)));
+/* The memory's size in bytes, as `size` of its wasm_rt_memory_t: the rewritten accesses read this one. */
+uint32_t wasm_rt_mcu_memory_size;
 static bool initialized;
 jmp_buf wasm_rt_mcu_trap_target;
 
@@ -79,10 +81,10 @@ static uint32_t backed_bytes(uint32_t pages) {
 }
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
-  memory->data = linear_memory;
+  memory->data = wasm_rt_mcu_linear_memory;
   memory->pages = initial_pages;
   memory->max_pages = max_pages;
-  memory->size = backed_bytes(initial_pages);
+  memory->size = wasm_rt_mcu_memory_size = backed_bytes(initial_pages);
 }
 
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
@@ -91,7 +93,7 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
   if (new_pages > memory->max_pages || (new_pages > 0 && (new_pages - 1) * PAGE >= WASMLITE_MEMORY_BYTES))
     return (uint32_t)-1;
   memory->pages = (uint32_t)new_pages;
-  memory->size = backed_bytes(memory->pages);
+  memory->size = wasm_rt_mcu_memory_size = backed_bytes(memory->pages);
   return old_pages;
 }
 
