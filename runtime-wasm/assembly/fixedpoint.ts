@@ -8,13 +8,18 @@
 const INT32_MIN: i32 = -2147483648;
 const INT32_MAX: i32 = 2147483647;
 
-/** gemmlowp's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating the one overflow case. */
+/**
+ * gemmlowp's SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating the one overflow case.
+ * gemmlowp adds a nudge of 2^30 (ab >= 0) or 1 - 2^30 (ab < 0) and divides by 2^31 truncating toward
+ * zero. That equals adding 2^30 and shifting right (flooring) for every ab: for ab >= 0 the two are the
+ * same; for ab < 0 the numerator ab + 1 - 2^30 is negative, and truncating it is flooring
+ * ab + 1 - 2^30 + (2^31 - 1) = ab + 2^30. The shift is two instructions on a 32-bit core where the
+ * signed division and the sign test were a dozen (tests/requantize.test.ts holds it to gemmlowp's form).
+ */
 export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
   if (a == b && a == INT32_MIN) return INT32_MAX;
   const ab: i64 = <i64>a * <i64>b;
-  const nudge: i64 = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
-  // C++ integer division truncates toward zero; so does wasm's i64.div_s.
-  return <i32>((ab + nudge) / (<i64>1 << 31));
+  return <i32>((ab + (<i64>1 << 30)) >> 31);
 }
 
 /** gemmlowp's RoundingDivideByPOT: x / 2^exponent, rounding half away from zero. */
