@@ -910,6 +910,20 @@ export function convolutionCases(): Case[] {
       EXACT,
     ],
     [meanModel({ kind: "int16", input: [3, 4, 5], axes: [2], keepDims: false, sameQuant: true, seed: 62 }), EXACT],
+    // Vertical dilation, batch 2 and 4 + 4 + 2 channels: the MVP build's int8 depthwise path steps rows by the
+    // dilation and does channels in fours, then one at a time.
+    [
+      depthwise({
+        kind: "int8",
+        input: [2, 9, 7, 10],
+        multiplier: 1,
+        kernel: [3, 2],
+        dilation: [2, 1],
+        padding: "SAME",
+        seed: 63,
+      }),
+      r8,
+    ],
   );
   const all = [...cases, ...withInputs(awkward, 200)];
   refusedByTflite(all, {

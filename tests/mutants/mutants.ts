@@ -472,6 +472,24 @@ export const MUTANTS: Mutant[] = [
     build: "runtime",
     tests: [REFERENCE],
   },
+  {
+    id: "mvp-pool-words-max-is-sum",
+    file: "runtime-wasm/assembly/ops/pooling.ts",
+    find: "s2 = max(s2, byte2(v));",
+    replace: "s2 += byte2(v);",
+    bug: "the MVP int8 max pool adds the third channel of each group of four instead of taking its maximum",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
+  {
+    id: "mvp-depthwise-words-row-step",
+    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    find: "xRowStep = <usize>(dilationH * inW * outC);",
+    replace: "xRowStep = <usize>(inW * outC);",
+    bug: "the MVP depthwise path steps one image row per filter row, ignoring the vertical dilation",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
   // --- the browser host ---
   {
     id: "browser-entry-never-falls-back",

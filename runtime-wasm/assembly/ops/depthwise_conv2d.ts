@@ -183,6 +183,10 @@ function evalInt8Words(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usi
     outputOffset = d.outputOffset;
   const actMin = d.actMin,
     actMax = d.actMax;
+  const xTapStep = <usize>(dilationW * outC),
+    xRowStep = <usize>(dilationH * inW * outC);
+  const wTapStep = <usize>outC,
+    wRowStep = <usize>(kW * outC);
   for (let b = 0; b < d.batches; b++) {
     for (let oy = 0; oy < d.outH; oy++) {
       const iy0 = oy * strideH - padH;
@@ -198,23 +202,33 @@ function evalInt8Words(d: DepthwiseData, x: usize, w: usize, bias: usize, y: usi
         while (fx0 < kW && ix0 + fx0 * dilationW < 0) fx0++;
         while (fx1 > fx0 && ix0 + (fx1 - 1) * dilationW >= inW) fx1--;
         const out = y + <usize>(((b * d.outH + oy) * d.outW + ox) * outC);
+        // The first tap inside the image, in x and in w.
+        const xFirst = x + <usize>(((b * inH + iy0 + fy0 * dilationH) * inW + ix0 + fx0 * dilationW) * outC);
+        const wFirst = w + <usize>((fy0 * kW + fx0) * outC);
         let c = 0;
         for (; c + 4 <= outC; c += 4) {
           let s0 = 0,
             s1 = 0,
             s2 = 0,
             s3 = 0;
+          // Pointers stepped tap by tap: one tap right is dilationW pixels of x and one filter column of w.
+          let xRow = xFirst + <usize>c;
+          let wRow = wFirst + <usize>c;
           for (let fy = fy0; fy < fy1; fy++) {
-            const xRow = x + <usize>((b * inH + iy0 + fy * dilationH) * inW * outC + c);
-            const wRow = w + <usize>(fy * kW * outC + c);
+            let xp = xRow;
+            let wp = wRow;
             for (let fx = fx0; fx < fx1; fx++) {
-              const xv = load<u32>(xRow + <usize>((ix0 + fx * dilationW) * outC));
-              const wv = load<u32>(wRow + <usize>(fx * outC));
+              const xv = load<u32>(xp);
+              const wv = load<u32>(wp);
               s0 += byte0(wv) * (byte0(xv) + offset);
               s1 += byte1(wv) * (byte1(xv) + offset);
               s2 += byte2(wv) * (byte2(xv) + offset);
               s3 += byte3(wv) * (byte3(xv) + offset);
+              xp += xTapStep;
+              wp += wTapStep;
             }
+            xRow += xRowStep;
+            wRow += wRowStep;
           }
           if (bias != 0) {
             const bc = bias + ((<usize>c) << 2);

@@ -25,6 +25,7 @@ import { readI32, scalarError } from "../flatbuffer";
 import { Window, outputSize, paddingBefore, readWindowOptions } from "./geometry";
 import { persistentAlloc } from "../layout";
 import { copyBytes } from "../kernels/copy";
+import { byte0, byte1, byte2, byte3 } from "../kernels/int8_word";
 import { isFloat32, isInt8 } from "../kernel_types";
 
 const OPT_PADDING = 0;
@@ -305,7 +306,55 @@ function accumulateIntegerRow(
       v128.store(a, hi, 16);
     }
   }
-  // The channels left (all of them in the MVP build, and int16): tap by tap, channels inner.
+  if (!ASC_FEATURE_SIMD && type == TYPE_INT8) {
+    // MVP build: four channels per word loaded, their sums or maxima in
+    // locals across the row's taps (one load and one bounds check, where the
+    // host checks each access, per four values).
+    const src = xData + <usize>row;
+    const step = <usize>channels;
+    for (; c + 4 <= channels; c += 4) {
+      const a = acc + ((<usize>c) << 2);
+      let p = src + <usize>c;
+      let s0: i32, s1: i32, s2: i32, s3: i32;
+      if (first) {
+        const v = load<u32>(p);
+        s0 = byte0(v);
+        s1 = byte1(v);
+        s2 = byte2(v);
+        s3 = byte3(v);
+        p += step;
+      } else {
+        s0 = load<i32>(a);
+        s1 = load<i32>(a, 4);
+        s2 = load<i32>(a, 8);
+        s3 = load<i32>(a, 12);
+      }
+      if (average) {
+        for (let k = start; k < taps; k++) {
+          const v = load<u32>(p);
+          s0 += byte0(v);
+          s1 += byte1(v);
+          s2 += byte2(v);
+          s3 += byte3(v);
+          p += step;
+        }
+      } else {
+        for (let k = start; k < taps; k++) {
+          const v = load<u32>(p);
+          s0 = max(s0, byte0(v));
+          s1 = max(s1, byte1(v));
+          s2 = max(s2, byte2(v));
+          s3 = max(s3, byte3(v));
+          p += step;
+        }
+      }
+      store<i32>(a, s0);
+      store<i32>(a, s1, 4);
+      store<i32>(a, s2, 8);
+      store<i32>(a, s3, 12);
+    }
+  }
+  // The channels left (int16, and int8 past the last group of four or eight): tap by tap, channels inner.
   const rest = c;
   for (let k = 0; k < taps; k++) {
     const init = first && k == 0;
