@@ -6,12 +6,13 @@
 // for its static data all end in the runtime's error, not a fault.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haveTool } from "./helpers/system.ts";
 import { mnistMlp } from "./helpers/trained.ts";
+import { lenet } from "./helpers/cnn.ts";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { take } from "../trainer/index.ts";
@@ -82,7 +83,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
       expect(ran.memoryBytes, "the runtime uses exactly the memory Node reported").toBe(app.memoryBytes);
       const perInvoke = ran.instructions[0]!;
       report.push(
-        `| ${c.name} | ${build.flash} | ${build.ram} | ${perInvoke} | ${macs ? (perInvoke / macs).toFixed(1) : "-"} |`,
+        `| ${c.name} | ${build.flash} | ${build.ram} | ${perInvoke} | ${macs ? (perInvoke / macs).toFixed(2) : "-"} |`,
       );
       if (c.name === "kws int8") {
         // MLPerf Tiny's keyword spotter fits the issue's microcontroller: 256 KB flash, 128 KB RAM (stack included).
@@ -121,7 +122,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
     expect(ran.exitCode, ran.log).toBe(0);
     expect(ran.outputs.map((o) => Array.from(o[0]!))).toEqual(expected.map((e) => Array.from(e)));
     const macs = macsPerInference(readModel(bytes));
-    const perMac = (ran.instructions[0]! / macs).toFixed(1);
+    const perMac = (ran.instructions[0]! / macs).toFixed(2);
     report.push(`| MNIST MLP int8 (trainer) | ${build.flash} | ${build.ram} | ${ran.instructions[0]} | ${perMac} |`);
   }, 120_000);
 
@@ -159,7 +160,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
       expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())))).toBe(digest);
       lines.push(
         `-${optimization}: flash ${build.flash}, RAM ${build.ram}, ${ran.instructions[0]} instructions per invoke ` +
-          `(${(ran.instructions[0]! / macs).toFixed(1)} per MAC)`,
+          `(${(ran.instructions[0]! / macs).toFixed(2)} per MAC)`,
       );
     }
     console.log(`kws int8 on the Cortex-M3: ${lines.join("; ")}`);
@@ -180,6 +181,38 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
         `(${(full.flash - tailored.flash).toLocaleString("en")} bytes less); RAM ${full.ram} / ${tailored.ram}`,
     );
     expect(tailored.flash).toBeLessThan(full.flash);
+  }, 300_000);
+
+  it("LeNet-5 int8 (the writer's, until the trainer exports one) with a tailored runtime: Node's bytes in 128 KB of flash", async () => {
+    const lenetModel = lenet("int8", 7);
+    const loaded = (await createNodeRuntime({ simd: false })).load(lenetModel.bytes);
+    const input = loaded.inputs[0]!;
+    const inputs = [0, 1].map((k) => [inputBytes("LeNet-5 int8", k, 0, input.dtype, input.byteLength)]);
+    const expected = inputs.map(([bytes]) => {
+      new Uint8Array(input.data.buffer, input.data.byteOffset, input.byteLength).set(bytes!);
+      loaded.invoke();
+      const out = loaded.outputs[0]!;
+      return Array.from(new Uint8Array(out.data.buffer, out.data.byteOffset, out.byteLength));
+    });
+    const modelFile = join(work, "lenet-int8.tflite");
+    writeFileSync(modelFile, lenetModel.bytes);
+    const tailoredDir = join(work, "tailored-lenet");
+    await buildTailoredRuntime({ models: [modelFile], ops: [], out: tailoredDir });
+    const app = { model: lenetModel.bytes, inputs, memoryBytes: loaded.memoryBytes };
+    const build = buildApp(app, work, "lenet-tailored", { mvpWasm: join(tailoredDir, "wasmlite-mvp.wasm") });
+    const ran = runApp(build.elf);
+    expect(ran.exitCode, ran.log).toBe(0);
+    expect(ran.outputs.map((o) => Array.from(o[0]!))).toEqual(expected);
+    const macs = macsPerInference(readModel(lenetModel.bytes));
+    console.log(
+      `LeNet-5 int8, tailored runtime, -O2: flash ${build.flash}, RAM ${build.ram} (linear memory ${loaded.memoryBytes}), ` +
+        `${ran.instructions[0]} instructions per invoke (${(ran.instructions[0]! / macs).toFixed(2)} per MAC)`,
+    );
+    // The issue's flash budget for LeNet-5 int8. Its 64 KB RAM goal is out of reach while the runtime reads
+    // the model from its linear memory: the copy alone is 71 KB (devices/mcu/README.md, "Memory").
+    expect(build.flash).toBeLessThanOrEqual(128 * 1024);
+    // What the host adds to the linear memory: the 16 KiB stack, the instance, the guard, tables (18,416 seen).
+    expect(build.ram - loaded.memoryBytes).toBeLessThanOrEqual(19 * 1024);
   }, 300_000);
 
   it("checked32 bounds checks (the default) trap every access with its base outside the memory, same bytes", async () => {
@@ -213,7 +246,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
       const build = buildApp(app, work, `kws-${bounds}`, { bounds });
       const kwsRun = runApp(build.elf);
       expect(await sha256Hex(new Uint8Array(Buffer.concat(kwsRun.outputs.flat()))), bounds).toBe(digest);
-      const perMac = (kwsRun.instructions[0]! / macs).toFixed(1);
+      const perMac = (kwsRun.instructions[0]! / macs).toFixed(2);
       lines.push(`${bounds}: flash ${build.flash}, ${kwsRun.instructions[0]} instructions (${perMac} per MAC)`);
     }
     console.log(`kws int8 on the Cortex-M3, -O2, by bounds checks: ${lines.join("; ")}`);
