@@ -13,9 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readModel } from "../format/index.ts";
 import { macsPerInference } from "../cli/macs.ts";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
-import { inputBytes } from "../devices/conformance/cases.ts";
-import { buildApp, runApp, type Optimization } from "../devices/mcu/build.ts";
+import { buildApp, runApp, seededApp, type Optimization } from "../devices/mcu/build.ts";
 import type { BoundsChecks } from "../devices/mcu/bounds-checks.ts";
 import { extractOperator } from "../tests/helpers/extract.ts";
 
@@ -31,9 +29,8 @@ const work = mkdtempSync(join(tmpdir(), "wasmlite-bench-mcu-"));
 
 /** Instructions of one invoke of `model` on the emulated Cortex-M3, and its output elements. */
 async function count(model: Uint8Array, name: string): Promise<{ instructions: number; outputs: number }> {
-  const loaded = (await createNodeRuntime({ simd: false })).load(model);
-  const inputs = [loaded.inputs.map((t, i) => inputBytes(name, 0, i, t.dtype, t.byteLength))];
-  const build = buildApp({ model, inputs, memoryBytes: loaded.memoryBytes }, work, name, options);
+  const { app, loaded } = await seededApp(model, name);
+  const build = buildApp(app, work, name, options);
   const ran = runApp(build.elf);
   if (ran.exitCode !== 0) throw new Error(`${name}: ${ran.log}`);
   const outputs = loaded.outputs.reduce((n, t) => n + t.data.length, 0);

@@ -23,10 +23,10 @@ import { runConformance, CONFORMANCE_CASES, type ConformanceResult } from "../de
 import type { ConformanceReport } from "../devices/browser/conformance.ts";
 import type { DemoResult } from "../devices/browser/demo.ts";
 import { toMnistImage, SIDE } from "../devices/browser/digit-image.ts";
-import { TFLM_DIR } from "./helpers/fixtures.ts";
+import { fixtureBytes } from "./helpers/fixtures.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
-const readFixture = async (path: string) => new Uint8Array(await readFile(join(TFLM_DIR, "..", path)));
+const readFixture = async (path: string) => fixtureBytes(path);
 
 describe("digit-image: a drawing to MNIST's 28x28 layout", () => {
   function canvas(width: number, height: number, ink: (x: number, y: number) => boolean) {

@@ -20,7 +20,7 @@ import { mnistSplit } from "../trainer/data/mnist.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { buildWorker } from "../devices/cloudflare-worker/build.ts";
 import { runConformance, type ConformanceResult } from "../devices/conformance/cases.ts";
-import { TFLM_DIR } from "./helpers/fixtures.ts";
+import { TFLM_DIR, fixtureBytes } from "./helpers/fixtures.ts";
 
 const WORKERD = fileURLToPath(new URL("../node_modules/.bin/workerd", import.meta.url));
 const LABELS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
@@ -129,10 +129,7 @@ describe("the Cloudflare Worker host: workerd", () => {
   });
 
   it("runs the conformance set with Node's output bytes (SIMD build)", async () => {
-    const node = await runConformance(
-      await createNodeRuntime({ simd: true }),
-      async (path) => new Uint8Array(await readFile(join(TFLM_DIR, "..", path))),
-    );
+    const node = await runConformance(await createNodeRuntime({ simd: true }), async (path) => fixtureBytes(path));
     const answer = (await (await fetch(conformanceUrl)).json()) as { simd: boolean; results: ConformanceResult[] };
     expect(answer.simd).toBe(true);
     expect(answer.results).toEqual(node);

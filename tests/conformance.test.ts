@@ -8,17 +8,15 @@
 // WASMLITE_RECORD_DIGESTS=1 to rewrite the file, and review its diff.
 import { describe, it, expect } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { CONFORMANCE_CASES, inputBytes, runConformance } from "../devices/conformance/cases.ts";
-import { TFLM_DIR } from "./helpers/fixtures.ts";
+import { fixtureBytes } from "./helpers/fixtures.ts";
 
 const DIGESTS_FILE = new URL("../devices/conformance/digests.json", import.meta.url);
 const RECORD = process.env.WASMLITE_RECORD_DIGESTS === "1";
 type Digests = Record<"simd" | "mvp", Record<string, string>>;
 
-const read = async (path: string) => new Uint8Array(await readFile(join(TFLM_DIR, "..", path)));
+const read = async (path: string) => fixtureBytes(path);
 
 describe("the conformance set on Node", () => {
   it("gives the recorded output digests in both builds", async () => {

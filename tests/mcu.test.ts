@@ -6,14 +6,14 @@
 // for its static data all end in the runtime's error, not a fault.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haveTool } from "./helpers/system.ts";
 import { mnistMlp } from "./helpers/trained.ts";
 import { lenet } from "./helpers/cnn.ts";
-import { TFLM_DIR } from "./helpers/fixtures.ts";
+import { FIXTURES_DIR, fixtureBytes } from "./helpers/fixtures.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { take } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
@@ -21,14 +21,13 @@ import { readModel } from "../format/index.ts";
 import { macsPerInference } from "../cli/macs.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { quantizeValue } from "../runtime-wasm/js/index.ts";
-import { buildApp, compileRuntime, runApp, type McuApp } from "../devices/mcu/build.ts";
+import { buildApp, compileRuntime, runApp, seededApp, type McuApp, type McuRun } from "../devices/mcu/build.ts";
 import { buildTailoredRuntime } from "../cli/build-runtime.ts";
 import {
   CONFORMANCE_CASES,
-  INVOCATIONS,
-  inputBytes,
   runCase,
   sha256Hex,
+  tensorBytes,
   type ConformanceCase,
 } from "../devices/conformance/cases.ts";
 
@@ -41,18 +40,15 @@ const available = [
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MCU_DIR = join(ROOT, "devices/mcu");
-const fixture = (path: string) => new Uint8Array(readFileSync(join(TFLM_DIR, "..", path)));
-
 /** The conformance case as an app: the same seeded inputs every host gets, the memory Node says it needs. */
 async function conformanceApp(c: ConformanceCase): Promise<{ app: McuApp; digest: string; macs: number }> {
-  const model = fixture(c.path);
-  const loaded = (await createNodeRuntime({ simd: false })).load(model);
-  const inputs = Array.from({ length: INVOCATIONS }, (_, k) =>
-    loaded.inputs.map((t, i) => inputBytes(c.name, k, i, t.dtype, t.byteLength)),
-  );
+  const { app, loaded } = await seededApp(fixtureBytes(c.path), c.name);
   const { digest } = await runCase(c, loaded);
-  return { app: { model, inputs, memoryBytes: loaded.memoryBytes }, digest, macs: macsPerInference(readModel(model)) };
+  return { app, digest, macs: macsPerInference(readModel(app.model)) };
 }
+
+/** The digest runCase gives, of what the app printed: every output of every invocation, in order. */
+const digestOf = (ran: McuRun) => sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())));
 
 describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under QEMU", () => {
   let work: string;
@@ -79,7 +75,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
       const build = buildApp(app, work, `case-${CONFORMANCE_CASES.indexOf(c)}`);
       const ran = runApp(build.elf);
       expect([c.name, ran.exitCode, ran.log]).toEqual([c.name, 0, expect.stringMatching(/\ndone\n/)]);
-      expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat()))), c.name).toBe(digest);
+      expect(await digestOf(ran), c.name).toBe(digest);
       expect(ran.memoryBytes, "the runtime uses exactly the memory Node reported").toBe(app.memoryBytes);
       const perInvoke = ran.instructions[0]!;
       report.push(
@@ -112,10 +108,9 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
       return [new Uint8Array(q.buffer)];
     });
     const expected = inputs.map(([q]) => {
-      new Uint8Array(input.data.buffer, input.data.byteOffset, input.byteLength).set(q!);
+      tensorBytes(input).set(q!);
       loaded.invoke();
-      const out = loaded.outputs[0]!;
-      return new Uint8Array(out.data.buffer, out.data.byteOffset, out.byteLength).slice();
+      return tensorBytes(loaded.outputs[0]!).slice();
     });
     const build = buildApp({ model: bytes, inputs, memoryBytes: loaded.memoryBytes }, work, "mlp");
     const ran = runApp(build.elf);
@@ -157,7 +152,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
     for (const optimization of ["O2", "Os"] as const) {
       const build = buildApp(app, work, "kws", { optimization });
       const ran = runApp(build.elf);
-      expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())))).toBe(digest);
+      expect(await digestOf(ran)).toBe(digest);
       lines.push(
         `-${optimization}: flash ${build.flash}, RAM ${build.ram}, ${ran.instructions[0]} instructions per invoke ` +
           `(${(ran.instructions[0]! / macs).toFixed(2)} per MAC)`,
@@ -170,12 +165,12 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
     const kws = CONFORMANCE_CASES.find((c) => c.name === "kws int8")!;
     const { app, digest } = await conformanceApp(kws);
     const tailoredDir = join(work, "tailored-kws");
-    await buildTailoredRuntime({ models: [join(TFLM_DIR, "..", kws.path)], ops: [], out: tailoredDir });
+    await buildTailoredRuntime({ models: [join(FIXTURES_DIR, kws.path)], ops: [], out: tailoredDir });
     const full = buildApp(app, work, "kws-full");
     const tailored = buildApp(app, work, "kws-tailored", { mvpWasm: join(tailoredDir, "wasmlite-mvp.wasm") });
     const ran = runApp(tailored.elf);
     expect(ran.exitCode, ran.log).toBe(0);
-    expect(await sha256Hex(new Uint8Array(Buffer.concat(ran.outputs.flat())))).toBe(digest);
+    expect(await digestOf(ran)).toBe(digest);
     console.log(
       `kws int8 on the Cortex-M3, -O2: flash ${full.flash} with the full runtime, ${tailored.flash} tailored ` +
         `(${(full.flash - tailored.flash).toLocaleString("en")} bytes less); RAM ${full.ram} / ${tailored.ram}`,
@@ -185,20 +180,16 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
 
   it("LeNet-5 int8 (the writer's, until the trainer exports one) with a tailored runtime: Node's bytes in 128 KB of flash", async () => {
     const lenetModel = lenet("int8", 7);
-    const loaded = (await createNodeRuntime({ simd: false })).load(lenetModel.bytes);
-    const input = loaded.inputs[0]!;
-    const inputs = [0, 1].map((k) => [inputBytes("LeNet-5 int8", k, 0, input.dtype, input.byteLength)]);
-    const expected = inputs.map(([bytes]) => {
-      new Uint8Array(input.data.buffer, input.data.byteOffset, input.byteLength).set(bytes!);
+    const { app, loaded } = await seededApp(lenetModel.bytes, "LeNet-5 int8");
+    const expected = app.inputs.map(([bytes]) => {
+      tensorBytes(loaded.inputs[0]!).set(bytes!);
       loaded.invoke();
-      const out = loaded.outputs[0]!;
-      return Array.from(new Uint8Array(out.data.buffer, out.data.byteOffset, out.byteLength));
+      return Array.from(tensorBytes(loaded.outputs[0]!));
     });
     const modelFile = join(work, "lenet-int8.tflite");
     writeFileSync(modelFile, lenetModel.bytes);
     const tailoredDir = join(work, "tailored-lenet");
     await buildTailoredRuntime({ models: [modelFile], ops: [], out: tailoredDir });
-    const app = { model: lenetModel.bytes, inputs, memoryBytes: loaded.memoryBytes };
     const build = buildApp(app, work, "lenet-tailored", { mvpWasm: join(tailoredDir, "wasmlite-mvp.wasm") });
     const ran = runApp(build.elf);
     expect(ran.exitCode, ran.log).toBe(0);
@@ -245,7 +236,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
     for (const bounds of ["wasm2c", "checked32", "unchecked"] as const) {
       const build = buildApp(app, work, `kws-${bounds}`, { bounds });
       const kwsRun = runApp(build.elf);
-      expect(await sha256Hex(new Uint8Array(Buffer.concat(kwsRun.outputs.flat()))), bounds).toBe(digest);
+      expect(await digestOf(kwsRun), bounds).toBe(digest);
       const perMac = (kwsRun.instructions[0]! / macs).toFixed(2);
       lines.push(`${bounds}: flash ${build.flash}, ${kwsRun.instructions[0]} instructions (${perMac} per MAC)`);
     }

@@ -5,7 +5,7 @@
 // under test is that one .wasm, model and input give the same output bytes
 // on every host. Host-agnostic on purpose: it imports only the runtime API's
 // types and uses Web Crypto, which Node 20, browsers and workerd all have.
-import type { DType, Model, Runtime } from "../../runtime-wasm/js/index.ts";
+import type { DType, Model, Runtime, TensorInfo } from "../../runtime-wasm/js/index.ts";
 
 export interface ConformanceCase {
   /** Short name, printed in every host's table. */
@@ -84,17 +84,18 @@ export interface ConformanceResult {
   outputBytes: number;
 }
 
+/** A tensor's bytes, viewed in place in the runtime's memory (whatever its type). */
+export function tensorBytes(t: TensorInfo): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.byteLength);
+}
+
 /** Runs one case on a loaded model: INVOCATIONS times fresh inputs, digest of the outputs. */
 export async function runCase(c: ConformanceCase, model: Model): Promise<ConformanceResult> {
   const chunks: Uint8Array[] = [];
   for (let k = 0; k < INVOCATIONS; k++) {
-    model.inputs.forEach((t, i) => {
-      new Uint8Array(t.data.buffer, t.data.byteOffset, t.byteLength).set(
-        inputBytes(c.name, k, i, t.dtype, t.byteLength),
-      );
-    });
+    model.inputs.forEach((t, i) => tensorBytes(t).set(inputBytes(c.name, k, i, t.dtype, t.byteLength)));
     model.invoke();
-    for (const t of model.outputs) chunks.push(new Uint8Array(t.data.buffer, t.data.byteOffset, t.byteLength).slice());
+    for (const t of model.outputs) chunks.push(tensorBytes(t).slice());
   }
   const total = chunks.reduce((n, b) => n + b.length, 0);
   const all = new Uint8Array(total);

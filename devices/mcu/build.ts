@@ -19,7 +19,11 @@ import {
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MVP_WASM } from "../../runtime-wasm/js/node.ts";
+import { parseArgs } from "node:util";
+import { createNodeRuntime, MVP_WASM } from "../../runtime-wasm/js/node.ts";
+import type { Model } from "../../runtime-wasm/js/index.ts";
+import { inputBytes, INVOCATIONS } from "../conformance/cases.ts";
+import { buildTailoredRuntime } from "../../cli/build-runtime.ts";
 import { rewriteBoundsChecks, type BoundsChecks } from "./bounds-checks.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -155,6 +159,19 @@ export function buildApp(app: McuApp, dir: string, name: string, options: Runtim
   return { elf, flash: text + data, ram: data + bss };
 }
 
+/**
+ * `model` as an app on the inputs every host gets (devices/conformance/:
+ * INVOCATIONS invocations seeded by `name`) with the linear memory Node's
+ * MVP runtime says it needs; and the model loaded there, to compare with.
+ */
+export async function seededApp(model: Uint8Array, name: string): Promise<{ app: McuApp; loaded: Model }> {
+  const loaded = (await createNodeRuntime({ simd: false })).load(model);
+  const inputs = Array.from({ length: INVOCATIONS }, (_, k) =>
+    loaded.inputs.map((t, i) => inputBytes(name, k, i, t.dtype, t.byteLength)),
+  );
+  return { app: { model, inputs, memoryBytes: loaded.memoryBytes }, loaded };
+}
+
 /** Runs an app on QEMU's mps2-an385 (Cortex-M3) and reads what it printed. */
 export function runApp(elf: string, timeoutSeconds = 120): McuRun {
   const result = spawnSync(
@@ -185,11 +202,9 @@ export function runApp(elf: string, timeoutSeconds = 120): McuRun {
 }
 
 async function main(): Promise<void> {
-  const { parseArgs } = await import("node:util");
-  const { createNodeRuntime } = await import("../../runtime-wasm/js/node.ts");
-  const { inputBytes, INVOCATIONS } = await import("../conformance/cases.ts");
   const usage =
-    "usage: devices/mcu/build.ts --model FILE [--out DIR] [--memory BYTES] [--optimize O2|Os] [--tailored] [--bounds checked32|wasm2c|unchecked]";
+    "usage: devices/mcu/build.ts --model FILE [--out DIR] [--memory BYTES] [--optimize O2|Os] [--tailored]\n" +
+    "  [--bounds checked32|wasm2c|unchecked]";
   let values: { model?: string; out?: string; memory?: string; optimize?: string; tailored?: boolean; bounds?: string };
   try {
     ({ values } = parseArgs({
@@ -217,15 +232,11 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new UsageError(`--model ${values.model}: ${(e as Error).message}`);
   }
-  // Node's runtime says what the model needs and what its inputs are; the inputs are the seeded ones every host gets.
-  const loaded = (await createNodeRuntime({ simd: false })).load(model);
-  const memoryBytes = values.memory === undefined ? loaded.memoryBytes : Number(values.memory);
+  const { app } = await seededApp(model, values.model);
+  const memoryBytes = values.memory === undefined ? app.memoryBytes : Number(values.memory);
   if (!Number.isInteger(memoryBytes) || memoryBytes < 1 || memoryBytes > 2 ** 31) {
     throw new UsageError(`--memory must be a whole number of bytes, got '${values.memory}'`);
   }
-  const inputs = Array.from({ length: INVOCATIONS }, (_, k) =>
-    loaded.inputs.map((t, i) => inputBytes(values.model!, k, i, t.dtype, t.byteLength)),
-  );
   const name = values.model
     .replace(/^.*\//, "")
     .replace(/\.tflite$/, "")
@@ -234,12 +245,11 @@ async function main(): Promise<void> {
   let mvpWasm: string | undefined;
   if (values.tailored) {
     // Only the operators and kernel types this model uses (`wasmlite build-runtime`): less flash.
-    const { buildTailoredRuntime } = await import("../../cli/build-runtime.ts");
     const tailoredDir = join(out, `tailored-${name}`);
     await buildTailoredRuntime({ models: [values.model], ops: [], out: tailoredDir, log: console.log });
     mvpWasm = join(tailoredDir, "wasmlite-mvp.wasm");
   }
-  const build = buildApp({ model, inputs, memoryBytes }, out, name, { optimization: values.optimize, mvpWasm, bounds });
+  const build = buildApp({ ...app, memoryBytes }, out, name, { optimization: values.optimize, mvpWasm, bounds });
   console.log(`${build.elf}: flash ${build.flash} bytes, RAM ${build.ram} bytes (linear memory ${memoryBytes})`);
   const ran = runApp(build.elf);
   process.stdout.write(ran.log);

@@ -4,12 +4,18 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
+export const FIXTURES_DIR = fileURLToPath(new URL("../fixtures/", import.meta.url));
 export const TFLM_DIR = fileURLToPath(new URL("../fixtures/tflm/", import.meta.url));
 /** MLPerf Tiny's reference models (copied from ../shared/conformance/mlperf-tiny, with their README and licence). */
 export const MLPERF_DIR = fileURLToPath(new URL("../fixtures/mlperf-tiny/", import.meta.url));
 
 export function fixture(relative: string): Uint8Array {
   return new Uint8Array(readFileSync(join(TFLM_DIR, relative)));
+}
+
+/** A file under tests/fixtures/, by its path there (as devices/conformance/ names its models). */
+export function fixtureBytes(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES_DIR, path)));
 }
 
 export function mlperfModel(file: string): Uint8Array {
