@@ -20,6 +20,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -105,10 +106,7 @@ export async function buildWorker(options: WorkerBuildOptions): Promise<WorkerBu
     }
     writeFileSync(join(staging, "workerd.capnp"), workerdConfig(modules, conformanceModules));
     const files = Object.fromEntries(
-      ["worker.js", "wasmlite.wasm", "model.tflite", "labels.js"].map((f) => [
-        f,
-        readFileSync(join(staging, f)).length,
-      ]),
+      ["worker.js", "wasmlite.wasm", "model.tflite", "labels.js"].map((f) => [f, statSync(join(staging, f)).size]),
     );
     chmodSync(staging, 0o755); // mkdtemp makes it private
     rmSync(out, { recursive: true, force: true });

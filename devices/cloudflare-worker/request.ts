@@ -1,6 +1,7 @@
-// The /predict request body to the model's input values, or a RequestError
-// that says what is wrong: a JSON array of finite numbers, or raw
-// little-endian float32 bytes, exactly as many values as the input holds.
+// The /predict request body, read up to a limit, to the model's input
+// values, or a RequestError that says what is wrong: a JSON array of finite
+// numbers, or raw little-endian float32 bytes, exactly as many values as the
+// input holds.
 import type { TensorInfo } from "../../runtime-wasm/js/index.ts";
 
 /** Bodies over this size are refused (413), without reading them all. */
@@ -53,4 +54,28 @@ export function parseInput(contentType: string | null, body: Uint8Array, input: 
   }
   if (values.length !== expected) throw new RequestError(400, `${values.length} values given; ${what}`);
   return values;
+}
+
+/** The body, refused (413) once over MAX_BODY_BYTES: by its declared length before reading, else while reading. */
+export async function readBody(request: Request): Promise<Uint8Array> {
+  const tooLarge = () => new RequestError(413, `body over ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const body = new Uint8Array(length);
+  chunks.reduce((at, chunk) => (body.set(chunk, at), at + chunk.length), 0);
+  return body;
 }

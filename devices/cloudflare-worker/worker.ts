@@ -10,7 +10,7 @@ import wasm from "./wasmlite.wasm";
 import modelBytes from "./model.tflite";
 import labels from "./labels.js";
 import { createRuntime, WasmliteError, type Model, type Runtime } from "../../runtime-wasm/js/index.ts";
-import { parseInput, RequestError, MAX_BODY_BYTES } from "./request.ts";
+import { parseInput, readBody, RequestError } from "./request.ts";
 
 interface Loaded {
   runtime: Runtime;
@@ -90,28 +90,4 @@ function parseTop(text: string | null): number {
     throw new RequestError(400, `?top= must be an integer from 1 to 1000, got '${text}'`);
   }
   return top;
-}
-
-/** The body, refused (413) once over MAX_BODY_BYTES: by its declared length before reading, else while reading. */
-async function readBody(request: Request): Promise<Uint8Array> {
-  const tooLarge = () => new RequestError(413, `body over ${MAX_BODY_BYTES} bytes`);
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const body = new Uint8Array(length);
-  chunks.reduce((at, chunk) => (body.set(chunk, at), at + chunk.length), 0);
-  return body;
 }
