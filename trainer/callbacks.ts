@@ -1,22 +1,16 @@
 // Training callbacks: early stopping, a progress bar, checkpoints. (The
 // history is always recorded by fit().)
 import cliProgress from "cli-progress";
-import type { Sequential, History } from "./model.ts";
-import type { EarlyStoppingState } from "./checkpoint.ts";
+import type { Callback, EpochLogs, TrainingModel } from "./callback.ts";
 
-export interface EpochLogs {
-  epoch: number;
-  learningRate: number;
-  loss: number;
-  [metric: string]: number;
-}
+export type { Callback, EpochLogs, History } from "./callback.ts";
 
-export interface Callback {
-  onTrainBegin?(model: Sequential, info: { epochs: number; batches: number }): void;
-  onEpochBegin?(epoch: number): void;
-  onBatchEnd?(batch: number, meanLoss: number): void;
-  onEpochEnd?(model: Sequential, logs: EpochLogs): void;
-  onTrainEnd?(model: Sequential, history: History): void;
+/** Early stopping's progress, as a checkpoint saves it. */
+export interface EarlyStoppingState {
+  best: number;
+  wait: number;
+  bestEpoch: number;
+  bestWeights?: Float32Array[];
 }
 
 export interface EarlyStopping extends Callback {
@@ -51,7 +45,7 @@ export function earlyStopping(
       best = higherIsBetter ? -Infinity : Infinity;
       wait = 0;
     },
-    onEpochEnd(model: Sequential, logs: EpochLogs) {
+    onEpochEnd(model: TrainingModel, logs: EpochLogs) {
       const value = logs[monitor];
       if (value === undefined)
         throw new Error(`earlyStopping: no '${monitor}' in the epoch's logs (have: ${Object.keys(logs).join(", ")})`);
@@ -66,7 +60,7 @@ export function earlyStopping(
         model.stopTraining = true;
       }
     },
-    onTrainEnd(model: Sequential) {
+    onTrainEnd(model: TrainingModel) {
       if (options.restoreBestWeights && bestWeights && cb.stoppedEpoch > 0) model.setWeights(bestWeights);
     },
     state: () => ({ best, wait, bestEpoch: cb.bestEpoch, bestWeights }),

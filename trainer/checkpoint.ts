@@ -8,15 +8,9 @@
 //   early-stopping callback's best weights
 import { readFileSync } from "node:fs";
 import type { Sequential } from "./model.ts";
-import type { EpochLogs, Callback, EarlyStopping } from "./callbacks.ts";
+import type { EpochLogs, Callback } from "./callback.ts";
+import type { EarlyStopping, EarlyStoppingState } from "./callbacks.ts";
 import { writeFileAtomic } from "./files.ts";
-
-export interface EarlyStoppingState {
-  best: number;
-  wait: number;
-  bestEpoch: number;
-  bestWeights?: Float32Array[];
-}
 
 export interface CheckpointState {
   version: 1;
@@ -134,7 +128,7 @@ export function checkpointing(
   path: string,
   run: Record<string, unknown>,
   options: { early?: EarlyStopping; history?: EpochLogs[] } = {},
-): Callback & { history: EpochLogs[] } {
+): Callback<Sequential> & { history: EpochLogs[] } {
   const history = options.history ?? [];
   return {
     history,

@@ -9,7 +9,8 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { trainConfigSchema, type TrainConfig } from "./config-schema.ts";
 import { sequential } from "./model.ts";
-import { dense, dropout, flatten, activation, prelu, normalization } from "./index.ts";
+import { normalization } from "./index.ts";
+import { layerFromConfig } from "./layers/registry.ts";
 import { mnistSplit } from "./data/mnist.ts";
 import { fashionMnist } from "./data/fashion-mnist.ts";
 import { sine } from "./data/sine.ts";
@@ -17,7 +18,6 @@ import { readCsv } from "./data/csv.ts";
 import { take, type Dataset } from "./data/dataset.ts";
 import { randomShifts } from "./data/augment.ts";
 import { Rng } from "./rng.ts";
-import type { Layer } from "./layers/layer.ts";
 import type { Preset } from "./presets.ts";
 
 /** A config file that cannot be used: every problem, one per line. */
@@ -59,7 +59,7 @@ export function presetFromConfig(path: string): Preset {
     description: `${c.description ?? "model from " + path}, on ${data.description}`,
     data: () => data,
     build: (seed) =>
-      sequential([...(c.normalize ? [normalization(data.train)] : []), ...c.layers.map(buildLayer)], {
+      sequential([...(c.normalize ? [normalization(data.train)] : []), ...c.layers.map(layerFromConfig)], {
         inputShape,
         seed,
       }),
@@ -107,27 +107,6 @@ function loadData(
     test: take(all, order.subarray(0, held)),
     description: `${d.csv} (${all.n - held} training / ${held} test rows, shuffled by seed)`,
   };
-}
-
-function buildLayer(l: TrainConfig["layers"][number]): Layer {
-  switch (l.type) {
-    case "dense":
-      return dense({
-        units: l.units,
-        activation: l.activation,
-        alpha: l.alpha,
-        beta: l.beta,
-        initializer: l.initializer,
-      });
-    case "dropout":
-      return dropout(l.rate);
-    case "flatten":
-      return flatten();
-    case "activation":
-      return activation(l.activation, { alpha: l.alpha, beta: l.beta });
-    case "prelu":
-      return prelu();
-  }
 }
 
 type Issue = z.core.$ZodIssue;

@@ -8,13 +8,11 @@ import { Workspace, type Buf } from "./workspace.ts";
 import { Rng } from "./rng.ts";
 import type { Layer, Param } from "./layers/layer.ts";
 import { elements } from "./layers/layer.ts";
-import { Dense } from "./layers/dense.ts";
-import { Activation } from "./layers/activation.ts";
 import { lossAndGradient, fusedActivation, LOSSES, type LossName } from "./losses.ts";
 import { Optimizer, type OptimizerOptions, type OptimizerName } from "./optimizers.ts";
 import { learningRateAt, checkSchedule, type Schedule } from "./schedules.ts";
 import { validateDataset, slice, take, type Dataset } from "./data/dataset.ts";
-import type { Callback, EpochLogs } from "./callbacks.ts";
+import type { Callback, EpochLogs, History } from "./callback.ts";
 import { Interrupted } from "./interrupt.ts";
 
 export type MetricName = "accuracy" | "mae";
@@ -36,7 +34,7 @@ export interface FitOptions {
   validationData?: Dataset;
   shuffle?: boolean;
   schedule?: Schedule;
-  callbacks?: Callback[];
+  callbacks?: Callback<Sequential>[];
   /** The epoch to start from (resuming a checkpoint); default 0. */
   initialEpoch?: number;
   /**
@@ -47,9 +45,7 @@ export interface FitOptions {
   augment?: (x: Float32Array, rows: number, rng: Rng) => void;
 }
 
-export interface History {
-  epochs: EpochLogs[];
-}
+export type { History };
 
 /** Training produced a non-finite loss or gradient. */
 export class DivergedError extends Error {}
@@ -65,7 +61,6 @@ export class Sequential {
   #input!: Buf;
   #target!: Buf;
   #grad!: Buf;
-  #lastLayerInput!: Buf; // the output layer's input in the last forward pass
   #pinned = false; // fit() holds the training set after the activation buffers
   // Layers before the first one with parameters (flatten, normalisation,
   // dropout on the input) need no gradient, nor does that layer's input.
@@ -105,10 +100,9 @@ export class Sequential {
   compile(options: CompileOptions): void {
     if (!LOSSES.includes(options.loss)) throw new Error(`unknown loss '${options.loss}' (known: ${LOSSES.join(", ")})`);
     const last = this.layers[this.layers.length - 1]!;
-    const lastActivation =
-      last instanceof Dense ? last.activation : last instanceof Activation ? last.activation : undefined;
+    const lastActivation = last.outputActivation;
     const needed = fusedActivation(options.loss);
-    if (needed && lastActivation !== needed) {
+    if (needed && (lastActivation !== needed || !last.logits || !last.backwardFromLogits)) {
       throw new Error(
         `loss '${options.loss}' needs a ${needed} output layer (its gradient is fused with it); the last layer is ${last.name}${lastActivation ? ` with ${lastActivation}` : ""}`,
       );
@@ -186,10 +180,7 @@ export class Sequential {
 
   #forward(batch: number, training: boolean): Buf {
     let h = this.#input;
-    for (const layer of this.layers) {
-      this.#lastLayerInput = h;
-      h = layer.forward(h, batch, training);
-    }
+    for (const layer of this.layers) h = layer.forward(h, batch, training);
     return h;
   }
 
@@ -199,8 +190,8 @@ export class Sequential {
     const width = elements(this.outputShape);
     const n = batch * width;
     const last = this.layers[this.layers.length - 1]!;
-    // Fused losses read the logits: the dense layer's pre-activation, or the activation layer's input.
-    const logits = !c.fused ? out : last instanceof Dense ? last.preactivation() : this.#lastLayerInput;
+    // Fused losses read the logits: a dense layer's pre-activation, or an activation layer's input.
+    const logits = c.fused ? last.logits!() : out;
     return lossAndGradient(
       c.loss,
       this.ws.f32(logits).subarray(0, n),
@@ -217,16 +208,8 @@ export class Sequential {
     let g = this.#grad;
     let i = this.layers.length - 1;
     const last = this.layers[i]!;
-    if (c.fused) {
-      if (last instanceof Dense) {
-        g = last.backwardFromPreactivation(g, batch, i > first);
-      }
-      i--; // an Activation output layer: the gradient is already with respect to its input
-    } else {
-      g = last.backward(g, batch, i > first);
-      i--;
-    }
-    for (; i >= Math.max(first, 0); i--) g = this.layers[i]!.backward(g, batch, i > first);
+    g = c.fused ? last.backwardFromLogits!(g, batch, i > first) : last.backward(g, batch, i > first);
+    for (i--; i >= Math.max(first, 0); i--) g = this.layers[i]!.backward(g, batch, i > first);
   }
 
   /**
@@ -454,12 +437,12 @@ export class Sequential {
   }
 
   /**
-   * Inference over rows of features, reporting every layer's output (and a
-   * dense layer's pre-activation) batch by batch: what calibration needs.
+   * Inference over rows of features, reporting every layer's output and the
+   * values it names in calibrationValues(), batch by batch: what calibration needs.
    */
   trace(
     x: Float32Array,
-    visit: (layer: number, output: Float32Array, preactivation?: Float32Array) => void,
+    visit: (layer: number, output: Float32Array, values: Record<string, Float32Array>) => void,
     batchSize = 256,
   ): void {
     const width = elements(this.inputShape);
@@ -472,8 +455,9 @@ export class Sequential {
       this.layers.forEach((layer, i) => {
         h = layer.forward(h, b, false);
         const outWidth = elements(layer.outputShape);
-        const pre = layer instanceof Dense ? this.ws.f32(layer.preactivation()).subarray(0, b * outWidth) : undefined;
-        visit(i, this.ws.f32(h).subarray(0, b * outWidth), pre);
+        const values: Record<string, Float32Array> = {};
+        for (const [name, buf] of Object.entries(layer.calibrationValues?.(b) ?? {})) values[name] = this.ws.f32(buf);
+        visit(i, this.ws.f32(h).subarray(0, b * outWidth), values);
       });
     }
   }
@@ -497,9 +481,8 @@ export class Sequential {
   summary(): string {
     const rows = this.layers.map((l) => {
       const params = l.params().reduce((s, p) => s + p.value.length, 0);
-      const detail =
-        l instanceof Dense ? ` ${l.units} units, ${l.activation}` : l instanceof Activation ? ` ${l.activation}` : "";
-      return [`${l.name}${detail}`, `[${l.outputShape.join(", ")}]`, String(params)];
+      const detail = l.describe();
+      return [detail ? `${l.name} ${detail}` : l.name, `[${l.outputShape.join(", ")}]`, String(params)];
     });
     const total = rows.reduce((s, r) => s + Number(r[2]), 0);
     const w = [Math.max(20, ...rows.map((r) => r[0]!.length)), Math.max(12, ...rows.map((r) => r[1]!.length)), 10];

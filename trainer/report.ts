@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import { PNG } from "pngjs";
-import type { EpochLogs } from "./callbacks.ts";
+import type { EpochLogs } from "./callback.ts";
 import type { Verification } from "./export/verify.ts";
 
 export interface ReportInput {

@@ -9,7 +9,8 @@
 // under a name that says so, beside the float export.
 import { basename, join } from "node:path";
 import { PRESETS, type Preset } from "./presets.ts";
-import { earlyStopping, progressBar, type Callback, type EpochLogs } from "./callbacks.ts";
+import { earlyStopping, progressBar } from "./callbacks.ts";
+import type { Callback, EpochLogs } from "./callback.ts";
 import { readCheckpoint, checkpointing } from "./checkpoint.ts";
 import { DivergedError, type Sequential } from "./model.ts";
 import { exportTflite, exportProblems } from "./export/tflite.ts";

@@ -2,8 +2,16 @@
 // dx = dy * f'(x). See activations.ts for the functions.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
-import { elements } from "./layer.ts";
-import { activationForward, activationBackward, ACTIVATIONS, type ActivationName, type ActivationOptions } from "../activations.ts";
+import { elements, definedFields } from "./layer.ts";
+import type { LayerExport } from "../export/layer-export.ts";
+import { hardThresholdProblem } from "./dense.ts";
+import {
+  activationForward,
+  activationBackward,
+  ACTIVATIONS,
+  type ActivationName,
+  type ActivationOptions,
+} from "../activations.ts";
 
 export class Activation implements Layer {
   readonly kind = "activation";
@@ -18,7 +26,8 @@ export class Activation implements Layer {
   #dx!: Buf;
 
   constructor(activation: ActivationName, options: ActivationOptions = {}) {
-    if (!ACTIVATIONS.includes(activation)) throw new Error(`unknown activation '${activation}' (known: ${ACTIVATIONS.join(", ")})`);
+    if (!ACTIVATIONS.includes(activation))
+      throw new Error(`unknown activation '${activation}' (known: ${ACTIVATIONS.join(", ")})`);
     this.activation = activation;
     this.options = options;
   }
@@ -39,7 +48,13 @@ export class Activation implements Layer {
     const n = batch * elements(this.outputShape);
     this.#x = x;
     if (this.#ws.activate(this.activation, x, this.#y, n)) return this.#y;
-    activationForward(this.activation, this.#ws.f32(x).subarray(0, n), this.#ws.f32(this.#y).subarray(0, n), this.#width, this.options);
+    activationForward(
+      this.activation,
+      this.#ws.f32(x).subarray(0, n),
+      this.#ws.f32(this.#y).subarray(0, n),
+      this.#width,
+      this.options,
+    );
     return this.#y;
   }
 
@@ -47,15 +62,50 @@ export class Activation implements Layer {
     const ws = this.#ws;
     const n = batch * elements(this.outputShape);
     if (ws.activateBackward(this.activation, this.#x, this.#y, dy, this.#dx, n)) return this.#dx;
-    activationBackward(this.activation, ws.f32(this.#x).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dx).subarray(0, n), this.#width, this.options);
+    activationBackward(
+      this.activation,
+      ws.f32(this.#x).subarray(0, n),
+      ws.f32(this.#y).subarray(0, n),
+      ws.f32(dy).subarray(0, n),
+      ws.f32(this.#dx).subarray(0, n),
+      this.#width,
+      this.options,
+    );
     return this.#dx;
+  }
+
+  get outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  /** A fused loss's logits: this layer's input. */
+  logits(): Buf {
+    return this.#x;
+  }
+
+  /** Given dL/dx (a fused loss computed it from the logits), nothing is left to do. */
+  backwardFromLogits(dz: Buf): Buf {
+    return dz;
   }
 
   params(): Param[] {
     return [];
   }
 
-  config(): Record<string, unknown> {
-    return { activation: this.activation, ...this.options };
+  config() {
+    return definedFields({ type: this.kind, activation: this.activation, ...this.options });
+  }
+
+  describe(): string {
+    return this.activation;
+  }
+
+  exportProblems(): string[] {
+    return hardThresholdProblem(this.name, this.activation);
+  }
+
+  /** LOGISTIC, TANH, RELU, LEAKY_RELU or SOFTMAX. */
+  exportTo(e: LayerExport): void {
+    e.addActivation(this.activation, this.options, e.range());
   }
 }

@@ -7,9 +7,11 @@
 // The products, the bias passes and ReLU/sigmoid/tanh run as WASM SIMD kernels.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import type { Layer, Param } from "./layer.ts";
+import { definedFields, type Layer, type Param } from "./layer.ts";
 import { activationForward, activationBackward, type ActivationName, type ActivationOptions } from "../activations.ts";
 import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
+import { BuiltinOperator, ActivationFunctionType } from "../../format/index.ts";
+import type { LayerExport } from "../export/layer-export.ts";
 
 export interface DenseOptions extends ActivationOptions {
   units: number;
@@ -37,21 +39,41 @@ export class Dense implements Layer {
   #x!: Buf; // the input of the last forward pass
 
   constructor(options: DenseOptions) {
-    if (!Number.isInteger(options.units) || options.units < 1) throw new Error(`dense: units must be a positive whole number, got ${options.units}`);
+    if (!Number.isInteger(options.units) || options.units < 1)
+      throw new Error(`dense: units must be a positive whole number, got ${options.units}`);
     this.options = options;
     this.units = options.units;
     this.activation = options.activation ?? "identity";
   }
 
   build(inputShape: number[], ws: Workspace, rng: Rng): void {
-    if (inputShape.length !== 1) throw new Error(`${this.name}: expects flat inputs, got shape [${inputShape}] (add a flatten() layer first)`);
+    if (inputShape.length !== 1)
+      throw new Error(`${this.name}: expects flat inputs, got shape [${inputShape}] (add a flatten() layer first)`);
     this.#ws = ws;
     this.inputs = inputShape[0]!;
     this.outputShape = [this.units];
     const n = this.units * this.inputs;
-    this.w = { name: `${this.name}/kernel`, value: ws.alloc(n), grad: ws.alloc(n), shape: [this.units, this.inputs], regularized: true };
-    this.b = { name: `${this.name}/bias`, value: ws.alloc(this.units), grad: ws.alloc(this.units), shape: [this.units], regularized: false };
-    initialize(this.options.initializer ?? defaultInitializer(this.activation), ws.f32(this.w.value), this.inputs, this.units, rng);
+    this.w = {
+      name: `${this.name}/kernel`,
+      value: ws.alloc(n),
+      grad: ws.alloc(n),
+      shape: [this.units, this.inputs],
+      regularized: true,
+    };
+    this.b = {
+      name: `${this.name}/bias`,
+      value: ws.alloc(this.units),
+      grad: ws.alloc(this.units),
+      shape: [this.units],
+      regularized: false,
+    };
+    initialize(
+      this.options.initializer ?? defaultInitializer(this.activation),
+      ws.f32(this.w.value),
+      this.inputs,
+      this.units,
+      rng,
+    );
   }
 
   allocate(ws: Workspace, batch: number): void {
@@ -67,19 +89,35 @@ export class Dense implements Layer {
     ws.gemmNT(x, this.w.value, this.#z, batch, this.units, this.inputs);
     ws.addBiasRows(this.#z, this.b.value, batch);
     const n = batch * this.units;
-    if (!ws.activate(this.activation, this.#z, this.#y, n)) activationForward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), this.units, this.options);
+    if (!ws.activate(this.activation, this.#z, this.#y, n))
+      activationForward(
+        this.activation,
+        ws.f32(this.#z).subarray(0, n),
+        ws.f32(this.#y).subarray(0, n),
+        this.units,
+        this.options,
+      );
     return this.#y;
   }
 
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     const n = batch * this.units;
-    if (!ws.activateBackward(this.activation, this.#z, this.#y, dy, this.#dz, n)) activationBackward(this.activation, ws.f32(this.#z).subarray(0, n), ws.f32(this.#y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(this.#dz).subarray(0, n), this.units, this.options);
-    return this.backwardFromPreactivation(this.#dz, batch, inputGradient);
+    if (!ws.activateBackward(this.activation, this.#z, this.#y, dy, this.#dz, n))
+      activationBackward(
+        this.activation,
+        ws.f32(this.#z).subarray(0, n),
+        ws.f32(this.#y).subarray(0, n),
+        ws.f32(dy).subarray(0, n),
+        ws.f32(this.#dz).subarray(0, n),
+        this.units,
+        this.options,
+      );
+    return this.backwardFromLogits(this.#dz, batch, inputGradient);
   }
 
   /** The backward pass given dL/dz directly (a loss fused with this layer's activation). */
-  backwardFromPreactivation(dz: Buf, batch: number, inputGradient = true): Buf {
+  backwardFromLogits(dz: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);
     ws.sumRows(dz, this.b.grad, batch);
@@ -87,16 +125,82 @@ export class Dense implements Layer {
     return this.#dx;
   }
 
+  get outputActivation(): ActivationName {
+    return this.activation;
+  }
+
   /** The pre-activation of the last forward pass (for fused losses). */
-  preactivation(): Buf {
+  logits(): Buf {
     return this.#z;
+  }
+
+  calibrationValues(batch: number): Record<string, Buf> {
+    return { preactivation: { offset: this.#z.offset, length: batch * this.units } };
   }
 
   params(): Param[] {
     return [this.w, this.b];
   }
 
-  config(): Record<string, unknown> {
-    return { units: this.units, activation: this.activation, alpha: this.options.alpha, beta: this.options.beta, initializer: this.options.initializer };
+  config() {
+    const { units, activation, options } = this;
+    const { alpha, beta, initializer } = options;
+    return definedFields({ type: this.kind, units, activation, alpha, beta, initializer });
   }
+
+  describe(): string {
+    return `${this.units} units, ${this.activation}`;
+  }
+
+  exportProblems(): string[] {
+    return hardThresholdProblem(this.name, this.activation);
+  }
+
+  /**
+   * FULLY_CONNECTED (weights [units, inputs]) with ReLU fused, or followed by
+   * its activation as a separate operator. A normalisation before it is
+   * folded in: W (x - m) / s + b = (W / s) x + (b - (W / s) m), per input.
+   */
+  exportTo(e: LayerExport): void {
+    const w = e.values(this.w);
+    const bias = e.values(this.b);
+    const fold = e.takeInputFold();
+    if (fold) {
+      for (let o = 0; o < this.units; o++) {
+        let shift = 0;
+        for (let i = 0; i < this.inputs; i++) {
+          const k = o * this.inputs + i;
+          w[k] = w[k]! / fold.std[i]!;
+          shift += w[k]! * fold.mean[i]!;
+        }
+        bias[o] = bias[o]! - shift;
+      }
+    }
+    const fusedRelu = this.activation === "relu";
+    // The FC's own output: after a fused ReLU, or the pre-activation.
+    const ownOutput = fusedRelu || this.activation === "identity" ? "output" : "preactivation";
+    const quant = e.quantOf(e.range(ownOutput));
+    const weights = e.addWeights(`${this.name}/kernel`, [this.units, this.inputs], w);
+    const b = e.addBias(`${this.name}/bias`, bias, weights.scales);
+    const shape = [1, this.units];
+    const out = e.addActivationTensor(this.name, shape, quant);
+    e.addOperator({
+      op: BuiltinOperator.FULLY_CONNECTED,
+      inputs: [e.tensor, weights.index, b],
+      outputs: [out],
+      options: {
+        type: "FullyConnectedOptions",
+        activation: fusedRelu ? ActivationFunctionType.RELU : ActivationFunctionType.NONE,
+      },
+    });
+    e.setOutput(out, shape, quant);
+    if (!fusedRelu) e.addActivation(this.activation, this.options, e.range());
+  }
+}
+
+/** TFLite has no hard threshold operator: a layer ending in one cannot be exported. */
+export function hardThresholdProblem(layer: string, activation: ActivationName): string[] {
+  return activation === "hardThreshold"
+    ? [`${layer}: the hard threshold activation cannot be exported (TFLite has no such operator); use sigmoid or tanh`]
+    : [];
 }

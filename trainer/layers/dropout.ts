@@ -7,6 +7,7 @@ import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
+import type { LayerExport } from "../export/layer-export.ts";
 
 export class Dropout implements Layer {
   readonly kind = "dropout";
@@ -43,7 +44,9 @@ export class Dropout implements Layer {
     if (!this.#training) return x;
     const ws = this.#ws;
     const n = batch * elements(this.outputShape);
-    const xs = ws.f32(x), ys = ws.f32(this.#y), m = ws.f32(this.#mask);
+    const xs = ws.f32(x),
+      ys = ws.f32(this.#y),
+      m = ws.f32(this.#mask);
     const keep = 1 / (1 - this.rate);
     for (let i = 0; i < n; i++) {
       m[i] = this.#rng.next() < this.rate ? 0 : keep;
@@ -56,7 +59,9 @@ export class Dropout implements Layer {
     if (!this.#training) return dy;
     const ws = this.#ws;
     const n = batch * elements(this.outputShape);
-    const g = ws.f32(dy), dx = ws.f32(this.#dx), m = ws.f32(this.#mask);
+    const g = ws.f32(dy),
+      dx = ws.f32(this.#dx),
+      m = ws.f32(this.#mask);
     for (let i = 0; i < n; i++) dx[i] = g[i]! * m[i]!;
     return this.#dx;
   }
@@ -65,7 +70,14 @@ export class Dropout implements Layer {
     return [];
   }
 
-  config(): Record<string, unknown> {
-    return { rate: this.rate };
+  config() {
+    return { type: this.kind, rate: this.rate };
   }
+
+  describe(): string {
+    return `rate ${this.rate}`;
+  }
+
+  /** Nothing: inference is the identity. */
+  exportTo(_e: LayerExport): void {}
 }

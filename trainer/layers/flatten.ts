@@ -3,6 +3,8 @@
 import type { Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
+import { BuiltinOperator } from "../../format/index.ts";
+import type { LayerExport } from "../export/layer-export.ts";
 
 export class Flatten implements Layer {
   readonly kind = "flatten";
@@ -27,7 +29,25 @@ export class Flatten implements Layer {
     return [];
   }
 
-  config(): Record<string, unknown> {
-    return {};
+  config() {
+    return { type: this.kind };
+  }
+
+  describe(): string {
+    return "";
+  }
+
+  /** RESHAPE to [1, n]. */
+  exportTo(e: LayerExport): void {
+    const shape = [1, elements(this.outputShape)];
+    const newShape = e.addConstant(`${this.name}/shape`, [2], Int32Array.from(shape));
+    const out = e.addActivationTensor(this.name, shape, e.quant);
+    e.addOperator({
+      op: BuiltinOperator.RESHAPE,
+      inputs: [e.tensor, newShape],
+      outputs: [out],
+      options: { type: "ReshapeOptions", newShape: shape },
+    });
+    e.setOutput(out, shape, e.quant);
   }
 }

@@ -1,8 +1,13 @@
-// What every layer provides. A layer owns its parameters and its activation
-// buffers (all in the workspace), and writes out its own forward and
-// backward pass next to each other, as the seed course derives them.
+// What every layer provides: the whole of what the trainer, the summary, the
+// config files, the export and the int8 calibration need to know about it.
+// A layer owns its parameters and its activation buffers (all in the
+// workspace) and writes out its own forward and backward pass next to each
+// other, as the seed course derives them. Adding a layer is adding its file,
+// its entry in registry.ts (config name -> layer) and its tests.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
+import type { ActivationName } from "../activations.ts";
+import type { LayerExport } from "../export/layer-export.ts";
 
 /** A trainable tensor and its gradient (same shape). */
 export interface Param {
@@ -15,6 +20,7 @@ export interface Param {
 }
 
 export interface Layer {
+  /** Its name in config files and the registry ("dense", "conv2d"). */
   readonly kind: string;
   /** Set by sequential(): "dense_1", "dropout_2", ... */
   name: string;
@@ -32,10 +38,37 @@ export interface Layer {
    */
   backward(dy: Buf, batch: number, inputGradient: boolean): Buf;
   params(): Param[];
-  /** Options to rebuild the layer (summary, checkpoints, export). */
-  config(): Record<string, unknown>;
+  /** `{ type: kind, ...options }`: registry.ts's layerFromConfig() builds the same layer from it. */
+  config(): { type: string } & Record<string, unknown>;
+  /** What the summary prints after the name ("120 units, relu"), or "". */
+  describe(): string;
+  /** Appends this layer's operators and tensors to the .tflite file being written. */
+  exportTo(e: LayerExport): void;
+  /** Why this layer cannot be exported, found before training ([] when it can). */
+  exportProblems?(): string[];
+  /**
+   * Values besides the output whose ranges int8 calibration must record, by
+   * name, for the last forward pass of `batch` rows (a dense layer: its
+   * pre-activation; an LSTM: its gates and cell state).
+   */
+  calibrationValues?(batch: number): Record<string, Buf>;
+  /**
+   * Set by a layer whose output ends in an activation a loss can fuse with
+   * (softmax, sigmoid): the loss then reads logits() and hands
+   * backwardFromLogits() dL/dlogits directly.
+   */
+  readonly outputActivation?: ActivationName;
+  logits?(): Buf;
+  backwardFromLogits?(dz: Buf, batch: number, inputGradient: boolean): Buf;
+  /** int8 export: this layer, placed first, takes the file's float input itself (normalisation). */
+  readonly takesFloatInput?: boolean;
 }
 
 export function elements(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** `o` without its undefined fields (a config() that round-trips through JSON and the schema). */
+export function definedFields<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -9,9 +9,12 @@ import type { Workspace, Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
 import type { Dataset } from "../data/dataset.ts";
+import { BuiltinOperator, TensorType } from "../../format/index.ts";
+import type { LayerExport } from "../export/layer-export.ts";
 
 export class Normalization implements Layer {
   readonly kind = "normalization";
+  readonly takesFloatInput = true;
   name = "normalization";
   outputShape: number[] = [];
   mean: Float32Array;
@@ -30,10 +33,12 @@ export class Normalization implements Layer {
   /** Mean and standard deviation of each feature over a (training) data set. */
   static adapt(d: Dataset): Normalization {
     const width = d.x.length / d.n;
-    const mean = new Float64Array(width), sq = new Float64Array(width);
+    const mean = new Float64Array(width),
+      sq = new Float64Array(width);
     for (let s = 0; s < d.n; s++) for (let j = 0; j < width; j++) mean[j] = mean[j]! + d.x[s * width + j]!;
     for (let j = 0; j < width; j++) mean[j] = mean[j]! / d.n;
-    for (let s = 0; s < d.n; s++) for (let j = 0; j < width; j++) sq[j] = sq[j]! + (d.x[s * width + j]! - mean[j]!) ** 2;
+    for (let s = 0; s < d.n; s++)
+      for (let j = 0; j < width; j++) sq[j] = sq[j]! + (d.x[s * width + j]! - mean[j]!) ** 2;
     const std = Float64Array.from(sq, (v, j) => {
       const s = Math.sqrt(v / d.n);
       return s > 1e-6 * (Math.abs(mean[j]!) + 1e-30) && s > 0 ? s : 1;
@@ -42,7 +47,8 @@ export class Normalization implements Layer {
   }
 
   build(inputShape: number[], ws: Workspace): void {
-    if (elements(inputShape) !== this.mean.length) throw new Error(`${this.name}: fitted on ${this.mean.length} features, the input has ${elements(inputShape)}`);
+    if (elements(inputShape) !== this.mean.length)
+      throw new Error(`${this.name}: fitted on ${this.mean.length} features, the input has ${elements(inputShape)}`);
     this.#ws = ws;
     this.outputShape = [...inputShape];
   }
@@ -54,14 +60,16 @@ export class Normalization implements Layer {
 
   forward(x: Buf, batch: number): Buf {
     const w = this.mean.length;
-    const xs = this.#ws.f32(x), ys = this.#ws.f32(this.#y);
+    const xs = this.#ws.f32(x),
+      ys = this.#ws.f32(this.#y);
     for (let i = 0; i < batch * w; i++) ys[i] = (xs[i]! - this.mean[i % w]!) / this.std[i % w]!;
     return this.#y;
   }
 
   backward(dy: Buf, batch: number): Buf {
     const w = this.mean.length;
-    const g = this.#ws.f32(dy), dx = this.#ws.f32(this.#dx);
+    const g = this.#ws.f32(dy),
+      dx = this.#ws.f32(this.#dx);
     for (let i = 0; i < batch * w; i++) dx[i] = g[i]! / this.std[i % w]!;
     return this.#dx;
   }
@@ -70,7 +78,50 @@ export class Normalization implements Layer {
     return [];
   }
 
-  config(): Record<string, unknown> {
-    return { features: this.mean.length };
+  config() {
+    return { type: this.kind, mean: Array.from(this.mean), std: Array.from(this.std) };
+  }
+
+  describe(): string {
+    return `${this.mean.length} features`;
+  }
+
+  /**
+   * float32: folded into the dense layer after it. int8: one input scale
+   * cannot cover features of different ranges, so the file takes float
+   * input, normalises it in float (SUB, MUL) and quantises the result.
+   */
+  exportTo(e: LayerExport): void {
+    if (!e.int8) {
+      e.foldIntoNextLayer({ layer: this.name, mean: this.mean, std: this.std });
+      return;
+    }
+    if (e.index !== 0) throw new Error(`${this.name}: normalisation must be the first layer to export`);
+    const features = [...e.shape.slice(1)];
+    const f32 = TensorType.FLOAT32;
+    const mean = e.addConstant(`${this.name}/mean`, features, this.mean);
+    const inverse = e.addConstant(
+      `${this.name}/inverse_std`,
+      features,
+      Float32Array.from(this.std, (v) => 1 / v),
+    );
+    const centred = e.builder.addTensor({ name: `${this.name}/centred`, shape: e.shape, type: f32 });
+    e.addOperator({
+      op: BuiltinOperator.SUB,
+      inputs: [e.tensor, mean],
+      outputs: [centred],
+      options: { type: "SubOptions" },
+    });
+    const scaled = e.builder.addTensor({ name: `${this.name}/scaled`, shape: e.shape, type: f32 });
+    e.addOperator({
+      op: BuiltinOperator.MUL,
+      inputs: [centred, inverse],
+      outputs: [scaled],
+      options: { type: "MulOptions" },
+    });
+    const quant = e.quantOf(e.range());
+    const quantized = e.addActivationTensor(this.name, e.shape, quant);
+    e.addOperator({ op: BuiltinOperator.QUANTIZE, inputs: [scaled], outputs: [quantized] });
+    e.setOutput(quantized, e.shape, quant);
   }
 }

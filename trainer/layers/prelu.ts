@@ -4,6 +4,8 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
+import { BuiltinOperator } from "../../format/index.ts";
+import type { LayerExport } from "../export/layer-export.ts";
 
 export class PRelu implements Layer {
   readonly kind = "prelu";
@@ -20,7 +22,13 @@ export class PRelu implements Layer {
     this.#ws = ws;
     this.outputShape = [...inputShape];
     this.#width = elements(inputShape);
-    this.alpha = { name: `${this.name}/alpha`, value: ws.alloc(this.#width), grad: ws.alloc(this.#width), shape: [...inputShape], regularized: false };
+    this.alpha = {
+      name: `${this.name}/alpha`,
+      value: ws.alloc(this.#width),
+      grad: ws.alloc(this.#width),
+      shape: [...inputShape],
+      regularized: false,
+    };
     ws.f32(this.alpha.value).fill(0.25);
   }
 
@@ -33,7 +41,9 @@ export class PRelu implements Layer {
     const ws = this.#ws;
     this.#x = x;
     const w = this.#width;
-    const xs = ws.f32(x), ys = ws.f32(this.#y), a = ws.f32(this.alpha.value);
+    const xs = ws.f32(x),
+      ys = ws.f32(this.#y),
+      a = ws.f32(this.alpha.value);
     for (let i = 0; i < batch * w; i++) ys[i] = xs[i]! > 0 ? xs[i]! : a[i % w]! * xs[i]!;
     return this.#y;
   }
@@ -41,7 +51,11 @@ export class PRelu implements Layer {
   backward(dy: Buf, batch: number): Buf {
     const ws = this.#ws;
     const w = this.#width;
-    const xs = ws.f32(this.#x), g = ws.f32(dy), dx = ws.f32(this.#dx), a = ws.f32(this.alpha.value), da = ws.f32(this.alpha.grad);
+    const xs = ws.f32(this.#x),
+      g = ws.f32(dy),
+      dx = ws.f32(this.#dx),
+      a = ws.f32(this.alpha.value),
+      da = ws.f32(this.alpha.grad);
     da.fill(0);
     for (let i = 0; i < batch * w; i++) {
       const j = i % w;
@@ -59,7 +73,20 @@ export class PRelu implements Layer {
     return [this.alpha];
   }
 
-  config(): Record<string, unknown> {
-    return {};
+  config() {
+    return { type: this.kind };
+  }
+
+  describe(): string {
+    return "";
+  }
+
+  /** PRELU with the slopes as a constant (int8: one symmetric scale). */
+  exportTo(e: LayerExport): void {
+    const alpha = e.addWeights(`${this.name}/alpha`, [elements(this.outputShape)], e.values(this.alpha), null);
+    const quant = e.quantOf(e.range());
+    const out = e.addActivationTensor(this.name, e.shape, quant);
+    e.addOperator({ op: BuiltinOperator.PRELU, inputs: [e.tensor, alpha.index], outputs: [out] });
+    e.setOutput(out, e.shape, quant);
   }
 }

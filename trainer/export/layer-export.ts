@@ -1,0 +1,241 @@
+// The .tflite file being written, as a layer's exportTo() sees it: the tensor
+// the previous layer produced (with its shape and int8 quantisation), this
+// layer's calibrated ranges, and the helpers every layer uses to add its
+// weights, biases, output tensors and operators. tflite.ts walks the layers
+// and hands each one this object; the layer itself knows what it becomes.
+//
+// int8 is TFLite's post-training scheme: weights symmetric per output
+// channel, int32 biases at input scale x weight scale, activations
+// asymmetric per tensor from calibrated ranges; LOGISTIC / SOFTMAX outputs
+// at 1/256 (zero point -128) and TANH at 1/128, as TFLite requires.
+import {
+  ModelBuilder,
+  TensorType,
+  BuiltinOperator,
+  quantizeWeightsPerChannel,
+  quantizeBias,
+  chooseQuantParams,
+  type OperatorSpec,
+  type QuantizationSpec,
+} from "../../format/index.ts";
+import type { Workspace, Buf } from "../workspace.ts";
+import type { ActivationName, ActivationOptions } from "../activations.ts";
+
+/** A calibrated range of values (int8 export). */
+export interface Range {
+  min: number;
+  max: number;
+}
+
+/** What calibration recorded for one layer. */
+export interface LayerRanges {
+  output: Range;
+  /** By the names the layer's calibrationValues() gives. */
+  values: Record<string, Range>;
+}
+
+export type Quant = QuantizationSpec | undefined;
+
+/** Input normalisation waiting to be folded into the next dense layer (float32 files). */
+export interface InputFold {
+  layer: string;
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export class LayerExport {
+  readonly builder = new ModelBuilder();
+  /** The tensor the next layer reads, its shape (batch 1 first) and its int8 quantisation. */
+  tensor = -1;
+  shape: number[] = [];
+  quant: Quant;
+  /** The layer being exported: its name (for messages) and its place in the model. */
+  layer = "";
+  index = 0;
+  /** Its calibrated ranges (int8 files only). */
+  ranges?: LayerRanges;
+  #fold?: InputFold;
+
+  constructor(
+    readonly int8: boolean,
+    readonly ws: Workspace,
+  ) {}
+
+  /** The type of activation tensors: INT8 or FLOAT32. */
+  get activationType(): TensorType {
+    return this.int8 ? TensorType.INT8 : TensorType.FLOAT32;
+  }
+
+  /** Asymmetric int8 parameters for a calibrated range; nothing in a float32 file. */
+  quantOf(range: Range | undefined): Quant {
+    if (!this.int8) return undefined;
+    if (!range) throw new Error(`${this.layer}: no calibrated range for an int8 tensor`);
+    const q = chooseQuantParams(range.min, range.max, "int8");
+    return { scale: [q.scale], zeroPoint: [q.zeroPoint] };
+  }
+
+  /** The calibrated range of this layer's output, or of a value it named in calibrationValues(). */
+  range(value = "output"): Range | undefined {
+    if (!this.ranges) return undefined;
+    return value === "output" ? this.ranges.output : this.ranges.values[value];
+  }
+
+  /** A parameter's values (its `value` buffer), copied out of the workspace. */
+  values(p: { value: Buf }): Float32Array {
+    return Float32Array.from(this.ws.f32(p.value));
+  }
+
+  /** A new activation tensor of the file's type. */
+  addActivationTensor(name: string, shape: readonly number[], quant: Quant): number {
+    return this.builder.addTensor({ name, shape, type: this.activationType, quantization: quant });
+  }
+
+  /** A float32 or int32 constant (shapes, indices, float-only data). */
+  addConstant(name: string, shape: readonly number[], data: Float32Array | Int32Array): number {
+    const type = data instanceof Int32Array ? TensorType.INT32 : TensorType.FLOAT32;
+    return this.builder.addTensor({ name, shape, type, data });
+  }
+
+  /**
+   * Weights with their output channels along `axis` (0 for FULLY_CONNECTED
+   * and CONV_2D, 3 for DEPTHWISE_CONV_2D; null: one scale for the tensor):
+   * float32, or int8 symmetric per channel. Returns the tensor and the int8
+   * scales (for the bias).
+   */
+  addWeights(
+    name: string,
+    shape: readonly number[],
+    w: Float32Array,
+    axis: number | null = 0,
+  ): { index: number; scales: number[] } {
+    if (!this.int8)
+      return { index: this.builder.addTensor({ name, shape, type: TensorType.FLOAT32, data: w }), scales: [] };
+    if (axis === null) {
+      const q = quantizeWeightsPerChannel(w, 1);
+      const quantization = { scale: q.scales, zeroPoint: [0] };
+      return {
+        index: this.builder.addTensor({ name, shape, type: TensorType.INT8, data: q.values, quantization }),
+        scales: q.scales,
+      };
+    }
+    // quantizeWeightsPerChannel takes the channel as the outermost axis.
+    const outer = axis === 0 ? w : moveAxisFirst(w, shape, axis);
+    const q = quantizeWeightsPerChannel(outer, shape[axis]!);
+    const values = axis === 0 ? q.values : moveFirstAxisBack(q.values, shape, axis);
+    const quantization = { scale: q.scales, zeroPoint: q.scales.map(() => 0), quantizedDimension: axis };
+    return {
+      index: this.builder.addTensor({ name, shape, type: TensorType.INT8, data: values, quantization }),
+      scales: q.scales,
+    };
+  }
+
+  /** A bias: float32, or int32 at input scale x each channel's weight scale. */
+  addBias(name: string, bias: Float32Array, weightScales: readonly number[]): number {
+    const shape = [bias.length];
+    if (!this.int8) return this.builder.addTensor({ name, shape, type: TensorType.FLOAT32, data: bias });
+    const inScale = this.quant!.scale[0]!;
+    const scales = weightScales.map((s) => Math.fround(inScale * s));
+    const data = quantizeBias(bias, inScale, weightScales);
+    return this.builder.addTensor({
+      name,
+      shape,
+      type: TensorType.INT32,
+      data,
+      quantization: { scale: scales, zeroPoint: scales.map(() => 0) },
+    });
+  }
+
+  /** Adds an operator; an input normalisation still waiting for its dense layer may only pass through a RESHAPE. */
+  addOperator(spec: OperatorSpec): void {
+    if (this.#fold && spec.op !== BuiltinOperator.RESHAPE)
+      throw new Error(
+        `${this.#fold.layer}: normalisation is exported folded into the dense layer after it, and ${this.layer} follows`,
+      );
+    this.builder.addOperator(spec);
+  }
+
+  /** Makes `tensor` the one the next layer reads. */
+  setOutput(tensor: number, shape: number[], quant: Quant): void {
+    this.tensor = tensor;
+    this.shape = shape;
+    this.quant = quant;
+  }
+
+  /** A standalone activation operator after the current tensor (nothing for identity). */
+  addActivation(name: ActivationName, options: ActivationOptions, range: Range | undefined): void {
+    if (name === "identity") return;
+    if (name === "hardThreshold")
+      throw new Error(
+        `${this.layer}: the hard threshold activation cannot be exported (TFLite has no such operator); train with sigmoid or tanh instead`,
+      );
+    const quant = fixedActivationQuant(this.int8, name) ?? this.quantOf(range);
+    const out = this.addActivationTensor(`${this.layer}/${name}`, this.shape, quant);
+    const op = {
+      sigmoid: BuiltinOperator.LOGISTIC,
+      tanh: BuiltinOperator.TANH,
+      relu: BuiltinOperator.RELU,
+      leakyRelu: BuiltinOperator.LEAKY_RELU,
+      softmax: BuiltinOperator.SOFTMAX,
+    }[name];
+    const opts =
+      name === "softmax"
+        ? { type: "SoftmaxOptions" as const, beta: 1 }
+        : name === "leakyRelu"
+          ? { type: "LeakyReluOptions" as const, alpha: options.alpha ?? 0.01 }
+          : undefined;
+    this.addOperator({ op, inputs: [this.tensor], outputs: [out], options: opts });
+    this.setOutput(out, this.shape, quant);
+  }
+
+  /** Normalisation (float32 files): fold it into the next dense layer. */
+  foldIntoNextLayer(fold: InputFold): void {
+    this.#fold = fold;
+  }
+
+  /** The pending input normalisation, which the caller now folds (a dense layer). */
+  takeInputFold(): InputFold | undefined {
+    const fold = this.#fold;
+    this.#fold = undefined;
+    return fold;
+  }
+
+  /** Throws when a normalisation never found its dense layer. */
+  finish(): void {
+    if (this.#fold)
+      throw new Error(
+        `${this.#fold.layer}: normalisation is exported folded into the dense layer after it, and nothing follows`,
+      );
+  }
+}
+
+/** The output quantisation TFLite requires of LOGISTIC, SOFTMAX and TANH. */
+function fixedActivationQuant(int8: boolean, name: ActivationName): Quant {
+  if (!int8) return undefined;
+  if (name === "sigmoid" || name === "softmax") return { scale: [1 / 256], zeroPoint: [-128] };
+  if (name === "tanh") return { scale: [1 / 128], zeroPoint: [0] };
+  return undefined;
+}
+
+/** Row-major `w` of `shape` with axis `axis` moved to the front. */
+function moveAxisFirst(w: Float32Array, shape: readonly number[], axis: number): Float32Array {
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channels = shape[axis]!;
+  const outer = w.length / (channels * inner);
+  const out = new Float32Array(w.length);
+  for (let o = 0; o < outer; o++)
+    for (let c = 0; c < channels; c++)
+      for (let i = 0; i < inner; i++) out[(c * outer + o) * inner + i] = w[(o * channels + c) * inner + i]!;
+  return out;
+}
+
+/** The inverse of moveAxisFirst. */
+function moveFirstAxisBack(w: Int8Array, shape: readonly number[], axis: number): Int8Array {
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channels = shape[axis]!;
+  const outer = w.length / (channels * inner);
+  const out = new Int8Array(w.length);
+  for (let o = 0; o < outer; o++)
+    for (let c = 0; c < channels; c++)
+      for (let i = 0; i < inner; i++) out[(o * channels + c) * inner + i] = w[(c * outer + o) * inner + i]!;
+  return out;
+}
