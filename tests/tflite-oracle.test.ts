@@ -50,7 +50,7 @@ import { readModel } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
 import { sequential, dense, take, normalization, oneHot } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { mnistMlp, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
+import { mnistMlp, mnistCnn, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 const available = haveTool(CHROMIUM, "chromium");
 
@@ -308,6 +308,29 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
       "trainer sigmoid / leaky ReLU / PReLU int8",
       q,
       inputsFor({ name: "q", bytes: q, inputs: [{ elements: 6, kind: "int8" }] }, 404),
+      XNNPACK_QS8,
+    );
+  });
+
+  it("a CNN trained on MNIST digits (CONV_2D, MAX_POOL_2D, AVERAGE_POOL_2D), exported float32 and int8", async () => {
+    const { model: m, digits } = mnistCnn(1000, 2);
+    const f = exportTflite(m, { kind: "float32" });
+    await compare(
+      "trainer CNN float32",
+      f,
+      inputsFor({ name: "f", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 405),
+      EXACT,
+    );
+    const calibration = take(
+      digits,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+    const q = exportTflite(m, { kind: "int8", calibration });
+    // TFLite hands the int8 convolutions and pools to XNNPACK; each operator is also compared alone.
+    await compare(
+      "trainer CNN int8",
+      q,
+      inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 406),
       XNNPACK_QS8,
     );
   });

@@ -7,6 +7,8 @@
 // zero derivative almost everywhere, so it trains through a straight-through
 // estimator (the gradient passes unchanged) and cannot be exported.
 
+import type { Workspace, Buf } from "./workspace.ts";
+
 export type ActivationName = "identity" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "hardThreshold" | "softmax";
 
 export const ACTIVATIONS: readonly ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu", "hardThreshold", "softmax"];
@@ -87,4 +89,20 @@ export function activationBackward(name: ActivationName, x: Float32Array, y: Flo
       }
       return;
   }
+}
+
+/**
+ * y = f(z) over the first n values of workspace buffers: the SIMD kernel when
+ * there is one (ReLU, sigmoid, tanh), else the loops above (softmax per row
+ * of `width`).
+ */
+export function activateBuffers(ws: Workspace, name: ActivationName, z: Buf, y: Buf, n: number, width: number, o: ActivationOptions): void {
+  if (ws.activate(name, z, y, n)) return;
+  activationForward(name, ws.f32(z).subarray(0, n), ws.f32(y).subarray(0, n), width, o);
+}
+
+/** dz = dy f'(z), from the forward pass's z and y, over the first n values. */
+export function activationGradientBuffers(ws: Workspace, name: ActivationName, z: Buf, y: Buf, dy: Buf, dz: Buf, n: number, width: number, o: ActivationOptions): void {
+  if (ws.activateBackward(name, z, y, dy, dz, n)) return;
+  activationBackward(name, ws.f32(z).subarray(0, n), ws.f32(y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(dz).subarray(0, n), width, o);
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ACTIVATIONS } from "./activations.ts";
 import { LOSSES } from "./losses.ts";
 import { INITIALIZERS } from "./initializers.ts";
+import { PADDINGS } from "./layers/window.ts";
 
 /** A strict object whose unknown-field error lists the fields it allows. */
 function fields<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
@@ -92,7 +93,41 @@ function activationOptionsApply(
   }
 }
 
+/** A window dimension: k (square) or [k_h, k_w]. */
+const windowPair = (what: string) =>
+  z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).meta({ description: `${what}: k, or [height, width]` });
+const padding = z.enum(PADDINGS).optional().meta({ description: "valid (no padding, the default) or same" });
+
+const conv2d = fields(
+  {
+    type: z.literal("conv2d"),
+    filters: positiveInt,
+    kernelSize: windowPair("the filter size"),
+    strides: windowPair("the stride (default 1)").optional(),
+    dilation: windowPair("the dilation (default 1)").optional(),
+    padding,
+    activation: activation.optional().meta({ description: "default identity (linear)" }),
+    ...activationFields,
+    initializer: z
+      .enum(INITIALIZERS)
+      .optional()
+      .meta({ description: "default: heNormal for ReLU-like activations, glorotUniform otherwise" }),
+  },
+  "a conv2d layer",
+);
+const pool = (type: "maxPool2d" | "averagePool2d") =>
+  fields(
+    {
+      type: z.literal(type),
+      poolSize: windowPair("the window (default 2)").optional(),
+      strides: windowPair("the stride (default: the window)").optional(),
+      padding,
+    },
+    `a ${type} layer`,
+  );
+
 const denseLayer = dense.superRefine(activationOptionsApply);
+const conv2dLayer = conv2d.superRefine(activationOptionsApply);
 const activationOnlyLayer = activationLayer.superRefine(activationOptionsApply);
 
 const layer = z.discriminatedUnion("type", [
@@ -101,6 +136,9 @@ const layer = z.discriminatedUnion("type", [
   fields({ type: z.literal("flatten") }, "a flatten layer"),
   activationOnlyLayer,
   fields({ type: z.literal("prelu") }, "a PReLU layer"),
+  conv2dLayer,
+  pool("maxPool2d"),
+  pool("averagePool2d"),
 ]);
 
 const optimizer = z.discriminatedUnion("name", [

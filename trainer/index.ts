@@ -15,6 +15,9 @@ export { PRelu } from "./layers/prelu.ts";
 export { Dropout } from "./layers/dropout.ts";
 export { Flatten } from "./layers/flatten.ts";
 export { Normalization } from "./layers/normalization.ts";
+export { Conv2D, type Conv2DOptions } from "./layers/conv2d.ts";
+export { MaxPool2D, AveragePool2D, type Pool2DOptions } from "./layers/pooling.ts";
+export type { PaddingName } from "./layers/window.ts";
 export type { Layer, Param } from "./layers/layer.ts";
 export { layerFromConfig, rebuildLayer, type LayerConfig } from "./layers/registry.ts";
 export type { LayerExport } from "./export/layer-export.ts";
@@ -37,6 +40,8 @@ import { PRelu } from "./layers/prelu.ts";
 import { Dropout } from "./layers/dropout.ts";
 import { Flatten } from "./layers/flatten.ts";
 import { Normalization } from "./layers/normalization.ts";
+import { Conv2D, type Conv2DOptions } from "./layers/conv2d.ts";
+import { MaxPool2D, AveragePool2D, type Pool2DOptions } from "./layers/pooling.ts";
 import type { Dataset } from "./data/dataset.ts";
 import type { ActivationName, ActivationOptions } from "./activations.ts";
 
@@ -48,3 +53,6 @@ export const flatten = () => new Flatten();
 /** Normalisation fitted on a training set: normalization(train), or explicit mean and std. */
 export const normalization = (fit: Dataset | { mean: Float32Array; std: Float32Array }) =>
   "mean" in fit ? new Normalization(fit.mean, fit.std) : Normalization.adapt(fit);
+export const conv2d = (options: Conv2DOptions) => new Conv2D(options);
+export const maxPool2d = (options: Pool2DOptions = {}) => new MaxPool2D(options);
+export const averagePool2d = (options: Pool2DOptions = {}) => new AveragePool2D(options);

@@ -107,6 +107,10 @@ export class Sequential {
         `loss '${options.loss}' needs a ${needed} output layer (its gradient is fused with it); the last layer is ${last.name}${lastActivation ? ` with ${lastActivation}` : ""}`,
       );
     }
+    if (needed === "softmax" && last.outputShape.length !== 1)
+      throw new Error(
+        `${last.name}'s output is [${last.outputShape.join(", ")}]: the loss takes one distribution per sample; add flatten() and a dense ${needed} layer`,
+      );
     if (!needed && lastActivation === "softmax")
       throw new Error(`a softmax output needs loss 'categoricalCrossentropy', not '${options.loss}'`);
     for (const [k, v] of [

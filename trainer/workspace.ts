@@ -4,6 +4,7 @@
 // handed out by a bump allocator; JS reads and writes them through views.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Window } from "./layers/window.ts";
 
 /** A float32 range in the workspace: `offset` and `length` in elements. */
 export interface Buf {
@@ -31,6 +32,22 @@ interface Kernels {
   gemmNT(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
   gemmNN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
   gemmTN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
+  im2col(x: number, cols: number, batch: number, ...window: number[]): void;
+  col2im(dcols: number, dx: number, batch: number, ...window: number[]): void;
+  maxPoolForward(x: number, y: number, argmax: number, batch: number, ...window: number[]): void;
+  maxPoolBackward(dy: number, argmax: number, dx: number, outputs: number, inputs: number): void;
+  averagePoolForward(x: number, y: number, batch: number, ...window: number[]): void;
+  averagePoolBackward(dy: number, dx: number, batch: number, ...window: number[]): void;
+}
+
+/** A window's geometry in the order the convolution kernels take it. */
+function convArgs(g: Window): number[] {
+  return [g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW];
+}
+
+/** A window's geometry in the order the pooling kernels take it (no dilation). */
+function poolArgs(g: Window): number[] {
+  return [g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
 }
 
 const KERNELS = fileURLToPath(new URL("./kernels/build/trainer-kernels.wasm", import.meta.url));
@@ -148,6 +165,33 @@ export class Workspace {
 
   adamUpdate(theta: Buf, m: Buf, v: Buf, g: Buf, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void {
     this.#k.adamUpdate(theta.offset * 4, m.offset * 4, v.offset * 4, g.offset * 4, theta.length, lr, b1, b2, c1, c2, eps);
+  }
+
+  /** cols[(b, oy, ox)][(ky, kx, c)] = the window's taps of `batch` NHWC images (kernels/conv.ts). */
+  im2col(x: Buf, cols: Buf, batch: number, g: Window): void {
+    this.#k.im2col(x.offset * 4, cols.offset * 4, batch, ...convArgs(g));
+  }
+
+  /** dx = the sum of every tap's column gradient at the pixel it read (dx overwritten). */
+  col2im(dcols: Buf, dx: Buf, batch: number, g: Window): void {
+    this.#k.col2im(dcols.offset * 4, dx.offset * 4, batch, ...convArgs(g));
+  }
+
+  /** Max pooling (kernels/pooling.ts): y, and each maximum's input index in argmax (an i32 buffer). */
+  maxPoolForward(x: Buf, y: Buf, argmax: Buf, batch: number, g: Window): void {
+    this.#k.maxPoolForward(x.offset * 4, y.offset * 4, argmax.offset * 4, batch, ...poolArgs(g));
+  }
+
+  maxPoolBackward(dy: Buf, argmax: Buf, dx: Buf, outputs: number, inputs: number): void {
+    this.#k.maxPoolBackward(dy.offset * 4, argmax.offset * 4, dx.offset * 4, outputs, inputs);
+  }
+
+  averagePoolForward(x: Buf, y: Buf, batch: number, g: Window): void {
+    this.#k.averagePoolForward(x.offset * 4, y.offset * 4, batch, ...poolArgs(g));
+  }
+
+  averagePoolBackward(dy: Buf, dx: Buf, batch: number, g: Window): void {
+    this.#k.averagePoolBackward(dy.offset * 4, dx.offset * 4, batch, ...poolArgs(g));
   }
 
   /** C[m,n] (+)= A[m,k] B[n,k]^T */

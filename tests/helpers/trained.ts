@@ -1,5 +1,17 @@
 // Small trained models the export suites share.
-import { sequential, dense, flatten, prelu, oneHot, take, type Sequential, type Dataset } from "../../trainer/index.ts";
+import {
+  sequential,
+  dense,
+  flatten,
+  prelu,
+  conv2d,
+  maxPool2d,
+  averagePool2d,
+  oneHot,
+  take,
+  type Sequential,
+  type Dataset,
+} from "../../trainer/index.ts";
 import { Rng } from "../../trainer/rng.ts";
 import { mnistSplit } from "../../trainer/data/mnist.ts";
 
@@ -53,4 +65,30 @@ export function sigmoidLeakyPrelu(d: Dataset): Sequential {
   m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
   m.fit(d, { epochs: 5, batchSize: 16 });
   return m;
+}
+
+/**
+ * A small CNN, conv 4@3x3 same ReLU -> max pool 2x2 -> conv 6@3x3 valid tanh
+ * -> average pool 2x2 -> flatten -> dense 10 softmax, trained `epochs` epochs
+ * on the first `samples` MNIST training digits; and those digits.
+ */
+export function mnistCnn(samples: number, epochs: number): { model: Sequential; digits: Dataset } {
+  const digits = take(
+    mnistSplit().train,
+    Array.from({ length: samples }, (_, i) => i),
+  );
+  const model = sequential(
+    [
+      conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu" }),
+      maxPool2d(),
+      conv2d({ filters: 6, kernelSize: 3, activation: "tanh" }),
+      averagePool2d(),
+      flatten(),
+      dense({ units: 10, activation: "softmax" }),
+    ],
+    { inputShape: [28, 28, 1], seed: 6 },
+  );
+  model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
+  model.fit(digits, { epochs, batchSize: 32 });
+  return { model, digits };
 }

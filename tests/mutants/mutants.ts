@@ -30,6 +30,7 @@ const CLI = "tests/cli-hardening.test.ts";
 const BROWSER = "tests/browser.test.ts";
 const WORKER = "tests/cloudflare-worker.test.ts";
 const MCU = "tests/mcu.test.ts";
+const CNN = "tests/cnn-layers.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -316,6 +317,52 @@ export const MUTANTS: Mutant[] = [
     bug: "a wrong sign in the dense layer's weight gradient",
     build: "none",
     tests: [TRAINER],
+  },
+  {
+    id: "conv-filter-gradient-5-percent",
+    file: "trainer/layers/conv2d.ts",
+    find: "ws.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows);",
+    replace:
+      "ws.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    bug: "the convolution's filter gradient is 5% too large (the issue's bar for a gradient check)",
+    build: "none",
+    tests: [CNN],
+  },
+  {
+    id: "col2im-input-gradient-5-percent",
+    file: "trainer/kernels/conv.ts",
+    find: "store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));",
+    replace: "store<f32>(dst + at, load<f32>(dst + at) + 1.05 * load<f32>(src + at));",
+    bug: "col2im gives a convolution's input 5% too much gradient (channels past a multiple of four)",
+    build: "trainer-kernels",
+    tests: [CNN],
+  },
+  {
+    id: "col2im-one-channel-drops-gradient",
+    file: "trainer/kernels/conv.ts",
+    find: "if (c == 1) store<f32>(at, load<f32>(at) + load<f32>(src));",
+    replace: "if (c == 1) store<f32>(at, load<f32>(src));",
+    bug: "col2im on one-channel images overwrites where overlapping taps must add up",
+    build: "trainer-kernels",
+    tests: [CNN],
+  },
+  {
+    id: "average-pool-gradient-counts-padding",
+    file: "trainer/kernels/pooling.ts",
+    find: "const share: f32 = 1 / <f32>((y1 - y0) * (x1 - x0));",
+    replace: "const share: f32 = 1 / <f32>(kh * kw);",
+    bug: "average pooling's gradient divides by the whole window where SAME padding leaves fewer taps",
+    build: "trainer-kernels",
+    tests: [CNN],
+  },
+  {
+    id: "same-padding-extra-before",
+    file: "trainer/layers/window.ts",
+    find: "before: Math.floor(Math.max((out - 1) * s + span - size, 0) / 2)",
+    replace: "before: Math.ceil(Math.max((out - 1) * s + span - size, 0) / 2)",
+    bug: "SAME padding puts the odd extra row or column before the image, not after as TensorFlow does",
+    build: "none",
+    tests: [CNN],
   },
   {
     id: "cross-entropy-gradient-not-averaged",

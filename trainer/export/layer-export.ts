@@ -12,10 +12,12 @@ import {
   ModelBuilder,
   TensorType,
   BuiltinOperator,
+  ActivationFunctionType,
   quantizeWeightsPerChannel,
   quantizeBias,
   chooseQuantParams,
   type OperatorSpec,
+  type OperatorOptions,
   type QuantizationSpec,
 } from "../../format/index.ts";
 import type { Workspace, Buf } from "../workspace.ts";
@@ -185,6 +187,40 @@ export class LayerExport {
           : undefined;
     this.addOperator({ op, inputs: [this.tensor], outputs: [out], options: opts });
     this.setOutput(out, this.shape, quant);
+  }
+
+  /**
+   * An operator with weights and a bias (FULLY_CONNECTED, CONV_2D,
+   * DEPTHWISE_CONV_2D) ending in `activation`: ReLU is fused into it; any
+   * other activation follows as its own operator, so the operator's output is
+   * the pre-activation (calibrated under the layer's "preactivation" value).
+   */
+  addWeighted(spec: {
+    op: BuiltinOperator;
+    weightsShape: readonly number[];
+    weights: Float32Array;
+    /** The weights' output-channel axis (3 for DEPTHWISE_CONV_2D). */
+    weightsAxis?: number;
+    bias: Float32Array;
+    outputShape: number[];
+    activation: ActivationName;
+    activationOptions: ActivationOptions;
+    options: (fused: ActivationFunctionType) => OperatorOptions;
+  }): void {
+    const fusedRelu = spec.activation === "relu";
+    const ownOutput = fusedRelu || spec.activation === "identity" ? "output" : "preactivation";
+    const quant = this.quantOf(this.range(ownOutput));
+    const weights = this.addWeights(`${this.layer}/kernel`, spec.weightsShape, spec.weights, spec.weightsAxis ?? 0);
+    const bias = this.addBias(`${this.layer}/bias`, spec.bias, weights.scales);
+    const out = this.addActivationTensor(this.layer, spec.outputShape, quant);
+    this.addOperator({
+      op: spec.op,
+      inputs: [this.tensor, weights.index, bias],
+      outputs: [out],
+      options: spec.options(fusedRelu ? ActivationFunctionType.RELU : ActivationFunctionType.NONE),
+    });
+    this.setOutput(out, spec.outputShape, quant);
+    if (!fusedRelu) this.addActivation(spec.activation, spec.activationOptions, this.range());
   }
 
   /** Normalisation (float32 files): fold it into the next dense layer. */

@@ -9,3 +9,5 @@ export { sigmoidForward, tanhForward, sigmoidBackward, tanhBackward } from "./ac
 export function heapBase(): usize {
   return __heap_base;
 }
+export { im2col, col2im } from "./conv";
+export { maxPoolForward, maxPoolBackward, averagePoolForward, averagePoolBackward } from "./pooling";

@@ -8,9 +8,14 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, type Layer, type Param } from "./layer.ts";
-import { activationForward, activationBackward, type ActivationName, type ActivationOptions } from "../activations.ts";
+import {
+  activateBuffers,
+  activationGradientBuffers,
+  type ActivationName,
+  type ActivationOptions,
+} from "../activations.ts";
 import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
-import { BuiltinOperator, ActivationFunctionType } from "../../format/index.ts";
+import { BuiltinOperator } from "../../format/index.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export interface DenseOptions extends ActivationOptions {
@@ -89,30 +94,14 @@ export class Dense implements Layer {
     ws.gemmNT(x, this.w.value, this.#z, batch, this.units, this.inputs);
     ws.addBiasRows(this.#z, this.b.value, batch);
     const n = batch * this.units;
-    if (!ws.activate(this.activation, this.#z, this.#y, n))
-      activationForward(
-        this.activation,
-        ws.f32(this.#z).subarray(0, n),
-        ws.f32(this.#y).subarray(0, n),
-        this.units,
-        this.options,
-      );
+    activateBuffers(ws, this.activation, this.#z, this.#y, n, this.units, this.options);
     return this.#y;
   }
 
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     const n = batch * this.units;
-    if (!ws.activateBackward(this.activation, this.#z, this.#y, dy, this.#dz, n))
-      activationBackward(
-        this.activation,
-        ws.f32(this.#z).subarray(0, n),
-        ws.f32(this.#y).subarray(0, n),
-        ws.f32(dy).subarray(0, n),
-        ws.f32(this.#dz).subarray(0, n),
-        this.units,
-        this.options,
-      );
+    activationGradientBuffers(ws, this.activation, this.#z, this.#y, dy, this.#dz, n, this.units, this.options);
     return this.backwardFromLogits(this.#dz, batch, inputGradient);
   }
 
@@ -176,25 +165,16 @@ export class Dense implements Layer {
         bias[o] = bias[o]! - shift;
       }
     }
-    const fusedRelu = this.activation === "relu";
-    // The FC's own output: after a fused ReLU, or the pre-activation.
-    const ownOutput = fusedRelu || this.activation === "identity" ? "output" : "preactivation";
-    const quant = e.quantOf(e.range(ownOutput));
-    const weights = e.addWeights(`${this.name}/kernel`, [this.units, this.inputs], w);
-    const b = e.addBias(`${this.name}/bias`, bias, weights.scales);
-    const shape = [1, this.units];
-    const out = e.addActivationTensor(this.name, shape, quant);
-    e.addOperator({
+    e.addWeighted({
       op: BuiltinOperator.FULLY_CONNECTED,
-      inputs: [e.tensor, weights.index, b],
-      outputs: [out],
-      options: {
-        type: "FullyConnectedOptions",
-        activation: fusedRelu ? ActivationFunctionType.RELU : ActivationFunctionType.NONE,
-      },
+      weightsShape: [this.units, this.inputs],
+      weights: w,
+      bias,
+      outputShape: [1, this.units],
+      activation: this.activation,
+      activationOptions: this.options,
+      options: (activation) => ({ type: "FullyConnectedOptions", activation }),
     });
-    e.setOutput(out, shape, quant);
-    if (!fusedRelu) e.addActivation(this.activation, this.options, e.range());
   }
 }
 

@@ -9,6 +9,8 @@ import { Flatten } from "./flatten.ts";
 import { Activation } from "./activation.ts";
 import { PRelu } from "./prelu.ts";
 import { Normalization } from "./normalization.ts";
+import { Conv2D } from "./conv2d.ts";
+import { MaxPool2D, AveragePool2D } from "./pooling.ts";
 
 export type LayerConfig = TrainConfig["layers"][number];
 type Builders = { [K in LayerConfig["type"]]: (c: Extract<LayerConfig, { type: K }>) => Layer };
@@ -19,6 +21,9 @@ const LAYERS: Builders = {
   flatten: () => new Flatten(),
   activation: (c) => new Activation(c.activation, { alpha: c.alpha, beta: c.beta }),
   prelu: () => new PRelu(),
+  conv2d: (c) => new Conv2D(c),
+  maxPool2d: (c) => new MaxPool2D(c),
+  averagePool2d: (c) => new AveragePool2D(c),
 };
 
 /** The layer a config file's entry describes (validated by the schema first). */

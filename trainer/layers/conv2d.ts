@@ -1,0 +1,201 @@
+// Conv2D: C_out filters of k_h x k_w x C_in slid over an [h, w, C_in] image
+// (the seed's kernel of shape (k, k, C_i, C_o), stored as TFLite's CONV_2D
+// lays it out: W [C_out, k_h, k_w, C_in]), with stride, dilation and zero
+// padding ("valid" or "same", window.ts), then an activation:
+//   z[b, oy, ox, o] = b_o + sum_{ky, kx, c} W[o, ky, kx, c] x[b, oy s_h - p_t + ky d_h, ox s_w - p_l + kx d_w, c]
+//   y = act(z)
+// Written as matrix products over im2col's rows (one per output pixel, its
+// receptive field in the filter's order), on the dense layer's GEMM kernels:
+//   forward:  cols = im2col(x)            [B oh ow, k_h k_w C_in]
+//             z = cols W^T + b            [B oh ow, C_out]  (NHWC already)
+//   backward: dz = dy act'(z)
+//             dW = dz^T cols,  db = sum over rows of dz
+//             dcols = dz W,  dx = col2im(dcols) (each tap's gradient back at the pixel it read)
+import type { Workspace, Buf } from "../workspace.ts";
+import type { Rng } from "../rng.ts";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { windowOver, type PaddingName, type Window } from "./window.ts";
+import {
+  activateBuffers,
+  activationGradientBuffers,
+  type ActivationName,
+  type ActivationOptions,
+} from "../activations.ts";
+import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
+import { BuiltinOperator, Padding } from "../../format/index.ts";
+import type { LayerExport } from "../export/layer-export.ts";
+import { hardThresholdProblem } from "./dense.ts";
+
+export interface Conv2DOptions extends ActivationOptions {
+  filters: number;
+  /** k (square) or [k_h, k_w]. */
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  dilation?: number | [number, number];
+  padding?: PaddingName;
+  activation?: ActivationName;
+  initializer?: InitializerName;
+}
+
+export class Conv2D implements Layer {
+  readonly kind = "conv2d";
+  name = "conv2d";
+  outputShape: number[] = [];
+  readonly options: Conv2DOptions;
+  readonly activation: ActivationName;
+  g!: Window;
+  w!: Param;
+  b!: Param;
+  #ws!: Workspace;
+  #taps = 0; // k_h k_w C_in: one column row
+  #pixels = 0; // oh ow: column rows per sample
+  #cols!: Buf;
+  #dcols!: Buf;
+  #z!: Buf;
+  #y!: Buf;
+  #dz!: Buf;
+  #dx!: Buf;
+
+  constructor(options: Conv2DOptions) {
+    if (!Number.isInteger(options.filters) || options.filters < 1)
+      throw new Error(`conv2d: filters must be a positive whole number, got ${options.filters}`);
+    this.options = options;
+    this.activation = options.activation ?? "identity";
+  }
+
+  get filters(): number {
+    return this.options.filters;
+  }
+
+  build(inputShape: number[], ws: Workspace, rng: Rng): void {
+    const o = this.options;
+    this.g = windowOver(
+      inputShape,
+      { size: o.kernelSize, strides: o.strides, dilation: o.dilation, padding: o.padding },
+      this.name,
+    );
+    const g = this.g;
+    this.#ws = ws;
+    this.#taps = g.kh * g.kw * g.c;
+    this.#pixels = g.outH * g.outW;
+    this.outputShape = [g.outH, g.outW, this.filters];
+    const n = this.filters * this.#taps;
+    const shape = [this.filters, g.kh, g.kw, g.c];
+    this.w = { name: `${this.name}/kernel`, value: ws.alloc(n), grad: ws.alloc(n), shape, regularized: true };
+    this.b = {
+      name: `${this.name}/bias`,
+      value: ws.alloc(this.filters),
+      grad: ws.alloc(this.filters),
+      shape: [this.filters],
+      regularized: false,
+    };
+    const initializer = o.initializer ?? defaultInitializer(this.activation);
+    initialize(initializer, ws.f32(this.w.value), this.#taps, g.kh * g.kw * this.filters, rng);
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const rows = batch * this.#pixels;
+    this.#cols = ws.alloc(rows * this.#taps);
+    this.#dcols = ws.alloc(rows * this.#taps);
+    this.#z = ws.alloc(rows * this.filters);
+    this.#y = ws.alloc(rows * this.filters);
+    this.#dz = ws.alloc(rows * this.filters);
+    this.#dx = ws.alloc(batch * this.g.h * this.g.w * this.g.c);
+  }
+
+  forward(x: Buf, batch: number): Buf {
+    const ws = this.#ws;
+    const rows = batch * this.#pixels;
+    ws.im2col(x, this.#cols, batch, this.g);
+    ws.gemmNT(this.#cols, this.w.value, this.#z, rows, this.filters, this.#taps);
+    ws.addBiasRows(this.#z, this.b.value, rows);
+    activateBuffers(ws, this.activation, this.#z, this.#y, rows * this.filters, this.filters, this.options);
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+    const n = batch * this.#pixels * this.filters;
+    activationGradientBuffers(this.#ws, this.activation, this.#z, this.#y, dy, this.#dz, n, this.filters, this.options);
+    return this.backwardFromLogits(this.#dz, batch, inputGradient);
+  }
+
+  /** The backward pass from dL/dz (a loss fused with a softmax over the channels). */
+  backwardFromLogits(dz: Buf, batch: number, inputGradient = true): Buf {
+    const ws = this.#ws;
+    const rows = batch * this.#pixels;
+    ws.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows);
+    ws.sumRows(dz, this.b.grad, rows);
+    if (inputGradient) {
+      ws.gemmNN(dz, this.w.value, this.#dcols, rows, this.#taps, this.filters);
+      ws.col2im(this.#dcols, this.#dx, batch, this.g);
+    }
+    return this.#dx;
+  }
+
+  get outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  logits(): Buf {
+    return this.#z;
+  }
+
+  calibrationValues(batch: number): Record<string, Buf> {
+    return { preactivation: { offset: this.#z.offset, length: batch * this.#pixels * this.filters } };
+  }
+
+  params(): Param[] {
+    return [this.w, this.b];
+  }
+
+  config() {
+    const { filters, kernelSize, strides, dilation, padding, alpha, beta, initializer } = this.options;
+    const activation = this.activation;
+    return definedFields({
+      type: this.kind,
+      filters,
+      kernelSize,
+      strides,
+      dilation,
+      padding,
+      activation,
+      alpha,
+      beta,
+      initializer,
+    });
+  }
+
+  describe(): string {
+    const g = this.g;
+    const stride = g.strideH === 1 && g.strideW === 1 ? "" : `, stride ${g.strideH}x${g.strideW}`;
+    const dilation = g.dilationH === 1 && g.dilationW === 1 ? "" : `, dilation ${g.dilationH}x${g.dilationW}`;
+    return `${this.filters}@${g.kh}x${g.kw}${stride}${dilation}, ${this.options.padding ?? "valid"}, ${this.activation}`;
+  }
+
+  exportProblems(): string[] {
+    return hardThresholdProblem(this.name, this.activation);
+  }
+
+  /** CONV_2D (filter [C_out, k_h, k_w, C_in], per-channel int8 scales on axis 0), ReLU fused. */
+  exportTo(e: LayerExport): void {
+    const g = this.g;
+    e.addWeighted({
+      op: BuiltinOperator.CONV_2D,
+      weightsShape: [this.filters, g.kh, g.kw, g.c],
+      weights: e.values(this.w),
+      bias: e.values(this.b),
+      outputShape: [1, ...this.outputShape],
+      activation: this.activation,
+      activationOptions: this.options,
+      options: (activation) => ({
+        type: "Conv2DOptions",
+        padding: this.options.padding === "same" ? Padding.SAME : Padding.VALID,
+        strideH: g.strideH,
+        strideW: g.strideW,
+        dilationH: g.dilationH,
+        dilationW: g.dilationW,
+        activation,
+      }),
+    });
+  }
+}

@@ -1,0 +1,80 @@
+// The geometry a sliding window (a convolution's filter, a pooling window)
+// makes over an [h, w, c] image, as TensorFlow computes it:
+//   valid: out = ceil((in - (k - 1) d) / s), no padding
+//   same:  out = ceil(in / s); padding total = max((out - 1) s + (k - 1) d + 1 - in, 0),
+//          the smaller half before (top, left), the odd extra after
+// The seed's W_0 = (W_i - k + 2p) / s + 1 is the same count when 2p is that total.
+export type PaddingName = "valid" | "same";
+export const PADDINGS: readonly PaddingName[] = ["valid", "same"];
+
+export interface Window {
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  outH: number;
+  outW: number;
+}
+
+export interface WindowOptions {
+  /** Window height and width (one number: square). */
+  size: number | [number, number];
+  strides?: number | [number, number];
+  dilation?: number | [number, number];
+  padding?: PaddingName;
+}
+
+function pair(v: number | [number, number], what: string, layer: string): [number, number] {
+  const p: [number, number] = typeof v === "number" ? [v, v] : v;
+  if (p.length !== 2 || p.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`${layer}: ${what} must be a positive whole number or two of them, got ${JSON.stringify(v)}`);
+  return p;
+}
+
+/** Checks the options against an [h, w, c] input and computes the window's geometry. */
+export function windowOver(inputShape: readonly number[], o: WindowOptions, layer: string): Window {
+  if (inputShape.length !== 3)
+    throw new Error(`${layer}: expects [height, width, channels] images, got shape [${inputShape}]`);
+  const [h, w, c] = inputShape as [number, number, number];
+  const [kh, kw] = pair(o.size, "the window size", layer);
+  const [strideH, strideW] = pair(o.strides ?? 1, "strides", layer);
+  const [dilationH, dilationW] = pair(o.dilation ?? 1, "dilation", layer);
+  const padding = o.padding ?? "valid";
+  if (!PADDINGS.includes(padding)) throw new Error(`${layer}: padding must be 'valid' or 'same', got '${padding}'`);
+  const along = (size: number, k: number, s: number, d: number) => {
+    const span = (k - 1) * d + 1;
+    if (padding === "same") {
+      const out = Math.ceil(size / s);
+      return { out, before: Math.floor(Math.max((out - 1) * s + span - size, 0) / 2) };
+    }
+    return { out: Math.ceil((size - span + 1) / s), before: 0 };
+  };
+  const y = along(h, kh, strideH, dilationH);
+  const x = along(w, kw, strideW, dilationW);
+  if (y.out < 1 || x.out < 1)
+    throw new Error(
+      `${layer}: a ${kh}x${kw} window (dilation ${dilationH}x${dilationW}) does not fit a ${h}x${w} image without padding`,
+    );
+  return {
+    h,
+    w,
+    c,
+    kh,
+    kw,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    padTop: y.before,
+    padLeft: x.before,
+    outH: y.out,
+    outW: x.out,
+  };
+}
