@@ -32,10 +32,11 @@ describe("train-config.schema.json", () => {
 });
 
 describe("trainer/README.md's config examples", () => {
-  it("one per data source: CSV (named target, 0/1 classes), MNIST, sine", () => {
+  it("one per data source: CSV (named target, 0/1 classes), MNIST (a CNN, an MLP), sine", () => {
     expect(examples.map((e) => JSON.stringify(e.data))).toEqual([
       '{"csv":"iris.csv","target":"species","testFraction":0.2}',
       '{"csv":"spam.csv","classify":true}',
+      '{"dataset":"mnist"}',
       '{"dataset":"mnist"}',
       '{"dataset":"sine"}',
     ]);

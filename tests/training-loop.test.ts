@@ -107,6 +107,23 @@ describe("initialisers: the distributions the seed course gives", () => {
 });
 
 describe("early stopping and validation", () => {
+  it("a callback may evaluate and predict during fit() with any batch size (the buffers hold fit()'s batch)", () => {
+    const d = data(40, 3, 2, "mse", 22);
+    const m = sequential([dense({ units: 4, activation: "tanh" }), dense({ units: 2 })], { inputShape: [3], seed: 5 });
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    const seen: number[] = [];
+    const probe: Callback<typeof m> = {
+      onEpochEnd: (model) => {
+        seen.push(model.evaluate(d).loss!); // default batch 256, more than fit()'s 8
+        expect(model.predict(d.x, { batchSize: 1000 }).length).toBe(80);
+      },
+    };
+    m.fit(d, { epochs: 2, batchSize: 8, callbacks: [probe] });
+    expect(seen).toEqual([expect.any(Number), expect.any(Number)]);
+    // The same loss after fit(), summed from one batch of 40 instead of five of 8 (double rounding only).
+    expect(m.evaluate(d).loss).toBeCloseTo(seen[1]!, 12);
+  });
+
   it("restoreBestWeights puts back the best epoch's weights when training stops; without it the last epoch's stay", () => {
     // The learning rate grows 1.8x per epoch, so the validation loss falls, then rises: training stops.
     const d = data(40, 3, 2, "mse", 21);

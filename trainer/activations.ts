@@ -11,7 +11,15 @@ import type { Workspace, Buf } from "./workspace.ts";
 
 export type ActivationName = "identity" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "hardThreshold" | "softmax";
 
-export const ACTIVATIONS: readonly ActivationName[] = ["identity", "sigmoid", "tanh", "relu", "leakyRelu", "hardThreshold", "softmax"];
+export const ACTIVATIONS: readonly ActivationName[] = [
+  "identity",
+  "sigmoid",
+  "tanh",
+  "relu",
+  "leakyRelu",
+  "hardThreshold",
+  "softmax",
+];
 
 export interface ActivationOptions {
   /** leakyRelu: the fixed slope for x < 0 (default 0.01). */
@@ -28,13 +36,27 @@ export function sigmoid(x: number): number {
 }
 
 /** y = f(x) over a batch of rows of width `width` (softmax is per row). */
-export function activationForward(name: ActivationName, x: Float32Array, y: Float32Array, width: number, o: ActivationOptions): void {
+export function activationForward(
+  name: ActivationName,
+  x: Float32Array,
+  y: Float32Array,
+  width: number,
+  o: ActivationOptions,
+): void {
   const n = x.length;
   switch (name) {
-    case "identity": y.set(x); return;
-    case "sigmoid": for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]!); return;
-    case "tanh": for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!); return;
-    case "relu": for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : 0; return;
+    case "identity":
+      y.set(x);
+      return;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]!);
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : 0;
+      return;
     case "leakyRelu": {
       const a = o.alpha ?? 0.01;
       for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : a * x[i]!;
@@ -65,16 +87,30 @@ export function softmaxRow(x: Float32Array, y: Float32Array, start: number, widt
 }
 
 /** dx = dy * f'(x), given the forward input x and output y. */
-export function activationBackward(name: ActivationName, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, width: number, o: ActivationOptions): void {
+export function activationBackward(
+  name: ActivationName,
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  width: number,
+  o: ActivationOptions,
+): void {
   const n = x.length;
   switch (name) {
     case "identity":
     case "hardThreshold": // straight-through estimator
       dx.set(dy);
       return;
-    case "sigmoid": for (let i = 0; i < n; i++) dx[i] = dy[i]! * y[i]! * (1 - y[i]!); return;
-    case "tanh": for (let i = 0; i < n; i++) dx[i] = dy[i]! * (1 - y[i]! * y[i]!); return;
-    case "relu": for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0; return;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) dx[i] = dy[i]! * y[i]! * (1 - y[i]!);
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) dx[i] = dy[i]! * (1 - y[i]! * y[i]!);
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
+      return;
     case "leakyRelu": {
       const a = o.alpha ?? 0.01;
       for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : a * dy[i]!;
@@ -96,13 +132,39 @@ export function activationBackward(name: ActivationName, x: Float32Array, y: Flo
  * there is one (ReLU, sigmoid, tanh), else the loops above (softmax per row
  * of `width`).
  */
-export function activateBuffers(ws: Workspace, name: ActivationName, z: Buf, y: Buf, n: number, width: number, o: ActivationOptions): void {
+export function activateBuffers(
+  ws: Workspace,
+  name: ActivationName,
+  z: Buf,
+  y: Buf,
+  n: number,
+  width: number,
+  o: ActivationOptions,
+): void {
   if (ws.activate(name, z, y, n)) return;
   activationForward(name, ws.f32(z).subarray(0, n), ws.f32(y).subarray(0, n), width, o);
 }
 
 /** dz = dy f'(z), from the forward pass's z and y, over the first n values. */
-export function activationGradientBuffers(ws: Workspace, name: ActivationName, z: Buf, y: Buf, dy: Buf, dz: Buf, n: number, width: number, o: ActivationOptions): void {
+export function activationGradientBuffers(
+  ws: Workspace,
+  name: ActivationName,
+  z: Buf,
+  y: Buf,
+  dy: Buf,
+  dz: Buf,
+  n: number,
+  width: number,
+  o: ActivationOptions,
+): void {
   if (ws.activateBackward(name, z, y, dy, dz, n)) return;
-  activationBackward(name, ws.f32(z).subarray(0, n), ws.f32(y).subarray(0, n), ws.f32(dy).subarray(0, n), ws.f32(dz).subarray(0, n), width, o);
+  activationBackward(
+    name,
+    ws.f32(z).subarray(0, n),
+    ws.f32(y).subarray(0, n),
+    ws.f32(dy).subarray(0, n),
+    ws.f32(dz).subarray(0, n),
+    width,
+    o,
+  );
 }

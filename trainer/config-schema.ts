@@ -227,7 +227,21 @@ export const trainConfigSchema = fields(
       .optional()
       .meta({ description: "early stopping: epochs without a better validation loss (the best epoch is restored)" }),
     augment: fields(
-      { shift: positiveInt.meta({ description: "shift images by up to this many pixels at random" }) },
+      {
+        shift: positiveInt
+          .optional()
+          .meta({
+            description:
+              "shift images by up to this many pixels at random (whole pixels, or fractions with rotate/scale)",
+          }),
+        rotate: z.number().gt(0).max(180).optional().meta({ description: "rotate images by up to this many degrees" }),
+        scale: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .optional()
+          .meta({ description: "scale images by up to this fraction (0.1: 90% to 110%)" }),
+      },
       "augment",
     ).optional(),
   },

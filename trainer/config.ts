@@ -16,7 +16,7 @@ import { fashionMnist } from "./data/fashion-mnist.ts";
 import { sine } from "./data/sine.ts";
 import { readCsv } from "./data/csv.ts";
 import { take, type Dataset } from "./data/dataset.ts";
-import { randomShifts } from "./data/augment.ts";
+import { randomShifts, randomAffine } from "./data/augment.ts";
 import { Rng } from "./rng.ts";
 import type { Preset } from "./presets.ts";
 
@@ -48,11 +48,12 @@ export function presetFromConfig(path: string): Preset {
   const c = readTrainConfig(path);
   const data = loadData(c.data, dirname(resolve(path)), path);
   const inputShape = data.train.inputShape;
-  const shift = c.augment?.shift ?? 0;
-  if (shift && (inputShape.length !== 3 || inputShape[2] !== 1))
+  const { shift = 0, rotate = 0, scale = 0 } = c.augment ?? {};
+  if (c.augment && (inputShape.length !== 3 || inputShape[2] !== 1))
     throw new ConfigError(path, [
-      `augment.shift: needs single-channel images ([h, w, 1] samples), the data's samples are [${inputShape.join(", ")}]`,
+      `augment: needs single-channel images ([h, w, 1] samples), the data's samples are [${inputShape.join(", ")}]`,
     ]);
+  const [h, w] = inputShape as [number, number];
   const optimizer = typeof c.compile.optimizer === "string" ? { name: c.compile.optimizer } : c.compile.optimizer;
   return {
     name: c.name ?? path,
@@ -76,7 +77,8 @@ export function presetFromConfig(path: string): Preset {
       validationSplit: c.fit.validationSplit ?? 0.1,
       schedule: c.fit.schedule,
       shuffle: c.fit.shuffle,
-      augment: shift ? randomShifts(inputShape[0]!, inputShape[1]!, shift) : undefined,
+      augment:
+        rotate || scale ? randomAffine(h, w, { rotate, scale, shift }) : shift ? randomShifts(h, w, shift) : undefined,
     },
     patience: c.patience,
   };

@@ -161,6 +161,16 @@ export class Sequential {
     this.#capacity = batch;
   }
 
+  /**
+   * The batch size inference may use: during fit() (a callback evaluating or
+   * predicting) the activation buffers cannot grow, so no more than they hold.
+   */
+  #inferenceBatch(requested: number): number {
+    if (!Number.isInteger(requested) || requested < 1)
+      throw new Error(`batchSize must be a positive whole number, got ${requested}`);
+    return this.#pinned ? Math.min(requested, this.#capacity) : requested;
+  }
+
   #checkData(d: Dataset, what: string): void {
     validateDataset(d, what);
     if (d.inputShape.join("x") !== this.inputShape.join("x"))
@@ -390,7 +400,7 @@ export class Sequential {
   evaluate(d: Dataset, options: { batchSize?: number; prefix?: string } = {}): Record<string, number> {
     const c = this.#needCompiled();
     this.#checkData(d, "evaluation data");
-    const batchSize = options.batchSize ?? 256;
+    const batchSize = this.#inferenceBatch(options.batchSize ?? 256);
     const prefix = options.prefix ?? "";
     this.#ensureCapacity(Math.min(batchSize, d.n));
     let lossSum = 0;
@@ -428,7 +438,7 @@ export class Sequential {
       throw new Error(`predict: ${x.length} values is not a whole number of samples of ${width} features`);
     const n = x.length / width;
     const outWidth = elements(this.outputShape);
-    const batchSize = options.batchSize ?? 256;
+    const batchSize = this.#inferenceBatch(options.batchSize ?? 256);
     const result = new Float32Array(n * outWidth);
     for (let start = 0; start < n; start += batchSize) {
       const b = Math.min(batchSize, n - start);
@@ -447,8 +457,9 @@ export class Sequential {
   trace(
     x: Float32Array,
     visit: (layer: number, output: Float32Array, values: Record<string, Float32Array>) => void,
-    batchSize = 256,
+    requestedBatch = 256,
   ): void {
+    const batchSize = this.#inferenceBatch(requestedBatch);
     const width = elements(this.inputShape);
     const n = x.length / width;
     for (let start = 0; start < n; start += batchSize) {

@@ -28,7 +28,19 @@ interface Kernels {
   tanhBackward(y: number, dy: number, dx: number, n: number): void;
   momentumUpdate(theta: number, v: number, g: number, n: number, lr: number, gamma: number): void;
   rmspropUpdate(theta: number, s: number, g: number, n: number, lr: number, rho: number, eps: number): void;
-  adamUpdate(theta: number, m: number, v: number, g: number, n: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  adamUpdate(
+    theta: number,
+    m: number,
+    v: number,
+    g: number,
+    n: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void;
   gemmNT(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
   gemmNN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
   gemmTN(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number): void;
@@ -42,7 +54,21 @@ interface Kernels {
 
 /** A window's geometry in the order the convolution kernels take it. */
 function convArgs(g: Window): number[] {
-  return [g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW];
+  return [
+    g.h,
+    g.w,
+    g.c,
+    g.kh,
+    g.kw,
+    g.strideH,
+    g.strideW,
+    g.dilationH,
+    g.dilationW,
+    g.padTop,
+    g.padLeft,
+    g.outH,
+    g.outW,
+  ];
 }
 
 /** A window's geometry in the order the pooling kernels take it (no dilation). */
@@ -83,7 +109,9 @@ export class Workspace {
       try {
         memory.grow(pages);
       } catch {
-        throw new Error(`workspace: training buffers need ${(needBytes / 2 ** 20).toFixed(1)} MiB, more than WebAssembly memory allows`);
+        throw new Error(
+          `workspace: training buffers need ${(needBytes / 2 ** 20).toFixed(1)} MiB, more than WebAssembly memory allows`,
+        );
       }
     }
     return { offset, length: n };
@@ -163,8 +191,31 @@ export class Workspace {
     this.#k.rmspropUpdate(theta.offset * 4, s.offset * 4, g.offset * 4, theta.length, lr, rho, eps);
   }
 
-  adamUpdate(theta: Buf, m: Buf, v: Buf, g: Buf, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void {
-    this.#k.adamUpdate(theta.offset * 4, m.offset * 4, v.offset * 4, g.offset * 4, theta.length, lr, b1, b2, c1, c2, eps);
+  adamUpdate(
+    theta: Buf,
+    m: Buf,
+    v: Buf,
+    g: Buf,
+    lr: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void {
+    this.#k.adamUpdate(
+      theta.offset * 4,
+      m.offset * 4,
+      v.offset * 4,
+      g.offset * 4,
+      theta.length,
+      lr,
+      b1,
+      b2,
+      c1,
+      c2,
+      eps,
+    );
   }
 
   /** cols[(b, oy, ox)][(ky, kx, c)] = the window's taps of `batch` NHWC images (kernels/conv.ts). */

@@ -38,23 +38,32 @@ export function im2col(
   padTop: i32, padLeft: i32, outH: i32, outW: i32,
 ): void {
   const tapBytes = <usize>c << 2;
+  const runBytes = <usize>kw * tapBytes; // one filter row's taps
   let dst = cols;
   for (let b = 0; b < batch; b++) {
     const image = x + <usize>(b * h * w) * tapBytes;
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * strideW - padLeft;
+        // Undilated and inside the image's width: a filter row's taps are one contiguous run of the input row.
+        const wholeRow = dilationW == 1 && ix0 >= 0 && ix0 + kw <= w;
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * strideH - padTop + ky * dilationH;
-          const rowInside = iy >= 0 && iy < h;
+          if (iy < 0 || iy >= h) {
+            memory.fill(dst, 0, runBytes);
+            dst += runBytes;
+            continue;
+          }
+          const row = image + <usize>(iy * w) * tapBytes;
+          if (wholeRow) {
+            copyFloats(dst, row + <usize>ix0 * tapBytes, kw * c);
+            dst += runBytes;
+            continue;
+          }
           for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * strideW - padLeft + kx * dilationW;
-            if (rowInside && ix >= 0 && ix < w) {
-              const src = image + <usize>(iy * w + ix) * tapBytes;
-              if (c == 1) store<f32>(dst, load<f32>(src));
-              else copyFloats(dst, src, c);
-            } else {
-              memory.fill(dst, 0, tapBytes);
-            }
+            const ix = ix0 + kx * dilationW;
+            if (ix >= 0 && ix < w) copyFloats(dst, row + <usize>ix * tapBytes, c);
+            else for (let i = 0; i < c; i++) store<f32>(dst + (<usize>i << 2), 0);
             dst += tapBytes;
           }
         }

@@ -205,6 +205,24 @@ export function gemmTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc
       v128.store(c0 + at, p00); v128.store(c0 + at, p01, 16); v128.store(c0 + at, p02, 32); v128.store(c0 + at, p03, 48);
       v128.store(c1 + at, p10); v128.store(c1 + at, p11, 16); v128.store(c1 + at, p12, 32); v128.store(c1 + at, p13, 48);
     }
+    // Four columns at a time past the sixteen-wide tiles (a convolution's filter gradient has
+    // k_h k_w C_in columns, rarely a multiple of 16), then single columns.
+    for (; j + 4 <= n; j += 4) {
+      const at = <usize>j << 2;
+      let p0 = f32x4.splat(0), p1 = f32x4.splat(0);
+      for (let p = 0; p < k; p++) {
+        const x = v128.load(b + <usize>p * rowB + at);
+        const ap = ai + <usize>p * rowA;
+        p0 = f32x4.add(p0, f32x4.mul(f32x4.splat(load<f32>(ap)), x));
+        p1 = f32x4.add(p1, f32x4.mul(f32x4.splat(load<f32>(ap, 4)), x));
+      }
+      if (accumulate != 0) {
+        p0 = f32x4.add(p0, v128.load(c0 + at));
+        p1 = f32x4.add(p1, v128.load(c1 + at));
+      }
+      v128.store(c0 + at, p0);
+      v128.store(c1 + at, p1);
+    }
     for (; j < n; j++) {
       columnTN(a, b, c0 + (<usize>j << 2), i, j, rowA, rowB, k, accumulate);
       columnTN(a, b, c1 + (<usize>j << 2), i + 1, j, rowA, rowB, k, accumulate);

@@ -7,7 +7,7 @@
 //            dx gets dy / count at each of them
 // `argmax` (i32 per output) keeps each maximum's input index for backward.
 
-/** y and argmax for every output (b, oy, ox, ch). */
+/** y and argmax for every output (b, oy, ox, ch); four channels at a time, then one by one. */
 export function maxPoolForward(
   x: usize,
   y: usize,
@@ -26,6 +26,7 @@ export function maxPoolForward(
   outW: i32,
 ): void {
   let out: i32 = 0;
+  const lanes = i32x4(0, 1, 2, 3);
   for (let b = 0; b < batch; b++) {
     const image = b * h * w * c;
     for (let oy = 0; oy < outH; oy++) {
@@ -34,23 +35,41 @@ export function maxPoolForward(
       for (let ox = 0; ox < outW; ox++) {
         const x0 = max(ox * strideW - padLeft, 0);
         const x1 = min(ox * strideW - padLeft + kw, w);
-        for (let ch = 0; ch < c; ch++) {
-          let best = -Infinity as f32;
-          let at = -1;
+        const first = image + (y0 * w + x0) * c;
+        let ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          // The window's first tap, then a lane takes a later tap only when it is strictly larger.
+          let best = v128.load(x + ((<usize>(first + ch)) << 2));
+          let at = i32x4.add(i32x4.splat(first + ch), lanes);
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const i = image + (iy * w + ix) * c + ch;
+              const v = v128.load(x + ((<usize>i) << 2));
+              const larger = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, larger);
+              at = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), at, larger);
+            }
+          }
+          v128.store(y + ((<usize>(out + ch)) << 2), best);
+          v128.store(argmax + ((<usize>(out + ch)) << 2), at);
+        }
+        for (; ch < c; ch++) {
+          let best = load<f32>(x + ((<usize>(first + ch)) << 2));
+          let at = first + ch;
           for (let iy = y0; iy < y1; iy++) {
             for (let ix = x0; ix < x1; ix++) {
               const i = image + (iy * w + ix) * c + ch;
               const v = load<f32>(x + ((<usize>i) << 2));
-              if (v > best || at < 0) {
+              if (v > best) {
                 best = v;
                 at = i;
               }
             }
           }
-          store<f32>(y + ((<usize>out) << 2), best);
-          store<i32>(argmax + ((<usize>out) << 2), at);
-          out++;
+          store<f32>(y + ((<usize>(out + ch)) << 2), best);
+          store<i32>(argmax + ((<usize>(out + ch)) << 2), at);
         }
+        out += c;
       }
     }
   }
