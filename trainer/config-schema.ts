@@ -228,12 +228,10 @@ export const trainConfigSchema = fields(
       .meta({ description: "early stopping: epochs without a better validation loss (the best epoch is restored)" }),
     augment: fields(
       {
-        shift: positiveInt
-          .optional()
-          .meta({
-            description:
-              "shift images by up to this many pixels at random (whole pixels, or fractions with rotate/scale)",
-          }),
+        shift: positiveInt.optional().meta({
+          description:
+            "shift images by up to this many pixels at random (whole pixels, or fractions with rotate/scale)",
+        }),
         rotate: z.number().gt(0).max(180).optional().meta({ description: "rotate images by up to this many degrees" }),
         scale: z
           .number()
