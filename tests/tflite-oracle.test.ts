@@ -50,7 +50,7 @@ import { readModel } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
 import { sequential, dense, take, normalization, oneHot } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { mnistMlp, mnistCnn, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
+import { mnistMlp, mnistCnn, mnistDepthwise, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 const available = haveTool(CHROMIUM, "chromium");
 
@@ -333,6 +333,21 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
       inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 406),
       XNNPACK_QS8,
     );
+  });
+
+  it("a separable CNN (DEPTHWISE_CONV_2D with multipliers 1 and 2, MEAN), exported float32 and int8", async () => {
+    const { model: m, digits } = mnistDepthwise(1000, 8);
+    const f = exportTflite(m, { kind: "float32" });
+    const floatInputs = inputsFor({ name: "f", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 407);
+    await compare("trainer separable CNN float32", f, floatInputs, EXACT);
+    const calibration = take(
+      digits,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+    const q = exportTflite(m, { kind: "int8", calibration });
+    // TFLite hands the int8 convolutions to XNNPACK; each operator is also compared alone.
+    const intInputs = inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 408);
+    await compare("trainer separable CNN int8", q, intInputs, XNNPACK_QS8);
   });
 
   it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {

@@ -115,6 +115,23 @@ const conv2d = fields(
   },
   "a conv2d layer",
 );
+const depthwiseConv2d = fields(
+  {
+    type: z.literal("depthwiseConv2d"),
+    kernelSize: windowPair("the filter size"),
+    depthMultiplier: positiveInt.optional().meta({ description: "filters per input channel (default 1)" }),
+    strides: windowPair("the stride (default 1)").optional(),
+    dilation: windowPair("the dilation (default 1)").optional(),
+    padding,
+    activation: activation.optional().meta({ description: "default identity (linear)" }),
+    ...activationFields,
+    initializer: z
+      .enum(INITIALIZERS)
+      .optional()
+      .meta({ description: "default: heNormal for ReLU-like activations, glorotUniform otherwise" }),
+  },
+  "a depthwiseConv2d layer",
+);
 const pool = (type: "maxPool2d" | "averagePool2d") =>
   fields(
     {
@@ -139,6 +156,8 @@ const layer = z.discriminatedUnion("type", [
   conv2dLayer,
   pool("maxPool2d"),
   pool("averagePool2d"),
+  fields({ type: z.literal("globalAveragePooling2d") }, "a global average pooling layer"),
+  depthwiseConv2d.superRefine(activationOptionsApply),
 ]);
 
 const optimizer = z.discriminatedUnion("name", [

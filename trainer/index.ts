@@ -16,7 +16,8 @@ export { Dropout } from "./layers/dropout.ts";
 export { Flatten } from "./layers/flatten.ts";
 export { Normalization } from "./layers/normalization.ts";
 export { Conv2D, type Conv2DOptions } from "./layers/conv2d.ts";
-export { MaxPool2D, AveragePool2D, type Pool2DOptions } from "./layers/pooling.ts";
+export { DepthwiseConv2D, type DepthwiseConv2DOptions } from "./layers/depthwise-conv2d.ts";
+export { MaxPool2D, AveragePool2D, GlobalAveragePooling2D, type Pool2DOptions } from "./layers/pooling.ts";
 export type { PaddingName } from "./layers/window.ts";
 export type { Layer, Param } from "./layers/layer.ts";
 export { layerFromConfig, rebuildLayer, type LayerConfig } from "./layers/registry.ts";
@@ -41,7 +42,8 @@ import { Dropout } from "./layers/dropout.ts";
 import { Flatten } from "./layers/flatten.ts";
 import { Normalization } from "./layers/normalization.ts";
 import { Conv2D, type Conv2DOptions } from "./layers/conv2d.ts";
-import { MaxPool2D, AveragePool2D, type Pool2DOptions } from "./layers/pooling.ts";
+import { DepthwiseConv2D, type DepthwiseConv2DOptions } from "./layers/depthwise-conv2d.ts";
+import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D, type Pool2DOptions } from "./layers/pooling.ts";
 import type { Dataset } from "./data/dataset.ts";
 import type { ActivationName, ActivationOptions } from "./activations.ts";
 
@@ -56,3 +58,5 @@ export const normalization = (fit: Dataset | { mean: Float32Array; std: Float32A
 export const conv2d = (options: Conv2DOptions) => new Conv2D(options);
 export const maxPool2d = (options: Pool2DOptions = {}) => new MaxPool2D(options);
 export const averagePool2d = (options: Pool2DOptions = {}) => new AveragePool2D(options);
+export const globalAveragePooling2d = () => new GlobalAveragePooling2D();
+export const depthwiseConv2d = (options: DepthwiseConv2DOptions) => new DepthwiseConv2D(options);

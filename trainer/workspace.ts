@@ -50,6 +50,8 @@ interface Kernels {
   maxPoolBackward(dy: number, argmax: number, dx: number, outputs: number, inputs: number): void;
   averagePoolForward(x: number, y: number, batch: number, ...window: number[]): void;
   averagePoolBackward(dy: number, dx: number, batch: number, ...window: number[]): void;
+  depthwiseForward(x: number, w: number, bias: number, z: number, batch: number, ...window: number[]): void;
+  depthwiseBackward(dz: number, x: number, w: number, dw: number, dx: number, batch: number, ...window: number[]): void;
 }
 
 /** A window's geometry in the order the convolution kernels take it. */
@@ -69,6 +71,12 @@ function convArgs(g: Window): number[] {
     g.outH,
     g.outW,
   ];
+}
+
+/** A window's geometry and depth multiplier in the order the depthwise kernels take them. */
+function depthwiseArgs(g: Window, multiplier: number): number[] {
+  const [h, w, c, ...rest] = convArgs(g);
+  return [h!, w!, c!, multiplier, ...rest];
 }
 
 /** A window's geometry in the order the pooling kernels take it (no dilation). */
@@ -243,6 +251,41 @@ export class Workspace {
 
   averagePoolBackward(dy: Buf, dx: Buf, batch: number, g: Window): void {
     this.#k.averagePoolBackward(dy.offset * 4, dx.offset * 4, batch, ...poolArgs(g));
+  }
+
+  /** z = the depthwise convolution of x with w [k_h, k_w, C m] plus the bias (kernels/depthwise.ts). */
+  depthwiseForward(x: Buf, w: Buf, bias: Buf, z: Buf, batch: number, g: Window, multiplier: number): void {
+    this.#k.depthwiseForward(
+      x.offset * 4,
+      w.offset * 4,
+      bias.offset * 4,
+      z.offset * 4,
+      batch,
+      ...depthwiseArgs(g, multiplier),
+    );
+  }
+
+  /** dW from dz, and dx too unless it is null (both overwritten). */
+  depthwiseBackward(
+    dz: Buf,
+    x: Buf,
+    w: Buf,
+    dw: Buf,
+    dx: Buf | null,
+    batch: number,
+    g: Window,
+    multiplier: number,
+  ): void {
+    const dxAt = dx ? dx.offset * 4 : 0;
+    this.#k.depthwiseBackward(
+      dz.offset * 4,
+      x.offset * 4,
+      w.offset * 4,
+      dw.offset * 4,
+      dxAt,
+      batch,
+      ...depthwiseArgs(g, multiplier),
+    );
   }
 
   /** C[m,n] (+)= A[m,k] B[n,k]^T */

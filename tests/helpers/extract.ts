@@ -192,6 +192,8 @@ function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOpti
         filterH: o.filterHeight,
         activation,
       };
+    case "ReducerOptions":
+      return { type, keepDims: (o as unknown as { keepDims: boolean }).keepDims };
     case "ReshapeOptions":
       return { type, newShape: (o as unknown as { newShape: number[] }).newShape };
     case "UnidirectionalSequenceLSTMOptions":

@@ -5,6 +5,8 @@ import {
   flatten,
   prelu,
   conv2d,
+  depthwiseConv2d,
+  globalAveragePooling2d,
   maxPool2d,
   averagePool2d,
   oneHot,
@@ -87,6 +89,31 @@ export function mnistCnn(samples: number, epochs: number): { model: Sequential; 
       dense({ units: 10, activation: "softmax" }),
     ],
     { inputShape: [28, 28, 1], seed: 6 },
+  );
+  model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
+  model.fit(digits, { epochs, batchSize: 32 });
+  return { model, digits };
+}
+
+/**
+ * A separable CNN, conv 16@3x3 stride 2 ReLU -> depthwise 3x3 same ReLU ->
+ * depthwise 3x3 x2 stride 2 ReLU -> global average pool -> dense 10 softmax,
+ * trained `epochs` epochs on the first `samples` MNIST training digits; and those digits.
+ */
+export function mnistDepthwise(samples: number, epochs: number): { model: Sequential; digits: Dataset } {
+  const digits = take(
+    mnistSplit().train,
+    Array.from({ length: samples }, (_, i) => i),
+  );
+  const model = sequential(
+    [
+      conv2d({ filters: 16, kernelSize: 3, strides: 2, activation: "relu" }),
+      depthwiseConv2d({ kernelSize: 3, padding: "same", activation: "relu" }),
+      depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: "same", activation: "relu" }),
+      globalAveragePooling2d(),
+      dense({ units: 10, activation: "softmax" }),
+    ],
+    { inputShape: [28, 28, 1], seed: 7 },
   );
   model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
   model.fit(digits, { epochs, batchSize: 32 });

@@ -347,6 +347,25 @@ export const MUTANTS: Mutant[] = [
     tests: [CNN],
   },
   {
+    id: "depthwise-filter-gradient-5-percent",
+    file: "trainer/kernels/depthwise.ts",
+    find: "v128.store(dw + tap + at, f32x4.add(v128.load(dw + tap + at), f32x4.mul(vg, v128.load(x + pixel + at))));",
+    replace:
+      "v128.store(dw + tap + at, f32x4.add(v128.load(dw + tap + at), f32x4.mul(f32x4.mul(vg, f32x4.splat(1.05)), v128.load(x + pixel + at))));",
+    bug: "the depthwise filter gradient is 5% too large in its four-channel path",
+    build: "trainer-kernels",
+    tests: [CNN],
+  },
+  {
+    id: "depthwise-multiplier-input-channel",
+    file: "trainer/kernels/depthwise.ts",
+    find: "const ic = <usize>(o / m) << 2;",
+    replace: "const ic = <usize>(o % c) << 2;",
+    bug: "with a depth multiplier, backward sends output channel c m + j's gradient to input channel (c m + j) mod C",
+    build: "trainer-kernels",
+    tests: [CNN],
+  },
+  {
     id: "average-pool-gradient-counts-padding",
     file: "trainer/kernels/pooling.ts",
     find: "const share: f32 = 1 / <f32>((y1 - y0) * (x1 - x0));",

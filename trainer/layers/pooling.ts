@@ -121,3 +121,69 @@ export class AveragePool2D extends Pool2D {
     return this.dx;
   }
 }
+
+/**
+ * GlobalAveragePooling2D: the mean of each channel over the whole image,
+ * [h, w, c] -> [c] (an average pool whose window is the image). Exported as
+ * MEAN over the height and width axes; int8 takes its calibrated output
+ * range (TFLite's MEAN rescales; with the input's own scale it would
+ * truncate its division).
+ */
+export class GlobalAveragePooling2D implements Layer {
+  readonly kind = "globalAveragePooling2d";
+  name = "globalAveragePooling2d";
+  outputShape: number[] = [];
+  g!: Window;
+  #ws!: Workspace;
+  #y!: Buf;
+  #dx!: Buf;
+
+  build(inputShape: number[], ws: Workspace): void {
+    if (inputShape.length !== 3)
+      throw new Error(`${this.name}: expects [height, width, channels] images, got shape [${inputShape}]`);
+    this.g = windowOver(inputShape, { size: [inputShape[0]!, inputShape[1]!] }, this.name);
+    this.#ws = ws;
+    this.outputShape = [this.g.c];
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    this.#y = ws.alloc(batch * this.g.c);
+    this.#dx = ws.alloc(batch * this.g.h * this.g.w * this.g.c);
+  }
+
+  forward(x: Buf, batch: number): Buf {
+    this.#ws.averagePoolForward(x, this.#y, batch, this.g);
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number): Buf {
+    this.#ws.averagePoolBackward(dy, this.#dx, batch, this.g);
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  config() {
+    return { type: this.kind };
+  }
+
+  describe(): string {
+    return "";
+  }
+
+  exportTo(e: LayerExport): void {
+    const axes = e.addConstant(`${this.name}/axes`, [2], Int32Array.from([1, 2]));
+    const shape = [1, this.g.c];
+    const quant = e.quantOf(e.range());
+    const out = e.addActivationTensor(this.name, shape, quant);
+    e.addOperator({
+      op: BuiltinOperator.MEAN,
+      inputs: [e.tensor, axes],
+      outputs: [out],
+      options: { type: "ReducerOptions", keepDims: false },
+    });
+    e.setOutput(out, shape, quant);
+  }
+}

@@ -10,7 +10,8 @@ import { Activation } from "./activation.ts";
 import { PRelu } from "./prelu.ts";
 import { Normalization } from "./normalization.ts";
 import { Conv2D } from "./conv2d.ts";
-import { MaxPool2D, AveragePool2D } from "./pooling.ts";
+import { DepthwiseConv2D } from "./depthwise-conv2d.ts";
+import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
 
 export type LayerConfig = TrainConfig["layers"][number];
 type Builders = { [K in LayerConfig["type"]]: (c: Extract<LayerConfig, { type: K }>) => Layer };
@@ -24,6 +25,8 @@ const LAYERS: Builders = {
   conv2d: (c) => new Conv2D(c),
   maxPool2d: (c) => new MaxPool2D(c),
   averagePool2d: (c) => new AveragePool2D(c),
+  globalAveragePooling2d: () => new GlobalAveragePooling2D(),
+  depthwiseConv2d: (c) => new DepthwiseConv2D(c),
 };
 
 /** The layer a config file's entry describes (validated by the schema first). */
