@@ -1,69 +1,166 @@
-// npm run bench:train — training speed: seconds per epoch of an MLP
-// 784-128-10 (ReLU, softmax + categorical cross-entropy) on all 10,000 MNIST
-// digits, batch 32, plain SGD at learning rate 0.1, in one run:
-//   wasmlite's trainer (WASM SIMD matrix kernels, one workspace memory)
+// npm run bench:train — training speed, seconds per epoch, every trainer in one run:
+//   MLP 784-128-10 (ReLU, softmax + categorical cross-entropy), SGD lr 0.1
+//   LeNet-5 (conv 6@5x5 same, max pool, conv 16@5x5, max pool, FC 120, 84, 10; ReLU), SGD lr 0.01
+// both on all 10,000 MNIST digits, batch 32, in:
+//   wasmlite's trainer (WASM SIMD kernels, one workspace memory)
 //   tfjs (tf.sequential + model.fit, Keras-style) with the cpu and wasm backends
-//   PyTorch (Debian python3-torch, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2)), if installed
-// Each runtime trains 1 warm-up epoch, then the median of 3 timed epochs counts.
+//   PyTorch (Debian python3-torch with libopenblas0-pthread: with Debian's default reference
+//   BLAS it is ~5x slower; OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2)), if installed
+// Each trainer runs 1 warm-up epoch, then the median of 3 timed epochs counts;
+// where an epoch would take minutes (tfjs-cpu's LeNet) a stated number of
+// batches is timed and scaled to the epoch, and the row says so.
+// `--only mlp|lenet` runs one model.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { sequential, dense, flatten } from "../trainer/index.ts";
+import { sequential, dense, flatten, conv2d, maxPool2d, type Sequential } from "../trainer/index.ts";
 import { mnistAll } from "../trainer/data/mnist.ts";
 
 const EPOCHS = 3;
 const BATCH = 32;
-const LR = 0.1;
+const SAMPLES = 10_000;
+
+type Row = [trainer: string, seconds: number | string];
+
+interface Model {
+  name: string;
+  title: string;
+  learningRate: number;
+  wasmlite(): Sequential;
+  tfjs(): tf.Sequential;
+  /** The PyTorch model as a Python expression (torch.nn as nn). */
+  torch: string;
+  /** tfjs-cpu: time this many batches and scale to the epoch (0: whole epochs). */
+  tfjsCpuBatches: number;
+}
+
+const MODELS: Model[] = [
+  {
+    name: "mlp",
+    title: "MLP 784-128-10",
+    learningRate: 0.1,
+    wasmlite: () =>
+      sequential([flatten(), dense({ units: 128, activation: "relu" }), dense({ units: 10, activation: "softmax" })], {
+        inputShape: [28, 28, 1],
+        seed: 1,
+      }),
+    tfjs: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.flatten({ inputShape: [28, 28, 1] }),
+          tf.layers.dense({ units: 128, activation: "relu" }),
+          tf.layers.dense({ units: 10, activation: "softmax" }),
+        ],
+      }),
+    torch: "nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))",
+    tfjsCpuBatches: 0,
+  },
+  {
+    name: "lenet",
+    title: "LeNet-5",
+    learningRate: 0.01,
+    wasmlite: () =>
+      sequential(
+        [
+          conv2d({ filters: 6, kernelSize: 5, padding: "same", activation: "relu" }),
+          maxPool2d(),
+          conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
+          maxPool2d(),
+          flatten(),
+          dense({ units: 120, activation: "relu" }),
+          dense({ units: 84, activation: "relu" }),
+          dense({ units: 10, activation: "softmax" }),
+        ],
+        { inputShape: [28, 28, 1], seed: 1 },
+      ),
+    tfjs: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: "same", activation: "relu" }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 120, activation: "relu" }),
+          tf.layers.dense({ units: 84, activation: "relu" }),
+          tf.layers.dense({ units: 10, activation: "softmax" }),
+        ],
+      }),
+    torch: `nn.Sequential(
+    nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+    nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))`,
+    tfjsCpuBatches: 20,
+  },
+];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
 
-function wasmlite(): number {
+function wasmlite(model: Model): number {
   const data = mnistAll();
-  const m = sequential([flatten(), dense({ units: 128, activation: "relu" }), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28, 1], seed: 1 });
-  m.compile({ optimizer: { name: "sgd", learningRate: LR }, loss: "categoricalCrossentropy" });
+  const m = model.wasmlite();
+  m.compile({ optimizer: { name: "sgd", learningRate: model.learningRate }, loss: "categoricalCrossentropy" });
   // Each epoch timed inside one fit() (the data set is checked once, up front).
   const times: number[] = [];
   let started = 0;
-  m.fit(data, { epochs: EPOCHS + 1, batchSize: BATCH, callbacks: [{ onEpochBegin: () => (started = performance.now()), onEpochEnd: () => times.push((performance.now() - started) / 1000) }] });
+  m.fit(data, {
+    epochs: EPOCHS + 1,
+    batchSize: BATCH,
+    callbacks: [
+      {
+        onEpochBegin: () => (started = performance.now()),
+        onEpochEnd: () => times.push((performance.now() - started) / 1000),
+      },
+    ],
+  });
   return median(times.slice(1));
 }
 
-async function tfjs(backend: "cpu" | "wasm"): Promise<number> {
+async function tfjs(model: Model, backend: "cpu" | "wasm"): Promise<number | string> {
   await tf.setBackend(backend);
   await tf.ready();
   const data = mnistAll();
-  const x = tf.tensor2d(data.x, [data.n, 784]);
-  const y = tf.tensor2d(data.y, [data.n, 10]);
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 128, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" })] });
-  model.compile({ optimizer: tf.train.sgd(LR), loss: "categoricalCrossentropy" });
-  const epoch = () => model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 });
-  await epoch();
-  const times: number[] = [];
-  for (let e = 0; e < EPOCHS; e++) {
-    const t = performance.now();
+  const batches = backend === "cpu" ? model.tfjsCpuBatches : 0;
+  const n = batches ? batches * BATCH : data.n;
+  const x = tf.tensor4d(data.x.subarray(0, n * 784), [n, 28, 28, 1]);
+  const y = tf.tensor2d(data.y.subarray(0, n * 10), [n, 10]);
+  const m = model.tfjs();
+  m.compile({ optimizer: tf.train.sgd(model.learningRate), loss: "categoricalCrossentropy" });
+  const epoch = () => m.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 });
+  try {
     await epoch();
-    times.push((performance.now() - t) / 1000);
+    const times: number[] = [];
+    for (let e = 0; e < (batches ? 1 : EPOCHS); e++) {
+      const t = performance.now();
+      await epoch();
+      times.push((performance.now() - t) / 1000);
+    }
+    const seconds = median(times) * (data.n / n);
+    return batches ? `${seconds.toFixed(1)} (${batches} batches timed, scaled to the epoch)` : seconds;
+  } catch (e) {
+    return `cannot train it: ${(e as Error).message.split("\n")[0]}`;
+  } finally {
+    tf.dispose([x, y]);
+    m.dispose();
   }
-  tf.dispose([x, y]);
-  model.dispose();
-  return median(times);
 }
 
-function pytorch(): number | string {
+function pytorch(model: Model): number | string {
   const script = `
-import time, torch, json, sys
+import time, torch, json
+from torch import nn
 torch.set_num_threads(2)
 torch.manual_seed(0)
-x = torch.rand(10000, 784); y = torch.randint(0, 10, (10000,))
-model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
-opt = torch.optim.SGD(model.parameters(), lr=${LR}); loss_fn = torch.nn.CrossEntropyLoss()
+x = torch.rand(${SAMPLES}, 1, 28, 28); y = torch.randint(0, 10, (${SAMPLES},))
+model = ${model.torch}
+opt = torch.optim.SGD(model.parameters(), lr=${model.learningRate}); loss_fn = nn.CrossEntropyLoss()
 def epoch():
-    perm = torch.randperm(10000)
-    for s in range(0, 10000, ${BATCH}):
+    perm = torch.randperm(${SAMPLES})
+    for s in range(0, ${SAMPLES}, ${BATCH}):
         i = perm[s:s+${BATCH}]
         opt.zero_grad(); loss = loss_fn(model(x[i]), y[i]); loss.backward(); opt.step()
 epoch()
@@ -77,22 +174,35 @@ print(json.dumps(sorted(times)[len(times)//2]))
   } catch {
     return "not installed (Debian python3-torch): skipped";
   }
-  const out = execFileSync("/usr/bin/python3", ["-c", script], { env: { ...process.env, OPENBLAS_NUM_THREADS: "1" } }).toString();
+  const out = execFileSync("/usr/bin/python3", ["-c", script], {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: "1" },
+  }).toString();
   return Number(out.trim());
 }
 
-const rows: [string, number | string][] = [];
-rows.push(["wasmlite trainer (WASM SIMD)", wasmlite()]);
-rows.push(["tfjs, wasm backend", await tfjs("wasm")]);
-rows.push(["tfjs, cpu backend", await tfjs("cpu")]);
-rows.push(["PyTorch (python3-torch)", pytorch()]);
-
-const ours = rows[0]![1] as number;
-console.log(`\nmachine: ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), Node ${process.version}`);
-console.log(`MLP 784-128-10, 10,000 MNIST digits, batch ${BATCH}, SGD lr ${LR}; median of ${EPOCHS} epochs after one warm-up\n`);
-console.log("| trainer | s per epoch | × wasmlite |");
-console.log("|---|---:|---:|");
-for (const [name, t] of rows) console.log(`| ${name} | ${typeof t === "number" ? t.toFixed(3) : t} | ${typeof t === "number" ? (t / ours).toFixed(2) : ""} |`);
-const torch = rows[3]![1];
-console.log(`\ntarget: wasmlite at or below PyTorch's epoch time: ${typeof torch === "number" ? `${(torch / ours).toFixed(2)}x (${ours <= torch ? "met" : "not met"})` : "PyTorch not measured"}`);
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+console.log(`machine: ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), Node ${process.version}`);
+for (const model of MODELS.filter((m) => !only || m.name === only)) {
+  const rows: Row[] = [
+    ["wasmlite trainer (WASM SIMD)", wasmlite(model)],
+    ["tfjs, wasm backend", await tfjs(model, "wasm")],
+    ["tfjs, cpu backend", await tfjs(model, "cpu")],
+    ["PyTorch (python3-torch)", pytorch(model)],
+  ];
+  const ours = rows[0]![1] as number;
+  console.log(
+    `\n${model.title}, ${SAMPLES.toLocaleString("en")} MNIST digits, batch ${BATCH}, SGD lr ${model.learningRate}; median of ${EPOCHS} epochs after one warm-up\n`,
+  );
+  console.log("| trainer | s per epoch | × wasmlite |");
+  console.log("|---|---:|---:|");
+  for (const [name, t] of rows) {
+    const seconds = typeof t === "number" ? t : Number.parseFloat(t);
+    const ratio = Number.isFinite(seconds) ? (seconds / ours).toFixed(2) : "";
+    console.log(`| ${name} | ${typeof t === "number" ? t.toFixed(3) : t} | ${ratio} |`);
+  }
+  const torch = rows[3]![1];
+  console.log(
+    `\ntarget: wasmlite at or below PyTorch's epoch time: ${typeof torch === "number" ? `PyTorch / wasmlite = ${(torch / ours).toFixed(2)} (${ours <= torch ? "met" : "not met"})` : "PyTorch not measured"}`,
+  );
+}
 process.exit(0);
