@@ -44,6 +44,8 @@ export type OperatorOptions =
   | { type: "ReducerOptions"; keepDims: boolean }
   | { type: "UnidirectionalSequenceLSTMOptions"; activation?: ActivationFunctionType; cellClip?: number; timeMajor?: boolean }
   | { type: "SequenceRNNOptions"; activation?: ActivationFunctionType; timeMajor?: boolean; asymmetricQuantizeInputs?: boolean }
+  | { type: "StridedSliceOptions"; beginMask?: number; endMask?: number; shrinkAxisMask?: number; offset?: boolean }
+  | { type: "GatherOptions"; axis: number; batchDims?: number }
   | { type: "PadOptions" }
   | { type: "PadV2Options" };
 
@@ -248,6 +250,13 @@ function writeOptions(b: flatbuffers.Builder, o: OperatorOptions): [tfl.BuiltinO
       return [tfl.BuiltinOptions.UnidirectionalSequenceLSTMOptions, tfl.UnidirectionalSequenceLSTMOptions.endUnidirectionalSequenceLSTMOptions(b)];
     case "SequenceRNNOptions":
       return [tfl.BuiltinOptions.SequenceRNNOptions, tfl.SequenceRNNOptions.createSequenceRNNOptions(b, o.timeMajor ?? false, o.activation ?? tfl.ActivationFunctionType.TANH, o.asymmetricQuantizeInputs ?? false)];
+    case "StridedSliceOptions": {
+      const { beginMask = 0, endMask = 0, shrinkAxisMask = 0, offset = false } = o;
+      const table = tfl.StridedSliceOptions.createStridedSliceOptions(b, beginMask, endMask, 0, 0, shrinkAxisMask, offset);
+      return [tfl.BuiltinOptions.StridedSliceOptions, table];
+    }
+    case "GatherOptions":
+      return [tfl.BuiltinOptions.GatherOptions, tfl.GatherOptions.createGatherOptions(b, o.axis, o.batchDims ?? 0)];
     case "PadOptions":
       tfl.PadOptions.startPadOptions(b);
       return [tfl.BuiltinOptions.PadOptions, tfl.PadOptions.endPadOptions(b)];

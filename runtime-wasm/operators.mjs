@@ -37,6 +37,7 @@ export const OPERATORS = [
   { name: "MEAN", file: "mean", typed: true },
   { name: "UNIDIRECTIONAL_SEQUENCE_LSTM", file: "unidirectional_sequence_lstm", typed: true },
   { name: "UNIDIRECTIONAL_SEQUENCE_RNN", file: "unidirectional_sequence_rnn", typed: true },
+  { name: "STRIDED_SLICE", file: "strided_slice", typed: false },
 ];
 
 /** Graph passes run after every operator is prepared, in builds holding all the operators they need. */

@@ -59,7 +59,7 @@ function fillInputs(model: Model, inputs: number[][]): void {
   });
 }
 
-describe.each(["add", "sub", "leaky_relu", "quantize", "conv", "pad"])(
+describe.each(["add", "sub", "leaky_relu", "quantize", "conv", "pad", "strided_slice"])(
   "seanet %s (16x8) against TFLM goldens",
   (op) => {
     const cases = seanetCases(op);

@@ -62,7 +62,7 @@ function exactCases(cases: Case[]): Case[] {
 }
 
 describe("the reference itself against TFLM's golden vectors (exactly)", () => {
-  for (const op of ["add", "sub", "leaky_relu", "quantize", "conv", "pad"]) {
+  for (const op of ["add", "sub", "leaky_relu", "quantize", "conv", "pad", "strided_slice"]) {
     for (const c of seanetCases(op)) {
       it(`seanet ${c.name}`, () => {
         const out = new ReferenceModel(fixture(c.model)).invoke(c.inputs.map(readCsvInts))[0]!;
@@ -74,7 +74,7 @@ describe("the reference itself against TFLM's golden vectors (exactly)", () => {
 
 describe("runtime = reference, bit for bit, both builds", () => {
   it("TFLM's seanet models on their test vectors", () => {
-    for (const op of ["add", "sub", "leaky_relu", "quantize", "conv", "pad"]) {
+    for (const op of ["add", "sub", "leaky_relu", "quantize", "conv", "pad", "strided_slice"]) {
       for (const c of seanetCases(op)) expectExact(`seanet ${c.name}`, fixture(c.model), [c.inputs.map(readCsvInts)]);
     }
   });

@@ -33,6 +33,7 @@ export { SequenceRNNOptions, SequenceRNNOptionsT } from './tflite/sequence-rnnop
 export { SignatureDef, SignatureDefT } from './tflite/signature-def.ts';
 export { SoftmaxOptions, SoftmaxOptionsT } from './tflite/softmax-options.ts';
 export { SqueezeOptions, SqueezeOptionsT } from './tflite/squeeze-options.ts';
+export { StridedSliceOptions, StridedSliceOptionsT } from './tflite/strided-slice-options.ts';
 export { SubGraph, SubGraphT } from './tflite/sub-graph.ts';
 export { SubOptions, SubOptionsT } from './tflite/sub-options.ts';
 export { Tensor, TensorT } from './tflite/tensor.ts';

@@ -31,6 +31,7 @@ import * as concatenation from "./ops/concatenation";
 import * as mean from "./ops/mean";
 import * as unidirectionalSequenceLstm from "./ops/unidirectional_sequence_lstm";
 import * as unidirectionalSequenceRnn from "./ops/unidirectional_sequence_rnn";
+import * as stridedSlice from "./ops/strided_slice";
 import { absorbMaxPoolings } from "./passes/absorb_max_pool";
 
 export function prepareOperator(op: Operator): bool {
@@ -59,6 +60,7 @@ export function prepareOperator(op: Operator): bool {
     case S.OP_MEAN: return mean.prepare(op);
     case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return unidirectionalSequenceLstm.prepare(op);
     case S.OP_UNIDIRECTIONAL_SEQUENCE_RNN: return unidirectionalSequenceRnn.prepare(op);
+    case S.OP_STRIDED_SLICE: return stridedSlice.prepare(op);
   }
   return opFail(ERR_UNSUPPORTED_OPERATOR, "operator is not supported by wasmlite");
 }
@@ -89,6 +91,7 @@ export function evalOperator(op: Operator): void {
     case S.OP_MEAN: mean.evaluate(op); return;
     case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm.evaluate(op); return;
     case S.OP_UNIDIRECTIONAL_SEQUENCE_RNN: unidirectionalSequenceRnn.evaluate(op); return;
+    case S.OP_STRIDED_SLICE: stridedSlice.evaluate(op); return;
   }
 }
 

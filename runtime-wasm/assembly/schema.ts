@@ -137,6 +137,7 @@ export const OP_UNIDIRECTIONAL_SEQUENCE_RNN: i32 = 35;
 export const OP_MEAN: i32 = 40;
 export const OP_SUB: i32 = 41;
 export const OP_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 44;
+export const OP_STRIDED_SLICE: i32 = 45;
 export const OP_PRELU: i32 = 54;
 export const OP_PADV2: i32 = 60;
 export const OP_LEAKY_RELU: i32 = 98;
@@ -161,6 +162,7 @@ export const OPTIONS_REDUCER: i32 = 27;
 export const OPTIONS_PADV2: i32 = 43;
 export const OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 71;
 export const OPTIONS_SEQUENCE_RNN: i32 = 31;
+export const OPTIONS_STRIDED_SLICE: i32 = 32;
 export const ACT_TANH: i32 = 4;
 
 // ActivationFunctionType

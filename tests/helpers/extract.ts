@@ -192,6 +192,8 @@ function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOpti
         filterH: o.filterHeight,
         activation,
       };
+    case "StridedSliceOptions":
+      return { type, beginMask: o.beginMask, endMask: o.endMask, shrinkAxisMask: o.shrinkAxisMask, offset: o.offset };
     case "ReducerOptions":
       return { type, keepDims: (o as unknown as { keepDims: boolean }).keepDims };
     case "ReshapeOptions":

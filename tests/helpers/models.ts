@@ -270,3 +270,58 @@ export function randomInputs(model: BuiltModel, rng: Rng): number[][] {
     }),
   );
 }
+
+/** STRIDED_SLICE with constant begin, end and strides; the output shape worked out from TFLite's rules. */
+export function stridedSlice(opts: {
+  kind: Kind;
+  shape: number[];
+  begin: number[];
+  end: number[];
+  strides: number[];
+  beginMask?: number;
+  endMask?: number;
+  shrinkAxisMask?: number;
+  offset?: boolean;
+  seed: number;
+}): BuiltModel {
+  const rng = new Rng(opts.seed);
+  const b = new ModelBuilder();
+  const t = TYPE[opts.kind];
+  const quant = actQuant(rng, opts.kind);
+  const x = b.addTensor({ name: "x", shape: opts.shape, type: t, quantization: quant });
+  const constant = (name: string, v: number[]) =>
+    b.addTensor({ name, shape: [v.length], type: TensorType.INT32, data: Int32Array.from(v) });
+  const bit = (mask: number | undefined, k: number) => ((mask ?? 0) & (1 << k)) !== 0;
+  const outShape: number[] = [];
+  opts.shape.forEach((size, k) => {
+    const s = opts.strides[k]!;
+    const clampTo = (v: number) => (s > 0 ? Math.min(Math.max(v, 0), size) : Math.min(Math.max(v, -1), size - 1));
+    const wrap = (v: number) => (v < 0 ? v + size : v);
+    const start = bit(opts.beginMask, k) ? (s > 0 ? 0 : size - 1) : clampTo(wrap(opts.begin[k]!));
+    if (bit(opts.shrinkAxisMask, k)) return;
+    const rawEnd = opts.offset ? opts.begin[k]! + opts.end[k]! : opts.end[k]!;
+    const stop = bit(opts.endMask, k) ? (s > 0 ? size : -1) : clampTo(wrap(rawEnd));
+    outShape.push(Math.max(0, Math.ceil((s > 0 ? stop - start : start - stop) / Math.abs(s))));
+  });
+  const y = b.addTensor({ name: "y", shape: outShape, type: t, quantization: quant });
+  b.addOperator({
+    op: BuiltinOperator.STRIDED_SLICE,
+    inputs: [x, constant("begin", opts.begin), constant("end", opts.end), constant("strides", opts.strides)],
+    outputs: [y],
+    options: {
+      type: "StridedSliceOptions",
+      beginMask: opts.beginMask,
+      endMask: opts.endMask,
+      shrinkAxisMask: opts.shrinkAxisMask,
+      offset: opts.offset,
+    },
+  });
+  b.setInputs([x]);
+  b.setOutputs([y]);
+  const masks = `masks ${opts.beginMask ?? 0}/${opts.endMask ?? 0}/${opts.shrinkAxisMask ?? 0}${opts.offset ? " offset" : ""}`;
+  return {
+    name: `STRIDED_SLICE ${opts.kind} [${opts.shape}] begin [${opts.begin}] end [${opts.end}] strides [${opts.strides}] ${masks}`,
+    bytes: b.finish(),
+    inputs: [{ elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind }],
+  };
+}

@@ -307,6 +307,24 @@ export const MUTANTS: Mutant[] = [
     build: "none",
     tests: [TAILORED],
   },
+  {
+    id: "strided-slice-negative-begin-unwrapped",
+    file: "runtime-wasm/assembly/ops/strided_slice.ts",
+    find: "if (start < 0 && start != i64.MIN_VALUE) start += size;",
+    replace: "",
+    bug: "STRIDED_SLICE takes a negative begin as is (clamped to 0) instead of counting from the end",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
+  {
+    id: "strided-slice-copies-strided-runs",
+    file: "runtime-wasm/assembly/ops/strided_slice.ts",
+    find: "if (innerStep == 1) {",
+    replace: "if (innerStep > 0) {",
+    bug: "STRIDED_SLICE copies a contiguous run where the innermost axis steps by more than one",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
   // --- the trainer ---
   {
     id: "dense-weight-gradient-sign",

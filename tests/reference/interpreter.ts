@@ -26,6 +26,7 @@ import { softmax } from "./ops/softmax.ts";
 import { quantizeOp, dequantizeOp } from "./ops/quantize.ts";
 import { reshape, pad, concatenation } from "./ops/layout.ts";
 import { mean } from "./ops/mean.ts";
+import { stridedSlice } from "./ops/strided_slice.ts";
 import { IntegerLstm, integerLstm } from "./ops/lstm.ts";
 
 type Kernel = (node: Node, state: Map<Node, unknown>) => void;
@@ -53,6 +54,7 @@ const KERNELS: Record<string, Kernel> = {
   PADV2: pad,
   CONCATENATION: concatenation,
   MEAN: mean,
+  STRIDED_SLICE: stridedSlice,
   UNIDIRECTIONAL_SEQUENCE_LSTM: (n, state) => {
     if (!state.has(n)) state.set(n, new IntegerLstm(n));
     integerLstm(n, state.get(n) as IntegerLstm);
@@ -70,6 +72,7 @@ const FLOAT_EXACT = new Set([
   "CONCATENATION",
   "PAD",
   "PADV2",
+  "STRIDED_SLICE",
 ]);
 
 function decode(type: string, bytes: Uint8Array | undefined, count: number): number[] {

@@ -25,6 +25,7 @@ export enum BuiltinOperator {
   SUB = 41,
   SQUEEZE = 43,
   UNIDIRECTIONAL_SEQUENCE_LSTM = 44,
+  STRIDED_SLICE = 45,
   PRELU = 54,
   PADV2 = 60,
   LEAKY_RELU = 98,

@@ -18,6 +18,7 @@ import { ReshapeOptions, ReshapeOptionsT } from '../tflite/reshape-options.ts';
 import { SequenceRNNOptions, SequenceRNNOptionsT } from '../tflite/sequence-rnnoptions.ts';
 import { SoftmaxOptions, SoftmaxOptionsT } from '../tflite/softmax-options.ts';
 import { SqueezeOptions, SqueezeOptionsT } from '../tflite/squeeze-options.ts';
+import { StridedSliceOptions, StridedSliceOptionsT } from '../tflite/strided-slice-options.ts';
 import { SubOptions, SubOptionsT } from '../tflite/sub-options.ts';
 import { UnidirectionalSequenceLSTMOptions, UnidirectionalSequenceLSTMOptionsT } from '../tflite/unidirectional-sequence-lstmoptions.ts';
 
@@ -39,6 +40,7 @@ export enum BuiltinOptions {
   SubOptions = 28,
   SqueezeOptions = 30,
   SequenceRNNOptions = 31,
+  StridedSliceOptions = 32,
   DequantizeOptions = 38,
   PadV2Options = 43,
   UnidirectionalSequenceLSTMOptions = 71,
@@ -48,8 +50,8 @@ export enum BuiltinOptions {
 
 export function unionToBuiltinOptions(
   type: BuiltinOptions,
-  accessor: (obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|SubOptions|UnidirectionalSequenceLSTMOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null
-): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null {
+  accessor: (obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|StridedSliceOptions|SubOptions|UnidirectionalSequenceLSTMOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|StridedSliceOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null
+): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|StridedSliceOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null {
   switch(BuiltinOptions[type]) {
     case 'NONE': return null; 
     case 'Conv2DOptions': return accessor(new Conv2DOptions())! as Conv2DOptions;
@@ -67,6 +69,7 @@ export function unionToBuiltinOptions(
     case 'SubOptions': return accessor(new SubOptions())! as SubOptions;
     case 'SqueezeOptions': return accessor(new SqueezeOptions())! as SqueezeOptions;
     case 'SequenceRNNOptions': return accessor(new SequenceRNNOptions())! as SequenceRNNOptions;
+    case 'StridedSliceOptions': return accessor(new StridedSliceOptions())! as StridedSliceOptions;
     case 'DequantizeOptions': return accessor(new DequantizeOptions())! as DequantizeOptions;
     case 'PadV2Options': return accessor(new PadV2Options())! as PadV2Options;
     case 'UnidirectionalSequenceLSTMOptions': return accessor(new UnidirectionalSequenceLSTMOptions())! as UnidirectionalSequenceLSTMOptions;
@@ -78,9 +81,9 @@ export function unionToBuiltinOptions(
 
 export function unionListToBuiltinOptions(
   type: BuiltinOptions, 
-  accessor: (index: number, obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|SubOptions|UnidirectionalSequenceLSTMOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null, 
+  accessor: (index: number, obj:AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|StridedSliceOptions|SubOptions|UnidirectionalSequenceLSTMOptions) => AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|StridedSliceOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null, 
   index: number
-): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null {
+): AddOptions|ConcatenationOptions|Conv2DOptions|DepthwiseConv2DOptions|DequantizeOptions|FullyConnectedOptions|GatherOptions|LeakyReluOptions|MulOptions|PadOptions|PadV2Options|Pool2DOptions|QuantizeOptions|ReducerOptions|ReshapeOptions|SequenceRNNOptions|SoftmaxOptions|SqueezeOptions|StridedSliceOptions|SubOptions|UnidirectionalSequenceLSTMOptions|null {
   switch(BuiltinOptions[type]) {
     case 'NONE': return null; 
     case 'Conv2DOptions': return accessor(index, new Conv2DOptions())! as Conv2DOptions;
@@ -98,6 +101,7 @@ export function unionListToBuiltinOptions(
     case 'SubOptions': return accessor(index, new SubOptions())! as SubOptions;
     case 'SqueezeOptions': return accessor(index, new SqueezeOptions())! as SqueezeOptions;
     case 'SequenceRNNOptions': return accessor(index, new SequenceRNNOptions())! as SequenceRNNOptions;
+    case 'StridedSliceOptions': return accessor(index, new StridedSliceOptions())! as StridedSliceOptions;
     case 'DequantizeOptions': return accessor(index, new DequantizeOptions())! as DequantizeOptions;
     case 'PadV2Options': return accessor(index, new PadV2Options())! as PadV2Options;
     case 'UnidirectionalSequenceLSTMOptions': return accessor(index, new UnidirectionalSequenceLSTMOptions())! as UnidirectionalSequenceLSTMOptions;

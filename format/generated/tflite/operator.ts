@@ -22,6 +22,7 @@ import { ReshapeOptions, ReshapeOptionsT } from '../tflite/reshape-options.ts';
 import { SequenceRNNOptions, SequenceRNNOptionsT } from '../tflite/sequence-rnnoptions.ts';
 import { SoftmaxOptions, SoftmaxOptionsT } from '../tflite/softmax-options.ts';
 import { SqueezeOptions, SqueezeOptionsT } from '../tflite/squeeze-options.ts';
+import { StridedSliceOptions, StridedSliceOptionsT } from '../tflite/strided-slice-options.ts';
 import { SubOptions, SubOptionsT } from '../tflite/sub-options.ts';
 import { UnidirectionalSequenceLSTMOptions, UnidirectionalSequenceLSTMOptionsT } from '../tflite/unidirectional-sequence-lstmoptions.ts';
 
@@ -315,7 +316,7 @@ constructor(
   public inputs: (number)[] = [],
   public outputs: (number)[] = [],
   public builtinOptionsType: BuiltinOptions = BuiltinOptions.NONE,
-  public builtinOptions: AddOptionsT|ConcatenationOptionsT|Conv2DOptionsT|DepthwiseConv2DOptionsT|DequantizeOptionsT|FullyConnectedOptionsT|GatherOptionsT|LeakyReluOptionsT|MulOptionsT|PadOptionsT|PadV2OptionsT|Pool2DOptionsT|QuantizeOptionsT|ReducerOptionsT|ReshapeOptionsT|SequenceRNNOptionsT|SoftmaxOptionsT|SqueezeOptionsT|SubOptionsT|UnidirectionalSequenceLSTMOptionsT|null = null,
+  public builtinOptions: AddOptionsT|ConcatenationOptionsT|Conv2DOptionsT|DepthwiseConv2DOptionsT|DequantizeOptionsT|FullyConnectedOptionsT|GatherOptionsT|LeakyReluOptionsT|MulOptionsT|PadOptionsT|PadV2OptionsT|Pool2DOptionsT|QuantizeOptionsT|ReducerOptionsT|ReshapeOptionsT|SequenceRNNOptionsT|SoftmaxOptionsT|SqueezeOptionsT|StridedSliceOptionsT|SubOptionsT|UnidirectionalSequenceLSTMOptionsT|null = null,
   public customOptions: (number)[] = [],
   public customOptionsFormat: CustomOptionsFormat = CustomOptionsFormat.FLEXBUFFERS,
   public mutatingVariableInputs: (boolean)[] = [],
