@@ -132,6 +132,19 @@ const depthwiseConv2d = fields(
   },
   "a depthwiseConv2d layer",
 );
+const simpleRnn = fields(
+  {
+    type: z.literal("simpleRnn"),
+    units: positiveInt,
+    activation: z.enum(["tanh", "relu", "identity"]).optional().meta({ description: "default tanh" }),
+    returnSequences: z.boolean().optional().meta({ description: "output every step (default: the last)" }),
+    truncate: positiveInt
+      .optional()
+      .meta({ description: "truncated BPTT: no gradient flows back across windows of this many steps" }),
+    initializer: z.enum(INITIALIZERS).optional().meta({ description: "default glorotUniform" }),
+  },
+  "a simpleRnn layer",
+);
 const pool = (type: "maxPool2d" | "averagePool2d") =>
   fields(
     {
@@ -158,6 +171,7 @@ const layer = z.discriminatedUnion("type", [
   pool("averagePool2d"),
   fields({ type: z.literal("globalAveragePooling2d") }, "a global average pooling layer"),
   depthwiseConv2d.superRefine(activationOptionsApply),
+  simpleRnn,
 ]);
 
 const optimizer = z.discriminatedUnion("name", [
@@ -227,6 +241,11 @@ export const trainConfigSchema = fields(
           .meta({ description: "default: accuracy for classes, mae for regression" }),
         l1: z.number().min(0).optional().meta({ description: "L1 penalty on weights (not biases)" }),
         l2: z.number().min(0).optional().meta({ description: "L2 penalty on weights (not biases)" }),
+        clipNorm: z
+          .number()
+          .gt(0)
+          .optional()
+          .meta({ description: "clip the gradient to this global norm (recurrent layers)" }),
       },
       "compile",
     ),

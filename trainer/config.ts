@@ -70,6 +70,7 @@ export function presetFromConfig(path: string): Preset {
       metrics: c.compile.metrics ?? (data.train.labels ? ["accuracy"] : ["mae"]),
       l1: c.compile.l1,
       l2: c.compile.l2,
+      clipNorm: c.compile.clipNorm,
     },
     fit: {
       epochs: c.fit.epochs,

@@ -24,6 +24,13 @@ export interface CompileOptions {
   /** Penalties on weights (not biases): l2 * sum(w^2) + l1 * sum(|w|). */
   l2?: number;
   l1?: number;
+  /**
+   * Gradient clipping by global norm: when the gradient of all parameters
+   * together is longer than this, it is scaled down to this length
+   * (g <- g clipNorm / |g|), which keeps recurrent layers' exploding
+   * gradients from wrecking a step.
+   */
+  clipNorm?: number;
 }
 
 export interface FitOptions {
@@ -55,7 +62,15 @@ export class Sequential {
   readonly inputShape: number[];
   readonly rng: Rng;
   readonly ws: Workspace;
-  #compiled?: { loss: LossName; metrics: MetricName[]; optimizer: Optimizer; l1: number; l2: number; fused: boolean };
+  #compiled?: {
+    loss: LossName;
+    metrics: MetricName[];
+    optimizer: Optimizer;
+    l1: number;
+    l2: number;
+    clipNorm?: number;
+    fused: boolean;
+  };
   #capacity = 0; // batch size the activation buffers hold
   #mark = 0;
   #input!: Buf;
@@ -119,6 +134,8 @@ export class Sequential {
     ] as const) {
       if (v !== undefined && !(v >= 0)) throw new Error(`${k} must be >= 0, got ${v}`);
     }
+    if (options.clipNorm !== undefined && !(options.clipNorm > 0))
+      throw new Error(`clipNorm must be > 0, got ${options.clipNorm}`);
     const optimizer = new Optimizer(
       typeof options.optimizer === "string" ? { name: options.optimizer } : options.optimizer,
     );
@@ -132,6 +149,7 @@ export class Sequential {
       metrics: options.metrics ?? [],
       optimizer,
       l1: options.l1 ?? 0,
+      clipNorm: options.clipNorm,
       l2: options.l2 ?? 0,
       fused: needed !== undefined,
     };
@@ -282,8 +300,18 @@ export class Sequential {
         `training diverged at ${where}: the ${Number.isFinite(loss) ? "gradient" : "loss"} is not finite (${loss}); try a lower learning rate (now ${learningRate})`,
       );
     }
+    if (c.clipNorm !== undefined) this.#clipGradients(c.clipNorm);
     c.optimizer.step(learningRate);
     return loss;
+  }
+
+  /** Scales every gradient by clipNorm / |g| when the global norm |g| exceeds clipNorm. */
+  #clipGradients(clipNorm: number): void {
+    const params = this.params();
+    const norm = Math.sqrt(params.reduce((s, p) => s + this.ws.sumSquares(p.grad), 0));
+    if (!(norm > clipNorm)) return;
+    const scale = clipNorm / norm;
+    for (const p of params) this.ws.axpy(scale - 1, p.grad, p.grad); // g += (scale - 1) g
   }
 
   /** Trains (synchronously: nothing else runs until it returns). */

@@ -51,6 +51,8 @@ interface Kernels {
   averagePoolForward(x: number, y: number, batch: number, ...window: number[]): void;
   averagePoolBackward(dy: number, dx: number, batch: number, ...window: number[]): void;
   depthwiseForward(x: number, w: number, bias: number, z: number, batch: number, ...window: number[]): void;
+  swapLeadingAxes(src: number, dst: number, a: number, b: number, width: number): void;
+  sumSquares(x: number, n: number): number;
   depthwiseBackward(dz: number, x: number, w: number, dw: number, dx: number, batch: number, ...window: number[]): void;
 }
 
@@ -82,6 +84,13 @@ function depthwiseArgs(g: Window, multiplier: number): number[] {
 /** A window's geometry in the order the pooling kernels take it (no dilation). */
 function poolArgs(g: Window): number[] {
   return [g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
+}
+
+/** Floats [from, from + length) of a buffer, as a buffer of its own (no copy). */
+export function part(b: Buf, from: number, length: number): Buf {
+  if (from < 0 || length < 0 || from + length > b.length)
+    throw new Error(`workspace: part [${from}, ${from + length}) of a buffer of ${b.length} floats`);
+  return { offset: b.offset + from, length };
 }
 
 const KERNELS = fileURLToPath(new URL("./kernels/build/trainer-kernels.wasm", import.meta.url));
@@ -138,6 +147,16 @@ export class Workspace {
   f32(b: Buf): Float32Array {
     if (this.#view.buffer !== this.#k.memory.buffer) this.#view = new Float32Array(this.#k.memory.buffer);
     return this.#view.subarray(b.offset, b.offset + b.length);
+  }
+
+  /** The sum of the squares of a buffer's values (SIMD, accumulated in float64 at the end). */
+  sumSquares(a: Buf): number {
+    return this.#k.sumSquares(a.offset * 4, a.length);
+  }
+
+  /** dst [b, a, width] = src [a, b, width] with its two leading axes swapped (batch- and time-major). */
+  swapLeadingAxes(src: Buf, dst: Buf, a: number, b: number, width: number): void {
+    this.#k.swapLeadingAxes(src.offset * 4, dst.offset * 4, a, b, width);
   }
 
   /** The sum of a buffer's values (SIMD). */

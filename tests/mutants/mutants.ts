@@ -31,6 +31,7 @@ const BROWSER = "tests/browser.test.ts";
 const WORKER = "tests/cloudflare-worker.test.ts";
 const MCU = "tests/mcu.test.ts";
 const CNN = "tests/cnn-layers.test.ts";
+const RNN = "tests/rnn-layers.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -400,6 +401,33 @@ export const MUTANTS: Mutant[] = [
     bug: "SAME padding puts the odd extra row or column before the image, not after as TensorFlow does",
     build: "none",
     tests: [CNN],
+  },
+  {
+    id: "rnn-recurrent-gradient-5-percent",
+    file: "trainer/layers/simple-rnn.ts",
+    find: "else ws.f32(this.u.grad).fill(0);",
+    replace: "else ws.f32(this.u.grad).fill(0);\n    ws.f32(this.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    bug: "the SimpleRNN's recurrent weight gradient is 5% too large",
+    build: "none",
+    tests: [RNN],
+  },
+  {
+    id: "rnn-gradient-stops-at-each-step",
+    file: "trainer/layers/simple-rnn.ts",
+    find: "if (s > 0 && s % this.#window !== 0)",
+    replace: "if (s > 0 && s % this.#window !== 0 && false)",
+    bug: "backpropagation through time forgets the recurrence: no gradient flows to earlier steps",
+    build: "none",
+    tests: [RNN],
+  },
+  {
+    id: "clip-norm-ignored",
+    file: "trainer/model.ts",
+    find: "if (!(norm > clipNorm)) return;",
+    replace: "return;",
+    bug: "gradient clipping by global norm never clips",
+    build: "none",
+    tests: [RNN],
   },
   {
     id: "cross-entropy-gradient-not-averaged",

@@ -12,3 +12,4 @@ export function heapBase(): usize {
 export { im2col, col2im } from "./conv";
 export { maxPoolForward, maxPoolBackward, averagePoolForward, averagePoolBackward } from "./pooling";
 export { depthwiseForward, depthwiseBackward } from "./depthwise";
+export { swapLeadingAxes, sumSquares } from "./sequence";

@@ -11,6 +11,7 @@ import { PRelu } from "./prelu.ts";
 import { Normalization } from "./normalization.ts";
 import { Conv2D } from "./conv2d.ts";
 import { DepthwiseConv2D } from "./depthwise-conv2d.ts";
+import { SimpleRNN } from "./simple-rnn.ts";
 import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
 
 export type LayerConfig = TrainConfig["layers"][number];
@@ -27,6 +28,7 @@ const LAYERS: Builders = {
   averagePool2d: (c) => new AveragePool2D(c),
   globalAveragePooling2d: () => new GlobalAveragePooling2D(),
   depthwiseConv2d: (c) => new DepthwiseConv2D(c),
+  simpleRnn: (c) => new SimpleRNN(c),
 };
 
 /** The layer a config file's entry describes (validated by the schema first). */

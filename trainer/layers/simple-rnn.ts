@@ -1,0 +1,219 @@
+// SimpleRNN: the Elman network of the seed course, the hidden layer looped
+// back: over a sequence x_1..x_T of F features, with h_0 = 0,
+//   z_t = W x_t + U h_(t-1) + b,   h_t = act(z_t)        (W [H, F], U [H, H], b [H])
+// and the output is h_1..h_T ([T, H], returnSequences) or h_T ([H]).
+// Backpropagation through time, from the last step back:
+//   dh_t  = dy_t (the output's gradient at step t) + dz_(t+1) U   (the second term not at a window's start)
+//   dz_t  = dh_t act'(z_t)
+//   dW = sum_t dz_t^T x_t,  dU = sum_t dz_t^T h_(t-1),  db = sum_t dz_t,  dx_t = dz_t W
+// Truncated BPTT (`truncate: k`): the sequence is cut into windows of k steps;
+// the state flows forward across a cut, its gradient does not flow back.
+// Internally time-major ([T, B, .]) so each step is one matrix product over
+// the batch; every product of W (all steps at once) and of U (one per step)
+// is a GEMM kernel. Exported as UNIDIRECTIONAL_SEQUENCE_RNN (the last step
+// then taken by STRIDED_SLICE, as TensorFlow's converter writes it).
+import { part, type Workspace, type Buf } from "../workspace.ts";
+import type { Rng } from "../rng.ts";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { activateBuffers, activationGradientBuffers, type ActivationName } from "../activations.ts";
+import { initialize, type InitializerName } from "../initializers.ts";
+import type { LayerExport } from "../export/layer-export.ts";
+import { exportSequenceRnn } from "../export/recurrent.ts";
+
+export interface SimpleRnnOptions {
+  units: number;
+  /** tanh (default), relu or identity: the activations TFLite's RNN operator has. */
+  activation?: "tanh" | "relu" | "identity";
+  /** Output every step's state ([T, units]) instead of the last ([units]). */
+  returnSequences?: boolean;
+  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
+  truncate?: number;
+  initializer?: InitializerName;
+}
+
+export class SimpleRNN implements Layer {
+  readonly kind = "simpleRnn";
+  name = "simpleRnn";
+  outputShape: number[] = [];
+  readonly options: SimpleRnnOptions;
+  readonly units: number;
+  readonly activation: ActivationName;
+  steps = 0;
+  features = 0;
+  w!: Param; // [H, F]
+  u!: Param; // [H, H]
+  b!: Param;
+  #ws!: Workspace;
+  #window = 0;
+  #x!: Buf; // time-major input [T, B, F]
+  #z!: Buf; // [T, B, H]
+  #h!: Buf; // [T, B, H]
+  #y!: Buf; // batch-major output [B, T, H]
+  #dh!: Buf; // [T, B, H]
+  #dz!: Buf; // [T, B, H]
+  #dxTime!: Buf; // [T, B, F]
+  #dx!: Buf; // [B, T, F]
+
+  constructor(options: SimpleRnnOptions) {
+    if (!Number.isInteger(options.units) || options.units < 1)
+      throw new Error(`simpleRnn: units must be a positive whole number, got ${options.units}`);
+    const activation = options.activation ?? "tanh";
+    if (!["tanh", "relu", "identity"].includes(activation))
+      throw new Error(
+        `simpleRnn: activation must be tanh, relu or identity (TFLite's RNN has no other), got '${activation}'`,
+      );
+    if (options.truncate !== undefined && (!Number.isInteger(options.truncate) || options.truncate < 1))
+      throw new Error(`simpleRnn: truncate must be a positive whole number of steps, got ${options.truncate}`);
+    this.options = options;
+    this.units = options.units;
+    this.activation = activation;
+  }
+
+  build(inputShape: number[], ws: Workspace, rng: Rng): void {
+    if (inputShape.length !== 2)
+      throw new Error(`${this.name}: expects sequences [steps, features], got shape [${inputShape}]`);
+    [this.steps, this.features] = inputShape as [number, number];
+    this.#ws = ws;
+    this.#window = this.options.truncate ?? this.steps;
+    const h = this.units,
+      f = this.features;
+    this.outputShape = this.options.returnSequences ? [this.steps, h] : [h];
+    this.w = {
+      name: `${this.name}/kernel`,
+      value: ws.alloc(h * f),
+      grad: ws.alloc(h * f),
+      shape: [h, f],
+      regularized: true,
+    };
+    this.u = {
+      name: `${this.name}/recurrent_kernel`,
+      value: ws.alloc(h * h),
+      grad: ws.alloc(h * h),
+      shape: [h, h],
+      regularized: true,
+    };
+    this.b = { name: `${this.name}/bias`, value: ws.alloc(h), grad: ws.alloc(h), shape: [h], regularized: false };
+    const initializer = this.options.initializer ?? "glorotUniform";
+    initialize(initializer, ws.f32(this.w.value), f, h, rng);
+    initialize(initializer, ws.f32(this.u.value), h, h, rng);
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const t = this.steps,
+      h = this.units,
+      f = this.features;
+    this.#x = ws.alloc(t * batch * f);
+    this.#z = ws.alloc(t * batch * h);
+    this.#h = ws.alloc(t * batch * h);
+    this.#y = ws.alloc(t * batch * h);
+    this.#dh = ws.alloc(t * batch * h);
+    this.#dz = ws.alloc(t * batch * h);
+    this.#dxTime = ws.alloc(t * batch * f);
+    this.#dx = ws.alloc(t * batch * f);
+  }
+
+  /** Step t's [B, H] rows of a time-major buffer. */
+  #at(buf: Buf, t: number, batch: number): Buf {
+    return part(buf, t * batch * this.units, batch * this.units);
+  }
+
+  forward(x: Buf, batch: number): Buf {
+    const ws = this.#ws;
+    const t = this.steps,
+      h = this.units,
+      f = this.features;
+    ws.swapLeadingAxes(x, this.#x, batch, t, f);
+    // Every step's W x_t + b at once, then U h_(t-1) step by step.
+    ws.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f);
+    ws.addBiasRows(this.#z, this.b.value, t * batch);
+    for (let s = 0; s < t; s++) {
+      const z = this.#at(this.#z, s, batch);
+      if (s > 0) ws.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, h, h, true);
+      activateBuffers(ws, this.activation, z, this.#at(this.#h, s, batch), batch * h, h, {});
+    }
+    if (!this.options.returnSequences) return this.#at(this.#h, t - 1, batch);
+    ws.swapLeadingAxes(this.#h, this.#y, t, batch, h);
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+    const ws = this.#ws;
+    const t = this.steps,
+      h = this.units,
+      f = this.features;
+    // The output's gradient, time-major; with the last step only, zero before it.
+    if (this.options.returnSequences) ws.swapLeadingAxes(dy, this.#dh, batch, t, h);
+    else {
+      ws.f32(this.#dh).fill(0, 0, (t - 1) * batch * h);
+      ws.f32(this.#at(this.#dh, t - 1, batch)).set(ws.f32(part(dy, 0, batch * h)));
+    }
+    for (let s = t - 1; s >= 0; s--) {
+      const dz = this.#at(this.#dz, s, batch);
+      activationGradientBuffers(
+        ws,
+        this.activation,
+        this.#at(this.#z, s, batch),
+        this.#at(this.#h, s, batch),
+        this.#at(this.#dh, s, batch),
+        dz,
+        batch * h,
+        h,
+        {},
+      );
+      // dh_(s-1) += dz_s U, unless step s starts a truncation window.
+      if (s > 0 && s % this.#window !== 0)
+        ws.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, h, true);
+    }
+    const all = t * batch;
+    ws.gemmTN(this.#dz, this.#x, this.w.grad, h, f, all);
+    ws.sumRows(this.#dz, this.b.grad, all);
+    // dU = sum over s >= 1 of dz_s^T h_(s-1): steps 1.. of dz against steps ..T-1 of h, one product.
+    if (t > 1) ws.gemmTN(part(this.#dz, batch * h, (t - 1) * batch * h), this.#h, this.u.grad, h, h, (t - 1) * batch);
+    else ws.f32(this.u.grad).fill(0);
+    if (inputGradient) {
+      ws.gemmNN(this.#dz, this.w.value, this.#dxTime, all, f, h);
+      ws.swapLeadingAxes(this.#dxTime, this.#dx, t, batch, f);
+    }
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [this.w, this.u, this.b];
+  }
+
+  config() {
+    const { units, returnSequences, truncate, initializer } = this.options;
+    return definedFields({
+      type: this.kind,
+      units,
+      activation: this.activation,
+      returnSequences,
+      truncate,
+      initializer,
+    });
+  }
+
+  describe(): string {
+    const truncate = this.options.truncate ? `, truncated BPTT ${this.options.truncate}` : "";
+    return `${this.units} units, ${this.activation}${this.options.returnSequences ? ", sequences" : ""}${truncate}`;
+  }
+
+  calibrationValues(): Record<string, Buf> {
+    return {};
+  }
+
+  /** UNIDIRECTIONAL_SEQUENCE_RNN; the last step by STRIDED_SLICE unless returnSequences. */
+  exportTo(e: LayerExport): void {
+    exportSequenceRnn(e, {
+      name: this.name,
+      steps: this.steps,
+      features: this.features,
+      units: this.units,
+      activation: this.activation as "tanh" | "relu" | "identity",
+      w: e.values(this.w),
+      u: e.values(this.u),
+      b: e.values(this.b),
+      returnSequences: this.options.returnSequences === true,
+    });
+  }
+}
