@@ -50,7 +50,14 @@ import { readModel } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
 import { sequential, dense, take, normalization, oneHot } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { mnistMlp, mnistCnn, mnistDepthwise, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
+import {
+  mnistMlp,
+  mnistCnn,
+  mnistDepthwise,
+  sineRnn,
+  sigmoidLeakyPrelu,
+  sigmoidLeakyPreluData,
+} from "./helpers/trained.ts";
 
 const available = haveTool(CHROMIUM, "chromium");
 
@@ -357,6 +364,25 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     // TFLite hands the int8 convolutions to XNNPACK; each operator is also compared alone.
     const intInputs = inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 408);
     await compare("trainer separable CNN int8", q, intInputs, XNNPACK_QS8);
+  });
+
+  it("a SimpleRNN's last step (UNIDIRECTIONAL_SEQUENCE_RNN, STRIDED_SLICE), float32 and int8 (the hybrid RNN)", async () => {
+    const { model: m, train } = sineRnn();
+    const f = exportTflite(m, { kind: "float32" });
+    await compare(
+      "trainer SimpleRNN float32",
+      f,
+      inputsFor({ name: "f", bytes: f, inputs: [{ elements: 20, kind: "float32" }] }, 409),
+      EXACT,
+    );
+    const q = exportTflite(m, { kind: "int8", calibration: train });
+    // The hybrid RNN computes in float between its int8 edges; each operator is also compared alone.
+    await compare(
+      "trainer SimpleRNN int8",
+      q,
+      inputsFor({ name: "q", bytes: q, inputs: [{ elements: 20, kind: "int8" }] }, 410),
+      XNNPACK_QS8,
+    );
   });
 
   it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {

@@ -82,6 +82,15 @@ export function presetFromConfig(path: string): Preset {
         rotate || scale ? randomAffine(h, w, { rotate, scale, shift }) : shift ? randomShifts(h, w, shift) : undefined,
     },
     patience: c.patience,
+    augmentation: c.augment
+      ? [
+          shift && `shift up to ${shift} px`,
+          rotate && `rotate up to ${rotate} degrees`,
+          scale && `scale up to ${scale * 100}%`,
+        ]
+          .filter(Boolean)
+          .join(", ")
+      : undefined,
   };
 }
 

@@ -9,9 +9,13 @@
 //              after the hidden FC layers, digits rotated (up to 10 degrees),
 //              scaled (up to 10%) and shifted (up to 2 pixels) at random,
 //              early stopping on a held-out tenth of the training set
+//   sine-rnn   SimpleRNN 32 -> dense 1 predicting the next value of noisy
+//              sine waves (20 steps), Adam with gradient clipping, beside a
+//              linear least-squares baseline
 //   sine       1-32-32-1 tanh MLP regressing sin(x) on [0, 2 pi), Adam, MSE
 import { sequential, type Sequential, type CompileOptions, type FitOptions } from "./model.ts";
-import { dense, flatten, dropout, conv2d, maxPool2d } from "./index.ts";
+import { dense, flatten, dropout, conv2d, maxPool2d, simpleRnn } from "./index.ts";
+import { sineSequences, linearBaselineMse } from "./data/sine-sequences.ts";
 import { mnistSplit } from "./data/mnist.ts";
 import { sine } from "./data/sine.ts";
 import { randomShifts, randomAffine } from "./data/augment.ts";
@@ -26,6 +30,10 @@ export interface Preset {
   fit: Omit<FitOptions, "callbacks">;
   /** Early stopping on the validation loss, restoring the best epoch's weights. */
   patience?: number;
+  /** What fit.augment does, in words (the report shows it). */
+  augmentation?: string;
+  /** A simple model the trained one is compared with (regressions): its name and test MSE. */
+  baseline?: (train: Dataset, test: Dataset) => { name: string; mse: number };
 }
 
 export const PRESETS: Record<string, Preset> = {
@@ -57,6 +65,7 @@ export const PRESETS: Record<string, Preset> = {
       augment: randomShifts(28, 28, 1),
     },
     patience: 8,
+    augmentation: "random shifts of up to 1 pixel",
   },
   "mnist-lenet": {
     name: "mnist-lenet",
@@ -92,6 +101,21 @@ export const PRESETS: Record<string, Preset> = {
       augment: randomAffine(28, 28, { rotate: 10, scale: 0.1, shift: 2 }),
     },
     patience: 10,
+    augmentation: "random rotation (up to 10 degrees), scale (up to 10%) and shift (up to 2 pixels)",
+  },
+  "sine-rnn": {
+    name: "sine-rnn",
+    description:
+      "SimpleRNN 32 (tanh, last step) -> dense 1 predicting the next value of noisy sine waves of random amplitude, frequency and phase (20 steps; 4,000 train / 1,000 test sequences)",
+    data: () => sineSequences({ train: 4000, test: 1000, steps: 20, seed: 20261203 }),
+    build: (seed) => sequential([simpleRnn({ units: 32 }), dense({ units: 1 })], { inputShape: [20, 1], seed }),
+    compile: { optimizer: { name: "adam", learningRate: 0.005 }, loss: "mse", metrics: ["mae"], clipNorm: 1 },
+    fit: { epochs: 40, batchSize: 32, validationSplit: 0.1, schedule: { kind: "exponential", rate: 0.95 } },
+    patience: 8,
+    baseline: (train, test) => ({
+      name: "linear least squares over the 20 steps",
+      mse: linearBaselineMse(train, test),
+    }),
   },
   sine: {
     name: "sine",

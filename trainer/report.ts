@@ -207,6 +207,53 @@ function precisionRecallChart(stats: ClassStats[]): vegaLite.TopLevelSpec {
   } as vegaLite.TopLevelSpec;
 }
 
+/**
+ * Next-value regression on one-feature sequences: a few test sequences as
+ * curves, each followed by its true next value and the int8 export's prediction.
+ */
+function sequenceCurves(
+  x: Float32Array,
+  steps: number,
+  targets: Float32Array,
+  outputs: Float32Array,
+): vegaLite.TopLevelSpec {
+  const shown = Math.min(4, targets.length);
+  const values: { sequence: string; step: number; value: number; kind: string }[] = [];
+  for (let s = 0; s < shown; s++) {
+    const sequence = `test sequence ${s + 1}`;
+    for (let k = 0; k < steps; k++) values.push({ sequence, step: k, value: x[s * steps + k]!, kind: "input" });
+    values.push({ sequence, step: steps, value: targets[s]!, kind: "true next value" });
+    values.push({ sequence, step: steps, value: outputs[s]!, kind: "predicted (int8 export)" });
+  }
+  return {
+    $schema: SCHEMA,
+    title: `Predicted against true next values, ${shown} test sequences`,
+    data: { values },
+    facet: { row: { field: "sequence", type: "nominal", title: null } },
+    spec: {
+      width: 420,
+      height: 90,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'input'" }],
+          mark: { type: "line", point: true },
+          encoding: { x: { field: "step", type: "quantitative" }, y: { field: "value", type: "quantitative" } },
+        },
+        {
+          transform: [{ filter: "datum.kind !== 'input'" }],
+          mark: { type: "point", size: 70, filled: true },
+          encoding: {
+            x: { field: "step", type: "quantitative" },
+            y: { field: "value", type: "quantitative" },
+            color: { field: "kind", type: "nominal", title: null, legend: { labelLimit: 240 } },
+            shape: { field: "kind", type: "nominal", title: null },
+          },
+        },
+      ],
+    },
+  } as vegaLite.TopLevelSpec;
+}
+
 function predictedVsActual(targets: Float32Array, outputs: Float32Array): vegaLite.TopLevelSpec {
   const values = Array.from(targets, (t, i) => ({ actual: t, predicted: outputs[i]! }));
   const lo = Math.min(...targets, ...outputs);
@@ -294,6 +341,9 @@ ${c.stats.map((s) => `<tr><td>${escape(s.label)}</td><td>${(s.precision * 100).t
     if (r.testInputs) gallery = misclassifiedImages(r.testInputs, r.labels, c.actual, c.predicted);
   } else if (r.targets && r.int8Outputs && r.targets.length === r.int8Outputs.length) {
     results.push(await svg(predictedVsActual(r.targets, r.int8Outputs)));
+    const shape = r.testInputs?.shape;
+    if (r.testInputs && shape?.length === 2 && shape[1] === 1 && r.targets.length === r.testInputs.x.length / shape[0]!)
+      results.push(await svg(sequenceCurves(r.testInputs.x, shape[0]!, r.targets, r.int8Outputs)));
   }
   const int8File = r.int8File ?? "model.tflite";
   const row = (name: string, v: ReportInput["float32"]) =>

@@ -47,6 +47,8 @@ export interface TrainAndExportResult {
   epochs: number;
   /** The epoch at which early stopping ended training (its best epoch's weights were exported); 0: it did not. */
   stoppedEpoch: number;
+  /** Regressions with a baseline: its name and test mean squared error, beside the exports'. */
+  baseline?: { name: string; mse: number };
   trainSeconds: number;
 }
 
@@ -158,6 +160,11 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   const { outputs: int8Outputs, ...qCheck } = await verifyExport(int8, "int8", model, test);
   const f = { ...fCheck, bytes: float32.length };
   const q = { ...qCheck, bytes: int8.length };
+  const baseline = preset.baseline?.(train, test);
+  if (baseline)
+    log(
+      `baseline (${baseline.name}): test MSE ${baseline.mse.toExponential(3)}; float32 export ${f.mse!.toExponential(3)}, int8 ${q.mse!.toExponential(3)}`,
+    );
 
   const files = {
     int8: join(options.out, q.failure ? "model-int8-failed.tflite" : "model.tflite"),
@@ -175,6 +182,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
     epochs: ran,
     stoppedEpoch: stopper.stoppedEpoch,
     trainSeconds,
+    ...(baseline ? { baseline } : {}),
   };
   writeFileAtomic(
     files.metrics,
@@ -196,7 +204,9 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
       "learning-rate schedule": JSON.stringify(preset.fit.schedule ?? { kind: "constant" }),
       "validation split": String(preset.fit.validationSplit ?? "none"),
       "early stopping": preset.patience ? `patience ${preset.patience} on val_loss, best weights restored` : "off",
-      augmentation: preset.fit.augment ? "random shifts" : "none",
+      augmentation: preset.fit.augment ? (preset.augmentation ?? "on") : "none",
+      ...(preset.compile.clipNorm ? { "gradient clipping": `global norm ${preset.compile.clipNorm}` } : {}),
+      ...(baseline ? { baseline: `${baseline.name}: test MSE ${baseline.mse.toExponential(3)}` } : {}),
       seed: String(seed),
       "training / test samples": `${train.n} / ${test.n}`,
       "int8 calibration": `${calibration.n} training samples`,

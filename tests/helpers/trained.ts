@@ -6,6 +6,7 @@ import {
   prelu,
   conv2d,
   depthwiseConv2d,
+  simpleRnn,
   globalAveragePooling2d,
   maxPool2d,
   averagePool2d,
@@ -16,6 +17,7 @@ import {
 } from "../../trainer/index.ts";
 import { Rng } from "../../trainer/rng.ts";
 import { mnistSplit } from "../../trainer/data/mnist.ts";
+import { sineSequences } from "../../trainer/data/sine-sequences.ts";
 
 /**
  * A 784-24-16-10 MLP (ReLU, tanh, softmax) trained `epochs` epochs on the
@@ -118,4 +120,16 @@ export function mnistDepthwise(samples: number, epochs: number): { model: Sequen
   model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
   model.fit(digits, { epochs, batchSize: 32 });
   return { model, digits };
+}
+
+/**
+ * SimpleRNN 16 (tanh, last step) -> dense 1, trained 3 epochs to predict the
+ * next value of 20-step sine waves (trainer/data/sine-sequences.ts); and its training set.
+ */
+export function sineRnn(): { model: Sequential; train: Dataset } {
+  const { train } = sineSequences({ train: 400, test: 1, steps: 20, seed: 3 });
+  const model = sequential([simpleRnn({ units: 16 }), dense({ units: 1 })], { inputShape: [20, 1], seed: 8 });
+  model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse", clipNorm: 1 });
+  model.fit(train, { epochs: 3, batchSize: 32 });
+  return { model, train };
 }
