@@ -4,7 +4,7 @@
 // checkpoint of epoch k and training to epoch n gives the same weights, bit
 // for bit, as training to n in one go.
 //   file: "WLCK" | u32 JSON length | JSON (state) | padding to 4 | float32 arrays
-//   arrays: each parameter, each optimiser state buffer, then (if any) the
+//   arrays: each parameter and layer state buffer (getWeights), each optimiser state buffer, then (if any) the
 //   early-stopping callback's best weights
 import { readFileSync } from "node:fs";
 import type { Sequential } from "./model.ts";
@@ -97,9 +97,9 @@ export function readCheckpoint(
     if (JSON.stringify(header.run[k]) !== JSON.stringify(v))
       throw bad(`it is from a run with ${k} ${JSON.stringify(header.run[k])}, this run has ${JSON.stringify(v)}`);
   }
-  const params = model.params();
+  const weights = model.weightBuffers();
   const state = model.optimizer.stateBuffers();
-  const expected = [...params.map((p) => p.value.length), ...state.map((b) => b.length)];
+  const expected = [...weights.map((p) => p.value.length), ...state.map((b) => b.length)];
   const counts = header.arrays;
   if (counts.length !== expected.length + header.bestWeights || expected.some((n, i) => counts[i] !== n))
     throw bad("its tensors do not match this model and optimiser");
@@ -111,8 +111,8 @@ export function readCheckpoint(
     at += n * 4;
     return a;
   });
-  model.setWeights(arrays.slice(0, params.length));
-  state.forEach((b, i) => model.ws.f32(b).set(arrays[params.length + i]!));
+  model.setWeights(arrays.slice(0, weights.length));
+  state.forEach((b, i) => model.ws.f32(b).set(arrays[weights.length + i]!));
   model.optimizer.steps = header.optimizerSteps;
   model.rng.restore(header.rng);
   const bestWeights = header.bestWeights ? arrays.slice(expected.length) : undefined;

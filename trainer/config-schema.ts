@@ -172,6 +172,14 @@ const layer = z.discriminatedUnion("type", [
   fields({ type: z.literal("globalAveragePooling2d") }, "a global average pooling layer"),
   depthwiseConv2d.superRefine(activationOptionsApply),
   simpleRnn,
+  fields(
+    {
+      type: z.literal("batchNormalization"),
+      momentum: z.number().min(0).lt(1).optional().meta({ description: "running statistics' momentum (default 0.99)" }),
+      epsilon: z.number().gt(0).optional().meta({ description: "added to the variance (default 0.001)" }),
+    },
+    "a batchNormalization layer",
+  ),
 ]);
 
 const optimizer = z.discriminatedUnion("name", [

@@ -505,16 +505,24 @@ export class Sequential {
     }
   }
 
-  /** Parameter values, copied (for checkpoints and early stopping). */
+  /**
+   * Everything the model's outputs depend on: each parameter's values, then
+   * each layer's state (batch normalisation's running statistics), by name.
+   */
+  weightBuffers(): { name: string; value: Buf }[] {
+    return [...this.params(), ...this.layers.flatMap((l) => l.state?.() ?? [])];
+  }
+
+  /** The weightBuffers' values, copied (for checkpoints and early stopping). */
   getWeights(): Float32Array[] {
-    return this.params().map((p) => Float32Array.from(this.ws.f32(p.value)));
+    return this.weightBuffers().map((p) => Float32Array.from(this.ws.f32(p.value)));
   }
 
   setWeights(weights: readonly Float32Array[]): void {
-    const params = this.params();
-    if (weights.length !== params.length)
-      throw new Error(`setWeights: ${weights.length} arrays for ${params.length} parameters`);
-    params.forEach((p, i) => {
+    const buffers = this.weightBuffers();
+    if (weights.length !== buffers.length)
+      throw new Error(`setWeights: ${weights.length} arrays for ${buffers.length} parameters and state buffers`);
+    buffers.forEach((p, i) => {
       if (weights[i]!.length !== p.value.length)
         throw new Error(`setWeights: ${p.name} has ${p.value.length} values, got ${weights[i]!.length}`);
       this.ws.f32(p.value).set(weights[i]!);

@@ -52,6 +52,29 @@ interface Kernels {
   averagePoolBackward(dy: number, dx: number, batch: number, ...window: number[]): void;
   depthwiseForward(x: number, w: number, bias: number, z: number, batch: number, ...window: number[]): void;
   swapLeadingAxes(src: number, dst: number, a: number, b: number, width: number): void;
+  bnStatistics(x: number, mean: number, variance: number, rows: number, c: number): void;
+  bnForward(
+    x: number,
+    mean: number,
+    invStd: number,
+    gamma: number,
+    beta: number,
+    xhat: number,
+    y: number,
+    rows: number,
+    c: number,
+  ): void;
+  bnBackward(
+    dy: number,
+    xhat: number,
+    gamma: number,
+    invStd: number,
+    dgamma: number,
+    dbeta: number,
+    dx: number,
+    rows: number,
+    c: number,
+  ): void;
   sumSquares(x: number, n: number): number;
   depthwiseBackward(dz: number, x: number, w: number, dw: number, dx: number, batch: number, ...window: number[]): void;
 }
@@ -157,6 +180,44 @@ export class Workspace {
   /** dst [b, a, width] = src [a, b, width] with its two leading axes swapped (batch- and time-major). */
   swapLeadingAxes(src: Buf, dst: Buf, a: number, b: number, width: number): void {
     this.#k.swapLeadingAxes(src.offset * 4, dst.offset * 4, a, b, width);
+  }
+
+  /** Each channel's mean and (biased) variance over `rows` rows of mean.length channels (kernels/batch-norm.ts). */
+  bnStatistics(x: Buf, mean: Buf, variance: Buf, rows: number): void {
+    this.#k.bnStatistics(x.offset * 4, mean.offset * 4, variance.offset * 4, rows, mean.length);
+  }
+
+  /** xhat = (x - mean) invStd, y = gamma xhat + beta. */
+  bnForward(x: Buf, mean: Buf, invStd: Buf, gamma: Buf, beta: Buf, xhat: Buf, y: Buf, rows: number): void {
+    const k = this.#k;
+    k.bnForward(
+      x.offset * 4,
+      mean.offset * 4,
+      invStd.offset * 4,
+      gamma.offset * 4,
+      beta.offset * 4,
+      xhat.offset * 4,
+      y.offset * 4,
+      rows,
+      mean.length,
+    );
+  }
+
+  /** dgamma, dbeta and (unless null) dx from dy, with the batch's own statistics. */
+  bnBackward(dy: Buf, xhat: Buf, gamma: Buf, invStd: Buf, dgamma: Buf, dbeta: Buf, dx: Buf | null, rows: number): void {
+    const k = this.#k;
+    const dxAt = dx ? dx.offset * 4 : 0;
+    k.bnBackward(
+      dy.offset * 4,
+      xhat.offset * 4,
+      gamma.offset * 4,
+      invStd.offset * 4,
+      dgamma.offset * 4,
+      dbeta.offset * 4,
+      dxAt,
+      rows,
+      gamma.length,
+    );
   }
 
   /** The sum of a buffer's values (SIMD). */

@@ -33,8 +33,16 @@ export function analyticGradients(m: Sequential, d: Dataset): Float32Array[] {
  * sample of each parameter's entries; compared with the analytic gradient
  * within 2% of the larger magnitude plus 2e-4 (float32 forward passes).
  */
-export function gradientCheck(m: Sequential, d: Dataset, h = 1e-3): { checked: number; worst: number } {
+export function gradientCheck(
+  m: Sequential,
+  d: Dataset,
+  h = 1e-3,
+  options: { trainingMode?: boolean } = {},
+): { checked: number; worst: number } {
   const grads = analyticGradients(m, d);
+  // The loss the gradient is of: inference mode, or (batch normalisation) training mode, by a step at learning rate 0.
+  const lossAt = () =>
+    options.trainingMode ? m.trainBatch(d, null, 0, d.n, 0, "gradient check") : m.evaluate(d, { batchSize: d.n }).loss!;
   const rng = new Rng(99);
   let checked = 0;
   let worst = 0;
@@ -45,9 +53,9 @@ export function gradientCheck(m: Sequential, d: Dataset, h = 1e-3): { checked: n
       const i = w.length <= 12 ? s : rng.nextU32() % w.length;
       const original = w[i]!;
       m.ws.f32(p.value)[i] = original + h;
-      const up = m.evaluate(d, { batchSize: d.n }).loss!;
+      const up = lossAt();
       m.ws.f32(p.value)[i] = original - h;
-      const down = m.evaluate(d, { batchSize: d.n }).loss!;
+      const down = lossAt();
       m.ws.f32(p.value)[i] = original;
       const numeric = (up - down) / (2 * h);
       const analytic = grads[k]![i]!;

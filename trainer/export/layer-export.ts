@@ -82,9 +82,12 @@ export class LayerExport {
     return value === "output" ? this.ranges.output : this.ranges.values[value];
   }
 
-  /** A parameter's values (its `value` buffer), copied out of the workspace. */
+  /** Values that replace a buffer's at export (a batch normalisation folded into a layer's weights). */
+  readonly overrides = new Map<Buf, Float32Array>();
+
+  /** A parameter's values (its `value` buffer, or what a fold made of it), copied. */
   values(p: { value: Buf }): Float32Array {
-    return Float32Array.from(this.ws.f32(p.value));
+    return Float32Array.from(this.overrides.get(p.value) ?? this.ws.f32(p.value));
   }
 
   /** A new activation tensor of the file's type. */

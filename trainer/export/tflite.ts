@@ -10,6 +10,7 @@ import { calibrate, type Ranges } from "./calibrate.ts";
 import { LayerExport } from "./layer-export.ts";
 import { TensorType } from "../../format/index.ts";
 import type { Dataset } from "../data/dataset.ts";
+import type { Buf } from "../workspace.ts";
 
 export interface ExportOptions {
   kind: "float32" | "int8";
@@ -24,7 +25,28 @@ export interface ExportOptions {
  * before training, so a run never ends in an export that was never possible.
  */
 export function exportProblems(model: Sequential): string[] {
-  return model.layers.flatMap((layer) => layer.exportProblems?.() ?? []);
+  const own = model.layers.flatMap((layer) => layer.exportProblems?.() ?? []);
+  const folds = model.layers.flatMap((layer, i) => {
+    const fold = layer.foldsIntoPrevious?.();
+    if (!fold) return [];
+    const into = foldTarget(model, i, fold);
+    return typeof into === "string" ? [into] : [];
+  });
+  return [...own, ...folds];
+}
+
+/** What folding layer i into the layer before it makes of that layer's weights, or why it cannot be done. */
+function foldTarget(
+  model: Sequential,
+  i: number,
+  fold: { scale: Float32Array; shift: Float32Array },
+): Map<Buf, Float32Array> | string {
+  const layer = model.layers[i]!;
+  const before = model.layers[i - 1];
+  if (!before?.foldOutputScale)
+    return `${layer.name}: batch normalisation is exported folded into a convolution or dense layer right before it, and ${before ? before.name : "nothing"} is there`;
+  const result = before.foldOutputScale(fold.scale, fold.shift);
+  return typeof result === "string" ? `${layer.name}: ${result}` : result;
 }
 
 export function exportTflite(model: Sequential, options: ExportOptions): Uint8Array {
@@ -45,10 +67,22 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
     quantization: quant,
   });
   e.setOutput(input, shape, quant);
+  // Layers folded into the one before them: that layer exports the folded
+  // weights, and its output is theirs (so are its calibrated ranges).
+  const rangesOf = model.layers.map((_, i) => ranges?.layers[i]);
+  model.layers.forEach((layer, i) => {
+    const fold = layer.foldsIntoPrevious?.();
+    if (!fold) return;
+    const into = foldTarget(model, i, fold);
+    if (typeof into === "string") throw new Error(into);
+    for (const [buf, values] of into) e.overrides.set(buf, values);
+    const r = ranges?.layers[i];
+    rangesOf[i - 1] = r && { output: r.output, values: { preactivation: r.output } };
+  });
   model.layers.forEach((layer, i) => {
     e.layer = layer.name;
     e.index = i;
-    e.ranges = ranges?.layers[i];
+    e.ranges = rangesOf[i];
     layer.exportTo(e);
   });
   e.finish();

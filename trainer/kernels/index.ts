@@ -13,3 +13,4 @@ export { im2col, col2im } from "./conv";
 export { maxPoolForward, maxPoolBackward, averagePoolForward, averagePoolBackward } from "./pooling";
 export { depthwiseForward, depthwiseBackward } from "./depthwise";
 export { swapLeadingAxes, sumSquares } from "./sequence";
+export { bnStatistics, bnForward, bnBackward } from "./batch-norm";

@@ -38,6 +38,12 @@ export interface Layer {
    */
   backward(dy: Buf, batch: number, inputGradient: boolean): Buf;
   params(): Param[];
+  /**
+   * Buffers that are part of the trained model but not trained by gradient
+   * (batch normalisation's running statistics): saved and restored with the
+   * weights (checkpoints, early stopping's best epoch).
+   */
+  state?(): { name: string; value: Buf }[];
   /** `{ type: kind, ...options }`: registry.ts's layerFromConfig() builds the same layer from it. */
   config(): { type: string } & Record<string, unknown>;
   /** What the summary prints after the name ("120 units, relu"), or "". */
@@ -60,6 +66,17 @@ export interface Layer {
   readonly outputActivation?: ActivationName;
   logits?(): Buf;
   backwardFromLogits?(dz: Buf, batch: number, inputGradient: boolean): Buf;
+  /**
+   * A layer exported inside the one before it (batch normalisation): the
+   * per-channel scale s and shift t it applies there, y = s z + t.
+   */
+  foldsIntoPrevious?(): { scale: Float32Array; shift: Float32Array };
+  /**
+   * For a folded layer after it: this layer's weight and bias values with
+   * output channel o scaled by s[o] and shifted by t[o], or a reason it
+   * cannot take them (an activation of its own comes before the fold).
+   */
+  foldOutputScale?(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string;
   /** int8 export: this layer, placed first, takes the file's float input itself (normalisation). */
   readonly takesFloatInput?: boolean;
 }
@@ -71,4 +88,24 @@ export function elements(shape: readonly number[]): number {
 /** `o` without its undefined fields (a config() that round-trips through JSON and the schema). */
 export function definedFields<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Weights whose output channel is `axis` 0 ([C_out, ...]) or the last axis
+ * ([..., C_out]) scaled by s per channel, and the bias scaled and shifted
+ * (b s + t): what a convolution or dense layer becomes with a batch
+ * normalisation folded into it.
+ */
+export function scaledOutputs(
+  w: Float32Array,
+  b: Float32Array,
+  scale: Float32Array,
+  shift: Float32Array,
+  channelsLast: boolean,
+): { w: Float32Array; b: Float32Array } {
+  const c = b.length;
+  const per = w.length / c;
+  const sw = Float32Array.from(w, (v, i) => v * scale[channelsLast ? i % c : Math.floor(i / per)]!);
+  const sb = Float32Array.from(b, (v, o) => v * scale[o]! + shift[o]!);
+  return { w: sw, b: sb };
 }

@@ -1,0 +1,145 @@
+// BatchNormalization (Ioffe & Szegedy 2015) over the last axis (the channels
+// of an image, the units of a vector), per channel c over the batch (and
+// every pixel):
+//   training:  mean, var = the batch's;  running = momentum running + (1 - momentum) batch
+//   inference: mean, var = the running statistics
+//   y = gamma (x - mean) / sqrt(var + eps) + beta
+//   backward (training): dbeta = sum dy,  dgamma = sum dy xhat,
+//                        dx = gamma / sqrt(var + eps) / N (N dy - dbeta - xhat dgamma)
+// gamma starts at 1, beta at 0; neither takes L1/L2. The running statistics
+// are state (saved with the weights). At export it is folded into the
+// convolution or dense layer before it, which must then have no activation
+// of its own: W' = W s, b' = (b - mean) s + beta per output channel,
+// s = gamma / sqrt(var + eps); there is no operator of its own.
+import type { Workspace, Buf } from "../workspace.ts";
+import { definedFields, elements, type Layer, type Param } from "./layer.ts";
+import type { LayerExport } from "../export/layer-export.ts";
+
+export interface BatchNormalizationOptions {
+  /** Weight of the old running statistics in each update (default 0.99). */
+  momentum?: number;
+  /** Added to the variance (default 0.001). */
+  epsilon?: number;
+}
+
+export class BatchNormalization implements Layer {
+  readonly kind = "batchNormalization";
+  name = "batchNormalization";
+  outputShape: number[] = [];
+  readonly momentum: number;
+  readonly epsilon: number;
+  gamma!: Param;
+  beta!: Param;
+  runningMean!: Buf;
+  runningVar!: Buf;
+  #ws!: Workspace;
+  #channels = 0;
+  #perSample = 0; // rows per sample (pixels of an image, 1 for a vector)
+  #mean!: Buf;
+  #var!: Buf;
+  #invStd!: Buf;
+  #xhat!: Buf;
+  #y!: Buf;
+  #dx!: Buf;
+
+  constructor(options: BatchNormalizationOptions = {}) {
+    this.momentum = options.momentum ?? 0.99;
+    this.epsilon = options.epsilon ?? 1e-3;
+    if (!(this.momentum >= 0 && this.momentum < 1))
+      throw new Error(`batchNormalization: momentum must be in [0, 1), got ${this.momentum}`);
+    if (!(this.epsilon > 0)) throw new Error(`batchNormalization: epsilon must be > 0, got ${this.epsilon}`);
+  }
+
+  build(inputShape: number[], ws: Workspace): void {
+    this.#ws = ws;
+    this.outputShape = [...inputShape];
+    const c = inputShape[inputShape.length - 1]!;
+    this.#channels = c;
+    this.#perSample = elements(inputShape) / c;
+    this.gamma = { name: `${this.name}/gamma`, value: ws.alloc(c), grad: ws.alloc(c), shape: [c], regularized: false };
+    this.beta = { name: `${this.name}/beta`, value: ws.alloc(c), grad: ws.alloc(c), shape: [c], regularized: false };
+    ws.f32(this.gamma.value).fill(1);
+    this.runningMean = ws.alloc(c);
+    this.runningVar = ws.alloc(c);
+    ws.f32(this.runningVar).fill(1);
+    this.#mean = ws.alloc(c);
+    this.#var = ws.alloc(c);
+    this.#invStd = ws.alloc(c);
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const n = batch * this.#perSample * this.#channels;
+    this.#xhat = ws.alloc(n);
+    this.#y = ws.alloc(n);
+    this.#dx = ws.alloc(n);
+  }
+
+  forward(x: Buf, batch: number, training: boolean): Buf {
+    const ws = this.#ws;
+    const rows = batch * this.#perSample;
+    const invStd = ws.f32(this.#invStd);
+    if (training) {
+      ws.bnStatistics(x, this.#mean, this.#var, rows);
+      const mean = ws.f32(this.#mean),
+        variance = ws.f32(this.#var),
+        runMean = ws.f32(this.runningMean),
+        runVar = ws.f32(this.runningVar);
+      for (let c = 0; c < this.#channels; c++) {
+        invStd[c] = 1 / Math.sqrt(variance[c]! + this.epsilon);
+        runMean[c] = this.momentum * runMean[c]! + (1 - this.momentum) * mean[c]!;
+        runVar[c] = this.momentum * runVar[c]! + (1 - this.momentum) * variance[c]!;
+      }
+      ws.bnForward(x, this.#mean, this.#invStd, this.gamma.value, this.beta.value, this.#xhat, this.#y, rows);
+    } else {
+      const runVar = ws.f32(this.runningVar);
+      for (let c = 0; c < this.#channels; c++) invStd[c] = 1 / Math.sqrt(runVar[c]! + this.epsilon);
+      ws.bnForward(x, this.runningMean, this.#invStd, this.gamma.value, this.beta.value, this.#xhat, this.#y, rows);
+    }
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+    const rows = batch * this.#perSample;
+    const dx = inputGradient ? this.#dx : null;
+    this.#ws.bnBackward(dy, this.#xhat, this.gamma.value, this.#invStd, this.gamma.grad, this.beta.grad, dx, rows);
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [this.gamma, this.beta];
+  }
+
+  state() {
+    return [
+      { name: `${this.name}/moving_mean`, value: this.runningMean },
+      { name: `${this.name}/moving_variance`, value: this.runningVar },
+    ];
+  }
+
+  config() {
+    return definedFields({ type: this.kind, momentum: this.momentum, epsilon: this.epsilon });
+  }
+
+  describe(): string {
+    return `momentum ${this.momentum}, epsilon ${this.epsilon}`;
+  }
+
+  /** Per output channel, the scale s and shift t that the folded layer applies: y = s z + t. */
+  foldsIntoPrevious(): { scale: Float32Array; shift: Float32Array } {
+    const ws = this.#ws;
+    const gamma = ws.f32(this.gamma.value),
+      beta = ws.f32(this.beta.value),
+      mean = ws.f32(this.runningMean),
+      variance = ws.f32(this.runningVar);
+    const scale = new Float32Array(this.#channels),
+      shift = new Float32Array(this.#channels);
+    for (let c = 0; c < this.#channels; c++) {
+      scale[c] = gamma[c]! / Math.sqrt(variance[c]! + this.epsilon);
+      shift[c] = beta[c]! - mean[c]! * scale[c]!;
+    }
+    return { scale, shift };
+  }
+
+  /** Nothing: the layer before it carries it (tflite.ts folds it in). */
+  exportTo(_e: LayerExport): void {}
+}
