@@ -13,8 +13,8 @@
 //             dcols = dz W,  dx = col2im(dcols) (each tap's gradient back at the pixel it read)
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, scaledOutputs, type Layer, type Param } from "./layer.ts";
-import { windowOver, type PaddingName, type Window } from "./window.ts";
+import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
+import { windowOver, describeWindow, type PaddingName, type Window } from "./window.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
@@ -166,21 +166,11 @@ export class Conv2D implements Layer {
   }
 
   describe(): string {
-    const g = this.g;
-    const stride = g.strideH === 1 && g.strideW === 1 ? "" : `, stride ${g.strideH}x${g.strideW}`;
-    const dilation = g.dilationH === 1 && g.dilationW === 1 ? "" : `, dilation ${g.dilationH}x${g.dilationW}`;
-    return `${this.filters}@${g.kh}x${g.kw}${stride}${dilation}, ${this.options.padding ?? "valid"}, ${this.activation}`;
+    return `${this.filters}@${describeWindow(this.g, this.options.padding)}, ${this.activation}`;
   }
 
   foldOutputScale(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string {
-    if (this.activation !== "identity")
-      return `${this.name} has its own ${this.activation} activation before the fold; give it none and put the activation after the batch normalisation`;
-    const ws = this.#ws;
-    const s = scaledOutputs(ws.f32(this.w.value), ws.f32(this.b.value), scale, shift, false);
-    return new Map([
-      [this.w.value, s.w],
-      [this.b.value, s.b],
-    ]);
+    return foldIntoWeights(this, this.#ws, { scale, shift, channelsLast: false });
   }
 
   exportProblems(): string[] {

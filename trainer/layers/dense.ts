@@ -7,7 +7,7 @@
 // The products, the bias passes and ReLU/sigmoid/tanh run as WASM SIMD kernels.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, scaledOutputs, type Layer, type Param } from "./layer.ts";
+import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
@@ -142,14 +142,7 @@ export class Dense implements Layer {
   }
 
   foldOutputScale(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string {
-    if (this.activation !== "identity")
-      return `${this.name} has its own ${this.activation} activation before the fold; give it none and put the activation after the batch normalisation`;
-    const ws = this.#ws;
-    const s = scaledOutputs(ws.f32(this.w.value), ws.f32(this.b.value), scale, shift, false);
-    return new Map([
-      [this.w.value, s.w],
-      [this.b.value, s.b],
-    ]);
+    return foldIntoWeights(this, this.#ws, { scale, shift, channelsLast: false });
   }
 
   exportProblems(): string[] {

@@ -91,21 +91,25 @@ export function definedFields<T extends Record<string, unknown>>(o: T): T {
 }
 
 /**
- * Weights whose output channel is `axis` 0 ([C_out, ...]) or the last axis
- * ([..., C_out]) scaled by s per channel, and the bias scaled and shifted
- * (b s + t): what a convolution or dense layer becomes with a batch
- * normalisation folded into it.
+ * What a convolution or dense layer (weights w, bias b, output channel on
+ * axis 0 or, `channelsLast`, the last axis) becomes with a batch
+ * normalisation folded into it: w scaled by s per output channel, b s + t;
+ * or why it cannot be (an activation of its own comes before the fold).
  */
-export function scaledOutputs(
-  w: Float32Array,
-  b: Float32Array,
-  scale: Float32Array,
-  shift: Float32Array,
-  channelsLast: boolean,
-): { w: Float32Array; b: Float32Array } {
+export function foldIntoWeights(
+  layer: { name: string; activation: string; w: Param; b: Param },
+  ws: Workspace,
+  fold: { scale: Float32Array; shift: Float32Array; channelsLast: boolean },
+): Map<Buf, Float32Array> | string {
+  if (layer.activation !== "identity")
+    return `${layer.name} has its own ${layer.activation} activation before the fold; give it none and put the activation after the batch normalisation`;
+  const { scale, shift, channelsLast } = fold;
+  const w = ws.f32(layer.w.value),
+    b = ws.f32(layer.b.value);
   const c = b.length;
   const per = w.length / c;
-  const sw = Float32Array.from(w, (v, i) => v * scale[channelsLast ? i % c : Math.floor(i / per)]!);
-  const sb = Float32Array.from(b, (v, o) => v * scale[o]! + shift[o]!);
-  return { w: sw, b: sb };
+  return new Map([
+    [layer.w.value, Float32Array.from(w, (v, i) => v * scale[channelsLast ? i % c : Math.floor(i / per)]!)],
+    [layer.b.value, Float32Array.from(b, (v, o) => v * scale[o]! + shift[o]!)],
+  ]);
 }

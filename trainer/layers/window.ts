@@ -78,3 +78,10 @@ export function windowOver(inputShape: readonly number[], o: WindowOptions, laye
     outW: x.out,
   };
 }
+
+/** "5x5, stride 2x2, dilation 2x1, same" (stride and dilation only when not 1). */
+export function describeWindow(g: Window, padding: PaddingName | undefined): string {
+  const stride = g.strideH === 1 && g.strideW === 1 ? "" : `, stride ${g.strideH}x${g.strideW}`;
+  const dilation = g.dilationH === 1 && g.dilationW === 1 ? "" : `, dilation ${g.dilationH}x${g.dilationW}`;
+  return `${g.kh}x${g.kw}${stride}${dilation}, ${padding ?? "valid"}`;
+}
