@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 
 /** The train-and-export presets by name (trainer/presets.ts defines them; tests/cli.test.ts checks the two agree). */
-export const PRESET_NAMES = ["mnist-mlp", "mnist-lenet", "sine-rnn", "sine"];
+export const PRESET_NAMES = ["mnist-mlp", "mnist-lenet", "fashion-cnn", "sine-rnn", "sine"];
 
 export const VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 

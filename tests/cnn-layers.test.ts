@@ -24,7 +24,6 @@ import {
   type Layer,
   type Dataset,
 } from "../trainer/index.ts";
-import { Rng } from "../trainer/rng.ts";
 import { windowOver, type WindowOptions } from "../trainer/layers/window.ts";
 import { trainConfigSchema } from "../trainer/config-schema.ts";
 import { exportTflite, exportProblems } from "../trainer/export/tflite.ts";
@@ -508,8 +507,6 @@ describe("export", () => {
   });
 });
 
-void Rng;
-
 describe("the mnist-lenet preset", () => {
   it("reaches the issue's targets on the fixed split: float >= 98.5%, int8 within 0.3 points; its report shows the misclassified digits", async () => {
     const out = mkdtempSync(join(tmpdir(), "wasmlite-lenet-"));
@@ -534,5 +531,22 @@ describe("the mnist-lenet preset", () => {
     const report = readFileSync(r.files.report, "utf8");
     expect(report).toContain("Misclassified test samples");
     expect(report).toContain("conv2d_1 6@5x5, same, relu");
+  }, 300_000);
+});
+
+describe("the fashion-cnn preset", () => {
+  it("one epoch (CI; the full run's figures are in trainer/README.md): int8 file <= 100 KB, arena <= 64 KB, within 0.3 points of float", async () => {
+    const out = mkdtempSync(join(tmpdir(), "wasmlite-fashion-"));
+    const r = await trainAndExport({ preset: "fashion-cnn", out, epochs: 1, quiet: true, log: () => {} });
+    console.log(
+      `fashion-cnn, 1 epoch: float32 ${(r.float32.accuracy! * 100).toFixed(2)}%, int8 ${(r.int8.accuracy! * 100).toFixed(2)}%; int8 file ${r.int8.bytes} B, arena ${r.int8.arenaBytes} B; ${r.trainSeconds.toFixed(1)} s`,
+    );
+    expect(r.int8.bytes).toBeLessThanOrEqual(100 * 1024);
+    expect(r.int8.arenaBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(r.float32.accuracy!).toBeGreaterThan(0.8); // one epoch; 12 reach the target (README)
+    expect(r.float32.accuracy! - r.int8.accuracy!).toBeLessThanOrEqual(0.003);
+    const ops = readModel(readFileSync(r.files.int8)).operators.map((o) => o.op);
+    expect(ops.filter((o) => o === "CONV_2D").length).toBe(2);
+    expect(ops).not.toContain("MUL"); // batch normalisation folded, not computed
   }, 300_000);
 });
