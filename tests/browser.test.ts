@@ -16,7 +16,7 @@ import { haveTool } from "./helpers/system.ts";
 import { Chromium, CHROMIUM } from "./helpers/chromium-page.ts";
 import { mnistMlp } from "./helpers/trained.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { take } from "../trainer/index.ts";
+import { slice } from "../trainer/index.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { startBrowserServer, type BrowserServer } from "../devices/browser/server.ts";
 import { runConformance, CONFORMANCE_CASES, type ConformanceResult } from "../devices/conformance/cases.ts";
@@ -70,10 +70,7 @@ describe.skipIf(!available)("the browser host: headless Chromium", () => {
     work = mkdtempSync(join(tmpdir(), "wasmlite-browser-"));
     // The demo's model: the shared test MLP (784-24-16-10), int8.
     const { model, digits } = mnistMlp(4000, 4);
-    const calibration = take(
-      digits,
-      Array.from({ length: 300 }, (_, i) => i),
-    );
+    const calibration = slice(digits, 0, 300);
     modelPath = join(work, "mnist-mlp-int8.tflite");
     writeFileSync(modelPath, exportTflite(model, { kind: "int8", calibration }));
     node.simd = await runConformance(await createNodeRuntime({ simd: true }), readFixture);

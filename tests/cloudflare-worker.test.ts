@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { mnistMlp } from "./helpers/trained.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { take } from "../trainer/index.ts";
+import { slice } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { buildWorker } from "../devices/cloudflare-worker/build.ts";
@@ -74,10 +74,7 @@ describe("the Cloudflare Worker host: workerd", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "wasmlite-worker-"));
     const { model, digits: train } = mnistMlp(4000, 4);
-    const calibration = take(
-      train,
-      Array.from({ length: 300 }, (_, i) => i),
-    );
+    const calibration = slice(train, 0, 300);
     modelPath = join(work, "mnist-mlp-int8.tflite");
     writeFileSync(modelPath, exportTflite(model, { kind: "int8", calibration, metadata: { labels: LABELS } }));
     await buildWorker({ model: modelPath, out: join(work, "worker"), conformance: true });

@@ -30,7 +30,7 @@ import { exportTflite, exportProblems } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { gradientCheck, data } from "./helpers/gradients.ts";
 import { mnistCnn, mnistDepthwise } from "./helpers/trained.ts";
-import { take } from "../trainer/data/dataset.ts";
+import { slice } from "../trainer/data/dataset.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
 import { trainAndExport } from "../trainer/train-and-export.ts";
 import { readModel } from "../format/index.ts";
@@ -351,10 +351,7 @@ describe("batch normalisation", () => {
   });
 
   it("folded into the convolution or dense layer before it at export: float32 within 1e-5, int8 within 0.3 points, no operator of its own", async () => {
-    const digits = take(
-      mnistSplit().train,
-      Array.from({ length: 600 }, (_, i) => i),
-    );
+    const digits = slice(mnistSplit().train, 0, 600);
     const m = sequential(
       [
         conv2d({ filters: 6, kernelSize: 3, strides: 2 }),
@@ -374,10 +371,7 @@ describe("batch normalisation", () => {
     );
     m.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
     m.fit(digits, { epochs: 3, batchSize: 32 });
-    const test = take(
-      mnistSplit().test,
-      Array.from({ length: 300 }, (_, i) => i),
-    );
+    const test = slice(mnistSplit().test, 0, 300);
     const f32 = exportTflite(m, { kind: "float32" });
     expect(readModel(f32).operators.map((o) => o.op)).toEqual([
       "CONV_2D",
@@ -466,35 +460,23 @@ describe("layer configs", () => {
 describe("export", () => {
   it("a CNN trained on MNIST digits: float32 within 1e-5 of the trainer in the runtime, int8 within 0.3 points", async () => {
     const { model, digits } = mnistCnn(1000, 2);
-    const test = take(
-      mnistSplit().test,
-      Array.from({ length: 500 }, (_, i) => i),
-    );
+    const test = slice(mnistSplit().test, 0, 500);
     const f = await verifyExport(exportTflite(model, { kind: "float32" }), "float32", model, test);
     expect(f.maxAbsDifference).toBeLessThanOrEqual(1e-5);
     expect(f.floatAccuracy).toBeGreaterThan(0.8);
-    const calibration = take(
-      digits,
-      Array.from({ length: 200 }, (_, i) => i),
-    );
+    const calibration = slice(digits, 0, 200);
     const q = await verifyExport(exportTflite(model, { kind: "int8", calibration }), "int8", model, test);
     expect(q.failure).toBeUndefined();
   }, 120_000);
 
   it("depthwise convolutions and global average pooling: float32 within 1e-5 in the runtime, int8 within 0.3 points", async () => {
     const { model, digits } = mnistDepthwise(1000, 8);
-    const test = take(
-      mnistSplit().test,
-      Array.from({ length: 500 }, (_, i) => i),
-    );
+    const test = slice(mnistSplit().test, 0, 500);
     const f = await verifyExport(exportTflite(model, { kind: "float32" }), "float32", model, test);
     expect(f.maxAbsDifference).toBeLessThanOrEqual(1e-5);
     // A small separable net on 1,000 digits learns slowly (60% after 8 epochs): this only shows it learns (chance: 10%).
     expect(f.floatAccuracy).toBeGreaterThan(0.5);
-    const calibration = take(
-      digits,
-      Array.from({ length: 200 }, (_, i) => i),
-    );
+    const calibration = slice(digits, 0, 200);
     const q = await verifyExport(exportTflite(model, { kind: "int8", calibration }), "int8", model, test);
     expect(q.failure).toBeUndefined();
   }, 120_000);

@@ -15,7 +15,7 @@ import { mnistMlp } from "./helpers/trained.ts";
 import { lenet } from "./helpers/cnn.ts";
 import { FIXTURES_DIR, fixtureBytes } from "./helpers/fixtures.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { take } from "../trainer/index.ts";
+import { slice } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
 import { readModel } from "../format/index.ts";
 import { macsPerInference } from "../cli/macs.ts";
@@ -93,10 +93,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
 
   it("runs the trainer's int8 MLP export on real digits with Node's output bytes", async () => {
     const { model, digits } = mnistMlp(4000, 4);
-    const calibration = take(
-      digits,
-      Array.from({ length: 300 }, (_, i) => i),
-    );
+    const calibration = slice(digits, 0, 300);
     const bytes = exportTflite(model, { kind: "int8", calibration });
     const loaded = (await createNodeRuntime({ simd: false })).load(bytes);
     const input = loaded.inputs[0]!;

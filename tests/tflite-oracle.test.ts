@@ -48,7 +48,7 @@ import {
 import { ReferenceModel } from "./reference/interpreter.ts";
 import { readModel } from "../format/index.ts";
 import type { Model } from "../runtime-wasm/js/index.ts";
-import { sequential, dense, take, normalization, oneHot } from "../trainer/index.ts";
+import { sequential, dense, slice, normalization, oneHot } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import {
   mnistMlp,
@@ -294,10 +294,7 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     );
     const q = exportTflite(m, {
       kind: "int8",
-      calibration: take(
-        small,
-        Array.from({ length: 200 }, (_, i) => i),
-      ),
+      calibration: slice(small, 0, 200),
     });
     // Per-channel int8 weights: TFLite runs FULLY_CONNECTED through ruy (each operator is also compared alone).
     await compare(
@@ -337,10 +334,7 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
       inputsFor({ name: "f", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 405),
       EXACT,
     );
-    const calibration = take(
-      digits,
-      Array.from({ length: 200 }, (_, i) => i),
-    );
+    const calibration = slice(digits, 0, 200);
     const q = exportTflite(m, { kind: "int8", calibration });
     // TFLite hands the int8 convolutions and pools to XNNPACK; each operator is also compared alone.
     await compare(
@@ -356,10 +350,7 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     const f = exportTflite(m, { kind: "float32" });
     const floatInputs = inputsFor({ name: "f", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 407);
     await compare("trainer separable CNN float32", f, floatInputs, EXACT);
-    const calibration = take(
-      digits,
-      Array.from({ length: 200 }, (_, i) => i),
-    );
+    const calibration = slice(digits, 0, 200);
     const q = exportTflite(m, { kind: "int8", calibration });
     // TFLite hands the int8 convolutions to XNNPACK; each operator is also compared alone.
     const intInputs = inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 408);

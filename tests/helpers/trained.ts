@@ -11,7 +11,7 @@ import {
   maxPool2d,
   averagePool2d,
   oneHot,
-  take,
+  slice,
   type Sequential,
   type Dataset,
 } from "../../trainer/index.ts";
@@ -24,10 +24,7 @@ import { sineSequences } from "../../trainer/data/sine-sequences.ts";
  * first `samples` MNIST training digits, and those digits (for calibration).
  */
 export function mnistMlp(samples: number, epochs: number): { model: Sequential; digits: Dataset } {
-  const digits = take(
-    mnistSplit().train,
-    Array.from({ length: samples }, (_, i) => i),
-  );
+  const digits = slice(mnistSplit().train, 0, samples);
   const model = sequential(
     [
       flatten(),
@@ -77,10 +74,7 @@ export function sigmoidLeakyPrelu(d: Dataset): Sequential {
  * on the first `samples` MNIST training digits; and those digits.
  */
 export function mnistCnn(samples: number, epochs: number): { model: Sequential; digits: Dataset } {
-  const digits = take(
-    mnistSplit().train,
-    Array.from({ length: samples }, (_, i) => i),
-  );
+  const digits = slice(mnistSplit().train, 0, samples);
   const model = sequential(
     [
       conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu" }),
@@ -103,10 +97,7 @@ export function mnistCnn(samples: number, epochs: number): { model: Sequential; 
  * trained `epochs` epochs on the first `samples` MNIST training digits; and those digits.
  */
 export function mnistDepthwise(samples: number, epochs: number): { model: Sequential; digits: Dataset } {
-  const digits = take(
-    mnistSplit().train,
-    Array.from({ length: samples }, (_, i) => i),
-  );
+  const digits = slice(mnistSplit().train, 0, samples);
   const model = sequential(
     [
       conv2d({ filters: 16, kernelSize: 3, strides: 2, activation: "relu" }),
