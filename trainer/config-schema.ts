@@ -51,6 +51,10 @@ const datasetData = fields(
 );
 
 const activation = z.enum(ACTIVATIONS);
+const initializer = z
+  .enum(INITIALIZERS)
+  .optional()
+  .meta({ description: "default: heNormal for ReLU-like activations, glorotUniform otherwise" });
 const activationFields = {
   alpha: z.number().min(0).optional().meta({ description: "leakyRelu only: the slope for x < 0 (default 0.01)" }),
   beta: z.number().optional().meta({ description: "hardThreshold only: the threshold (default 0)" }),
@@ -62,10 +66,7 @@ const dense = fields(
     units: positiveInt,
     activation: activation.optional().meta({ description: "default identity (linear)" }),
     ...activationFields,
-    initializer: z
-      .enum(INITIALIZERS)
-      .optional()
-      .meta({ description: "default: heNormal for ReLU-like activations, glorotUniform otherwise" }),
+    initializer,
   },
   "a dense layer",
 );
@@ -98,37 +99,30 @@ const windowPair = (what: string) =>
   z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).meta({ description: `${what}: k, or [height, width]` });
 const padding = z.enum(PADDINGS).optional().meta({ description: "valid (no padding, the default) or same" });
 
+/** What conv2d and depthwiseConv2d share: the filter's window, its activation and initialiser. */
+const filterFields = {
+  kernelSize: windowPair("the filter size"),
+  strides: windowPair("the stride (default 1)").optional(),
+  dilation: windowPair("the dilation (default 1)").optional(),
+  padding,
+  activation: activation.optional().meta({ description: "default identity (linear)" }),
+  ...activationFields,
+  initializer,
+};
+
 const conv2d = fields(
   {
     type: z.literal("conv2d"),
     filters: positiveInt,
-    kernelSize: windowPair("the filter size"),
-    strides: windowPair("the stride (default 1)").optional(),
-    dilation: windowPair("the dilation (default 1)").optional(),
-    padding,
-    activation: activation.optional().meta({ description: "default identity (linear)" }),
-    ...activationFields,
-    initializer: z
-      .enum(INITIALIZERS)
-      .optional()
-      .meta({ description: "default: heNormal for ReLU-like activations, glorotUniform otherwise" }),
+    ...filterFields,
   },
   "a conv2d layer",
 );
 const depthwiseConv2d = fields(
   {
     type: z.literal("depthwiseConv2d"),
-    kernelSize: windowPair("the filter size"),
     depthMultiplier: positiveInt.optional().meta({ description: "filters per input channel (default 1)" }),
-    strides: windowPair("the stride (default 1)").optional(),
-    dilation: windowPair("the dilation (default 1)").optional(),
-    padding,
-    activation: activation.optional().meta({ description: "default identity (linear)" }),
-    ...activationFields,
-    initializer: z
-      .enum(INITIALIZERS)
-      .optional()
-      .meta({ description: "default: heNormal for ReLU-like activations, glorotUniform otherwise" }),
+    ...filterFields,
   },
   "a depthwiseConv2d layer",
 );

@@ -124,9 +124,10 @@ export class LayerExport {
       };
     }
     // quantizeWeightsPerChannel takes the channel as the outermost axis.
-    const outer = axis === 0 ? w : moveAxisFirst(w, shape, axis);
-    const q = quantizeWeightsPerChannel(outer, shape[axis]!);
-    const values = axis === 0 ? q.values : moveFirstAxisBack(q.values, shape, axis);
+    const channels = shape[axis]!;
+    const before = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+    const q = quantizeWeightsPerChannel(swapOuterAxes(w, before, channels), channels);
+    const values = swapOuterAxes(q.values, channels, before);
     const quantization = { scale: q.scales, zeroPoint: q.scales.map(() => 0), quantizedDimension: axis };
     return {
       index: this.builder.addTensor({ name, shape, type: TensorType.INT8, data: values, quantization }),
@@ -255,26 +256,15 @@ function fixedActivationQuant(int8: boolean, name: ActivationName): Quant {
   return undefined;
 }
 
-/** Row-major `w` of `shape` with axis `axis` moved to the front. */
-function moveAxisFirst(w: Float32Array, shape: readonly number[], axis: number): Float32Array {
-  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channels = shape[axis]!;
-  const outer = w.length / (channels * inner);
-  const out = new Float32Array(w.length);
-  for (let o = 0; o < outer; o++)
-    for (let c = 0; c < channels; c++)
-      for (let i = 0; i < inner; i++) out[(c * outer + o) * inner + i] = w[(o * channels + c) * inner + i]!;
-  return out;
-}
-
-/** The inverse of moveAxisFirst. */
-function moveFirstAxisBack(w: Int8Array, shape: readonly number[], axis: number): Int8Array {
-  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channels = shape[axis]!;
-  const outer = w.length / (channels * inner);
-  const out = new Int8Array(w.length);
-  for (let o = 0; o < outer; o++)
-    for (let c = 0; c < channels; c++)
-      for (let i = 0; i < inner; i++) out[(o * channels + c) * inner + i] = w[(c * outer + o) * inner + i]!;
+/**
+ * `w` viewed as [a, b, inner] (row-major), returned as [b, a, inner]. With
+ * a the axes before the channel axis and b the channels, it moves the
+ * channels to the front; with the two counts swapped, back again.
+ */
+function swapOuterAxes<T extends Float32Array | Int8Array>(w: T, a: number, b: number): T {
+  const inner = w.length / (a * b);
+  const out = new (w.constructor as new (n: number) => T)(w.length);
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++) out.set(w.subarray((i * b + j) * inner, (i * b + j + 1) * inner), (j * a + i) * inner);
   return out;
 }

@@ -1,7 +1,7 @@
 // The trainer's WASM module: matrix products, optimiser updates, the dense
 // layer's elementwise passes.
 export { gemmNT, gemmNN, gemmTN } from "./gemm";
-export { axpyUpdate, momentumUpdate, rmspropUpdate, adamUpdate, sum } from "./updates";
+export { axpyUpdate, momentumUpdate, rmspropUpdate, adamUpdate, sum, sumSquares } from "./updates";
 export { addBiasRows, sumRows, reluForward, reluBackward, gatherRows } from "./elementwise";
 export { sigmoidForward, tanhForward, sigmoidBackward, tanhBackward } from "./activations";
 
@@ -12,5 +12,5 @@ export function heapBase(): usize {
 export { im2col, col2im } from "./conv";
 export { maxPoolForward, maxPoolBackward, averagePoolForward, averagePoolBackward } from "./pooling";
 export { depthwiseForward, depthwiseBackward } from "./depthwise";
-export { swapLeadingAxes, sumSquares } from "./sequence";
+export { swapLeadingAxes } from "./sequence";
 export { bnStatistics, bnForward, bnBackward } from "./batch-norm";

@@ -15,20 +15,3 @@ export function swapLeadingAxes(src: usize, dst: usize, a: i32, b: i32, width: i
     }
   }
 }
-
-/** Sum of squares of n floats (the gradient's global norm, squared, one buffer at a time). */
-export function sumSquares(x: usize, n: i32): f64 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(x + ((<usize>i) << 2));
-    acc = f32x4.add(acc, f32x4.mul(v, v));
-  }
-  let s: f64 = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
-  s += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
-  for (; i < n; i++) {
-    const v = <f64>load<f32>(x + ((<usize>i) << 2));
-    s += v * v;
-  }
-  return s;
-}

@@ -1,6 +1,6 @@
 // Elementwise kernels over whole parameter buffers, four lanes at a time:
 // the optimisers' updates (formulas in trainer/optimizers.ts), y += a x, and
-// the sum the finite-gradient check reads. float32 throughout.
+// the sums the finite-gradient check and gradient clipping read. float32 throughout.
 import { hsum, axpy } from "./gemm";
 
 /** y[i] += alpha x[i] */
@@ -79,5 +79,22 @@ export function sum(a: usize, n: i32): f32 {
   for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, v128.load(a + (<usize>i << 2)));
   let s = hsum(acc);
   for (; i < n; i++) s += load<f32>(a + (<usize>i << 2));
+  return s;
+}
+
+/** Sum of squares of n floats (the gradient's global norm for clipping, squared, one buffer at a time). */
+export function sumSquares(x: usize, n: i32): f64 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + ((<usize>i) << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  let s: f64 = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1);
+  s += <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + ((<usize>i) << 2));
+    s += v * v;
+  }
   return s;
 }
