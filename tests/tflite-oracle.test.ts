@@ -55,6 +55,7 @@ import {
   mnistCnn,
   mnistDepthwise,
   sineRnn,
+  sineLstm,
   sigmoidLeakyPrelu,
   sigmoidLeakyPreluData,
 } from "./helpers/trained.ts";
@@ -372,6 +373,25 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
       "trainer SimpleRNN int8",
       q,
       inputsFor({ name: "q", bytes: q, inputs: [{ elements: 20, kind: "int8" }] }, 410),
+      XNNPACK_QS8,
+    );
+  });
+
+  it("an LSTM's last step (UNIDIRECTIONAL_SEQUENCE_LSTM, STRIDED_SLICE), float32 and int8 (the integer LSTM)", async () => {
+    const { model: m, train } = sineLstm();
+    const f = exportTflite(m, { kind: "float32" });
+    await compare(
+      "trainer LSTM float32",
+      f,
+      inputsFor({ name: "f", bytes: f, inputs: [{ elements: 20, kind: "float32" }] }, 411),
+      EXACT,
+    );
+    const q = exportTflite(m, { kind: "int8", calibration: train });
+    // TFLite runs its own integer LSTM kernel and hands the FULLY_CONNECTED after it to XNNPACK.
+    await compare(
+      "trainer LSTM int8",
+      q,
+      inputsFor({ name: "q", bytes: q, inputs: [{ elements: 20, kind: "int8" }] }, 412),
       XNNPACK_QS8,
     );
   });

@@ -126,18 +126,30 @@ const depthwiseConv2d = fields(
   },
   "a depthwiseConv2d layer",
 );
+// What SimpleRNN and LSTM share.
+const recurrentFields = {
+  units: positiveInt,
+  returnSequences: z.boolean().optional().meta({ description: "output every step (default: the last)" }),
+  truncate: positiveInt
+    .optional()
+    .meta({ description: "truncated BPTT: no gradient flows back across windows of this many steps" }),
+  initializer: z.enum(INITIALIZERS).optional().meta({ description: "default glorotUniform" }),
+};
 const simpleRnn = fields(
   {
     type: z.literal("simpleRnn"),
-    units: positiveInt,
     activation: z.enum(["tanh", "relu", "identity"]).optional().meta({ description: "default tanh" }),
-    returnSequences: z.boolean().optional().meta({ description: "output every step (default: the last)" }),
-    truncate: positiveInt
-      .optional()
-      .meta({ description: "truncated BPTT: no gradient flows back across windows of this many steps" }),
-    initializer: z.enum(INITIALIZERS).optional().meta({ description: "default glorotUniform" }),
+    ...recurrentFields,
   },
   "a simpleRnn layer",
+);
+const lstm = fields(
+  {
+    type: z.literal("lstm"),
+    unitForgetBias: z.boolean().optional().meta({ description: "start the forget gate's bias at 1 (default true)" }),
+    ...recurrentFields,
+  },
+  "an lstm layer",
 );
 const pool = (type: "maxPool2d" | "averagePool2d") =>
   fields(
@@ -166,6 +178,7 @@ const layer = z.discriminatedUnion("type", [
   fields({ type: z.literal("globalAveragePooling2d") }, "a global average pooling layer"),
   depthwiseConv2d.superRefine(activationOptionsApply),
   simpleRnn,
+  lstm,
   fields(
     {
       type: z.literal("batchNormalization"),

@@ -52,6 +52,17 @@ interface Kernels {
   averagePoolBackward(dy: number, dx: number, batch: number, ...window: number[]): void;
   depthwiseForward(x: number, w: number, bias: number, z: number, batch: number, ...window: number[]): void;
   swapLeadingAxes(src: number, dst: number, a: number, b: number, width: number): void;
+  lstmStepForward(z: number, cPrev: number, c: number, tanhC: number, h: number, rows: number, units: number): void;
+  lstmStepBackward(
+    a: number,
+    cPrev: number,
+    tanhC: number,
+    dh: number,
+    dc: number,
+    dz: number,
+    rows: number,
+    units: number,
+  ): void;
   bnStatistics(x: number, mean: number, variance: number, rows: number, c: number): void;
   bnForward(
     x: number,
@@ -180,6 +191,41 @@ export class Workspace {
   /** dst [b, a, width] = src [a, b, width] with its two leading axes swapped (batch- and time-major). */
   swapLeadingAxes(src: Buf, dst: Buf, a: number, b: number, width: number): void {
     this.#k.swapLeadingAxes(src.offset * 4, dst.offset * 4, a, b, width);
+  }
+
+  /**
+   * One LSTM step over `rows` rows (kernels/lstm.ts): activates the gate
+   * pre-activations z [rows, 4H] in place, writes c, tanh(c) and h [rows, H];
+   * no cPrev: the first step (c_(t-1) = 0).
+   */
+  lstmStepForward(z: Buf, cPrev: Buf | null, c: Buf, tanhC: Buf, h: Buf, rows: number, units: number): void {
+    const previous = cPrev ? cPrev.offset * 4 : 0;
+    this.#k.lstmStepForward(z.offset * 4, previous, c.offset * 4, tanhC.offset * 4, h.offset * 4, rows, units);
+  }
+
+  /** dz [rows, 4H] of one LSTM step; dc carries the cell gradient from step t+1 in and to step t-1 out. */
+  lstmStepBackward(
+    gates: Buf,
+    cPrev: Buf | null,
+    tanhC: Buf,
+    dh: Buf,
+    dc: Buf,
+    dz: Buf,
+    rows: number,
+    units: number,
+  ): void {
+    const previous = cPrev ? cPrev.offset * 4 : 0;
+    const k = this.#k;
+    k.lstmStepBackward(
+      gates.offset * 4,
+      previous,
+      tanhC.offset * 4,
+      dh.offset * 4,
+      dc.offset * 4,
+      dz.offset * 4,
+      rows,
+      units,
+    );
   }
 
   /** Each channel's mean and (biased) variance over `rows` rows of mean.length channels (kernels/batch-norm.ts). */

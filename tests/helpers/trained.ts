@@ -7,6 +7,7 @@ import {
   conv2d,
   depthwiseConv2d,
   simpleRnn,
+  lstm,
   globalAveragePooling2d,
   maxPool2d,
   averagePool2d,
@@ -120,6 +121,18 @@ export function mnistDepthwise(samples: number, epochs: number): { model: Sequen
 export function sineRnn(): { model: Sequential; train: Dataset } {
   const { train } = sineSequences({ train: 400, test: 1, steps: 20, seed: 3 });
   const model = sequential([simpleRnn({ units: 16 }), dense({ units: 1 })], { inputShape: [20, 1], seed: 8 });
+  model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse", clipNorm: 1 });
+  model.fit(train, { epochs: 3, batchSize: 32 });
+  return { model, train };
+}
+
+/**
+ * LSTM 12 (last step) -> dense 1, trained 3 epochs on the same next-value
+ * task as sineRnn(); and its training set.
+ */
+export function sineLstm(): { model: Sequential; train: Dataset } {
+  const { train } = sineSequences({ train: 400, test: 1, steps: 20, seed: 3 });
+  const model = sequential([lstm({ units: 12 }), dense({ units: 1 })], { inputShape: [20, 1], seed: 9 });
   model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse", clipNorm: 1 });
   model.fit(train, { epochs: 3, batchSize: 32 });
   return { model, train };

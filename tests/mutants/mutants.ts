@@ -32,6 +32,7 @@ const WORKER = "tests/cloudflare-worker.test.ts";
 const MCU = "tests/mcu.test.ts";
 const CNN = "tests/cnn-layers.test.ts";
 const RNN = "tests/rnn-layers.test.ts";
+const LSTM = "tests/lstm-layer.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -437,6 +438,43 @@ export const MUTANTS: Mutant[] = [
     bug: "backpropagation through time forgets the recurrence: no gradient flows to earlier steps",
     build: "none",
     tests: [RNN],
+  },
+  {
+    id: "lstm-forget-gradient-5pct",
+    file: "trainer/kernels/lstm.ts",
+    find: "v128.store(zr + width + at, f32x4.mul(f32x4.mul(cell, prev), f32x4.mul(f, f32x4.sub(one, f))));",
+    replace:
+      "v128.store(zr + width + at, f32x4.mul(f32x4.splat(1.05), f32x4.mul(f32x4.mul(cell, prev), f32x4.mul(f, f32x4.sub(one, f)))));",
+    bug: "the LSTM's forget gate pre-activation gradient is 5% too large",
+    build: "trainer-kernels",
+    tests: [LSTM],
+  },
+  {
+    id: "lstm-cell-gradient-not-carried",
+    file: "trainer/kernels/lstm.ts",
+    find: "v128.store(dc + row + at, f32x4.mul(cell, f));",
+    replace: "v128.store(dc + row + at, f32x4.splat(0));",
+    bug: "BPTT through the LSTM drops the cell state's path: dC_t never reaches step t-1",
+    build: "trainer-kernels",
+    tests: [LSTM],
+  },
+  {
+    id: "lstm-recurrent-gradient-5pct",
+    file: "trainer/layers/lstm.ts",
+    find: "else ws.f32(this.u.grad).fill(0);",
+    replace: "else ws.f32(this.u.grad).fill(0);\n    ws.f32(this.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    bug: "the LSTM's recurrent weight gradient is 5% too large",
+    build: "none",
+    tests: [LSTM],
+  },
+  {
+    id: "lstm-export-gates-swapped",
+    file: "trainer/export/recurrent.ts",
+    find: "s.w.subarray(g * h * f, (g + 1) * h * f)",
+    replace: "s.w.subarray((g ^ 1) * h * f, ((g ^ 1) + 1) * h * f)",
+    bug: "the LSTM export writes the input weights of the update/forget and candidate/output gates swapped",
+    build: "none",
+    tests: [LSTM],
   },
   {
     id: "clip-norm-ignored",

@@ -14,3 +14,4 @@ export { maxPoolForward, maxPoolBackward, averagePoolForward, averagePoolBackwar
 export { depthwiseForward, depthwiseBackward } from "./depthwise";
 export { swapLeadingAxes } from "./sequence";
 export { bnStatistics, bnForward, bnBackward } from "./batch-norm";
+export { lstmStepForward, lstmStepBackward } from "./lstm";

@@ -12,6 +12,7 @@ import { Normalization } from "./normalization.ts";
 import { Conv2D } from "./conv2d.ts";
 import { DepthwiseConv2D } from "./depthwise-conv2d.ts";
 import { SimpleRNN } from "./simple-rnn.ts";
+import { LSTM } from "./lstm.ts";
 import { BatchNormalization } from "./batch-normalization.ts";
 import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
 
@@ -30,6 +31,7 @@ const LAYERS: Builders = {
   globalAveragePooling2d: () => new GlobalAveragePooling2D(),
   depthwiseConv2d: (c) => new DepthwiseConv2D(c),
   simpleRnn: (c) => new SimpleRNN(c),
+  lstm: (c) => new LSTM(c),
   batchNormalization: (c) => new BatchNormalization(c),
 };
 

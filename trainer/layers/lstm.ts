@@ -1,0 +1,233 @@
+// LSTM: the seed course's long short-term memory cell run over a sequence
+// x_1..x_T of F features, with h_0 = 0 and C_0 = 0:
+//   u_t = sigmoid(I^u x_t + W^u h_(t-1) + b^u)     update gate
+//   f_t = sigmoid(I^f x_t + W^f h_(t-1) + b^f)     forget gate
+//   C~_t = tanh(I^c x_t + W^c h_(t-1) + b^c)       cell candidate
+//   o_t = sigmoid(I^o x_t + W^o h_(t-1) + b^o)     output gate
+//   C_t = f_t C_(t-1) + u_t C~_t,   h_t = o_t tanh(C_t)
+// The four gates' weights are stacked in that order: the input kernel
+// [4H, F], the recurrent kernel [4H, H] and the bias [4H], so every step's
+// four gates are one matrix product (the seed's I and W, one row block each).
+// The output is h_1..h_T ([T, H], returnSequences) or h_T ([H]).
+// Backpropagation through time, from the last step back (kernels/lstm.ts
+// writes the per-cell part):
+//   dh_t = dy_t + dz_(t+1) W        dC_t = dC_(t+1) f_(t+1) + dh_t o_t (1 - tanh^2 C_t)
+//   dz_t = the four gates' pre-activation gradients from dh_t and dC_t
+//   dI = sum_t dz_t^T x_t,  dW = sum_t dz_t^T h_(t-1),  db = sum_t dz_t,  dx_t = dz_t I
+// Truncated BPTT (`truncate: k`) cuts both the hidden and the cell gradient
+// at the start of each window of k steps; the state itself flows on.
+// Internally time-major ([T, B, .]), as SimpleRNN. Exported as
+// UNIDIRECTIONAL_SEQUENCE_LSTM: float32, or TFLite's integer LSTM (int8
+// weights and hidden state, int16 cell state, scales from calibration).
+import { part, type Workspace, type Buf } from "../workspace.ts";
+import type { Rng } from "../rng.ts";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { initialize, type InitializerName } from "../initializers.ts";
+import type { LayerExport } from "../export/layer-export.ts";
+import { exportLstm } from "../export/recurrent.ts";
+
+export interface LstmOptions {
+  units: number;
+  /** Output every step's hidden state ([T, units]) instead of the last ([units]). */
+  returnSequences?: boolean;
+  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
+  truncate?: number;
+  initializer?: InitializerName;
+  /**
+   * Start the forget gate's bias at 1 (default true), so the cell keeps its
+   * state early in training instead of forgetting half of it every step.
+   */
+  unitForgetBias?: boolean;
+}
+
+export class LSTM implements Layer {
+  readonly kind = "lstm";
+  name = "lstm";
+  outputShape: number[] = [];
+  readonly options: LstmOptions;
+  readonly units: number;
+  steps = 0;
+  features = 0;
+  w!: Param; // input kernel [4H, F]
+  u!: Param; // recurrent kernel [4H, H]
+  b!: Param; // [4H]
+  #ws!: Workspace;
+  #window = 0;
+  #x!: Buf; // time-major input [T, B, F]
+  #gates!: Buf; // [T, B, 4H]: pre-activations, then (in place) the gates
+  #c!: Buf; // [T, B, H]
+  #tanhC!: Buf; // [T, B, H]
+  #h!: Buf; // [T, B, H]
+  #y!: Buf; // batch-major output [B, T, H]
+  #dh!: Buf; // [T, B, H]
+  #dc!: Buf; // [B, H]: the cell gradient carried one step back
+  #dz!: Buf; // [T, B, 4H]
+  #dxTime!: Buf; // [T, B, F]
+  #dx!: Buf; // [B, T, F]
+
+  constructor(options: LstmOptions) {
+    if (!Number.isInteger(options.units) || options.units < 1)
+      throw new Error(`lstm: units must be a positive whole number, got ${options.units}`);
+    if (options.truncate !== undefined && (!Number.isInteger(options.truncate) || options.truncate < 1))
+      throw new Error(`lstm: truncate must be a positive whole number of steps, got ${options.truncate}`);
+    this.options = options;
+    this.units = options.units;
+  }
+
+  build(inputShape: number[], ws: Workspace, rng: Rng): void {
+    if (inputShape.length !== 2)
+      throw new Error(`${this.name}: expects sequences [steps, features], got shape [${inputShape}]`);
+    [this.steps, this.features] = inputShape as [number, number];
+    this.#ws = ws;
+    this.#window = this.options.truncate ?? this.steps;
+    const h = this.units,
+      f = this.features;
+    this.outputShape = this.options.returnSequences ? [this.steps, h] : [h];
+    const param = (name: string, shape: number[], regularized: boolean): Param => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      return { name: `${this.name}/${name}`, value: ws.alloc(n), grad: ws.alloc(n), shape, regularized };
+    };
+    this.w = param("kernel", [4 * h, f], true);
+    this.u = param("recurrent_kernel", [4 * h, h], true);
+    this.b = param("bias", [4 * h], false);
+    // Fan-out counts the four gates, as for one dense layer of 4H units.
+    const initializer = this.options.initializer ?? "glorotUniform";
+    initialize(initializer, ws.f32(this.w.value), f, 4 * h, rng);
+    initialize(initializer, ws.f32(this.u.value), h, 4 * h, rng);
+    if (this.options.unitForgetBias ?? true) ws.f32(this.b.value).fill(1, h, 2 * h);
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const t = this.steps,
+      h = this.units,
+      f = this.features;
+    this.#x = ws.alloc(t * batch * f);
+    this.#gates = ws.alloc(t * batch * 4 * h);
+    this.#c = ws.alloc(t * batch * h);
+    this.#tanhC = ws.alloc(t * batch * h);
+    this.#h = ws.alloc(t * batch * h);
+    this.#y = ws.alloc(t * batch * h);
+    this.#dh = ws.alloc(t * batch * h);
+    this.#dc = ws.alloc(batch * h);
+    this.#dz = ws.alloc(t * batch * 4 * h);
+    this.#dxTime = ws.alloc(t * batch * f);
+    this.#dx = ws.alloc(t * batch * f);
+  }
+
+  /** Step s's [B, width] rows of a time-major buffer. */
+  #at(buf: Buf, s: number, batch: number, width = this.units): Buf {
+    return part(buf, s * batch * width, batch * width);
+  }
+
+  forward(x: Buf, batch: number): Buf {
+    const ws = this.#ws;
+    const t = this.steps,
+      h = this.units,
+      f = this.features;
+    ws.swapLeadingAxes(x, this.#x, batch, t, f);
+    // Every step's input products and biases at once, then the recurrent product step by step.
+    ws.gemmNT(this.#x, this.w.value, this.#gates, t * batch, 4 * h, f);
+    ws.addBiasRows(this.#gates, this.b.value, t * batch);
+    for (let s = 0; s < t; s++) {
+      const z = this.#at(this.#gates, s, batch, 4 * h);
+      const previous = s > 0 ? this.#at(this.#c, s - 1, batch) : null;
+      if (s > 0) ws.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, 4 * h, h, true);
+      ws.lstmStepForward(
+        z,
+        previous,
+        this.#at(this.#c, s, batch),
+        this.#at(this.#tanhC, s, batch),
+        this.#at(this.#h, s, batch),
+        batch,
+        h,
+      );
+    }
+    if (!this.options.returnSequences) return this.#at(this.#h, t - 1, batch);
+    ws.swapLeadingAxes(this.#h, this.#y, t, batch, h);
+    return this.#y;
+  }
+
+  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+    const ws = this.#ws;
+    const t = this.steps,
+      h = this.units,
+      f = this.features;
+    if (this.options.returnSequences) ws.swapLeadingAxes(dy, this.#dh, batch, t, h);
+    else {
+      ws.f32(this.#dh).fill(0, 0, (t - 1) * batch * h);
+      ws.f32(this.#at(this.#dh, t - 1, batch)).set(ws.f32(part(dy, 0, batch * h)));
+    }
+    const dc = part(this.#dc, 0, batch * h);
+    ws.f32(dc).fill(0);
+    for (let s = t - 1; s >= 0; s--) {
+      const dz = this.#at(this.#dz, s, batch, 4 * h);
+      ws.lstmStepBackward(
+        this.#at(this.#gates, s, batch, 4 * h),
+        s > 0 ? this.#at(this.#c, s - 1, batch) : null,
+        this.#at(this.#tanhC, s, batch),
+        this.#at(this.#dh, s, batch),
+        dc,
+        dz,
+        batch,
+        h,
+      );
+      // Into step s - 1 through the recurrent kernel and the cell, unless step s starts a window.
+      if (s > 0 && s % this.#window !== 0)
+        ws.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, 4 * h, true);
+      else ws.f32(dc).fill(0);
+    }
+    const all = t * batch;
+    ws.gemmTN(this.#dz, this.#x, this.w.grad, 4 * h, f, all);
+    ws.sumRows(this.#dz, this.b.grad, all);
+    // dW = sum over s >= 1 of dz_s^T h_(s-1): steps 1.. of dz against steps ..T-1 of h, one product.
+    if (t > 1)
+      ws.gemmTN(
+        part(this.#dz, batch * 4 * h, (t - 1) * batch * 4 * h),
+        this.#h,
+        this.u.grad,
+        4 * h,
+        h,
+        (t - 1) * batch,
+      );
+    else ws.f32(this.u.grad).fill(0);
+    if (inputGradient) {
+      ws.gemmNN(this.#dz, this.w.value, this.#dxTime, all, f, 4 * h);
+      ws.swapLeadingAxes(this.#dxTime, this.#dx, t, batch, f);
+    }
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [this.w, this.u, this.b];
+  }
+
+  config() {
+    const { units, returnSequences, truncate, initializer, unitForgetBias } = this.options;
+    return definedFields({ type: this.kind, units, returnSequences, truncate, initializer, unitForgetBias });
+  }
+
+  describe(): string {
+    const truncate = this.options.truncate ? `, truncated BPTT ${this.options.truncate}` : "";
+    return `${this.units} units${this.options.returnSequences ? ", sequences" : ""}${truncate}`;
+  }
+
+  /** The integer export's cell and hidden state scales come from every step's values. */
+  calibrationValues(batch: number): Record<string, Buf> {
+    const n = this.steps * batch * this.units;
+    return { cell: part(this.#c, 0, n), hidden: part(this.#h, 0, n) };
+  }
+
+  /** UNIDIRECTIONAL_SEQUENCE_LSTM; the last step by STRIDED_SLICE unless returnSequences. */
+  exportTo(e: LayerExport): void {
+    exportLstm(e, {
+      name: this.name,
+      steps: this.steps,
+      features: this.features,
+      units: this.units,
+      w: e.values(this.w),
+      u: e.values(this.u),
+      b: e.values(this.b),
+      returnSequences: this.options.returnSequences === true,
+    });
+  }
+}
