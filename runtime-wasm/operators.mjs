@@ -38,6 +38,7 @@ export const OPERATORS = [
   { name: "UNIDIRECTIONAL_SEQUENCE_LSTM", file: "unidirectional_sequence_lstm", typed: true },
   { name: "UNIDIRECTIONAL_SEQUENCE_RNN", file: "unidirectional_sequence_rnn", typed: true },
   { name: "STRIDED_SLICE", file: "strided_slice", typed: false },
+  { name: "GATHER", file: "gather", typed: false },
 ];
 
 /** Graph passes run after every operator is prepared, in builds holding all the operators they need. */

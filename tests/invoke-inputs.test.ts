@@ -18,34 +18,45 @@ beforeAll(async () => {
   builds = await bothBuilds();
 });
 
-/** The issue's input pattern, (i * 37) % 251 - 125, scaled into each type's range. */
-function fill(model: Model): void {
-  for (const t of model.inputs) {
+/**
+ * The issue's input pattern, (i * 37) % 251 - 125, scaled into each type's
+ * range; an index input (`below[k]` set: a GATHER's ids) takes it modulo its table's size.
+ */
+function fill(model: Model, below: readonly (number | undefined)[] = []): void {
+  model.inputs.forEach((t, k) => {
     const d = t.data;
+    const size = below[k];
+    if (size !== undefined) {
+      for (let i = 0; i < d.length; i++) d[i] = ((i * 37) % 251) % size;
+      return;
+    }
     if (d instanceof BigInt64Array) {
       for (let i = 0; i < d.length; i++) d[i] = BigInt(((i * 37) % 251) - 125);
-      continue;
+      return;
     }
     for (let i = 0; i < d.length; i++) {
       const v = ((i * 37) % 251) - 125;
       d[i] = t.dtype === "float32" ? v / 50 : t.dtype === "uint8" || t.dtype === "bool" ? v + 125 : v;
     }
-  }
+  });
 }
 
 const bytesOf = (views: Model["inputs"]) =>
   views.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.byteLength).slice());
 
 /** Every model the suite runs: TFLM's files, MLPerf Tiny's, and the writer-built cases. */
-function corpus(): { name: string; bytes: Uint8Array }[] {
-  const list = allModels().map((path) => ({ name: path, bytes: fixture(path) }));
+function corpus(): { name: string; bytes: Uint8Array; below?: (number | undefined)[] }[] {
+  const list: { name: string; bytes: Uint8Array; below?: (number | undefined)[] }[] = allModels().map((path) => ({
+    name: path,
+    bytes: fixture(path),
+  }));
   for (const file of readdirSync(MLPERF_DIR)
     .filter((f) => f.endsWith(".tflite"))
     .sort()) {
     list.push({ name: file, bytes: mlperfModel(file) });
   }
   for (const c of [...operatorCases(), ...convolutionCases(), ...recurrentCases()]) {
-    list.push({ name: c.model.name, bytes: c.model.bytes });
+    list.push({ name: c.model.name, bytes: c.model.bytes, below: c.model.inputs.map((i) => i.below) });
   }
   return list;
 }
@@ -62,11 +73,11 @@ function loadOrSkip(rt: Builds["simd"], bytes: Uint8Array, overwriteInputs: bool
 describe("inputs survive invoke", () => {
   it("four invokes on one filled input give the same outputs, and leave the input bytes as they were (every model, both builds)", () => {
     let checked = 0;
-    for (const { name, bytes } of corpus()) {
+    for (const { name, bytes, below } of corpus()) {
       for (const build of ["simd", "mvp"] as const) {
         const model = loadOrSkip(builds[build], bytes, false);
         if (!model) continue;
-        fill(model);
+        fill(model, below);
         const inputs = bytesOf(model.inputs);
         let first: Uint8Array[] | undefined;
         for (let k = 0; k < 4; k++) {
@@ -96,11 +107,11 @@ describe("inputs survive invoke", () => {
 
   it("overwriteInputs: an arena no larger, and refilling before every invoke gives the default mode's outputs", () => {
     let smaller = 0;
-    for (const { name, bytes } of corpus()) {
+    for (const { name, bytes, below } of corpus()) {
       for (const build of ["simd", "mvp"] as const) {
         const keep = loadOrSkip(builds[build], bytes, false);
         if (!keep) continue;
-        fill(keep);
+        fill(keep, below);
         keep.resetState();
         keep.invoke();
         const expected = bytesOf(keep.outputs);
@@ -111,7 +122,7 @@ describe("inputs survive invoke", () => {
         expect(reuse.arenaBytes, name).toBeGreaterThanOrEqual(reuse.arenaLowerBound);
         if (reuse.arenaBytes < keepArena) smaller++;
         for (let k = 0; k < 2; k++) {
-          fill(reuse);
+          fill(reuse, below);
           reuse.resetState();
           reuse.invoke();
           expect(bytesOf(reuse.outputs), `${name} (${build}), invoke ${k + 1}`).toEqual(expected);

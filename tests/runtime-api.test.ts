@@ -9,7 +9,7 @@ import { fixture } from "./helpers/fixtures.ts";
 import { lenet, conv } from "./helpers/cnn.ts";
 import { readModel } from "../format/index.ts";
 import { withEveryTensorAsOutput } from "./helpers/extract.ts";
-import { randomInputs } from "./helpers/models.ts";
+import { randomInputs, gather } from "./helpers/models.ts";
 import { Rng } from "./helpers/mutate.ts";
 
 let rt: Runtime;
@@ -209,6 +209,57 @@ describe("load and invoke", () => {
   });
 });
 
+describe("indices from the host (GATHER): checked at every invoke", () => {
+  // An embedding table [5, 2] looked up by 3 int32 ids from the host.
+  const table = gather({ kind: "float32", shape: [5, 2], indicesShape: [3], seed: 1 });
+  for (const build of ["SIMD", "MVP"] as const) {
+    it(`${build} build: an id outside the table fails invoke() with BAD_INPUT naming it; the next valid invoke works`, async () => {
+      const runtime = build === "SIMD" ? rt : await createRuntime({ mvp: readFileSync(MVP_WASM) }, { simd: false });
+      const model = runtime.load(table.bytes);
+      const params = Float32Array.from({ length: 10 }, (_, i) => i);
+      const ok = model.predict([params, Int32Array.from([4, 0, 2])])[0]!;
+      expect(Array.from(ok)).toEqual([8, 9, 0, 1, 4, 5]);
+      for (const [ids, bad] of [
+        [[1, 5, 0], /indices\[1\] is 5, outside 0\.\.4/],
+        [[-1, 0, 0], /indices\[0\] is -1, outside 0\.\.4/],
+        [[0, 0, 2147483647], /indices\[2\] is 2147483647/],
+      ] as const)
+        expectError(() => model.predict([params, Int32Array.from(ids)]), ErrorCode.BAD_INPUT, bad);
+      expectError(
+        () => model.predict([params, Float32Array.from([0, 9, 0])]),
+        ErrorCode.BAD_INPUT,
+        /operator 0 \(GATHER\)/,
+      );
+      expect(Array.from(model.predict([params, Float32Array.from([3, 3, 1])])[0]!)).toEqual([6, 7, 6, 7, 2, 3]);
+      expectError(
+        () => model.predict([params, Float32Array.from([0, 1.5, 2])]),
+        ErrorCode.BAD_CALL,
+        /input 1 'indices' takes whole numbers \(int32\); element 1 is 1.5/,
+      );
+    });
+  }
+
+  it("constant indices outside the table are refused at load", () => {
+    const b = new ModelBuilder();
+    const x = b.addTensor({ name: "table", shape: [4, 3], type: TensorType.FLOAT32 });
+    const ids = b.addTensor({ name: "ids", shape: [2], type: TensorType.INT32, data: Int32Array.from([1, 4]) });
+    const y = b.addTensor({ name: "y", shape: [2, 3], type: TensorType.FLOAT32 });
+    b.addOperator({
+      op: BuiltinOperator.GATHER,
+      inputs: [x, ids],
+      outputs: [y],
+      options: { type: "GatherOptions", axis: 0 },
+    });
+    b.setInputs([x]);
+    b.setOutputs([y]);
+    expectError(
+      () => rt.load(b.finish()),
+      ErrorCode.INVALID_MODEL,
+      /input 1 \(tensor 1 'ids'\) holds an index outside/,
+    );
+  });
+});
+
 describe("clear errors for bad models", () => {
   it("not a TFLite file", () => {
     expectError(
@@ -222,15 +273,14 @@ describe("clear errors for bad models", () => {
   it("an unsupported operator is named", () => {
     const b = new ModelBuilder();
     const x = b.addTensor({ name: "x", shape: [4], type: TensorType.FLOAT32 });
-    const i = b.addTensor({ name: "i", shape: [2], type: TensorType.INT32, data: new Int32Array([0, 1]) });
-    const y = b.addTensor({ name: "y", shape: [2], type: TensorType.FLOAT32 });
-    b.addOperator({ op: BuiltinOperator.GATHER, inputs: [x, i], outputs: [y] });
+    const y = b.addTensor({ name: "y", shape: [4], type: TensorType.FLOAT32 });
+    b.addOperator({ op: BuiltinOperator.SQUEEZE, inputs: [x], outputs: [y] });
     b.setInputs([x]);
     b.setOutputs([y]);
     expectError(
       () => rt.load(b.finish()),
       ErrorCode.UNSUPPORTED_OPERATOR,
-      /operator 0 \(GATHER\): operator is not supported by wasmlite/,
+      /operator 0 \(SQUEEZE\): operator is not supported by wasmlite/,
     );
   });
 

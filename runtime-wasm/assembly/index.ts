@@ -19,7 +19,7 @@ import { setModel } from "./flatbuffer";
 import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit } from "./layout";
 import { readModel } from "./model";
 import { prepareOperator, evalOperator, runPasses } from "./registry";
-import { beginPrepare } from "./ops/common";
+import { enterOperator } from "./ops/common";
 import { plan, placeArena, resetScratch, arenaBytes, arenaLowerBound, setOverwriteInputs } from "./planner";
 import {
   Tensor,
@@ -108,7 +108,7 @@ export function wl_load(byteLength: u32): i32 {
   if (!readModel()) return lastErrorCode();
   for (let i = 0; i < operatorCount; i++) {
     const op = operatorAt(i);
-    beginPrepare(i, op);
+    enterOperator(i, op);
     if (!prepareOperator(op)) return lastErrorCode();
   }
   runPasses(); // graph rewrites that need every operator prepared (e.g. a CONV_2D doing the MAX_POOL_2D after it)
@@ -139,15 +139,24 @@ function resetVariables(): void {
   }
 }
 
-/** Runs the model once. Allocates nothing and never grows memory. */
+/**
+ * Runs the model once. Allocates nothing and never grows memory. BAD_INPUT
+ * when an input holds a value the model cannot take (a GATHER index outside
+ * its table): the outputs are then not valid.
+ */
 export function wl_invoke(): i32 {
   if (!loaded) {
     fail(ERR_NOT_LOADED, "wl_invoke: no model is loaded");
     return ERR_NOT_LOADED;
   }
+  clearError();
   for (let i = 0; i < operatorCount; i++) {
     const op = operatorAt(i);
-    if (op.absorbed == 0) evalOperator(op); // else the operator before did its work
+    if (op.absorbed != 0) continue; // the operator before did its work
+    enterOperator(i, op);
+    evalOperator(op);
+    // Only an operator checking a runtime input (GATHER's indices) can fail here.
+    if (lastErrorCode() != OK) return lastErrorCode();
   }
   return OK;
 }

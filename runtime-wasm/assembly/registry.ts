@@ -32,6 +32,7 @@ import * as mean from "./ops/mean";
 import * as unidirectionalSequenceLstm from "./ops/unidirectional_sequence_lstm";
 import * as unidirectionalSequenceRnn from "./ops/unidirectional_sequence_rnn";
 import * as stridedSlice from "./ops/strided_slice";
+import * as gather from "./ops/gather";
 import { absorbMaxPoolings } from "./passes/absorb_max_pool";
 
 export function prepareOperator(op: Operator): bool {
@@ -61,6 +62,7 @@ export function prepareOperator(op: Operator): bool {
     case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: return unidirectionalSequenceLstm.prepare(op);
     case S.OP_UNIDIRECTIONAL_SEQUENCE_RNN: return unidirectionalSequenceRnn.prepare(op);
     case S.OP_STRIDED_SLICE: return stridedSlice.prepare(op);
+    case S.OP_GATHER: return gather.prepare(op);
   }
   return opFail(ERR_UNSUPPORTED_OPERATOR, "operator is not supported by wasmlite");
 }
@@ -92,6 +94,7 @@ export function evalOperator(op: Operator): void {
     case S.OP_UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm.evaluate(op); return;
     case S.OP_UNIDIRECTIONAL_SEQUENCE_RNN: unidirectionalSequenceRnn.evaluate(op); return;
     case S.OP_STRIDED_SLICE: stridedSlice.evaluate(op); return;
+    case S.OP_GATHER: gather.evaluate(op); return;
   }
 }
 

@@ -134,6 +134,7 @@ export const OP_TANH: i32 = 28;
 export const OP_CUSTOM: i32 = 32;
 export const OP_PAD: i32 = 34;
 export const OP_UNIDIRECTIONAL_SEQUENCE_RNN: i32 = 35;
+export const OP_GATHER: i32 = 36;
 export const OP_MEAN: i32 = 40;
 export const OP_SUB: i32 = 41;
 export const OP_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 44;
@@ -163,6 +164,7 @@ export const OPTIONS_PADV2: i32 = 43;
 export const OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 71;
 export const OPTIONS_SEQUENCE_RNN: i32 = 31;
 export const OPTIONS_STRIDED_SLICE: i32 = 32;
+export const OPTIONS_GATHER: i32 = 23;
 export const ACT_TANH: i32 = 4;
 
 // ActivationFunctionType

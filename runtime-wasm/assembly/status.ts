@@ -19,6 +19,11 @@ export const ERR_UNSUPPORTED_TYPE: i32 = 6;
 export const ERR_UNSUPPORTED_FEATURE: i32 = 7;
 /** invoke() or a tensor query before a model was loaded successfully. */
 export const ERR_NOT_LOADED: i32 = 8;
+/**
+ * invoke(): an input holds a value the model cannot take (a GATHER index
+ * outside its table); the outputs are not valid.
+ */
+export const ERR_BAD_INPUT: i32 = 9;
 
 /**
  * An error message: the offset of a length-prefixed ASCII entry in

@@ -16,6 +16,7 @@ export const ErrorCode = {
   UNSUPPORTED_TYPE: 6,
   UNSUPPORTED_FEATURE: 7,
   NOT_LOADED: 8,
+  BAD_INPUT: 9,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -316,11 +317,13 @@ export class Model {
   /**
    * Convenience: takes float inputs (one array per model input, or one array
    * for a single-input model), quantises them with each input's scale and
-   * zero point, invokes, and returns the outputs dequantised to floats.
+   * zero point, invokes, and returns the outputs dequantised to floats. An
+   * int32 input without quantisation (token ids) takes whole numbers, as an
+   * Int32Array or floats.
    */
-  predict(inputs: Float32Array | readonly Float32Array[]): Float32Array[] {
+  predict(inputs: InputValues | readonly InputValues[]): Float32Array[] {
     this.#check();
-    const list = inputs instanceof Float32Array ? [inputs] : inputs;
+    const list = inputs instanceof Float32Array || inputs instanceof Int32Array ? [inputs] : inputs;
     if (list.length !== this.inputs.length) {
       throw new WasmliteError(ErrorCode.BAD_CALL, `model has ${this.inputs.length} inputs, ${list.length} given`);
     }
@@ -389,7 +392,10 @@ export function quantizeValue(x: number, scale: number, zeroPoint: number, dtype
   return Math.min(range[1], Math.max(range[0], Number.isNaN(r) ? zeroPoint : r));
 }
 
-function writeFloats(t: TensorInfo, values: Float32Array, i: number): void {
+/** What predict() takes for one input. */
+export type InputValues = Float32Array | Int32Array;
+
+function writeFloats(t: TensorInfo, values: InputValues, i: number): void {
   const n = t.data.length;
   if (values.length !== n) {
     throw new WasmliteError(
@@ -402,6 +408,17 @@ function writeFloats(t: TensorInfo, values: Float32Array, i: number): void {
   } else if (t.scale > 0 && (t.dtype === "int8" || t.dtype === "int16" || t.dtype === "uint8")) {
     const out = t.data as Int8Array | Int16Array | Uint8Array;
     for (let k = 0; k < n; k++) out[k] = quantizeValue(values[k]!, t.scale, t.zeroPoint, t.dtype);
+  } else if (t.dtype === "int32" && !(t.scale > 0)) {
+    const out = t.data as Int32Array;
+    for (let k = 0; k < n; k++) {
+      const v = values[k]!;
+      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+        throw new WasmliteError(
+          ErrorCode.BAD_CALL,
+          `input ${i} '${t.name}' takes whole numbers (int32); element ${k} is ${v}`,
+        );
+      out[k] = v;
+    }
   } else {
     throw new WasmliteError(
       ErrorCode.UNSUPPORTED_TYPE,

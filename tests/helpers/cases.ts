@@ -5,7 +5,7 @@
 // may round it: TFLite takes optimised paths (XNNPACK, ruy, lookup tables)
 // whose integer results can differ from TFLM's reference kernels by 1.
 import { Rng } from "./mutate.ts";
-import { mlp, binary, unary, prelu, stridedSlice, randomInputs, type BuiltModel } from "./models.ts";
+import { mlp, binary, unary, prelu, stridedSlice, gather, randomInputs, type BuiltModel } from "./models.ts";
 import { conv, convPool, depthwise, pool, padModel, concat, meanModel, lenet } from "./cnn.ts";
 import { lstm, rnn } from "./rnn.ts";
 import { fixture } from "./fixtures.ts";
@@ -347,6 +347,18 @@ export function operatorCases(): Case[] {
     offset: true,
     seed: 86,
   });
+  // GATHER: an embedding lookup (runtime int32 ids), other axes, batch_dims, constant int32 and int64 indices.
+  const gathers: [BuiltModel, Rounding][] = [
+    [gather({ kind: "float32", shape: [10, 4], indicesShape: [3, 5], seed: 300 }), EXACT],
+    [gather({ kind: "int8", shape: [2, 7, 3], indicesShape: [4], axis: 1, seed: 301 }), EXACT],
+    [
+      gather({ kind: "int16", shape: [3, 5, 6], indicesShape: [2, 2], axis: -1, constantIndices: "int32", seed: 302 }),
+      EXACT,
+    ],
+    [gather({ kind: "int32", shape: [4, 6], indicesShape: [4, 3], axis: 1, batchDims: 1, seed: 303 }), EXACT],
+    [gather({ kind: "float32", shape: [5, 3], indicesShape: [7], constantIndices: "int64", seed: 304 }), EXACT],
+  ];
+  cases.push(...withInputs(gathers, 300));
   cases.push({
     model: offsetSlice,
     tflite: EXACT,

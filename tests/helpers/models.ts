@@ -18,8 +18,11 @@ const TYPE: Record<Kind, TensorType> = { float32: TensorType.FLOAT32, int8: Tens
 export interface BuiltModel {
   name: string;
   bytes: Uint8Array;
-  /** Element count and kind of each input, to draw random inputs. */
-  inputs: { elements: number; kind: Kind | "int32" | "uint8" }[];
+  /**
+   * Element count and kind of each input, to draw random inputs; `below`: an
+   * int32 input's values lie in [0, below) (indices into a table).
+   */
+  inputs: { elements: number; kind: Kind | "int32" | "uint8"; below?: number }[];
 }
 
 export function uniform(rng: Rng, lo: number, hi: number): number {
@@ -251,10 +254,11 @@ export function prelu(opts: { kind: Kind; shape: number[]; seed: number; alphaZe
   };
 }
 
-/** Random inputs for a model: full-range integers, floats in [-4, 4]. */
+/** Random inputs for a model: full-range integers (or indices below a bound), floats in [-4, 4]. */
 export function randomInputs(model: BuiltModel, rng: Rng): number[][] {
-  return model.inputs.map(({ elements, kind }) =>
+  return model.inputs.map(({ elements, kind, below }) =>
     Array.from({ length: elements }, () => {
+      if (below !== undefined) return rng.next() % below;
       switch (kind) {
         case "int8":
           return (rng.next() % 256) - 128;
@@ -323,5 +327,62 @@ export function stridedSlice(opts: {
     name: `STRIDED_SLICE ${opts.kind} [${opts.shape}] begin [${opts.begin}] end [${opts.end}] strides [${opts.strides}] ${masks}`,
     bytes: b.finish(),
     inputs: [{ elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind }],
+  };
+}
+
+/**
+ * GATHER of a params tensor (the model's first input) along `axis` by int32
+ * indices: the second input (drawn in range), or constant (int32 or int64).
+ * The output shape from TFLite's rule: params[:axis] + indices[batchDims:] + params[axis + 1:].
+ */
+export function gather(opts: {
+  kind: Kind | "int32";
+  shape: number[];
+  indicesShape: number[];
+  axis?: number;
+  batchDims?: number;
+  /** Constant indices of this type instead of an int32 input. */
+  constantIndices?: "int32" | "int64";
+  seed: number;
+}): BuiltModel {
+  const rng = new Rng(opts.seed);
+  const b = new ModelBuilder();
+  const t = opts.kind === "int32" ? TensorType.INT32 : TYPE[opts.kind];
+  const quant = opts.kind === "int32" ? undefined : actQuant(rng, opts.kind);
+  const rank = opts.shape.length;
+  const axis = (opts.axis ?? 0) < 0 ? (opts.axis ?? 0) + rank : (opts.axis ?? 0);
+  const batchDims = opts.batchDims ?? 0;
+  const below = opts.shape[axis]!;
+  const x = b.addTensor({ name: "params", shape: opts.shape, type: t, quantization: quant });
+  const count = opts.indicesShape.reduce((p, d) => p * d, 1);
+  let indices: number;
+  if (opts.constantIndices) {
+    const values = Array.from({ length: count }, () => rng.next() % below);
+    const wide = opts.constantIndices === "int64";
+    indices = b.addTensor({
+      name: "indices",
+      shape: opts.indicesShape,
+      type: wide ? TensorType.INT64 : TensorType.INT32,
+      data: wide ? BigInt64Array.from(values, BigInt) : Int32Array.from(values),
+    });
+  } else indices = b.addTensor({ name: "indices", shape: opts.indicesShape, type: TensorType.INT32 });
+  const outShape = [...opts.shape.slice(0, axis), ...opts.indicesShape.slice(batchDims), ...opts.shape.slice(axis + 1)];
+  const y = b.addTensor({ name: "y", shape: outShape, type: t, quantization: quant });
+  b.addOperator({
+    op: BuiltinOperator.GATHER,
+    inputs: [x, indices],
+    outputs: [y],
+    options: { type: "GatherOptions", axis: opts.axis ?? 0, batchDims: opts.batchDims },
+  });
+  b.setInputs(opts.constantIndices ? [x] : [x, indices]);
+  b.setOutputs([y]);
+  const where = opts.constantIndices ? `constant ${opts.constantIndices}` : "int32 input";
+  return {
+    name: `GATHER ${opts.kind} [${opts.shape}] axis ${opts.axis ?? 0}${batchDims ? ` batch_dims ${batchDims}` : ""} indices [${opts.indicesShape}] (${where})`,
+    bytes: b.finish(),
+    inputs: [
+      { elements: opts.shape.reduce((p, d) => p * d, 1), kind: opts.kind },
+      ...(opts.constantIndices ? [] : [{ elements: count, kind: "int32" as const, below }]),
+    ],
   };
 }

@@ -33,6 +33,7 @@ const MCU = "tests/mcu.test.ts";
 const CNN = "tests/cnn-layers.test.ts";
 const RNN = "tests/rnn-layers.test.ts";
 const LSTM = "tests/lstm-layer.test.ts";
+const API = "tests/runtime-api.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -324,6 +325,24 @@ export const MUTANTS: Mutant[] = [
     find: "if (innerStep == 1) {",
     replace: "if (innerStep > 0) {",
     bug: "STRIDED_SLICE copies a contiguous run where the innermost axis steps by more than one",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
+  {
+    id: "gather-accepts-index-equal-to-size",
+    file: "runtime-wasm/assembly/ops/gather.ts",
+    find: "if (v < 0 || v >= <i64>d.axisSize) return i;",
+    replace: "if (v < 0 || v > <i64>d.axisSize) return i;",
+    bug: "GATHER lets an index equal to the table's size through, reading the row after the table",
+    build: "runtime",
+    tests: [API],
+  },
+  {
+    id: "gather-batch-ignored",
+    file: "runtime-wasm/assembly/ops/gather.ts",
+    find: "const slab = params + (<usize>(b * d.outer + o) * <usize>d.axisSize) * inner;",
+    replace: "const slab = params + (<usize>o * <usize>d.axisSize) * inner;",
+    bug: "GATHER with batch_dims reads every batch's indices from the first batch's params",
     build: "runtime",
     tests: [REFERENCE],
   },

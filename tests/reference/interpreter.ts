@@ -27,6 +27,7 @@ import { quantizeOp, dequantizeOp } from "./ops/quantize.ts";
 import { reshape, pad, concatenation } from "./ops/layout.ts";
 import { mean } from "./ops/mean.ts";
 import { stridedSlice } from "./ops/strided_slice.ts";
+import { gather } from "./ops/gather.ts";
 import { IntegerLstm, integerLstm } from "./ops/lstm.ts";
 
 type Kernel = (node: Node, state: Map<Node, unknown>) => void;
@@ -55,6 +56,7 @@ const KERNELS: Record<string, Kernel> = {
   CONCATENATION: concatenation,
   MEAN: mean,
   STRIDED_SLICE: stridedSlice,
+  GATHER: gather,
   UNIDIRECTIONAL_SEQUENCE_LSTM: (n, state) => {
     if (!state.has(n)) state.set(n, new IntegerLstm(n));
     integerLstm(n, state.get(n) as IntegerLstm);
@@ -73,6 +75,7 @@ const FLOAT_EXACT = new Set([
   "PAD",
   "PADV2",
   "STRIDED_SLICE",
+  "GATHER",
 ]);
 
 function decode(type: string, bytes: Uint8Array | undefined, count: number): number[] {

@@ -35,7 +35,8 @@ import { typeInBuild } from "../kernel_types";
 let opIndex: i32 = 0;
 let opCode: i32 = 0;
 
-export function beginPrepare(index: i32, op: Operator): void {
+/** The operator being prepared or evaluated: error messages name it. */
+export function enterOperator(index: i32, op: Operator): void {
   opIndex = index;
   opCode = op.code;
 }
