@@ -56,6 +56,7 @@ import {
   mnistDepthwise,
   sineRnn,
   sineLstm,
+  tokenLstm,
   sigmoidLeakyPrelu,
   sigmoidLeakyPreluData,
 } from "./helpers/trained.ts";
@@ -394,6 +395,18 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
       inputsFor({ name: "q", bytes: q, inputs: [{ elements: 20, kind: "int8" }] }, 412),
       XNNPACK_QS8,
     );
+  });
+
+  it("token ids through an embedding and an LSTM (GATHER from int32 input), float32 and int8", async () => {
+    const { model: m, train } = tokenLstm();
+    const ids = (seed: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: RUNS }, () => [Array.from({ length: 12 }, () => rng.next() % 20)]);
+    };
+    await compare("trainer embedding + LSTM float32", exportTflite(m, { kind: "float32" }), ids(413), EXACT);
+    // TFLite runs every operator itself here (no XNNPACK behind an int32 input): its int8 FULLY_CONNECTED is ruy's.
+    const q = exportTflite(m, { kind: "int8", calibration: train });
+    await compare("trainer embedding + LSTM int8", q, ids(414), RUY_FC);
   });
 
   it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {

@@ -166,6 +166,15 @@ const denseLayer = dense.superRefine(activationOptionsApply);
 const conv2dLayer = conv2d.superRefine(activationOptionsApply);
 const activationOnlyLayer = activationLayer.superRefine(activationOptionsApply);
 
+const embedding = fields(
+  {
+    type: z.literal("embedding"),
+    vocabulary: positiveInt.meta({ description: "token ids run from 0 to vocabulary - 1" }),
+    width: positiveInt.meta({ description: "length of each token's vector" }),
+  },
+  "an embedding layer (first, on token ids)",
+);
+
 const layer = z.discriminatedUnion("type", [
   denseLayer,
   fields({ type: z.literal("dropout"), rate: z.number().min(0).lt(1) }, "a dropout layer"),
@@ -179,6 +188,7 @@ const layer = z.discriminatedUnion("type", [
   depthwiseConv2d.superRefine(activationOptionsApply),
   simpleRnn,
   lstm,
+  embedding,
   fields(
     {
       type: z.literal("batchNormalization"),

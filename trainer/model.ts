@@ -93,6 +93,10 @@ export class Sequential {
     this.ws = new Workspace();
     const counts = new Map<string, number>();
     let shape = this.inputShape;
+    layers.forEach((layer, i) => {
+      if (layer.takesTokenIds && i > 0)
+        throw new Error(`${layer.kind} reads token ids, so it must be the first layer (it is layer ${i + 1})`);
+    });
     for (const layer of layers) {
       const k = (counts.get(layer.kind) ?? 0) + 1;
       counts.set(layer.kind, k);

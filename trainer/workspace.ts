@@ -53,6 +53,8 @@ interface Kernels {
   depthwiseForward(x: number, w: number, bias: number, z: number, batch: number, ...window: number[]): void;
   swapLeadingAxes(src: number, dst: number, a: number, b: number, width: number): void;
   lstmStepForward(z: number, cPrev: number, c: number, tanhC: number, h: number, rows: number, units: number): void;
+  embeddingForward(ids: number, table: number, out: number, n: number, width: number, vocabulary: number): number;
+  embeddingBackward(ids: number, dy: number, dtable: number, n: number, width: number): void;
   lstmStepBackward(
     a: number,
     cPrev: number,
@@ -191,6 +193,21 @@ export class Workspace {
   /** dst [b, a, width] = src [a, b, width] with its two leading axes swapped (batch- and time-major). */
   swapLeadingAxes(src: Buf, dst: Buf, a: number, b: number, width: number): void {
     this.#k.swapLeadingAxes(src.offset * 4, dst.offset * 4, a, b, width);
+  }
+
+  /**
+   * out [n, width] = the table's rows for n token ids (kernels/embedding.ts);
+   * returns the position of the first id that is not a whole number in
+   * [0, vocabulary) (nothing after it is written), or -1.
+   */
+  embeddingForward(ids: Buf, table: Buf, out: Buf, n: number, width: number): number {
+    const vocabulary = table.length / width;
+    return this.#k.embeddingForward(ids.offset * 4, table.offset * 4, out.offset * 4, n, width, vocabulary);
+  }
+
+  /** dtable[ids[r]] += dy[r] for n checked ids (dtable is not cleared first). */
+  embeddingBackward(ids: Buf, dy: Buf, dtable: Buf, n: number, width: number): void {
+    this.#k.embeddingBackward(ids.offset * 4, dy.offset * 4, dtable.offset * 4, n, width);
   }
 
   /**

@@ -48,6 +48,7 @@ export function extractOperator(bytes: Uint8Array, index: number): BuiltModel {
     inputs: variableInputs.map((t) => ({
       elements: m.tensors[t]!.shape.reduce((p, d) => p * d, 1),
       kind: KIND[m.tensors[t]!.type]!,
+      below: op.op === "GATHER" && t === op.inputs[1] ? gatherAxisSize(m, op) : undefined,
     })),
   };
 }
@@ -202,6 +203,15 @@ function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOpti
       return { type, activation, cellClip: o.cellClip, timeMajor: o.timeMajor };
     case "SequenceRNNOptions":
       return { type, activation, timeMajor: o.timeMajor, asymmetricQuantizeInputs: o.asymmetricQuantizeInputs };
+    case "GatherOptions":
+      return { type, axis: o.axis ?? 0, batchDims: o.batchDims };
   }
   throw new Error(`extractOperator: ${type} not supported`);
+}
+
+/** A GATHER's indices must lie below its params' size on the gathered axis. */
+function gatherAxisSize(m: ModelSummary, op: ModelSummary["operators"][number]): number {
+  const params = m.tensors[op.inputs[0]!]!.shape;
+  const axis = (op.options as { axis?: number } | undefined)?.axis ?? 0;
+  return params[axis < 0 ? axis + params.length : axis]!;
 }

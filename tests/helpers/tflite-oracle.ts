@@ -60,6 +60,8 @@ ${TFLITE_SCRIPTS}
     // load); a model always runs at least one node, so run it again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const model = await tflite.loadTFLiteModel(bytes.buffer, { numThreads: 1, enableProfiling: true });
+      // Zero inputs: valid for every model (an index input's uninitialised bytes may not be).
+      model.modelRunner.getInputs().forEach((t) => t.data().fill(0));
       if (!model.modelRunner.infer()) throw new Error("TFLite inference failed");
       const nodes = model.getProfilingResults().map((r) => r.nodeType);
       if (nodes.length > 0) return nodes;

@@ -8,6 +8,7 @@ import {
   depthwiseConv2d,
   simpleRnn,
   lstm,
+  embedding,
   globalAveragePooling2d,
   maxPool2d,
   averagePool2d,
@@ -134,6 +135,25 @@ export function sineLstm(): { model: Sequential; train: Dataset } {
   const { train } = sineSequences({ train: 400, test: 1, steps: 20, seed: 3 });
   const model = sequential([lstm({ units: 12 }), dense({ units: 1 })], { inputShape: [20, 1], seed: 9 });
   model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse", clipNorm: 1 });
+  model.fit(train, { epochs: 3, batchSize: 32 });
+  return { model, train };
+}
+
+/**
+ * Embedding 20 x 8 -> LSTM 16 -> dense softmax on 12-token sequences, trained
+ * 3 epochs to tell whether token 3 occurs; and its training set.
+ */
+export function tokenLstm(): { model: Sequential; train: Dataset } {
+  const rng = new Rng(12);
+  const n = 1000;
+  const x = Float32Array.from({ length: n * 12 }, () => rng.nextU32() % 20);
+  const labels = Array.from({ length: n }, (_, s) => (x.subarray(s * 12, (s + 1) * 12).includes(3) ? 1 : 0));
+  const train = { x, y: oneHot(labels, 2, "tokens"), n, inputShape: [12], targetSize: 2, labels: ["no 3", "a 3"] };
+  const model = sequential(
+    [embedding({ vocabulary: 20, width: 8 }), lstm({ units: 16 }), dense({ units: 2, activation: "softmax" })],
+    { inputShape: [12], seed: 10 },
+  );
+  model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
   model.fit(train, { epochs: 3, batchSize: 32 });
   return { model, train };
 }

@@ -34,6 +34,7 @@ const CNN = "tests/cnn-layers.test.ts";
 const RNN = "tests/rnn-layers.test.ts";
 const LSTM = "tests/lstm-layer.test.ts";
 const API = "tests/runtime-api.test.ts";
+const EMBEDDING = "tests/embedding-layer.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -494,6 +495,15 @@ export const MUTANTS: Mutant[] = [
     bug: "the LSTM export writes the input weights of the update/forget and candidate/output gates swapped",
     build: "none",
     tests: [LSTM],
+  },
+  {
+    id: "embedding-gradient-overwrites",
+    file: "trainer/kernels/embedding.ts",
+    find: "v128.store(to + at, f32x4.add(v128.load(to + at), v128.load(from + at)));",
+    replace: "v128.store(to + at, v128.load(from + at));",
+    bug: "an embedding row used twice in a batch keeps only the last use's gradient",
+    build: "trainer-kernels",
+    tests: [EMBEDDING],
   },
   {
     id: "clip-norm-ignored",

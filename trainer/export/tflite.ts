@@ -4,7 +4,8 @@
 // an int8 export and walks the layers.
 // int8 files take int8 input, except behind a normalisation layer, which
 // takes float input and quantises after normalising (one int8 scale cannot
-// cover features of different ranges).
+// cover features of different ranges). A model starting with an embedding
+// takes int32 token ids in both kinds of file.
 import type { Sequential } from "../model.ts";
 import { calibrate, type Ranges } from "./calibrate.ts";
 import { LayerExport } from "./layer-export.ts";
@@ -59,11 +60,12 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
   const e = new LayerExport(int8, model.ws);
   const shape = [1, ...model.inputShape];
   const floatInput = int8 && model.layers[0]?.takesFloatInput === true;
-  const quant = floatInput ? undefined : e.quantOf(ranges?.input);
+  const tokenIds = model.layers[0]?.takesTokenIds === true;
+  const quant = floatInput || tokenIds ? undefined : e.quantOf(ranges?.input);
   const input = e.builder.addTensor({
     name: "input",
     shape,
-    type: floatInput ? TensorType.FLOAT32 : e.activationType,
+    type: tokenIds ? TensorType.INT32 : floatInput ? TensorType.FLOAT32 : e.activationType,
     quantization: quant,
   });
   e.setOutput(input, shape, quant);

@@ -15,3 +15,4 @@ export { depthwiseForward, depthwiseBackward } from "./depthwise";
 export { swapLeadingAxes } from "./sequence";
 export { bnStatistics, bnForward, bnBackward } from "./batch-norm";
 export { lstmStepForward, lstmStepBackward } from "./lstm";
+export { embeddingForward, embeddingBackward } from "./embedding";

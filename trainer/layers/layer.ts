@@ -79,6 +79,11 @@ export interface Layer {
   foldOutputScale?(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string;
   /** int8 export: this layer, placed first, takes the file's float input itself (normalisation). */
   readonly takesFloatInput?: boolean;
+  /**
+   * This layer reads token ids (embedding): it must come first, and the
+   * file's input is then int32 ids (float32 and int8 files alike).
+   */
+  readonly takesTokenIds?: boolean;
 }
 
 export function elements(shape: readonly number[]): number {

@@ -13,6 +13,7 @@ import { Conv2D } from "./conv2d.ts";
 import { DepthwiseConv2D } from "./depthwise-conv2d.ts";
 import { SimpleRNN } from "./simple-rnn.ts";
 import { LSTM } from "./lstm.ts";
+import { Embedding } from "./embedding.ts";
 import { BatchNormalization } from "./batch-normalization.ts";
 import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
 
@@ -32,6 +33,7 @@ const LAYERS: Builders = {
   depthwiseConv2d: (c) => new DepthwiseConv2D(c),
   simpleRnn: (c) => new SimpleRNN(c),
   lstm: (c) => new LSTM(c),
+  embedding: (c) => new Embedding(c),
   batchNormalization: (c) => new BatchNormalization(c),
 };
 
