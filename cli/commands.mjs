@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 
 /** The train-and-export presets by name (trainer/presets.ts defines them; tests/cli.test.ts checks the two agree). */
-export const PRESET_NAMES = ["mnist-mlp", "mnist-lenet", "fashion-cnn", "sine-rnn", "sine"];
+export const PRESET_NAMES = ["mnist-mlp", "mnist-lenet", "fashion-cnn", "sine-rnn", "spam-lstm", "sine"];
 
 export const VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 
@@ -72,9 +72,12 @@ Inputs (the model's input element count, row-major):
           transparent pixels are background. MNIST-trained models expect a
           light digit on a dark background, as MNIST is: for a dark drawing on
           a light background use --invert.
+  text    any other file, for a model whose metadata holds a tokenizer
+          (spam-lstm): an email (its Subject and body are read) or plain
+          text, turned into word ids by that tokenizer.
 Values must be finite: NaN and infinities are refused.`,
     options: {
-      input: { type: "string", arg: "FILE", help: "the input (.json, .npy or .png)" },
+      input: { type: "string", arg: "FILE", help: "the input (.json, .npy, .png, or text for a text model)" },
       top: { type: "string", arg: "K", help: "how many classes to print (default 5)" },
       invert: { type: "boolean", help: "PNG only: a dark drawing on a light background (1 - brightness)" },
       runtime: { type: "string", arg: "DIR", help: "a tailored runtime from build-runtime (default: the full build)" },

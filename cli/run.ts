@@ -2,13 +2,17 @@
 // is a JSON array of numbers, a .npy file (float32/float64/uint8/int8, C
 // order) or a PNG (brightness scaled to [0, 1], transparent pixels as
 // background, optionally inverted), in the model's per-sample element count;
-// non-finite values are refused. Prints the outputs, and for classifiers the
+// non-finite values are refused. A model whose metadata holds a tokenizer
+// (spam-lstm) takes any other file as text: an email (its Subject and body)
+// or plain text, encoded into word ids by that tokenizer. Prints the outputs, and for classifiers the
 // top-k with labels from the file's "wasmlite" metadata. The conventions are
 // in `wasmlite help run` (commands.mjs).
 import { readFile } from "node:fs/promises";
 import { PNG } from "pngjs";
 import { readModel } from "../format/index.ts";
-import { labelsFromMetadata } from "../format/wasmlite-metadata.ts";
+import { labelsFromMetadata, wasmliteMetadata } from "../format/wasmlite-metadata.ts";
+import { tokenizerFromMetadata, encode, UNKNOWN_ID, PAD_ID, type WordTokenizer } from "../trainer/data/tokenizer.ts";
+import { emailText } from "../trainer/data/email.ts";
 import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
 import { WasmliteError } from "../runtime-wasm/js/index.ts";
 
@@ -40,7 +44,11 @@ export async function runModel(modelPath: string, inputPath: string, options: Ru
   const elements = input.shape.reduce((a, b) => a * b, 1);
   if (options.invert && !inputPath.toLowerCase().endsWith(".png"))
     throw new Error("--invert applies to PNG inputs only");
-  const values = await readInput(inputPath, options.invert === true);
+  const tokenizer = tokenizerFromMetadata(wasmliteMetadata(summary.metadata));
+  const values =
+    tokenizer && !/\.(json|npy|png)$/i.test(inputPath)
+      ? await readText(inputPath, tokenizer)
+      : await readInput(inputPath, options.invert === true);
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new Error(`${inputPath}: value ${bad} is ${values[bad]}; inputs must be finite numbers`);
   if (values.length !== elements)
@@ -67,6 +75,18 @@ export async function runModel(modelPath: string, inputPath: string, options: Ru
       console.log(`  ${scores[0]}`);
     }
   });
+}
+
+/** A text file as the word ids the model's tokenizer makes of it (with a line saying how many it knew). */
+async function readText(path: string, tokenizer: WordTokenizer): Promise<Float32Array> {
+  const data = new Uint8Array(await readFile(path));
+  if (data.includes(0)) throw new Error(`${path}: holds NUL bytes, not text (this model reads a text file)`);
+  const ids = encode(tokenizer, emailText(new TextDecoder().decode(data)));
+  const read = ids.filter((id) => id !== PAD_ID).length;
+  if (read === 0) throw new Error(`${path}: no words in it (this model reads a text file)`);
+  const known = ids.filter((id) => id !== PAD_ID && id !== UNKNOWN_ID).length;
+  console.log(`${path}: ${read} words read (the first ${tokenizer.steps} count), ${known} of them in the vocabulary`);
+  return Float32Array.from(ids);
 }
 
 async function readInput(path: string, invert: boolean): Promise<Float32Array> {

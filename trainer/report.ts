@@ -6,7 +6,8 @@
 //   - the learning rate per epoch (the schedule as it ran);
 //   - classifiers: the int8 export's confusion matrix on the test split
 //     (counts in white on dark cells), per-class precision and recall, and
-//     the misclassified test images (for single-channel image inputs);
+//     the misclassified test images (for single-channel image inputs), or
+//     the worst-scored test texts (text classifiers);
 //   - regressions: the int8 export's predictions against the targets.
 // Then the exports (sizes, arena, latency, check), the hyperparameters, the
 // model summary, and when and with what versions the run was made.
@@ -37,6 +38,8 @@ export interface ReportInput {
   labels?: string[];
   /** The test split's inputs, for showing misclassified images ([h, w, 1] samples). */
   testInputs?: { x: Float32Array; shape: number[] };
+  /** Text classifiers: the test split's texts, for showing the worst-scored ones. */
+  testTexts?: string[];
 }
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -320,6 +323,34 @@ function misclassifiedImages(
 <div class="gallery">${figures.join("")}</div>`;
 }
 
+/**
+ * The `limit` test texts the int8 export scored worst: the lowest probability
+ * given to their true class, with what it predicted and how the text opens.
+ */
+function worstScoredTexts(
+  texts: string[],
+  labels: string[],
+  targets: Float32Array,
+  outputs: Float32Array,
+  limit = 15,
+): string {
+  const k = labels.length;
+  const scored = texts.map((text, i) => {
+    const actual = targets.subarray(i * k, (i + 1) * k).indexOf(1);
+    const row = outputs.subarray(i * k, (i + 1) * k);
+    return { text, actual, predicted: row.indexOf(Math.max(...row)), p: row[actual]! };
+  });
+  scored.sort((a, b) => a.p - b.p);
+  const rows = scored.slice(0, limit).map((s) => {
+    const opening = s.text.replace(/\s+/g, " ").trim().slice(0, 200);
+    return `<tr><td>${escape(labels[s.actual]!)}</td><td>${escape(labels[s.predicted]!)}</td><td>${s.p.toFixed(3)}</td><td class="text">${escape(opening)}</td></tr>`;
+  });
+  return `<h3>Worst-scored test texts (int8 export; lowest probability of the true class)</h3>
+<table><tr><th>actual</th><th>predicted</th><th>p(actual)</th><th>opening words</th></tr>
+${rows.join("\n")}
+</table>`;
+}
+
 export async function renderReport(r: ReportInput): Promise<string> {
   const best = r.bestEpoch ?? 0;
   const charts: string[] = [await svg(curves(r.history, "loss", "Loss per epoch", best))];
@@ -338,7 +369,8 @@ export async function renderReport(r: ReportInput): Promise<string> {
     perClassTable = `<table><tr><th>class</th><th>precision</th><th>recall</th><th>test samples</th></tr>
 ${c.stats.map((s) => `<tr><td>${escape(s.label)}</td><td>${(s.precision * 100).toFixed(1)}%</td><td>${(s.recall * 100).toFixed(1)}%</td><td>${s.support}</td></tr>`).join("\n")}
 </table>`;
-    if (r.testInputs) gallery = misclassifiedImages(r.testInputs, r.labels, c.actual, c.predicted);
+    if (r.testTexts) gallery = worstScoredTexts(r.testTexts, r.labels, r.targets, r.int8Outputs);
+    else if (r.testInputs) gallery = misclassifiedImages(r.testInputs, r.labels, c.actual, c.predicted);
   } else if (r.targets && r.int8Outputs && r.targets.length === r.int8Outputs.length) {
     results.push(await svg(predictedVsActual(r.targets, r.int8Outputs)));
     const shape = r.testInputs?.shape;

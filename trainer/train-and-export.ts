@@ -65,7 +65,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? 1;
   const epochs = options.epochs ?? preset.fit.epochs;
-  const { train, test } = preset.data();
+  const { train, test, tokenizer, testTexts } = preset.data();
   const model = preset.build(seed);
   model.compile(preset.compile);
   checkBeforeTraining(model, train, options);
@@ -139,7 +139,10 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   );
   const metadata = {
     labels: train.labels ?? null,
-    preprocessing: "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)",
+    preprocessing: tokenizer
+      ? "text: an email's Subject and body (or a plain text), lowercased words, encoded by `tokenizer` (ids: 0 padding in front, 1 unknown, k + 2 vocabulary[k]); `wasmlite run MODEL --input message.txt` does this"
+      : "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)",
+    ...(tokenizer ? { tokenizer } : {}),
     training: {
       preset: preset.name,
       dataset: train.source ?? null,
@@ -218,6 +221,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
     targets: test.y,
     int8Outputs,
     testInputs: { x: test.x, shape: test.inputShape },
+    testTexts,
   });
   writeFileAtomic(files.report, report);
   return result;
