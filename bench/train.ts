@@ -1,7 +1,8 @@
 // npm run bench:train — training speed, seconds per epoch, every trainer in one run:
 //   MLP 784-128-10 (ReLU, softmax + categorical cross-entropy), SGD lr 0.1
 //   LeNet-5 (conv 6@5x5 same, max pool, conv 16@5x5, max pool, FC 120, 84, 10; ReLU), SGD lr 0.01
-// both on all 10,000 MNIST digits, batch 32, in:
+//   LSTM 64 over the 28 rows of a digit as steps (28 features each), its last step -> dense 10, SGD lr 0.1
+// all on all 10,000 MNIST digits, batch 32, in:
 //   wasmlite's trainer (WASM SIMD kernels, one workspace memory)
 //   tfjs (tf.sequential + model.fit, Keras-style) with the cpu and wasm backends
 //   PyTorch (Debian python3-torch with libopenblas0-pthread: with Debian's default reference
@@ -9,12 +10,12 @@
 // Each trainer runs 1 warm-up epoch, then the median of 3 timed epochs counts;
 // where an epoch would take minutes (tfjs-cpu's LeNet) a stated number of
 // batches is timed and scaled to the epoch, and the row says so.
-// `--only mlp|lenet` runs one model.
+// `--only mlp|lenet|lstm` runs one model.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { sequential, dense, flatten, conv2d, maxPool2d, type Sequential } from "../trainer/index.ts";
+import { sequential, dense, flatten, conv2d, maxPool2d, lstm, type Sequential } from "../trainer/index.ts";
 import { mnistAll } from "../trainer/data/mnist.ts";
 
 const EPOCHS = 3;
@@ -26,19 +27,24 @@ type Row = [trainer: string, seconds: number | string];
 interface Model {
   name: string;
   title: string;
+  /** A digit as the model reads it: an image [28, 28, 1], or 28 rows of 28 features [28, 28]. */
+  inputShape: number[];
   learningRate: number;
   wasmlite(): Sequential;
   tfjs(): tf.Sequential;
-  /** The PyTorch model as a Python expression (torch.nn as nn). */
+  /** The PyTorch model as a Python expression (torch.nn as nn), after `torchDefinitions` if any. */
   torch: string;
-  /** tfjs-cpu: time this many batches and scale to the epoch (0: whole epochs). */
+  torchDefinitions?: string;
+  /** tfjs: time this many batches and scale to the epoch (0: whole epochs), per backend. */
   tfjsCpuBatches: number;
+  tfjsWasmBatches?: number;
 }
 
 const MODELS: Model[] = [
   {
     name: "mlp",
     title: "MLP 784-128-10",
+    inputShape: [28, 28, 1],
     learningRate: 0.1,
     wasmlite: () =>
       sequential([flatten(), dense({ units: 128, activation: "relu" }), dense({ units: 10, activation: "softmax" })], {
@@ -59,6 +65,7 @@ const MODELS: Model[] = [
   {
     name: "lenet",
     title: "LeNet-5",
+    inputShape: [28, 28, 1],
     learningRate: 0.01,
     wasmlite: () =>
       sequential(
@@ -93,6 +100,31 @@ const MODELS: Model[] = [
     nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))`,
     tfjsCpuBatches: 20,
   },
+  {
+    name: "lstm",
+    title: "LSTM 64 (28 rows as steps) -> dense 10",
+    inputShape: [28, 28],
+    learningRate: 0.1,
+    wasmlite: () =>
+      sequential([lstm({ units: 64 }), dense({ units: 10, activation: "softmax" })], { inputShape: [28, 28], seed: 1 }),
+    tfjs: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.lstm({ units: 64, inputShape: [28, 28] }),
+          tf.layers.dense({ units: 10, activation: "softmax" }),
+        ],
+      }),
+    torchDefinitions: `
+class RowLstm(nn.Module):
+    def __init__(self):
+        super().__init__(); self.lstm = nn.LSTM(28, 64, batch_first=True); self.fc = nn.Linear(64, 10)
+    def forward(self, x):
+        return self.fc(self.lstm(x.view(-1, 28, 28))[0][:, -1])
+`,
+    torch: "RowLstm()",
+    tfjsCpuBatches: 20,
+    tfjsWasmBatches: 50,
+  },
 ];
 
 function median(xs: number[]): number {
@@ -101,7 +133,7 @@ function median(xs: number[]): number {
 }
 
 function wasmlite(model: Model): number {
-  const data = mnistAll();
+  const data = { ...mnistAll(), inputShape: model.inputShape };
   const m = model.wasmlite();
   m.compile({ optimizer: { name: "sgd", learningRate: model.learningRate }, loss: "categoricalCrossentropy" });
   // Each epoch timed inside one fit() (the data set is checked once, up front).
@@ -124,9 +156,9 @@ async function tfjs(model: Model, backend: "cpu" | "wasm"): Promise<number | str
   await tf.setBackend(backend);
   await tf.ready();
   const data = mnistAll();
-  const batches = backend === "cpu" ? model.tfjsCpuBatches : 0;
+  const batches = backend === "cpu" ? model.tfjsCpuBatches : (model.tfjsWasmBatches ?? 0);
   const n = batches ? batches * BATCH : data.n;
-  const x = tf.tensor4d(data.x.subarray(0, n * 784), [n, 28, 28, 1]);
+  const x = tf.tensor(data.x.subarray(0, n * 784), [n, ...model.inputShape]);
   const y = tf.tensor2d(data.y.subarray(0, n * 10), [n, 10]);
   const m = model.tfjs();
   m.compile({ optimizer: tf.train.sgd(model.learningRate), loss: "categoricalCrossentropy" });
@@ -156,6 +188,7 @@ from torch import nn
 torch.set_num_threads(2)
 torch.manual_seed(0)
 x = torch.rand(${SAMPLES}, 1, 28, 28); y = torch.randint(0, 10, (${SAMPLES},))
+${model.torchDefinitions ?? ""}
 model = ${model.torch}
 opt = torch.optim.SGD(model.parameters(), lr=${model.learningRate}); loss_fn = nn.CrossEntropyLoss()
 def epoch():

@@ -57,6 +57,7 @@ import {
   sineRnn,
   sineLstm,
   tokenLstm,
+  sineJordan,
   sigmoidLeakyPrelu,
   sigmoidLeakyPreluData,
 } from "./helpers/trained.ts";
@@ -407,6 +408,17 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     // TFLite runs every operator itself here (no XNNPACK behind an int32 input): its int8 FULLY_CONNECTED is ruy's.
     const q = exportTflite(m, { kind: "int8", calibration: train });
     await compare("trainer embedding + LSTM int8", q, ids(414), RUY_FC);
+  });
+
+  it("a Jordan network, unrolled (STRIDED_SLICE, FULLY_CONNECTED, ADD, TANH per step), float32 and int8", async () => {
+    const { model: m, train } = sineJordan();
+    const f = exportTflite(m, { kind: "float32" });
+    const floatInputs = inputsFor({ name: "f", bytes: f, inputs: [{ elements: 12, kind: "float32" }] }, 415);
+    await compare("trainer Jordan float32", f, floatInputs, EXACT);
+    const q = exportTflite(m, { kind: "int8", calibration: train });
+    // TFLite hands the int8 FULLY_CONNECTED and ADD operators to XNNPACK; each operator is also compared alone.
+    const intInputs = inputsFor({ name: "q", bytes: q, inputs: [{ elements: 12, kind: "int8" }] }, 416);
+    await compare("trainer Jordan int8", q, intInputs, XNNPACK_QS8);
   });
 
   it("with input normalisation: float32 folds it into the first layer; int8 takes float input, SUB, MUL, QUANTIZE", async () => {

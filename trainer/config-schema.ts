@@ -166,6 +166,19 @@ const denseLayer = dense.superRefine(activationOptionsApply);
 const conv2dLayer = conv2d.superRefine(activationOptionsApply);
 const activationOnlyLayer = activationLayer.superRefine(activationOptionsApply);
 
+const jordanRnn = fields(
+  {
+    type: z.literal("jordanRnn"),
+    outputs: positiveInt.meta({ description: "output units, fed back at the next step" }),
+    activation: z.enum(["tanh", "relu", "sigmoid"]).optional().meta({ description: "hidden layer (default tanh)" }),
+    outputActivation: z
+      .enum(["identity", "tanh", "sigmoid"])
+      .optional()
+      .meta({ description: "output layer (default identity)" }),
+    ...recurrentFields,
+  },
+  "a jordanRnn layer",
+);
 const embedding = fields(
   {
     type: z.literal("embedding"),
@@ -188,6 +201,7 @@ const layer = z.discriminatedUnion("type", [
   depthwiseConv2d.superRefine(activationOptionsApply),
   simpleRnn,
   lstm,
+  jordanRnn,
   embedding,
   fields(
     {

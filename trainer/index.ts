@@ -20,6 +20,7 @@ export { DepthwiseConv2D, type DepthwiseConv2DOptions } from "./layers/depthwise
 export { SimpleRNN, type SimpleRnnOptions } from "./layers/simple-rnn.ts";
 export { LSTM, type LstmOptions } from "./layers/lstm.ts";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
+export { JordanRNN, type JordanOptions } from "./layers/jordan.ts";
 export { BatchNormalization, type BatchNormalizationOptions } from "./layers/batch-normalization.ts";
 export { MaxPool2D, AveragePool2D, GlobalAveragePooling2D, type Pool2DOptions } from "./layers/pooling.ts";
 export type { PaddingName } from "./layers/window.ts";
@@ -50,6 +51,7 @@ import { DepthwiseConv2D, type DepthwiseConv2DOptions } from "./layers/depthwise
 import { SimpleRNN, type SimpleRnnOptions } from "./layers/simple-rnn.ts";
 import { LSTM, type LstmOptions } from "./layers/lstm.ts";
 import { Embedding, type EmbeddingOptions } from "./layers/embedding.ts";
+import { JordanRNN, type JordanOptions } from "./layers/jordan.ts";
 import { BatchNormalization, type BatchNormalizationOptions } from "./layers/batch-normalization.ts";
 import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D, type Pool2DOptions } from "./layers/pooling.ts";
 import type { Dataset } from "./data/dataset.ts";
@@ -71,4 +73,5 @@ export const depthwiseConv2d = (options: DepthwiseConv2DOptions) => new Depthwis
 export const simpleRnn = (options: SimpleRnnOptions) => new SimpleRNN(options);
 export const lstm = (options: LstmOptions) => new LSTM(options);
 export const embedding = (options: EmbeddingOptions) => new Embedding(options);
+export const jordanRnn = (options: JordanOptions) => new JordanRNN(options);
 export const batchNormalization = (options: BatchNormalizationOptions = {}) => new BatchNormalization(options);

@@ -9,6 +9,7 @@ import {
   simpleRnn,
   lstm,
   embedding,
+  jordanRnn,
   globalAveragePooling2d,
   maxPool2d,
   averagePool2d,
@@ -154,6 +155,21 @@ export function tokenLstm(): { model: Sequential; train: Dataset } {
     { inputShape: [12], seed: 10 },
   );
   model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "categoricalCrossentropy" });
+  model.fit(train, { epochs: 3, batchSize: 32 });
+  return { model, train };
+}
+
+/**
+ * Jordan network (12 hidden, 3 outputs fed back, last step) -> dense 1,
+ * trained 3 epochs on 12-step sine waves; and its training set.
+ */
+export function sineJordan(): { model: Sequential; train: Dataset } {
+  const { train } = sineSequences({ train: 400, test: 1, steps: 12, seed: 3 });
+  const model = sequential([jordanRnn({ units: 12, outputs: 3 }), dense({ units: 1 })], {
+    inputShape: [12, 1],
+    seed: 11,
+  });
+  model.compile({ optimizer: { name: "adam", learningRate: 0.01 }, loss: "mse", clipNorm: 1 });
   model.fit(train, { epochs: 3, batchSize: 32 });
   return { model, train };
 }

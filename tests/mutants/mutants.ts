@@ -35,6 +35,7 @@ const RNN = "tests/rnn-layers.test.ts";
 const LSTM = "tests/lstm-layer.test.ts";
 const API = "tests/runtime-api.test.ts";
 const EMBEDDING = "tests/embedding-layer.test.ts";
+const JORDAN = "tests/jordan-layer.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -504,6 +505,25 @@ export const MUTANTS: Mutant[] = [
     bug: "an embedding row used twice in a batch keeps only the last use's gradient",
     build: "trainer-kernels",
     tests: [EMBEDDING],
+  },
+  {
+    id: "jordan-output-not-fed-back-in-bptt",
+    file: "trainer/layers/jordan.ts",
+    find: "if (k > 0 && k % this.#window !== 0)",
+    replace: "if (k > 0 && k % this.#window !== 0 && false)",
+    bug: "the Jordan network's BPTT forgets that the output is fed back: no gradient reaches earlier steps",
+    build: "none",
+    tests: [JORDAN],
+  },
+  {
+    id: "jordan-output-kernel-gradient-5pct",
+    file: "trainer/layers/jordan.ts",
+    find: "ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);",
+    replace:
+      "ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);\n    ws.f32(this.v.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    bug: "the Jordan network's output weight gradient is 5% too large",
+    build: "none",
+    tests: [JORDAN],
   },
   {
     id: "clip-norm-ignored",

@@ -135,11 +135,14 @@ export class LayerExport {
     };
   }
 
-  /** A bias: float32, or int32 at input scale x each channel's weight scale. */
-  addBias(name: string, bias: Float32Array, weightScales: readonly number[]): number {
+  /**
+   * A bias: float32, or int32 at input scale x each channel's weight scale
+   * (the input: the current tensor unless `input` says otherwise).
+   */
+  addBias(name: string, bias: Float32Array, weightScales: readonly number[], input: Quant = this.quant): number {
     const shape = [bias.length];
     if (!this.int8) return this.builder.addTensor({ name, shape, type: TensorType.FLOAT32, data: bias });
-    const inScale = this.quant!.scale[0]!;
+    const inScale = input!.scale[0]!;
     const scales = weightScales.map((s) => Math.fround(inScale * s));
     const data = quantizeBias(bias, inScale, weightScales);
     return this.builder.addTensor({
@@ -249,7 +252,7 @@ export class LayerExport {
 }
 
 /** The output quantisation TFLite requires of LOGISTIC, SOFTMAX and TANH. */
-function fixedActivationQuant(int8: boolean, name: ActivationName): Quant {
+export function fixedActivationQuant(int8: boolean, name: ActivationName): Quant {
   if (!int8) return undefined;
   if (name === "sigmoid" || name === "softmax") return { scale: [1 / 256], zeroPoint: [-128] };
   if (name === "tanh") return { scale: [1 / 128], zeroPoint: [0] };

@@ -14,6 +14,7 @@ import { DepthwiseConv2D } from "./depthwise-conv2d.ts";
 import { SimpleRNN } from "./simple-rnn.ts";
 import { LSTM } from "./lstm.ts";
 import { Embedding } from "./embedding.ts";
+import { JordanRNN } from "./jordan.ts";
 import { BatchNormalization } from "./batch-normalization.ts";
 import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
 
@@ -34,6 +35,7 @@ const LAYERS: Builders = {
   simpleRnn: (c) => new SimpleRNN(c),
   lstm: (c) => new LSTM(c),
   embedding: (c) => new Embedding(c),
+  jordanRnn: (c) => new JordanRNN(c),
   batchNormalization: (c) => new BatchNormalization(c),
 };
 

@@ -1,0 +1,274 @@
+// Jordan network: the recurrent network of the seed course whose context is
+// the output, not the hidden layer (Elman's). Over a sequence x_1..x_T of F
+// features, with y_0 = 0:
+//   z_t = W x_t + U y_(t-1) + b,   h_t = act(z_t)              (W [H, F], U [H, O], b [H])
+//   s_t = V h_t + c,               y_t = outAct(s_t)           (V [O, H], c [O])
+// The layer holds both the hidden and the output layer (the loop runs
+// through both); its output is y_1..y_T ([T, O], returnSequences) or y_T.
+// Backpropagation through time, from the last step back:
+//   dy_t = (the output's gradient at t) + dz_(t+1) U      (the second term not at a window's start)
+//   ds_t = dy_t outAct'(s_t),  dh_t = ds_t V,  dz_t = dh_t act'(z_t)
+//   dW = sum dz_t^T x_t,  dU = sum dz_t^T y_(t-1),  db = sum dz_t,
+//   dV = sum ds_t^T h_t,  dc = sum ds_t,  dx_t = dz_t W
+// Time-major internally, as SimpleRNN. TFLite has no operator for it, so the
+// export unrolls the T steps into FULLY_CONNECTED, ADD and activation
+// operators (export/recurrent.ts): about six operators per step.
+import { part, type Workspace, type Buf } from "../workspace.ts";
+import type { Rng } from "../rng.ts";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { activateBuffers, activationGradientBuffers } from "../activations.ts";
+import { initialize, type InitializerName } from "../initializers.ts";
+import type { LayerExport } from "../export/layer-export.ts";
+import { exportJordan } from "../export/recurrent.ts";
+
+export type JordanHiddenActivation = "tanh" | "relu" | "sigmoid";
+export type JordanOutputActivation = "identity" | "tanh" | "sigmoid";
+
+export interface JordanOptions {
+  /** Hidden units H. */
+  units: number;
+  /** Output units O: what the layer outputs and feeds back. */
+  outputs: number;
+  /** The hidden layer's activation (default tanh). */
+  activation?: JordanHiddenActivation;
+  /** The output layer's activation (default identity). */
+  outputActivation?: JordanOutputActivation;
+  /** Output every step ([T, outputs]) instead of the last ([outputs]). */
+  returnSequences?: boolean;
+  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
+  truncate?: number;
+  initializer?: InitializerName;
+}
+
+export class JordanRNN implements Layer {
+  readonly kind = "jordanRnn";
+  name = "jordanRnn";
+  outputShape: number[] = [];
+  readonly options: JordanOptions;
+  readonly activation: JordanHiddenActivation;
+  readonly outputActivation: JordanOutputActivation;
+  steps = 0;
+  features = 0;
+  w!: Param; // [H, F]
+  u!: Param; // [H, O]
+  b!: Param; // [H]
+  v!: Param; // [O, H]
+  c!: Param; // [O]
+  #ws!: Workspace;
+  #window = 0;
+  #x!: Buf; // [T, B, F]
+  #z!: Buf; // [T, B, H]
+  #h!: Buf; // [T, B, H]
+  #s!: Buf; // [T, B, O]
+  #y!: Buf; // [T, B, O]
+  #out!: Buf; // batch-major [B, T, O]
+  #dy!: Buf; // [T, B, O]
+  #ds!: Buf; // [T, B, O]
+  #dh!: Buf; // [T, B, H]
+  #dz!: Buf; // [T, B, H]
+  #dxTime!: Buf; // [T, B, F]
+  #dx!: Buf; // [B, T, F]
+  #recurrent!: Buf; // calibration: U y_(t-1) [T, B, H]
+  #inputProduct!: Buf; // calibration: W x_t + b [T, B, H]
+
+  constructor(options: JordanOptions) {
+    for (const key of ["units", "outputs"] as const)
+      if (!Number.isInteger(options[key]) || options[key] < 1)
+        throw new Error(`jordanRnn: ${key} must be a positive whole number, got ${options[key]}`);
+    const activation = options.activation ?? "tanh";
+    if (!["tanh", "relu", "sigmoid"].includes(activation))
+      throw new Error(`jordanRnn: activation must be tanh, relu or sigmoid, got '${activation}'`);
+    const outputActivation = options.outputActivation ?? "identity";
+    if (!["identity", "tanh", "sigmoid"].includes(outputActivation))
+      throw new Error(`jordanRnn: outputActivation must be identity, tanh or sigmoid, got '${outputActivation}'`);
+    if (options.truncate !== undefined && (!Number.isInteger(options.truncate) || options.truncate < 1))
+      throw new Error(`jordanRnn: truncate must be a positive whole number of steps, got ${options.truncate}`);
+    this.options = options;
+    this.activation = activation;
+    this.outputActivation = outputActivation;
+  }
+
+  build(inputShape: number[], ws: Workspace, rng: Rng): void {
+    if (inputShape.length !== 2)
+      throw new Error(`${this.name}: expects sequences [steps, features], got shape [${inputShape}]`);
+    [this.steps, this.features] = inputShape as [number, number];
+    this.#ws = ws;
+    this.#window = this.options.truncate ?? this.steps;
+    const { units: h, outputs: o } = this.options;
+    const f = this.features;
+    this.outputShape = this.options.returnSequences ? [this.steps, o] : [o];
+    const param = (name: string, shape: number[], regularized: boolean): Param => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      return { name: `${this.name}/${name}`, value: ws.alloc(n), grad: ws.alloc(n), shape, regularized };
+    };
+    this.w = param("kernel", [h, f], true);
+    this.u = param("recurrent_kernel", [h, o], true);
+    this.b = param("bias", [h], false);
+    this.v = param("output_kernel", [o, h], true);
+    this.c = param("output_bias", [o], false);
+    const initializer = this.options.initializer ?? "glorotUniform";
+    initialize(initializer, ws.f32(this.w.value), f, h, rng);
+    initialize(initializer, ws.f32(this.u.value), o, h, rng);
+    initialize(initializer, ws.f32(this.v.value), h, o, rng);
+  }
+
+  allocate(ws: Workspace, batch: number): void {
+    const t = this.steps,
+      f = this.features;
+    const { units: h, outputs: o } = this.options;
+    this.#x = ws.alloc(t * batch * f);
+    this.#z = ws.alloc(t * batch * h);
+    this.#h = ws.alloc(t * batch * h);
+    this.#s = ws.alloc(t * batch * o);
+    this.#y = ws.alloc(t * batch * o);
+    this.#out = ws.alloc(t * batch * o);
+    this.#dy = ws.alloc(t * batch * o);
+    this.#ds = ws.alloc(t * batch * o);
+    this.#dh = ws.alloc(t * batch * h);
+    this.#dz = ws.alloc(t * batch * h);
+    this.#dxTime = ws.alloc(t * batch * f);
+    this.#dx = ws.alloc(t * batch * f);
+    this.#recurrent = ws.alloc(t * batch * h);
+    this.#inputProduct = ws.alloc(t * batch * h);
+  }
+
+  /** Step s's [B, width] rows of a time-major buffer. */
+  #at(buf: Buf, s: number, batch: number, width: number): Buf {
+    return part(buf, s * batch * width, batch * width);
+  }
+
+  forward(x: Buf, batch: number): Buf {
+    const ws = this.#ws;
+    const t = this.steps,
+      f = this.features;
+    const { units: h, outputs: o } = this.options;
+    ws.swapLeadingAxes(x, this.#x, batch, t, f);
+    ws.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f);
+    ws.addBiasRows(this.#z, this.b.value, t * batch);
+    for (let k = 0; k < t; k++) {
+      const z = this.#at(this.#z, k, batch, h),
+        hk = this.#at(this.#h, k, batch, h);
+      const s = this.#at(this.#s, k, batch, o),
+        y = this.#at(this.#y, k, batch, o);
+      if (k > 0) ws.gemmNT(this.#at(this.#y, k - 1, batch, o), this.u.value, z, batch, h, o, true);
+      activateBuffers(ws, this.activation, z, hk, batch * h, h, {});
+      ws.gemmNT(hk, this.v.value, s, batch, o, h);
+      ws.addBiasRows(s, this.c.value, batch);
+      activateBuffers(ws, this.outputActivation, s, y, batch * o, o, {});
+    }
+    if (!this.options.returnSequences) return this.#at(this.#y, t - 1, batch, o);
+    ws.swapLeadingAxes(this.#y, this.#out, t, batch, o);
+    return this.#out;
+  }
+
+  backward(dOut: Buf, batch: number, inputGradient = true): Buf {
+    const ws = this.#ws;
+    const t = this.steps,
+      f = this.features;
+    const { units: h, outputs: o } = this.options;
+    if (this.options.returnSequences) ws.swapLeadingAxes(dOut, this.#dy, batch, t, o);
+    else {
+      ws.f32(this.#dy).fill(0, 0, (t - 1) * batch * o);
+      ws.f32(this.#at(this.#dy, t - 1, batch, o)).set(ws.f32(part(dOut, 0, batch * o)));
+    }
+    for (let k = t - 1; k >= 0; k--) {
+      const dy = this.#at(this.#dy, k, batch, o),
+        ds = this.#at(this.#ds, k, batch, o);
+      const dh = this.#at(this.#dh, k, batch, h),
+        dz = this.#at(this.#dz, k, batch, h);
+      const s = this.#at(this.#s, k, batch, o),
+        y = this.#at(this.#y, k, batch, o);
+      activationGradientBuffers(ws, this.outputActivation, s, y, dy, ds, batch * o, o, {});
+      ws.gemmNN(ds, this.v.value, dh, batch, h, o);
+      const z = this.#at(this.#z, k, batch, h),
+        hk = this.#at(this.#h, k, batch, h);
+      activationGradientBuffers(ws, this.activation, z, hk, dh, dz, batch * h, h, {});
+      // dy_(k-1) += dz_k U, unless step k starts a truncation window.
+      if (k > 0 && k % this.#window !== 0)
+        ws.gemmNN(dz, this.u.value, this.#at(this.#dy, k - 1, batch, o), batch, o, h, true);
+    }
+    const all = t * batch;
+    ws.gemmTN(this.#dz, this.#x, this.w.grad, h, f, all);
+    ws.sumRows(this.#dz, this.b.grad, all);
+    ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);
+    ws.sumRows(this.#ds, this.c.grad, all);
+    // dU = sum over k >= 1 of dz_k^T y_(k-1).
+    if (t > 1) ws.gemmTN(part(this.#dz, batch * h, (t - 1) * batch * h), this.#y, this.u.grad, h, o, (t - 1) * batch);
+    else ws.f32(this.u.grad).fill(0);
+    if (inputGradient) {
+      ws.gemmNN(this.#dz, this.w.value, this.#dxTime, all, f, h);
+      ws.swapLeadingAxes(this.#dxTime, this.#dx, t, batch, f);
+    }
+    return this.#dx;
+  }
+
+  params(): Param[] {
+    return [this.w, this.u, this.b, this.v, this.c];
+  }
+
+  config() {
+    const { units, outputs, returnSequences, truncate, initializer } = this.options;
+    return definedFields({
+      type: this.kind,
+      units,
+      outputs,
+      activation: this.activation,
+      outputActivation: this.outputActivation,
+      returnSequences,
+      truncate,
+      initializer,
+    });
+  }
+
+  describe(): string {
+    const truncate = this.options.truncate ? `, truncated BPTT ${this.options.truncate}` : "";
+    const sequences = this.options.returnSequences ? ", sequences" : "";
+    return `${this.options.units} hidden (${this.activation}), ${this.options.outputs} fed back (${this.outputActivation})${sequences}${truncate}`;
+  }
+
+  /**
+   * What the unrolled int8 export quantises besides the output, over every
+   * step: the input product W x + b, the recurrent product U y_(t-1), their
+   * sum z, the hidden layer h and the output layer's pre-activation s.
+   */
+  calibrationValues(batch: number): Record<string, Buf> {
+    const ws = this.#ws;
+    const t = this.steps;
+    const { units: h, outputs: o } = this.options;
+    const n = t * batch * h;
+    ws.f32(part(this.#recurrent, 0, batch * h)).fill(0);
+    if (t > 1)
+      ws.gemmNT(this.#y, this.u.value, part(this.#recurrent, batch * h, (t - 1) * batch * h), (t - 1) * batch, h, o);
+    const z = ws.f32(part(this.#z, 0, n));
+    const r = ws.f32(part(this.#recurrent, 0, n));
+    const product = ws.f32(part(this.#inputProduct, 0, n));
+    for (let i = 0; i < n; i++) product[i] = z[i]! - r[i]!;
+    return {
+      inputProduct: part(this.#inputProduct, 0, n),
+      recurrentProduct: part(this.#recurrent, batch * h, Math.max(0, (t - 1) * batch * h)),
+      preactivation: part(this.#z, 0, n),
+      hidden: part(this.#h, 0, n),
+      outputPreactivation: part(this.#s, 0, t * batch * o),
+      outputs: part(this.#y, 0, t * batch * o),
+    };
+  }
+
+  /** Unrolled: per step STRIDED_SLICE, FULLY_CONNECTED x2 (+ ADD), activations, FULLY_CONNECTED. */
+  exportTo(e: LayerExport): void {
+    exportJordan(e, {
+      name: this.name,
+      steps: this.steps,
+      features: this.features,
+      units: this.options.units,
+      outputs: this.options.outputs,
+      activation: this.activation,
+      outputActivation: this.outputActivation,
+      w: e.values(this.w),
+      u: e.values(this.u),
+      b: e.values(this.b),
+      v: e.values(this.v),
+      c: e.values(this.c),
+      returnSequences: this.options.returnSequences === true,
+    });
+  }
+}
