@@ -348,6 +348,15 @@ export const MUTANTS: Mutant[] = [
     build: "runtime",
     tests: [REFERENCE],
   },
+  {
+    id: "relu-int8-table-off-by-one",
+    file: "runtime-wasm/assembly/ops/relu.ts",
+    find: "<i8>rescale(data, v)",
+    replace: "<i8>rescale(data, v | 1)",
+    bug: "the int8 RELU table gives even inputs the output of the odd value above them",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
   // --- the trainer ---
   {
     id: "dense-weight-gradient-sign",
