@@ -9,14 +9,9 @@ import { sequential, jordanRnn, dense, flatten, rebuildLayer, type Dataset } fro
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { readModel } from "../format/index.ts";
-import { gradientCheck, analyticGradients, data } from "./helpers/gradients.ts";
+import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
 import { trainConfigSchema } from "../trainer/config-schema.ts";
 import { sineSequences } from "../trainer/data/sine-sequences.ts";
-
-function sequences(n: number, steps: number, features: number, outputs: number, seed: number): Dataset {
-  const d = data(n, steps * features, outputs, "mse", seed);
-  return { ...d, inputShape: [steps, features] };
-}
 
 const ACT = {
   tanh: Math.tanh,
@@ -117,7 +112,7 @@ describe("Jordan network forward against the seed's equations", () => {
       const m = sequential([layer], { inputShape: [6, 4], seed: 3 });
       const bias = m.ws.f32(layer.b.value);
       bias.set(Float32Array.from(bias, (_, i) => 0.1 * i - 0.2));
-      const d = sequences(3, 6, 4, 3, 4);
+      const d = sequenceData(3, 6, 4, 3, 4);
       const expected = [0, 1, 2].map((s) => seedJordan(d.x, s, 6, 4, weightsOf(m, layer), act, outAct));
       const flat = expected.flatMap((steps) => (returnSequences ? steps.flatMap((k) => k.y) : steps[5]!.y));
       const got = m.predict(d.x);
@@ -139,13 +134,13 @@ describe("gradients against central finite differences", () => {
       { inputShape: [5, 3], seed: 7 },
     );
     m.compile({ optimizer: "sgd", loss: "mse", l2: 1e-3 });
-    expect(gradientCheck(m, sequences(4, 5, 3, 2, 8)).checked).toBeGreaterThanOrEqual(58);
+    expect(gradientCheck(m, sequenceData(4, 5, 3, 2, 8)).checked).toBeGreaterThanOrEqual(58);
     const last = sequential([jordanRnn({ units: 4, outputs: 2, activation: "sigmoid" }), dense({ units: 1 })], {
       inputShape: [7, 2],
       seed: 9,
     });
     last.compile({ optimizer: "sgd", loss: "mse" });
-    gradientCheck(last, sequences(4, 7, 2, 1, 10));
+    gradientCheck(last, sequenceData(4, 7, 2, 1, 10));
   });
 
   for (const window of [1, 3, 6]) {
@@ -153,15 +148,11 @@ describe("gradients against central finite differences", () => {
       const layer = jordanRnn({ units: 4, outputs: 3, truncate: window });
       const m = sequential([layer], { inputShape: [6, 2], seed: 13 });
       m.compile({ optimizer: "sgd", loss: "mse" });
-      const d = sequences(3, 6, 2, 3, 14);
+      const d = sequenceData(3, 6, 2, 3, 14);
       const got = analyticGradients(m, d);
       const want = plainBptt(d, 6, 2, weightsOf(m, layer), window);
-      got.forEach((g, k) =>
-        // float32 against double: observed worst 7.8e-8 on gradients up to 0.27.
-        g.forEach((v, i) =>
-          expect(Math.abs(v - want[k]![i]!), `${m.params()[k]!.name}[${i}]`).toBeLessThanOrEqual(2e-7),
-        ),
-      );
+      // float32 against double: observed worst 7.8e-8 on gradients up to 0.27.
+      expectGradientsMatch(m, got, want, 2e-7);
     });
   }
 });

@@ -11,14 +11,8 @@ import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { cellStateScaleLog2 } from "../trainer/export/recurrent.ts";
 import { readModel } from "../format/index.ts";
-import { gradientCheck, analyticGradients, data } from "./helpers/gradients.ts";
+import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
 import { trainConfigSchema } from "../trainer/config-schema.ts";
-
-/** n random sequences [steps, features] in [-1, 1] and targets of width `outputs`. */
-function sequences(n: number, steps: number, features: number, outputs: number, seed: number): Dataset {
-  const d = data(n, steps * features, outputs, "mse", seed);
-  return { ...d, inputShape: [steps, features] };
-}
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -105,7 +99,7 @@ describe("LSTM forward against the seed's equations, step by step", () => {
       const m = sequential([layer], { inputShape: [7, 5], seed: 3 });
       const bias = m.ws.f32(layer.b.value);
       bias.set(Float32Array.from(bias, (v, i) => v + 0.05 * (i % 7) - 0.15));
-      const d = sequences(3, 7, 5, 6, 4);
+      const d = sequenceData(3, 7, 5, 6, 4);
       const expected = [0, 1, 2].map((s) => seedLstm(d.x, s, 7, 5, weightsOf(m, layer)));
       const flat = expected.flatMap((steps) => (returnSequences ? steps.flatMap((k) => k.h) : steps[6]!.h));
       const got = m.predict(d.x);
@@ -132,7 +126,7 @@ describe("gradients against central finite differences", () => {
       seed: 7,
     });
     m.compile({ optimizer: "sgd", loss: "mse", l2: 1e-3 });
-    expect(gradientCheck(m, sequences(4, 6, 3, 2, 8)).checked).toBeGreaterThanOrEqual(60);
+    expect(gradientCheck(m, sequenceData(4, 6, 3, 2, 8)).checked).toBeGreaterThanOrEqual(60);
   });
 
   it("a sequence output into flatten and a dense softmax; and one step (no recurrence at all)", () => {
@@ -144,7 +138,7 @@ describe("gradients against central finite differences", () => {
     gradientCheck(m, { ...data(5, 10, 3, "categoricalCrossentropy", 10), inputShape: [5, 2] });
     const one = sequential([lstm({ units: 3 }), dense({ units: 1 })], { inputShape: [1, 4], seed: 11 });
     one.compile({ optimizer: "sgd", loss: "mse" });
-    gradientCheck(one, sequences(4, 1, 4, 1, 12));
+    gradientCheck(one, sequenceData(4, 1, 4, 1, 12));
   });
 });
 
@@ -154,15 +148,11 @@ describe("truncated backpropagation through time", () => {
       const layer = lstm({ units: 4, truncate: window });
       const m = sequential([layer], { inputShape: [8, 3], seed: 13 });
       m.compile({ optimizer: "sgd", loss: "mse" });
-      const d = sequences(3, 8, 3, 4, 14);
+      const d = sequenceData(3, 8, 3, 4, 14);
       const got = analyticGradients(m, d);
       const want = plainBptt(d, 8, 3, weightsOf(m, layer), window);
-      got.forEach((g, k) =>
-        // float32 against double: observed worst 3.6e-8 on gradients up to 0.29.
-        g.forEach((v, i) =>
-          expect(Math.abs(v - want[k]![i]!), `${m.params()[k]!.name}[${i}]`).toBeLessThanOrEqual(1e-7),
-        ),
-      );
+      // float32 against double: observed worst 3.6e-8 on gradients up to 0.29.
+      expectGradientsMatch(m, got, want, 1e-7);
     });
   }
 
@@ -170,7 +160,7 @@ describe("truncated backpropagation through time", () => {
     const grads = [2, 8].map((window) => {
       const m = sequential([lstm({ units: 4, truncate: window })], { inputShape: [8, 3], seed: 13 });
       m.compile({ optimizer: "sgd", loss: "mse" });
-      return analyticGradients(m, sequences(3, 8, 3, 4, 14))[1]!;
+      return analyticGradients(m, sequenceData(3, 8, 3, 4, 14))[1]!;
     });
     expect(Array.from(grads[0]!)).not.toEqual(Array.from(grads[1]!));
   });
@@ -209,8 +199,8 @@ describe("configs and export", () => {
 
   for (const returnSequences of [false, true]) {
     it(`${returnSequences ? "sequences -> flatten -> dense" : "last step (STRIDED_SLICE) -> dense"}: float32 within 1e-5 in the runtime, int8 (integer LSTM) close`, async () => {
-      const train = sequences(300, 9, 3, 2, 20);
-      const test = sequences(100, 9, 3, 2, 21);
+      const train = sequenceData(300, 9, 3, 2, 20);
+      const test = sequenceData(100, 9, 3, 2, 21);
       const m = sequential(
         [lstm({ units: 8, returnSequences }), ...(returnSequences ? [flatten()] : []), dense({ units: 2 })],
         { inputShape: [9, 3], seed: 22 },

@@ -11,19 +11,13 @@ import { Rng } from "../trainer/rng.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { readModel } from "../format/index.ts";
-import { gradientCheck, analyticGradients, data } from "./helpers/gradients.ts";
+import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
 import { trainConfigSchema } from "../trainer/config-schema.ts";
 import { sineSequences, linearBaselineMse } from "../trainer/data/sine-sequences.ts";
 import { trainAndExport } from "../trainer/train-and-export.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-/** n random sequences [steps, features] in [-1, 1] and targets of width `outputs`. */
-function sequences(n: number, steps: number, features: number, outputs: number, seed: number): Dataset {
-  const d = data(n, steps * features, outputs, "mse", seed);
-  return { ...d, inputShape: [steps, features] };
-}
 
 const act = { tanh: Math.tanh, relu: (v: number) => Math.max(v, 0), identity: (v: number) => v };
 
@@ -66,7 +60,7 @@ describe("SimpleRNN forward against the recurrence, step by step", () => {
         const m = sequential([layer], { inputShape: [7, 5], seed: 3 });
         const bias = m.ws.f32(layer.b.value);
         bias.set(Float32Array.from(bias, (_, i) => 0.1 * i - 0.25));
-        const d = sequences(3, 7, 5, 6, 4);
+        const d = sequenceData(3, 7, 5, 6, 4);
         const expected = directRnn(
           d.x,
           3,
@@ -98,7 +92,7 @@ describe("gradients against central finite differences", () => {
       { inputShape: [6, 3], seed: 7 },
     );
     m.compile({ optimizer: "sgd", loss: "mse", l2: 1e-3 });
-    expect(gradientCheck(m, sequences(4, 6, 3, 2, 8)).checked).toBeGreaterThanOrEqual(60);
+    expect(gradientCheck(m, sequenceData(4, 6, 3, 2, 8)).checked).toBeGreaterThanOrEqual(60);
   });
 
   it("a sequence output into flatten and a dense softmax, with one step (no recurrence at all)", () => {
@@ -114,7 +108,7 @@ describe("gradients against central finite differences", () => {
     gradientCheck(m, { ...data(5, 10, 3, "categoricalCrossentropy", 10), inputShape: [5, 2] });
     const one = sequential([simpleRnn({ units: 3 }), dense({ units: 1 })], { inputShape: [1, 4], seed: 11 });
     one.compile({ optimizer: "sgd", loss: "mse" });
-    gradientCheck(one, sequences(4, 1, 4, 1, 12));
+    gradientCheck(one, sequenceData(4, 1, 4, 1, 12));
   });
 });
 
@@ -174,7 +168,7 @@ describe("truncated backpropagation through time", () => {
       const layer = simpleRnn({ units: 4, truncate: window });
       const m = sequential([layer], { inputShape: [8, 3], seed: 13 });
       m.compile({ optimizer: "sgd", loss: "mse" });
-      const d = sequences(3, 8, 3, 4, 14);
+      const d = sequenceData(3, 8, 3, 4, 14);
       const got = analyticGradients(m, d);
       const want = plainBptt(
         d.x,
@@ -187,12 +181,8 @@ describe("truncated backpropagation through time", () => {
         m.ws.f32(layer.b.value),
         window,
       );
-      got.forEach((g, k) =>
-        // float32 against double: observed worst 3e-9 on gradients of magnitude ~0.1.
-        g.forEach((v, i) =>
-          expect(Math.abs(v - want[k]![i]!), `${m.params()[k]!.name}[${i}]`).toBeLessThanOrEqual(1e-6),
-        ),
-      );
+      // float32 against double: observed worst 3e-9 on gradients of magnitude ~0.1.
+      expectGradientsMatch(m, got, want, 1e-6);
     });
   }
 
@@ -200,7 +190,7 @@ describe("truncated backpropagation through time", () => {
     const grads = [1, 8].map((window) => {
       const m = sequential([simpleRnn({ units: 4, truncate: window })], { inputShape: [8, 3], seed: 13 });
       m.compile({ optimizer: "sgd", loss: "mse" });
-      return analyticGradients(m, sequences(3, 8, 3, 4, 14))[1]!;
+      return analyticGradients(m, sequenceData(3, 8, 3, 4, 14))[1]!;
     });
     expect(Array.from(grads[0]!)).not.toEqual(Array.from(grads[1]!));
   });
@@ -208,7 +198,7 @@ describe("truncated backpropagation through time", () => {
 
 describe("gradient clipping by global norm", () => {
   it("a step longer than clipNorm is scaled to it; a shorter one is left alone", () => {
-    const d = sequences(6, 5, 2, 1, 15);
+    const d = sequenceData(6, 5, 2, 1, 15);
     const step = (clipNorm?: number) => {
       const m = sequential([simpleRnn({ units: 4 }), dense({ units: 1 })], { inputShape: [5, 2], seed: 16 });
       m.compile({ optimizer: { name: "sgd", learningRate: 1 }, loss: "mse", clipNorm });
@@ -253,8 +243,8 @@ describe("configs and export", () => {
 
   for (const returnSequences of [false, true]) {
     it(`${returnSequences ? "sequences -> flatten -> dense" : "last step (STRIDED_SLICE) -> dense"}: float32 within 1e-5 in the runtime, int8 (hybrid RNN) close`, async () => {
-      const train = sequences(300, 9, 3, 2, 20);
-      const test = sequences(100, 9, 3, 2, 21);
+      const train = sequenceData(300, 9, 3, 2, 20);
+      const test = sequenceData(100, 9, 3, 2, 21);
       const m = sequential(
         [simpleRnn({ units: 8, returnSequences }), ...(returnSequences ? [flatten()] : []), dense({ units: 2 })],
         { inputShape: [9, 3], seed: 22 },

@@ -69,3 +69,23 @@ export function gradientCheck(
   });
   return { checked, worst };
 }
+
+/** n random sequences [steps, features] in [-1, 1] and regression targets of width `outputs`. */
+export function sequenceData(n: number, steps: number, features: number, outputs: number, seed: number): Dataset {
+  const d = data(n, steps * features, outputs, "mse", seed);
+  return { ...d, inputShape: [steps, features] };
+}
+
+/** Each analytic gradient within `tolerance` of a reference's (a plain BPTT in double precision). */
+export function expectGradientsMatch(
+  m: Sequential,
+  got: Float32Array[],
+  want: ArrayLike<number>[],
+  tolerance: number,
+): void {
+  got.forEach((g, k) =>
+    g.forEach((v, i) =>
+      expect(Math.abs(v - want[k]![i]!), `${m.params()[k]!.name}[${i}]`).toBeLessThanOrEqual(tolerance),
+    ),
+  );
+}

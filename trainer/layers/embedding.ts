@@ -11,7 +11,7 @@
 // steps a recurrent layer sees are the text's own.
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, type Layer, type Param } from "./layer.ts";
+import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
 import { BuiltinOperator, quantize } from "../../format/index.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 
@@ -38,9 +38,8 @@ export class Embedding implements Layer {
   #y!: Buf;
 
   constructor(options: EmbeddingOptions) {
-    for (const key of ["vocabulary", "width"] as const)
-      if (!Number.isInteger(options[key]) || options[key] < 1)
-        throw new Error(`embedding: ${key} must be a positive whole number, got ${options[key]}`);
+    requirePositiveWhole("embedding", "vocabulary", options.vocabulary);
+    requirePositiveWhole("embedding", "width", options.width);
     this.options = options;
   }
 

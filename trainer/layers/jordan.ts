@@ -15,7 +15,8 @@
 // operators (export/recurrent.ts): about six operators per step.
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, type Layer, type Param } from "./layer.ts";
+import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { stepRows, outputGradientByStep } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers } from "../activations.ts";
 import { initialize, type InitializerName } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
@@ -72,17 +73,15 @@ export class JordanRNN implements Layer {
   #inputProduct!: Buf; // calibration: W x_t + b [T, B, H]
 
   constructor(options: JordanOptions) {
-    for (const key of ["units", "outputs"] as const)
-      if (!Number.isInteger(options[key]) || options[key] < 1)
-        throw new Error(`jordanRnn: ${key} must be a positive whole number, got ${options[key]}`);
+    requirePositiveWhole("jordanRnn", "units", options.units);
+    requirePositiveWhole("jordanRnn", "outputs", options.outputs);
     const activation = options.activation ?? "tanh";
     if (!["tanh", "relu", "sigmoid"].includes(activation))
       throw new Error(`jordanRnn: activation must be tanh, relu or sigmoid, got '${activation}'`);
     const outputActivation = options.outputActivation ?? "identity";
     if (!["identity", "tanh", "sigmoid"].includes(outputActivation))
       throw new Error(`jordanRnn: outputActivation must be identity, tanh or sigmoid, got '${outputActivation}'`);
-    if (options.truncate !== undefined && (!Number.isInteger(options.truncate) || options.truncate < 1))
-      throw new Error(`jordanRnn: truncate must be a positive whole number of steps, got ${options.truncate}`);
+    if (options.truncate !== undefined) requirePositiveWhole("jordanRnn", "truncate", options.truncate, " of steps");
     this.options = options;
     this.activation = activation;
     this.outputActivation = outputActivation;
@@ -132,11 +131,6 @@ export class JordanRNN implements Layer {
     this.#inputProduct = ws.alloc(t * batch * h);
   }
 
-  /** Step s's [B, width] rows of a time-major buffer. */
-  #at(buf: Buf, s: number, batch: number, width: number): Buf {
-    return part(buf, s * batch * width, batch * width);
-  }
-
   forward(x: Buf, batch: number): Buf {
     const ws = this.#ws;
     const t = this.steps,
@@ -146,17 +140,17 @@ export class JordanRNN implements Layer {
     ws.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f);
     ws.addBiasRows(this.#z, this.b.value, t * batch);
     for (let k = 0; k < t; k++) {
-      const z = this.#at(this.#z, k, batch, h),
-        hk = this.#at(this.#h, k, batch, h);
-      const s = this.#at(this.#s, k, batch, o),
-        y = this.#at(this.#y, k, batch, o);
-      if (k > 0) ws.gemmNT(this.#at(this.#y, k - 1, batch, o), this.u.value, z, batch, h, o, true);
+      const z = stepRows(this.#z, k, batch, h),
+        hk = stepRows(this.#h, k, batch, h);
+      const s = stepRows(this.#s, k, batch, o),
+        y = stepRows(this.#y, k, batch, o);
+      if (k > 0) ws.gemmNT(stepRows(this.#y, k - 1, batch, o), this.u.value, z, batch, h, o, true);
       activateBuffers(ws, this.activation, z, hk, batch * h, h, {});
       ws.gemmNT(hk, this.v.value, s, batch, o, h);
       ws.addBiasRows(s, this.c.value, batch);
       activateBuffers(ws, this.outputActivation, s, y, batch * o, o, {});
     }
-    if (!this.options.returnSequences) return this.#at(this.#y, t - 1, batch, o);
+    if (!this.options.returnSequences) return stepRows(this.#y, t - 1, batch, o);
     ws.swapLeadingAxes(this.#y, this.#out, t, batch, o);
     return this.#out;
   }
@@ -166,26 +160,22 @@ export class JordanRNN implements Layer {
     const t = this.steps,
       f = this.features;
     const { units: h, outputs: o } = this.options;
-    if (this.options.returnSequences) ws.swapLeadingAxes(dOut, this.#dy, batch, t, o);
-    else {
-      ws.f32(this.#dy).fill(0, 0, (t - 1) * batch * o);
-      ws.f32(this.#at(this.#dy, t - 1, batch, o)).set(ws.f32(part(dOut, 0, batch * o)));
-    }
+    outputGradientByStep(ws, dOut, this.#dy, batch, t, o, this.options.returnSequences === true);
     for (let k = t - 1; k >= 0; k--) {
-      const dy = this.#at(this.#dy, k, batch, o),
-        ds = this.#at(this.#ds, k, batch, o);
-      const dh = this.#at(this.#dh, k, batch, h),
-        dz = this.#at(this.#dz, k, batch, h);
-      const s = this.#at(this.#s, k, batch, o),
-        y = this.#at(this.#y, k, batch, o);
+      const dy = stepRows(this.#dy, k, batch, o),
+        ds = stepRows(this.#ds, k, batch, o);
+      const dh = stepRows(this.#dh, k, batch, h),
+        dz = stepRows(this.#dz, k, batch, h);
+      const s = stepRows(this.#s, k, batch, o),
+        y = stepRows(this.#y, k, batch, o);
       activationGradientBuffers(ws, this.outputActivation, s, y, dy, ds, batch * o, o, {});
       ws.gemmNN(ds, this.v.value, dh, batch, h, o);
-      const z = this.#at(this.#z, k, batch, h),
-        hk = this.#at(this.#h, k, batch, h);
+      const z = stepRows(this.#z, k, batch, h),
+        hk = stepRows(this.#h, k, batch, h);
       activationGradientBuffers(ws, this.activation, z, hk, dh, dz, batch * h, h, {});
       // dy_(k-1) += dz_k U, unless step k starts a truncation window.
       if (k > 0 && k % this.#window !== 0)
-        ws.gemmNN(dz, this.u.value, this.#at(this.#dy, k - 1, batch, o), batch, o, h, true);
+        ws.gemmNN(dz, this.u.value, stepRows(this.#dy, k - 1, batch, o), batch, o, h, true);
     }
     const all = t * batch;
     ws.gemmTN(this.#dz, this.#x, this.w.grad, h, f, all);

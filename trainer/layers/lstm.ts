@@ -21,7 +21,8 @@
 // weights and hidden state, int16 cell state, scales from calibration).
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, type Layer, type Param } from "./layer.ts";
+import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { stepRows, outputGradientByStep } from "./recurrent.ts";
 import { initialize, type InitializerName } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportLstm } from "../export/recurrent.ts";
@@ -66,10 +67,8 @@ export class LSTM implements Layer {
   #dx!: Buf; // [B, T, F]
 
   constructor(options: LstmOptions) {
-    if (!Number.isInteger(options.units) || options.units < 1)
-      throw new Error(`lstm: units must be a positive whole number, got ${options.units}`);
-    if (options.truncate !== undefined && (!Number.isInteger(options.truncate) || options.truncate < 1))
-      throw new Error(`lstm: truncate must be a positive whole number of steps, got ${options.truncate}`);
+    requirePositiveWhole("lstm", "units", options.units);
+    if (options.truncate !== undefined) requirePositiveWhole("lstm", "truncate", options.truncate, " of steps");
     this.options = options;
     this.units = options.units;
   }
@@ -114,9 +113,9 @@ export class LSTM implements Layer {
     this.#dx = ws.alloc(t * batch * f);
   }
 
-  /** Step s's [B, width] rows of a time-major buffer. */
+  /** Step s's [B, width] rows of a time-major buffer (width: H unless given). */
   #at(buf: Buf, s: number, batch: number, width = this.units): Buf {
-    return part(buf, s * batch * width, batch * width);
+    return stepRows(buf, s, batch, width);
   }
 
   forward(x: Buf, batch: number): Buf {
@@ -152,11 +151,7 @@ export class LSTM implements Layer {
     const t = this.steps,
       h = this.units,
       f = this.features;
-    if (this.options.returnSequences) ws.swapLeadingAxes(dy, this.#dh, batch, t, h);
-    else {
-      ws.f32(this.#dh).fill(0, 0, (t - 1) * batch * h);
-      ws.f32(this.#at(this.#dh, t - 1, batch)).set(ws.f32(part(dy, 0, batch * h)));
-    }
+    outputGradientByStep(ws, dy, this.#dh, batch, t, h, this.options.returnSequences === true);
     const dc = part(this.#dc, 0, batch * h);
     ws.f32(dc).fill(0);
     for (let s = t - 1; s >= 0; s--) {

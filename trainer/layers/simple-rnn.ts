@@ -14,7 +14,8 @@
 // then taken by STRIDED_SLICE, as TensorFlow's converter writes it).
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, type Layer, type Param } from "./layer.ts";
+import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { stepRows, outputGradientByStep } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers, type ActivationName } from "../activations.ts";
 import { initialize, type InitializerName } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
@@ -55,15 +56,13 @@ export class SimpleRNN implements Layer {
   #dx!: Buf; // [B, T, F]
 
   constructor(options: SimpleRnnOptions) {
-    if (!Number.isInteger(options.units) || options.units < 1)
-      throw new Error(`simpleRnn: units must be a positive whole number, got ${options.units}`);
+    requirePositiveWhole("simpleRnn", "units", options.units);
     const activation = options.activation ?? "tanh";
     if (!["tanh", "relu", "identity"].includes(activation))
       throw new Error(
         `simpleRnn: activation must be tanh, relu or identity (TFLite's RNN has no other), got '${activation}'`,
       );
-    if (options.truncate !== undefined && (!Number.isInteger(options.truncate) || options.truncate < 1))
-      throw new Error(`simpleRnn: truncate must be a positive whole number of steps, got ${options.truncate}`);
+    if (options.truncate !== undefined) requirePositiveWhole("simpleRnn", "truncate", options.truncate, " of steps");
     this.options = options;
     this.units = options.units;
     this.activation = activation;
@@ -114,7 +113,7 @@ export class SimpleRNN implements Layer {
 
   /** Step t's [B, H] rows of a time-major buffer. */
   #at(buf: Buf, t: number, batch: number): Buf {
-    return part(buf, t * batch * this.units, batch * this.units);
+    return stepRows(buf, t, batch, this.units);
   }
 
   forward(x: Buf, batch: number): Buf {
@@ -141,12 +140,7 @@ export class SimpleRNN implements Layer {
     const t = this.steps,
       h = this.units,
       f = this.features;
-    // The output's gradient, time-major; with the last step only, zero before it.
-    if (this.options.returnSequences) ws.swapLeadingAxes(dy, this.#dh, batch, t, h);
-    else {
-      ws.f32(this.#dh).fill(0, 0, (t - 1) * batch * h);
-      ws.f32(this.#at(this.#dh, t - 1, batch)).set(ws.f32(part(dy, 0, batch * h)));
-    }
+    outputGradientByStep(ws, dy, this.#dh, batch, t, h, this.options.returnSequences === true);
     for (let s = t - 1; s >= 0; s--) {
       const dz = this.#at(this.#dz, s, batch);
       activationGradientBuffers(
