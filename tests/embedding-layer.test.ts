@@ -4,13 +4,13 @@
 // differences through an LSTM; the export (int32 ids in, GATHER) in our
 // runtime: float32 within the float32 rule, int8 within 0.3 points.
 import { describe, it, expect } from "vitest";
-import { sequential, embedding, lstm, dense, flatten, oneHot, rebuildLayer, type Dataset } from "../trainer/index.ts";
+import { sequential, embedding, lstm, dense, flatten, oneHot, type Dataset } from "../trainer/index.ts";
 import { Rng } from "../trainer/rng.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { readModel } from "../format/index.ts";
 import { gradientCheck } from "./helpers/gradients.ts";
-import { trainConfigSchema } from "../trainer/config-schema.ts";
+import { expectConfigRoundTrip } from "./helpers/layer-config.ts";
 
 /** n sequences of `steps` ids below `vocabulary`; the label: whether id 3 occurs. */
 function tokens(n: number, steps: number, vocabulary: number, seed: number): Dataset {
@@ -75,14 +75,7 @@ describe("Embedding", () => {
     sequential([layer, flatten()], { inputShape: [8] });
     const config = layer.config();
     expect(config).toEqual({ type: "embedding", vocabulary: 300, width: 16 });
-    expect(rebuildLayer(JSON.parse(JSON.stringify(config))).config()).toEqual(config);
-    const file = {
-      data: { dataset: "sine" },
-      layers: [config],
-      compile: { optimizer: "sgd", loss: "mse" },
-      fit: { epochs: 1 },
-    };
-    expect(trainConfigSchema.safeParse(file).success).toBe(true);
+    expectConfigRoundTrip(layer);
   });
 
   it("export: int32 ids into GATHER and an LSTM; float32 within 1e-5, int8 within 0.3 points", async () => {

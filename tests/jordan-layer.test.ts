@@ -5,12 +5,12 @@
 // unrolled export (TFLite has no Jordan operator) in our runtime: float32
 // within the float32 rule, int8 close to the float model.
 import { describe, it, expect } from "vitest";
-import { sequential, jordanRnn, dense, flatten, rebuildLayer, type Dataset } from "../trainer/index.ts";
+import { sequential, jordanRnn, dense, flatten, type Dataset } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { readModel } from "../format/index.ts";
-import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
-import { trainConfigSchema } from "../trainer/config-schema.ts";
+import { gradientCheck, analyticGradients, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
+import { expectConfigRoundTrip } from "./helpers/layer-config.ts";
 import { sineSequences } from "../trainer/data/sine-sequences.ts";
 
 const ACT = {
@@ -161,15 +161,7 @@ describe("configs and export", () => {
   it("config round trip through the registry and the schema; clear errors", () => {
     const layer = jordanRnn({ units: 3, outputs: 2, activation: "relu", outputActivation: "sigmoid", truncate: 2 });
     sequential([layer], { inputShape: [4, 2] });
-    const config = layer.config();
-    expect(rebuildLayer(JSON.parse(JSON.stringify(config))).config()).toEqual(config);
-    const file = {
-      data: { dataset: "sine" },
-      layers: [config],
-      compile: { optimizer: "sgd", loss: "mse" },
-      fit: { epochs: 1 },
-    };
-    expect(trainConfigSchema.safeParse(file).success).toBe(true);
+    expectConfigRoundTrip(layer);
     expect(() => jordanRnn({ units: 3, outputs: 0 })).toThrow(/outputs must be a positive whole number/);
     expect(() => jordanRnn({ units: 3, outputs: 1, outputActivation: "relu" as "tanh" })).toThrow(
       /outputActivation must be identity, tanh or sigmoid/,

@@ -6,13 +6,14 @@
 // (UNIDIRECTIONAL_SEQUENCE_LSTM, STRIDED_SLICE for the last step) in our
 // runtime: float32 within the float32 rule, int8 as TFLite's integer LSTM.
 import { describe, it, expect } from "vitest";
-import { sequential, lstm, dense, flatten, rebuildLayer, type Dataset } from "../trainer/index.ts";
+import { sequential, lstm, dense, flatten, type Dataset } from "../trainer/index.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { cellStateScaleLog2 } from "../trainer/export/recurrent.ts";
 import { readModel } from "../format/index.ts";
 import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
 import { trainConfigSchema } from "../trainer/config-schema.ts";
+import { expectConfigRoundTrip, configFileWith } from "./helpers/layer-config.ts";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -172,15 +173,8 @@ describe("configs and export", () => {
     sequential([layer], { inputShape: [5, 2] });
     const config = layer.config();
     expect(config).toEqual({ type: "lstm", units: 3, returnSequences: true, truncate: 4, unitForgetBias: false });
-    expect(rebuildLayer(JSON.parse(JSON.stringify(config))).config()).toEqual(config);
-    const file = {
-      data: { dataset: "sine" },
-      layers: [config],
-      compile: { optimizer: "sgd", loss: "mse" },
-      fit: { epochs: 1 },
-    };
-    expect(trainConfigSchema.safeParse(file).success).toBe(true);
-    expect(trainConfigSchema.safeParse({ ...file, layers: [{ type: "lstm", units: 0 }] }).success).toBe(false);
+    expectConfigRoundTrip(layer);
+    expect(trainConfigSchema.safeParse(configFileWith([{ type: "lstm", units: 0 }])).success).toBe(false);
     expect(() => lstm({ units: 2.5 })).toThrow(/units must be a positive whole number/);
     expect(() => lstm({ units: 2, truncate: 0 })).toThrow(/truncate must be a positive whole number/);
     expect(() => sequential([lstm({ units: 2 })], { inputShape: [6] })).toThrow(

@@ -16,29 +16,22 @@
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { stepRows, outputGradientByStep } from "./recurrent.ts";
+import { stepRows, outputGradientByStep, type RecurrentOptions } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers } from "../activations.ts";
-import { initialize, type InitializerName } from "../initializers.ts";
+import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportJordan } from "../export/recurrent.ts";
 
 export type JordanHiddenActivation = "tanh" | "relu" | "sigmoid";
 export type JordanOutputActivation = "identity" | "tanh" | "sigmoid";
 
-export interface JordanOptions {
-  /** Hidden units H. */
-  units: number;
+export interface JordanOptions extends RecurrentOptions {
   /** Output units O: what the layer outputs and feeds back. */
   outputs: number;
   /** The hidden layer's activation (default tanh). */
   activation?: JordanHiddenActivation;
   /** The output layer's activation (default identity). */
   outputActivation?: JordanOutputActivation;
-  /** Output every step ([T, outputs]) instead of the last ([outputs]). */
-  returnSequences?: boolean;
-  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
-  truncate?: number;
-  initializer?: InitializerName;
 }
 
 export class JordanRNN implements Layer {

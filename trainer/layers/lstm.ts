@@ -22,18 +22,12 @@
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { stepRows, outputGradientByStep } from "./recurrent.ts";
-import { initialize, type InitializerName } from "../initializers.ts";
+import { stepRows, outputGradientByStep, type RecurrentOptions } from "./recurrent.ts";
+import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportLstm } from "../export/recurrent.ts";
 
-export interface LstmOptions {
-  units: number;
-  /** Output every step's hidden state ([T, units]) instead of the last ([units]). */
-  returnSequences?: boolean;
-  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
-  truncate?: number;
-  initializer?: InitializerName;
+export interface LstmOptions extends RecurrentOptions {
   /**
    * Start the forget gate's bias at 1 (default true), so the cell keeps its
    * state early in training instead of forgetting half of it every step.

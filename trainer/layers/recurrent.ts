@@ -4,6 +4,19 @@
 // step is one matrix product over the batch) while samples arrive and leave
 // batch-major ([B, T, width]).
 import { part, type Workspace, type Buf } from "../workspace.ts";
+import type { InitializerName } from "../initializers.ts";
+
+/** The options every recurrent layer takes. */
+export interface RecurrentOptions {
+  /** Hidden units. */
+  units: number;
+  /** Output every step ([T, width]) instead of the last ([width]). */
+  returnSequences?: boolean;
+  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
+  truncate?: number;
+  /** The weights' initialiser (default glorotUniform). */
+  initializer?: InitializerName;
+}
 
 /** Step s's [batch, width] rows of a time-major buffer. */
 export function stepRows(buf: Buf, step: number, batch: number, width: number): Buf {

@@ -15,21 +15,15 @@
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { stepRows, outputGradientByStep } from "./recurrent.ts";
+import { stepRows, outputGradientByStep, type RecurrentOptions } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers, type ActivationName } from "../activations.ts";
-import { initialize, type InitializerName } from "../initializers.ts";
+import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportSequenceRnn } from "../export/recurrent.ts";
 
-export interface SimpleRnnOptions {
-  units: number;
+export interface SimpleRnnOptions extends RecurrentOptions {
   /** tanh (default), relu or identity: the activations TFLite's RNN operator has. */
   activation?: "tanh" | "relu" | "identity";
-  /** Output every step's state ([T, units]) instead of the last ([units]). */
-  returnSequences?: boolean;
-  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
-  truncate?: number;
-  initializer?: InitializerName;
 }
 
 export class SimpleRNN implements Layer {
