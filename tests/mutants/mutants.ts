@@ -357,6 +357,15 @@ export const MUTANTS: Mutant[] = [
     build: "runtime",
     tests: [REFERENCE],
   },
+  {
+    id: "leaky-relu-int8-table-skips-zero-point",
+    file: "runtime-wasm/assembly/ops/leaky_relu.ts",
+    find: "const v = x - d.inputZeroPoint;",
+    replace: "const v = x;",
+    bug: "int8 and int16 LEAKY_RELU forget the input's zero point",
+    build: "runtime",
+    tests: [REFERENCE],
+  },
   // --- the trainer ---
   {
     id: "dense-weight-gradient-sign",

@@ -1,13 +1,18 @@
 // LEAKY_RELU: x > 0 ? x : alpha * x. Quantized (TFLM QuantizeLeakyRelu): two
 // multipliers, identity (s_in / s_out) and alpha (s_in * alpha / s_out),
-// both computed in float32 first, as TFLM does.
+// both computed in float32 first, as TFLM does. int8: every input value's
+// output tabulated at prepare and looked up (as RELU does); int16 rescales
+// per element.
 
 import { Operator, input, output } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_LEAKY_RELU } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, checkOptionsType, options, typeMin, typeMax, allocOpData, checkActivationTensors } from "./common";
+import {
+  opFail, checkArity, checkOptionsType, options, typeMin, typeMax, allocOpData, checkActivationTensors,
+} from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { readF32, scalarError } from "../flatbuffer";
+import { persistentAlloc } from "../layout";
 
 @unmanaged
 class LeakyReluData {
@@ -20,6 +25,15 @@ class LeakyReluData {
   alphaShift: i32;
   qmin: i32;
   qmax: i32;
+  table: usize; // int8: the output of each input value, indexed by value + 128
+}
+
+function rescale(d: LeakyReluData, x: i32): i32 {
+  const v = x - d.inputZeroPoint;
+  const r = v >= 0
+    ? d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.identityMultiplier, d.identityShift)
+    : d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.alphaMultiplier, d.alphaShift);
+  return min(max(r, d.qmin), d.qmax);
 }
 
 export function prepare(op: Operator): bool {
@@ -46,6 +60,11 @@ export function prepare(op: Operator): bool {
   data.identityShift = qmShift;
   data.qmin = typeMin(y.type);
   data.qmax = typeMax(y.type);
+  if (x.type == TYPE_INT8) {
+    data.table = persistentAlloc(256);
+    if (data.table == 0) return false;
+    for (let v = -128; v < 128; v++) store<i8>(data.table + <usize>(v + 128), <i8>rescale(data, v));
+  }
   return true;
 }
 
@@ -62,14 +81,14 @@ export function evaluate(op: Operator): void {
     }
     return;
   }
-  const is8 = x.type == TYPE_INT8;
+  if (x.type == TYPE_INT8) {
+    const table = d.table + 128;
+    for (let i = 0; i < n; i++) {
+      store<u8>(y.data + <usize>i, load<u8>(table + <usize>(<isize>load<i8>(x.data + <usize>i))));
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
-    const v = (is8 ? <i32>load<i8>(x.data + <usize>i) : <i32>load<i16>(x.data + (<usize>i << 1))) - d.inputZeroPoint;
-    let r = v >= 0
-      ? d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.identityMultiplier, d.identityShift)
-      : d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.alphaMultiplier, d.alphaShift);
-    r = min(max(r, d.qmin), d.qmax);
-    if (is8) store<i8>(y.data + <usize>i, <i8>r);
-    else store<i16>(y.data + (<usize>i << 1), <i16>r);
+    store<i16>(y.data + (<usize>i << 1), <i16>rescale(d, <i32>load<i16>(x.data + (<usize>i << 1))));
   }
 }
