@@ -3,7 +3,8 @@
 // SIMD build; /predict answers Node's outputs for JSON and raw float32
 // bodies; every bad request gets a 4xx that says what is wrong; a bounded
 // load run (autocannon, 127.0.0.1 only) has no errors and leaves the
-// runtime's memory where it was.
+// runtime's memory where it was. A text model's Worker (int32 token ids into
+// GATHER) answers a 400 naming a token id outside its table.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { mnistMlp } from "./helpers/trained.ts";
+import { mnistMlp, tokenLstm } from "./helpers/trained.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { slice } from "../trainer/index.ts";
 import { mnistSplit } from "../trainer/data/mnist.ts";
@@ -31,6 +32,27 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Starts workerd on a built Worker folder with the given sockets (name -> port); resolves once / answers. */
+async function startWorkerd(dir: string, sockets: Record<string, number>): Promise<ChildProcess> {
+  let log = "";
+  const addresses = Object.entries(sockets).map(([name, port]) => `--socket-addr=${name}=127.0.0.1:${port}`);
+  const proc = spawn(WORKERD, ["serve", "workerd.capnp", ...addresses], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d) => (log += d));
+  proc.stderr!.on("data", (d) => (log += d));
+  for (let attempt = 0; ; attempt++) {
+    const up = await fetch(`http://127.0.0.1:${sockets.http}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return proc;
+    if (attempt > 100 || proc.exitCode !== null) throw new Error(`workerd did not start: ${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Resident set size of a process, in bytes (Linux). */
@@ -68,7 +90,6 @@ describe("the Cloudflare Worker host: workerd", () => {
   let predictUrl: string;
   let conformanceUrl: string;
   let modelPath: string;
-  let log = "";
   const digits = mnistSplit().test;
 
   beforeAll(async () => {
@@ -79,29 +100,9 @@ describe("the Cloudflare Worker host: workerd", () => {
     writeFileSync(modelPath, exportTflite(model, { kind: "int8", calibration, metadata: { labels: LABELS } }));
     await buildWorker({ model: modelPath, out: join(work, "worker"), conformance: true });
     const [http, conformance] = [await freePort(), await freePort()];
-    workerd = spawn(
-      WORKERD,
-      [
-        "serve",
-        "workerd.capnp",
-        `--socket-addr=http=127.0.0.1:${http}`,
-        `--socket-addr=conformance=127.0.0.1:${conformance}`,
-      ],
-      { cwd: join(work, "worker"), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    workerd.stdout!.on("data", (d) => (log += d));
-    workerd.stderr!.on("data", (d) => (log += d));
+    workerd = await startWorkerd(join(work, "worker"), { http, conformance });
     predictUrl = `http://127.0.0.1:${http}`;
     conformanceUrl = `http://127.0.0.1:${conformance}`;
-    for (let attempt = 0; ; attempt++) {
-      const up = await fetch(`${predictUrl}/`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (attempt > 100 || workerd.exitCode !== null) throw new Error(`workerd did not start: ${log}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   });
 
   afterAll(async () => {
@@ -239,4 +240,47 @@ describe("the Cloudflare Worker host: workerd", () => {
     expect(await memory()).toBe(wasmBefore);
     expect(workerd.exitCode).toBeNull();
   }, 60_000);
+});
+
+describe("the Worker serving a text model (int32 token ids into GATHER)", () => {
+  let work: string;
+  let workerd: ChildProcess | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "wasmlite-worker-text-"));
+    const modelPath = join(work, "tokens.tflite");
+    writeFileSync(modelPath, exportTflite(tokenLstm().model, { kind: "float32" }));
+    await buildWorker({ model: modelPath, out: join(work, "worker") });
+    const http = await freePort();
+    workerd = await startWorkerd(join(work, "worker"), { http });
+    url = `http://127.0.0.1:${http}`;
+  }, 60_000);
+
+  afterAll(() => {
+    workerd?.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("answers ids inside the table; an id outside it, or a fraction, gets a 400 naming it", async () => {
+    const post = (ids: number[]) =>
+      fetch(`${url}/predict`, {
+        method: "POST",
+        body: JSON.stringify(ids),
+        headers: { "content-type": "application/json" },
+      });
+    const ids = Array.from({ length: 12 }, (_, i) => (i * 7) % 20);
+    expect((await post(ids)).status).toBe(200);
+    const cases: [number[], RegExp][] = [
+      [[...ids.slice(0, 11), 20], /indices\[11\] is 20, outside 0\.\.19 \[BAD_INPUT\]/],
+      [[-1, ...ids.slice(1)], /indices\[0\] is -1, outside 0\.\.19/],
+      [[1.5, ...ids.slice(1)], /takes whole numbers \(int32\); element 0 is 1.5/],
+    ];
+    for (const [body, message] of cases) {
+      const response = await post(body);
+      const { error } = (await response.json()) as { error: string };
+      expect([response.status, error]).toEqual([400, expect.stringMatching(message)]);
+    }
+    expect((await post(ids)).status).toBe(200);
+  }, 30_000);
 });

@@ -9,7 +9,7 @@
 import wasm from "./wasmlite.wasm";
 import modelBytes from "./model.tflite";
 import labels from "./labels.js";
-import { createRuntime, WasmliteError, type Model, type Runtime } from "../../runtime-wasm/js/index.ts";
+import { createRuntime, WasmliteError, ErrorCode, type Model, type Runtime } from "../../runtime-wasm/js/index.ts";
 import { parseInput, readBody, RequestError } from "./request.ts";
 
 interface Loaded {
@@ -77,7 +77,13 @@ export default {
       return json(200, predict(ready, values, top));
     } catch (e) {
       if (e instanceof RequestError) return json(e.status, { error: e.message });
-      if (e instanceof WasmliteError) return json(500, { error: e.message });
+      // The request's values, refused by the runtime (a token id outside an
+      // embedding's table, a fraction for an int32 input), are the client's
+      // to fix; anything else is the Worker's.
+      if (e instanceof WasmliteError) {
+        const clients = e.code === ErrorCode.BAD_INPUT || e.code === ErrorCode.BAD_CALL;
+        return json(clients ? 400 : 500, { error: e.message });
+      }
       throw e;
     }
   },
