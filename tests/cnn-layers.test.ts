@@ -438,7 +438,7 @@ describe("layer configs", () => {
       const parsed = trainConfigSchema.safeParse(file);
       expect(parsed.success, `${layer.name}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     }
-    expect(() => rebuildLayer({ type: "lstm" })).toThrow(/unknown layer type 'lstm'/);
+    expect(() => rebuildLayer({ type: "gru" })).toThrow(/unknown layer type 'gru'/);
   });
 
   it("summary lines describe the convolution and pools", () => {

