@@ -462,9 +462,10 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "rnn-recurrent-gradient-5-percent",
-    file: "trainer/layers/simple-rnn.ts",
-    find: "else ws.f32(this.u.grad).fill(0);",
-    replace: "else ws.f32(this.u.grad).fill(0);\n    ws.f32(this.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    // The recurrent gradient all three recurrent layers share, run against this layer's suite.
+    file: "trainer/layers/recurrent.ts",
+    find: "else ws.f32(b.u.grad).fill(0);",
+    replace: "else ws.f32(b.u.grad).fill(0);\n  ws.f32(b.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
     bug: "the SimpleRNN's recurrent weight gradient is 5% too large",
     build: "none",
     tests: [RNN],
@@ -499,9 +500,10 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "lstm-recurrent-gradient-5pct",
-    file: "trainer/layers/lstm.ts",
-    find: "else ws.f32(this.u.grad).fill(0);",
-    replace: "else ws.f32(this.u.grad).fill(0);\n    ws.f32(this.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    // The recurrent gradient all three recurrent layers share, run against this layer's suite.
+    file: "trainer/layers/recurrent.ts",
+    find: "else ws.f32(b.u.grad).fill(0);",
+    replace: "else ws.f32(b.u.grad).fill(0);\n  ws.f32(b.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
     bug: "the LSTM's recurrent weight gradient is 5% too large",
     build: "none",
     tests: [LSTM],

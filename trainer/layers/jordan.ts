@@ -16,7 +16,13 @@
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { stepRows, outputGradientByStep, type RecurrentOptions } from "./recurrent.ts";
+import {
+  stepRows,
+  outputGradientByStep,
+  outputOfSteps,
+  inputAndRecurrentGradients,
+  type RecurrentOptions,
+} from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers } from "../activations.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
@@ -143,9 +149,7 @@ export class JordanRNN implements Layer {
       ws.addBiasRows(s, this.c.value, batch);
       activateBuffers(ws, this.outputActivation, s, y, batch * o, o, {});
     }
-    if (!this.options.returnSequences) return stepRows(this.#y, t - 1, batch, o);
-    ws.swapLeadingAxes(this.#y, this.#out, t, batch, o);
-    return this.#out;
+    return outputOfSteps(ws, this.#y, this.#out, batch, t, o, this.options.returnSequences === true);
   }
 
   backward(dOut: Buf, batch: number, inputGradient = true): Buf {
@@ -171,17 +175,11 @@ export class JordanRNN implements Layer {
         ws.gemmNN(dz, this.u.value, stepRows(this.#dy, k - 1, batch, o), batch, o, h, true);
     }
     const all = t * batch;
-    ws.gemmTN(this.#dz, this.#x, this.w.grad, h, f, all);
-    ws.sumRows(this.#dz, this.b.grad, all);
     ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);
     ws.sumRows(this.#ds, this.c.grad, all);
-    // dU = sum over k >= 1 of dz_k^T y_(k-1).
-    if (t > 1) ws.gemmTN(part(this.#dz, batch * h, (t - 1) * batch * h), this.#y, this.u.grad, h, o, (t - 1) * batch);
-    else ws.f32(this.u.grad).fill(0);
-    if (inputGradient) {
-      ws.gemmNN(this.#dz, this.w.value, this.#dxTime, all, f, h);
-      ws.swapLeadingAxes(this.#dxTime, this.#dx, t, batch, f);
-    }
+    // The output y is what is fed back: dU = sum over k >= 1 of dz_k^T y_(k-1).
+    const grads = { dz: this.#dz, x: this.#x, fedBack: this.#y, w: this.w, u: this.u, bias: this.b };
+    inputAndRecurrentGradients(ws, { ...grads, dxTime: this.#dxTime, dx: this.#dx }, batch, t, h, f, o, inputGradient);
     return this.#dx;
   }
 

@@ -22,7 +22,13 @@
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { stepRows, outputGradientByStep, type RecurrentOptions } from "./recurrent.ts";
+import {
+  stepRows,
+  outputGradientByStep,
+  outputOfSteps,
+  inputAndRecurrentGradients,
+  type RecurrentOptions,
+} from "./recurrent.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportLstm } from "../export/recurrent.ts";
@@ -135,9 +141,7 @@ export class LSTM implements Layer {
         h,
       );
     }
-    if (!this.options.returnSequences) return this.#at(this.#h, t - 1, batch);
-    ws.swapLeadingAxes(this.#h, this.#y, t, batch, h);
-    return this.#y;
+    return outputOfSteps(ws, this.#h, this.#y, batch, t, h, this.options.returnSequences === true);
   }
 
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
@@ -165,24 +169,18 @@ export class LSTM implements Layer {
         ws.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, 4 * h, true);
       else ws.f32(dc).fill(0);
     }
-    const all = t * batch;
-    ws.gemmTN(this.#dz, this.#x, this.w.grad, 4 * h, f, all);
-    ws.sumRows(this.#dz, this.b.grad, all);
-    // dW = sum over s >= 1 of dz_s^T h_(s-1): steps 1.. of dz against steps ..T-1 of h, one product.
-    if (t > 1)
-      ws.gemmTN(
-        part(this.#dz, batch * 4 * h, (t - 1) * batch * 4 * h),
-        this.#h,
-        this.u.grad,
-        4 * h,
-        h,
-        (t - 1) * batch,
-      );
-    else ws.f32(this.u.grad).fill(0);
-    if (inputGradient) {
-      ws.gemmNN(this.#dz, this.w.value, this.#dxTime, all, f, 4 * h);
-      ws.swapLeadingAxes(this.#dxTime, this.#dx, t, batch, f);
-    }
+    // The four gates are the 4H rows of W and U; h is what is fed back.
+    const grads = { dz: this.#dz, x: this.#x, fedBack: this.#h, w: this.w, u: this.u, bias: this.b };
+    inputAndRecurrentGradients(
+      ws,
+      { ...grads, dxTime: this.#dxTime, dx: this.#dx },
+      batch,
+      t,
+      4 * h,
+      f,
+      h,
+      inputGradient,
+    );
     return this.#dx;
   }
 

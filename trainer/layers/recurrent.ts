@@ -5,6 +5,7 @@
 // batch-major ([B, T, width]).
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { InitializerName } from "../initializers.ts";
+import type { Param } from "./layer.ts";
 
 /** The options every recurrent layer takes. */
 export interface RecurrentOptions {
@@ -43,4 +44,65 @@ export function outputGradientByStep(
   }
   ws.f32(into).fill(0, 0, (steps - 1) * batch * width);
   ws.f32(stepRows(into, steps - 1, batch, width)).set(ws.f32(part(dOut, 0, batch * width)));
+}
+
+/** The layer's output: the last step's rows, or every step swapped to batch-major into `sequence`. */
+export function outputOfSteps(
+  ws: Workspace,
+  states: Buf,
+  sequence: Buf,
+  batch: number,
+  steps: number,
+  width: number,
+  returnSequences: boolean,
+): Buf {
+  if (!returnSequences) return stepRows(states, steps - 1, batch, width);
+  ws.swapLeadingAxes(states, sequence, steps, batch, width);
+  return sequence;
+}
+
+/**
+ * What every recurrent layer's backward pass ends with, once its steps have
+ * left the pre-activation gradients dz [T, B, G] (G = the rows of W and U):
+ *   dW = sum_t dz_t^T x_t,  db = sum_t dz_t,
+ *   dU = sum over t >= 1 of dz_t^T s_(t-1)   (s: the state fed back, width S;
+ *        steps 1.. of dz against steps ..T-1 of s, one product),
+ *   dx_t = dz_t W, swapped back to batch-major (when inputGradient).
+ */
+export function inputAndRecurrentGradients(
+  ws: Workspace,
+  b: {
+    dz: Buf;
+    x: Buf;
+    fedBack: Buf;
+    w: Param;
+    u: Param;
+    bias: Param;
+    dxTime: Buf;
+    dx: Buf;
+  },
+  batch: number,
+  steps: number,
+  rows: number,
+  features: number,
+  fedBackWidth: number,
+  inputGradient: boolean,
+): void {
+  const all = steps * batch;
+  ws.gemmTN(b.dz, b.x, b.w.grad, rows, features, all);
+  ws.sumRows(b.dz, b.bias.grad, all);
+  if (steps > 1)
+    ws.gemmTN(
+      part(b.dz, batch * rows, (steps - 1) * batch * rows),
+      b.fedBack,
+      b.u.grad,
+      rows,
+      fedBackWidth,
+      (steps - 1) * batch,
+    );
+  else ws.f32(b.u.grad).fill(0);
+  if (inputGradient) {
+    ws.gemmNN(b.dz, b.w.value, b.dxTime, all, features, rows);
+    ws.swapLeadingAxes(b.dxTime, b.dx, steps, batch, features);
+  }
 }

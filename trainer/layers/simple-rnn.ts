@@ -12,10 +12,16 @@
 // the batch; every product of W (all steps at once) and of U (one per step)
 // is a GEMM kernel. Exported as UNIDIRECTIONAL_SEQUENCE_RNN (the last step
 // then taken by STRIDED_SLICE, as TensorFlow's converter writes it).
-import { part, type Workspace, type Buf } from "../workspace.ts";
+import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { stepRows, outputGradientByStep, type RecurrentOptions } from "./recurrent.ts";
+import {
+  stepRows,
+  outputGradientByStep,
+  outputOfSteps,
+  inputAndRecurrentGradients,
+  type RecurrentOptions,
+} from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers, type ActivationName } from "../activations.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
@@ -124,9 +130,7 @@ export class SimpleRNN implements Layer {
       if (s > 0) ws.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, h, h, true);
       activateBuffers(ws, this.activation, z, this.#at(this.#h, s, batch), batch * h, h, {});
     }
-    if (!this.options.returnSequences) return this.#at(this.#h, t - 1, batch);
-    ws.swapLeadingAxes(this.#h, this.#y, t, batch, h);
-    return this.#y;
+    return outputOfSteps(ws, this.#h, this.#y, batch, t, h, this.options.returnSequences === true);
   }
 
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
@@ -152,16 +156,8 @@ export class SimpleRNN implements Layer {
       if (s > 0 && s % this.#window !== 0)
         ws.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, h, true);
     }
-    const all = t * batch;
-    ws.gemmTN(this.#dz, this.#x, this.w.grad, h, f, all);
-    ws.sumRows(this.#dz, this.b.grad, all);
-    // dU = sum over s >= 1 of dz_s^T h_(s-1): steps 1.. of dz against steps ..T-1 of h, one product.
-    if (t > 1) ws.gemmTN(part(this.#dz, batch * h, (t - 1) * batch * h), this.#h, this.u.grad, h, h, (t - 1) * batch);
-    else ws.f32(this.u.grad).fill(0);
-    if (inputGradient) {
-      ws.gemmNN(this.#dz, this.w.value, this.#dxTime, all, f, h);
-      ws.swapLeadingAxes(this.#dxTime, this.#dx, t, batch, f);
-    }
+    const grads = { dz: this.#dz, x: this.#x, fedBack: this.#h, w: this.w, u: this.u, bias: this.b };
+    inputAndRecurrentGradients(ws, { ...grads, dxTime: this.#dxTime, dx: this.#dx }, batch, t, h, f, h, inputGradient);
     return this.#dx;
   }
 
