@@ -61,6 +61,17 @@ export class Rng {
     return p;
   }
 
+  /**
+   * A seed for another generator, drawn from this one's state without
+   * advancing it: one per `stream`. Data-parallel training seeds its workers'
+   * dropout with these, so the model's own sequence (shuffles, its dropout,
+   * augmentation) is the same on any number of threads.
+   */
+  seedFor(stream: number): number {
+    const s = this.#s;
+    return (s[0]! ^ rotl(s[1]!, 7) ^ rotl(s[2]!, 13) ^ rotl(s[3]!, 19) ^ Math.imul(stream + 1, 0x9e3779b9)) >>> 0;
+  }
+
   /** The generator's state, for checkpoints. */
   state(): number[] {
     return Array.from(this.#s);

@@ -36,6 +36,7 @@ const LSTM = "tests/lstm-layer.test.ts";
 const API = "tests/runtime-api.test.ts";
 const EMBEDDING = "tests/embedding-layer.test.ts";
 const JORDAN = "tests/jordan-layer.test.ts";
+const PARALLEL = "tests/data-parallel.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -792,5 +793,42 @@ export const MUTANTS: Mutant[] = [
     bug: "the MCU's 32-bit bounds check lets an access start exactly at the memory's end",
     build: "none",
     tests: [MCU],
+  },
+  {
+    id: "parallel-shares-weighted-equally",
+    file: "trainer/data-parallel.ts",
+    find: "ws.axpy(h.rows / batch, scratch, p.grad);",
+    replace: "ws.axpy(1 / this.threads, scratch, p.grad);",
+    bug: "data-parallel training averages the threads' gradients as if every share had the same rows",
+    build: "none",
+    tests: [PARALLEL],
+  },
+  {
+    id: "parallel-worker-gets-callers-rows",
+    file: "trainer/data-parallel.ts",
+    find: "let start = rows[0]!;",
+    replace: "let start = 0;",
+    bug: "a training thread is handed the caller's rows of the batch instead of its own share",
+    build: "none",
+    tests: [PARALLEL],
+  },
+  {
+    id: "parallel-worker-misses-look-ahead",
+    file: "trainer/model.ts",
+    find: "const own = parallel.begin(input, target, batch, this.rng);",
+    replace:
+      "c.optimizer.restore();\n        const own = parallel.begin(input, target, batch, this.rng);\n        c.optimizer.lookAhead();",
+    bug: "the training threads take Nesterov's gradient at the parameters, not at the look-ahead point",
+    build: "none",
+    tests: [PARALLEL],
+  },
+  {
+    id: "parallel-worker-loss-dropped",
+    file: "trainer/data-parallel.ts",
+    find: "loss += h.loss[0]! * h.rows;",
+    replace: "loss += 0 * h.rows;",
+    bug: "the epoch's loss counts only the caller's share of each batch",
+    build: "none",
+    tests: [PARALLEL],
   },
 ];
