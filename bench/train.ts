@@ -239,8 +239,11 @@ for (const model of MODELS.filter((m) => !only || m.name === only)) {
     console.log(`| ${name} | ${typeof t === "number" ? t.toFixed(3) : t} | ${ratio} |`);
   }
   const torch = rows[4]![1];
+  // wasmlite's faster setting: two threads pay off when a batch's work dwarfs copying the
+  // parameters (LeNet, the LSTM), not for the MLP.
+  const [best, setting] = (rows[1]![1] as number) < ours ? [rows[1]![1] as number, "1 thread"] : [ours, "2 threads"];
   console.log(
-    `\ntarget: wasmlite at or below PyTorch's epoch time (2 threads): ${typeof torch === "number" ? `PyTorch / wasmlite = ${(torch / ours).toFixed(2)} (${ours <= torch ? "met" : "not met"})` : "PyTorch not measured"}`,
+    `\ntarget: wasmlite (its faster setting, ${setting}) at or below PyTorch's epoch time (2 threads): ${typeof torch === "number" ? `PyTorch / wasmlite = ${(torch / best).toFixed(2)} (${best <= torch ? "met" : "not met"})` : "PyTorch not measured"}`,
   );
 }
 // tfjs keeps the process alive: exit, once stdout (a pipe writes asynchronously) has taken everything.

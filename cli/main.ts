@@ -40,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
           values.epochs === undefined ? undefined : wholeNumber(command, "--epochs", text(values.epochs)!, 1, 1e5);
         const seed =
           values.seed === undefined ? undefined : wholeNumber(command, "--seed", text(values.seed)!, 0, 2 ** 32 - 1);
+        const threads =
+          values.threads === undefined ? undefined : wholeNumber(command, "--threads", text(values.threads)!, 1, 64);
         const checkpoint = text(values.checkpoint);
         if (values.resume && !checkpoint) throw new UsageError(command, "--resume needs --checkpoint DIR");
         const { trainAndExportCommand } = await import("./train-and-export.ts");
@@ -48,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
           out: text(values.out) ?? `out/${basename(preset, ".json")}`,
           epochs,
           seed,
+          threads,
           quiet: values.quiet === true,
           checkpoint,
           resume: values.resume === true,

@@ -386,13 +386,17 @@ describe("no training work thrown away", () => {
     expect(metrics.int8.allowedDrop).toBe(1); // 0.3% of 80 test rows is 0.24: one sample, counted, not rounded
   }, 60_000);
 
-  it("Ctrl-C stops after the current batch, keeps the checkpoint, restores nothing half-written, exits 130", async () => {
+  it("Ctrl-C stops after the current batch (training on two threads), keeps the checkpoint, restores nothing half-written, exits 130", async () => {
     const config = writeJson("long.json", { ...SINE_CONFIG, fit: { epochs: 100_000, batchSize: 4 } });
     const ck = join(dir, "ck");
     const out = join(dir, "long-out");
-    const r = await spawnCli(["train-and-export", config, "--out", out, "--checkpoint", ck, "--quiet"], {
-      whenFile: { path: join(ck, "checkpoint.wlck"), then: (child) => child.kill("SIGINT") },
-    });
+    // On two threads: the training thread must not keep the process from stopping.
+    const r = await spawnCli(
+      ["train-and-export", config, "--out", out, "--checkpoint", ck, "--quiet", "--threads", "2"],
+      {
+        whenFile: { path: join(ck, "checkpoint.wlck"), then: (child) => child.kill("SIGINT") },
+      },
+    );
     expect(r.code).toBe(130);
     expect(r.err).toMatch(/SIGINT: stopping after the current batch/);
     expect(r.err).toMatch(
@@ -416,6 +420,14 @@ describe("no training work thrown away", () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toMatch(new RegExp(`resuming from .*: ${done} epochs done`));
   }, 60_000);
+
+  it("--threads takes a whole number from 1 to 64", async () => {
+    for (const bad of ["0", "1.5", "two", "65"]) {
+      const r = await runCli(["train-and-export", "sine", "--threads", bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.err).toContain(`--threads must be a whole number from 1 to 64, got '${bad}'`);
+    }
+  });
 
   it("Ctrl-C without --checkpoint says how to keep the work next time", async () => {
     const config = writeJson("long2.json", { ...SINE_CONFIG, fit: { epochs: 100_000, batchSize: 4 } });

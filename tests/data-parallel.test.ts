@@ -131,7 +131,8 @@ describe("data-parallel training (fit's threads)", () => {
 
   it("a worker's error reaches the caller, naming the thread and what is wrong; the model trains on afterwards", () => {
     const steps = 3;
-    const ids = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 99]); // the last sample: id 99, in the worker's share
+    // The last sample holds id 99, outside the vocabulary: it is in the worker's share.
+    const ids = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 99]);
     const d: Dataset = { x: ids, y: Float32Array.from([0, 1, 0, 1]), n: 4, inputShape: [steps], targetSize: 1 };
     const m = sequential(
       [embedding({ vocabulary: 10, width: 2 }), flatten(), dense({ units: 1, activation: "sigmoid" })],

@@ -85,8 +85,9 @@ describe("the npm package", () => {
         const specifier = m[1]!;
         if (specifier.startsWith(".")) continue;
         if (specifier.startsWith("node:") || builtinModules.includes(specifier)) continue;
-        // The bin falls back to tsx only in a checkout, where cli/main.js was never compiled.
-        if (specifier === "tsx/esm/api" && file.endsWith("bin/wasmlite.mjs")) continue;
+        // The bin, and the trainer's worker threads, fall back to tsx only in a checkout, where no .js was compiled.
+        const checkoutOnly = ["bin/wasmlite.mjs", "trainer/gradient-worker-tsx.mjs"];
+        if (specifier === "tsx/esm/api" && checkoutOnly.some((f) => file.endsWith(f))) continue;
         const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!;
         imported.set(name, relative(ROOT, file));
       }
@@ -148,6 +149,22 @@ console.log(JSON.stringify({ y: y[0], error: typeof WasmliteError }));
     const used = JSON.parse(await run(process.execPath, ["use.mjs"], project));
     expect(Math.abs(used.y - 1)).toBeLessThan(0.05); // TFLM's own tolerance for hello_world
     expect(used.error).toBe("function");
+
+    // The trainer, compiled, trains on two threads (its worker thread starts from gradient-worker.js).
+    writeFileSync(
+      join(project, "train.mjs"),
+      `import { sequential, dense } from "wasmlite/trainer";
+const net = sequential([dense({ units: 2, activation: "softmax" })], { inputShape: [3], seed: 1 });
+net.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
+const x = Float32Array.from({ length: 24 }, (_, i) => (i % 5) / 5);
+const y = Float32Array.from({ length: 16 }, (_, i) => (i % 2 === Math.floor(i / 2) % 2 ? 1 : 0));
+const history = net.fit({ x, y, n: 8, inputShape: [3], targetSize: 2 }, { epochs: 2, batchSize: 4, threads: 2 });
+console.log(JSON.stringify(history.epochs.map((e) => e.loss)));
+`,
+    );
+    const losses = JSON.parse(await run(process.execPath, ["train.mjs"], project)) as number[];
+    expect(losses.length).toBe(2);
+    expect(losses.every(Number.isFinite)).toBe(true);
 
     // The command, from the compiled JavaScript.
     const bin = join(project, "node_modules/.bin/wasmlite");

@@ -33,6 +33,7 @@ export const CONTROL = {
   done: 2,
   /** 0, or 1 when the batch failed (the message is in `message`). */
   failed: 3,
+  /** Rows in this batch's share. */
   rows: 4,
   /** The seed of the worker's random generator for this batch (dropout). */
   seed: 5,
@@ -88,7 +89,8 @@ export function shareRows(batch: number, shares: number): number[] {
 /** How long to wait for a worker to build its replica before calling it lost. */
 const START_TIMEOUT_MS = 60_000;
 
-interface Helper {
+/** A worker thread and its shared buffers, as the caller sees them. */
+interface Replica {
   worker: Worker;
   control: Int32Array;
   message: Uint8Array;
@@ -108,7 +110,7 @@ export interface ParallelModel {
 }
 
 export class DataParallel {
-  readonly #helpers: Helper[] = [];
+  readonly #replicas: Replica[] = [];
   readonly #ws: Workspace;
   readonly #paramList: Param[];
   /** The parameters' values for the batch, shared with every worker. */
@@ -152,7 +154,7 @@ export class DataParallel {
         };
         const worker = startWorker(setup);
         worker.unref();
-        this.#helpers.push({
+        this.#replicas.push({
           worker,
           control: new Int32Array(setup.control),
           message: new Uint8Array(setup.message),
@@ -163,7 +165,7 @@ export class DataParallel {
           rows: 0,
         });
       }
-      for (const [i, h] of this.#helpers.entries()) {
+      for (const [i, h] of this.#replicas.entries()) {
         Atomics.wait(h.control, CONTROL.ready, 0, START_TIMEOUT_MS);
         const ready = Atomics.load(h.control, CONTROL.ready);
         if (ready === 1) continue;
@@ -178,7 +180,7 @@ export class DataParallel {
 
   /** How many threads share each batch (this one included). */
   get threads(): number {
-    return this.#helpers.length + 1;
+    return this.#replicas.length + 1;
   }
 
   /**
@@ -192,7 +194,7 @@ export class DataParallel {
     copyParams(this.#ws, this.#paramList, "value", this.#params, "out");
     let start = rows[0]!;
     this.#sequence++;
-    for (const [i, h] of this.#helpers.entries()) {
+    for (const [i, h] of this.#replicas.entries()) {
       const n = (h.rows = rows[i + 1]!);
       if (n === 0) continue;
       h.x.set(input.subarray(start * this.#inputWidth, (start + n) * this.#inputWidth));
@@ -214,7 +216,7 @@ export class DataParallel {
   finish(own: number, batch: number, ownLoss: number): number {
     let loss = ownLoss * own;
     const errors: string[] = [];
-    for (const [i, h] of this.#helpers.entries()) {
+    for (const [i, h] of this.#replicas.entries()) {
       if (h.rows === 0) continue;
       while (Atomics.load(h.control, CONTROL.done) !== this.#sequence)
         Atomics.wait(h.control, CONTROL.done, Atomics.load(h.control, CONTROL.done));
@@ -230,7 +232,7 @@ export class DataParallel {
       const n = p.grad.length;
       ws.axpy(own / batch - 1, p.grad, p.grad);
       const scratch = part(this.#scratch, 0, n);
-      for (const h of this.#helpers) {
+      for (const h of this.#replicas) {
         if (h.rows === 0) continue;
         ws.f32(scratch).set(h.grads.subarray(at, at + n));
         ws.axpy(h.rows / batch, scratch, p.grad);
@@ -244,7 +246,7 @@ export class DataParallel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const h of this.#helpers) {
+    for (const h of this.#replicas) {
       Atomics.store(h.control, CONTROL.command, STOP);
       Atomics.notify(h.control, CONTROL.command);
       void h.worker.terminate();
@@ -252,9 +254,9 @@ export class DataParallel {
   }
 }
 
-function failure(h: Helper): string {
-  const n = Math.min(h.control[CONTROL.messageLength]!, MESSAGE_BYTES);
-  return new TextDecoder().decode(h.message.slice(0, n)) || "unknown error";
+function failure(r: Replica): string {
+  const n = Math.min(r.control[CONTROL.messageLength]!, MESSAGE_BYTES);
+  return new TextDecoder().decode(r.message.slice(0, n)) || "unknown error";
 }
 
 /**

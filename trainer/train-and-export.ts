@@ -28,6 +28,8 @@ export interface TrainAndExportOptions {
   out: string;
   epochs?: number;
   seed?: number;
+  /** Threads computing each batch (FitOptions.threads); default 1. */
+  threads?: number;
   quiet?: boolean;
   /** A directory for checkpoint.wlck, rewritten after every epoch. */
   checkpoint?: string;
@@ -103,6 +105,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
         ...preset.fit,
         epochs,
         initialEpoch,
+        threads: options.threads,
         callbacks: [stopper, checkpointer, progress],
         signal: options.signal,
       });
@@ -148,6 +151,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
       dataset: train.source ?? null,
       epochs: ran,
       seed,
+      threads: options.threads ?? 1,
       optimizer: preset.compile.optimizer,
       loss: preset.compile.loss,
       final: logs.at(-1) ?? null,
@@ -194,7 +198,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   const optimizer = preset.compile.optimizer;
   const report = await renderReport({
     title: `wasmlite train-and-export ${preset.name}`,
-    description: `${preset.description}; seed ${seed}; ${ran} epochs; data: ${train.source ?? "?"}`,
+    description: `${preset.description}; seed ${seed}; ${ran} epochs${options.threads && options.threads > 1 ? ` on ${options.threads} threads` : ""}; data: ${train.source ?? "?"}`,
     summary: model.summary(),
     history: logs,
     bestEpoch: stopper.stoppedEpoch ? stopper.bestEpoch : 0,
@@ -211,6 +215,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
       ...(preset.compile.clipNorm ? { "gradient clipping": `global norm ${preset.compile.clipNorm}` } : {}),
       ...(baseline ? { baseline: `${baseline.name}: test MSE ${baseline.mse.toExponential(3)}` } : {}),
       seed: String(seed),
+      threads: String(options.threads ?? 1),
       "training / test samples": `${train.n} / ${test.n}`,
       "int8 calibration": `${calibration.n} training samples`,
     },
