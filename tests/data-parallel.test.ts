@@ -4,7 +4,17 @@
 // the same epochs with momentum, Nesterov's look-ahead and L2, the same
 // losses; reproducible with dropout; a worker's error reaches the caller.
 import { describe, it, expect } from "vitest";
-import { sequential, dense, conv2d, maxPool2d, flatten, dropout, embedding, lstm } from "../trainer/index.ts";
+import {
+  sequential,
+  dense,
+  conv2d,
+  maxPool2d,
+  flatten,
+  dropout,
+  embedding,
+  lstm,
+  normalization,
+} from "../trainer/index.ts";
 import type { Dataset, Sequential, OptimizerOptions } from "../trainer/index.ts";
 import { analyticGradients, data } from "./helpers/gradients.ts";
 
@@ -126,6 +136,22 @@ describe("data-parallel training (fit's threads)", () => {
       return m.getWeights();
     };
     // Observed worst 6e-8: float rounding, as in the one-step test.
+    expect(maxDifference(run(2), run(1))).toBeLessThanOrEqual(6e-8);
+  });
+
+  it("a fitted input normalisation (its mean and std travel in its config) is the same layer in the worker", () => {
+    const d = data(24, 3, 2, "mse", 11);
+    d.x.forEach((v, i) => (d.x[i] = v * (i % 3 === 0 ? 100 : 1) + (i % 3 === 1 ? 50 : 0))); // features far apart
+    const run = (threads: number) => {
+      const m = sequential([normalization(d), dense({ units: 4, activation: "tanh" }), dense({ units: 2 })], {
+        inputShape: [3],
+        seed: 2,
+      });
+      m.compile({ optimizer: { name: "sgd", learningRate: 0.1 }, loss: "mse" });
+      m.fit(d, { epochs: 2, batchSize: 6, threads });
+      return m.getWeights();
+    };
+    // Observed worst 6e-8 (one ulp of the largest weights): float rounding, as in the one-step test.
     expect(maxDifference(run(2), run(1))).toBeLessThanOrEqual(6e-8);
   });
 
