@@ -136,10 +136,11 @@ export class DataParallel {
     this.#targetWidth = targetWidth;
     const params = new SharedArrayBuffer(count * 4);
     this.#params = new Float32Array(params);
+    const layers = model.layers.map((l) => l.config());
     try {
       for (let i = 1; i < threads; i++) {
         const setup: WorkerSetup = {
-          layers: model.layers.map((l) => l.config()),
+          layers,
           inputShape: model.inputShape,
           loss,
           inputWidth: this.#inputWidth,
@@ -165,11 +166,11 @@ export class DataParallel {
           rows: 0,
         });
       }
-      for (const [i, h] of this.#replicas.entries()) {
-        Atomics.wait(h.control, CONTROL.ready, 0, START_TIMEOUT_MS);
-        const ready = Atomics.load(h.control, CONTROL.ready);
+      for (const [i, r] of this.#replicas.entries()) {
+        Atomics.wait(r.control, CONTROL.ready, 0, START_TIMEOUT_MS);
+        const ready = Atomics.load(r.control, CONTROL.ready);
         if (ready === 1) continue;
-        const why = ready === -1 ? failure(h) : `no answer within ${START_TIMEOUT_MS / 1000} s`;
+        const why = ready === -1 ? failure(r) : `no answer within ${START_TIMEOUT_MS / 1000} s`;
         throw new Error(`training thread ${i + 2} of ${threads} could not start: ${why}`);
       }
     } catch (e) {
@@ -194,16 +195,16 @@ export class DataParallel {
     copyParams(this.#ws, this.#paramList, "value", this.#params, "out");
     let start = rows[0]!;
     this.#sequence++;
-    for (const [i, h] of this.#replicas.entries()) {
-      const n = (h.rows = rows[i + 1]!);
+    for (const [i, r] of this.#replicas.entries()) {
+      const n = (r.rows = rows[i + 1]!);
       if (n === 0) continue;
-      h.x.set(input.subarray(start * this.#inputWidth, (start + n) * this.#inputWidth));
-      h.y.set(target.subarray(start * this.#targetWidth, (start + n) * this.#targetWidth));
+      r.x.set(input.subarray(start * this.#inputWidth, (start + n) * this.#inputWidth));
+      r.y.set(target.subarray(start * this.#targetWidth, (start + n) * this.#targetWidth));
       start += n;
-      h.control[CONTROL.rows] = n;
-      h.control[CONTROL.seed] = seeds.seedFor(i);
-      Atomics.store(h.control, CONTROL.command, this.#sequence);
-      Atomics.notify(h.control, CONTROL.command);
+      r.control[CONTROL.rows] = n;
+      r.control[CONTROL.seed] = seeds.seedFor(i);
+      Atomics.store(r.control, CONTROL.command, this.#sequence);
+      Atomics.notify(r.control, CONTROL.command);
     }
     return rows[0]!;
   }
@@ -216,12 +217,12 @@ export class DataParallel {
   finish(own: number, batch: number, ownLoss: number): number {
     let loss = ownLoss * own;
     const errors: string[] = [];
-    for (const [i, h] of this.#replicas.entries()) {
-      if (h.rows === 0) continue;
-      while (Atomics.load(h.control, CONTROL.done) !== this.#sequence)
-        Atomics.wait(h.control, CONTROL.done, Atomics.load(h.control, CONTROL.done));
-      if (h.control[CONTROL.failed]) errors.push(`training thread ${i + 2} of ${this.threads}: ${failure(h)}`);
-      loss += h.loss[0]! * h.rows;
+    for (const [i, r] of this.#replicas.entries()) {
+      if (r.rows === 0) continue;
+      while (Atomics.load(r.control, CONTROL.done) !== this.#sequence)
+        Atomics.wait(r.control, CONTROL.done, Atomics.load(r.control, CONTROL.done));
+      if (r.control[CONTROL.failed]) errors.push(`training thread ${i + 2} of ${this.threads}: ${failure(r)}`);
+      loss += r.loss[0]! * r.rows;
     }
     if (errors.length) throw new Error(errors.join("; "));
     // One parameter at a time: scale the caller's gradient by own / batch,
@@ -232,10 +233,10 @@ export class DataParallel {
       const n = p.grad.length;
       ws.axpy(own / batch - 1, p.grad, p.grad);
       const scratch = part(this.#scratch, 0, n);
-      for (const h of this.#replicas) {
-        if (h.rows === 0) continue;
-        ws.f32(scratch).set(h.grads.subarray(at, at + n));
-        ws.axpy(h.rows / batch, scratch, p.grad);
+      for (const r of this.#replicas) {
+        if (r.rows === 0) continue;
+        ws.f32(scratch).set(r.grads.subarray(at, at + n));
+        ws.axpy(r.rows / batch, scratch, p.grad);
       }
       at += n;
     }
@@ -246,10 +247,10 @@ export class DataParallel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const h of this.#replicas) {
-      Atomics.store(h.control, CONTROL.command, STOP);
-      Atomics.notify(h.control, CONTROL.command);
-      void h.worker.terminate();
+    for (const r of this.#replicas) {
+      Atomics.store(r.control, CONTROL.command, STOP);
+      Atomics.notify(r.control, CONTROL.command);
+      void r.worker.terminate();
     }
   }
 }

@@ -797,7 +797,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: "parallel-shares-weighted-equally",
     file: "trainer/data-parallel.ts",
-    find: "ws.axpy(h.rows / batch, scratch, p.grad);",
+    find: "ws.axpy(r.rows / batch, scratch, p.grad);",
     replace: "ws.axpy(1 / this.threads, scratch, p.grad);",
     bug: "data-parallel training averages the threads' gradients as if every share had the same rows",
     build: "none",
@@ -825,8 +825,8 @@ export const MUTANTS: Mutant[] = [
   {
     id: "parallel-worker-loss-dropped",
     file: "trainer/data-parallel.ts",
-    find: "loss += h.loss[0]! * h.rows;",
-    replace: "loss += 0 * h.rows;",
+    find: "loss += r.loss[0]! * r.rows;",
+    replace: "loss += 0 * r.rows;",
     bug: "the epoch's loss counts only the caller's share of each batch",
     build: "none",
     tests: [PARALLEL],
