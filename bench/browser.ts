@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ChromiumPage } from "../tests/helpers/chromium-page.ts";
 import { tfliteFiles, TFLITE_SCRIPTS } from "../tests/helpers/tflite-oracle.ts";
-import { SIMD_WASM } from "../runtime-wasm/js/node.ts";
+import { SIMD_WASM } from "@wasmlite/runtime/node";
 import { timeCalls, timeInRounds, type Timing } from "./timing.mjs";
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>wasmlite bench</title>
@@ -94,7 +94,7 @@ export async function runBrowserBench(
  */
 async function buildJsApi(): Promise<string> {
   const { build } = await import("esbuild");
-  const entry = fileURLToPath(new URL("../runtime-wasm/js/index.ts", import.meta.url));
+  const entry = fileURLToPath(new URL("@wasmlite/runtime", import.meta.url));
   const result = await build({ entryPoints: [entry], bundle: true, format: "esm", target: "es2022", write: false });
   const file = join(await mkdtemp(join(tmpdir(), "wasmlite-bench-")), "wasmlite-js.mjs");
   await writeFile(file, result.outputFiles[0]!.text);

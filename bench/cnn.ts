@@ -6,7 +6,7 @@ import { cpus } from "node:os";
 import * as ort from "onnxruntime-web";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
 import { lenetWeights, lenetTflite, lenetOnnx, sampleImages, ohwiToHwio, type Ranges } from "./lenet.ts";
 import { timeCalls, type Timing } from "./timing.mjs";
 import { maxDiff } from "./agreement.ts";

@@ -6,7 +6,7 @@
 import {
   ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, Padding,
   quantizeWeightsPerChannel, quantizeBias, chooseQuantParams,
-} from "../format/index.ts";
+} from "@wasmlite/format";
 
 import { uniformGenerator as rng } from "./random.ts";
 import { onnxModel, tensor, intAttribute as int, intsAttribute as ints } from "./onnx.ts";

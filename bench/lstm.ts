@@ -5,7 +5,7 @@
 // LSTM node) and a tfjs step loop.
 import * as tf from "@tensorflow/tfjs-core";
 import { uniformGenerator as rng } from "./random.ts";
-import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, quantizeWeightsPerChannel, quantizeBias } from "../format/index.ts";
+import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, quantizeWeightsPerChannel, quantizeBias } from "@wasmlite/format";
 import { onnxModel, tensor, intAttribute } from "./onnx.ts";
 
 export const STEPS = 28;

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { macsPerInference } from "../cli/macs.ts";
 import { buildApp, runApp, seededApp, type Optimization } from "../devices/mcu/build.ts";
 import type { BoundsChecks } from "../devices/mcu/bounds-checks.ts";

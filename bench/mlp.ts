@@ -6,7 +6,7 @@ import { onnxModel, tensor, intAttribute } from "./onnx.ts";
 import {
   ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType,
   quantizeWeightsPerChannel, quantizeBias, chooseQuantParams,
-} from "../format/index.ts";
+} from "@wasmlite/format";
 
 export const SIZES = [784, 128, 10] as const;
 

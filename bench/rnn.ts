@@ -17,7 +17,7 @@ import { cpus } from "node:os";
 import * as ort from "onnxruntime-web";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
 import { lstmWeights, lstmTflite, lstmOnnx, lstmOnnxInt8, lstmTfjs, sampleSequence, STEPS, FEATURES } from "./lstm.ts";
 import { timeInRounds, type Timing } from "./timing.mjs";
 import { maxDiff } from "./agreement.ts";

@@ -14,12 +14,12 @@ import { gzipSync } from "node:zlib";
 import * as ort from "onnxruntime-web";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
-import { createNodeRuntime, SIMD_WASM, MVP_WASM } from "../runtime-wasm/js/node.ts";
+import { createNodeRuntime, SIMD_WASM, MVP_WASM } from "@wasmlite/runtime/node";
 import { makeWeights, sampleInputs, tfliteFloat, tfliteInt8, onnxFloat } from "./mlp.ts";
 import { timeCalls, type Timing } from "./timing.mjs";
 import { runBrowserBench } from "./browser.ts";
 import { packageDir } from "../tests/helpers/tflite-oracle.ts";
-import { buildRuntime } from "../runtime-wasm/compile.mjs";
+import { buildRuntime } from "@wasmlite/runtime-builder";
 
 const HELLO = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "hello_world");
 

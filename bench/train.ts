@@ -17,8 +17,8 @@ import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { sequential, dense, flatten, conv2d, maxPool2d, lstm, type Sequential } from "../trainer/index.ts";
-import { mnistAll } from "../trainer/data/mnist.ts";
+import { sequential, dense, flatten, conv2d, maxPool2d, lstm, type Sequential } from "@wasmlite/trainer";
+import { mnistAll } from "../cli/data/mnist.ts";
 
 const EPOCHS = 3;
 const BATCH = 32;

@@ -6,10 +6,10 @@
 // same option tables, so the help cannot drift from what is accepted.
 import { readFileSync } from "node:fs";
 
-/** The train-and-export presets by name (trainer/presets.ts defines them; tests/cli.test.ts checks the two agree). */
+/** The train-and-export presets by name (train-and-export/presets.ts defines them; tests/cli.test.ts checks the two agree). */
 export const PRESET_NAMES = ["mnist-mlp", "mnist-lenet", "fashion-cnn", "sine-rnn", "spam-lstm", "sine"];
 
-export const VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+export const VERSION = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
 
 const HELP_OPTION = { type: "boolean", short: "h", help: "show this help" };
 
@@ -18,8 +18,8 @@ export const COMMANDS = {
     args: "PRESET|CONFIG.json",
     summary: "train a model, export it as int8 and float32 .tflite, check both in the runtime",
     description: `Trains a preset (${PRESET_NAMES.join(", ")}) or the model a JSON config file
-describes (format: trainer/README.md; schema: train-config.schema.json), then
-writes to DIR:
+describes (its format: the wasmlite package's README; its JSON Schema:
+train-config.schema.json), then writes to DIR:
   model-f32.tflite   the float32 export
   model.tflite       the int8 export, or model-int8-failed.tflite when its
                      accuracy fell more than allowed below the float model's

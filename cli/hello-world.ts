@@ -2,9 +2,9 @@
 // model, float32 and int8, through the wasmlite runtime.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
 
-const MODELS = fileURLToPath(new URL("../tests/fixtures/tflm/hello_world/", import.meta.url));
+const MODELS = fileURLToPath(new URL("./models/", import.meta.url));
 
 export async function helloWorld(runs: number): Promise<void> {
   const runtime = await createNodeRuntime();

@@ -1,8 +1,8 @@
 // `wasmlite inspect MODEL`: what is in a .tflite file, and what the runtime makes of it.
 import { readFile } from "node:fs/promises";
-import { readModel } from "../format/index.ts";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
-import { WasmliteError } from "../runtime-wasm/js/index.ts";
+import { readModel } from "@wasmlite/format";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
+import { WasmliteError } from "@wasmlite/runtime";
 import { macsPerInference } from "./macs.ts";
 
 /**

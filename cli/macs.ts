@@ -1,6 +1,6 @@
 // Multiply-accumulates per inference, from a model's operators and tensor
 // shapes: what `inspect` reports as the model's arithmetic cost.
-import type { ModelSummary } from "../format/index.ts";
+import type { ModelSummary } from "@wasmlite/format";
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * Math.max(b, 1), 1);
 

@@ -8,7 +8,6 @@
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
 import { helpRequest, parseOptions, PRESET_NAMES, type CommandName } from "./commands.mjs";
-import { Interrupted } from "../trainer/interrupt.ts";
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
@@ -44,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
           values.threads === undefined ? undefined : wholeNumber(command, "--threads", text(values.threads)!, 1, 64);
         const checkpoint = text(values.checkpoint);
         if (values.resume && !checkpoint) throw new UsageError(command, "--resume needs --checkpoint DIR");
-        const { trainAndExportCommand } = await import("./train-and-export.ts");
+        const { trainAndExportCommand } = await import("./train-and-export/command.ts");
         return await trainAndExportCommand({
           preset,
           out: text(values.out) ?? `out/${basename(preset, ".json")}`,
@@ -80,8 +79,8 @@ export async function main(argv: string[]): Promise<number> {
                 .split(",")
                 .map((t) => t.trim().toUpperCase())
                 .filter(Boolean);
-        const { buildTailoredRuntime } = await import("./build-runtime.ts");
-        await buildTailoredRuntime({
+        const { buildRuntimeCommand } = await import("./build-runtime.ts");
+        await buildRuntimeCommand({
           models: (values.model as string[] | undefined) ?? [],
           ops: list(text(values.ops)),
           types: values.types === undefined ? undefined : list(text(values.types)),
@@ -107,10 +106,6 @@ export async function main(argv: string[]): Promise<number> {
     if (String((e as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
       console.error(`wasmlite ${command}: ${(e as Error).message}\n(wasmlite help ${command} shows its options)`);
       return 2;
-    }
-    if (e instanceof Interrupted) {
-      console.error(`wasmlite: ${e.message}`);
-      return 130;
     }
     console.error(`wasmlite: ${(e as Error).message}`);
     return 1;

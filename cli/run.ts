@@ -9,12 +9,19 @@
 // in `wasmlite help run` (commands.mjs).
 import { readFile } from "node:fs/promises";
 import { PNG } from "pngjs";
-import { readModel } from "../format/index.ts";
-import { labelsFromMetadata, wasmliteMetadata } from "../format/wasmlite-metadata.ts";
-import { tokenizerFromMetadata, encode, UNKNOWN_ID, PAD_ID, type WordTokenizer } from "../trainer/data/tokenizer.ts";
-import { emailText } from "../trainer/data/email.ts";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
-import { WasmliteError } from "../runtime-wasm/js/index.ts";
+import {
+  readModel,
+  labelsFromMetadata,
+  wasmliteMetadata,
+  tokenizerFromMetadata,
+  encode,
+  emailText,
+  UNKNOWN_ID,
+  PAD_ID,
+  type WordTokenizer,
+} from "@wasmlite/format";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
+import { WasmliteError } from "@wasmlite/runtime";
 
 /** `runtimeDir`: a tailored build's folder (`wasmlite build-runtime --out DIR`); default the full builds. */
 export interface RunOptions {

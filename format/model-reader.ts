@@ -2,7 +2,7 @@
 // the runtime has its own verifying reader in AssemblyScript).
 import * as flatbuffers from "flatbuffers";
 import * as tfl from "./generated/tflite_generated.ts";
-import { builtinOperatorName } from "../runtime-wasm/js/operator-names.mjs";
+import { builtinOperatorName } from "@wasmlite/runtime/operator-names";
 
 export interface TensorSummary {
   index: number;

@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { SIMD_WASM, MVP_WASM } from "../runtime-wasm/js/node.ts";
+import { SIMD_WASM, MVP_WASM } from "@wasmlite/runtime/node";
 import { haveTool } from "./helpers/system.ts";
 
 describe("runtime binaries", () => {

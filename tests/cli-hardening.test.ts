@@ -11,14 +11,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
 import { runCli } from "./helpers/cli.ts";
-import { sequential, dense, flatten, Rng } from "../trainer/index.ts";
+import { sequential, dense, flatten, Rng } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { ModelBuilder, TensorType, BuiltinOperator } from "../format/index.ts";
-import { PRESETS } from "../trainer/presets.ts";
+import { ModelBuilder, TensorType, BuiltinOperator } from "@wasmlite/format";
+import { PRESETS } from "../cli/train-and-export/presets.ts";
 import { PRESET_NAMES, VERSION } from "../cli/commands.mjs";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 
-const BIN = fileURLToPath(new URL("../bin/wasmlite.mjs", import.meta.url));
+const BIN = fileURLToPath(new URL("../cli/bin/wasmlite.mjs", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "wasmlite-cli-hardening-"));
 const modelPath = join(dir, "model.tflite");
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers/cli.ts";
-import { sequential, dense, flatten, Rng, type Sequential } from "../trainer/index.ts";
+import { sequential, dense, flatten, Rng, type Sequential } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 

@@ -23,17 +23,17 @@ import {
   rebuildLayer,
   type Layer,
   type Dataset,
-} from "../trainer/index.ts";
+} from "@wasmlite/trainer";
 import { windowOver, type WindowOptions } from "../trainer/layers/window.ts";
-import { trainConfigSchema } from "../trainer/config-schema.ts";
+import { trainConfigSchema } from "../cli/train-and-export/config-schema.ts";
 import { exportTflite, exportProblems } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { gradientCheck, data } from "./helpers/gradients.ts";
 import { mnistCnn, mnistDepthwise } from "./helpers/trained.ts";
-import { slice } from "../trainer/data/dataset.ts";
-import { mnistSplit } from "../trainer/data/mnist.ts";
-import { trainAndExport } from "../trainer/train-and-export.ts";
-import { readModel } from "../format/index.ts";
+import { slice } from "@wasmlite/trainer";
+import { mnistSplit } from "../cli/data/mnist.ts";
+import { trainAndExport } from "../cli/train-and-export/job.ts";
+import { readModel } from "@wasmlite/format";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -517,7 +517,7 @@ describe("the mnist-lenet preset", () => {
 });
 
 describe("the fashion-cnn preset", () => {
-  it("one epoch (CI; the full run's figures are in trainer/README.md): int8 file <= 100 KB, arena <= 64 KB, within 0.3 points of float", async () => {
+  it("one epoch (CI; the full run's figures are in cli/README.md): int8 file <= 100 KB, arena <= 64 KB, within 0.3 points of float", async () => {
     const out = mkdtempSync(join(tmpdir(), "wasmlite-fashion-"));
     const r = await trainAndExport({ preset: "fashion-cnn", out, epochs: 1, quiet: true, log: () => {} });
     console.log(

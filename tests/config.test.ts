@@ -3,12 +3,12 @@
 // (as editors read it) accepts them and refuses what the loader refuses.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { trainConfigSchema } from "../trainer/config-schema.ts";
-import { describeIssues } from "../trainer/config.ts";
-import { configSchemaText, SCHEMA_FILE } from "../trainer/generate-config-schema.ts";
+import { trainConfigSchema } from "../cli/train-and-export/config-schema.ts";
+import { describeIssues } from "../cli/train-and-export/config.ts";
+import { configSchemaText, SCHEMA_FILE } from "../tools/generate-config-schema.ts";
 import { Ajv2020 } from "ajv/dist/2020.js";
 
-const README = readFileSync(new URL("../trainer/README.md", import.meta.url), "utf8");
+const README = readFileSync(new URL("../cli/README.md", import.meta.url), "utf8");
 const examples = [...README.matchAll(/```json\n([\s\S]*?)```/g)].map(
   (m) => JSON.parse(m[1]!) as Record<string, unknown>,
 );
@@ -18,9 +18,11 @@ describe("train-config.schema.json", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(configSchemaText());
   });
 
-  it("is shipped in the package", () => {
-    const files: string[] = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).files;
-    expect(files.some((f) => f === "trainer" || f === "trainer/train-config.schema.json")).toBe(true);
+  it("is shipped in the wasmlite package, which exports it", async () => {
+    const { PACKAGES } = await import("../tools/pack.mjs");
+    expect(PACKAGES.find((p: { dir: string }) => p.dir === "cli")!.files).toContain("train-config.schema.json");
+    const manifest = JSON.parse(readFileSync(new URL("../cli/package.json", import.meta.url), "utf8"));
+    expect(manifest.exports["./train-config.schema.json"]).toBe("./train-config.schema.json");
   });
 
   it("describes every field of the config, strictly", () => {
@@ -31,7 +33,7 @@ describe("train-config.schema.json", () => {
   });
 });
 
-describe("trainer/README.md's config examples", () => {
+describe("cli/README.md's config examples", () => {
   it("one per data source: CSV (named target, 0/1 classes), MNIST (a CNN, an MLP), sine", () => {
     expect(examples.map((e) => JSON.stringify(e.data))).toEqual([
       '{"csv":"iris.csv","target":"species","testFraction":0.2}',

@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { fixture, readCsvInts, seanetCases } from "./helpers/fixtures.ts";
 import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
-import type { Model } from "../runtime-wasm/js/index.ts";
+import type { Model } from "@wasmlite/runtime";
 
 let builds: Builds;
 beforeAll(async () => {

@@ -8,7 +8,7 @@
 // WASMLITE_RECORD_DIGESTS=1 to rewrite the file, and review its diff.
 import { describe, it, expect } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
 import { CONFORMANCE_CASES, inputBytes, runConformance } from "../devices/conformance/cases.ts";
 import { fixtureBytes } from "./helpers/fixtures.ts";
 

@@ -14,8 +14,8 @@ import {
   embedding,
   lstm,
   normalization,
-} from "../trainer/index.ts";
-import type { Dataset, Sequential, OptimizerOptions } from "../trainer/index.ts";
+} from "@wasmlite/trainer";
+import type { Dataset, Sequential, OptimizerOptions } from "@wasmlite/trainer";
 import { analyticGradients, data } from "./helpers/gradients.ts";
 
 /** A small CNN over 6x6 images: convolution, pooling and dense layers all split by rows. */

@@ -4,11 +4,11 @@
 // differences through an LSTM; the export (int32 ids in, GATHER) in our
 // runtime: float32 within the float32 rule, int8 within 0.3 points.
 import { describe, it, expect } from "vitest";
-import { sequential, embedding, lstm, dense, flatten, oneHot, type Dataset } from "../trainer/index.ts";
+import { sequential, embedding, lstm, dense, flatten, oneHot, type Dataset } from "@wasmlite/trainer";
 import { Rng } from "../trainer/rng.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { gradientCheck } from "./helpers/gradients.ts";
 import { expectConfigRoundTrip } from "./helpers/layer-config.ts";
 

@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
 import { unary } from "./helpers/models.ts";
-import { BuiltinOperator } from "../format/index.ts";
+import { BuiltinOperator } from "@wasmlite/format";
 
 let builds: Builds;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readModel, ModelBuilder, TensorType, BuiltinOperator, quantizeMultiplier, chooseQuantParams, quantize } from "../format/index.ts";
+import { readModel, ModelBuilder, TensorType, BuiltinOperator, quantizeMultiplier, chooseQuantParams, quantize } from "@wasmlite/format";
 import { fixture, allModels } from "./helpers/fixtures.ts";
 import { haveTool } from "./helpers/system.ts";
 

@@ -23,7 +23,7 @@ import { lenet, conv, convPool, depthwise, pool, padModel, concat, meanModel } f
 import { mlp } from "./helpers/models.ts";
 import { lstm, rnn } from "./helpers/rnn.ts";
 import { unary } from "./helpers/models.ts";
-import { BuiltinOperator } from "../format/index.ts";
+import { BuiltinOperator } from "@wasmlite/format";
 
 // Models our writer builds, so the fuzzer also reaches operators the TFLM
 // fixtures do not use (pooling, convolutions that pool, concatenation, mean, float convolutions, CIFG and

@@ -11,7 +11,16 @@ import { importCycles } from "./helpers/import-cycles.ts";
 const root = join(import.meta.dirname, "..");
 
 describe("import cycles", () => {
-  for (const folder of ["trainer", "format", "cli", "runtime-wasm/js", "devices", "bench"]) {
+  for (const folder of [
+    "trainer",
+    "format",
+    "cli",
+    "runtime-wasm/js",
+    "runtime-wasm/builder",
+    "devices",
+    "bench",
+    "tools",
+  ]) {
     it(`${folder}/ has none`, () => {
       expect(importCycles(join(root, folder))).toEqual([]);
     });

@@ -20,7 +20,7 @@ import {
   TensorType,
   tflite,
   type OperatorOptions,
-} from "../format/index.ts";
+} from "@wasmlite/format";
 
 let builds: Builds;
 beforeAll(async () => {

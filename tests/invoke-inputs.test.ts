@@ -11,7 +11,7 @@ import { allModels, fixture, mlperfModel, MLPERF_DIR } from "./helpers/fixtures.
 import { operatorCases, convolutionCases, recurrentCases } from "./helpers/cases.ts";
 import { lenet } from "./helpers/cnn.ts";
 import { lstm } from "./helpers/rnn.ts";
-import { WasmliteError, type Model } from "../runtime-wasm/js/index.ts";
+import { WasmliteError, type Model } from "@wasmlite/runtime";
 
 let builds: Builds;
 beforeAll(async () => {

@@ -5,13 +5,13 @@
 // unrolled export (TFLite has no Jordan operator) in our runtime: float32
 // within the float32 rule, int8 close to the float model.
 import { describe, it, expect } from "vitest";
-import { sequential, jordanRnn, dense, flatten, type Dataset } from "../trainer/index.ts";
+import { sequential, jordanRnn, dense, flatten, type Dataset } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { gradientCheck, analyticGradients, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
 import { expectConfigRoundTrip } from "./helpers/layer-config.ts";
-import { sineSequences } from "../trainer/data/sine-sequences.ts";
+import { sineSequences } from "../cli/data/sine-sequences.ts";
 
 const ACT = {
   tanh: Math.tanh,

@@ -6,13 +6,13 @@
 // (UNIDIRECTIONAL_SEQUENCE_LSTM, STRIDED_SLICE for the last step) in our
 // runtime: float32 within the float32 rule, int8 as TFLite's integer LSTM.
 import { describe, it, expect } from "vitest";
-import { sequential, lstm, dense, flatten, type Dataset } from "../trainer/index.ts";
+import { sequential, lstm, dense, flatten, type Dataset } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { cellStateScaleLog2 } from "../trainer/export/recurrent.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
-import { trainConfigSchema } from "../trainer/config-schema.ts";
+import { trainConfigSchema } from "../cli/train-and-export/config-schema.ts";
 import { expectConfigRoundTrip, configFileWith } from "./helpers/layer-config.ts";
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));

@@ -15,14 +15,14 @@ import { mnistMlp } from "./helpers/trained.ts";
 import { lenet } from "./helpers/cnn.ts";
 import { FIXTURES_DIR, fixtureBytes } from "./helpers/fixtures.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { slice } from "../trainer/index.ts";
-import { mnistSplit } from "../trainer/data/mnist.ts";
-import { readModel } from "../format/index.ts";
+import { slice } from "@wasmlite/trainer";
+import { mnistSplit } from "../cli/data/mnist.ts";
+import { readModel } from "@wasmlite/format";
 import { macsPerInference } from "../cli/macs.ts";
-import { createNodeRuntime } from "../runtime-wasm/js/node.ts";
-import { quantizeValue } from "../runtime-wasm/js/index.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
+import { quantizeValue } from "@wasmlite/runtime";
 import { buildApp, compileRuntime, runApp, seededApp, type McuApp, type McuRun } from "../devices/mcu/build.ts";
-import { buildTailoredRuntime } from "../cli/build-runtime.ts";
+import { buildTailoredRuntime } from "@wasmlite/runtime-builder";
 import {
   CONFORMANCE_CASES,
   runCase,

@@ -5,9 +5,9 @@
 // check in runtime-wasm/assembly/model.ts and the kernels' prepare.
 import { describe, it, expect, beforeAll } from "vitest";
 import * as flatbuffers from "flatbuffers";
-import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, tflite } from "../format/index.ts";
+import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, tflite } from "@wasmlite/format";
 import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
-import { WasmliteError, ErrorCode } from "../runtime-wasm/js/index.ts";
+import { WasmliteError, ErrorCode } from "@wasmlite/runtime";
 import { AbiHost } from "./helpers/abi-host.ts";
 
 let builds: Builds;

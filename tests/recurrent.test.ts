@@ -12,7 +12,7 @@ import { fixture, TFLM_DIR } from "./helpers/fixtures.ts";
 import { lstm, rnn } from "./helpers/rnn.ts";
 import { Rng } from "./helpers/mutate.ts";
 import { uniform } from "./helpers/models.ts";
-import { ActivationFunctionType, TensorType, readModel } from "../format/index.ts";
+import { ActivationFunctionType, TensorType, readModel } from "@wasmlite/format";
 import { withExtraInput } from "./helpers/extract.ts";
 
 let builds: Builds;

@@ -10,10 +10,10 @@ import { bothBuilds, type Builds } from "./helpers/runtimes.ts";
 import { fixture, readCsvInts, seanetCases, MLPERF_DIR, mlperfModel } from "./helpers/fixtures.ts";
 import { operatorCases, convolutionCases, recurrentCases, inputsFor, type Case } from "./helpers/cases.ts";
 import { Rng } from "./helpers/mutate.ts";
-import type { Model } from "../runtime-wasm/js/index.ts";
-import { sequential, dense, slice, normalization, oneHot } from "../trainer/index.ts";
+import type { Model } from "@wasmlite/runtime";
+import { sequential, dense, slice, normalization, oneHot } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { mnistMlp, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "./helpers/trained.ts";
 
 let builds: Builds;

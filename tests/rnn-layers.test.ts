@@ -6,15 +6,15 @@
 // export (UNIDIRECTIONAL_SEQUENCE_RNN, STRIDED_SLICE for the last step) in
 // our runtime within the float32 rule, and the int8 (hybrid) file.
 import { describe, it, expect } from "vitest";
-import { sequential, simpleRnn, dense, flatten, rebuildLayer, type Dataset } from "../trainer/index.ts";
+import { sequential, simpleRnn, dense, flatten, rebuildLayer, type Dataset } from "@wasmlite/trainer";
 import { Rng } from "../trainer/rng.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
-import { trainConfigSchema } from "../trainer/config-schema.ts";
-import { sineSequences, linearBaselineMse } from "../trainer/data/sine-sequences.ts";
-import { trainAndExport } from "../trainer/train-and-export.ts";
+import { trainConfigSchema } from "../cli/train-and-export/config-schema.ts";
+import { sineSequences, linearBaselineMse } from "../cli/data/sine-sequences.ts";
+import { trainAndExport } from "../cli/train-and-export/job.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -2,12 +2,12 @@
 // messages naming the problem; views are zero-copy; invoke never grows memory.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
-import { createRuntime, simdSupported, WasmliteError, ErrorCode, type Runtime } from "../runtime-wasm/js/index.ts";
-import { createNodeRuntime, SIMD_WASM, MVP_WASM } from "../runtime-wasm/js/node.ts";
-import { ModelBuilder, TensorType, BuiltinOperator } from "../format/index.ts";
+import { createRuntime, simdSupported, WasmliteError, ErrorCode, type Runtime } from "@wasmlite/runtime";
+import { createNodeRuntime, SIMD_WASM, MVP_WASM } from "@wasmlite/runtime/node";
+import { ModelBuilder, TensorType, BuiltinOperator } from "@wasmlite/format";
 import { fixture } from "./helpers/fixtures.ts";
 import { lenet, conv } from "./helpers/cnn.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { withEveryTensorAsOutput } from "./helpers/extract.ts";
 import { randomInputs, gather } from "./helpers/models.ts";
 import { Rng } from "./helpers/mutate.ts";

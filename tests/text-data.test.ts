@@ -8,12 +8,12 @@ import { describe, it, expect } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { emailText } from "../trainer/data/email.ts";
-import { fitWordTokenizer, encode, words, tokenizerFromMetadata } from "../trainer/data/tokenizer.ts";
-import { spamAssassin } from "../trainer/data/spam-assassin.ts";
-import { trainAndExport } from "../trainer/train-and-export.ts";
-import { readModel } from "../format/index.ts";
-import { wasmliteMetadata } from "../format/wasmlite-metadata.ts";
+import { emailText } from "@wasmlite/format";
+import { fitWordTokenizer, encode, words, tokenizerFromMetadata } from "@wasmlite/format";
+import { spamAssassin } from "../cli/data/spam-assassin.ts";
+import { trainAndExport } from "../cli/train-and-export/job.ts";
+import { readModel } from "@wasmlite/format";
+import { wasmliteMetadata } from "@wasmlite/format";
 import { runCli } from "./helpers/cli.ts";
 
 describe("email text", () => {

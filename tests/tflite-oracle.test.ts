@@ -46,9 +46,9 @@ import {
   type Case,
 } from "./helpers/cases.ts";
 import { ReferenceModel } from "./reference/interpreter.ts";
-import { readModel } from "../format/index.ts";
-import type { Model } from "../runtime-wasm/js/index.ts";
-import { sequential, dense, slice, normalization, oneHot } from "../trainer/index.ts";
+import { readModel } from "@wasmlite/format";
+import type { Model } from "@wasmlite/runtime";
+import { sequential, dense, slice, normalization, oneHot } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import {
   mnistMlp,

@@ -23,21 +23,21 @@ import {
   type LossName,
   type ActivationName,
   type Layer,
-} from "../trainer/index.ts";
-import { mnistSplit, MNIST_TRAIN } from "../trainer/data/mnist.ts";
-import { sine } from "../trainer/data/sine.ts";
+} from "@wasmlite/trainer";
+import { mnistSplit, MNIST_TRAIN } from "../cli/data/mnist.ts";
+import { sine } from "../cli/data/sine.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { Rng } from "../trainer/rng.ts";
 import { main } from "../cli/main.ts";
-import { readModel } from "../format/index.ts";
+import { readModel } from "@wasmlite/format";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { VERSION } from "../cli/commands.mjs";
 import { chromium } from "playwright-core";
 import { haveTool } from "./helpers/system.ts";
 import { CHROMIUM } from "./helpers/chromium-page.ts";
-import { trainAndExport } from "../trainer/train-and-export.ts";
-import { renderReport } from "../trainer/report.ts";
+import { trainAndExport } from "../cli/train-and-export/job.ts";
+import { renderReport } from "../cli/train-and-export/report.ts";
 import { data, analyticGradients, gradientCheck } from "./helpers/gradients.ts";
 
 /** Files tests keep for a person to look at (screenshots); not committed. */

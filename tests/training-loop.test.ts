@@ -12,7 +12,7 @@ import {
   type InitializerName,
   type Callback,
   Interrupted,
-} from "../trainer/index.ts";
+} from "@wasmlite/trainer";
 import { learningRateAt } from "../trainer/schedules.ts";
 import { data, analyticGradients } from "./helpers/gradients.ts";
 

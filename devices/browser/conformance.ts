@@ -1,7 +1,7 @@
 // The conformance page: runs devices/conformance/'s cases with the build the
 // query asks for (?simd=auto|1|0) and prints each model's output digest.
 // Sets window.conformance (or window.conformanceError) for the tests.
-import { createBrowserRuntime } from "../../runtime-wasm/js/browser.ts";
+import { createBrowserRuntime } from "@wasmlite/runtime/browser";
 import { runConformance, type ConformanceResult } from "../conformance/cases.ts";
 
 export interface ConformanceReport {

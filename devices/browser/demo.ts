@@ -2,8 +2,8 @@
 // or ?model=URL) classifies it live in the wasmlite runtime: top 3 with
 // probabilities, and the latency of one invoke(). Sets window.demoReady and
 // window.demoResult for the tests.
-import { createBrowserRuntime } from "../../runtime-wasm/js/browser.ts";
-import type { Model } from "../../runtime-wasm/js/index.ts";
+import { createBrowserRuntime } from "@wasmlite/runtime/browser";
+import type { Model } from "@wasmlite/runtime";
 import { toMnistImage, SIDE } from "./digit-image.ts";
 
 export interface DemoResult {

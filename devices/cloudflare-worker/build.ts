@@ -26,9 +26,9 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { readModel } from "../../format/index.ts";
-import { labelsFromMetadata } from "../../format/wasmlite-metadata.ts";
-import { createNodeRuntime, SIMD_WASM } from "../../runtime-wasm/js/node.ts";
+import { readModel } from "@wasmlite/format";
+import { labelsFromMetadata } from "@wasmlite/format";
+import { createNodeRuntime, SIMD_WASM } from "@wasmlite/runtime/node";
 import { CONFORMANCE_CASES } from "../conformance/cases.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));

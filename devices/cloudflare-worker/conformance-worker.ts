@@ -3,7 +3,7 @@
 // answers each model's output digest as JSON, to hold against Node's.
 import wasm from "./wasmlite.wasm";
 import models from "./conformance-models.js";
-import { createRuntime } from "../../runtime-wasm/js/index.ts";
+import { createRuntime } from "@wasmlite/runtime";
 import { runConformance } from "../conformance/cases.ts";
 
 export default {

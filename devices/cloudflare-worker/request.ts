@@ -2,7 +2,7 @@
 // values, or a RequestError that says what is wrong: a JSON array of finite
 // numbers, or raw little-endian float32 bytes, exactly as many values as the
 // input holds.
-import type { TensorInfo } from "../../runtime-wasm/js/index.ts";
+import type { TensorInfo } from "@wasmlite/runtime";
 
 /** Bodies over this size are refused (413), without reading them all. */
 export const MAX_BODY_BYTES = 4 << 20;

@@ -9,7 +9,7 @@
 import wasm from "./wasmlite.wasm";
 import modelBytes from "./model.tflite";
 import labels from "./labels.js";
-import { createRuntime, WasmliteError, ErrorCode, type Model, type Runtime } from "../../runtime-wasm/js/index.ts";
+import { createRuntime, WasmliteError, ErrorCode, type Model, type Runtime } from "@wasmlite/runtime";
 import { parseInput, readBody, RequestError } from "./request.ts";
 
 interface Loaded {

@@ -5,7 +5,7 @@
 // under test is that one .wasm, model and input give the same output bytes
 // on every host. Host-agnostic on purpose: it imports only the runtime API's
 // types and uses Web Crypto, which Node 20, browsers and workerd all have.
-import type { DType, Model, Runtime, TensorInfo } from "../../runtime-wasm/js/index.ts";
+import type { DType, Model, Runtime, TensorInfo } from "@wasmlite/runtime";
 
 export interface ConformanceCase {
   /** Short name, printed in every host's table. */

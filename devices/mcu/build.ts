@@ -20,10 +20,10 @@ import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createNodeRuntime, MVP_WASM } from "../../runtime-wasm/js/node.ts";
-import type { Model } from "../../runtime-wasm/js/index.ts";
+import { createNodeRuntime, MVP_WASM } from "@wasmlite/runtime/node";
+import type { Model } from "@wasmlite/runtime";
 import { inputBytes, INVOCATIONS } from "../conformance/cases.ts";
-import { buildTailoredRuntime } from "../../cli/build-runtime.ts";
+import { buildTailoredRuntime } from "@wasmlite/runtime-builder";
 import { rewriteBoundsChecks, type BoundsChecks } from "./bounds-checks.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));

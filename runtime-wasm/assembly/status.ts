@@ -29,7 +29,7 @@ export const ERR_BAD_INPUT: i32 = 9;
  * An error message: the offset of a length-prefixed ASCII entry in
  * MESSAGE_TABLE. Write messages as string literals where a Message is
  * expected (`fail(code, "text")`); the build's message-table transform
- * (runtime-wasm/message-table.mjs) turns each literal into its offset and
+ * (runtime-wasm/builder/message-table.mjs) turns each literal into its offset and
  * fills the table, so messages cost one byte per character, not a UTF-16
  * object each (less: frequent substrings are dictionary codes >= 0x80).
  */

@@ -2,8 +2,8 @@
 // JS API in between), so a test can see what the JS API hides: where the
 // model bytes sit in linear memory, and every tensor's bytes.
 import { readFileSync } from "node:fs";
-import { SIMD_WASM, MVP_WASM } from "../../runtime-wasm/js/node.ts";
-import { ErrorCode } from "../../runtime-wasm/js/index.ts";
+import { SIMD_WASM, MVP_WASM } from "@wasmlite/runtime/node";
+import { ErrorCode } from "@wasmlite/runtime";
 
 interface Exports {
   memory: WebAssembly.Memory;

@@ -9,7 +9,7 @@ import { mlp, binary, unary, prelu, stridedSlice, gather, randomInputs, type Bui
 import { conv, convPool, depthwise, pool, padModel, concat, meanModel, lenet } from "./cnn.ts";
 import { lstm, rnn } from "./rnn.ts";
 import { fixture } from "./fixtures.ts";
-import { BuiltinOperator, ActivationFunctionType } from "../../format/index.ts";
+import { BuiltinOperator, ActivationFunctionType } from "@wasmlite/format";
 
 /** Why TFLite's integer result may differ from TFLM's reference, and by how much; EXACT = must be equal. */
 export type Rounding = { lsb: 0 } | { lsb: number; why: string };

@@ -12,7 +12,7 @@ import {
   quantizeBias,
   type OperatorOptions,
   type QuantizationSpec,
-} from "../../format/index.ts";
+} from "@wasmlite/format";
 import { Rng } from "./mutate.ts";
 import { uniform, type BuiltModel, type Kind } from "./models.ts";
 

@@ -8,7 +8,7 @@ import {
   BuiltinOperator,
   type OperatorOptions,
   type ModelSummary,
-} from "../../format/index.ts";
+} from "@wasmlite/format";
 import type { BuiltModel, Kind } from "./models.ts";
 
 const KIND: Record<string, Kind | "int32" | "uint8"> = {

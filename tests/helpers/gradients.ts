@@ -2,7 +2,7 @@
 // gradients a training step computes, and the finite-difference check of
 // them.
 import { expect } from "vitest";
-import { oneHot, type Sequential, type Dataset, type LossName } from "../../trainer/index.ts";
+import { oneHot, type Sequential, type Dataset, type LossName } from "@wasmlite/trainer";
 import { Rng } from "../../trainer/rng.ts";
 
 /** A small random data set: features in [-1, 1], targets to suit the loss. */

@@ -1,8 +1,8 @@
 // A layer's config() as config files carry it: rebuilt by the registry into
 // the same layer, and accepted by the config schema inside a whole file.
 import { expect } from "vitest";
-import { rebuildLayer, type Layer } from "../../trainer/index.ts";
-import { trainConfigSchema } from "../../trainer/config-schema.ts";
+import { rebuildLayer, type Layer } from "@wasmlite/trainer";
+import { trainConfigSchema } from "../../cli/train-and-export/config-schema.ts";
 
 /** A config file around these layers (the sine data, SGD, MSE, one epoch). */
 export function configFileWith(layers: unknown[]) {

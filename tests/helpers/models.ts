@@ -8,7 +8,7 @@ import {
   quantizeWeightsPerChannel,
   quantizeBias,
   type OperatorOptions,
-} from "../../format/index.ts";
+} from "@wasmlite/format";
 import { Rng } from "./mutate.ts";
 
 export type Kind = "float32" | "int8" | "int16";

@@ -8,7 +8,7 @@ import {
   ActivationFunctionType,
   quantizeWeightsPerChannel,
   quantizeBias,
-} from "../../format/index.ts";
+} from "@wasmlite/format";
 import { Rng } from "./mutate.ts";
 import { uniform, type BuiltModel } from "./models.ts";
 

@@ -1,6 +1,6 @@
 // Both runtime builds, instantiated once per test file.
-import { createNodeRuntime } from "../../runtime-wasm/js/node.ts";
-import type { Runtime } from "../../runtime-wasm/js/index.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
+import type { Runtime } from "@wasmlite/runtime";
 
 export interface Builds {
   simd: Runtime;

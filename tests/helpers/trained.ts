@@ -17,10 +17,10 @@ import {
   slice,
   type Sequential,
   type Dataset,
-} from "../../trainer/index.ts";
+} from "@wasmlite/trainer";
 import { Rng } from "../../trainer/rng.ts";
-import { mnistSplit } from "../../trainer/data/mnist.ts";
-import { sineSequences } from "../../trainer/data/sine-sequences.ts";
+import { mnistSplit } from "../../cli/data/mnist.ts";
+import { sineSequences } from "../../cli/data/sine-sequences.ts";
 
 /**
  * A 784-24-16-10 MLP (ReLU, tanh, softmax) trained `epochs` epochs on the
@@ -118,7 +118,7 @@ export function mnistDepthwise(samples: number, epochs: number): { model: Sequen
 
 /**
  * SimpleRNN 16 (tanh, last step) -> dense 1, trained 3 epochs to predict the
- * next value of 20-step sine waves (trainer/data/sine-sequences.ts); and its training set.
+ * next value of 20-step sine waves (cli/data/sine-sequences.ts); and its training set.
  */
 export function sineRnn(): { model: Sequential; train: Dataset } {
   const { train } = sineSequences({ train: 400, test: 1, steps: 20, seed: 3 });

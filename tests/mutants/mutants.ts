@@ -306,7 +306,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "tailored-build-skips-type-check",
-    file: "runtime-wasm/operators.mjs",
+    file: "runtime-wasm/builder/operators.mjs",
     find: 'o.typed && someTypesLeftOut ? "requireTypeInBuild(op) && " : ""',
     replace: '""',
     bug: "a tailored build without a type's kernels lets that type reach prepare, which cannot say what to rebuild",
@@ -602,7 +602,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "early-stopping-forgets-restore",
-    file: "trainer/callbacks.ts",
+    file: "trainer/early-stopping.ts",
     find: "if (options.restoreBestWeights && bestWeights && cb.stoppedEpoch > 0) model.setWeights(bestWeights);",
     replace: "",
     bug: "early stopping with restoreBestWeights keeps the last epoch's weights",
@@ -657,7 +657,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "failed-int8-overwrites-model",
-    file: "trainer/train-and-export.ts",
+    file: "cli/train-and-export/job.ts",
     find: 'q.failure ? "model-int8-failed.tflite" : "model.tflite"',
     replace: '"model.tflite"',
     bug: "an int8 export that failed its check is written as model.tflite, as if it had passed",
@@ -666,7 +666,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "config-objects-not-strict",
-    file: "trainer/config-schema.ts",
+    file: "trainer/layers/config-schema.ts",
     find: "return z.strictObject(shape, {",
     replace: "return z.object(shape, {",
     bug: "config fields that do not exist or do not apply (momentum with sgd) are ignored",

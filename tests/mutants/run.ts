@@ -6,7 +6,17 @@
 //
 // Options: --only ID[,ID...] runs those mutants; --workers N (default 2).
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, symlinkSync, mkdirSync, existsSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  rmSync,
+  symlinkSync,
+  mkdirSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,14 +74,34 @@ async function scratchCopy(): Promise<string> {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     cpSync(join(ROOT, f), join(dir, f));
   }
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  linkNodeModules(dir);
   const built = await run(dir, "npm", ["run", "build"], 600_000);
   if (built.code !== 0) throw new Error(`the scratch copy does not build:\n${built.output}`);
   return dir;
 }
 
+/**
+ * The scratch copy's node_modules: the repository's installed packages,
+ * linked, except the workspace packages (@wasmlite/*, wasmlite), which link
+ * to the copy's own folders, so that a package imported by name is the
+ * mutated one.
+ */
+function linkNodeModules(dir: string): void {
+  const modules = join(dir, "node_modules");
+  mkdirSync(join(modules, "@wasmlite"), { recursive: true });
+  const workspaces = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).workspaces as string[];
+  const local = new Map(
+    workspaces.map((w) => [JSON.parse(readFileSync(join(ROOT, w, "package.json"), "utf8")).name as string, w]),
+  );
+  for (const name of readdirSync(join(ROOT, "node_modules"))) {
+    if (name === "@wasmlite" || local.has(name)) continue;
+    symlinkSync(join(ROOT, "node_modules", name), join(modules, name));
+  }
+  for (const [name, folder] of local) symlinkSync(join(dir, folder), join(modules, name), "dir");
+}
+
 async function rebuild(dir: string, what: Mutant["build"]): Promise<{ code: number; output: string }> {
-  if (what === "runtime") return run(dir, "node", ["runtime-wasm/build.mjs"], 300_000);
+  if (what === "runtime") return run(dir, "node", ["runtime-wasm/builder/build.mjs"], 300_000);
   if (what === "trainer-kernels") return run(dir, "node", ["trainer/kernels/build.mjs"], 300_000);
   return { code: 0, output: "" };
 }

@@ -12,7 +12,7 @@
 // here: their sums depend on the order of additions, so they are compared
 // with a tolerance elsewhere. An unsupported operator or type throws.
 
-import { readModel, type ModelSummary } from "../../format/index.ts";
+import { readModel, type ModelSummary } from "@wasmlite/format";
 import { type Tensor, type Node, type ElementType, elements } from "./tensor.ts";
 import { fullyConnected } from "./ops/fully_connected.ts";
 import { conv2d } from "./ops/conv.ts";

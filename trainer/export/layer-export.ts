@@ -19,7 +19,7 @@ import {
   type OperatorSpec,
   type OperatorOptions,
   type QuantizationSpec,
-} from "../../format/index.ts";
+} from "@wasmlite/format";
 import type { Workspace, Buf } from "../workspace.ts";
 import type { ActivationName, ActivationOptions } from "../activations.ts";
 

@@ -12,7 +12,7 @@
 // LSTM -> UNIDIRECTIONAL_SEQUENCE_LSTM (float32, or TFLite's integer LSTM in
 // int8 files), the last step by the same STRIDED_SLICE.
 // Jordan network: TFLite has no operator for it, so its steps are unrolled.
-import { BuiltinOperator, ActivationFunctionType, TensorType, type QuantizationSpec } from "../../format/index.ts";
+import { BuiltinOperator, ActivationFunctionType, TensorType, type QuantizationSpec } from "@wasmlite/format";
 import { fixedActivationQuant, type LayerExport, type Quant } from "./layer-export.ts";
 
 export interface SequenceRnnSpec {

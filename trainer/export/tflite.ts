@@ -9,7 +9,7 @@
 import type { Sequential } from "../model.ts";
 import { calibrate, type Ranges } from "./calibrate.ts";
 import { LayerExport } from "./layer-export.ts";
-import { TensorType } from "../../format/index.ts";
+import { TensorType } from "@wasmlite/format";
 import type { Dataset } from "../data/dataset.ts";
 import type { Buf } from "../workspace.ts";
 

@@ -8,7 +8,7 @@
 //     cannot decide it; a failure is reported in the result (`failure`), not
 //     thrown, so the caller can keep the files
 //   int8, regression: the mean squared error against the targets, reported
-import { createNodeRuntime } from "../../runtime-wasm/js/node.ts";
+import { createNodeRuntime } from "@wasmlite/runtime/node";
 import type { Sequential } from "../model.ts";
 import { correctCount } from "../model.ts";
 import type { Dataset } from "../data/dataset.ts";

@@ -1,6 +1,8 @@
-// Builds trainer/kernels/index.ts (gemm.ts, updates.ts) into trainer/kernels/build/trainer-kernels.wasm (SIMD).
-// The module exports its memory; the trainer grows it to hold every training
-// buffer (parameters, gradients, activations, optimiser state).
+// Builds the trainer's WASM SIMD kernels (index.ts and the files it exports
+// from) into trainer/kernels/build/trainer-kernels.wasm, with the compiler
+// options in asconfig.json beside this file (which extends the repository's
+// asconfig.json). The module exports its memory; the trainer grows it to hold
+// every training buffer (parameters, gradients, activations, optimiser state).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,26 +12,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "build");
 mkdirSync(out, { recursive: true });
 const { error, stderr } = await asc.main([
-  join(here, "index.ts"),
+  "--config",
+  join(here, "asconfig.json"),
   "--outFile",
   join(out, "trainer-kernels.wasm"),
-  "--runtime",
-  "stub",
-  "--use",
-  "abort=",
-  "-O3",
-  "--noAssert",
-  "--enable",
-  "simd",
-  "--initialMemory",
-  "1",
 ]);
 if (error) {
   console.error(stderr.toString());
   throw new Error(`asc failed for trainer kernels: ${error.message}`);
 }
-// Built files stay out of git; the npm package ships them (an .npmignore,
-// even empty, stops npm from applying the .gitignore here).
+// Built files stay out of git; the trainer package ships them.
 writeFileSync(join(out, ".gitignore"), "*\n");
-writeFileSync(join(out, ".npmignore"), "# ship the built .wasm files\n");
 console.log("trainer/kernels/build/trainer-kernels.wasm built");

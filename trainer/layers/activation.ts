@@ -109,3 +109,6 @@ export class Activation implements Layer {
     e.addActivation(this.activation, this.options, e.range());
   }
 }
+
+/** An activation on its own: y = f(x). */
+export const activation = (name: ActivationName, options: ActivationOptions = {}) => new Activation(name, options);

@@ -143,3 +143,6 @@ export class BatchNormalization implements Layer {
   /** Nothing: the layer before it carries it (tflite.ts folds it in). */
   exportTo(_e: LayerExport): void {}
 }
+
+/** Batch normalisation over the last axis. */
+export const batchNormalization = (options: BatchNormalizationOptions = {}) => new BatchNormalization(options);

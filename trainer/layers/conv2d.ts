@@ -22,7 +22,7 @@ import {
   type ActivationOptions,
 } from "../activations.ts";
 import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
-import { BuiltinOperator, Padding } from "../../format/index.ts";
+import { BuiltinOperator, Padding } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 import { hardThresholdProblem } from "./dense.ts";
 
@@ -200,3 +200,6 @@ export class Conv2D implements Layer {
     });
   }
 }
+
+/** A 2-D convolution over NHWC images. */
+export const conv2d = (options: Conv2DOptions) => new Conv2D(options);

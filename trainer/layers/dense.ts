@@ -15,7 +15,7 @@ import {
   type ActivationOptions,
 } from "../activations.ts";
 import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
-import { BuiltinOperator } from "../../format/index.ts";
+import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export interface DenseOptions extends ActivationOptions {
@@ -188,3 +188,6 @@ export function hardThresholdProblem(layer: string, activation: ActivationName):
     ? [`${layer}: the hard threshold activation cannot be exported (TFLite has no such operator); use sigmoid or tanh`]
     : [];
 }
+
+/** A dense (fully connected) layer: y = act(x W^T + b). */
+export const dense = (options: DenseOptions) => new Dense(options);

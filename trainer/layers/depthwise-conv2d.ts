@@ -19,7 +19,7 @@ import {
   type ActivationOptions,
 } from "../activations.ts";
 import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
-import { BuiltinOperator, Padding } from "../../format/index.ts";
+import { BuiltinOperator, Padding } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 import { hardThresholdProblem } from "./dense.ts";
 
@@ -173,3 +173,6 @@ export class DepthwiseConv2D implements Layer {
     });
   }
 }
+
+/** A depthwise 2-D convolution: each input channel with its own filters. */
+export const depthwiseConv2d = (options: DepthwiseConv2DOptions) => new DepthwiseConv2D(options);

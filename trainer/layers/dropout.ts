@@ -81,3 +81,6 @@ export class Dropout implements Layer {
   /** Nothing: inference is the identity. */
   exportTo(_e: LayerExport): void {}
 }
+
+/** Inverted dropout: in training, zeroes each value with probability `rate` and scales the rest by 1 / (1 - rate). */
+export const dropout = (rate: number) => new Dropout(rate);

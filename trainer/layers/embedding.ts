@@ -12,7 +12,7 @@
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
-import { BuiltinOperator, quantize } from "../../format/index.ts";
+import { BuiltinOperator, quantize } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export interface EmbeddingOptions {
@@ -129,3 +129,6 @@ export class Embedding implements Layer {
     e.setOutput(out, shape, quant);
   }
 }
+
+/** Token ids to learned vectors. */
+export const embedding = (options: EmbeddingOptions) => new Embedding(options);

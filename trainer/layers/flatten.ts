@@ -3,7 +3,7 @@
 import type { Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
-import { BuiltinOperator } from "../../format/index.ts";
+import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export class Flatten implements Layer {
@@ -51,3 +51,6 @@ export class Flatten implements Layer {
     e.setOutput(out, shape, e.quant);
   }
 }
+
+/** Flattens each sample to one axis. */
+export const flatten = () => new Flatten();

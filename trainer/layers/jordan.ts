@@ -253,3 +253,6 @@ export class JordanRNN implements Layer {
     });
   }
 }
+
+/** A Jordan recurrent network: hidden and output layers, the output fed back. */
+export const jordanRnn = (options: JordanOptions) => new JordanRNN(options);

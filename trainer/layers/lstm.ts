@@ -218,3 +218,6 @@ export class LSTM implements Layer {
     });
   }
 }
+
+/** A long short-term memory layer. */
+export const lstm = (options: LstmOptions) => new LSTM(options);

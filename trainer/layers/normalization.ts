@@ -9,7 +9,7 @@ import type { Workspace, Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { BuiltinOperator, TensorType } from "../../format/index.ts";
+import { BuiltinOperator, TensorType } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export class Normalization implements Layer {
@@ -125,3 +125,7 @@ export class Normalization implements Layer {
     e.setOutput(quantized, e.shape, quant);
   }
 }
+
+/** Normalisation fitted on a training set: normalization(train), or explicit mean and std. */
+export const normalization = (fit: Dataset | { mean: Float32Array; std: Float32Array }) =>
+  "mean" in fit ? new Normalization(fit.mean, fit.std) : Normalization.adapt(fit);

@@ -11,7 +11,7 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import { definedFields, type Layer, type Param } from "./layer.ts";
 import { windowOver, type PaddingName, type Window } from "./window.ts";
-import { BuiltinOperator, Padding, ActivationFunctionType } from "../../format/index.ts";
+import { BuiltinOperator, Padding, ActivationFunctionType } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export interface Pool2DOptions {
@@ -187,3 +187,10 @@ export class GlobalAveragePooling2D implements Layer {
     e.setOutput(out, shape, quant);
   }
 }
+
+/** Max pooling over 2-D windows. */
+export const maxPool2d = (options: Pool2DOptions = {}) => new MaxPool2D(options);
+/** Average pooling over 2-D windows. */
+export const averagePool2d = (options: Pool2DOptions = {}) => new AveragePool2D(options);
+/** The mean of each channel over the whole image. */
+export const globalAveragePooling2d = () => new GlobalAveragePooling2D();

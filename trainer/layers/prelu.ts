@@ -4,7 +4,7 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
-import { BuiltinOperator } from "../../format/index.ts";
+import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export class PRelu implements Layer {
@@ -90,3 +90,6 @@ export class PRelu implements Layer {
     e.setOutput(out, e.shape, quant);
   }
 }
+
+/** PReLU: y = x for x > 0, a x otherwise, with a learned slope a per feature. */
+export const prelu = () => new PRelu();

@@ -1,7 +1,8 @@
 // Config name -> layer: how a config file's `layers` entry (and a layer's
 // own config()) becomes a layer. The mapped type makes the compiler refuse a
 // layer type the config schema allows but this table does not build.
-import type { TrainConfig } from "../config-schema.ts";
+import type { z } from "zod";
+import type { layerConfigSchema } from "./config-schema.ts";
 import type { Layer } from "./layer.ts";
 import { Dense } from "./dense.ts";
 import { Dropout } from "./dropout.ts";
@@ -18,7 +19,7 @@ import { JordanRNN } from "./jordan.ts";
 import { BatchNormalization } from "./batch-normalization.ts";
 import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
 
-export type LayerConfig = TrainConfig["layers"][number];
+export type LayerConfig = z.infer<typeof layerConfigSchema>;
 type Builders = { [K in LayerConfig["type"]]: (c: Extract<LayerConfig, { type: K }>) => Layer };
 
 const LAYERS: Builders = {

@@ -201,3 +201,6 @@ export class SimpleRNN implements Layer {
     });
   }
 }
+
+/** An Elman recurrent layer. */
+export const simpleRnn = (options: SimpleRnnOptions) => new SimpleRNN(options);
