@@ -5,7 +5,14 @@
 // LSTM node) and a tfjs step loop.
 import * as tf from "@tensorflow/tfjs-core";
 import { uniformGenerator as rng } from "./random.ts";
-import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, quantizeWeightsPerChannel, quantizeBias } from "@wasmlite/format";
+import {
+  ModelBuilder,
+  TensorType,
+  BuiltinOperator,
+  ActivationFunctionType,
+  quantizeWeightsPerChannel,
+  quantizeBias,
+} from "@wasmlite/format";
 import { onnxModel, tensor, intAttribute } from "./onnx.ts";
 
 export const STEPS = 28;
@@ -32,7 +39,8 @@ export interface LstmWeights {
 export function lstmWeights(seed = 64): LstmWeights {
   const r = rng(seed);
   const fill = (n: number, scale: number) => Float32Array.from({ length: n }, () => r() * scale);
-  const perGate = (n: number, scale: number) => Object.fromEntries(GATES.map((g) => [g, fill(n, scale)])) as Record<Gate, Float32Array>;
+  const perGate = (n: number, scale: number) =>
+    Object.fromEntries(GATES.map((g) => [g, fill(n, scale)])) as Record<Gate, Float32Array>;
   const glorot = Math.sqrt(6 / (FEATURES + CELLS));
   return {
     w: perGate(CELLS * FEATURES, glorot),
@@ -69,11 +77,27 @@ export function lstmTflite(w: LstmWeights, kind: "float32" | "int8" = "float32",
   const matrix = (name: string, shape: number[], data: Float32Array, inScale: number) => {
     if (!int8) return { index: b.addTensor({ name, shape, type: f32, data }), scale: 1 };
     const q = quantizeWeightsPerChannel(data, 1);
-    return { index: b.addTensor({ name, shape, type: TensorType.INT8, data: q.values, quantization: { scale: q.scales, zeroPoint: [0] } }), scale: q.scales[0]! * inScale };
+    return {
+      index: b.addTensor({
+        name,
+        shape,
+        type: TensorType.INT8,
+        data: q.values,
+        quantization: { scale: q.scales, zeroPoint: [0] },
+      }),
+      scale: q.scales[0]! * inScale,
+    };
   };
-  const bias = (name: string, data: Float32Array, scale: number) => int8
-    ? b.addTensor({ name, shape: [data.length], type: TensorType.INT32, data: quantizeBias(data, 1, [scale]), quantization: { scale: [scale], zeroPoint: [0] } })
-    : b.addTensor({ name, shape: [data.length], type: f32, data });
+  const bias = (name: string, data: Float32Array, scale: number) =>
+    int8
+      ? b.addTensor({
+          name,
+          shape: [data.length],
+          type: TensorType.INT32,
+          data: quantizeBias(data, 1, [scale]),
+          quantization: { scale: [scale], zeroPoint: [0] },
+        })
+      : b.addTensor({ name, shape: [data.length], type: f32, data });
 
   const x = b.addTensor({ name: "image_rows", shape: [1, STEPS, FEATURES], type: act, quantization: quant(inputQ) });
   const inputs: number[] = [x];
@@ -89,23 +113,47 @@ export function lstmTflite(w: LstmWeights, kind: "float32" | "int8" = "float32",
   for (const g of GATES) inputs.push(bias(`${g}_b`, w.b[g], inputProductScale[g]!));
   inputs.push(-1, -1); // no projection
   inputs.push(b.addTensor({ name: "h", shape: [1, CELLS], type: act, isVariable: true, quantization: quant(stateQ) }));
-  inputs.push(b.addTensor({ name: "c", shape: [1, CELLS], type: int8 ? TensorType.INT16 : f32, isVariable: true, quantization: quant({ scale: [2 ** -11], zeroPoint: [0] }) }));
+  inputs.push(
+    b.addTensor({
+      name: "c",
+      shape: [1, CELLS],
+      type: int8 ? TensorType.INT16 : f32,
+      isVariable: true,
+      quantization: quant({ scale: [2 ** -11], zeroPoint: [0] }),
+    }),
+  );
   inputs.push(-1, -1, -1, -1); // no layer norm
   const seq = b.addTensor({ name: "sequence", shape: [1, STEPS, CELLS], type: act, quantization: quant(stateQ) });
   const intermediates = int8
-    ? [...GATES.map((g) => b.addTensor({ name: `${g}_intermediate`, shape: [0], type: f32 })), b.addTensor({ name: "hidden", shape: [0], type: TensorType.INT8, quantization: stateQ })]
+    ? [
+        ...GATES.map((g) => b.addTensor({ name: `${g}_intermediate`, shape: [0], type: f32 })),
+        b.addTensor({ name: "hidden", shape: [0], type: TensorType.INT8, quantization: stateQ }),
+      ]
     : undefined;
   b.addOperator({
-    op: BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, inputs, outputs: [seq], intermediates,
+    op: BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM,
+    inputs,
+    outputs: [seq],
+    intermediates,
     options: { type: "UnidirectionalSequenceLSTMOptions", activation: ActivationFunctionType.TANH },
   });
-  const flatShape = b.addTensor({ name: "flat_shape", shape: [2], type: TensorType.INT32, data: Int32Array.of(1, STEPS * CELLS) });
+  const flatShape = b.addTensor({
+    name: "flat_shape",
+    shape: [2],
+    type: TensorType.INT32,
+    data: Int32Array.of(1, STEPS * CELLS),
+  });
   const flat = b.addTensor({ name: "flat", shape: [1, STEPS * CELLS], type: act, quantization: quant(stateQ) });
   b.addOperator({ op: BuiltinOperator.RESHAPE, inputs: [seq, flatShape], outputs: [flat] });
   const fc = matrix("fc_w", [CLASSES, STEPS * CELLS], w.fc, stateQ.scale[0]!);
   const fcBias = bias("fc_b", w.fcBias, fc.scale);
   const logits = b.addTensor({ name: "logits", shape: [1, CLASSES], type: act, quantization: quant(logitQ) });
-  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [flat, fc.index, fcBias], outputs: [logits], options: { type: "FullyConnectedOptions" } });
+  b.addOperator({
+    op: BuiltinOperator.FULLY_CONNECTED,
+    inputs: [flat, fc.index, fcBias],
+    outputs: [logits],
+    options: { type: "FullyConnectedOptions" },
+  });
   b.setInputs([x]);
   b.setOutputs([logits]);
   return b.finish();
@@ -130,7 +178,12 @@ export function lstmOnnx(w: LstmWeights): Uint8Array {
   return onnxModel({
     name: "lstm",
     nodes: [
-      { opType: "LSTM", input: ["image_rows", "W", "R", "B"], output: ["sequence"], attribute: [intAttribute("hidden_size", CELLS)] },
+      {
+        opType: "LSTM",
+        input: ["image_rows", "W", "R", "B"],
+        output: ["sequence"],
+        attribute: [intAttribute("hidden_size", CELLS)],
+      },
       { opType: "Reshape", input: ["sequence", "flat_shape"], output: ["flat"] },
       { opType: "Gemm", input: ["flat", "fc_w", "fc_b"], output: ["logits"], attribute: [intAttribute("transB", 1)] },
     ],
@@ -158,7 +211,8 @@ export function lstmOnnxInt8(w: LstmWeights): Uint8Array {
   const quantized = (perGate: Record<Gate, Float32Array>, columns: number) => {
     const all = new Float32Array(4 * CELLS * columns);
     onnxOrder.forEach((g, k) => {
-      for (let r = 0; r < CELLS; r++) for (let c = 0; c < columns; c++) all[c * 4 * CELLS + k * CELLS + r] = perGate[g][r * columns + c]!;
+      for (let r = 0; r < CELLS; r++)
+        for (let c = 0; c < columns; c++) all[c * 4 * CELLS + k * CELLS + r] = perGate[g][r * columns + c]!;
     });
     const q = quantizeWeightsPerChannel(all, 1);
     return { values: q.values, scale: Float32Array.of(q.scales[0]!) };
@@ -171,9 +225,11 @@ export function lstmOnnxInt8(w: LstmWeights): Uint8Array {
     name: "lstm_int8",
     nodes: [
       {
-        opType: "DynamicQuantizeLSTM", domain: "com.microsoft",
+        opType: "DynamicQuantizeLSTM",
+        domain: "com.microsoft",
         input: ["image_rows", "W", "R", "B", "", "", "", "", "W_scale", "W_zero_point", "R_scale", "R_zero_point"],
-        output: ["sequence"], attribute: [intAttribute("hidden_size", CELLS)],
+        output: ["sequence"],
+        attribute: [intAttribute("hidden_size", CELLS)],
       },
       { opType: "Reshape", input: ["sequence", "flat_shape"], output: ["flat"] },
       { opType: "Gemm", input: ["flat", "fc_w", "fc_b"], output: ["logits"], attribute: [intAttribute("transB", 1)] },
@@ -202,9 +258,20 @@ export function lstmOnnxInt8(w: LstmWeights): Uint8Array {
  */
 export function lstmTfjs(w: LstmWeights): (rows: tf.Tensor2D) => Float32Array {
   const cat = (parts: Float32Array[], rows: number) =>
-    tf.transpose(tf.concat(parts.map((p) => tf.tensor2d(p, [CELLS, rows])), 0)) as tf.Tensor2D; // [rows, 4*CELLS]
-  const W = cat(GATES.map((g) => w.w[g]), FEATURES);
-  const U = cat(GATES.map((g) => w.u[g]), CELLS);
+    tf.transpose(
+      tf.concat(
+        parts.map((p) => tf.tensor2d(p, [CELLS, rows])),
+        0,
+      ),
+    ) as tf.Tensor2D; // [rows, 4*CELLS]
+  const W = cat(
+    GATES.map((g) => w.w[g]),
+    FEATURES,
+  );
+  const U = cat(
+    GATES.map((g) => w.u[g]),
+    CELLS,
+  );
   const b = tf.concat(GATES.map((g) => tf.tensor1d(w.b[g])));
   const fc = tf.tensor2d(w.fc, [CLASSES, STEPS * CELLS]);
   const fcBias = tf.tensor1d(w.fcBias);

@@ -4,8 +4,13 @@
 import { uniformGenerator as rng } from "./random.ts";
 import { onnxModel, tensor, intAttribute } from "./onnx.ts";
 import {
-  ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType,
-  quantizeWeightsPerChannel, quantizeBias, chooseQuantParams,
+  ModelBuilder,
+  TensorType,
+  BuiltinOperator,
+  ActivationFunctionType,
+  quantizeWeightsPerChannel,
+  quantizeBias,
+  chooseQuantParams,
 } from "@wasmlite/format";
 
 export const SIZES = [784, 128, 10] as const;
@@ -54,8 +59,18 @@ export function tfliteFloat(w: MlpWeights): Uint8Array {
   const b1 = b.addTensor({ name: "b1", shape: [128], type: TensorType.FLOAT32, data: w.b1 });
   const w2 = b.addTensor({ name: "w2", shape: [10, 128], type: TensorType.FLOAT32, data: w.w2 });
   const b2 = b.addTensor({ name: "b2", shape: [10], type: TensorType.FLOAT32, data: w.b2 });
-  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [x, w1, b1], outputs: [h], options: { type: "FullyConnectedOptions", activation: ActivationFunctionType.RELU } });
-  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [h, w2, b2], outputs: [y], options: { type: "FullyConnectedOptions" } });
+  b.addOperator({
+    op: BuiltinOperator.FULLY_CONNECTED,
+    inputs: [x, w1, b1],
+    outputs: [h],
+    options: { type: "FullyConnectedOptions", activation: ActivationFunctionType.RELU },
+  });
+  b.addOperator({
+    op: BuiltinOperator.FULLY_CONNECTED,
+    inputs: [h, w2, b2],
+    outputs: [y],
+    options: { type: "FullyConnectedOptions" },
+  });
   b.setInputs([x]);
   b.setOutputs([y]);
   return b.finish();
@@ -84,12 +99,46 @@ export function tfliteInt8(w: MlpWeights): Uint8Array {
   const x = b.addTensor({ name: "input", shape: [1, 784], type: TensorType.INT8, quantization: quant(xq) });
   const h = b.addTensor({ name: "hidden", shape: [1, 128], type: TensorType.INT8, quantization: quant(hq) });
   const y = b.addTensor({ name: "logits", shape: [1, 10], type: TensorType.INT8, quantization: quant(yq) });
-  const w1 = b.addTensor({ name: "w1", shape: [128, 784], type: TensorType.INT8, data: q1.values, quantization: perChannel(q1.scales) });
-  const b1 = b.addTensor({ name: "b1", shape: [128], type: TensorType.INT32, data: quantizeBias(w.b1, xq.scale, q1.scales), quantization: perChannel(q1.scales.map((s) => Math.fround(s * xq.scale))) });
-  const w2 = b.addTensor({ name: "w2", shape: [10, 128], type: TensorType.INT8, data: q2.values, quantization: perChannel(q2.scales) });
-  const b2 = b.addTensor({ name: "b2", shape: [10], type: TensorType.INT32, data: quantizeBias(w.b2, hq.scale, q2.scales), quantization: perChannel(q2.scales.map((s) => Math.fround(s * hq.scale))) });
-  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [x, w1, b1], outputs: [h], options: { type: "FullyConnectedOptions", activation: ActivationFunctionType.RELU } });
-  b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [h, w2, b2], outputs: [y], options: { type: "FullyConnectedOptions" } });
+  const w1 = b.addTensor({
+    name: "w1",
+    shape: [128, 784],
+    type: TensorType.INT8,
+    data: q1.values,
+    quantization: perChannel(q1.scales),
+  });
+  const b1 = b.addTensor({
+    name: "b1",
+    shape: [128],
+    type: TensorType.INT32,
+    data: quantizeBias(w.b1, xq.scale, q1.scales),
+    quantization: perChannel(q1.scales.map((s) => Math.fround(s * xq.scale))),
+  });
+  const w2 = b.addTensor({
+    name: "w2",
+    shape: [10, 128],
+    type: TensorType.INT8,
+    data: q2.values,
+    quantization: perChannel(q2.scales),
+  });
+  const b2 = b.addTensor({
+    name: "b2",
+    shape: [10],
+    type: TensorType.INT32,
+    data: quantizeBias(w.b2, hq.scale, q2.scales),
+    quantization: perChannel(q2.scales.map((s) => Math.fround(s * hq.scale))),
+  });
+  b.addOperator({
+    op: BuiltinOperator.FULLY_CONNECTED,
+    inputs: [x, w1, b1],
+    outputs: [h],
+    options: { type: "FullyConnectedOptions", activation: ActivationFunctionType.RELU },
+  });
+  b.addOperator({
+    op: BuiltinOperator.FULLY_CONNECTED,
+    inputs: [h, w2, b2],
+    outputs: [y],
+    options: { type: "FullyConnectedOptions" },
+  });
   b.setInputs([x]);
   b.setOutputs([y]);
   return b.finish();
@@ -103,7 +152,12 @@ export function onnxFloat(w: MlpWeights): Uint8Array {
       { opType: "Relu", input: ["h"], output: ["hidden"] },
       { opType: "Gemm", input: ["hidden", "w2", "b2"], output: ["logits"], attribute: [intAttribute("transB", 1)] },
     ],
-    initializers: [tensor("w1", [128, 784], w.w1), tensor("b1", [128], w.b1), tensor("w2", [10, 128], w.w2), tensor("b2", [10], w.b2)],
+    initializers: [
+      tensor("w1", [128, 784], w.w1),
+      tensor("b1", [128], w.b1),
+      tensor("w2", [10, 128], w.w2),
+      tensor("b2", [10], w.b2),
+    ],
     input: ["input", [1, 784]],
     output: ["logits", [1, 10]],
   });

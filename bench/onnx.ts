@@ -12,7 +12,12 @@ export type OnnxNode = { opType: string; input: string[]; output: string[]; attr
 
 /** An initializer: float32 weights, int8 weights, or int64 values (shapes). */
 export function tensor(name: string, dims: number[], data: Float32Array | Int8Array | BigInt64Array) {
-  const dataType = data instanceof BigInt64Array ? onnx.TensorProto.DataType.INT64 : data instanceof Int8Array ? onnx.TensorProto.DataType.INT8 : FLOAT;
+  const dataType =
+    data instanceof BigInt64Array
+      ? onnx.TensorProto.DataType.INT64
+      : data instanceof Int8Array
+        ? onnx.TensorProto.DataType.INT8
+        : FLOAT;
   return { name, dims, dataType, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
@@ -39,7 +44,10 @@ export function onnxModel(spec: {
   const model = onnx.ModelProto.create({
     irVersion: 7,
     producerName: "wasmlite-bench",
-    opsetImport: [{ domain: "", version: 13 }, { domain: "com.microsoft", version: 1 }],
+    opsetImport: [
+      { domain: "", version: 13 },
+      { domain: "com.microsoft", version: 1 },
+    ],
     graph: {
       name: spec.name,
       node: spec.nodes,

@@ -42,7 +42,13 @@ per_call.sort()
 print(json.dumps({"logits": logits, "medianUs": per_call[len(per_call) // 2], "fastestUs": per_call[0], "calls": 15 * k, "version": torch.__version__}))
 `;
 
-export interface PytorchRun { logits: Float32Array; medianUs: number; fastestUs: number; calls: number; version: string }
+export interface PytorchRun {
+  logits: Float32Array;
+  medianUs: number;
+  fastestUs: number;
+  calls: number;
+  version: string;
+}
 
 /** The LSTM's logits and batch-1 latency in PyTorch, or why it was not measured. */
 export function pytorchLstm(w: LstmWeights, x: Float32Array): PytorchRun | string {
@@ -51,8 +57,25 @@ export function pytorchLstm(w: LstmWeights, x: Float32Array): PytorchRun | strin
   } catch {
     return "not installed (Debian python3-torch)";
   }
-  const plain = (r: Record<string, Float32Array>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.from(v)]));
-  const input = JSON.stringify({ steps: STEPS, features: FEATURES, cells: CELLS, w: plain(w.w), u: plain(w.u), b: plain(w.b), fc: Array.from(w.fc), fcBias: Array.from(w.fcBias), x: Array.from(x) });
-  const out = JSON.parse(execFileSync("/usr/bin/python3", ["-c", SCRIPT], { input, env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 24 }).toString());
+  const plain = (r: Record<string, Float32Array>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.from(v)]));
+  const input = JSON.stringify({
+    steps: STEPS,
+    features: FEATURES,
+    cells: CELLS,
+    w: plain(w.w),
+    u: plain(w.u),
+    b: plain(w.b),
+    fc: Array.from(w.fc),
+    fcBias: Array.from(w.fcBias),
+    x: Array.from(x),
+  });
+  const out = JSON.parse(
+    execFileSync("/usr/bin/python3", ["-c", SCRIPT], {
+      input,
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" },
+      maxBuffer: 1 << 24,
+    }).toString(),
+  );
   return { ...out, logits: Float32Array.from(out.logits) };
 }

@@ -25,13 +25,30 @@ import { runBrowserBench } from "./browser.ts";
 import { pytorchLstm } from "./pytorch-lstm.ts";
 
 const MNIST_LSTM = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm.tflite");
-const MNIST_LSTM_INT8 = join(import.meta.dirname, "..", "tests", "fixtures", "tflm", "mnist_lstm", "trained_lstm_int8.tflite");
+const MNIST_LSTM_INT8 = join(
+  import.meta.dirname,
+  "..",
+  "tests",
+  "fixtures",
+  "tflm",
+  "mnist_lstm",
+  "trained_lstm_int8.tflite",
+);
 const H64 = "LSTM 28x28, 64 cells, + FC 10";
 const H64_INT8 = `${H64} (int8)`;
 
-interface Row { model: string; host: string; runtime: string; timing: Timing }
+interface Row {
+  model: string;
+  host: string;
+  runtime: string;
+  timing: Timing;
+}
 /** A Node runtime to time; all of them are timed together, in alternating rounds. */
-interface Candidate { model: string; runtime: string; call: () => unknown }
+interface Candidate {
+  model: string;
+  runtime: string;
+  call: () => unknown;
+}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -56,16 +73,22 @@ async function main(): Promise<void> {
     referenceInt8 ??= model.predict(x)[0]!;
     candidates.push({ model: H64_INT8, runtime: `wasmlite ${simd ? "SIMD" : "MVP"}`, call: () => model.invoke() });
   }
-  console.log(`${H64_INT8}: max |wasmlite int8 - wasmlite float32| = ${maxDiff(reference!, referenceInt8!).toExponential(2)} (quantisation)`);
+  console.log(
+    `${H64_INT8}: max |wasmlite int8 - wasmlite float32| = ${maxDiff(reference!, referenceInt8!).toExponential(2)} (quantisation)`,
+  );
 
   // Every peer must compute the same function before its time counts.
   ort.env.wasm.numThreads = 1;
   const feeds = { image_rows: new ort.Tensor("float32", x, [STEPS, 1, FEATURES]) };
-  for (const [model, bytes, ours] of [[H64, lstmOnnx(w), reference!], [H64_INT8, lstmOnnxInt8(w), referenceInt8!]] as const) {
+  for (const [model, bytes, ours] of [
+    [H64, lstmOnnx(w), reference!],
+    [H64_INT8, lstmOnnxInt8(w), referenceInt8!],
+  ] as const) {
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
     const ortOut = (await session.run(feeds)).logits!.data as Float32Array;
     console.log(`${model}: max |wasmlite - onnxruntime-web| = ${maxDiff(ours, ortOut).toExponential(2)}`);
-    const runtime = model === H64 ? "onnxruntime-web (wasm, 1 thread)" : "onnxruntime-web DynamicQuantizeLSTM (wasm, 1 thread)";
+    const runtime =
+      model === H64 ? "onnxruntime-web (wasm, 1 thread)" : "onnxruntime-web DynamicQuantizeLSTM (wasm, 1 thread)";
     candidates.push({ model, runtime, call: () => session.run(feeds) });
   }
 
@@ -83,15 +106,28 @@ async function main(): Promise<void> {
   let torchNote = "";
   if (typeof torch === "string") torchNote = `PyTorch: ${torch}, no row.`;
   else {
-    console.log(`${H64}: max |wasmlite - PyTorch ${torch.version}| = ${maxDiff(reference!, torch.logits).toExponential(2)}`);
-    rows.push({ model: H64, host: "native", runtime: `PyTorch ${torch.version} (python3-torch, 1 thread)`, timing: { medianUs: torch.medianUs, fastestUs: torch.fastestUs, calls: torch.calls } });
+    console.log(
+      `${H64}: max |wasmlite - PyTorch ${torch.version}| = ${maxDiff(reference!, torch.logits).toExponential(2)}`,
+    );
+    rows.push({
+      model: H64,
+      host: "native",
+      runtime: `PyTorch ${torch.version} (python3-torch, 1 thread)`,
+      timing: { medianUs: torch.medianUs, fastestUs: torch.fastestUs, calls: torch.calls },
+    });
   }
 
   const browser = await runBrowserBench({
     [H64]: { bytes: tflite, input: Array.from(x) },
     [H64_INT8]: { bytes: tfliteInt8, input: Array.from(x, (v) => Math.round(v * 255) - 128) },
-    "mnist_lstm (TFLM)": { bytes: new Uint8Array(readFileSync(MNIST_LSTM)), input: Array.from({ length: 784 }, (_, i) => (i % 29) / 28) },
-    "mnist_lstm int8 (TFLM)": { bytes: new Uint8Array(readFileSync(MNIST_LSTM_INT8)), input: Array.from({ length: 784 }, (_, i) => Math.round(((i % 29) / 28) * 255) - 128) },
+    "mnist_lstm (TFLM)": {
+      bytes: new Uint8Array(readFileSync(MNIST_LSTM)),
+      input: Array.from({ length: 784 }, (_, i) => (i % 29) / 28),
+    },
+    "mnist_lstm int8 (TFLM)": {
+      bytes: new Uint8Array(readFileSync(MNIST_LSTM_INT8)),
+      input: Array.from({ length: 784 }, (_, i) => Math.round(((i % 29) / 28) * 255) - 128),
+    },
   });
   for (const r of browser) rows.push({ ...r, host: "Chromium" });
 
@@ -99,7 +135,9 @@ async function main(): Promise<void> {
   console.log("| model | host | runtime | µs per call (median) | × wasmlite |");
   console.log("|---|---|---|---:|---:|");
   for (const r of rows) {
-    const ref = rows.find((o) => o.model === r.model && o.host === (r.host === "native" ? "Node" : r.host) && o.runtime === "wasmlite SIMD");
+    const ref = rows.find(
+      (o) => o.model === r.model && o.host === (r.host === "native" ? "Node" : r.host) && o.runtime === "wasmlite SIMD",
+    );
     const ratio = ref ? (r.timing.medianUs / ref.timing.medianUs).toFixed(2) : "";
     console.log(`| ${r.model} | ${r.host} | ${r.runtime} | ${r.timing.medianUs.toFixed(2)} | ${ratio} |`);
   }
@@ -107,14 +145,27 @@ async function main(): Promise<void> {
   // Target: >= 2x faster than the fastest peer, per model, comparing like with
   // like (Node rows with wasmlite in Node, engine calls with engine calls).
   console.log("");
-  const targets = [[H64, "Node"], [H64_INT8, "Node"], [`${H64}, engine call`, "Chromium"], [`${H64_INT8}, engine call`, "Chromium"]] as [string, string][];
-  for (const m of ["mnist_lstm (TFLM)", "mnist_lstm int8 (TFLM)"]) targets.push([`${m}, engine call`, "Chromium"], [`${m}, public API`, "Chromium"]);
+  const targets = [
+    [H64, "Node"],
+    [H64_INT8, "Node"],
+    [`${H64}, engine call`, "Chromium"],
+    [`${H64_INT8}, engine call`, "Chromium"],
+  ] as [string, string][];
+  for (const m of ["mnist_lstm (TFLM)", "mnist_lstm int8 (TFLM)"])
+    targets.push([`${m}, engine call`, "Chromium"], [`${m}, public API`, "Chromium"]);
   for (const [model, host] of targets) {
     const ours = rows.find((r) => r.model === model && r.host === host && r.runtime === "wasmlite SIMD")!;
     // A native peer (PyTorch) competes with wasmlite in Node.
-    const peers = rows.filter((r) => r.model === model && (r.host === host || (host === "Node" && r.host === "native")) && !r.runtime.startsWith("wasmlite"));
+    const peers = rows.filter(
+      (r) =>
+        r.model === model &&
+        (r.host === host || (host === "Node" && r.host === "native")) &&
+        !r.runtime.startsWith("wasmlite"),
+    );
     const fastest = peers.reduce((a, b) => (a.timing.medianUs < b.timing.medianUs ? a : b));
-    console.log(`target: wasmlite >= 2x faster than the fastest peer on ${model} (${fastest.runtime}): ${(fastest.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`);
+    console.log(
+      `target: wasmlite >= 2x faster than the fastest peer on ${model} (${fastest.runtime}): ${(fastest.timing.medianUs / ours.timing.medianUs).toFixed(2)}x`,
+    );
   }
   if (torchNote) console.log(torchNote);
 }

@@ -37,13 +37,48 @@ export type OperatorOptions =
   | { type: "SoftmaxOptions"; beta: number }
   | { type: "LeakyReluOptions"; alpha: number }
   | { type: "ReshapeOptions"; newShape: readonly number[] }
-  | { type: "Conv2DOptions"; padding: Padding; strideW: number; strideH: number; activation?: ActivationFunctionType; dilationW?: number; dilationH?: number }
-  | { type: "DepthwiseConv2DOptions"; padding: Padding; strideW: number; strideH: number; depthMultiplier: number; activation?: ActivationFunctionType; dilationW?: number; dilationH?: number }
-  | { type: "Pool2DOptions"; padding: Padding; strideW: number; strideH: number; filterW: number; filterH: number; activation?: ActivationFunctionType }
+  | {
+      type: "Conv2DOptions";
+      padding: Padding;
+      strideW: number;
+      strideH: number;
+      activation?: ActivationFunctionType;
+      dilationW?: number;
+      dilationH?: number;
+    }
+  | {
+      type: "DepthwiseConv2DOptions";
+      padding: Padding;
+      strideW: number;
+      strideH: number;
+      depthMultiplier: number;
+      activation?: ActivationFunctionType;
+      dilationW?: number;
+      dilationH?: number;
+    }
+  | {
+      type: "Pool2DOptions";
+      padding: Padding;
+      strideW: number;
+      strideH: number;
+      filterW: number;
+      filterH: number;
+      activation?: ActivationFunctionType;
+    }
   | { type: "ConcatenationOptions"; axis: number; activation?: ActivationFunctionType }
   | { type: "ReducerOptions"; keepDims: boolean }
-  | { type: "UnidirectionalSequenceLSTMOptions"; activation?: ActivationFunctionType; cellClip?: number; timeMajor?: boolean }
-  | { type: "SequenceRNNOptions"; activation?: ActivationFunctionType; timeMajor?: boolean; asymmetricQuantizeInputs?: boolean }
+  | {
+      type: "UnidirectionalSequenceLSTMOptions";
+      activation?: ActivationFunctionType;
+      cellClip?: number;
+      timeMajor?: boolean;
+    }
+  | {
+      type: "SequenceRNNOptions";
+      activation?: ActivationFunctionType;
+      timeMajor?: boolean;
+      asymmetricQuantizeInputs?: boolean;
+    }
   | { type: "StridedSliceOptions"; beginMask?: number; endMask?: number; shrinkAxisMask?: number; offset?: boolean }
   | { type: "GatherOptions"; axis: number; batchDims?: number }
   | { type: "PadOptions" }
@@ -131,9 +166,13 @@ export class ModelBuilder {
       let quant = 0;
       if (t.quantization) {
         const q = t.quantization;
-        if (q.scale.length !== q.zeroPoint.length) throw new Error(`tensor '${t.name}': ${q.scale.length} scales but ${q.zeroPoint.length} zero points`);
+        if (q.scale.length !== q.zeroPoint.length)
+          throw new Error(`tensor '${t.name}': ${q.scale.length} scales but ${q.zeroPoint.length} zero points`);
         const scale = tfl.QuantizationParameters.createScaleVector(b, [...q.scale]);
-        const zp = tfl.QuantizationParameters.createZeroPointVector(b, q.zeroPoint.map((z) => BigInt(z)));
+        const zp = tfl.QuantizationParameters.createZeroPointVector(
+          b,
+          q.zeroPoint.map((z) => BigInt(z)),
+        );
         tfl.QuantizationParameters.startQuantizationParameters(b);
         tfl.QuantizationParameters.addScale(b, scale);
         tfl.QuantizationParameters.addZeroPoint(b, zp);
@@ -186,7 +225,10 @@ export class ModelBuilder {
     const codeOffsets = codes.map((c) => {
       tfl.OperatorCode.startOperatorCode(b);
       // TF writes both: the old byte field clamped to 127, and the int32 one.
-      tfl.OperatorCode.addDeprecatedBuiltinCode(b, Math.min(c.op, tfl.BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES));
+      tfl.OperatorCode.addDeprecatedBuiltinCode(
+        b,
+        Math.min(c.op, tfl.BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES),
+      );
       tfl.OperatorCode.addVersion(b, c.version);
       tfl.OperatorCode.addBuiltinCode(b, c.op);
       return tfl.OperatorCode.endOperatorCode(b);
@@ -233,26 +275,78 @@ function writeOptions(b: flatbuffers.Builder, o: OperatorOptions): [tfl.BuiltinO
     case "LeakyReluOptions":
       return [tfl.BuiltinOptions.LeakyReluOptions, tfl.LeakyReluOptions.createLeakyReluOptions(b, o.alpha)];
     case "Conv2DOptions":
-      return [tfl.BuiltinOptions.Conv2DOptions, tfl.Conv2DOptions.createConv2DOptions(b, o.padding, o.strideW, o.strideH, act, o.dilationW ?? 1, o.dilationH ?? 1, tfl.TensorType.FLOAT32)];
+      return [
+        tfl.BuiltinOptions.Conv2DOptions,
+        tfl.Conv2DOptions.createConv2DOptions(
+          b,
+          o.padding,
+          o.strideW,
+          o.strideH,
+          act,
+          o.dilationW ?? 1,
+          o.dilationH ?? 1,
+          tfl.TensorType.FLOAT32,
+        ),
+      ];
     case "DepthwiseConv2DOptions":
-      return [tfl.BuiltinOptions.DepthwiseConv2DOptions, tfl.DepthwiseConv2DOptions.createDepthwiseConv2DOptions(b, o.padding, o.strideW, o.strideH, o.depthMultiplier, act, o.dilationW ?? 1, o.dilationH ?? 1)];
+      return [
+        tfl.BuiltinOptions.DepthwiseConv2DOptions,
+        tfl.DepthwiseConv2DOptions.createDepthwiseConv2DOptions(
+          b,
+          o.padding,
+          o.strideW,
+          o.strideH,
+          o.depthMultiplier,
+          act,
+          o.dilationW ?? 1,
+          o.dilationH ?? 1,
+        ),
+      ];
     case "Pool2DOptions":
-      return [tfl.BuiltinOptions.Pool2DOptions, tfl.Pool2DOptions.createPool2DOptions(b, o.padding, o.strideW, o.strideH, o.filterW, o.filterH, act)];
+      return [
+        tfl.BuiltinOptions.Pool2DOptions,
+        tfl.Pool2DOptions.createPool2DOptions(b, o.padding, o.strideW, o.strideH, o.filterW, o.filterH, act),
+      ];
     case "ConcatenationOptions":
-      return [tfl.BuiltinOptions.ConcatenationOptions, tfl.ConcatenationOptions.createConcatenationOptions(b, o.axis, act)];
+      return [
+        tfl.BuiltinOptions.ConcatenationOptions,
+        tfl.ConcatenationOptions.createConcatenationOptions(b, o.axis, act),
+      ];
     case "ReducerOptions":
       return [tfl.BuiltinOptions.ReducerOptions, tfl.ReducerOptions.createReducerOptions(b, o.keepDims)];
     case "UnidirectionalSequenceLSTMOptions":
       tfl.UnidirectionalSequenceLSTMOptions.startUnidirectionalSequenceLSTMOptions(b);
-      tfl.UnidirectionalSequenceLSTMOptions.addFusedActivationFunction(b, o.activation ?? tfl.ActivationFunctionType.TANH);
+      tfl.UnidirectionalSequenceLSTMOptions.addFusedActivationFunction(
+        b,
+        o.activation ?? tfl.ActivationFunctionType.TANH,
+      );
       if (o.cellClip) tfl.UnidirectionalSequenceLSTMOptions.addCellClip(b, o.cellClip);
       if (o.timeMajor) tfl.UnidirectionalSequenceLSTMOptions.addTimeMajor(b, true);
-      return [tfl.BuiltinOptions.UnidirectionalSequenceLSTMOptions, tfl.UnidirectionalSequenceLSTMOptions.endUnidirectionalSequenceLSTMOptions(b)];
+      return [
+        tfl.BuiltinOptions.UnidirectionalSequenceLSTMOptions,
+        tfl.UnidirectionalSequenceLSTMOptions.endUnidirectionalSequenceLSTMOptions(b),
+      ];
     case "SequenceRNNOptions":
-      return [tfl.BuiltinOptions.SequenceRNNOptions, tfl.SequenceRNNOptions.createSequenceRNNOptions(b, o.timeMajor ?? false, o.activation ?? tfl.ActivationFunctionType.TANH, o.asymmetricQuantizeInputs ?? false)];
+      return [
+        tfl.BuiltinOptions.SequenceRNNOptions,
+        tfl.SequenceRNNOptions.createSequenceRNNOptions(
+          b,
+          o.timeMajor ?? false,
+          o.activation ?? tfl.ActivationFunctionType.TANH,
+          o.asymmetricQuantizeInputs ?? false,
+        ),
+      ];
     case "StridedSliceOptions": {
       const { beginMask = 0, endMask = 0, shrinkAxisMask = 0, offset = false } = o;
-      const table = tfl.StridedSliceOptions.createStridedSliceOptions(b, beginMask, endMask, 0, 0, shrinkAxisMask, offset);
+      const table = tfl.StridedSliceOptions.createStridedSliceOptions(
+        b,
+        beginMask,
+        endMask,
+        0,
+        0,
+        shrinkAxisMask,
+        offset,
+      );
       return [tfl.BuiltinOptions.StridedSliceOptions, table];
     }
     case "GatherOptions":

@@ -21,10 +21,19 @@ export function quantizeMultiplier(m: number): { multiplier: number; shift: numb
   let shift = Math.floor(Math.log2(Math.abs(m))) + 1;
   let fraction = m / 2 ** shift;
   // Correct log2's rounding so |fraction| is in [0.5, 1), as frexp gives.
-  if (Math.abs(fraction) >= 1) { fraction /= 2; shift++; }
-  if (Math.abs(fraction) < 0.5) { fraction *= 2; shift--; }
+  if (Math.abs(fraction) >= 1) {
+    fraction /= 2;
+    shift++;
+  }
+  if (Math.abs(fraction) < 0.5) {
+    fraction *= 2;
+    shift--;
+  }
   let q = roundHalfAway(fraction * 2 ** 31);
-  if (q === 2 ** 31) { q /= 2; shift++; }
+  if (q === 2 ** 31) {
+    q /= 2;
+    shift++;
+  }
   if (shift < -31) return { multiplier: 0, shift: 0 };
   return { multiplier: q, shift };
 }
@@ -34,11 +43,16 @@ export function quantizeMultiplier(m: number): { multiplier: number; shift: numb
  * so zero is exactly representable), with a nudged integer zero point, as
  * TFLite's converter chooses them.
  */
-export function chooseQuantParams(min: number, max: number, type: QuantType = "int8"): { scale: number; zeroPoint: number } {
+export function chooseQuantParams(
+  min: number,
+  max: number,
+  type: QuantType = "int8",
+): { scale: number; zeroPoint: number } {
   const [qmin, qmax] = QUANT_RANGE[type];
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`chooseQuantParams: range [${min}, ${max}] is not finite`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new Error(`chooseQuantParams: range [${min}, ${max}] is not finite`);
   if (hi === lo) return { scale: 1, zeroPoint: type === "uint8" ? 0 : type === "int16" ? 0 : 0 };
   const scale = Math.fround((hi - lo) / (qmax - qmin));
   const zeroPointFromMin = qmin - lo / scale;
@@ -67,8 +81,12 @@ export function dequantize(q: number, scale: number, zeroPoint: number): number 
  * Symmetric per-output-channel int8 weights (range -127..127), channel =
  * first dimension: what TFLite uses for FULLY_CONNECTED and CONV_2D weights.
  */
-export function quantizeWeightsPerChannel(weights: Float32Array, channels: number): { values: Int8Array; scales: number[] } {
-  if (weights.length % channels !== 0) throw new Error(`${weights.length} weights do not split into ${channels} channels`);
+export function quantizeWeightsPerChannel(
+  weights: Float32Array,
+  channels: number,
+): { values: Int8Array; scales: number[] } {
+  if (weights.length % channels !== 0)
+    throw new Error(`${weights.length} weights do not split into ${channels} channels`);
   const per = weights.length / channels;
   const values = new Int8Array(weights.length);
   const scales: number[] = [];

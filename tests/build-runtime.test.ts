@@ -13,7 +13,7 @@ import { createNodeRuntime } from "@wasmlite/runtime/node";
 import { WasmliteError, ErrorCode, type Runtime, type Model } from "@wasmlite/runtime";
 import { BUILTIN_OPERATOR_NAMES } from "@wasmlite/runtime/operator-names";
 import { generatedSources, OPERATOR_NAMES } from "@wasmlite/runtime-builder";
-import { ModelBuilder, TensorType, BuiltinOperator, readModel, tflite } from "@wasmlite/format";
+import { ModelBuilder, TensorType, readModel, tflite } from "@wasmlite/format";
 import { TFLM_DIR } from "./helpers/fixtures.ts";
 import { lenet } from "./helpers/cnn.ts";
 import { randomInputs } from "./helpers/models.ts";

@@ -10,7 +10,7 @@ import { readIdx } from "../cli/data/idx.ts";
 import { fashionMnist, FASHION_MNIST_DIR } from "../cli/data/fashion-mnist.ts";
 import { parseCsv, readCsv } from "../cli/data/csv.ts";
 import { randomShifts, randomAffine } from "../trainer/data/augment.ts";
-import { sequential, dense, flatten, normalization, Rng } from "@wasmlite/trainer";
+import { sequential, dense, normalization, Rng } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { REQUIRE_ALL } from "./helpers/system.ts";

@@ -14,7 +14,26 @@ beforeAll(async () => {
   builds = await bothBuilds();
 });
 
-const SPECIAL = [0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 87, -87, 88, -88, 89, -89, 100, -100, 1e30, -1e30, Infinity, -Infinity];
+const SPECIAL = [
+  0,
+  -0,
+  1e-30,
+  -1e-30,
+  1e-7,
+  -1e-7,
+  87,
+  -87,
+  88,
+  -88,
+  89,
+  -89,
+  100,
+  -100,
+  1e30,
+  -1e30,
+  Infinity,
+  -Infinity,
+];
 const SWEEP = Float32Array.from([...Array.from({ length: 40_001 }, (_, i) => -20 + i * 0.001), ...SPECIAL]);
 const TOLERANCE = 4 * 2 ** -23;
 
@@ -24,7 +43,9 @@ const cases = [
 ];
 
 function run(build: "simd" | "mvp", op: BuiltinOperator, values: Float32Array): Float32Array {
-  const model = builds[build].load(unary({ op, inKind: "float32", outKind: "float32", shape: [values.length], seed: 1 }).bytes);
+  const model = builds[build].load(
+    unary({ op, inKind: "float32", outKind: "float32", shape: [values.length], seed: 1 }).bytes,
+  );
   (model.inputs[0]!.data as Float32Array).set(values);
   model.invoke();
   return Float32Array.from(model.outputs[0]!.data as Float32Array);
@@ -41,7 +62,9 @@ describe.each(cases)("float32 $name", ({ op, name, f, bottom }) => {
       worst = Math.max(worst, error);
       expect(error, `${name}(${x}) = ${simd[i]}, true ${f(x)}`).toBeLessThanOrEqual(TOLERANCE);
     });
-    console.log(`float32 ${name}: worst |error| ${worst.toExponential(2)} (${(worst / 2 ** -23).toFixed(2)} ulp of 1.0)`);
+    console.log(
+      `float32 ${name}: worst |error| ${worst.toExponential(2)} (${(worst / 2 ** -23).toFixed(2)} ulp of 1.0)`,
+    );
   });
 
   it("saturates exactly and passes NaN through", () => {

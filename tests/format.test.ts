@@ -6,7 +6,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readModel, ModelBuilder, TensorType, BuiltinOperator, quantizeMultiplier, chooseQuantParams, quantize } from "@wasmlite/format";
+import {
+  readModel,
+  ModelBuilder,
+  TensorType,
+  BuiltinOperator,
+  quantizeMultiplier,
+  chooseQuantParams,
+  quantize,
+} from "@wasmlite/format";
 import { fixture, allModels } from "./helpers/fixtures.ts";
 import { haveTool } from "./helpers/system.ts";
 
@@ -35,7 +43,9 @@ describe("reading TFLM's files with our schema subset", () => {
 
   it("micro_speech: the operators and the [1,1960] int8 input the README states", () => {
     const m = readModel(fixture("micro_speech/micro_speech_quantized.tflite"));
-    expect(new Set(m.operators.map((o) => o.op))).toEqual(new Set(["DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "RESHAPE", "SOFTMAX"]));
+    expect(new Set(m.operators.map((o) => o.op))).toEqual(
+      new Set(["DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "RESHAPE", "SOFTMAX"]),
+    );
     const input = m.tensors[m.inputs[0]!]!;
     expect(input.shape).toEqual([1, 1960]);
     expect(input.type).toBe("INT8");
@@ -55,7 +65,10 @@ describe("reading TFLM's files with our schema subset", () => {
     for (const path of allModels().filter((p) => p.startsWith("seanet/"))) {
       const m = readModel(fixture(path));
       const op = path.split("/")[1]!.toUpperCase();
-      expect(m.operators.map((o) => o.op), path).toContain(op === "CONV" ? "CONV_2D" : op);
+      expect(
+        m.operators.map((o) => o.op),
+        path,
+      ).toContain(op === "CONV" ? "CONV_2D" : op);
       const out = m.tensors[m.outputs[0]!]!;
       expect(["INT16", "INT32"], path).toContain(out.type);
       expect(out.scale.length, path).toBe(1);
@@ -76,13 +89,31 @@ describe("reading TFLM's files with our schema subset", () => {
 describe("our writer", () => {
   it("writes a model that reads back with the same tensors, operators, 16-byte aligned data and metadata", () => {
     const b = new ModelBuilder();
-    const x = b.addTensor({ name: "x", shape: [1, 3], type: TensorType.INT8, quantization: { scale: [0.5], zeroPoint: [-3] } });
+    const x = b.addTensor({
+      name: "x",
+      shape: [1, 3],
+      type: TensorType.INT8,
+      quantization: { scale: [0.5], zeroPoint: [-3] },
+    });
     const w = b.addTensor({
-      name: "w", shape: [2, 3], type: TensorType.INT8, data: new Int8Array([1, -2, 3, -4, 5, -6]),
+      name: "w",
+      shape: [2, 3],
+      type: TensorType.INT8,
+      data: new Int8Array([1, -2, 3, -4, 5, -6]),
       quantization: { scale: [0.1, 0.2], zeroPoint: [0, 0], quantizedDimension: 0 },
     });
-    const y = b.addTensor({ name: "y", shape: [1, 2], type: TensorType.INT8, quantization: { scale: [0.25], zeroPoint: [1] } });
-    b.addOperator({ op: BuiltinOperator.FULLY_CONNECTED, inputs: [x, w, -1], outputs: [y], options: { type: "FullyConnectedOptions" } });
+    const y = b.addTensor({
+      name: "y",
+      shape: [1, 2],
+      type: TensorType.INT8,
+      quantization: { scale: [0.25], zeroPoint: [1] },
+    });
+    b.addOperator({
+      op: BuiltinOperator.FULLY_CONNECTED,
+      inputs: [x, w, -1],
+      outputs: [y],
+      options: { type: "FullyConnectedOptions" },
+    });
     b.setInputs([x]);
     b.setOutputs([y]);
     b.addMetadata("wasmlite.labels", ["cat", "dog"]);
@@ -91,7 +122,15 @@ describe("our writer", () => {
     expect(m.inputs).toEqual([x]);
     expect(m.outputs).toEqual([y]);
     expect(m.operators).toHaveLength(1);
-    expect(m.operators[0]).toMatchObject({ op: "FULLY_CONNECTED", code: 9, version: 1, inputs: [0, 1, -1], outputs: [2], optionsType: "FullyConnectedOptions", activation: 0 });
+    expect(m.operators[0]).toMatchObject({
+      op: "FULLY_CONNECTED",
+      code: 9,
+      version: 1,
+      inputs: [0, 1, -1],
+      outputs: [2],
+      optionsType: "FullyConnectedOptions",
+      activation: 0,
+    });
     expect(m.operators[0]!.options).toMatchObject({ fusedActivationFunction: 0, keepNumDims: false });
     expect(m.tensors[w]!.scale).toEqual([Math.fround(0.1), Math.fround(0.2)]);
     expect(m.tensors[x]!.zeroPoint).toEqual([-3]);
@@ -134,11 +173,15 @@ describe.skipIf(!haveTool("flatc", "flatbuffers-compiler"))("generated bindings"
     try {
       execFileSync("node", [join(formatDir, "generate.mjs"), "--out", fresh], { stdio: "pipe" });
       const list = (dir: string): string[] =>
-        readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => statSync(join(dir, f)).isFile()).sort();
+        readdirSync(dir, { recursive: true, encoding: "utf8" })
+          .filter((f) => statSync(join(dir, f)).isFile())
+          .sort();
       const committed = join(formatDir, "generated");
       expect(list(fresh)).toEqual(list(committed));
       for (const f of list(fresh)) {
-        expect(readFileSync(join(fresh, f), "utf8"), relative(formatDir, join(committed, f))).toBe(readFileSync(join(committed, f), "utf8"));
+        expect(readFileSync(join(fresh, f), "utf8"), relative(formatDir, join(committed, f))).toBe(
+          readFileSync(join(committed, f), "utf8"),
+        );
       }
     } finally {
       rmSync(fresh, { recursive: true, force: true });

@@ -48,13 +48,19 @@ function everyInput(h: Harness, fn: "logisticRow" | "tanhRow", integerBits: numb
 }
 
 describe("int16 fixed-point logistic and tanh (integer LSTM)", () => {
-  for (const [fn, exact] of [["logisticRow", (x: number) => 1 / (1 + Math.exp(-x))], ["tanhRow", Math.tanh]] as const) {
+  for (const [fn, exact] of [
+    ["logisticRow", (x: number) => 1 / (1 + Math.exp(-x))],
+    ["tanhRow", Math.tanh],
+  ] as const) {
     it(`${fn}: SIMD = scalar on all 65,536 inputs, within 16/32768 of the exact function, for 0..6 integer bits`, () => {
       const worst: string[] = [];
       for (let bits = 0; bits <= 6; bits++) {
         const simd = everyInput(builds.simd, fn, bits);
         const scalar = everyInput(builds.scalar, fn, bits);
-        expect(Array.from(simd).findIndex((v, i) => v !== scalar[i]), `${fn} Q${bits}: first input where SIMD and scalar differ`).toBe(-1);
+        expect(
+          Array.from(simd).findIndex((v, i) => v !== scalar[i]),
+          `${fn} Q${bits}: first input where SIMD and scalar differ`,
+        ).toBe(-1);
         let err = 0;
         for (let i = 0; i < 65536; i++) {
           const x = (i - 32768) / 2 ** (15 - bits);
@@ -72,7 +78,10 @@ describe("int16 fixed-point logistic and tanh (integer LSTM)", () => {
       for (let bits = 0; bits <= 6; bits++) {
         const computed = everyInput(builds.scalar, fn, bits);
         const looked = everyInputByTable(builds.simd, fn === "tanhRow", bits);
-        expect(Array.from(looked).findIndex((v, i) => v !== computed[i]), `${fn} Q${bits}: first input where the table differs`).toBe(-1);
+        expect(
+          Array.from(looked).findIndex((v, i) => v !== computed[i]),
+          `${fn} Q${bits}: first input where the table differs`,
+        ).toBe(-1);
       }
     });
   }

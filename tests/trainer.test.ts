@@ -18,9 +18,6 @@ import {
   oneHot,
   slice,
   DivergedError,
-  type Sequential,
-  type Dataset,
-  type LossName,
   type ActivationName,
   type Layer,
 } from "@wasmlite/trainer";
@@ -28,7 +25,6 @@ import { mnistSplit, MNIST_TRAIN } from "../cli/data/mnist.ts";
 import { sine } from "../cli/data/sine.ts";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
-import { Rng } from "../trainer/rng.ts";
 import { main } from "../cli/main.ts";
 import { readModel } from "@wasmlite/format";
 import { pathToFileURL, fileURLToPath } from "node:url";

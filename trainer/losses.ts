@@ -21,7 +21,14 @@ export function fusedActivation(loss: LossName): "sigmoid" | "softmax" | undefin
  * Mean loss of `batch` rows of width `width`. `out` is the prediction (mse)
  * or the logits (cross-entropies); `grad` receives dL/d(out).
  */
-export function lossAndGradient(loss: LossName, out: Float32Array, target: Float32Array, batch: number, width: number, grad: Float32Array): number {
+export function lossAndGradient(
+  loss: LossName,
+  out: Float32Array,
+  target: Float32Array,
+  batch: number,
+  width: number,
+  grad: Float32Array,
+): number {
   const n = batch * width;
   let total = 0;
   switch (loss) {
@@ -36,7 +43,8 @@ export function lossAndGradient(loss: LossName, out: Float32Array, target: Float
     }
     case "binaryCrossentropy": {
       for (let i = 0; i < n; i++) {
-        const z = out[i]!, y = target[i]!;
+        const z = out[i]!,
+          y = target[i]!;
         total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
         grad[i] = (sigmoid(z) - y) / n;
       }

@@ -479,7 +479,7 @@ export class Sequential {
 
   /** Loss (with penalty) and metrics over a data set, in inference mode. */
   evaluate(d: Dataset, options: { batchSize?: number; prefix?: string } = {}): Record<string, number> {
-    const c = this.#needCompiled();
+    this.#needCompiled();
     this.#checkData(d, "evaluation data");
     const batchSize = this.#inferenceBatch(options.batchSize ?? 256);
     const prefix = options.prefix ?? "";

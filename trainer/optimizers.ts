@@ -29,7 +29,13 @@ export interface OptimizerOptions {
   epsilon?: number;
 }
 
-export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, nesterov: 0.01, rmsprop: 0.001, adam: 0.001 };
+export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = {
+  sgd: 0.01,
+  momentum: 0.01,
+  nesterov: 0.01,
+  rmsprop: 0.001,
+  adam: 0.001,
+};
 
 export class Optimizer {
   readonly options: Required<OptimizerOptions>;
@@ -42,7 +48,8 @@ export class Optimizer {
   steps = 0;
 
   constructor(options: OptimizerOptions) {
-    if (!OPTIMIZERS.includes(options.name)) throw new Error(`unknown optimizer '${options.name}' (known: ${OPTIMIZERS.join(", ")})`);
+    if (!OPTIMIZERS.includes(options.name))
+      throw new Error(`unknown optimizer '${options.name}' (known: ${OPTIMIZERS.join(", ")})`);
     this.options = {
       name: options.name,
       learningRate: options.learningRate ?? DEFAULT_LEARNING_RATE[options.name],
@@ -54,7 +61,12 @@ export class Optimizer {
     };
     const o = this.options;
     if (!(o.learningRate > 0)) throw new Error(`learning rate must be positive, got ${o.learningRate}`);
-    for (const [k, v] of [["momentum", o.momentum], ["rho", o.rho], ["beta1", o.beta1], ["beta2", o.beta2]] as const) {
+    for (const [k, v] of [
+      ["momentum", o.momentum],
+      ["rho", o.rho],
+      ["beta1", o.beta1],
+      ["beta2", o.beta2],
+    ] as const) {
       if (!(v >= 0 && v < 1)) throw new Error(`${k} must be in [0, 1), got ${v}`);
     }
   }
@@ -73,7 +85,8 @@ export class Optimizer {
   /** Nesterov: move to theta - gamma v before the gradient is computed (saving theta). */
   lookAhead(): void {
     if (this.options.name !== "nesterov") return;
-    const ws = this.#ws, gamma = this.options.momentum;
+    const ws = this.#ws,
+      gamma = this.options.momentum;
     this.#params.forEach((p, k) => {
       ws.f32(this.#saved[k]!).set(ws.f32(p.value));
       ws.axpy(-gamma, this.#state1[k]!, p.value);
@@ -87,16 +100,37 @@ export class Optimizer {
   }
 
   step(learningRate: number): void {
-    const ws = this.#ws, o = this.options;
+    const ws = this.#ws,
+      o = this.options;
     this.steps++;
-    const c1 = 1 - o.beta1 ** this.steps, c2 = 1 - o.beta2 ** this.steps;
+    const c1 = 1 - o.beta1 ** this.steps,
+      c2 = 1 - o.beta2 ** this.steps;
     this.#params.forEach((p, k) => {
       switch (o.name) {
-        case "sgd": ws.axpy(-learningRate, p.grad, p.value); break;
+        case "sgd":
+          ws.axpy(-learningRate, p.grad, p.value);
+          break;
         case "momentum":
-        case "nesterov": ws.momentumUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.momentum); break;
-        case "rmsprop": ws.rmspropUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.rho, o.epsilon); break;
-        case "adam": ws.adamUpdate(p.value, this.#state1[k]!, this.#state2[k]!, p.grad, learningRate, o.beta1, o.beta2, c1, c2, o.epsilon); break;
+        case "nesterov":
+          ws.momentumUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.momentum);
+          break;
+        case "rmsprop":
+          ws.rmspropUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.rho, o.epsilon);
+          break;
+        case "adam":
+          ws.adamUpdate(
+            p.value,
+            this.#state1[k]!,
+            this.#state2[k]!,
+            p.grad,
+            learningRate,
+            o.beta1,
+            o.beta2,
+            c1,
+            c2,
+            o.epsilon,
+          );
+          break;
       }
     });
   }

@@ -13,16 +13,23 @@ export type Schedule =
 
 export function learningRateAt(schedule: Schedule, lr0: number, epoch: number): number {
   switch (schedule.kind) {
-    case "constant": return lr0;
-    case "step": return lr0 * schedule.factor ** Math.floor(epoch / schedule.every);
-    case "exponential": return lr0 * schedule.rate ** epoch;
-    case "inverseTime": return lr0 / (1 + schedule.decay * epoch);
+    case "constant":
+      return lr0;
+    case "step":
+      return lr0 * schedule.factor ** Math.floor(epoch / schedule.every);
+    case "exponential":
+      return lr0 * schedule.rate ** epoch;
+    case "inverseTime":
+      return lr0 / (1 + schedule.decay * epoch);
   }
 }
 
 export function checkSchedule(s: Schedule): void {
-  const bad = (what: string) => { throw new Error(`learning-rate schedule '${s.kind}': ${what}`); };
-  if (s.kind === "step" && (!Number.isInteger(s.every) || s.every < 1 || !(s.factor > 0))) bad("needs every >= 1 (whole epochs) and factor > 0");
+  const bad = (what: string) => {
+    throw new Error(`learning-rate schedule '${s.kind}': ${what}`);
+  };
+  if (s.kind === "step" && (!Number.isInteger(s.every) || s.every < 1 || !(s.factor > 0)))
+    bad("needs every >= 1 (whole epochs) and factor > 0");
   if (s.kind === "exponential" && !(s.rate > 0)) bad("needs rate > 0");
   if (s.kind === "inverseTime" && !(s.decay >= 0)) bad("needs decay >= 0");
 }

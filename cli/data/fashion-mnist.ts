@@ -7,7 +7,18 @@ import { readIdx } from "./idx.ts";
 import { oneHot, type Dataset } from "@wasmlite/trainer";
 
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
-export const FASHION_LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+export const FASHION_LABELS = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+];
 
 function find(dir: string, stem: string): string {
   for (const name of [`${stem}.gz`, stem]) {
@@ -21,11 +32,21 @@ function load(dir: string, prefix: "train" | "t10k"): Dataset {
   const images = readIdx(find(dir, `${prefix}-images-idx3-ubyte`));
   const labels = readIdx(find(dir, `${prefix}-labels-idx1-ubyte`));
   const [n, h, w] = images.shape;
-  if (images.shape.length !== 3 || h !== 28 || w !== 28) throw new Error(`Fashion-MNIST ${prefix} images have shape [${images.shape}], expected [n, 28, 28]`);
-  if (labels.shape.length !== 1 || labels.shape[0] !== n) throw new Error(`Fashion-MNIST ${prefix}: ${labels.shape[0]} labels for ${n} images`);
+  if (images.shape.length !== 3 || h !== 28 || w !== 28)
+    throw new Error(`Fashion-MNIST ${prefix} images have shape [${images.shape}], expected [n, 28, 28]`);
+  if (labels.shape.length !== 1 || labels.shape[0] !== n)
+    throw new Error(`Fashion-MNIST ${prefix}: ${labels.shape[0]} labels for ${n} images`);
   const x = new Float32Array(images.data.length);
   for (let i = 0; i < x.length; i++) x[i] = images.data[i]! / 255;
-  return { x, y: oneHot(labels.data, 10, `Fashion-MNIST ${prefix} labels`), n: n!, inputShape: [28, 28, 1], targetSize: 10, labels: FASHION_LABELS, source: `Fashion-MNIST (${prefix === "train" ? "official training split" : "official test split"})` };
+  return {
+    x,
+    y: oneHot(labels.data, 10, `Fashion-MNIST ${prefix} labels`),
+    n: n!,
+    inputShape: [28, 28, 1],
+    targetSize: 10,
+    labels: FASHION_LABELS,
+    source: `Fashion-MNIST (${prefix === "train" ? "official training split" : "official test split"})`,
+  };
 }
 
 export function fashionMnist(dir = FASHION_MNIST_DIR): { train: Dataset; test: Dataset } {

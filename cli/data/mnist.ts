@@ -18,7 +18,8 @@ export function mnistAll(): Dataset {
   const counts: number[] = [];
   for (let d = 0; d < 10; d++) {
     const data = (JSON.parse(readFileSync(join(dir, `${d}.json`), "utf8")) as { data: number[] }).data;
-    if (data.length % 784 !== 0) throw new Error(`mnist: ${d}.json holds ${data.length} values, not a whole number of 28x28 digits`);
+    if (data.length % 784 !== 0)
+      throw new Error(`mnist: ${d}.json holds ${data.length} values, not a whole number of 28x28 digits`);
     pixels.push(data);
     counts.push(data.length / 784);
   }

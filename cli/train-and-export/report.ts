@@ -305,7 +305,10 @@ function misclassifiedImages(
     const pixels = input.x.subarray(i * size, (i + 1) * size);
     let lo = Infinity,
       hi = -Infinity;
-    for (const v of pixels) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+    for (const v of pixels) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     const png = new PNG({ width: w, height: h });
     for (let p = 0; p < size; p++) {
       const v = hi > lo ? Math.round(((pixels[p]! - lo) / (hi - lo)) * 255) : 0;

@@ -101,7 +101,12 @@ export default class MessageTable extends Transform {
         }
         if (node.kind === NodeKind.VariableDeclaration && node.name.text === TABLE_NAME) placeholder = node;
         // offsetof<T>("field") names a field: a compile-time string, not a message.
-        if (node.kind === NodeKind.Call && node.expression.kind === NodeKind.Identifier && node.expression.text === "offsetof") return node;
+        if (
+          node.kind === NodeKind.Call &&
+          node.expression.kind === NodeKind.Identifier &&
+          node.expression.text === "offsetof"
+        )
+          return node;
         for (const key of Object.keys(node)) {
           if (key === "range" || key === "parent") continue;
           const value = node[key];
@@ -124,7 +129,8 @@ export default class MessageTable extends Transform {
     // Pass 1: collect and check every message.
     walk((node) => {
       const text = node.value;
-      if (!/^[\x20-\x7e]*$/.test(text)) throw new Error(`${where(node)}: message is not printable ASCII: ${JSON.stringify(text)}`);
+      if (!/^[\x20-\x7e]*$/.test(text))
+        throw new Error(`${where(node)}: message is not printable ASCII: ${JSON.stringify(text)}`);
       if (text.length > MAX_MESSAGE) throw new Error(`${where(node)}: message longer than ${MAX_MESSAGE} bytes`);
       if (!texts.has(text)) texts.set(text, where(node));
       return node;
@@ -161,7 +167,8 @@ export default class MessageTable extends Transform {
       return out;
     };
     for (const [text, offset] of offsets) {
-      if (expand(offset) !== text) throw new Error(`message-table transform: ${texts.get(text)}: message does not expand back to itself`);
+      if (expand(offset) !== text)
+        throw new Error(`message-table transform: ${texts.get(text)}: message does not expand back to itself`);
     }
 
     // Pass 2: each literal becomes its message's offset.

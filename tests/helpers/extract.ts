@@ -145,9 +145,13 @@ export function withExtraInput(
   return b.finish();
 }
 
-/** The reader's options object (flatc object API field names) as our writer's options. */
-// `o` is a flatc object-API options object; its field names are the schema's, camel-cased.
-function writerOptions(type: string, o: any /* flatc *OptionsT */): OperatorOptions | undefined {
+/**
+ * The reader's options object as our writer's options. `o` is one of flatc's
+ * object-API *OptionsT classes (field names the schema's, camel-cased), which
+ * share no type: each case reads its own fields.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function writerOptions(type: string, o: any): OperatorOptions | undefined {
   const activation = o.fusedActivationFunction;
   switch (type) {
     case "NONE":

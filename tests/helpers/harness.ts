@@ -13,7 +13,14 @@ const harnessDir = join(dirname(fileURLToPath(import.meta.url)), "..", "harness"
 export async function compileHarness<T>(name: string, simd: boolean): Promise<T> {
   const out = join(mkdtempSync(join(tmpdir(), `wasmlite-${name}-`)), "harness.wasm");
   const { error, stderr } = await asc.main([
-    join(harnessDir, `${name}.ts`), "--outFile", out, "--runtime", "stub", "--use", "abort=", "-O3",
+    join(harnessDir, `${name}.ts`),
+    "--outFile",
+    out,
+    "--runtime",
+    "stub",
+    "--use",
+    "abort=",
+    "-O3",
     ...(simd ? ["--enable", "simd"] : ["--disable", "simd"]),
   ]);
   if (error) throw new Error(`${error.message}\n${stderr.toString()}`);

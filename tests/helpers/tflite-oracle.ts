@@ -92,7 +92,11 @@ export class TfliteOracle {
   async run(model: Uint8Array, inputSets: number[][][]): Promise<OracleOutput[][]> {
     const base64 = Buffer.from(model).toString("base64");
     return this.#host.page.evaluate(
-      ([m, sets]) => (window as unknown as { oracleRun: (m: string, s: number[][][]) => Promise<OracleOutput[][]> }).oracleRun(m, sets),
+      ([m, sets]) =>
+        (window as unknown as { oracleRun: (m: string, s: number[][][]) => Promise<OracleOutput[][]> }).oracleRun(
+          m,
+          sets,
+        ),
       [base64, inputSets] as const,
     );
   }
@@ -100,7 +104,10 @@ export class TfliteOracle {
   /** The node types TFLite ran (after delegation): shows which nodes a delegate such as XNNPACK took. */
   async profile(model: Uint8Array): Promise<string[]> {
     const base64 = Buffer.from(model).toString("base64");
-    return this.#host.page.evaluate((m) => (window as unknown as { oracleProfile: (m: string) => Promise<string[]> }).oracleProfile(m), base64);
+    return this.#host.page.evaluate(
+      (m) => (window as unknown as { oracleProfile: (m: string) => Promise<string[]> }).oracleProfile(m),
+      base64,
+    );
   }
 
   async close(): Promise<void> {

@@ -17,12 +17,12 @@ export function sigmoidBackward(y: usize, dy: usize, dx: usize, n: i32): void {
   const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const vy = v128.load(y + at);
     v128.store(dx + at, f32x4.mul(f32x4.mul(v128.load(dy + at), vy), f32x4.sub(one, vy)));
   }
   for (; i < n; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const vy = load<f32>(y + at);
     store<f32>(dx + at, load<f32>(dy + at) * vy * (<f32>1 - vy));
   }
@@ -33,12 +33,12 @@ export function tanhBackward(y: usize, dy: usize, dx: usize, n: i32): void {
   const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const vy = v128.load(y + at);
     v128.store(dx + at, f32x4.mul(v128.load(dy + at), f32x4.sub(one, f32x4.mul(vy, vy))));
   }
   for (; i < n; i++) {
-    const at = <usize>i << 2;
+    const at = (<usize>i) << 2;
     const vy = load<f32>(y + at);
     store<f32>(dx + at, load<f32>(dy + at) * (<f32>1 - vy * vy));
   }

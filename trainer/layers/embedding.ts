@@ -108,7 +108,10 @@ export class Embedding implements Layer {
     if (e.int8) {
       let min = 0,
         max = 0;
-      for (const v of values) ((min = Math.min(min, v)), (max = Math.max(max, v)));
+      for (const v of values) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
       quant = e.quantOf({ min, max });
     }
     const table = e.builder.addTensor({

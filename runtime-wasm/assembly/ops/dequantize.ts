@@ -11,7 +11,8 @@ export function prepare(op: Operator): bool {
   const y = output(op, 0);
   if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
   if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
-  if (x.type != TYPE_INT8 && x.type != TYPE_INT16 && x.type != TYPE_UINT8) return unsupportedTypes(x, inputIndex(op, 0));
+  if (x.type != TYPE_INT8 && x.type != TYPE_INT16 && x.type != TYPE_UINT8)
+    return unsupportedTypes(x, inputIndex(op, 0));
   return requireQuantized(x, inputIndex(op, 0)) && requirePerTensor(x, inputIndex(op, 0));
 }
 
@@ -23,8 +24,8 @@ export function evaluate(op: Operator): void {
   for (let i = 0; i < y.elements; i++) {
     let q: i32;
     if (x.type == TYPE_INT8) q = <i32>load<i8>(x.data + <usize>i);
-    else if (x.type == TYPE_INT16) q = <i32>load<i16>(x.data + (<usize>i << 1));
+    else if (x.type == TYPE_INT16) q = <i32>load<i16>(x.data + ((<usize>i) << 1));
     else q = <i32>load<u8>(x.data + <usize>i);
-    store<f32>(y.data + (<usize>i << 2), <f32>(scale * <f64>(q - zp)));
+    store<f32>(y.data + ((<usize>i) << 2), <f32>(scale * <f64>(q - zp)));
   }
 }

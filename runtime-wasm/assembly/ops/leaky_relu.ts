@@ -8,7 +8,14 @@ import { Operator, input, output } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_LEAKY_RELU } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
-  opFail, checkArity, checkOptionsType, options, typeMin, typeMax, allocOpData, checkActivationTensors,
+  opFail,
+  checkArity,
+  checkOptionsType,
+  options,
+  typeMin,
+  typeMax,
+  allocOpData,
+  checkActivationTensors,
 } from "./common";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { readF32, scalarError } from "../flatbuffer";
@@ -30,9 +37,10 @@ class LeakyReluData {
 
 function rescale(d: LeakyReluData, x: i32): i32 {
   const v = x - d.inputZeroPoint;
-  const r = v >= 0
-    ? d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.identityMultiplier, d.identityShift)
-    : d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.alphaMultiplier, d.alphaShift);
+  const r =
+    v >= 0
+      ? d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.identityMultiplier, d.identityShift)
+      : d.outputZeroPoint + multiplyByQuantizedMultiplier(v, d.alphaMultiplier, d.alphaShift);
   return min(max(r, d.qmin), d.qmax);
 }
 
@@ -52,7 +60,7 @@ export function prepare(op: Operator): bool {
   if (x.type == TYPE_FLOAT32) return true;
   data.inputZeroPoint = x.zeroPoint;
   data.outputZeroPoint = y.zeroPoint;
-  if (!quantizeMultiplier(<f64>(x.scale * alpha / y.scale))) return opFail(ERR_INVALID_MODEL, "bad alpha multiplier");
+  if (!quantizeMultiplier(<f64>((x.scale * alpha) / y.scale))) return opFail(ERR_INVALID_MODEL, "bad alpha multiplier");
   data.alphaMultiplier = qmMultiplier;
   data.alphaShift = qmShift;
   if (!quantizeMultiplier(<f64>(x.scale / y.scale))) return opFail(ERR_INVALID_MODEL, "bad quantization scales");
@@ -76,8 +84,8 @@ export function evaluate(op: Operator): void {
   if (x.type == TYPE_FLOAT32) {
     const alpha = d.alpha;
     for (let i = 0; i < n; i++) {
-      const v = load<f32>(x.data + (<usize>i << 2));
-      store<f32>(y.data + (<usize>i << 2), v > 0 ? v : v * alpha);
+      const v = load<f32>(x.data + ((<usize>i) << 2));
+      store<f32>(y.data + ((<usize>i) << 2), v > 0 ? v : v * alpha);
     }
     return;
   }
@@ -89,6 +97,6 @@ export function evaluate(op: Operator): void {
     return;
   }
   for (let i = 0; i < n; i++) {
-    store<i16>(y.data + (<usize>i << 1), <i16>rescale(d, <i32>load<i16>(x.data + (<usize>i << 1))));
+    store<i16>(y.data + ((<usize>i) << 1), <i16>rescale(d, <i32>load<i16>(x.data + ((<usize>i) << 1))));
   }
 }

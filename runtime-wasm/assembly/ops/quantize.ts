@@ -5,8 +5,24 @@
 import { Operator, input, output, inputIndex, outputIndex } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor, typeMin, typeMax, allocOpData } from "./common";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
+import {
+  opFail,
+  checkArity,
+  unsupportedTypes,
+  requireQuantized,
+  requirePerTensor,
+  typeMin,
+  typeMax,
+  allocOpData,
+} from "./common";
+import {
+  quantizeMultiplier,
+  qmMultiplier,
+  qmShift,
+  multiplyByQuantizedMultiplier,
+  roundHalfAwayF32,
+  saturatingF32ToI32,
+} from "../fixedpoint";
 
 @unmanaged
 class QuantizeData {
@@ -28,7 +44,8 @@ export function prepare(op: Operator): bool {
   const x = input(op, 0);
   const y = output(op, 0);
   if (x.elements != y.elements) return opFail(ERR_INVALID_MODEL, "input and output sizes differ");
-  const ix = inputIndex(op, 0), iy = outputIndex(op, 0);
+  const ix = inputIndex(op, 0),
+    iy = outputIndex(op, 0);
   if (!isIntegerActivation(y.type) || (x.type == TYPE_FLOAT32 && y.type == TYPE_INT32)) return unsupportedTypes(y, iy);
   if (x.type != TYPE_FLOAT32 && !isIntegerActivation(x.type)) return unsupportedTypes(x, ix);
   if (x.type == TYPE_INT32 && y.type == TYPE_INT32) return unsupportedTypes(y, iy);
@@ -51,14 +68,14 @@ export function prepare(op: Operator): bool {
 
 function loadInteger(type: i32, ptr: usize, i: i32): i32 {
   if (type == TYPE_INT8) return <i32>load<i8>(ptr + <usize>i);
-  if (type == TYPE_INT16) return <i32>load<i16>(ptr + (<usize>i << 1));
-  return load<i32>(ptr + (<usize>i << 2));
+  if (type == TYPE_INT16) return <i32>load<i16>(ptr + ((<usize>i) << 1));
+  return load<i32>(ptr + ((<usize>i) << 2));
 }
 
 function storeInteger(type: i32, ptr: usize, i: i32, v: i32): void {
   if (type == TYPE_INT8) store<i8>(ptr + <usize>i, <i8>v);
-  else if (type == TYPE_INT16) store<i16>(ptr + (<usize>i << 1), <i16>v);
-  else store<i32>(ptr + (<usize>i << 2), v);
+  else if (type == TYPE_INT16) store<i16>(ptr + ((<usize>i) << 1), <i16>v);
+  else store<i32>(ptr + ((<usize>i) << 2), v);
 }
 
 export function evaluate(op: Operator): void {
@@ -68,7 +85,7 @@ export function evaluate(op: Operator): void {
   const n = y.elements;
   if (x.type == TYPE_FLOAT32) {
     for (let i = 0; i < n; i++) {
-      const q = saturatingF32ToI32(roundHalfAwayF32(load<f32>(x.data + (<usize>i << 2)) / d.scale));
+      const q = saturatingF32ToI32(roundHalfAwayF32(load<f32>(x.data + ((<usize>i) << 2)) / d.scale));
       // zp + q may wrap only for absurd inputs; the clamp below matches TFLite for every finite input in range.
       const v = min(max(q + d.outputZeroPoint, d.qmin), d.qmax);
       storeInteger(y.type, y.data, i, v);

@@ -13,7 +13,8 @@ export function checkRecurrentWeights(op: Operator, i: i32, rows: i32, columns: 
   const w = input(op, i);
   const index = inputIndex(op, i);
   if (w.type != type) return unsupportedTypes(w, index);
-  if (w.rank != 2 || dim(w, 0) != rows || dim(w, 1) != columns) return inputTensorFail(op, i, "has the wrong shape for this recurrent cell");
+  if (w.rank != 2 || dim(w, 0) != rows || dim(w, 1) != columns)
+    return inputTensorFail(op, i, "has the wrong shape for this recurrent cell");
   if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "recurrent-cell weights must be constant");
   if (type == TYPE_INT8) {
     if (!requireQuantized(w, index) || !requirePerTensor(w, index)) return false;

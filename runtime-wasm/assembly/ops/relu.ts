@@ -57,8 +57,8 @@ export function evaluate(op: Operator): void {
   const n = y.elements;
   if (x.type == TYPE_FLOAT32) {
     for (let i = 0; i < n; i++) {
-      const v = load<f32>(x.data + (<usize>i << 2));
-      store<f32>(y.data + (<usize>i << 2), v > 0 ? v : <f32>0);
+      const v = load<f32>(x.data + ((<usize>i) << 2));
+      store<f32>(y.data + ((<usize>i) << 2), v > 0 ? v : <f32>0);
     }
     return;
   }
@@ -71,6 +71,6 @@ export function evaluate(op: Operator): void {
     return;
   }
   for (let i = 0; i < n; i++) {
-    store<i16>(y.data + (<usize>i << 1), <i16>rescale(d, <i32>load<i16>(x.data + (<usize>i << 1))));
+    store<i16>(y.data + ((<usize>i) << 1), <i16>rescale(d, <i32>load<i16>(x.data + ((<usize>i) << 1))));
   }
 }

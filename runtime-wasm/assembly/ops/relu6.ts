@@ -32,17 +32,18 @@ export function evaluate(op: Operator): void {
   const n = y.elements;
   if (x.type == TYPE_FLOAT32) {
     for (let i = 0; i < n; i++) {
-      const v = load<f32>(x.data + (<usize>i << 2));
-      store<f32>(y.data + (<usize>i << 2), v < 0 ? <f32>0 : (v > 6 ? <f32>6 : v));
+      const v = load<f32>(x.data + ((<usize>i) << 2));
+      store<f32>(y.data + ((<usize>i) << 2), v < 0 ? <f32>0 : v > 6 ? <f32>6 : v);
     }
     return;
   }
   const d = changetype<Relu6Data>(op.data);
   if (x.type == TYPE_INT8) {
-    for (let i = 0; i < n; i++) store<i8>(y.data + <usize>i, <i8>min(max(<i32>load<i8>(x.data + <usize>i), d.zero), d.six));
+    for (let i = 0; i < n; i++)
+      store<i8>(y.data + <usize>i, <i8>min(max(<i32>load<i8>(x.data + <usize>i), d.zero), d.six));
   } else {
     for (let i = 0; i < n; i++) {
-      store<i16>(y.data + (<usize>i << 1), <i16>min(max(<i32>load<i16>(x.data + (<usize>i << 1)), d.zero), d.six));
+      store<i16>(y.data + ((<usize>i) << 1), <i16>min(max(<i32>load<i16>(x.data + ((<usize>i) << 1)), d.zero), d.six));
     }
   }
 }

@@ -13,7 +13,6 @@ export function gather(node: Node): void {
   const o = node.options as { axis?: number; batchDims?: number };
   const axis = (o.axis ?? 0) < 0 ? (o.axis ?? 0) + params.shape.length : (o.axis ?? 0);
   const b = (o.batchDims ?? 0) < 0 ? (o.batchDims ?? 0) + indices.shape.length : (o.batchDims ?? 0);
-  const batches = elements(params.shape.slice(0, b));
   const outer = elements(params.shape.slice(b, axis));
   const size = params.shape[axis]!;
   const inner = elements(params.shape.slice(axis + 1));
