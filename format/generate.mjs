@@ -1,11 +1,16 @@
-// Regenerates format/generated/ from format/tflite.fbs with flatc (Debian
-// package flatbuffers-compiler). `node format/generate.mjs --out DIR` writes
-// elsewhere (the test that checks the committed bindings are current uses it).
+// `npm run gen:format`: regenerates what format/tflite.fbs decides:
+//   format/generated/                 the TypeScript bindings, by flatc (Debian
+//                                     package flatbuffers-compiler)
+//   runtime-wasm/assembly/schema.ts   the runtime's field ids and enum values
+//                                     (runtime-schema.mjs)
+// `node format/generate.mjs --out DIR` writes the bindings elsewhere (the
+// test that checks the committed bindings are current uses it).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runtimeSchemaSource } from "./runtime-schema.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outIndex = process.argv.indexOf("--out");
@@ -22,6 +27,11 @@ rmSync(target, { recursive: true, force: true });
 cpSync(work, target, { recursive: true });
 rmSync(work, { recursive: true, force: true });
 console.log(`generated TypeScript bindings in ${target}`);
+if (outIndex < 0) {
+  const schema = join(here, "..", "runtime-wasm", "assembly", "schema.ts");
+  writeFileSync(schema, runtimeSchemaSource(readFileSync(join(here, "tflite.fbs"), "utf8")));
+  console.log(`generated ${schema}`);
+}
 
 /**
  * flatc 2.0 writes relative imports without an extension ('./tflite/buffer'),

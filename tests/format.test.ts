@@ -1,5 +1,6 @@
 // format/: the schema subset reads TFLite's own files correctly, our writer's
-// files read back, and the committed flatc bindings are current.
+// files read back, and what tflite.fbs generates is current: the flatc
+// bindings and the runtime's field ids and enum values (schema.ts).
 import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -17,6 +18,7 @@ import {
 } from "@wasmlite/format";
 import { fixture, allModels } from "./helpers/fixtures.ts";
 import { haveTool } from "./helpers/system.ts";
+import { runtimeSchemaSource } from "../format/runtime-schema.mjs";
 
 describe("reading TFLM's files with our schema subset", () => {
   it("hello_world_int8: three FULLY_CONNECTED, int8 in/out, int32 bias, quantized", () => {
@@ -186,5 +188,37 @@ describe.skipIf(!haveTool("flatc", "flatbuffers-compiler"))("generated bindings"
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the runtime's schema constants", () => {
+  const fbs = readFileSync(new URL("../format/tflite.fbs", import.meta.url), "utf8");
+
+  it("runtime-wasm/assembly/schema.ts is what tflite.fbs generates (run npm run gen:format after changing it)", () => {
+    const committed = readFileSync(new URL("../runtime-wasm/assembly/schema.ts", import.meta.url), "utf8");
+    expect(committed).toBe(runtimeSchemaSource(fbs));
+  });
+
+  it("field ids count deprecated placeholders and give a union field two ids, as flatc lays tables out", () => {
+    const schema = runtimeSchemaSource(fbs);
+    // TFLite's own numbering (schema.fbs), against which the runtime reads real files.
+    for (const [table, field, id] of [
+      ["Tensor", "sparsity", 6],
+      ["Tensor", "shape_signature", 7],
+      ["QuantizationParameters", "details_type", 4],
+      ["QuantizationParameters", "quantized_dimension", 6],
+      ["Operator", "builtin_options_type", 3],
+      ["Operator", "builtin_options", 4],
+      ["Operator", "intermediates", 8],
+      ["DepthwiseConv2DOptions", "dilation_h_factor", 6],
+      ["UnidirectionalSequenceLSTMOptions", "time_major", 3],
+    ] as const) {
+      const block = schema.slice(schema.indexOf(`export namespace ${table} {`));
+      expect(block.slice(0, block.indexOf("}")), `${table}.${field}`).toContain(`export const ${field}: i32 = ${id};`);
+    }
+    expect(schema).toContain("export const OPTIONS_CONV2D: i32 = 1;");
+    expect(schema).toContain("export const OPTIONS_SEQUENCE_RNN: i32 = 31;");
+    expect(schema).toContain("export const OP_UNIDIRECTIONAL_SEQUENCE_LSTM: i32 = 44;");
+    expect(schema).toContain("export const TYPE_INT8: i32 = 9;");
   });
 });

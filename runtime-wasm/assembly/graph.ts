@@ -1,7 +1,7 @@
 // The loaded model as the interpreter sees it: flat tables of tensors and
 // operators in persistent memory, filled and verified by model.ts.
 
-import { typeSize } from "./schema";
+import { typeSize } from "./tensor_type";
 
 export const MAX_RANK: i32 = 6;
 

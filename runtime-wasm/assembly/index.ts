@@ -19,7 +19,7 @@ import { setModel } from "./flatbuffer";
 import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit } from "./layout";
 import { readModel } from "./model";
 import { prepareOperator, evalOperator, runPasses } from "./registry";
-import { enterOperator } from "./ops/common";
+import { enterOperator } from "./ops_common/operator";
 import { plan, placeArena, resetScratch, arenaBytes, arenaLowerBound, setOverwriteInputs } from "./planner";
 import {
   Tensor,

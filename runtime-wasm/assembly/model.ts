@@ -35,6 +35,7 @@ import {
   BAD,
 } from "./flatbuffer";
 import * as S from "./schema";
+import { typeSize, sayType } from "./tensor_type";
 import { sayOperator } from "./operator_names";
 import {
   Tensor,
@@ -103,7 +104,7 @@ export function readModel(): bool {
   const root = rootTable();
   if (root == 0) return false;
 
-  const version = readU32(root, S.MODEL_VERSION, 0);
+  const version = readU32(root, S.Model.version, 0);
   if (scalarError()) return false;
   if (version != 3) {
     fail(ERR_UNSUPPORTED_FEATURE, "model schema version ");
@@ -114,11 +115,11 @@ export function readModel(): bool {
 
   if (!readOperatorCodes(root)) return false;
 
-  if (readVector(root, S.MODEL_BUFFERS, 4, "Model.buffers") == BAD) return false;
+  if (readVector(root, S.Model.buffers, 4, "Model.buffers") == BAD) return false;
   buffersData = vectorData;
   buffersCount = vectorCount;
 
-  const sgResult = readVector(root, S.MODEL_SUBGRAPHS, 4, "Model.subgraphs");
+  const sgResult = readVector(root, S.Model.subgraphs, 4, "Model.subgraphs");
   if (sgResult == BAD) return false;
   if (vectorCount == 0) return fail(ERR_INVALID_MODEL, "model has no subgraph");
   // Only subgraph 0 runs; the others would only be reached through control-flow
@@ -132,7 +133,7 @@ export function readModel(): bool {
 }
 
 function readOperatorCodes(root: u32): bool {
-  if (readVector(root, S.MODEL_OPERATOR_CODES, 4, "Model.operator_codes") == BAD) return false;
+  if (readVector(root, S.Model.operator_codes, 4, "Model.operator_codes") == BAD) return false;
   const data = vectorData;
   const count = vectorCount;
   if (count > MAX_OPERATORS) return fail(ERR_UNSUPPORTED_FEATURE, "too many operator codes");
@@ -143,9 +144,9 @@ function readOperatorCodes(root: u32): bool {
   for (let i: u32 = 0; i < count; i++) {
     const table = vectorTable(data, i, "OperatorCode");
     if (table == BAD) return false;
-    const deprecated = readI8(table, S.OPCODE_DEPRECATED_BUILTIN, 0);
-    const builtin = readI32(table, S.OPCODE_BUILTIN, 0);
-    const opVersion = readI32(table, S.OPCODE_VERSION, 1);
+    const deprecated = readI8(table, S.OperatorCode.deprecated_builtin_code, 0);
+    const builtin = readI32(table, S.OperatorCode.builtin_code, 0);
+    const opVersion = readI32(table, S.OperatorCode.version, 1);
     if (scalarError()) return false;
     // TFLite's rule: the larger of the two fields is the code.
     const code = builtin > deprecated ? builtin : deprecated;
@@ -156,7 +157,7 @@ function readOperatorCodes(root: u32): bool {
 }
 
 function readTensors(subgraph: u32): bool {
-  if (readVector(subgraph, S.SUBGRAPH_TENSORS, 4, "SubGraph.tensors") == BAD) return false;
+  if (readVector(subgraph, S.SubGraph.tensors, 4, "SubGraph.tensors") == BAD) return false;
   const data = vectorData;
   const count = vectorCount;
   if (count > MAX_TENSORS) return fail(ERR_UNSUPPORTED_FEATURE, "model has more than 65536 tensors");
@@ -173,28 +174,28 @@ function readTensors(subgraph: u32): bool {
 
 function readTensor(index: i32, table: u32): bool {
   const t = tensorAt(index);
-  const name = readString(table, S.TENSOR_NAME, "Tensor.name");
+  const name = readString(table, S.Tensor.name, "Tensor.name");
   if (name == BAD) return false;
   if (name == 1) {
     t.namePtr = modelBase() + <usize>vectorData;
     t.nameLength = <i32>vectorCount;
   }
-  t.type = readI8(table, S.TENSOR_TYPE, 0);
-  const bufferIndex = readU32(table, S.TENSOR_BUFFER, 0);
-  const variable = readU8(table, S.TENSOR_IS_VARIABLE, 0);
+  t.type = readI8(table, S.Tensor.type, 0);
+  const bufferIndex = readU32(table, S.Tensor.buffer, 0);
+  const variable = readU8(table, S.Tensor.is_variable, 0);
   if (scalarError()) return false;
 
-  const size = S.typeSize(t.type);
+  const size = typeSize(t.type);
   if (size == 0) {
     fail(ERR_UNSUPPORTED_TYPE, "");
     sayTensor(index);
     say(": tensor type ");
-    S.sayType(t.type);
+    sayType(t.type);
     say(" is not supported");
     return false;
   }
 
-  if (readVector(table, S.TENSOR_SHAPE, 4, "Tensor.shape") == BAD) return false;
+  if (readVector(table, S.Tensor.shape, 4, "Tensor.shape") == BAD) return false;
   const rank = vectorCount;
   if (rank > <u32>MAX_RANK) return tensorError(ERR_UNSUPPORTED_FEATURE, index, "rank above 6 is not supported");
   t.rank = <i32>rank;
@@ -219,7 +220,7 @@ function readTensor(index: i32, table: u32): bool {
   t.bytes = <i32>bytes;
   if (variable != 0) t.flags |= FLAG_VARIABLE;
 
-  if (readU8(table, S.TENSOR_SPARSITY, 0) != 0 || readVector(table, S.TENSOR_SPARSITY, 1, "Tensor.sparsity") != 0) {
+  if (readU8(table, S.Tensor.sparsity, 0) != 0 || readVector(table, S.Tensor.sparsity, 1, "Tensor.sparsity") != 0) {
     if (scalarError()) return false;
     return tensorError(ERR_UNSUPPORTED_FEATURE, index, "sparse tensors are not supported");
   }
@@ -241,7 +242,7 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
   if (bufferIndex == 0) return true;
   const buffer = vectorTable(buffersData, bufferIndex, "Buffer");
   if (buffer == BAD) return false;
-  const externalOffset = readU64(buffer, S.BUFFER_OFFSET);
+  const externalOffset = readU64(buffer, S.Buffer.offset);
   if (scalarError()) return false;
   if (externalOffset > 1) {
     return tensorError(
@@ -250,7 +251,7 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
       "buffer stored outside the FlatBuffer (models over 2 GB) is not supported",
     );
   }
-  const present = readVector(buffer, S.BUFFER_DATA, 1, "Buffer.data");
+  const present = readVector(buffer, S.Buffer.data, 1, "Buffer.data");
   if (present == BAD) return false;
   if (present == 0 || vectorCount == 0) return true; // empty buffer: not constant
   // A variable tensor's buffer is ignored, as TFLM's allocator does: the
@@ -276,18 +277,18 @@ function readBuffer(index: i32, t: Tensor, bufferIndex: u32): bool {
 }
 
 function readQuantization(index: i32, t: Tensor, table: u32): bool {
-  const q = readTable(table, S.TENSOR_QUANTIZATION, "QuantizationParameters");
+  const q = readTable(table, S.Tensor.quantization, "QuantizationParameters");
   if (q == BAD) return false;
   if (q == 0) return true;
-  const detailsType = readU8(q, S.QUANT_DETAILS_TYPE, 0);
-  const quantDim = readI32(q, S.QUANT_QUANTIZED_DIMENSION, 0);
+  const detailsType = readU8(q, S.QuantizationParameters.details_type, 0);
+  const quantDim = readI32(q, S.QuantizationParameters.quantized_dimension, 0);
   if (scalarError()) return false;
   if (detailsType != 0) return tensorError(ERR_UNSUPPORTED_FEATURE, index, "custom quantization is not supported");
 
-  if (readVector(q, S.QUANT_SCALE, 4, "QuantizationParameters.scale") == BAD) return false;
+  if (readVector(q, S.QuantizationParameters.scale, 4, "QuantizationParameters.scale") == BAD) return false;
   const scaleData = vectorData;
   const scaleCount = vectorCount;
-  if (readVector(q, S.QUANT_ZERO_POINT, 8, "QuantizationParameters.zero_point") == BAD) return false;
+  if (readVector(q, S.QuantizationParameters.zero_point, 8, "QuantizationParameters.zero_point") == BAD) return false;
   const zpData = vectorData;
   const zpCount = vectorCount;
   // As TFLM: quantised only with both scales and zero points (min/max
@@ -397,10 +398,10 @@ function readIndexList(
 let indexListCount: i32 = 0;
 
 function readGraphIO(subgraph: u32): bool {
-  const inputs = readIndexList(subgraph, S.SUBGRAPH_INPUTS, "inputs", false, "graph", -1);
+  const inputs = readIndexList(subgraph, S.SubGraph.inputs, "inputs", false, "graph", -1);
   if (inputs == 0) return false;
   const inputCount = indexListCount;
-  const outputs = readIndexList(subgraph, S.SUBGRAPH_OUTPUTS, "outputs", false, "graph", -1);
+  const outputs = readIndexList(subgraph, S.SubGraph.outputs, "outputs", false, "graph", -1);
   if (outputs == 0) return false;
   const outputCount = indexListCount;
   for (let i = 0; i < inputCount; i++) {
@@ -420,7 +421,7 @@ function readGraphIO(subgraph: u32): bool {
 }
 
 function readOperators(subgraph: u32): bool {
-  if (readVector(subgraph, S.SUBGRAPH_OPERATORS, 4, "SubGraph.operators") == BAD) return false;
+  if (readVector(subgraph, S.SubGraph.operators, 4, "SubGraph.operators") == BAD) return false;
   const data = vectorData;
   const count = vectorCount;
   if (count > MAX_OPERATORS) return fail(ERR_UNSUPPORTED_FEATURE, "model has more than 65536 operators");
@@ -431,8 +432,8 @@ function readOperators(subgraph: u32): bool {
     const ot = vectorTable(data, i, "Operator");
     if (ot == BAD) return false;
     const op = operatorAt(<i32>i);
-    const opcodeIndex = readU32(ot, S.OP_OPCODE_INDEX, 0);
-    const optionsType = readU8(ot, S.OP_OPTIONS_TYPE, 0);
+    const opcodeIndex = readU32(ot, S.Operator.opcode_index, 0);
+    const optionsType = readU8(ot, S.Operator.builtin_options_type, 0);
     if (scalarError()) return false;
     if (opcodeIndex >= operatorCodeCount) {
       fail(ERR_INVALID_MODEL, "operator ");
@@ -448,17 +449,17 @@ function readOperators(subgraph: u32): bool {
     op.version = load<i32>(operatorVersions + ((<usize>opcodeIndex) << 2));
     if (op.code == S.OP_CUSTOM)
       return operatorError(ERR_UNSUPPORTED_OPERATOR, <i32>i, op.code, "custom operators are not supported");
-    op.inputs = readIndexList(ot, S.OP_INPUTS, "inputs", true, "operator", <i32>i);
+    op.inputs = readIndexList(ot, S.Operator.inputs, "inputs", true, "operator", <i32>i);
     if (op.inputs == 0) return false;
     op.inputCount = indexListCount;
-    op.outputs = readIndexList(ot, S.OP_OUTPUTS, "outputs", false, "operator", <i32>i);
+    op.outputs = readIndexList(ot, S.Operator.outputs, "outputs", false, "operator", <i32>i);
     if (op.outputs == 0) return false;
     op.outputCount = indexListCount;
-    op.intermediates = readIndexList(ot, S.OP_INTERMEDIATES, "intermediates", false, "operator", <i32>i);
+    op.intermediates = readIndexList(ot, S.Operator.intermediates, "intermediates", false, "operator", <i32>i);
     if (op.intermediates == 0) return false;
     op.intermediateCount = indexListCount;
     op.optionsType = <i32>optionsType;
-    const options = readTable(ot, S.OP_OPTIONS, "builtin options");
+    const options = readTable(ot, S.Operator.builtin_options, "builtin options");
     if (options == BAD) return false;
     op.options = options;
     if (options == 0) op.optionsType = 0;

@@ -6,7 +6,7 @@
 import { Operator } from "./graph";
 import * as S from "./schema";
 import { ERR_UNSUPPORTED_OPERATOR } from "./status";
-import { opFail } from "./ops/common";
+import { opFail } from "./ops_common/operator";
 import * as fullyConnected from "./ops/fully_connected";
 import * as add from "./ops/add";
 import * as sub from "./ops/sub";

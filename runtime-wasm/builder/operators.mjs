@@ -100,7 +100,7 @@ function registrySource(selected, tailored, someTypesLeftOut) {
     'import { Operator } from "./graph";',
     'import * as S from "./schema";',
     'import { ERR_UNSUPPORTED_OPERATOR } from "./status";',
-    `import { opFail${someTypesLeftOut ? ", requireTypeInBuild" : ""} } from "./ops/common";`,
+    `import { opFail${someTypesLeftOut ? ", requireTypeInBuild" : ""} } from "./ops_common/operator";`,
     ...ops.map((o) => `import * as ${camel(o.file)} from "./ops/${o.file}";`),
     ...passes.map((p) => `import { ${p.call} } from "./${p.file}";`),
     "",

@@ -97,7 +97,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "simd-depthwise-no-bias",
-    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    file: "runtime-wasm/assembly/kernels/depthwise.ts",
     find: "if (bias != 0) sum = i32x4.add(sum, v128.load(bias + ((<usize>c) << 2)));",
     replace: "",
     bug: "int8 DEPTHWISE_CONV_2D's four-channel SIMD requantisation forgets the bias (the scalar tail keeps it)",
@@ -106,7 +106,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "simd-max-pool-starts-at-zero",
-    file: "runtime-wasm/assembly/ops/pooling.ts",
+    file: "runtime-wasm/assembly/kernels/pool_rows.ts",
     find: "let m = i8x16.splat(-128);",
     replace: "let m = i8x16.splat(0);",
     bug: "the SIMD int8 max pool starts its running maximum at 0 instead of the type's minimum",
@@ -115,7 +115,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "simd-conv-pad-value",
-    file: "runtime-wasm/assembly/ops/conv2d_padded.ts",
+    file: "runtime-wasm/assembly/kernels/conv2d_padded.ts",
     find: "const pad = float ? 0 : (<u32>-d.inputOffset) & 0xffff;",
     replace: "const pad = float ? 0 : (<u32>(1 - d.inputOffset)) & 0xffff;",
     bug: "the SIMD convolution pads its widened image with the zero point plus one (off by one in a zero point)",
@@ -124,7 +124,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "simd-lstm-cifg-one",
-    file: "runtime-wasm/assembly/ops/lstm_integer.ts",
+    file: "runtime-wasm/assembly/ops_common/lstm_integer.ts",
     find: "const i = cifg ? i16x8.sub(i16x8.splat(32767), f) : v128.load(iRow + at);",
     replace: "const i = cifg ? i16x8.sub(i16x8.splat(1 << 15), f) : v128.load(iRow + at);",
     bug: "the SIMD integer LSTM's coupled input gate writes 1.0 in Q0.15 as 1 << 15 (which wraps) instead of 32767",
@@ -134,7 +134,7 @@ export const MUTANTS: Mutant[] = [
   // --- MVP-only and shared scalar paths ---
   {
     id: "mvp-conv-pads-with-zero",
-    file: "runtime-wasm/assembly/ops/conv2d_im2col.ts",
+    file: "runtime-wasm/assembly/kernels/conv2d_im2col.ts",
     find: "const padByte = <u32>(-d.inputOffset) & 0xff; // the input zero point",
     replace: "const padByte = 0; // the input zero point",
     bug: "the MVP build's im2col pads int8 images with 0 instead of the input zero point",
@@ -143,7 +143,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "mvp-lstm-cell-truncates",
-    file: "runtime-wasm/assembly/ops/lstm_integer.ts",
+    file: "runtime-wasm/assembly/ops_common/lstm_integer.ts",
     find: "let cell = saturate16(roundingDivideByPOT(f * <i32>load<i16>(c + at), 15)",
     replace: "let cell = saturate16(((f * <i32>load<i16>(c + at)) >> 15)",
     bug: "the MVP integer LSTM's forget term f * c / 2^15 truncates instead of rounding",
@@ -162,7 +162,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "padding-before-rounds-up",
-    file: "runtime-wasm/assembly/ops/geometry.ts",
+    file: "runtime-wasm/assembly/ops_common/window.ts",
     find: "  return total / 2;",
     replace: "  return (total + 1) / 2;",
     bug: "SAME padding puts the odd extra row or column before the image instead of after (off by one in padding)",
@@ -171,7 +171,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "conv-filter-transposed",
-    file: "runtime-wasm/assembly/ops/conv2d_16x8.ts",
+    file: "runtime-wasm/assembly/kernels/conv2d_16x8.ts",
     find: "const wp = w + <usize>(((c * d.kH + fy) * d.kW + fx) * d.kC);",
     replace: "const wp = w + <usize>(((c * d.kW + fx) * d.kH + fy) * d.kC);",
     bug: "the 16x8 convolution reads the filter with its height and width swapped (a transposed filter index)",
@@ -180,7 +180,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "int16-add-truncates",
-    file: "runtime-wasm/assembly/ops/arithmetic.ts",
+    file: "runtime-wasm/assembly/ops_common/add_sub.ts",
     find: "const out = multiplyByQuantizedMultiplierSmallerThanOneExp(raw, d.outputMultiplier, d.outputShift) + d.outputOffset;",
     replace: "const out = <i32>((<i64>raw * <i64>d.outputMultiplier) >> <i64>(31 - d.outputShift)) + d.outputOffset;",
     bug: "ADD/SUB rescale the sum to the output by truncating instead of rounding (the issue's int16 ADD/SUB example)",
@@ -189,7 +189,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "logistic-int8-truncates",
-    file: "runtime-wasm/assembly/ops/sigmoid_int8.ts",
+    file: "runtime-wasm/assembly/ops_common/sigmoid_int8.ts",
     find: ": roundingDivideByPOT(logistic(inQ4, INPUT_INTEGER_BITS), 31 - 8) - 128;",
     replace: ": (logistic(inQ4, INPUT_INTEGER_BITS) >> (31 - 8)) - 128;",
     bug: "int8 LOGISTIC truncates gemmlowp's Q0.31 result to 8 bits instead of rounding (the issue's LOGISTIC example)",
@@ -198,7 +198,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "int16-logistic-interpolation",
-    file: "runtime-wasm/assembly/ops/sigmoid_int16.ts",
+    file: "runtime-wasm/assembly/ops_common/sigmoid_int16.ts",
     find: "result = (ua << 9) + (absV & 0x1ff) * (ub - ua);",
     replace: "result = (ua << 9) + (absV & 0xff) * (ub - ua);",
     bug: "int16 LOGISTIC interpolates between table entries with one fractional bit too few",
@@ -225,7 +225,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "average-pool-truncates",
-    file: "runtime-wasm/assembly/ops/pooling.ts",
+    file: "runtime-wasm/assembly/kernels/pool_rows.ts",
     find: "if (average) v = v > 0 ? (v + count / 2) / count : (v - count / 2) / count;",
     replace: "if (average) v = v / count;",
     bug: "integer AVERAGE_POOL_2D truncates the mean instead of rounding half away from zero",
@@ -261,7 +261,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "pad-int8-with-zero",
-    file: "runtime-wasm/assembly/ops/padding.ts",
+    file: "runtime-wasm/assembly/ops_common/pad.ts",
     find: "if (x.type == TYPE_INT8) padValue = <u32>y.zeroPoint & 0xff;",
     replace: "if (x.type == TYPE_INT8) padValue = 0;",
     bug: "int8 PAD fills with 0 instead of the zero point",
@@ -270,7 +270,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "relu-n1-to-1-lower-bound",
-    file: "runtime-wasm/assembly/ops/common.ts",
+    file: "runtime-wasm/assembly/ops_common/operator.ts",
     find: "lo = max(qmin, quantizeForRange(out, -1));",
     replace: "lo = max(qmin, quantizeForRange(out, 0));",
     bug: "a fused RELU_N1_TO_1 clamps below at 0 (as RELU) instead of at -1",
@@ -685,7 +685,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "mvp-depthwise-words-right-edge",
-    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    file: "runtime-wasm/assembly/kernels/depthwise.ts",
     find: "while (fx1 > fx0 && ix0 + (fx1 - 1) * dilationW >= inW) fx1--;",
     replace: "while (fx1 > fx0 && ix0 + (fx1 - 1) * dilationW > inW) fx1--;",
     bug: "the MVP depthwise path keeps the tap just past the image's right edge",
@@ -694,7 +694,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "mvp-depthwise-words-first-lane-bias",
-    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    file: "runtime-wasm/assembly/kernels/depthwise.ts",
     find: "s0 += load<i32>(bc);",
     replace: "s0 += 0;",
     bug: "the MVP depthwise path forgets the bias of the first channel of each group of four",
@@ -703,7 +703,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "mvp-conv-words-lane-order",
-    file: "runtime-wasm/assembly/ops/conv2d_im2col.ts",
+    file: "runtime-wasm/assembly/kernels/conv2d_im2col.ts",
     find: "word |= (<u32>q & 0xff) << (<u32>k << 3);",
     replace: "word |= (<u32>q & 0xff) << (<u32>(3 - k) << 3);",
     bug: "the MVP convolution packs its four requantised outputs into the word in reverse order",
@@ -712,7 +712,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "mvp-pool-words-max-is-sum",
-    file: "runtime-wasm/assembly/ops/pooling.ts",
+    file: "runtime-wasm/assembly/kernels/pool_rows.ts",
     find: "s2 = max(s2, byte2(v));",
     replace: "s2 += byte2(v);",
     bug: "the MVP int8 max pool adds the third channel of each group of four instead of taking its maximum",
@@ -721,7 +721,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "mvp-depthwise-words-row-step",
-    file: "runtime-wasm/assembly/ops/depthwise_conv2d.ts",
+    file: "runtime-wasm/assembly/kernels/depthwise.ts",
     find: "xRowStep = <usize>(dilationH * inW * outC);",
     replace: "xRowStep = <usize>(inW * outC);",
     bug: "the MVP depthwise path steps one image row per filter row, ignoring the vertical dilation",

@@ -23,8 +23,8 @@
 import { LaneRequantization, requantizeLanes } from "./requantize_lanes";
 import { widenInt8, fillElements } from "./copy";
 import { persistentAlloc } from "../layout";
-import { ConvData } from "../ops/conv_data";
-import { prepareLaneRequantization } from "../ops/channel_quantization";
+import { ConvData } from "../ops_common/conv_data";
+import { prepareLaneRequantization } from "../ops_common/channel_quantization";
 
 @unmanaged
 export class ChannelLaneConv {

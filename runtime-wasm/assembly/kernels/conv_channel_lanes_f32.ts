@@ -8,12 +8,12 @@
 // load.
 //
 // Each output is 0, plus w[k] * x[k] for k in filter order, plus the bias,
-// then clamped: the MVP build's loop (ops/conv2d_im2col.ts) sums in exactly that
+// then clamped: the MVP build's loop (conv2d_im2col.ts) sums in exactly that
 // order, so the two builds give the same bits (WebAssembly has no fused
 // multiply-add).
 
 import { persistentAlloc } from "../layout";
-import { ConvData } from "../ops/conv_data";
+import { ConvData } from "../ops_common/conv_data";
 import { channelLanes } from "./conv_channel_lanes";
 
 @unmanaged

@@ -26,7 +26,7 @@
 
 import { doublingHighMulX4, roundingDivideByPOTMasked } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
-import { ConvData } from "../ops/conv_data";
+import { ConvData } from "../ops_common/conv_data";
 
 @unmanaged
 export class PixelLaneConv {

@@ -10,6 +10,7 @@ import {
   TYPE_INT64,
   OPTIONS_CONCATENATION,
   ACT_NONE,
+  ConcatenationOptions,
 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
@@ -22,7 +23,7 @@ import {
   inputTensorFail,
   outputTensorFail,
   allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import { readI32, scalarError } from "../flatbuffer";
 
 @unmanaged
@@ -34,9 +35,9 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 64, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_CONCATENATION)) return false;
   const opts = options(op, OPTIONS_CONCATENATION);
-  let axis = opts == 0 ? 0 : readI32(opts, 0, 0);
+  let axis = opts == 0 ? 0 : readI32(opts, ConcatenationOptions.axis, 0);
   if (scalarError()) return false;
-  const activation = readActivation(opts, 1);
+  const activation = readActivation(opts, ConcatenationOptions.fused_activation_function);
   if (activation < 0) return false;
   if (activation != ACT_NONE)
     return opFail(ERR_UNSUPPORTED_FEATURE, "fused activation on CONCATENATION is not supported");

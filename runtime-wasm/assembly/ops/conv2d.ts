@@ -1,13 +1,13 @@
 // CONV_2D: NHWC input, OHWI filter [out_channels, kh, kw, in_channels / groups],
 // stride, SAME/VALID padding, dilation, grouped channels, fused activation.
 // This file validates and picks a path (prepare) and dispatches to it (eval):
-//   int8 and float32, SIMD build: conv2d_padded.ts, over the input copied
+//   int8 and float32, SIMD build: kernels/conv2d_padded.ts, over the input copied
 //     with its padding, with the kernel prepare chose (kernels/conv_pixel_lanes.ts
 //     for a one-channel int8 image with horizontal stride and dilation 1,
 //     kernels/conv_channel_lanes.ts for other int8, conv_channel_lanes_f32.ts
 //     for float; each packs its own weights);
-//   int8 and float32, MVP build: conv2d_im2col.ts;
-//   int16 activations with int8 weights (16x8): conv2d_16x8.ts.
+//   int8 and float32, MVP build: kernels/conv2d_im2col.ts;
+//   int16 activations with int8 weights (16x8): kernels/conv2d_16x8.ts.
 // A padded int8 tap contributes w * (zero_point - zero_point) = 0, exactly
 // what TFLM's reference kernel gets by skipping it, so int8 results are
 // bit-exact; float sums run in filter order in both builds, so the builds
@@ -21,34 +21,30 @@
 import {
   Operator, Tensor, input, output, inputIndex, outputIndex, dim, tensorAt, readerCount, FLAG_GRAPH_OUTPUT,
 } from "../graph";
-import { TYPE_INT8, TYPE_INT16, TYPE_INT64, OPTIONS_CONV2D, OP_CONV_2D } from "../schema";
+import { TYPE_INT8, TYPE_INT16, TYPE_INT64, OP_CONV_2D } from "../schema";
 import { ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, inputTensorFail, currentOperatorIndex } from "./common";
-import { prepareWindowConv } from "./window_conv";
-import { ConvData } from "./conv_data";
+import { opFail, inputTensorFail, currentOperatorIndex } from "../ops_common/operator";
+import { prepareWindowConv } from "../ops_common/window_conv";
+import { ConvData } from "../ops_common/conv_data";
 import { persistentAlloc } from "../layout";
 import { requestScratch } from "../planner";
-import { biasPlusOffsetRowSums } from "./channel_quantization";
+import { biasPlusOffsetRowSums } from "../ops_common/channel_quantization";
 import { ChannelLaneConv, CHANNEL_LANE_OVERREAD, prepareChannelLanes } from "../kernels/conv_channel_lanes";
 import { LaneRequantization } from "../kernels/requantize_lanes";
 import { PixelLaneConv, makePixelLaneRequant, preparePixelLanes } from "../kernels/conv_pixel_lanes";
 import { prepareChannelLanesF32 } from "../kernels/conv_channel_lanes_f32";
-import { convPadded } from "./conv2d_padded";
-import { convIm2colInt8, convIm2colF32 } from "./conv2d_im2col";
-import { conv16x8 } from "./conv2d_16x8";
+import { convPadded } from "../kernels/conv2d_padded";
+import { convIm2colInt8, convIm2colF32 } from "../kernels/conv2d_im2col";
+import { conv16x8 } from "../kernels/conv2d_16x8";
 import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 import { INT8_KERNELS } from "../build_types";
-
-// Conv2DOptions field ids (padding 0 and strides 1, 2 as window_conv.ts reads them).
-const OPT_ACTIVATION = 3;
-const OPT_DILATION_W = 4; // and dilation_h 5
 
 const MAX_ROW: i32 = 1 << 20;
 // The widened, padded copy of an int8 input (SIMD build) must stay below 1 GiB.
 const MAX_PADDED_BYTES: u64 = 1 << 30;
 
 export function prepare(op: Operator): bool {
-  const data = changetype<ConvData>(prepareWindowConv(op, OPTIONS_CONV2D, OPT_ACTIVATION, OPT_DILATION_W, false,
+  const data = changetype<ConvData>(prepareWindowConv(op, false,
     "must be a 4-D filter [out_channels, height, width, in_channels]", offsetof<ConvData>()));
   if (changetype<usize>(data) == 0) return false;
   const x = input(op, 0);

@@ -3,7 +3,7 @@
 import { Operator, input, output, inputIndex, outputIndex } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_UINT8 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor } from "./common";
+import { opFail, checkArity, unsupportedTypes, requireQuantized, requirePerTensor } from "../ops_common/operator";
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 1, 1)) return false;

@@ -10,18 +10,26 @@
 // per lane (kernels/requantize_lanes.ts), lane by lane TFLite's arithmetic.
 
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_FULLY_CONNECTED } from "../schema";
+import {
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  TYPE_INT16,
+  TYPE_INT32,
+  TYPE_INT64,
+  OPTIONS_FULLY_CONNECTED,
+  FullyConnectedOptions,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
   Clamp, opFail, checkArity, checkOptionsType, options, readActivation, unsupportedTypes, inputTensorFail,
   outputTensorFail, requireQuantized, requirePerTensor, activationRangeQuantized, activationRangeFloat, allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import { readU8, scalarError } from "../flatbuffer";
 import { multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 import {
   prepareChannelMultipliers, channelShifts, prepareLaneRequantization, requantizeChannel, checkChannelWeights,
   checkBias, biasPlusOffsetRowSums,
-} from "./channel_quantization";
+} from "../ops_common/channel_quantization";
 import { persistentAlloc } from "../layout";
 import { dotI8, dotI8x4, dotF32, dotF32x4 } from "../kernels/dot";
 import { LaneRequantization, storeRequantized4 } from "../kernels/requantize_lanes";
@@ -47,16 +55,14 @@ class FullyConnectedData extends Clamp {
   requantization: usize;
 }
 
-const OPT_ACTIVATION = 0;
-const OPT_WEIGHTS_FORMAT = 1;
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 2, 3, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_FULLY_CONNECTED)) return false;
   const opts = options(op, OPTIONS_FULLY_CONNECTED);
-  const act = readActivation(opts, OPT_ACTIVATION);
+  const act = readActivation(opts, FullyConnectedOptions.fused_activation_function);
   if (act < 0) return false;
-  const weightsFormat = opts == 0 ? 0 : readU8(opts, OPT_WEIGHTS_FORMAT, 0);
+  const weightsFormat = opts == 0 ? 0 : readU8(opts, FullyConnectedOptions.weights_format, 0);
   if (scalarError()) return false;
   if (weightsFormat != 0) return opFail(ERR_UNSUPPORTED_FEATURE, "shuffled weights format is not supported");
 

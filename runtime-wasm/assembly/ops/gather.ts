@@ -11,7 +11,15 @@
 // refuses it, rather than reading outside the table.
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, elementSize } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64, OPTIONS_GATHER } from "../schema";
+import {
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  TYPE_INT16,
+  TYPE_INT32,
+  TYPE_INT64,
+  OPTIONS_GATHER,
+  GatherOptions,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_BAD_INPUT, sayInt, say } from "../status";
 import {
   opFail,
@@ -22,7 +30,7 @@ import {
   inputTensorFail,
   outputTensorFail,
   allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import { readI32, scalarError } from "../flatbuffer";
 
 @unmanaged
@@ -39,8 +47,8 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_GATHER)) return false;
   const opts = options(op, OPTIONS_GATHER);
-  let axis = opts == 0 ? 0 : readI32(opts, 0, 0);
-  let batchDims = opts == 0 ? 0 : readI32(opts, 1, 0);
+  let axis = opts == 0 ? 0 : readI32(opts, GatherOptions.axis, 0);
+  let batchDims = opts == 0 ? 0 : readI32(opts, GatherOptions.batch_dims, 0);
   if (scalarError()) return false;
   const params = input(op, 0);
   const indices = input(op, 1);

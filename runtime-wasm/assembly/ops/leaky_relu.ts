@@ -5,7 +5,7 @@
 // per element.
 
 import { Operator, input, output } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_LEAKY_RELU } from "../schema";
+import { TYPE_FLOAT32, TYPE_INT8, OPTIONS_LEAKY_RELU, LeakyReluOptions } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
   opFail,
@@ -16,7 +16,7 @@ import {
   typeMax,
   allocOpData,
   checkActivationTensors,
-} from "./common";
+} from "../ops_common/operator";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { readF32, scalarError } from "../flatbuffer";
 import { persistentAlloc } from "../layout";
@@ -48,7 +48,7 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_LEAKY_RELU)) return false;
   const opts = options(op, OPTIONS_LEAKY_RELU);
-  const alpha = opts == 0 ? <f32>0 : readF32(opts, 0, 0);
+  const alpha = opts == 0 ? <f32>0 : readF32(opts, LeakyReluOptions.alpha, 0);
   if (scalarError()) return false;
   if (!isFinite(alpha)) return opFail(ERR_INVALID_MODEL, "alpha is not a finite number");
   if (!checkActivationTensors(op, true)) return false;

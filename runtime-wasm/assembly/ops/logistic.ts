@@ -2,11 +2,11 @@
 // float32: kernels/exp_f32.ts (vectorised). int8 (TFLM reference_integer_ops::Logistic):
 // rescale the input to Q4.27, gemmlowp's fixed-point logistic to Q0.31, then
 // to the output's fixed quantisation (scale 1/256, zero point -128).
-// int16: the sigmoid-table kernel of sigmoid_int16.ts, as TFLM.
-// The checks and paths are shared with TANH: sigmoid_like.ts.
+// int16: the sigmoid-table kernel of ops_common/sigmoid_int16.ts, as TFLM.
+// The checks and paths are shared with TANH: ops_common/sigmoid_like.ts.
 
 import { Operator } from "../graph";
-import { prepareSigmoidLike, evaluateSigmoidLike } from "./sigmoid_like";
+import { prepareSigmoidLike, evaluateSigmoidLike } from "../ops_common/sigmoid_like";
 
 export function prepare(op: Operator): bool {
   return prepareSigmoidLike(op, false);

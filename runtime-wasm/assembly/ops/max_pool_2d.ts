@@ -1,6 +1,6 @@
-// MAX_POOL_2D: the largest value in each window. See pooling.ts.
+// MAX_POOL_2D: the largest value in each window. See ops_common/pool.ts.
 import { Operator } from "../graph";
-import { preparePool, evalPool } from "./pooling";
+import { preparePool, evalPool } from "../ops_common/pool";
 
 // (In the SIMD build a CONV_2D before it may do the pooling instead: passes/absorb_max_pool.ts.)
 export function prepare(op: Operator): bool {

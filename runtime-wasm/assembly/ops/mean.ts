@@ -6,7 +6,7 @@
 // in float32, clamped.
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, MAX_RANK } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_REDUCER } from "../schema";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_REDUCER, ReducerOptions } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
   opFail,
@@ -22,7 +22,7 @@ import {
   typeMin,
   typeMax,
   currentOperatorIndex,
-} from "./common";
+} from "../ops_common/operator";
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { roundHalfAwayF32 } from "../fixedpoint";
@@ -48,7 +48,7 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_REDUCER)) return false;
   const opts = options(op, OPTIONS_REDUCER);
-  const keepDims = opts == 0 ? 0 : readU8(opts, 0, 0);
+  const keepDims = opts == 0 ? 0 : readU8(opts, ReducerOptions.keep_dims, 0);
   if (scalarError()) return false;
   const x = input(op, 0);
   const axes = input(op, 1);

@@ -3,14 +3,14 @@
 // with M = s1 * s2 / s_out computed in double.
 
 import { Operator, input, output, inputIndex, outputIndex } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_MUL } from "../schema";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_MUL, MulOptions } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
   Clamp, opFail, checkArity, checkOptionsType, options, readActivation, unsupportedTypes, requireQuantized,
   requirePerTensor, activationRangeQuantized, activationRangeFloat, allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
-import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
+import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "../ops_common/broadcast";
 import { isFloat32, isInt8, isInt16 } from "../kernel_types";
 
 @unmanaged
@@ -26,7 +26,7 @@ class MulData extends Clamp {
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_MUL)) return false;
-  const act = readActivation(options(op, OPTIONS_MUL), 0);
+  const act = readActivation(options(op, OPTIONS_MUL), MulOptions.fused_activation_function);
   if (act < 0) return false;
   const a = input(op, 0);
   const b = input(op, 1);

@@ -14,9 +14,9 @@ import {
   typeMin,
   typeMax,
   allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
-import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "./broadcast";
+import { Broadcast, prepareBroadcast, startWalk, next, offsetA, offsetB } from "../ops_common/broadcast";
 
 @unmanaged
 class PreluData {

@@ -14,7 +14,7 @@ import {
   typeMin,
   typeMax,
   allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import {
   quantizeMultiplier,
   qmMultiplier,

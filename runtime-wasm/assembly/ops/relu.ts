@@ -7,7 +7,7 @@
 import { Operator, input, output } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, typeMin, typeMax, allocOpData, checkActivationTensors } from "./common";
+import { opFail, checkArity, typeMin, typeMax, allocOpData, checkActivationTensors } from "../ops_common/operator";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 

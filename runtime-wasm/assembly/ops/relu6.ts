@@ -3,7 +3,7 @@
 
 import { Operator, input, output } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8 } from "../schema";
-import { checkArity, typeMin, typeMax, allocOpData, checkActivationTensors } from "./common";
+import { checkArity, typeMin, typeMax, allocOpData, checkActivationTensors } from "../ops_common/operator";
 import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
 
 @unmanaged

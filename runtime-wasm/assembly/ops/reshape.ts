@@ -4,7 +4,7 @@
 
 import { Operator, input, output, outputIndex } from "../graph";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, unsupportedTypes } from "./common";
+import { opFail, checkArity, unsupportedTypes } from "../ops_common/operator";
 
 export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 2, 1)) return false;

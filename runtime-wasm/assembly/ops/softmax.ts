@@ -12,9 +12,9 @@
 // scale 1/32768, zero point 0.
 
 import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_SOFTMAX } from "../schema";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_SOFTMAX, SoftmaxOptions } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "../ops_common/operator";
 import { readF32, scalarError } from "../flatbuffer";
 import { quantizeMultiplier, qmMultiplier, qmShift, saturatingRoundingDoublingHighMul, roundingDivideByPOT } from "../fixedpoint";
 import { expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp";
@@ -47,7 +47,7 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 1, 1, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_SOFTMAX)) return false;
   const opts = options(op, OPTIONS_SOFTMAX);
-  const beta = opts == 0 ? <f32>1 : readF32(opts, 0, 0);
+  const beta = opts == 0 ? <f32>1 : readF32(opts, SoftmaxOptions.beta, 0);
   if (scalarError()) return false;
   if (!isFinite(beta) || !(beta > 0)) return opFail(ERR_INVALID_MODEL, "beta must be a positive finite number");
   const x = input(op, 0);

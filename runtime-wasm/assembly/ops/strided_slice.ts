@@ -12,7 +12,14 @@
 // their quantisation (TFLM does not rescale).
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, elementSize, MAX_RANK } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_STRIDED_SLICE } from "../schema";
+import {
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  TYPE_INT16,
+  TYPE_INT32,
+  OPTIONS_STRIDED_SLICE,
+  StridedSliceOptions,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
   opFail,
@@ -23,7 +30,7 @@ import {
   inputTensorFail,
   outputTensorFail,
   allocOpData,
-} from "./common";
+} from "../ops_common/operator";
 import { readI32, readU8, scalarError } from "../flatbuffer";
 
 @unmanaged
@@ -57,12 +64,12 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 4, 4, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_STRIDED_SLICE)) return false;
   const opts = options(op, OPTIONS_STRIDED_SLICE);
-  const beginMask = opts == 0 ? 0 : readI32(opts, 0, 0);
-  const endMask = opts == 0 ? 0 : readI32(opts, 1, 0);
-  const ellipsisMask = opts == 0 ? 0 : readI32(opts, 2, 0);
-  const newAxisMask = opts == 0 ? 0 : readI32(opts, 3, 0);
-  const shrinkMask = opts == 0 ? 0 : readI32(opts, 4, 0);
-  const offset = opts == 0 ? 0 : readU8(opts, 5, 0);
+  const beginMask = opts == 0 ? 0 : readI32(opts, StridedSliceOptions.begin_mask, 0);
+  const endMask = opts == 0 ? 0 : readI32(opts, StridedSliceOptions.end_mask, 0);
+  const ellipsisMask = opts == 0 ? 0 : readI32(opts, StridedSliceOptions.ellipsis_mask, 0);
+  const newAxisMask = opts == 0 ? 0 : readI32(opts, StridedSliceOptions.new_axis_mask, 0);
+  const shrinkMask = opts == 0 ? 0 : readI32(opts, StridedSliceOptions.shrink_axis_mask, 0);
+  const offset = opts == 0 ? 0 : readU8(opts, StridedSliceOptions.offset, 0);
   if (scalarError()) return false;
   if (ellipsisMask != 0) return opFail(ERR_UNSUPPORTED_FEATURE, "ellipsis_mask is not supported");
   if (newAxisMask != 0) return opFail(ERR_UNSUPPORTED_FEATURE, "new_axis_mask is not supported");

@@ -12,25 +12,32 @@
 // The float path repacks the gate weights at prepare (kernels/packed_gemv.ts)
 // so each step's gate products need no horizontal sums.
 // The integer LSTM (int8 input/weights/state, int16 gates and cell state)
-// is in lstm_integer.ts. Not implemented yet, each with a clear error:
+// is in ops_common/lstm_integer.ts. Not implemented yet, each with a clear error:
 // peepholes, projection, layer normalisation.
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
 import {
-  TYPE_FLOAT32, TYPE_INT8, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM, ACT_NONE, ACT_RELU, ACT_RELU6, ACT_TANH,
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM,
+  ACT_NONE,
+  ACT_RELU,
+  ACT_RELU6,
+  ACT_TANH,
+  UnidirectionalSequenceLSTMOptions,
 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
   Clamp, opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail,
   allocOpData, currentOperatorIndex, activationRangeFloat, activateRowF32,
-} from "./common";
+} from "../ops_common/operator";
 import { readU8, readF32, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
 import { accumulatePackedF32, accumulatePackedF32x2 } from "../kernels/packed_gemv";
 import { sigmoidRowF32 } from "../kernels/exp_f32";
 import { persistentAlloc } from "../layout";
-import { checkRecurrentWeights } from "./recurrent_weights";
-import { IntegerLstm, prepareInteger, evaluateInteger, integerScratchBytes } from "./lstm_integer";
+import { checkRecurrentWeights } from "../ops_common/recurrent_weights";
+import { IntegerLstm, prepareInteger, evaluateInteger, integerScratchBytes } from "../ops_common/lstm_integer";
 import { isInt8 } from "../kernel_types";
 import { FLOAT32_KERNELS, INT8_KERNELS } from "../build_types";
 
@@ -79,9 +86,9 @@ export function prepare(op: Operator): bool {
   if (op.inputCount != 24) return opFail(ERR_INVALID_MODEL, "needs TFLite's 24-input layout");
   if (!checkOptionsType(op, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM)) return false;
   const opts = options(op, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM);
-  const act = opts == 0 ? ACT_TANH : <i32>readU8(opts, 0, ACT_TANH);
-  const cellClip = opts == 0 ? <f32>0 : readF32(opts, 1, 0);
-  const timeMajor = opts == 0 ? 0 : <i32>readU8(opts, 3, 0);
+  const act = opts == 0 ? ACT_TANH : <i32>readU8(opts, UnidirectionalSequenceLSTMOptions.fused_activation_function, ACT_TANH);
+  const cellClip = opts == 0 ? <f32>0 : readF32(opts, UnidirectionalSequenceLSTMOptions.cell_clip, 0);
+  const timeMajor = opts == 0 ? 0 : <i32>readU8(opts, UnidirectionalSequenceLSTMOptions.time_major, 0);
   if (scalarError()) return false;
   if (act != ACT_TANH && act != ACT_RELU && act != ACT_RELU6 && act != ACT_NONE) return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM activation must be TANH, RELU, RELU6 or NONE");
   if (!(cellClip >= 0) || !isFinite(cellClip)) return opFail(ERR_INVALID_MODEL, "cell_clip must be a non-negative number");

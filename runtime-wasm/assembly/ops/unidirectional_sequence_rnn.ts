@@ -18,20 +18,28 @@
 
 import { Operator, input, output, inputIndex, outputIndex, dim, isConstant, FLAG_VARIABLE } from "../graph";
 import {
-  TYPE_FLOAT32, TYPE_INT8, OPTIONS_SEQUENCE_RNN, ACT_NONE, ACT_RELU, ACT_RELU_N1_TO_1, ACT_RELU6, ACT_TANH,
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  OPTIONS_SEQUENCE_RNN,
+  ACT_NONE,
+  ACT_RELU,
+  ACT_RELU_N1_TO_1,
+  ACT_RELU6,
+  ACT_TANH,
+  SequenceRNNOptions,
 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
   Clamp, opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail,
   allocOpData, currentOperatorIndex, activationRangeFloat, activateRowF32,
-} from "./common";
+} from "../ops_common/operator";
 import { readU8, scalarError } from "../flatbuffer";
 import { requestScratch, scratchPointer } from "../planner";
-import { checkRecurrentWeights } from "./recurrent_weights";
+import { checkRecurrentWeights } from "../ops_common/recurrent_weights";
 import { dotF32, dotF32x4, dotI8, dotI8x4 } from "../kernels/dot";
 import { roundHalfAwayF32, roundHalfAwayF64, saturatingF32ToI32, saturatingF64ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
-import { biasPlusOffsetRowSums } from "./channel_quantization";
+import { biasPlusOffsetRowSums } from "../ops_common/channel_quantization";
 
 const INPUT = 0;
 const WEIGHTS = 1;
@@ -60,9 +68,9 @@ export function prepare(op: Operator): bool {
   if (!checkArity(op, 5, 5, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_SEQUENCE_RNN)) return false;
   const opts = options(op, OPTIONS_SEQUENCE_RNN);
-  const timeMajor = opts == 0 ? 0 : <i32>readU8(opts, 0, 0);
-  const act = opts == 0 ? ACT_NONE : <i32>readU8(opts, 1, ACT_NONE);
-  const asymmetric = opts == 0 ? 0 : <i32>readU8(opts, 2, 0);
+  const timeMajor = opts == 0 ? 0 : <i32>readU8(opts, SequenceRNNOptions.time_major, 0);
+  const act = opts == 0 ? ACT_NONE : <i32>readU8(opts, SequenceRNNOptions.fused_activation_function, ACT_NONE);
+  const asymmetric = opts == 0 ? 0 : <i32>readU8(opts, SequenceRNNOptions.asymmetric_quantize_inputs, 0);
   if (scalarError()) return false;
   if (act != ACT_NONE && act != ACT_RELU && act != ACT_RELU_N1_TO_1 && act != ACT_RELU6 && act != ACT_TANH) {
     return opFail(ERR_UNSUPPORTED_FEATURE, "RNN activation must be NONE, RELU, RELU_N1_TO_1, RELU6 or TANH");

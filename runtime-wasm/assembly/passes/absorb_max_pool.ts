@@ -8,7 +8,7 @@
 
 import { Operator, input, operatorAt, operatorCount, FLAG_ABSORBED } from "../graph";
 import { OP_MAX_POOL_2D } from "../schema";
-import { PoolData } from "../ops/pooling";
+import { PoolData } from "../ops_common/pool_data";
 import { absorbMaxPool } from "../ops/conv2d";
 import { isInt8 } from "../kernel_types";
 

@@ -11,8 +11,8 @@ import {
   Message,
 } from "../status";
 import { Operator, Tensor, input, output, inputIndex, outputIndex, tensorAt } from "../graph";
+import { sayType } from "../tensor_type";
 import {
-  sayType,
   TYPE_FLOAT32,
   TYPE_INT8,
   TYPE_INT16,

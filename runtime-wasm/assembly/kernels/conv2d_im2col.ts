@@ -4,11 +4,11 @@
 // then every output channel is a dot product with its filter row, four rows
 // per pass. A 1x1, stride-1, unpadded convolution skips the gather.
 
-import { ConvData } from "./conv_data";
-import { requantizeChannel } from "./channel_quantization";
+import { ConvData } from "../ops_common/conv_data";
+import { requantizeChannel } from "../ops_common/channel_quantization";
 import { scratchPointer } from "../planner";
-import { dotI8, dotI8x4 } from "../kernels/dot";
-import { copyBytes, fillElements } from "../kernels/copy";
+import { dotI8, dotI8x4 } from "./dot";
+import { copyBytes, fillElements } from "./copy";
 
 /**
  * Gathers the receptive field of output pixel (b, oy, ox) for group g into

@@ -13,7 +13,7 @@
 import { Operator, input, output, inputIndex, outputIndex, isConstant, channelScale, tensorAt } from "../graph";
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./common";
+import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./operator";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32, checkedLog2, log2Rounded } from "../fixedpoint";
 import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_LENGTH } from "../gemmlowp16";
 import { accumulatePackedI8, packInputPairs, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";

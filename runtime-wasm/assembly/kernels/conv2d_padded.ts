@@ -7,11 +7,11 @@
 // every other int8 convolution, kernels/conv_channel_lanes_f32.ts for float;
 // with an absorbed max pooling, four convolution pixels per pooled one.
 
-import { ConvData } from "./conv_data";
+import { ConvData } from "../ops_common/conv_data";
 import { scratchPointer } from "../planner";
-import { ChannelLaneConv, convPixels4, padImage } from "../kernels/conv_channel_lanes";
-import { PixelLaneConv, convPixelLanes } from "../kernels/conv_pixel_lanes";
-import { ChannelLaneConvF32, convPixels4F32 } from "../kernels/conv_channel_lanes_f32";
+import { ChannelLaneConv, convPixels4, padImage } from "./conv_channel_lanes";
+import { PixelLaneConv, convPixelLanes } from "./conv_pixel_lanes";
+import { ChannelLaneConvF32, convPixels4F32 } from "./conv_channel_lanes_f32";
 
 /**
  * SIMD build: each image copied with its padding (int8 widened to int16,

@@ -7,7 +7,17 @@
 // multiplier, kernels).
 
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64 } from "../schema";
+import {
+  TYPE_FLOAT32,
+  TYPE_INT8,
+  TYPE_INT16,
+  TYPE_INT32,
+  TYPE_INT64,
+  OPTIONS_CONV2D,
+  OPTIONS_DEPTHWISE_CONV2D,
+  Conv2DOptions,
+  DepthwiseConv2DOptions,
+} from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
 import {
   opFail,
@@ -23,8 +33,8 @@ import {
   activationRangeQuantized,
   activationRangeFloat,
   allocOpData,
-} from "./common";
-import { Window, outputSize, paddingBefore, readWindowOptions } from "./geometry";
+} from "./operator";
+import { Window, outputSize, paddingBefore, readWindowOptions } from "./window";
 import { prepareChannelMultipliers, channelShifts, checkChannelWeights, checkBias } from "./channel_quantization";
 
 @unmanaged
@@ -48,30 +58,49 @@ export class WindowConvData extends Window {
 
 /**
  * Validates and reads what both convolutions share; allocates `dataBytes` of
- * operator data (a WindowConvData at its start). Option field ids: padding
- * 0, strides 1 and 2, then `activationId`, and the dilations at
- * `dilationWId` and the next id. The filter is [out_channels, kh, kw, in]
+ * operator data (a WindowConvData at its start), from Conv2DOptions or, for
+ * `depthwise`, DepthwiseConv2DOptions. The filter is [out_channels, kh, kw, in]
  * (CONV_2D, `depthwise` false) or [1, kh, kw, out_channels] (`depthwise`,
  * `filterShape` names it). int16 activations (16x8, int64 or int32 bias) are
  * accepted unless `depthwise`. Returns the data, or 0 after an error.
  */
 export function prepareWindowConv(
   op: Operator,
-  optionsType: i32,
-  activationId: i32,
-  dilationWId: i32,
   depthwise: bool,
   filterShape: Message,
   dataBytes: usize,
 ): WindowConvData {
   const none = changetype<WindowConvData>(0);
+  const optionsType = depthwise ? OPTIONS_DEPTHWISE_CONV2D : OPTIONS_CONV2D;
   if (!checkArity(op, 2, 3, 1) || !checkOptionsType(op, optionsType)) return none;
   const opts = options(op, optionsType);
   const data = changetype<WindowConvData>(allocOpData(op, dataBytes));
   if (changetype<usize>(data) == 0) return none;
-  const act = readActivation(opts, activationId);
+  const act = readActivation(
+    opts,
+    depthwise ? DepthwiseConv2DOptions.fused_activation_function : Conv2DOptions.fused_activation_function,
+  );
   if (act < 0) return none;
-  if (!readWindowOptions(opts, 0, 1, 2, dilationWId, dilationWId + 1, data)) return none;
+  const read = depthwise
+    ? readWindowOptions(
+        opts,
+        DepthwiseConv2DOptions.padding,
+        DepthwiseConv2DOptions.stride_w,
+        DepthwiseConv2DOptions.stride_h,
+        DepthwiseConv2DOptions.dilation_w_factor,
+        DepthwiseConv2DOptions.dilation_h_factor,
+        data,
+      )
+    : readWindowOptions(
+        opts,
+        Conv2DOptions.padding,
+        Conv2DOptions.stride_w,
+        Conv2DOptions.stride_h,
+        Conv2DOptions.dilation_w_factor,
+        Conv2DOptions.dilation_h_factor,
+        data,
+      );
+  if (!read) return none;
 
   const x = input(op, 0);
   const w = input(op, 1);

@@ -4,12 +4,12 @@
 // (20 for int8, 15 for int16), added, then rescaled to the output.
 
 import { Operator, Tensor, input, output, inputIndex, outputIndex, sameShape } from "../graph";
-import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
+import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, OPTIONS_ADD, AddOptions, SubOptions } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
 import {
   Clamp, opFail, checkArity, checkOptionsType, options, readActivation, unsupportedTypes, requireQuantized,
   requirePerTensor, activationRangeQuantized, activationRangeFloat, allocOpData,
-} from "./common";
+} from "./operator";
 import {
   quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplierSmallerThanOneExp,
 } from "../fixedpoint";
@@ -32,7 +32,6 @@ export class ArithmeticData extends Clamp {
   broadcast: Broadcast;
 }
 
-const OPT_ACTIVATION = 0;
 
 function multiplierSmallerThanOne(real: f64): bool {
   if (!(real > 0 && real < 1) || !quantizeMultiplier(real) || qmShift > 0) {
@@ -45,7 +44,10 @@ function multiplierSmallerThanOne(real: f64): bool {
 export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
   if (!checkOptionsType(op, optionsType)) return false;
-  const act = readActivation(options(op, optionsType), OPT_ACTIVATION);
+  const act = readActivation(
+    options(op, optionsType),
+    optionsType == OPTIONS_ADD ? AddOptions.fused_activation_function : SubOptions.fused_activation_function,
+  );
   if (act < 0) return false;
   const a = input(op, 0);
   const b = input(op, 1);

@@ -1,8 +1,10 @@
 // Output sizes and padding for windowed operators (CONV_2D,
 // DEPTHWISE_CONV_2D, pooling), as TFLite computes them.
 
-export const PADDING_SAME: i32 = 0;
-export const PADDING_VALID: i32 = 1;
+import { PADDING_SAME, PADDING_VALID } from "../schema";
+import { opFail, Clamp } from "./operator";
+import { readU8, readI32, scalarError } from "../flatbuffer";
+import { ERR_INVALID_MODEL } from "../status";
 
 /** TFLite ComputeOutSize. */
 export function outputSize(padding: i32, inputSize: i32, filterSize: i32, stride: i32, dilation: i32): i32 {
@@ -18,10 +20,6 @@ export function paddingBefore(stride: i32, dilation: i32, inputSize: i32, filter
   if (total < 0) total = 0;
   return total / 2;
 }
-
-import { opFail, Clamp } from "./common";
-import { readU8, readI32, scalarError } from "../flatbuffer";
-import { ERR_INVALID_MODEL } from "../status";
 
 /**
  * A windowed operator's padding, strides and dilations, as readWindowOptions

@@ -8,7 +8,7 @@
 import { Operator, input, output } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16 } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, allocOpData, checkActivationTensors } from "./common";
+import { opFail, checkArity, allocOpData, checkActivationTensors } from "./operator";
 import { sigmoidRowF32, tanhRowF32 } from "../kernels/exp_f32";
 import { prepareInt16Sigmoid, logisticInt16, tanhInt16 } from "./sigmoid_int16";
 import { prepareSigmoidInput, sigmoidLikeInt8 } from "./sigmoid_int8";

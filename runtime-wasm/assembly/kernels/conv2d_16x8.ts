@@ -4,7 +4,7 @@
 // accumulator and the 64-bit requantisation; an int32 bias, or none, the
 // int32 ones).
 
-import { ConvData } from "./conv_data";
+import { ConvData } from "../ops_common/conv_data";
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from "../fixedpoint";
 
 /** 16x8: TFLM's reference loop, taps outside the image skipped. */

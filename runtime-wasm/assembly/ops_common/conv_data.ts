@@ -1,9 +1,9 @@
 // A prepared CONV_2D: its geometry, quantisation and the chosen kernel's
 // state (TFLM's OpDataConv and ConvParams). ops/conv2d.ts fills it in
-// prepare; the paths read it in eval: conv2d_padded.ts with the kernels it
+// prepare; the paths read it in eval: kernels/conv2d_padded.ts with the kernels it
 // drives (kernels/conv_pixel_lanes.ts, conv_channel_lanes.ts,
 // conv_channel_lanes_f32.ts, which also pack their own weights from it) in
-// the SIMD build, conv2d_im2col.ts in the MVP build, conv2d_16x8.ts for int16.
+// the SIMD build, kernels/conv2d_im2col.ts in the MVP build, kernels/conv2d_16x8.ts for int16.
 
 import { WindowConvData } from "./window_conv";
 

@@ -7,7 +7,7 @@
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, allocOpData } from "./common";
+import { opFail, checkArity, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, allocOpData } from "./operator";
 import { MAX_RANK } from "../graph";
 import { fillElements } from "../kernels/copy";
 

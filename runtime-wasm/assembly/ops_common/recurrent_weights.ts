@@ -6,7 +6,7 @@
 import { Operator, input, inputIndex, dim, isConstant, channelZeroPoint } from "../graph";
 import { TYPE_INT8 } from "../schema";
 import { ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, unsupportedTypes, inputTensorFail, requireQuantized, requirePerTensor } from "./common";
+import { opFail, unsupportedTypes, inputTensorFail, requireQuantized, requirePerTensor } from "./operator";
 
 /** Checks input i as a constant [rows, columns] weight matrix of `type`; false with the error set. */
 export function checkRecurrentWeights(op: Operator, i: i32, rows: i32, columns: i32, type: i32): bool {

@@ -6,7 +6,7 @@
 
 import { Tensor } from "../graph";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail } from "./common";
+import { opFail } from "./operator";
 import { checkedLog2, log2Rounded } from "../fixedpoint";
 import { sigmoidTable } from "../kernels/sigmoid_table";
 import { SigmoidInput } from "./sigmoid_input";

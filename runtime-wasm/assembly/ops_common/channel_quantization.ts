@@ -4,7 +4,7 @@
 
 import { Tensor, Operator, input, inputIndex, isConstant, channelScale, channelZeroPoint } from "../graph";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE, Message } from "../status";
-import { opFail, inputTensorFail } from "./common";
+import { opFail, inputTensorFail } from "./operator";
 import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 import { LaneRequantization, laneGroupBytes, makeLaneRequantization } from "../kernels/requantize_lanes";
