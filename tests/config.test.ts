@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { trainConfigSchema } from "../cli/train-and-export/config-schema.ts";
-import { describeIssues } from "../cli/train-and-export/config.ts";
+import { describeIssues } from "@wasmlite/trainer";
 import { configSchemaText, SCHEMA_FILE } from "../tools/generate-config-schema.ts";
 import { Ajv2020 } from "ajv/dist/2020.js";
 

@@ -46,7 +46,7 @@ describe("Embedding", () => {
     expect(() =>
       sequential([dense({ units: 2 }), embedding({ vocabulary: 4, width: 2 })], { inputShape: [3] }),
     ).toThrow(/embedding reads token ids, so it must be the first layer \(it is layer 2\)/);
-    expect(() => embedding({ vocabulary: 0, width: 2 })).toThrow(/vocabulary must be a positive whole number/);
+    expect(() => embedding({ vocabulary: 0, width: 2 })).toThrow(/embedding: vocabulary: must be >= 1, got 0/);
     expect(() => sequential([embedding({ vocabulary: 4, width: 2 })], { inputShape: [3, 2] })).toThrow(
       /expects sequences of token ids \[steps\]/,
     );

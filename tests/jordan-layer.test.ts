@@ -162,9 +162,9 @@ describe("configs and export", () => {
     const layer = jordanRnn({ units: 3, outputs: 2, activation: "relu", outputActivation: "sigmoid", truncate: 2 });
     sequential([layer], { inputShape: [4, 2] });
     expectConfigRoundTrip(layer);
-    expect(() => jordanRnn({ units: 3, outputs: 0 })).toThrow(/outputs must be a positive whole number/);
+    expect(() => jordanRnn({ units: 3, outputs: 0 })).toThrow(/jordanRnn: outputs: must be >= 1, got 0/);
     expect(() => jordanRnn({ units: 3, outputs: 1, outputActivation: "relu" as "tanh" })).toThrow(
-      /outputActivation must be identity, tanh or sigmoid/,
+      /jordanRnn: outputActivation: must be one of "identity", "tanh", "sigmoid", got "relu"/,
     );
   });
 

@@ -175,8 +175,8 @@ describe("configs and export", () => {
     expect(config).toEqual({ type: "lstm", units: 3, returnSequences: true, truncate: 4, unitForgetBias: false });
     expectConfigRoundTrip(layer);
     expect(trainConfigSchema.safeParse(configFileWith([{ type: "lstm", units: 0 }])).success).toBe(false);
-    expect(() => lstm({ units: 2.5 })).toThrow(/units must be a positive whole number/);
-    expect(() => lstm({ units: 2, truncate: 0 })).toThrow(/truncate must be a positive whole number/);
+    expect(() => lstm({ units: 2.5 })).toThrow(/lstm: units: must be a whole number, got 2.5/);
+    expect(() => lstm({ units: 2, truncate: 0 })).toThrow(/lstm: truncate: must be >= 1, got 0/);
     expect(() => sequential([lstm({ units: 2 })], { inputShape: [6] })).toThrow(
       /expects sequences \[steps, features\]/,
     );

@@ -235,7 +235,9 @@ describe("configs and export", () => {
       fit: { epochs: 1 },
     };
     expect(trainConfigSchema.safeParse(file).success).toBe(true);
-    expect(() => simpleRnn({ units: 3, activation: "sigmoid" as "tanh" })).toThrow(/tanh, relu or identity/);
+    expect(() => simpleRnn({ units: 3, activation: "sigmoid" as "tanh" })).toThrow(
+      /simpleRnn: activation: must be one of "tanh", "relu", "identity", got "sigmoid"/,
+    );
     expect(() => sequential([simpleRnn({ units: 2 })], { inputShape: [6] })).toThrow(
       /expects sequences \[steps, features\]/,
     );

@@ -7,6 +7,7 @@
 // zero derivative almost everywhere, so it trains through a straight-through
 // estimator (the gradient passes unchanged) and cannot be exported.
 
+import { z } from "zod";
 import type { Workspace, Buf } from "./workspace.ts";
 
 export type ActivationName = "identity" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "hardThreshold" | "softmax";
@@ -168,3 +169,43 @@ export function activationGradientBuffers(
     o,
   );
 }
+
+/** A layer option naming an activation (layers/options.ts). */
+export const activationField = z.enum(ACTIVATIONS);
+
+/** The options of one activation each, as layer options: alpha (leakyRelu) and beta (hardThreshold). */
+export const activationOptionFields = {
+  alpha: z.number().min(0).optional().meta({ description: "leakyRelu only: the slope for x < 0 (default 0.01)" }),
+  beta: z.number().optional().meta({ description: "hardThreshold only: the threshold (default 0)" }),
+};
+
+/** A layer's refinement: alpha and beta apply to one activation each, and are refused with any other. */
+export function activationOptionsApply(
+  layer: { activation?: string; alpha?: number; beta?: number },
+  ctx: z.core.$RefinementCtx,
+): void {
+  for (const [field, owner] of [
+    ["alpha", "leakyRelu"],
+    ["beta", "hardThreshold"],
+  ] as const) {
+    if (layer[field] !== undefined && layer.activation !== owner)
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        input: layer[field],
+        message: `applies to activation "${owner}" only, this layer's is ${JSON.stringify(layer.activation ?? "identity")}`,
+      });
+  }
+}
+
+/** activationOptionsApply's rule, for the config file's JSON Schema. */
+export const activationJsonSchemaRules = [
+  {
+    if: { required: ["alpha"] },
+    then: { required: ["activation"], properties: { activation: { const: "leakyRelu" } } },
+  },
+  {
+    if: { required: ["beta"] },
+    then: { required: ["activation"], properties: { activation: { const: "hardThreshold" } } },
+  },
+];

@@ -22,15 +22,8 @@ export { Flatten, flatten } from "./layers/flatten.ts";
 export { Normalization, normalization } from "./layers/normalization.ts";
 export { Conv2D, conv2d, type Conv2DOptions } from "./layers/conv2d.ts";
 export { DepthwiseConv2D, depthwiseConv2d, type DepthwiseConv2DOptions } from "./layers/depthwise-conv2d.ts";
-export {
-  MaxPool2D,
-  AveragePool2D,
-  GlobalAveragePooling2D,
-  maxPool2d,
-  averagePool2d,
-  globalAveragePooling2d,
-  type Pool2DOptions,
-} from "./layers/pooling.ts";
+export { MaxPool2D, AveragePool2D, maxPool2d, averagePool2d, type Pool2DOptions } from "./layers/pooling.ts";
+export { GlobalAveragePooling2D, globalAveragePooling2d } from "./layers/global-average-pooling2d.ts";
 export {
   BatchNormalization,
   batchNormalization,
@@ -42,8 +35,14 @@ export { JordanRNN, jordanRnn, type JordanOptions } from "./layers/jordan.ts";
 export { Embedding, embedding, type EmbeddingOptions } from "./layers/embedding.ts";
 export { PADDINGS, type PaddingName } from "./layers/window.ts";
 export { elements, type Layer, type Param } from "./layers/layer.ts";
-export { layerFromConfig, rebuildLayer, type LayerConfig } from "./layers/registry.ts";
-export { layerConfigSchema, layerJsonSchemaOverride, fields as strictFields } from "./layers/config-schema.ts";
+export { layerFromConfig, rebuildLayer, layerConfigSchema, type LayerConfig } from "./layers/registry.ts";
+export {
+  defineLayer,
+  layerJsonSchemaOverride,
+  describeIssues,
+  fields as strictFields,
+  type LayerOptions,
+} from "./layers/options.ts";
 
 export { ACTIVATIONS, type ActivationName, type ActivationOptions } from "./activations.ts";
 export { LOSSES, type LossName } from "./losses.ts";

@@ -4,11 +4,19 @@
 //   heNormal       N(0, 2 / fan_in), for ReLU layers (He et al. 2015)
 // A dense layer's default follows its activation: He for the ReLU family,
 // Glorot otherwise.
+import { z } from "zod";
 import type { Rng } from "./rng.ts";
 import type { ActivationName } from "./activations.ts";
 
 export type InitializerName = "glorotUniform" | "normal" | "heNormal";
 export const INITIALIZERS: readonly InitializerName[] = ["glorotUniform", "normal", "heNormal"];
+
+/** A layer option naming an initialiser (layers/options.ts); `otherwise` says what the layer uses without one. */
+export const initializerField = (otherwise: string) =>
+  z
+    .enum(INITIALIZERS)
+    .optional()
+    .meta({ description: `default: ${otherwise}` });
 
 export function initialize(name: InitializerName, w: Float32Array, fanIn: number, fanOut: number, rng: Rng): void {
   switch (name) {

@@ -6,7 +6,6 @@
 // any training).
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { z } from "zod";
 import { trainConfigSchema, type TrainConfig } from "./config-schema.ts";
 import {
   sequential,
@@ -16,6 +15,7 @@ import {
   randomShifts,
   randomAffine,
   Rng,
+  describeIssues,
   type Dataset,
 } from "@wasmlite/trainer";
 import { mnistSplit } from "../data/mnist.ts";
@@ -43,7 +43,7 @@ export function readTrainConfig(path: string): TrainConfig {
     throw new ConfigError(path, [`cannot read it as JSON: ${(e as Error).message}`]);
   }
   const parsed = trainConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(path, describeIssues(parsed.error.issues, raw));
+  if (!parsed.success) throw new ConfigError(path, describeIssues(parsed.error.issues, raw, [], "(the file)"));
   return parsed.data;
 }
 
@@ -123,83 +123,4 @@ function loadData(
     test: take(all, order.subarray(0, held)),
     description: `${d.csv} (${all.n - held} training / ${held} test rows, shuffled by seed)`,
   };
-}
-
-type Issue = z.core.$ZodIssue;
-
-/** "layers[2].units: must be >= 1, got 0": one line per problem. */
-export function describeIssues(issues: readonly Issue[], raw: unknown, prefix: PropertyKey[] = []): string[] {
-  return issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path];
-    const value = valueAt(raw, path);
-    const got = value === undefined ? "" : `, got ${JSON.stringify(value)}`;
-    const where = pathText(path);
-    switch (issue.code) {
-      case "unrecognized_keys":
-        return issue.keys.map((k) => `${pathText([...path, k])}: ${issue.message}`);
-      case "invalid_type":
-        if (value === undefined) return [`${where}: required (${describeType(issue.expected)})`];
-        return [`${where}: must be ${describeType(issue.expected)}${got}`];
-      case "invalid_value":
-        return [
-          `${where}: must be ${issue.values.length === 1 ? "" : "one of "}${issue.values.map((v) => JSON.stringify(v)).join(", ")}${got}`,
-        ];
-      case "too_small":
-      case "too_big": {
-        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-        const op = issue.code === "too_small" ? (issue.inclusive ? ">=" : ">") : issue.inclusive ? "<=" : "<";
-        if (issue.origin === "array")
-          return [`${where}: needs ${op === ">=" ? "at least" : "at most"} ${bound} item(s)`];
-        if (issue.origin === "string") return [`${where}: must not be empty`];
-        return [`${where}: must be ${op} ${bound}${got}`];
-      }
-      case "invalid_union": {
-        if (issue.errors.length === 0) {
-          // A discriminated union whose tag matched no option.
-          const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
-          return [`${where}: must be one of ${options.join(", ")}${got}`];
-        }
-        if (value === undefined) return [`${where}: required`];
-        // The branch the value was meant for: a wrong type at its root rules a branch out, a
-        // wrong value at its root nearly; then the fewest problems.
-        const score = (branch: readonly Issue[]) =>
-          branch.reduce(
-            (s, i) =>
-              s + (i.path.length > 0 || i.code === "unrecognized_keys" ? 1 : i.code === "invalid_type" ? 100 : 10),
-            0,
-          );
-        const ranked = [...issue.errors].sort((a, b) => score(a) - score(b));
-        const best = ranked.filter((b) => score(b) === score(ranked[0]!));
-        if (best.length === 1) return describeIssues(best[0]!, raw, path);
-        return [
-          `${where}: matches none of its forms${got}:`,
-          ...best.map((b) => `  - ${describeIssues(b, raw, path).join("; ")}`),
-        ];
-      }
-      default:
-        return [`${where}: ${issue.message}${got}`];
-    }
-  });
-}
-
-function describeType(expected: string): string {
-  return expected === "int"
-    ? "a whole number"
-    : expected === "object" || expected === "array"
-      ? `an ${expected}`
-      : `a ${expected}`;
-}
-
-function pathText(path: PropertyKey[]): string {
-  if (path.length === 0) return "(the file)";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
-}
-
-function valueAt(raw: unknown, path: PropertyKey[]): unknown {
-  let v = raw;
-  for (const p of path) {
-    if (typeof v !== "object" || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
 }

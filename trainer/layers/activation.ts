@@ -8,10 +8,16 @@ import { hardThresholdProblem } from "./dense.ts";
 import {
   activationForward,
   activationBackward,
-  ACTIVATIONS,
+  activationField,
+  activationOptionFields,
+  activationOptionsApply,
+  activationJsonSchemaRules,
   type ActivationName,
   type ActivationOptions,
 } from "../activations.ts";
+import { defineLayer, type CheckedOptions } from "./options.ts";
+
+const OPTIONS = { activation: activationField, ...activationOptionFields };
 
 export class Activation implements Layer {
   readonly kind = "activation";
@@ -25,11 +31,11 @@ export class Activation implements Layer {
   #y!: Buf;
   #dx!: Buf;
 
-  constructor(activation: ActivationName, options: ActivationOptions = {}) {
-    if (!ACTIVATIONS.includes(activation))
-      throw new Error(`unknown activation '${activation}' (known: ${ACTIVATIONS.join(", ")})`);
+  /** Options checked by activationLayer (below): build layers with activation() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
+    const { activation, ...rest } = options;
     this.activation = activation;
-    this.options = options;
+    this.options = rest;
   }
 
   build(inputShape: number[], ws: Workspace): void {
@@ -110,5 +116,15 @@ export class Activation implements Layer {
   }
 }
 
+export const activationLayer = defineLayer({
+  type: "activation",
+  what: "an activation layer",
+  options: OPTIONS,
+  refine: activationOptionsApply,
+  jsonSchemaRules: activationJsonSchemaRules,
+  build: (o) => new Activation(o),
+});
+
 /** An activation on its own: y = f(x). */
-export const activation = (name: ActivationName, options: ActivationOptions = {}) => new Activation(name, options);
+export const activation = (name: ActivationName, options: ActivationOptions = {}) =>
+  activationLayer.build({ activation: name, ...options });

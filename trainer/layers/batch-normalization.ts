@@ -14,13 +14,14 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import { definedFields, elements, type Layer, type Param } from "./layer.ts";
 import type { LayerExport } from "../export/layer-export.ts";
+import { z } from "zod";
+import { defineLayer, type CheckedOptions, type LayerOptions } from "./options.ts";
 
-export interface BatchNormalizationOptions {
-  /** Weight of the old running statistics in each update (default 0.99). */
-  momentum?: number;
-  /** Added to the variance (default 0.001). */
-  epsilon?: number;
-}
+const OPTIONS = {
+  momentum: z.number().min(0).lt(1).optional().meta({ description: "running statistics' momentum (default 0.99)" }),
+  epsilon: z.number().gt(0).optional().meta({ description: "added to the variance (default 0.001)" }),
+};
+export type BatchNormalizationOptions = LayerOptions<typeof OPTIONS>;
 
 export class BatchNormalization implements Layer {
   readonly kind = "batchNormalization";
@@ -42,12 +43,10 @@ export class BatchNormalization implements Layer {
   #y!: Buf;
   #dx!: Buf;
 
-  constructor(options: BatchNormalizationOptions = {}) {
+  /** Options checked by batchNormalizationLayer (below): build layers with batchNormalization() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.momentum = options.momentum ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-3;
-    if (!(this.momentum >= 0 && this.momentum < 1))
-      throw new Error(`batchNormalization: momentum must be in [0, 1), got ${this.momentum}`);
-    if (!(this.epsilon > 0)) throw new Error(`batchNormalization: epsilon must be > 0, got ${this.epsilon}`);
   }
 
   build(inputShape: number[], ws: Workspace): void {
@@ -144,5 +143,12 @@ export class BatchNormalization implements Layer {
   exportTo(_e: LayerExport): void {}
 }
 
+export const batchNormalizationLayer = defineLayer({
+  type: "batchNormalization",
+  what: "a batchNormalization layer",
+  options: OPTIONS,
+  build: (o) => new BatchNormalization(o),
+});
+
 /** Batch normalisation over the last axis. */
-export const batchNormalization = (options: BatchNormalizationOptions = {}) => new BatchNormalization(options);
+export const batchNormalization = (options: BatchNormalizationOptions = {}) => batchNormalizationLayer.build(options);

@@ -14,34 +14,28 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
-import { windowOver, describeWindow, type PaddingName, type Window } from "./window.ts";
+import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
+import { windowOver, describeWindow, filterFields, type Window } from "./window.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
+  activationOptionsApply,
+  activationJsonSchemaRules,
   type ActivationName,
-  type ActivationOptions,
 } from "../activations.ts";
-import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
+import { initialize, defaultInitializer } from "../initializers.ts";
 import { BuiltinOperator, Padding } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 import { hardThresholdProblem } from "./dense.ts";
 
-export interface Conv2DOptions extends ActivationOptions {
-  filters: number;
-  /** k (square) or [k_h, k_w]. */
-  kernelSize: number | [number, number];
-  strides?: number | [number, number];
-  dilation?: number | [number, number];
-  padding?: PaddingName;
-  activation?: ActivationName;
-  initializer?: InitializerName;
-}
+const OPTIONS = { filters: positiveInt, ...filterFields };
+export type Conv2DOptions = LayerOptions<typeof OPTIONS>;
 
 export class Conv2D implements Layer {
   readonly kind = "conv2d";
   name = "conv2d";
   outputShape: number[] = [];
-  readonly options: Conv2DOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   readonly activation: ActivationName;
   g!: Window;
   w!: Param;
@@ -56,9 +50,8 @@ export class Conv2D implements Layer {
   #dz!: Buf;
   #dx!: Buf;
 
-  constructor(options: Conv2DOptions) {
-    if (!Number.isInteger(options.filters) || options.filters < 1)
-      throw new Error(`conv2d: filters must be a positive whole number, got ${options.filters}`);
+  /** Options checked by conv2dLayer (below): build layers with conv2d() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
     this.activation = options.activation ?? "identity";
   }
@@ -201,5 +194,14 @@ export class Conv2D implements Layer {
   }
 }
 
+export const conv2dLayer = defineLayer({
+  type: "conv2d",
+  what: "a conv2d layer",
+  options: OPTIONS,
+  refine: activationOptionsApply,
+  jsonSchemaRules: activationJsonSchemaRules,
+  build: (o) => new Conv2D(o),
+});
+
 /** A 2-D convolution over NHWC images. */
-export const conv2d = (options: Conv2DOptions) => new Conv2D(options);
+export const conv2d = (options: Conv2DOptions) => conv2dLayer.build(options);

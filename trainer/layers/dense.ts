@@ -8,23 +8,27 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
+import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
+  activationField,
+  activationOptionFields,
+  activationOptionsApply,
+  activationJsonSchemaRules,
   type ActivationName,
-  type ActivationOptions,
 } from "../activations.ts";
-import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
+import { initialize, defaultInitializer, initializerField } from "../initializers.ts";
 import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
-export interface DenseOptions extends ActivationOptions {
-  units: number;
-  activation?: ActivationName;
-  initializer?: InitializerName;
-  /** The first layer only: the per-sample input shape. */
-  inputShape?: number[];
-}
+const OPTIONS = {
+  units: positiveInt,
+  activation: activationField.optional().meta({ description: "default identity (linear)" }),
+  ...activationOptionFields,
+  initializer: initializerField("heNormal for ReLU-like activations, glorotUniform otherwise"),
+};
+export type DenseOptions = LayerOptions<typeof OPTIONS>;
 
 export class Dense implements Layer {
   readonly kind = "dense";
@@ -32,7 +36,7 @@ export class Dense implements Layer {
   outputShape: number[] = [];
   readonly units: number;
   readonly activation: ActivationName;
-  readonly options: DenseOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   inputs = 0;
   #ws!: Workspace;
   w!: Param;
@@ -43,9 +47,8 @@ export class Dense implements Layer {
   #dx!: Buf;
   #x!: Buf; // the input of the last forward pass
 
-  constructor(options: DenseOptions) {
-    if (!Number.isInteger(options.units) || options.units < 1)
-      throw new Error(`dense: units must be a positive whole number, got ${options.units}`);
+  /** Options checked by denseLayer (below): build layers with dense() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
     this.units = options.units;
     this.activation = options.activation ?? "identity";
@@ -189,5 +192,14 @@ export function hardThresholdProblem(layer: string, activation: ActivationName):
     : [];
 }
 
+export const denseLayer = defineLayer({
+  type: "dense",
+  what: "a dense layer",
+  options: OPTIONS,
+  refine: activationOptionsApply,
+  jsonSchemaRules: activationJsonSchemaRules,
+  build: (o) => new Dense(o),
+});
+
 /** A dense (fully connected) layer: y = act(x W^T + b). */
-export const dense = (options: DenseOptions) => new Dense(options);
+export const dense = (options: DenseOptions) => denseLayer.build(options);

@@ -11,34 +11,31 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
-import { windowOver, describeWindow, type PaddingName, type Window } from "./window.ts";
+import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
+import { windowOver, describeWindow, filterFields, type Window } from "./window.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
+  activationOptionsApply,
+  activationJsonSchemaRules,
   type ActivationName,
-  type ActivationOptions,
 } from "../activations.ts";
-import { initialize, defaultInitializer, type InitializerName } from "../initializers.ts";
+import { initialize, defaultInitializer } from "../initializers.ts";
 import { BuiltinOperator, Padding } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 import { hardThresholdProblem } from "./dense.ts";
 
-export interface DepthwiseConv2DOptions extends ActivationOptions {
-  kernelSize: number | [number, number];
-  /** Filters per input channel (default 1). */
-  depthMultiplier?: number;
-  strides?: number | [number, number];
-  dilation?: number | [number, number];
-  padding?: PaddingName;
-  activation?: ActivationName;
-  initializer?: InitializerName;
-}
+const OPTIONS = {
+  depthMultiplier: positiveInt.optional().meta({ description: "filters per input channel (default 1)" }),
+  ...filterFields,
+};
+export type DepthwiseConv2DOptions = LayerOptions<typeof OPTIONS>;
 
 export class DepthwiseConv2D implements Layer {
   readonly kind = "depthwiseConv2d";
   name = "depthwiseConv2d";
   outputShape: number[] = [];
-  readonly options: DepthwiseConv2DOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   readonly activation: ActivationName;
   readonly multiplier: number;
   g!: Window;
@@ -52,12 +49,10 @@ export class DepthwiseConv2D implements Layer {
   #dz!: Buf;
   #dx!: Buf;
 
-  constructor(options: DepthwiseConv2DOptions) {
-    const m = options.depthMultiplier ?? 1;
-    if (!Number.isInteger(m) || m < 1)
-      throw new Error(`depthwiseConv2d: depthMultiplier must be a positive whole number, got ${m}`);
+  /** Options checked by depthwiseConv2dLayer (below): build layers with depthwiseConv2d() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
-    this.multiplier = m;
+    this.multiplier = options.depthMultiplier ?? 1;
     this.activation = options.activation ?? "identity";
   }
 
@@ -174,5 +169,14 @@ export class DepthwiseConv2D implements Layer {
   }
 }
 
+export const depthwiseConv2dLayer = defineLayer({
+  type: "depthwiseConv2d",
+  what: "a depthwiseConv2d layer",
+  options: OPTIONS,
+  refine: activationOptionsApply,
+  jsonSchemaRules: activationJsonSchemaRules,
+  build: (o) => new DepthwiseConv2D(o),
+});
+
 /** A depthwise 2-D convolution: each input channel with its own filters. */
-export const depthwiseConv2d = (options: DepthwiseConv2DOptions) => new DepthwiseConv2D(options);
+export const depthwiseConv2d = (options: DepthwiseConv2DOptions) => depthwiseConv2dLayer.build(options);

@@ -8,6 +8,10 @@ import type { Rng } from "../rng.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
 import type { LayerExport } from "../export/layer-export.ts";
+import { z } from "zod";
+import { defineLayer, type CheckedOptions } from "./options.ts";
+
+const OPTIONS = { rate: z.number().min(0).lt(1).meta({ description: "the share of units dropped in training" }) };
 
 export class Dropout implements Layer {
   readonly kind = "dropout";
@@ -21,9 +25,9 @@ export class Dropout implements Layer {
   #dx!: Buf;
   #training = false;
 
-  constructor(rate: number) {
-    if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`);
-    this.rate = rate;
+  /** Options checked by dropoutLayer (below): build layers with dropout() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
+    this.rate = options.rate;
   }
 
   build(inputShape: number[], ws: Workspace, rng: Rng): void {
@@ -82,5 +86,12 @@ export class Dropout implements Layer {
   exportTo(_e: LayerExport): void {}
 }
 
+export const dropoutLayer = defineLayer({
+  type: "dropout",
+  what: "a dropout layer",
+  options: OPTIONS,
+  build: (o) => new Dropout(o),
+});
+
 /** Inverted dropout: in training, zeroes each value with probability `rate` and scales the rest by 1 / (1 - rate). */
-export const dropout = (rate: number) => new Dropout(rate);
+export const dropout = (rate: number) => dropoutLayer.build({ rate });

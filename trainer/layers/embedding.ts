@@ -11,16 +11,16 @@
 // steps a recurrent layer sees are the text's own.
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
 import { BuiltinOperator, quantize } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
-export interface EmbeddingOptions {
-  /** Number of distinct token ids: ids run from 0 to vocabulary - 1. */
-  vocabulary: number;
-  /** Length of each token's vector. */
-  width: number;
-}
+const OPTIONS = {
+  vocabulary: positiveInt.meta({ description: "token ids run from 0 to vocabulary - 1" }),
+  width: positiveInt.meta({ description: "length of each token's vector" }),
+};
+export type EmbeddingOptions = LayerOptions<typeof OPTIONS>;
 
 /** Keras's default: small uniform values, so no token starts out dominating. */
 const INIT_RANGE = 0.05;
@@ -30,16 +30,15 @@ export class Embedding implements Layer {
   name = "embedding";
   outputShape: number[] = [];
   readonly takesTokenIds = true;
-  readonly options: EmbeddingOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   steps = 0;
   table!: Param; // [vocabulary, width]
   #ws!: Workspace;
   #ids!: Buf; // the last forward pass's ids, for backward
   #y!: Buf;
 
-  constructor(options: EmbeddingOptions) {
-    requirePositiveWhole("embedding", "vocabulary", options.vocabulary);
-    requirePositiveWhole("embedding", "width", options.width);
+  /** Options checked by embeddingLayer (below): build layers with embedding() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
   }
 
@@ -133,5 +132,12 @@ export class Embedding implements Layer {
   }
 }
 
+export const embeddingLayer = defineLayer({
+  type: "embedding",
+  what: "an embedding layer (first, on token ids)",
+  options: OPTIONS,
+  build: (o) => new Embedding(o),
+});
+
 /** Token ids to learned vectors. */
-export const embedding = (options: EmbeddingOptions) => new Embedding(options);
+export const embedding = (options: EmbeddingOptions) => embeddingLayer.build(options);

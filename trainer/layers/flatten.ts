@@ -5,6 +5,7 @@ import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
 import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
+import { defineLayer } from "./options.ts";
 
 export class Flatten implements Layer {
   readonly kind = "flatten";
@@ -52,5 +53,12 @@ export class Flatten implements Layer {
   }
 }
 
+export const flattenLayer = defineLayer({
+  type: "flatten",
+  what: "a flatten layer",
+  options: {},
+  build: () => new Flatten(),
+});
+
 /** Flattens each sample to one axis. */
-export const flatten = () => new Flatten();
+export const flatten = () => flattenLayer.build({});

@@ -15,36 +15,39 @@
 // operators (export/recurrent.ts): about six operators per step.
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { z } from "zod";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
 import {
   stepRows,
   outputGradientByStep,
   outputOfSteps,
   inputAndRecurrentGradients,
-  type RecurrentOptions,
+  recurrentFields,
 } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers } from "../activations.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportJordan } from "../export/recurrent.ts";
 
-export type JordanHiddenActivation = "tanh" | "relu" | "sigmoid";
-export type JordanOutputActivation = "identity" | "tanh" | "sigmoid";
-
-export interface JordanOptions extends RecurrentOptions {
-  /** Output units O: what the layer outputs and feeds back. */
-  outputs: number;
-  /** The hidden layer's activation (default tanh). */
-  activation?: JordanHiddenActivation;
-  /** The output layer's activation (default identity). */
-  outputActivation?: JordanOutputActivation;
-}
+const OPTIONS = {
+  outputs: positiveInt.meta({ description: "output units, fed back at the next step" }),
+  activation: z.enum(["tanh", "relu", "sigmoid"]).optional().meta({ description: "hidden layer (default tanh)" }),
+  outputActivation: z
+    .enum(["identity", "tanh", "sigmoid"])
+    .optional()
+    .meta({ description: "output layer (default identity)" }),
+  ...recurrentFields,
+};
+export type JordanOptions = LayerOptions<typeof OPTIONS>;
+export type JordanHiddenActivation = NonNullable<JordanOptions["activation"]>;
+export type JordanOutputActivation = NonNullable<JordanOptions["outputActivation"]>;
 
 export class JordanRNN implements Layer {
   readonly kind = "jordanRnn";
   name = "jordanRnn";
   outputShape: number[] = [];
-  readonly options: JordanOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   readonly activation: JordanHiddenActivation;
   readonly outputActivation: JordanOutputActivation;
   steps = 0;
@@ -71,19 +74,11 @@ export class JordanRNN implements Layer {
   #recurrent!: Buf; // calibration: U y_(t-1) [T, B, H]
   #inputProduct!: Buf; // calibration: W x_t + b [T, B, H]
 
-  constructor(options: JordanOptions) {
-    requirePositiveWhole("jordanRnn", "units", options.units);
-    requirePositiveWhole("jordanRnn", "outputs", options.outputs);
-    const activation = options.activation ?? "tanh";
-    if (!["tanh", "relu", "sigmoid"].includes(activation))
-      throw new Error(`jordanRnn: activation must be tanh, relu or sigmoid, got '${activation}'`);
-    const outputActivation = options.outputActivation ?? "identity";
-    if (!["identity", "tanh", "sigmoid"].includes(outputActivation))
-      throw new Error(`jordanRnn: outputActivation must be identity, tanh or sigmoid, got '${outputActivation}'`);
-    if (options.truncate !== undefined) requirePositiveWhole("jordanRnn", "truncate", options.truncate, " of steps");
+  /** Options checked by jordanRnnLayer (below): build layers with jordanRnn() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
-    this.activation = activation;
-    this.outputActivation = outputActivation;
+    this.activation = options.activation ?? "tanh";
+    this.outputActivation = options.outputActivation ?? "identity";
   }
 
   build(inputShape: number[], ws: Workspace, rng: Rng): void {
@@ -254,5 +249,12 @@ export class JordanRNN implements Layer {
   }
 }
 
+export const jordanRnnLayer = defineLayer({
+  type: "jordanRnn",
+  what: "a jordanRnn layer",
+  options: OPTIONS,
+  build: (o) => new JordanRNN(o),
+});
+
 /** A Jordan recurrent network: hidden and output layers, the output fed back. */
-export const jordanRnn = (options: JordanOptions) => new JordanRNN(options);
+export const jordanRnn = (options: JordanOptions) => jordanRnnLayer.build(options);

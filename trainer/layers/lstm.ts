@@ -21,31 +21,33 @@
 // weights and hidden state, int16 cell state, scales from calibration).
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { z } from "zod";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { defineLayer, type CheckedOptions, type LayerOptions } from "./options.ts";
 import {
   stepRows,
   outputGradientByStep,
   outputOfSteps,
   inputAndRecurrentGradients,
-  type RecurrentOptions,
+  recurrentFields,
 } from "./recurrent.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportLstm } from "../export/recurrent.ts";
 
-export interface LstmOptions extends RecurrentOptions {
-  /**
-   * Start the forget gate's bias at 1 (default true), so the cell keeps its
-   * state early in training instead of forgetting half of it every step.
-   */
-  unitForgetBias?: boolean;
-}
+const OPTIONS = {
+  // The forget gate's bias starts at 1, so the cell keeps its state early in
+  // training instead of forgetting half of it every step.
+  unitForgetBias: z.boolean().optional().meta({ description: "start the forget gate's bias at 1 (default true)" }),
+  ...recurrentFields,
+};
+export type LstmOptions = LayerOptions<typeof OPTIONS>;
 
 export class LSTM implements Layer {
   readonly kind = "lstm";
   name = "lstm";
   outputShape: number[] = [];
-  readonly options: LstmOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   readonly units: number;
   steps = 0;
   features = 0;
@@ -66,9 +68,8 @@ export class LSTM implements Layer {
   #dxTime!: Buf; // [T, B, F]
   #dx!: Buf; // [B, T, F]
 
-  constructor(options: LstmOptions) {
-    requirePositiveWhole("lstm", "units", options.units);
-    if (options.truncate !== undefined) requirePositiveWhole("lstm", "truncate", options.truncate, " of steps");
+  /** Options checked by lstmLayer (below): build layers with lstm() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
     this.units = options.units;
   }
@@ -219,5 +220,12 @@ export class LSTM implements Layer {
   }
 }
 
+export const lstmLayer = defineLayer({
+  type: "lstm",
+  what: "an lstm layer",
+  options: OPTIONS,
+  build: (o) => new LSTM(o),
+});
+
 /** A long short-term memory layer. */
-export const lstm = (options: LstmOptions) => new LSTM(options);
+export const lstm = (options: LstmOptions) => lstmLayer.build(options);

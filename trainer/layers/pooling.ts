@@ -10,29 +10,30 @@
 // input's scale and zero point, as TFLite's pools require.
 import type { Workspace, Buf } from "../workspace.ts";
 import { definedFields, type Layer, type Param } from "./layer.ts";
-import { windowOver, type PaddingName, type Window } from "./window.ts";
+import { defineLayer, type CheckedOptions, type LayerOptions } from "./options.ts";
+import { windowOver, windowPair, paddingField, type Window } from "./window.ts";
 import { BuiltinOperator, Padding, ActivationFunctionType } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
-export interface Pool2DOptions {
-  /** Window size: k (square) or [k_h, k_w]; default 2. */
-  poolSize?: number | [number, number];
-  /** Default: the pool size. */
-  strides?: number | [number, number];
-  padding?: PaddingName;
-}
+const OPTIONS = {
+  poolSize: windowPair("the window (default 2)").optional(),
+  strides: windowPair("the stride (default: the window)").optional(),
+  padding: paddingField,
+};
+export type Pool2DOptions = LayerOptions<typeof OPTIONS>;
 
 abstract class Pool2D implements Layer {
   abstract readonly kind: "maxPool2d" | "averagePool2d";
   name = "pool";
   outputShape: number[] = [];
-  readonly options: Pool2DOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   g!: Window;
   protected ws!: Workspace;
   protected y!: Buf;
   protected dx!: Buf;
 
-  constructor(options: Pool2DOptions = {}) {
+  /** Options checked by maxPool2dLayer or averagePool2dLayer (below). */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
   }
 
@@ -122,75 +123,20 @@ export class AveragePool2D extends Pool2D {
   }
 }
 
-/**
- * GlobalAveragePooling2D: the mean of each channel over the whole image,
- * [h, w, c] -> [c] (an average pool whose window is the image). Exported as
- * MEAN over the height and width axes; int8 takes its calibrated output
- * range (TFLite's MEAN rescales; with the input's own scale it would
- * truncate its division).
- */
-export class GlobalAveragePooling2D implements Layer {
-  readonly kind = "globalAveragePooling2d";
-  name = "globalAveragePooling2d";
-  outputShape: number[] = [];
-  g!: Window;
-  #ws!: Workspace;
-  #y!: Buf;
-  #dx!: Buf;
-
-  build(inputShape: number[], ws: Workspace): void {
-    if (inputShape.length !== 3)
-      throw new Error(`${this.name}: expects [height, width, channels] images, got shape [${inputShape}]`);
-    this.g = windowOver(inputShape, { size: [inputShape[0]!, inputShape[1]!] }, this.name);
-    this.#ws = ws;
-    this.outputShape = [this.g.c];
-  }
-
-  allocate(ws: Workspace, batch: number): void {
-    this.#y = ws.alloc(batch * this.g.c);
-    this.#dx = ws.alloc(batch * this.g.h * this.g.w * this.g.c);
-  }
-
-  forward(x: Buf, batch: number): Buf {
-    this.#ws.averagePoolForward(x, this.#y, batch, this.g);
-    return this.#y;
-  }
-
-  backward(dy: Buf, batch: number): Buf {
-    this.#ws.averagePoolBackward(dy, this.#dx, batch, this.g);
-    return this.#dx;
-  }
-
-  params(): Param[] {
-    return [];
-  }
-
-  config() {
-    return { type: this.kind };
-  }
-
-  describe(): string {
-    return "";
-  }
-
-  exportTo(e: LayerExport): void {
-    const axes = e.addConstant(`${this.name}/axes`, [2], Int32Array.from([1, 2]));
-    const shape = [1, this.g.c];
-    const quant = e.quantOf(e.range());
-    const out = e.addActivationTensor(this.name, shape, quant);
-    e.addOperator({
-      op: BuiltinOperator.MEAN,
-      inputs: [e.tensor, axes],
-      outputs: [out],
-      options: { type: "ReducerOptions", keepDims: false },
-    });
-    e.setOutput(out, shape, quant);
-  }
-}
+export const maxPool2dLayer = defineLayer({
+  type: "maxPool2d",
+  what: "a maxPool2d layer",
+  options: OPTIONS,
+  build: (o) => new MaxPool2D(o),
+});
+export const averagePool2dLayer = defineLayer({
+  type: "averagePool2d",
+  what: "an averagePool2d layer",
+  options: OPTIONS,
+  build: (o) => new AveragePool2D(o),
+});
 
 /** Max pooling over 2-D windows. */
-export const maxPool2d = (options: Pool2DOptions = {}) => new MaxPool2D(options);
+export const maxPool2d = (options: Pool2DOptions = {}) => maxPool2dLayer.build(options);
 /** Average pooling over 2-D windows. */
-export const averagePool2d = (options: Pool2DOptions = {}) => new AveragePool2D(options);
-/** The mean of each channel over the whole image. */
-export const globalAveragePooling2d = () => new GlobalAveragePooling2D();
+export const averagePool2d = (options: Pool2DOptions = {}) => averagePool2dLayer.build(options);

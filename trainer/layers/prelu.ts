@@ -6,6 +6,7 @@ import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
 import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
+import { defineLayer } from "./options.ts";
 
 export class PRelu implements Layer {
   readonly kind = "prelu";
@@ -91,5 +92,7 @@ export class PRelu implements Layer {
   }
 }
 
+export const preluLayer = defineLayer({ type: "prelu", what: "a PReLU layer", options: {}, build: () => new PRelu() });
+
 /** PReLU: y = x for x > 0, a x otherwise, with a learned slope a per feature. */
-export const prelu = () => new PRelu();
+export const prelu = () => preluLayer.build({});

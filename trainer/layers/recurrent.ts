@@ -3,21 +3,21 @@
 // per-step buffers time-major ([T, B, width]: one step's rows contiguous, so a
 // step is one matrix product over the batch) while samples arrive and leave
 // batch-major ([B, T, width]).
+import { z } from "zod";
 import { part, type Workspace, type Buf } from "../workspace.ts";
-import type { InitializerName } from "../initializers.ts";
+import { initializerField } from "../initializers.ts";
+import { positiveInt } from "./options.ts";
 import type { Param } from "./layer.ts";
 
-/** The options every recurrent layer takes. */
-export interface RecurrentOptions {
-  /** Hidden units. */
-  units: number;
-  /** Output every step ([T, width]) instead of the last ([width]). */
-  returnSequences?: boolean;
-  /** Truncated BPTT: no gradient flows back across the start of each window of this many steps. */
-  truncate?: number;
-  /** The weights' initialiser (default glorotUniform). */
-  initializer?: InitializerName;
-}
+/** The options every recurrent layer takes (layers/options.ts). */
+export const recurrentFields = {
+  units: positiveInt.meta({ description: "hidden units" }),
+  returnSequences: z.boolean().optional().meta({ description: "output every step (default: the last)" }),
+  truncate: positiveInt
+    .optional()
+    .meta({ description: "truncated BPTT: no gradient flows back across windows of this many steps" }),
+  initializer: initializerField("glorotUniform"),
+};
 
 /** Step s's [batch, width] rows of a time-major buffer. */
 export function stepRows(buf: Buf, step: number, batch: number, width: number): Buf {

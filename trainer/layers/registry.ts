@@ -1,48 +1,61 @@
-// Config name -> layer: how a config file's `layers` entry (and a layer's
-// own config()) becomes a layer. The mapped type makes the compiler refuse a
-// layer type the config schema allows but this table does not build.
-import type { z } from "zod";
-import type { layerConfigSchema } from "./config-schema.ts";
+// Every layer a config file can name: one line per layer, each the definition
+// its own file declares (defineLayer, layers/options.ts). From this list come
+// the config file's layer schema (its published JSON Schema too, `npm run
+// gen:schema`), layerFromConfig() and rebuildLayer().
+import { z } from "zod";
 import type { Layer } from "./layer.ts";
-import { Dense } from "./dense.ts";
-import { Dropout } from "./dropout.ts";
-import { Flatten } from "./flatten.ts";
-import { Activation } from "./activation.ts";
-import { PRelu } from "./prelu.ts";
 import { Normalization } from "./normalization.ts";
-import { Conv2D } from "./conv2d.ts";
-import { DepthwiseConv2D } from "./depthwise-conv2d.ts";
-import { SimpleRNN } from "./simple-rnn.ts";
-import { LSTM } from "./lstm.ts";
-import { Embedding } from "./embedding.ts";
-import { JordanRNN } from "./jordan.ts";
-import { BatchNormalization } from "./batch-normalization.ts";
-import { MaxPool2D, AveragePool2D, GlobalAveragePooling2D } from "./pooling.ts";
+import { denseLayer } from "./dense.ts";
+import { dropoutLayer } from "./dropout.ts";
+import { flattenLayer } from "./flatten.ts";
+import { activationLayer } from "./activation.ts";
+import { preluLayer } from "./prelu.ts";
+import { conv2dLayer } from "./conv2d.ts";
+import { maxPool2dLayer, averagePool2dLayer } from "./pooling.ts";
+import { globalAveragePooling2dLayer } from "./global-average-pooling2d.ts";
+import { depthwiseConv2dLayer } from "./depthwise-conv2d.ts";
+import { simpleRnnLayer } from "./simple-rnn.ts";
+import { lstmLayer } from "./lstm.ts";
+import { jordanRnnLayer } from "./jordan.ts";
+import { embeddingLayer } from "./embedding.ts";
+import { batchNormalizationLayer } from "./batch-normalization.ts";
 
-export type LayerConfig = z.infer<typeof layerConfigSchema>;
-type Builders = { [K in LayerConfig["type"]]: (c: Extract<LayerConfig, { type: K }>) => Layer };
+const LAYERS = [
+  denseLayer,
+  dropoutLayer,
+  flattenLayer,
+  activationLayer,
+  preluLayer,
+  conv2dLayer,
+  maxPool2dLayer,
+  averagePool2dLayer,
+  globalAveragePooling2dLayer,
+  depthwiseConv2dLayer,
+  simpleRnnLayer,
+  lstmLayer,
+  jordanRnnLayer,
+  embeddingLayer,
+  batchNormalizationLayer,
+] as const;
 
-const LAYERS: Builders = {
-  dense: (c) => new Dense(c),
-  dropout: (c) => new Dropout(c.rate),
-  flatten: () => new Flatten(),
-  activation: (c) => new Activation(c.activation, { alpha: c.alpha, beta: c.beta }),
-  prelu: () => new PRelu(),
-  conv2d: (c) => new Conv2D(c),
-  maxPool2d: (c) => new MaxPool2D(c),
-  averagePool2d: (c) => new AveragePool2D(c),
-  globalAveragePooling2d: () => new GlobalAveragePooling2D(),
-  depthwiseConv2d: (c) => new DepthwiseConv2D(c),
-  simpleRnn: (c) => new SimpleRNN(c),
-  lstm: (c) => new LSTM(c),
-  embedding: (c) => new Embedding(c),
-  jordanRnn: (c) => new JordanRNN(c),
-  batchNormalization: (c) => new BatchNormalization(c),
-};
+type Entry = (typeof LAYERS)[number]["schema"];
 
-/** The layer a config file's entry describes (validated by the schema first). */
+/** A config file's `layers` entry: `{ "type": "dense", ... }`, each layer's own options. */
+export const layerConfigSchema = z.discriminatedUnion(
+  "type",
+  LAYERS.map((l) => l.schema) as unknown as [Entry, ...Entry[]],
+);
+
+export type LayerConfig = z.output<typeof layerConfigSchema>;
+
+const BY_TYPE = new Map<string, { build(options: unknown): Layer }>(
+  LAYERS.map((l) => [l.type, l as { build(options: unknown): Layer }]),
+);
+
+/** The layer a config file's entry describes (its options checked by the layer's definition). */
 export function layerFromConfig(c: LayerConfig): Layer {
-  return (LAYERS[c.type] as (c: LayerConfig) => Layer)(c);
+  const { type, ...options } = c;
+  return BY_TYPE.get(type)!.build(options);
 }
 
 /**
@@ -52,6 +65,8 @@ export function layerFromConfig(c: LayerConfig): Layer {
 export function rebuildLayer(c: { type: string } & Record<string, unknown>): Layer {
   if (c.type === "normalization")
     return new Normalization(Float32Array.from(c.mean as number[]), Float32Array.from(c.std as number[]));
-  if (!(c.type in LAYERS)) throw new Error(`unknown layer type '${c.type}' (known: ${Object.keys(LAYERS).join(", ")})`);
-  return layerFromConfig(c as LayerConfig);
+  const definition = BY_TYPE.get(c.type);
+  if (!definition) throw new Error(`unknown layer type '${c.type}' (known: ${[...BY_TYPE.keys()].join(", ")})`);
+  const { type: _type, ...options } = c;
+  return definition.build(options);
 }

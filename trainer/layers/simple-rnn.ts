@@ -14,29 +14,33 @@
 // then taken by STRIDED_SLICE, as TensorFlow's converter writes it).
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, requirePositiveWhole, type Layer, type Param } from "./layer.ts";
+import { z } from "zod";
+import { definedFields, type Layer, type Param } from "./layer.ts";
+import { defineLayer, type CheckedOptions, type LayerOptions } from "./options.ts";
 import {
   stepRows,
   outputGradientByStep,
   outputOfSteps,
   inputAndRecurrentGradients,
-  type RecurrentOptions,
+  recurrentFields,
 } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers, type ActivationName } from "../activations.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { exportSequenceRnn } from "../export/recurrent.ts";
 
-export interface SimpleRnnOptions extends RecurrentOptions {
-  /** tanh (default), relu or identity: the activations TFLite's RNN operator has. */
-  activation?: "tanh" | "relu" | "identity";
-}
+const OPTIONS = {
+  // The activations TFLite's RNN operator has.
+  activation: z.enum(["tanh", "relu", "identity"]).optional().meta({ description: "default tanh" }),
+  ...recurrentFields,
+};
+export type SimpleRnnOptions = LayerOptions<typeof OPTIONS>;
 
 export class SimpleRNN implements Layer {
   readonly kind = "simpleRnn";
   name = "simpleRnn";
   outputShape: number[] = [];
-  readonly options: SimpleRnnOptions;
+  readonly options: CheckedOptions<typeof OPTIONS>;
   readonly units: number;
   readonly activation: ActivationName;
   steps = 0;
@@ -55,17 +59,11 @@ export class SimpleRNN implements Layer {
   #dxTime!: Buf; // [T, B, F]
   #dx!: Buf; // [B, T, F]
 
-  constructor(options: SimpleRnnOptions) {
-    requirePositiveWhole("simpleRnn", "units", options.units);
-    const activation = options.activation ?? "tanh";
-    if (!["tanh", "relu", "identity"].includes(activation))
-      throw new Error(
-        `simpleRnn: activation must be tanh, relu or identity (TFLite's RNN has no other), got '${activation}'`,
-      );
-    if (options.truncate !== undefined) requirePositiveWhole("simpleRnn", "truncate", options.truncate, " of steps");
+  /** Options checked by simpleRnnLayer (below): build layers with simpleRnn() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
     this.options = options;
     this.units = options.units;
-    this.activation = activation;
+    this.activation = options.activation ?? "tanh";
   }
 
   build(inputShape: number[], ws: Workspace, rng: Rng): void {
@@ -202,5 +200,12 @@ export class SimpleRNN implements Layer {
   }
 }
 
+export const simpleRnnLayer = defineLayer({
+  type: "simpleRnn",
+  what: "a simpleRnn layer",
+  options: OPTIONS,
+  build: (o) => new SimpleRNN(o),
+});
+
 /** An Elman recurrent layer. */
-export const simpleRnn = (options: SimpleRnnOptions) => new SimpleRNN(options);
+export const simpleRnn = (options: SimpleRnnOptions) => simpleRnnLayer.build(options);

@@ -3,9 +3,34 @@
 //   valid: out = ceil((in - (k - 1) d) / s), no padding
 //   same:  out = ceil(in / s); padding total = max((out - 1) s + (k - 1) d + 1 - in, 0),
 //          the smaller half before (top, left), the odd extra after
-// The seed's W_0 = (W_i - k + 2p) / s + 1 is the same count when 2p is that total.
+// The textbook count W_0 = (W_i - k + 2p) / s + 1 is the same when 2p is that total.
+// A 1-D window (Conv1D, the 1-D poolings) is the 2-D one over a [1, steps, c] image.
+import { z } from "zod";
+import { positiveInt } from "./options.ts";
+import { activationField, activationOptionFields } from "../activations.ts";
+import { initializerField } from "../initializers.ts";
+
 export type PaddingName = "valid" | "same";
 export const PADDINGS: readonly PaddingName[] = ["valid", "same"];
+
+/** A layer option sizing a 2-D window: k, or [height, width]. */
+export const windowPair = (what: string) =>
+  z.union([positiveInt, z.tuple([positiveInt, positiveInt])]).meta({ description: `${what}: k, or [height, width]` });
+export const paddingField = z
+  .enum(PADDINGS)
+  .optional()
+  .meta({ description: "valid (no padding, the default) or same" });
+
+/** The options a convolution's filter takes (Conv2D, DepthwiseConv2D): its window, its activation and initialiser. */
+export const filterFields = {
+  kernelSize: windowPair("the filter size"),
+  strides: windowPair("the stride (default 1)").optional(),
+  dilation: windowPair("the dilation (default 1)").optional(),
+  padding: paddingField,
+  activation: activationField.optional().meta({ description: "default identity (linear)" }),
+  ...activationOptionFields,
+  initializer: initializerField("heNormal for ReLU-like activations, glorotUniform otherwise"),
+};
 
 export interface Window {
   h: number;
@@ -42,7 +67,44 @@ function pair(v: number | [number, number], what: string, layer: string): [numbe
 export function windowOver(inputShape: readonly number[], o: WindowOptions, layer: string): Window {
   if (inputShape.length !== 3)
     throw new Error(`${layer}: expects [height, width, channels] images, got shape [${inputShape}]`);
-  const [h, w, c] = inputShape as [number, number, number];
+  return geometry(inputShape as [number, number, number], o, layer);
+}
+
+/**
+ * A 1-D window over [steps, channels] sequences, as the 2-D window over a
+ * [1, steps, channels] image with a 1 x k window (strides and dilation along
+ * the steps).
+ */
+export function windowAlong(inputShape: readonly number[], o: Window1dOptions, layer: string): Window {
+  if (inputShape.length !== 2)
+    throw new Error(`${layer}: expects sequences [steps, channels], got shape [${inputShape}]`);
+  const [steps, c] = inputShape as [number, number];
+  const one = (v: number | undefined, what: string) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new Error(`${layer}: ${what} must be a positive whole number, got ${JSON.stringify(v)}`);
+    return [1, v ?? 1] as [number, number];
+  };
+  const [, size] = one(o.size, "the window size");
+  return geometry(
+    [1, steps, c],
+    {
+      size: [1, size],
+      strides: one(o.strides, "the stride"),
+      dilation: one(o.dilation, "the dilation"),
+      padding: o.padding,
+    },
+    layer,
+  );
+}
+
+export interface Window1dOptions {
+  size: number;
+  strides?: number;
+  dilation?: number;
+  padding?: PaddingName;
+}
+
+function geometry([h, w, c]: [number, number, number], o: WindowOptions, layer: string): Window {
   const [kh, kw] = pair(o.size, "the window size", layer);
   const [strideH, strideW] = pair(o.strides ?? 1, "strides", layer);
   const [dilationH, dilationW] = pair(o.dilation ?? 1, "dilation", layer);
@@ -77,6 +139,13 @@ export function windowOver(inputShape: readonly number[], o: WindowOptions, laye
     outH: y.out,
     outW: x.out,
   };
+}
+
+/** "5, stride 2, same" for a 1-D window (stride and dilation only when not 1). */
+export function describeWindow1d(g: Window, padding: PaddingName | undefined): string {
+  const stride = g.strideW === 1 ? "" : `, stride ${g.strideW}`;
+  const dilation = g.dilationW === 1 ? "" : `, dilation ${g.dilationW}`;
+  return `${g.kw}${stride}${dilation}, ${padding ?? "valid"}`;
 }
 
 /** "5x5, stride 2x2, dilation 2x1, same" (stride and dilation only when not 1). */
