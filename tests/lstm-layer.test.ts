@@ -9,7 +9,7 @@ import { describe, it, expect } from "vitest";
 import { sequential, lstm, dense, flatten, type Dataset } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
-import { cellStateScaleLog2 } from "../trainer/export/recurrent.ts";
+import { cellStateScaleLog2 } from "../trainer/layers/lstm.ts";
 import { readModel } from "@wasmlite/format";
 import { gradientCheck, analyticGradients, data, sequenceData, expectGradientsMatch } from "./helpers/gradients.ts";
 import { trainConfigSchema } from "../cli/train-and-export/config-schema.ts";

@@ -511,7 +511,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "lstm-export-gates-swapped",
-    file: "trainer/export/recurrent.ts",
+    file: "trainer/layers/lstm.ts",
     find: "s.w.subarray(g * h * f, (g + 1) * h * f)",
     replace: "s.w.subarray((g ^ 1) * h * f, ((g ^ 1) + 1) * h * f)",
     bug: "the LSTM export writes the input weights of the update/forget and candidate/output gates swapped",
@@ -666,7 +666,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: "config-objects-not-strict",
-    file: "trainer/layers/config-schema.ts",
+    file: "trainer/layers/options.ts",
     find: "return z.strictObject(shape, {",
     replace: "return z.object(shape, {",
     bug: "config fields that do not exist or do not apply (momentum with sgd) are ignored",

@@ -12,7 +12,7 @@
 //   dV = sum ds_t^T h_t,  dc = sum ds_t,  dx_t = dz_t W
 // Time-major internally, as SimpleRNN. TFLite has no operator for it, so the
 // export unrolls the T steps into FULLY_CONNECTED, ADD and activation
-// operators (export/recurrent.ts): about six operators per step.
+// operators (exportJordan, below): about six operators per step.
 import { part, type Workspace, type Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { z } from "zod";
@@ -28,7 +28,8 @@ import {
 import { activateBuffers, activationGradientBuffers } from "../activations.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
-import { exportJordan } from "../export/recurrent.ts";
+import { BuiltinOperator } from "@wasmlite/format";
+import { fixedActivationQuant, type Quant } from "../export/layer-export.ts";
 
 const OPTIONS = {
   outputs: positiveInt.meta({ description: "output units, fed back at the next step" }),
@@ -258,3 +259,113 @@ export const jordanRnnLayer = defineLayer({
 
 /** A Jordan recurrent network: hidden and output layers, the output fed back. */
 export const jordanRnn = (options: JordanOptions) => jordanRnnLayer.build(options);
+
+interface JordanExportSpec {
+  name: string;
+  steps: number;
+  features: number;
+  units: number;
+  outputs: number;
+  activation: "tanh" | "relu" | "sigmoid";
+  outputActivation: "identity" | "tanh" | "sigmoid";
+  w: Float32Array; // [H, F]
+  u: Float32Array; // [H, O]
+  b: Float32Array; // [H]
+  v: Float32Array; // [O, H]
+  c: Float32Array; // [O]
+  returnSequences: boolean;
+}
+
+const ACTIVATION_OPS = {
+  tanh: BuiltinOperator.TANH,
+  sigmoid: BuiltinOperator.LOGISTIC,
+  relu: BuiltinOperator.RELU,
+};
+
+/**
+ * TFLite has no operator for the Jordan network, so it is unrolled over its T steps, each:
+ *   x_t = STRIDED_SLICE(x)                    [1, F]
+ *   a_t = FULLY_CONNECTED(x_t, W, b)          [1, H]
+ *   z_t = ADD(a_t, FULLY_CONNECTED(y_(t-1), U))   (z_1 = a_1)
+ *   h_t = TANH / LOGISTIC / RELU(z_t)
+ *   y_t = FULLY_CONNECTED(h_t, V, c), then TANH / LOGISTIC unless identity
+ * with the weights stored once. The output: y_T, or every y_t concatenated
+ * and reshaped to [1, T, O]. int8 tensors of one kind share one calibrated
+ * quantisation over all steps (the layer's calibrationValues()).
+ */
+function exportJordan(e: LayerExport, s: JordanExportSpec): void {
+  const { steps, features: f, units: h, outputs: o, name } = s;
+  const x = e.tensor;
+  const xQuant = e.quant;
+  const quant = (value: string) => e.quantOf(e.range(value));
+  const hQuant = fixedActivationQuant(e.int8, s.activation) ?? quant("hidden");
+  const yQuant =
+    s.outputActivation === "identity" ? quant("outputs") : fixedActivationQuant(e.int8, s.outputActivation);
+  const sQuant = s.outputActivation === "identity" ? yQuant : quant("outputPreactivation");
+  const w = e.addWeights(`${name}/kernel`, [h, f], s.w, 0);
+  const b = e.addBias(`${name}/bias`, s.b, w.scales, xQuant);
+  const u = e.addWeights(`${name}/recurrent_kernel`, [h, o], s.u, 0);
+  const v = e.addWeights(`${name}/output_kernel`, [o, h], s.v, 0);
+  const c = e.addBias(`${name}/output_bias`, s.c, v.scales, hQuant);
+  const fc = (tag: string, input: number, weights: number, bias: number, width: number, q: Quant) => {
+    const out = e.addActivationTensor(`${name}/${tag}`, [1, width], q);
+    e.addOperator({
+      op: BuiltinOperator.FULLY_CONNECTED,
+      inputs: [input, weights, bias],
+      outputs: [out],
+      options: { type: "FullyConnectedOptions" },
+    });
+    return out;
+  };
+  const activate = (tag: string, input: number, act: "tanh" | "relu" | "sigmoid", width: number, q: Quant) => {
+    const out = e.addActivationTensor(`${name}/${tag}`, [1, width], q);
+    e.addOperator({ op: ACTIVATION_OPS[act], inputs: [input], outputs: [out] });
+    return out;
+  };
+  const begin = (t: number) => e.addConstant(`${name}/step_${t}/begin`, [3], Int32Array.from([0, t, 0]));
+  const strides = e.addConstant(`${name}/step_strides`, [3], Int32Array.from([1, 1, 1]));
+  const stepOutputs: number[] = [];
+  let previous = -1;
+  for (let t = 0; t < steps; t++) {
+    const step = `step_${t}`;
+    const xt = e.addActivationTensor(`${name}/${step}/x`, [1, f], xQuant);
+    e.addOperator({
+      op: BuiltinOperator.STRIDED_SLICE,
+      inputs: [x, begin(t), e.addConstant(`${name}/${step}/end`, [3], Int32Array.from([1, t + 1, f])), strides],
+      outputs: [xt],
+      options: { type: "StridedSliceOptions", shrinkAxisMask: 0b010 },
+    });
+    let z = fc(`${step}/input_product`, xt, w.index, b, h, t > 0 ? quant("inputProduct") : quant("preactivation"));
+    if (t > 0) {
+      const r = fc(`${step}/recurrent_product`, previous, u.index, -1, h, quant("recurrentProduct"));
+      const sum = e.addActivationTensor(`${name}/${step}/z`, [1, h], quant("preactivation"));
+      e.addOperator({ op: BuiltinOperator.ADD, inputs: [z, r], outputs: [sum], options: { type: "AddOptions" } });
+      z = sum;
+    }
+    const hidden = activate(`${step}/h`, z, s.activation, h, hQuant);
+    let y = fc(`${step}/${s.outputActivation === "identity" ? "y" : "s"}`, hidden, v.index, c, o, sQuant);
+    if (s.outputActivation !== "identity") y = activate(`${step}/y`, y, s.outputActivation, o, yQuant);
+    stepOutputs.push(y);
+    previous = y;
+  }
+  if (!s.returnSequences) {
+    e.setOutput(previous, [1, o], yQuant);
+    return;
+  }
+  const joined = e.addActivationTensor(`${name}/steps`, [1, steps * o], yQuant);
+  e.addOperator({
+    op: BuiltinOperator.CONCATENATION,
+    inputs: stepOutputs,
+    outputs: [joined],
+    options: { type: "ConcatenationOptions", axis: 1 },
+  });
+  const shape = [1, steps, o];
+  const out = e.addActivationTensor(`${name}/sequence`, shape, yQuant);
+  e.addOperator({
+    op: BuiltinOperator.RESHAPE,
+    inputs: [joined, e.addConstant(`${name}/sequence_shape`, [3], Int32Array.from(shape))],
+    outputs: [out],
+    options: { type: "ReshapeOptions", newShape: shape },
+  });
+  e.setOutput(out, shape, yQuant);
+}

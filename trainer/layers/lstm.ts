@@ -30,10 +30,11 @@ import {
   outputOfSteps,
   inputAndRecurrentGradients,
   recurrentFields,
+  addLastStep,
 } from "./recurrent.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
-import { exportLstm } from "../export/recurrent.ts";
+import { BuiltinOperator, ActivationFunctionType, TensorType, type QuantizationSpec } from "@wasmlite/format";
 
 const OPTIONS = {
   // The forget gate's bias starts at 1, so the cell keeps its state early in
@@ -229,3 +230,112 @@ export const lstmLayer = defineLayer({
 
 /** A long short-term memory layer. */
 export const lstm = (options: LstmOptions) => lstmLayer.build(options);
+
+interface LstmExportSpec {
+  name: string;
+  steps: number;
+  features: number;
+  units: number;
+  /** The gates stacked [update, forget, candidate, output]: input kernel [4H, F], recurrent [4H, H], bias [4H]. */
+  w: Float32Array;
+  u: Float32Array;
+  b: Float32Array;
+  returnSequences: boolean;
+}
+
+const LSTM_GATES = ["input", "forget", "cell", "output"];
+
+/**
+ * The cell state's int16 scale in the integer LSTM: a power of two, 2^k with
+ * k in -15..-9 (the formats TFLite's tanh reads), the smallest whose int16
+ * range holds the calibrated cell values (beyond 64 they saturate).
+ */
+export function cellStateScaleLog2(absMax: number): number {
+  const bits = absMax > 0 ? Math.ceil(Math.log2(absMax)) : 0;
+  return Math.min(Math.max(bits, 0), 6) - 15;
+}
+
+/**
+ * LSTM -> UNIDIRECTIONAL_SEQUENCE_LSTM in TFLite's 24-input layout (one
+ * weight matrix and bias per gate; no peepholes, projection or layer norm),
+ * batch-major, state in variable tensors. int8 files use TFLite's integer
+ * LSTM ("8x8_16"): int8 input, per-tensor symmetric int8 weights, int32 gate
+ * biases at input scale x weight scale, an int8 hidden state symmetric over
+ * its calibrated range (the output shares it), an int16 cell state at a
+ * power-of-two scale covering its calibrated range, and the five
+ * intermediates the kernel reads (the fifth: the hidden state's scale).
+ */
+function exportLstm(e: LayerExport, s: LstmExportSpec): void {
+  const h = s.units,
+    f = s.features;
+  const int8 = e.int8;
+  const stateQuant = int8 ? symmetricInt8(e.range("hidden")) : undefined;
+  const inputs: number[] = [e.tensor];
+  const inputScales: number[] = [];
+  LSTM_GATES.forEach((gate, g) => {
+    const weights = e.addWeights(`${s.name}/${gate}_kernel`, [h, f], s.w.subarray(g * h * f, (g + 1) * h * f), null);
+    inputs.push(weights.index);
+    inputScales.push(weights.scales[0] ?? 1);
+  });
+  LSTM_GATES.forEach((gate, g) =>
+    inputs.push(
+      e.addWeights(`${s.name}/${gate}_recurrent_kernel`, [h, h], s.u.subarray(g * h * h, (g + 1) * h * h), null).index,
+    ),
+  );
+  inputs.push(-1, -1, -1); // no peepholes
+  // The integer gate bias has the input product's scale (input scale x input weight scale).
+  LSTM_GATES.forEach((gate, g) =>
+    inputs.push(e.addBias(`${s.name}/${gate}_bias`, s.b.slice(g * h, (g + 1) * h), [inputScales[g]!])),
+  );
+  inputs.push(-1, -1); // no projection
+  const cell = e.range("cell");
+  const cellScale = 2 ** cellStateScaleLog2(cell ? Math.max(-cell.min, cell.max) : 0);
+  inputs.push(
+    e.builder.addTensor({
+      name: `${s.name}/hidden_state`,
+      shape: [1, h],
+      type: e.activationType,
+      isVariable: true,
+      quantization: stateQuant,
+    }),
+    e.builder.addTensor({
+      name: `${s.name}/cell_state`,
+      shape: [1, h],
+      type: int8 ? TensorType.INT16 : TensorType.FLOAT32,
+      isVariable: true,
+      quantization: int8 ? { scale: [cellScale], zeroPoint: [0] } : undefined,
+    }),
+  );
+  inputs.push(-1, -1, -1, -1); // no layer norm
+  const shape = [1, s.steps, h];
+  const sequence = e.addActivationTensor(`${s.name}/sequence`, shape, stateQuant);
+  // The first four intermediates matter only with layer norm; TFLite still expects them.
+  const intermediates = int8
+    ? [
+        ...LSTM_GATES.map((gate) =>
+          e.builder.addTensor({ name: `${s.name}/${gate}_intermediate`, shape: [0], type: TensorType.FLOAT32 }),
+        ),
+        e.builder.addTensor({
+          name: `${s.name}/hidden_intermediate`,
+          shape: [0],
+          type: TensorType.INT8,
+          quantization: stateQuant,
+        }),
+      ]
+    : undefined;
+  e.addOperator({
+    op: BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM,
+    inputs,
+    outputs: [sequence],
+    intermediates,
+    options: { type: "UnidirectionalSequenceLSTMOptions", activation: ActivationFunctionType.TANH },
+  });
+  if (s.returnSequences) e.setOutput(sequence, shape, stateQuant);
+  else e.setOutput(addLastStep(e, s.name, sequence, h, e.activationType, stateQuant), [1, h], stateQuant);
+}
+
+/** Symmetric int8 parameters (zero point 0) over a calibrated range; the integer LSTM's hidden state needs them. */
+function symmetricInt8(range: { min: number; max: number } | undefined): QuantizationSpec {
+  const absMax = range ? Math.max(-range.min, range.max) : 0;
+  return { scale: [Math.fround((absMax > 0 ? absMax : 1) / 127)], zeroPoint: [0] };
+}

@@ -8,6 +8,8 @@ import { part, type Workspace, type Buf } from "../workspace.ts";
 import { initializerField } from "../initializers.ts";
 import { positiveInt } from "./options.ts";
 import type { Param } from "./layer.ts";
+import { BuiltinOperator, type TensorType, type QuantizationSpec } from "@wasmlite/format";
+import type { LayerExport } from "../export/layer-export.ts";
 
 /** The options every recurrent layer takes (layers/options.ts). */
 export const recurrentFields = {
@@ -105,4 +107,33 @@ export function inputAndRecurrentGradients(
     ws.gemmNN(b.dz, b.w.value, b.dxTime, all, features, rows);
     ws.swapLeadingAxes(b.dxTime, b.dx, steps, batch, features);
   }
+}
+
+/**
+ * The last step of a [1, T, H] sequence: STRIDED_SLICE to [1, H], as
+ * TensorFlow's converter writes it (begin [0, -1, 0], end [0, 0, 0], strides
+ * 1, begin and end masks on the batch and feature axes, the time axis shrunk).
+ */
+export function addLastStep(
+  e: LayerExport,
+  name: string,
+  sequence: number,
+  units: number,
+  type: TensorType,
+  quantization?: QuantizationSpec,
+): number {
+  const shape = [1, units];
+  const out = e.builder.addTensor({ name: `${name}/last_step`, shape, type, quantization });
+  e.addOperator({
+    op: BuiltinOperator.STRIDED_SLICE,
+    inputs: [
+      sequence,
+      e.addConstant(`${name}/last_step/begin`, [3], Int32Array.from([0, -1, 0])),
+      e.addConstant(`${name}/last_step/end`, [3], Int32Array.from([0, 0, 0])),
+      e.addConstant(`${name}/last_step/strides`, [3], Int32Array.from([1, 1, 1])),
+    ],
+    outputs: [out],
+    options: { type: "StridedSliceOptions", beginMask: 0b101, endMask: 0b101, shrinkAxisMask: 0b010 },
+  });
+  return out;
 }

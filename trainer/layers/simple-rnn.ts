@@ -23,11 +23,12 @@ import {
   outputOfSteps,
   inputAndRecurrentGradients,
   recurrentFields,
+  addLastStep,
 } from "./recurrent.ts";
 import { activateBuffers, activationGradientBuffers, type ActivationName } from "../activations.ts";
 import { initialize } from "../initializers.ts";
 import type { LayerExport } from "../export/layer-export.ts";
-import { exportSequenceRnn } from "../export/recurrent.ts";
+import { BuiltinOperator, ActivationFunctionType, TensorType } from "@wasmlite/format";
 
 const OPTIONS = {
   // The activations TFLite's RNN operator has.
@@ -209,3 +210,67 @@ export const simpleRnnLayer = defineLayer({
 
 /** An Elman recurrent layer. */
 export const simpleRnn = (options: SimpleRnnOptions) => simpleRnnLayer.build(options);
+
+interface SequenceRnnSpec {
+  name: string;
+  steps: number;
+  features: number;
+  units: number;
+  activation: "tanh" | "relu" | "identity";
+  w: Float32Array;
+  u: Float32Array;
+  b: Float32Array;
+  returnSequences: boolean;
+}
+
+const RNN_ACTIVATION = {
+  tanh: ActivationFunctionType.TANH,
+  relu: ActivationFunctionType.RELU,
+  identity: ActivationFunctionType.NONE,
+};
+
+/** A float32 tensor the next operator reads: the current one, dequantised if it is int8. */
+function floatInput(e: LayerExport, name: string): number {
+  if (!e.quant) return e.tensor;
+  const out = e.builder.addTensor({ name: `${name}/dequantized`, shape: e.shape, type: TensorType.FLOAT32 });
+  e.addOperator({ op: BuiltinOperator.DEQUANTIZE, inputs: [e.tensor], outputs: [out] });
+  return out;
+}
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_RNN (batch-major, the hidden state a variable
+ * tensor the runtime resets between samples), then STRIDED_SLICE when only
+ * the last step is wanted. int8 files: TFLite has no integer RNN but the
+ * "hybrid" one (int8 weights, float input, state and output), so the
+ * operator is wrapped: DEQUANTIZE before it (when its input is int8) and
+ * QUANTIZE after it, at the layer's calibrated output range.
+ */
+function exportSequenceRnn(e: LayerExport, s: SequenceRnnSpec): void {
+  const f32 = TensorType.FLOAT32;
+  const x = floatInput(e, s.name);
+  const w = e.addWeights(`${s.name}/kernel`, [s.units, s.features], s.w, null);
+  const u = e.addWeights(`${s.name}/recurrent_kernel`, [s.units, s.units], s.u, null);
+  const bias = e.builder.addTensor({ name: `${s.name}/bias`, shape: [s.units], type: f32, data: s.b });
+  const state = e.builder.addTensor({ name: `${s.name}/state`, shape: [1, s.units], type: f32, isVariable: true });
+  const sequence = e.builder.addTensor({ name: `${s.name}/sequence`, shape: [1, s.steps, s.units], type: f32 });
+  e.addOperator({
+    op: BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_RNN,
+    inputs: [x, w.index, u.index, bias, state],
+    outputs: [sequence],
+    options: { type: "SequenceRNNOptions", activation: RNN_ACTIVATION[s.activation], timeMajor: false },
+  });
+  let out = sequence;
+  let shape = [1, s.steps, s.units];
+  if (!s.returnSequences) {
+    out = addLastStep(e, s.name, sequence, s.units, f32);
+    shape = [1, s.units];
+  }
+  if (!e.int8) {
+    e.setOutput(out, shape, undefined);
+    return;
+  }
+  const quant = e.quantOf(e.range());
+  const quantized = e.addActivationTensor(s.name, shape, quant);
+  e.addOperator({ op: BuiltinOperator.QUANTIZE, inputs: [out], outputs: [quantized] });
+  e.setOutput(quantized, shape, quant);
+}
