@@ -402,7 +402,7 @@ describe("batch normalisation", () => {
     ]);
     const first = sequential([batchNormalization(), dense({ units: 2 })], { inputShape: [3] });
     expect(exportProblems(first)[0]).toMatch(
-      /folded into a convolution or dense layer right before it, and nothing is there/,
+      /folded into the convolution or dense layer before it, and nothing is there/,
     );
     expect(() => exportTflite(first, { kind: "float32" })).toThrow(/nothing is there/);
   });

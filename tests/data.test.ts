@@ -10,7 +10,7 @@ import { readIdx } from "../cli/data/idx.ts";
 import { fashionMnist, FASHION_MNIST_DIR } from "../cli/data/fashion-mnist.ts";
 import { parseCsv, readCsv } from "../cli/data/csv.ts";
 import { randomShifts, randomAffine } from "../trainer/data/augment.ts";
-import { sequential, dense, normalization, Rng } from "@wasmlite/trainer";
+import { sequential, dense, flatten, activation, normalization, exportProblems, Rng } from "@wasmlite/trainer";
 import { exportTflite } from "../trainer/export/tflite.ts";
 import { verifyExport } from "../trainer/export/verify.ts";
 import { REQUIRE_ALL } from "./helpers/system.ts";
@@ -118,6 +118,30 @@ describe("normalisation and augmentation", () => {
     expect(m.evaluate(train).loss!).toBeLessThan(0.1 * before);
     const v = await verifyExport(exportTflite(m, { kind: "float32" }), "float32", m, train);
     expect(v.maxAbsDifference).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("a float32 export folds normalisation into the dense layer after it, through a flatten; anything else is said before training", async () => {
+    const rng = new Rng(6);
+    const n = 16;
+    const x = Float32Array.from({ length: n * 4 }, (_, i) => (i % 2 ? 300 : -2) + rng.normal() * (i % 2 ? 20 : 0.1));
+    const train = {
+      x,
+      y: Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
+      n,
+      inputShape: [2, 2],
+      targetSize: 1,
+    };
+    const flat = sequential([normalization(train), flatten(), dense({ units: 1 })], { inputShape: [2, 2], seed: 1 });
+    flat.compile({ optimizer: "sgd", loss: "mse" });
+    expect(exportProblems(flat)).toEqual([]);
+    const v = await verifyExport(exportTflite(flat, { kind: "float32" }), "float32", flat, train);
+    expect(v.maxAbsDifference).toBeLessThanOrEqual(1e-5); // FLOAT_TOLERANCE: the fold reorders float sums
+    const blocked = sequential([normalization(train), flatten(), activation("tanh"), dense({ units: 1 })], {
+      inputShape: [2, 2],
+    });
+    expect(exportProblems(blocked)).toEqual([
+      "normalization_1: is exported folded into the dense layer after it, and activation_1 is there",
+    ]);
   });
 
   it("gradients through a normalisation layer match central differences of the loss", () => {

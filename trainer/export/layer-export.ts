@@ -38,13 +38,6 @@ export interface LayerRanges {
 
 export type Quant = QuantizationSpec | undefined;
 
-/** Input normalisation waiting to be folded into the next dense layer (float32 files). */
-export interface InputFold {
-  layer: string;
-  mean: Float32Array;
-  std: Float32Array;
-}
-
 export class LayerExport {
   readonly builder = new ModelBuilder();
   /** The tensor the next layer reads, its shape (batch 1 first) and its int8 quantisation. */
@@ -56,7 +49,6 @@ export class LayerExport {
   index = 0;
   /** Its calibrated ranges (int8 files only). */
   ranges?: LayerRanges;
-  #fold?: InputFold;
 
   constructor(
     readonly int8: boolean,
@@ -82,7 +74,7 @@ export class LayerExport {
     return value === "output" ? this.ranges.output : this.ranges.values[value];
   }
 
-  /** Values that replace a buffer's at export (a batch normalisation folded into a layer's weights). */
+  /** Values that replace a buffer's at export (a neighbour's fold in a layer's weights, Layer.foldsInto). */
   readonly overrides = new Map<Buf, Float32Array>();
 
   /** A parameter's values (its `value` buffer, or what a fold made of it), copied. */
@@ -154,12 +146,7 @@ export class LayerExport {
     });
   }
 
-  /** Adds an operator; an input normalisation still waiting for its dense layer may only pass through a RESHAPE. */
   addOperator(spec: OperatorSpec): void {
-    if (this.#fold && spec.op !== BuiltinOperator.RESHAPE)
-      throw new Error(
-        `${this.#fold.layer}: normalisation is exported folded into the dense layer after it, and ${this.layer} follows`,
-      );
     this.builder.addOperator(spec);
   }
 
@@ -228,26 +215,6 @@ export class LayerExport {
     });
     this.setOutput(out, spec.outputShape, quant);
     if (!fusedRelu) this.addActivation(spec.activation, spec.activationOptions, this.range());
-  }
-
-  /** Normalisation (float32 files): fold it into the next dense layer. */
-  foldIntoNextLayer(fold: InputFold): void {
-    this.#fold = fold;
-  }
-
-  /** The pending input normalisation, which the caller now folds (a dense layer). */
-  takeInputFold(): InputFold | undefined {
-    const fold = this.#fold;
-    this.#fold = undefined;
-    return fold;
-  }
-
-  /** Throws when a normalisation never found its dense layer. */
-  finish(): void {
-    if (this.#fold)
-      throw new Error(
-        `${this.#fold.layer}: normalisation is exported folded into the dense layer after it, and nothing follows`,
-      );
   }
 }
 

@@ -12,6 +12,7 @@ import { LayerExport } from "./layer-export.ts";
 import { TensorType } from "@wasmlite/format";
 import type { Dataset } from "../data/dataset.ts";
 import type { Buf } from "../workspace.ts";
+import type { AffineFold } from "../layers/layer.ts";
 
 export interface ExportOptions {
   kind: "float32" | "int8";
@@ -23,31 +24,41 @@ export interface ExportOptions {
 
 /**
  * Why `model` cannot be exported (one line per problem), or nothing: checked
- * before training, so a run never ends in an export that was never possible.
+ * before training (for both kinds of file), so a run never ends in an export
+ * that was never possible.
  */
 export function exportProblems(model: Sequential): string[] {
   const own = model.layers.flatMap((layer) => layer.exportProblems?.() ?? []);
-  const folds = model.layers.flatMap((layer, i) => {
-    const fold = layer.foldsIntoPrevious?.();
-    if (!fold) return [];
-    const into = foldTarget(model, i, fold);
-    return typeof into === "string" ? [into] : [];
-  });
-  return [...own, ...folds];
+  const folds = (["float32", "int8"] as const).flatMap((kind) =>
+    model.layers.flatMap((layer, i) => {
+      const fold = layer.foldsInto?.(kind);
+      const into = fold && foldTarget(model, i, fold);
+      return typeof into === "string" ? [into] : [];
+    }),
+  );
+  return [...own, ...new Set(folds)];
 }
 
-/** What folding layer i into the layer before it makes of that layer's weights, or why it cannot be done. */
+/**
+ * Where layer i's fold goes (Layer.foldsInto): the nearest layer before or
+ * after it that is not a pass-through (flatten, dropout), and what the fold
+ * makes of that layer's weights; or why it cannot be done.
+ */
 function foldTarget(
   model: Sequential,
   i: number,
-  fold: { scale: Float32Array; shift: Float32Array },
-): Map<Buf, Float32Array> | string {
+  fold: AffineFold,
+): { at: number; values: Map<Buf, Float32Array> } | string {
   const layer = model.layers[i]!;
-  const before = model.layers[i - 1];
-  if (!before?.foldOutputScale)
-    return `${layer.name}: batch normalisation is exported folded into a convolution or dense layer right before it, and ${before ? before.name : "nothing"} is there`;
-  const result = before.foldOutputScale(fold.scale, fold.shift);
-  return typeof result === "string" ? `${layer.name}: ${result}` : result;
+  const step = fold.into === "previous" ? -1 : 1;
+  let at = i + step;
+  while (model.layers[at]?.passesValuesThrough) at += step;
+  const target = model.layers[at];
+  const where = fold.into === "previous" ? "before" : "after";
+  const result = target?.foldAffine?.(fold.into === "previous" ? "output" : "input", fold);
+  if (result === undefined)
+    return `${layer.name}: is exported folded into the ${fold.into === "previous" ? "convolution or dense" : "dense"} layer ${where} it, and ${target ? target.name : "nothing"} is there`;
+  return typeof result === "string" ? `${layer.name}: ${result}` : { at, values: result };
 }
 
 export function exportTflite(model: Sequential, options: ExportOptions): Uint8Array {
@@ -69,25 +80,27 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
     quantization: quant,
   });
   e.setOutput(input, shape, quant);
-  // Layers folded into the one before them: that layer exports the folded
-  // weights, and its output is theirs (so are its calibrated ranges).
+  // Layers folded into a neighbour: the neighbour exports the folded
+  // weights; folded into the layer before, its output is theirs (so are its
+  // calibrated ranges).
   const rangesOf = model.layers.map((_, i) => ranges?.layers[i]);
-  model.layers.forEach((layer, i) => {
-    const fold = layer.foldsIntoPrevious?.();
-    if (!fold) return;
+  const folded = model.layers.map((layer, i) => {
+    const fold = layer.foldsInto?.(options.kind);
+    if (!fold) return false;
     const into = foldTarget(model, i, fold);
     if (typeof into === "string") throw new Error(into);
-    for (const [buf, values] of into) e.overrides.set(buf, values);
+    for (const [buf, values] of into.values) e.overrides.set(buf, values);
     const r = ranges?.layers[i];
-    rangesOf[i - 1] = r && { output: r.output, values: { preactivation: r.output } };
+    if (fold.into === "previous") rangesOf[into.at] = r && { output: r.output, values: { preactivation: r.output } };
+    return true;
   });
   model.layers.forEach((layer, i) => {
+    if (folded[i]) return;
     e.layer = layer.name;
     e.index = i;
     e.ranges = rangesOf[i];
     layer.exportTo(e);
   });
-  e.finish();
   e.builder.setInputs([input]);
   e.builder.setOutputs([e.tensor]);
   if (options.metadata) e.builder.addMetadata("wasmlite", options.metadata);

@@ -12,7 +12,7 @@
 // of its own: W' = W s, b' = (b - mean) s + beta per output channel,
 // s = gamma / sqrt(var + eps); there is no operator of its own.
 import type { Workspace, Buf } from "../workspace.ts";
-import { definedFields, elements, type Layer, type Param } from "./layer.ts";
+import { definedFields, elements, type AffineFold, type Layer, type Param } from "./layer.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { z } from "zod";
 import { defineLayer, type CheckedOptions, type LayerOptions } from "./options.ts";
@@ -123,8 +123,8 @@ export class BatchNormalization implements Layer {
     return `momentum ${this.momentum}, epsilon ${this.epsilon}`;
   }
 
-  /** Per output channel, the scale s and shift t that the folded layer applies: y = s z + t. */
-  foldsIntoPrevious(): { scale: Float32Array; shift: Float32Array } {
+  /** Into the layer before it, per output channel: y = s z + t (every kind of file). */
+  foldsInto(): AffineFold {
     const ws = this.#ws;
     const gamma = ws.f32(this.gamma.value),
       beta = ws.f32(this.beta.value),
@@ -136,11 +136,12 @@ export class BatchNormalization implements Layer {
       scale[c] = gamma[c]! / Math.sqrt(variance[c]! + this.epsilon);
       shift[c] = beta[c]! - mean[c]! * scale[c]!;
     }
-    return { scale, shift };
+    return { into: "previous", scale, shift };
   }
 
-  /** Nothing: the layer before it carries it (tflite.ts folds it in). */
-  exportTo(_e: LayerExport): void {}
+  exportTo(_e: LayerExport): void {
+    throw new Error(`${this.name}: exported folded into the layer before it (export/tflite.ts), never on its own`);
+  }
 }
 
 export const batchNormalizationLayer = defineLayer({

@@ -13,7 +13,7 @@
 //             dcols = dz W,  dx = col2im(dcols) (each tap's gradient back at the pixel it read)
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
+import { definedFields, foldIntoOutputs, type Layer, type Param } from "./layer.ts";
 import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
 import { windowOver, describeWindow, filterFields, type Window } from "./window.ts";
 import {
@@ -162,8 +162,13 @@ export class Conv2D implements Layer {
     return `${this.filters}@${describeWindow(this.g, this.options.padding)}, ${this.activation}`;
   }
 
-  foldOutputScale(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string {
-    return foldIntoWeights(this, this.#ws, { scale, shift, channelsLast: false });
+  /** outputs: y' = s y + t per output channel (a batch normalisation after it); no fold on its inputs. */
+  foldAffine(
+    side: "output" | "input",
+    map: { scale: Float32Array; shift: Float32Array },
+  ): Map<Buf, Float32Array> | string {
+    if (side === "input") return `${this.name} takes no fold of its inputs (only a dense layer does)`;
+    return foldIntoOutputs(this, this.#ws, { ...map, channelsLast: false });
   }
 
   exportProblems(): string[] {

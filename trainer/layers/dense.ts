@@ -7,7 +7,7 @@
 // The products, the bias passes and ReLU/sigmoid/tanh run as WASM SIMD kernels.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
+import { definedFields, foldIntoOutputs, type Layer, type Param } from "./layer.ts";
 import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
 import {
   activateBuffers,
@@ -144,8 +144,35 @@ export class Dense implements Layer {
     return `${this.units} units, ${this.activation}`;
   }
 
-  foldOutputScale(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string {
-    return foldIntoWeights(this, this.#ws, { scale, shift, channelsLast: false });
+  /**
+   * outputs: y' = s y + t per unit (a batch normalisation after it).
+   * inputs: x' = s x + t per feature (an input normalisation before it):
+   * W' = W s per input column, b' = b + W t.
+   */
+  foldAffine(
+    side: "output" | "input",
+    map: { scale: Float32Array; shift: Float32Array },
+  ): Map<Buf, Float32Array> | string {
+    if (side === "output") return foldIntoOutputs(this, this.#ws, { ...map, channelsLast: false });
+    const { scale, shift } = map;
+    if (scale.length !== this.inputs) return `${this.name} has ${this.inputs} inputs, the fold ${scale.length}`;
+    const w = this.#ws.f32(this.w.value),
+      b = this.#ws.f32(this.b.value);
+    const folded = new Float32Array(w.length),
+      bias = Float32Array.from(b);
+    for (let o = 0; o < this.units; o++) {
+      let moved = 0;
+      for (let i = 0; i < this.inputs; i++) {
+        const k = o * this.inputs + i;
+        folded[k] = w[k]! * scale[i]!;
+        moved += w[k]! * shift[i]!;
+      }
+      bias[o] = bias[o]! + moved;
+    }
+    return new Map([
+      [this.w.value, folded],
+      [this.b.value, bias],
+    ]);
   }
 
   exportProblems(): string[] {
@@ -154,29 +181,15 @@ export class Dense implements Layer {
 
   /**
    * FULLY_CONNECTED (weights [units, inputs]) with ReLU fused, or followed by
-   * its activation as a separate operator. A normalisation before it is
-   * folded in: W (x - m) / s + b = (W / s) x + (b - (W / s) m), per input.
+   * its activation as a separate operator (the weights and bias with any
+   * fold applied: e.values).
    */
   exportTo(e: LayerExport): void {
-    const w = e.values(this.w);
-    const bias = e.values(this.b);
-    const fold = e.takeInputFold();
-    if (fold) {
-      for (let o = 0; o < this.units; o++) {
-        let shift = 0;
-        for (let i = 0; i < this.inputs; i++) {
-          const k = o * this.inputs + i;
-          w[k] = w[k]! / fold.std[i]!;
-          shift += w[k]! * fold.mean[i]!;
-        }
-        bias[o] = bias[o]! - shift;
-      }
-    }
     e.addWeighted({
       op: BuiltinOperator.FULLY_CONNECTED,
       weightsShape: [this.units, this.inputs],
-      weights: w,
-      bias,
+      weights: e.values(this.w),
+      bias: e.values(this.b),
       outputShape: [1, this.units],
       activation: this.activation,
       activationOptions: this.options,

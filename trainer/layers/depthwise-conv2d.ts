@@ -10,7 +10,7 @@
 // DEPTHWISE_CONV_2D filter without its leading 1.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
-import { definedFields, foldIntoWeights, type Layer, type Param } from "./layer.ts";
+import { definedFields, foldIntoOutputs, type Layer, type Param } from "./layer.ts";
 import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
 import { windowOver, describeWindow, filterFields, type Window } from "./window.ts";
 import {
@@ -135,8 +135,13 @@ export class DepthwiseConv2D implements Layer {
     return `${multiplier}${describeWindow(this.g, this.options.padding)}, ${this.activation}`;
   }
 
-  foldOutputScale(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string {
-    return foldIntoWeights(this, this.#ws, { scale, shift, channelsLast: true });
+  /** outputs: y' = s y + t per output channel (a batch normalisation after it); no fold on its inputs. */
+  foldAffine(
+    side: "output" | "input",
+    map: { scale: Float32Array; shift: Float32Array },
+  ): Map<Buf, Float32Array> | string {
+    if (side === "input") return `${this.name} takes no fold of its inputs (only a dense layer does)`;
+    return foldIntoOutputs(this, this.#ws, { ...map, channelsLast: true });
   }
 
   exportProblems(): string[] {

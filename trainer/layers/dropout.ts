@@ -14,6 +14,7 @@ import { defineLayer, type CheckedOptions } from "./options.ts";
 const OPTIONS = { rate: z.number().min(0).lt(1).meta({ description: "the share of units dropped in training" }) };
 
 export class Dropout implements Layer {
+  readonly passesValuesThrough = true;
   readonly kind = "dropout";
   name = "dropout";
   outputShape: number[] = [];

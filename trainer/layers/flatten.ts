@@ -8,6 +8,7 @@ import type { LayerExport } from "../export/layer-export.ts";
 import { defineLayer } from "./options.ts";
 
 export class Flatten implements Layer {
+  readonly passesValuesThrough = true;
   readonly kind = "flatten";
   name = "flatten";
   outputShape: number[] = [];

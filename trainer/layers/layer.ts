@@ -67,16 +67,25 @@ export interface Layer {
   logits?(): Buf;
   backwardFromLogits?(dz: Buf, batch: number, inputGradient: boolean): Buf;
   /**
-   * A layer exported inside the one before it (batch normalisation): the
-   * per-channel scale s and shift t it applies there, y = s z + t.
+   * A layer exported inside a neighbour instead of as operators of its own,
+   * in a file of `kind`: the per-channel affine map s x + t it applies, and
+   * which neighbour takes it (export/tflite.ts). Batch normalisation folds
+   * into the layer before it (that layer's output channels); input
+   * normalisation into the layer after it (its input features), in float32
+   * files. Undefined: the layer exports its own operators.
    */
-  foldsIntoPrevious?(): { scale: Float32Array; shift: Float32Array };
+  foldsInto?(kind: "float32" | "int8"): AffineFold | undefined;
   /**
-   * For a folded layer after it: this layer's weight and bias values with
-   * output channel o scaled by s[o] and shifted by t[o], or a reason it
-   * cannot take them (an activation of its own comes before the fold).
+   * For a neighbour folding into this layer: this layer's weight and bias
+   * values with the map applied to its outputs (channel o: s[o] y + t[o])
+   * or to its inputs (feature i: s[i] x + t[i]), or why it cannot take it.
    */
-  foldOutputScale?(scale: Float32Array, shift: Float32Array): Map<Buf, Float32Array> | string;
+  foldAffine?(
+    side: "output" | "input",
+    map: { scale: Float32Array; shift: Float32Array },
+  ): Map<Buf, Float32Array> | string;
+  /** Its output is its input's values in the same order at inference (flatten, dropout): a fold passes through it. */
+  readonly passesValuesThrough?: boolean;
   /** int8 export: this layer, placed first, takes the file's float input itself (normalisation). */
   readonly takesFloatInput?: boolean;
   /**
@@ -101,13 +110,20 @@ export function definedFields<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** A layer's per-channel affine map s x + t, exported folded into a neighbour (Layer.foldsInto). */
+export interface AffineFold {
+  into: "previous" | "next";
+  scale: Float32Array;
+  shift: Float32Array;
+}
+
 /**
  * What a convolution or dense layer (weights w, bias b, output channel on
- * axis 0 or, `channelsLast`, the last axis) becomes with a batch
- * normalisation folded into it: w scaled by s per output channel, b s + t;
- * or why it cannot be (an activation of its own comes before the fold).
+ * axis 0 or, `channelsLast`, the last axis) becomes with an affine map on
+ * its outputs folded into it: w scaled by s per output channel, b s + t;
+ * or why it cannot be (an activation of its own comes before the map).
  */
-export function foldIntoWeights(
+export function foldIntoOutputs(
   layer: { name: string; activation: string; w: Param; b: Param },
   ws: Workspace,
   fold: { scale: Float32Array; shift: Float32Array; channelsLast: boolean },
@@ -118,6 +134,7 @@ export function foldIntoWeights(
   const w = ws.f32(layer.w.value),
     b = ws.f32(layer.b.value);
   const c = b.length;
+  if (scale.length !== c) return `${layer.name} has ${c} output channels, the fold ${scale.length}`;
   const per = w.length / c;
   return new Map([
     [layer.w.value, Float32Array.from(w, (v, i) => v * scale[channelsLast ? i % c : Math.floor(i / per)]!)],

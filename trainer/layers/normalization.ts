@@ -2,11 +2,11 @@
 // feature. A feature that does not vary (std below 1e-6 of its magnitude)
 // gets std 1, as scikit-learn's StandardScaler does: dividing by a tiny std
 // would make huge weights that the export cannot fold without cancellation.
-// Not trained. The export folds it into the next dense layer
-// (W' = W / std per input, b' = b - W' mean), so a user of the .tflite file
-// always feeds raw data.
+// Not trained. A float32 export folds it into the next dense layer (the map
+// x / std - mean / std on its inputs: W' = W / std per input,
+// b' = b - W mean / std), so a user of the .tflite file always feeds raw data.
 import type { Workspace, Buf } from "../workspace.ts";
-import type { Layer, Param } from "./layer.ts";
+import type { AffineFold, Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { BuiltinOperator, TensorType } from "@wasmlite/format";
@@ -86,16 +86,19 @@ export class Normalization implements Layer {
     return `${this.mean.length} features`;
   }
 
+  /** float32 files: into the dense layer after it, per input feature x / std - mean / std. */
+  foldsInto(kind: "float32" | "int8"): AffineFold | undefined {
+    if (kind === "int8") return undefined;
+    const scale = Float32Array.from(this.std, (s) => 1 / s);
+    return { into: "next", scale, shift: Float32Array.from(this.mean, (m, i) => -m * scale[i]!) };
+  }
+
   /**
-   * float32: folded into the dense layer after it. int8: one input scale
-   * cannot cover features of different ranges, so the file takes float
-   * input, normalises it in float (SUB, MUL) and quantises the result.
+   * int8 files: one input scale cannot cover features of different ranges,
+   * so the file takes float input, normalises it in float (SUB, MUL) and
+   * quantises the result.
    */
   exportTo(e: LayerExport): void {
-    if (!e.int8) {
-      e.foldIntoNextLayer({ layer: this.name, mean: this.mean, std: this.std });
-      return;
-    }
     if (e.index !== 0) throw new Error(`${this.name}: normalisation must be the first layer to export`);
     const features = [...e.shape.slice(1)];
     const f32 = TensorType.FLOAT32;
