@@ -637,6 +637,15 @@ export const MUTANTS: Mutant[] = [
     tests: ["tests/data.test.ts"],
   },
   {
+    id: "input-fold-forgets-shift",
+    file: "trainer/layers/dense.ts",
+    find: "bias[o] = bias[o]! + moved;",
+    replace: "bias[o] = bias[o]!;",
+    bug: "folding an input normalisation into the dense layer after it scales the inputs but forgets to subtract the means",
+    build: "none",
+    tests: ["tests/data.test.ts"],
+  },
+  {
     id: "normalization-multiplies",
     file: "trainer/layers/normalization.ts",
     find: "for (let i = 0; i < batch * w; i++) ys[i] = (xs[i]! - this.mean[i % w]!) / this.std[i % w]!;",
