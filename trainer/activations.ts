@@ -1,6 +1,6 @@
 // The seed course's activation functions, each with its derivative, applied
 // elementwise over float32 buffers. (Layers run ReLU, sigmoid and tanh as
-// WASM SIMD kernels instead, see workspace.activate; these loops are the rest.) The derivative is written in
+// WASM SIMD kernels instead, see activateBuffers; these loops are the rest.) The derivative is written in
 // terms of the forward pass's input x and output y (whichever is cheaper).
 // softmax acts on rows and is paired with the cross-entropy loss (its fused
 // gradient lives in losses.ts); hardThreshold phi_beta(x) = 1[x >= beta] has
@@ -142,7 +142,10 @@ export function activateBuffers(
   width: number,
   o: ActivationOptions,
 ): void {
-  if (ws.activate(name, z, y, n)) return;
+  const k = ws.kernels;
+  if (name === "relu") return k.reluForward(z, y, n);
+  if (name === "sigmoid") return k.sigmoidForward(z, y, n);
+  if (name === "tanh") return k.tanhForward(z, y, n);
   activationForward(name, ws.f32(z).subarray(0, n), ws.f32(y).subarray(0, n), width, o);
 }
 
@@ -158,7 +161,10 @@ export function activationGradientBuffers(
   width: number,
   o: ActivationOptions,
 ): void {
-  if (ws.activateBackward(name, z, y, dy, dz, n)) return;
+  const k = ws.kernels;
+  if (name === "relu") return k.reluBackward(z, dy, dz, n);
+  if (name === "sigmoid") return k.sigmoidBackward(y, dy, dz, n);
+  if (name === "tanh") return k.tanhBackward(y, dy, dz, n);
   activationBackward(
     name,
     ws.f32(z).subarray(0, n),

@@ -231,12 +231,12 @@ export class DataParallel {
     let at = 0;
     for (const p of this.#paramList) {
       const n = p.grad.length;
-      ws.axpy(own / batch - 1, p.grad, p.grad);
+      ws.kernels.axpyUpdate(own / batch - 1, p.grad, p.grad, p.grad.length);
       const scratch = part(this.#scratch, 0, n);
       for (const r of this.#replicas) {
         if (r.rows === 0) continue;
         ws.f32(scratch).set(r.grads.subarray(at, at + n));
-        ws.axpy(r.rows / batch, scratch, p.grad);
+        ws.kernels.axpyUpdate(r.rows / batch, scratch, p.grad, p.grad.length);
       }
       at += n;
     }

@@ -282,7 +282,7 @@ export class Sequential {
 
   #gradientsFinite(): boolean {
     // A NaN or infinity anywhere makes the sum non-finite (as does overflow: divergence too).
-    return this.params().every((p) => Number.isFinite(this.ws.sum(p.grad)));
+    return this.params().every((p) => Number.isFinite(this.ws.kernels.sum(p.grad, p.grad.length)));
   }
 
   /** One step on rows order[start..start+batch) of d; returns the batch's loss (with penalty). */
@@ -354,10 +354,10 @@ export class Sequential {
   /** Scales every gradient by clipNorm / |g| when the global norm |g| exceeds clipNorm. */
   #clipGradients(clipNorm: number): void {
     const params = this.params();
-    const norm = Math.sqrt(params.reduce((s, p) => s + this.ws.sumSquares(p.grad), 0));
+    const norm = Math.sqrt(params.reduce((s, p) => s + this.ws.kernels.sumSquares(p.grad, p.grad.length), 0));
     if (!(norm > clipNorm)) return;
     const scale = clipNorm / norm;
-    for (const p of params) this.ws.axpy(scale - 1, p.grad, p.grad); // g += (scale - 1) g
+    for (const p of params) this.ws.kernels.axpyUpdate(scale - 1, p.grad, p.grad, p.grad.length); // g += (scale - 1) g
   }
 
   /** Trains (synchronously: nothing else runs until it returns). */
@@ -456,8 +456,8 @@ export class Sequential {
         for (let b = 0; b < batches; b++) {
           const start = b * batchSize;
           const n = Math.min(batchSize, train.n - start);
-          this.ws.gatherRows(xs, order, start, n, width, this.#input);
-          this.ws.gatherRows(ys, order, start, n, train.targetSize, this.#target);
+          this.ws.kernels.gatherRows(xs, order, start, n, width, this.#input);
+          this.ws.kernels.gatherRows(ys, order, start, n, train.targetSize, this.#target);
           lossSum += this.#step(n, lr, `epoch ${epoch + 1}, batch ${b + 1}`, options.augment, parallel) * n;
           for (const cb of callbacks) cb.onBatchEnd?.(b, lossSum / Math.min(train.n, start + n));
           yield { epoch: epoch + 1, batch: b + 1, batches };

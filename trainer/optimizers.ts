@@ -89,7 +89,7 @@ export class Optimizer {
       gamma = this.options.momentum;
     this.#params.forEach((p, k) => {
       ws.f32(this.#saved[k]!).set(ws.f32(p.value));
-      ws.axpy(-gamma, this.#state1[k]!, p.value);
+      ws.kernels.axpyUpdate(-gamma, this.#state1[k]!, p.value, p.value.length);
     });
   }
 
@@ -108,21 +108,22 @@ export class Optimizer {
     this.#params.forEach((p, k) => {
       switch (o.name) {
         case "sgd":
-          ws.axpy(-learningRate, p.grad, p.value);
+          ws.kernels.axpyUpdate(-learningRate, p.grad, p.value, p.value.length);
           break;
         case "momentum":
         case "nesterov":
-          ws.momentumUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.momentum);
+          ws.kernels.momentumUpdate(p.value, this.#state1[k]!, p.grad, p.value.length, learningRate, o.momentum);
           break;
         case "rmsprop":
-          ws.rmspropUpdate(p.value, this.#state1[k]!, p.grad, learningRate, o.rho, o.epsilon);
+          ws.kernels.rmspropUpdate(p.value, this.#state1[k]!, p.grad, p.value.length, learningRate, o.rho, o.epsilon);
           break;
         case "adam":
-          ws.adamUpdate(
+          ws.kernels.adamUpdate(
             p.value,
             this.#state1[k]!,
             this.#state2[k]!,
             p.grad,
+            p.value.length,
             learningRate,
             o.beta1,
             o.beta2,

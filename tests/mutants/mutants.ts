@@ -371,9 +371,9 @@ export const MUTANTS: Mutant[] = [
   {
     id: "dense-weight-gradient-sign",
     file: "trainer/layers/dense.ts",
-    find: "ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);",
+    find: "ws.kernels.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch, 0);",
     replace:
-      "ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = -v));",
+      "ws.kernels.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch, 0);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = -v));",
     bug: "a wrong sign in the dense layer's weight gradient",
     build: "none",
     tests: [TRAINER],
@@ -381,9 +381,9 @@ export const MUTANTS: Mutant[] = [
   {
     id: "conv-filter-gradient-5-percent",
     file: "trainer/layers/conv2d.ts",
-    find: "ws.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows);",
+    find: "ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);",
     replace:
-      "ws.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+      "ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
     bug: "the convolution's filter gradient is 5% too large (the issue's bar for a gradient check)",
     build: "none",
     tests: [CNN],
@@ -539,9 +539,9 @@ export const MUTANTS: Mutant[] = [
   {
     id: "jordan-output-kernel-gradient-5pct",
     file: "trainer/layers/jordan.ts",
-    find: "ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);",
+    find: "ws.kernels.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all, 0);",
     replace:
-      "ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);\n    ws.f32(this.v.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+      "ws.kernels.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all, 0);\n    ws.f32(this.v.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
     bug: "the Jordan network's output weight gradient is 5% too large",
     build: "none",
     tests: [JORDAN],
@@ -806,8 +806,8 @@ export const MUTANTS: Mutant[] = [
   {
     id: "parallel-shares-weighted-equally",
     file: "trainer/data-parallel.ts",
-    find: "ws.axpy(r.rows / batch, scratch, p.grad);",
-    replace: "ws.axpy(1 / this.threads, scratch, p.grad);",
+    find: "ws.kernels.axpyUpdate(r.rows / batch, scratch, p.grad, p.grad.length);",
+    replace: "ws.kernels.axpyUpdate(1 / this.threads, scratch, p.grad, p.grad.length);",
     bug: "data-parallel training averages the threads' gradients as if every share had the same rows",
     build: "none",
     tests: [PARALLEL],

@@ -1,5 +1,8 @@
-// The trainer's WASM module: matrix products, optimiser updates, the dense
-// layer's elementwise passes.
+// The trainer's WASM module: every kernel the layers, losses and optimisers
+// run, one file per concern (products, updates, elementwise passes,
+// activations, convolution, pooling, depthwise, sequences, batch
+// normalisation, the LSTM cell, embeddings). build.mjs compiles it and writes
+// the TypeScript interface the trainer calls it through (workspace.ts).
 export { gemmNT, gemmNN, gemmTN } from "./gemm";
 export { axpyUpdate, momentumUpdate, rmspropUpdate, adamUpdate, sum, sumSquares } from "./updates";
 export { addBiasRows, sumRows, reluForward, reluBackward, gatherRows } from "./elementwise";

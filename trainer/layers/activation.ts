@@ -6,8 +6,8 @@ import { elements, definedFields } from "./layer.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 import { hardThresholdProblem } from "./dense.ts";
 import {
-  activationForward,
-  activationBackward,
+  activateBuffers,
+  activationGradientBuffers,
   activationField,
   activationOptionFields,
   activationOptionsApply,
@@ -53,30 +53,13 @@ export class Activation implements Layer {
   forward(x: Buf, batch: number): Buf {
     const n = batch * elements(this.outputShape);
     this.#x = x;
-    if (this.#ws.activate(this.activation, x, this.#y, n)) return this.#y;
-    activationForward(
-      this.activation,
-      this.#ws.f32(x).subarray(0, n),
-      this.#ws.f32(this.#y).subarray(0, n),
-      this.#width,
-      this.options,
-    );
+    activateBuffers(this.#ws, this.activation, x, this.#y, n, this.#width, this.options);
     return this.#y;
   }
 
   backward(dy: Buf, batch: number): Buf {
-    const ws = this.#ws;
     const n = batch * elements(this.outputShape);
-    if (ws.activateBackward(this.activation, this.#x, this.#y, dy, this.#dx, n)) return this.#dx;
-    activationBackward(
-      this.activation,
-      ws.f32(this.#x).subarray(0, n),
-      ws.f32(this.#y).subarray(0, n),
-      ws.f32(dy).subarray(0, n),
-      ws.f32(this.#dx).subarray(0, n),
-      this.#width,
-      this.options,
-    );
+    activationGradientBuffers(this.#ws, this.activation, this.#x, this.#y, dy, this.#dx, n, this.#width, this.options);
     return this.#dx;
   }
 

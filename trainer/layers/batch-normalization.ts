@@ -78,7 +78,7 @@ export class BatchNormalization implements Layer {
     const rows = batch * this.#perSample;
     const invStd = ws.f32(this.#invStd);
     if (training) {
-      ws.bnStatistics(x, this.#mean, this.#var, rows);
+      ws.kernels.bnStatistics(x, this.#mean, this.#var, rows, this.#mean.length);
       const mean = ws.f32(this.#mean),
         variance = ws.f32(this.#var),
         runMean = ws.f32(this.runningMean),
@@ -88,11 +88,31 @@ export class BatchNormalization implements Layer {
         runMean[c] = this.momentum * runMean[c]! + (1 - this.momentum) * mean[c]!;
         runVar[c] = this.momentum * runVar[c]! + (1 - this.momentum) * variance[c]!;
       }
-      ws.bnForward(x, this.#mean, this.#invStd, this.gamma.value, this.beta.value, this.#xhat, this.#y, rows);
+      ws.kernels.bnForward(
+        x,
+        this.#mean,
+        this.#invStd,
+        this.gamma.value,
+        this.beta.value,
+        this.#xhat,
+        this.#y,
+        rows,
+        this.#mean.length,
+      );
     } else {
       const runVar = ws.f32(this.runningVar);
       for (let c = 0; c < this.#channels; c++) invStd[c] = 1 / Math.sqrt(runVar[c]! + this.epsilon);
-      ws.bnForward(x, this.runningMean, this.#invStd, this.gamma.value, this.beta.value, this.#xhat, this.#y, rows);
+      ws.kernels.bnForward(
+        x,
+        this.runningMean,
+        this.#invStd,
+        this.gamma.value,
+        this.beta.value,
+        this.#xhat,
+        this.#y,
+        rows,
+        this.runningMean.length,
+      );
     }
     return this.#y;
   }
@@ -100,7 +120,17 @@ export class BatchNormalization implements Layer {
   backward(dy: Buf, batch: number, inputGradient = true): Buf {
     const rows = batch * this.#perSample;
     const dx = inputGradient ? this.#dx : null;
-    this.#ws.bnBackward(dy, this.#xhat, this.gamma.value, this.#invStd, this.gamma.grad, this.beta.grad, dx, rows);
+    this.#ws.kernels.bnBackward(
+      dy,
+      this.#xhat,
+      this.gamma.value,
+      this.#invStd,
+      this.gamma.grad,
+      this.beta.grad,
+      dx,
+      rows,
+      this.gamma.value.length,
+    );
     return this.#dx;
   }
 

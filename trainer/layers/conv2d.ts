@@ -15,7 +15,7 @@ import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, foldIntoOutputs, type Layer, type Param } from "./layer.ts";
 import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
-import { windowOver, describeWindow, filterFields, type Window } from "./window.ts";
+import { windowOver, describeWindow, filterFields, convArgs, type Window } from "./window.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
@@ -99,9 +99,9 @@ export class Conv2D implements Layer {
   forward(x: Buf, batch: number): Buf {
     const ws = this.#ws;
     const rows = batch * this.#pixels;
-    ws.im2col(x, this.#cols, batch, this.g);
-    ws.gemmNT(this.#cols, this.w.value, this.#z, rows, this.filters, this.#taps);
-    ws.addBiasRows(this.#z, this.b.value, rows);
+    ws.kernels.im2col(x, this.#cols, batch, ...convArgs(this.g));
+    ws.kernels.gemmNT(this.#cols, this.w.value, this.#z, rows, this.filters, this.#taps, 0);
+    ws.kernels.addBiasRows(this.#z, this.b.value, rows, this.b.value.length);
     activateBuffers(ws, this.activation, this.#z, this.#y, rows * this.filters, this.filters, this.options);
     return this.#y;
   }
@@ -116,11 +116,11 @@ export class Conv2D implements Layer {
   backwardFromLogits(dz: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
     const rows = batch * this.#pixels;
-    ws.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows);
-    ws.sumRows(dz, this.b.grad, rows);
+    ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);
+    ws.kernels.sumRows(dz, this.b.grad, rows, this.b.grad.length);
     if (inputGradient) {
-      ws.gemmNN(dz, this.w.value, this.#dcols, rows, this.#taps, this.filters);
-      ws.col2im(this.#dcols, this.#dx, batch, this.g);
+      ws.kernels.gemmNN(dz, this.w.value, this.#dcols, rows, this.#taps, this.filters, 0);
+      ws.kernels.col2im(this.#dcols, this.#dx, batch, ...convArgs(this.g));
     }
     return this.#dx;
   }

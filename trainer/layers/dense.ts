@@ -94,8 +94,8 @@ export class Dense implements Layer {
   forward(x: Buf, batch: number, _training: boolean): Buf {
     const ws = this.#ws;
     this.#x = x;
-    ws.gemmNT(x, this.w.value, this.#z, batch, this.units, this.inputs);
-    ws.addBiasRows(this.#z, this.b.value, batch);
+    ws.kernels.gemmNT(x, this.w.value, this.#z, batch, this.units, this.inputs, 0);
+    ws.kernels.addBiasRows(this.#z, this.b.value, batch, this.b.value.length);
     const n = batch * this.units;
     activateBuffers(ws, this.activation, this.#z, this.#y, n, this.units, this.options);
     return this.#y;
@@ -111,9 +111,9 @@ export class Dense implements Layer {
   /** The backward pass given dL/dz directly (a loss fused with this layer's activation). */
   backwardFromLogits(dz: Buf, batch: number, inputGradient = true): Buf {
     const ws = this.#ws;
-    ws.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch);
-    ws.sumRows(dz, this.b.grad, batch);
-    if (inputGradient) ws.gemmNN(dz, this.w.value, this.#dx, batch, this.inputs, this.units);
+    ws.kernels.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch, 0);
+    ws.kernels.sumRows(dz, this.b.grad, batch, this.b.grad.length);
+    if (inputGradient) ws.kernels.gemmNN(dz, this.w.value, this.#dx, batch, this.inputs, this.units, 0);
     return this.#dx;
   }
 

@@ -12,7 +12,7 @@ import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import { definedFields, foldIntoOutputs, type Layer, type Param } from "./layer.ts";
 import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
-import { windowOver, describeWindow, filterFields, type Window } from "./window.ts";
+import { windowOver, describeWindow, filterFields, depthwiseArgs, type Window } from "./window.ts";
 import {
   activateBuffers,
   activationGradientBuffers,
@@ -88,7 +88,14 @@ export class DepthwiseConv2D implements Layer {
   forward(x: Buf, batch: number): Buf {
     const ws = this.#ws;
     this.#x = x;
-    ws.depthwiseForward(x, this.w.value, this.b.value, this.#z, batch, this.g, this.multiplier);
+    ws.kernels.depthwiseForward(
+      x,
+      this.w.value,
+      this.b.value,
+      this.#z,
+      batch,
+      ...depthwiseArgs(this.g, this.multiplier),
+    );
     const n = batch * this.g.outH * this.g.outW * this.#channels;
     activateBuffers(ws, this.activation, this.#z, this.#y, n, this.#channels, this.options);
     return this.#y;
@@ -100,8 +107,16 @@ export class DepthwiseConv2D implements Layer {
     const n = rows * this.#channels;
     activationGradientBuffers(ws, this.activation, this.#z, this.#y, dy, this.#dz, n, this.#channels, this.options);
     const dx = inputGradient ? this.#dx : null;
-    ws.depthwiseBackward(this.#dz, this.#x, this.w.value, this.w.grad, dx, batch, this.g, this.multiplier);
-    ws.sumRows(this.#dz, this.b.grad, rows);
+    ws.kernels.depthwiseBackward(
+      this.#dz,
+      this.#x,
+      this.w.value,
+      this.w.grad,
+      dx,
+      batch,
+      ...depthwiseArgs(this.g, this.multiplier),
+    );
+    ws.kernels.sumRows(this.#dz, this.b.grad, rows, this.b.grad.length);
     return this.#dx;
   }
 

@@ -68,7 +68,14 @@ export class Embedding implements Layer {
   forward(x: Buf, batch: number): Buf {
     const n = batch * this.steps;
     const width = this.options.width;
-    const bad = this.#ws.embeddingForward(x, this.table.value, this.#y, n, width);
+    const bad = this.#ws.kernels.embeddingForward(
+      x,
+      this.table.value,
+      this.#y,
+      n,
+      width,
+      this.table.value.length / width,
+    );
     if (bad >= 0) {
       const id = this.#ws.f32(x)[bad];
       throw new Error(
@@ -82,7 +89,7 @@ export class Embedding implements Layer {
   backward(dy: Buf, batch: number): Buf {
     const ws = this.#ws;
     ws.f32(this.table.grad).fill(0);
-    ws.embeddingBackward(this.#ids, dy, this.table.grad, batch * this.steps, this.options.width);
+    ws.kernels.embeddingBackward(this.#ids, dy, this.table.grad, batch * this.steps, this.options.width);
     return this.#ids; // token ids have no gradient; nothing before this layer reads it
   }
 

@@ -6,7 +6,7 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { defineLayer } from "./options.ts";
-import { windowOver, type Window } from "./window.ts";
+import { windowOver, poolArgs, type Window } from "./window.ts";
 import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
@@ -33,12 +33,12 @@ export class GlobalAveragePooling2D implements Layer {
   }
 
   forward(x: Buf, batch: number): Buf {
-    this.#ws.averagePoolForward(x, this.#y, batch, this.g);
+    this.#ws.kernels.averagePoolForward(x, this.#y, batch, ...poolArgs(this.g));
     return this.#y;
   }
 
   backward(dy: Buf, batch: number): Buf {
-    this.#ws.averagePoolBackward(dy, this.#dx, batch, this.g);
+    this.#ws.kernels.averagePoolBackward(dy, this.#dx, batch, ...poolArgs(this.g));
     return this.#dx;
   }
 

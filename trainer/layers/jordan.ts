@@ -131,18 +131,18 @@ export class JordanRNN implements Layer {
     const t = this.steps,
       f = this.features;
     const { units: h, outputs: o } = this.options;
-    ws.swapLeadingAxes(x, this.#x, batch, t, f);
-    ws.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f);
-    ws.addBiasRows(this.#z, this.b.value, t * batch);
+    ws.kernels.swapLeadingAxes(x, this.#x, batch, t, f);
+    ws.kernels.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f, 0);
+    ws.kernels.addBiasRows(this.#z, this.b.value, t * batch, this.b.value.length);
     for (let k = 0; k < t; k++) {
       const z = stepRows(this.#z, k, batch, h),
         hk = stepRows(this.#h, k, batch, h);
       const s = stepRows(this.#s, k, batch, o),
         y = stepRows(this.#y, k, batch, o);
-      if (k > 0) ws.gemmNT(stepRows(this.#y, k - 1, batch, o), this.u.value, z, batch, h, o, true);
+      if (k > 0) ws.kernels.gemmNT(stepRows(this.#y, k - 1, batch, o), this.u.value, z, batch, h, o, 1);
       activateBuffers(ws, this.activation, z, hk, batch * h, h, {});
-      ws.gemmNT(hk, this.v.value, s, batch, o, h);
-      ws.addBiasRows(s, this.c.value, batch);
+      ws.kernels.gemmNT(hk, this.v.value, s, batch, o, h, 0);
+      ws.kernels.addBiasRows(s, this.c.value, batch, this.c.value.length);
       activateBuffers(ws, this.outputActivation, s, y, batch * o, o, {});
     }
     return outputOfSteps(ws, this.#y, this.#out, batch, t, o, this.options.returnSequences === true);
@@ -162,17 +162,17 @@ export class JordanRNN implements Layer {
       const s = stepRows(this.#s, k, batch, o),
         y = stepRows(this.#y, k, batch, o);
       activationGradientBuffers(ws, this.outputActivation, s, y, dy, ds, batch * o, o, {});
-      ws.gemmNN(ds, this.v.value, dh, batch, h, o);
+      ws.kernels.gemmNN(ds, this.v.value, dh, batch, h, o, 0);
       const z = stepRows(this.#z, k, batch, h),
         hk = stepRows(this.#h, k, batch, h);
       activationGradientBuffers(ws, this.activation, z, hk, dh, dz, batch * h, h, {});
       // dy_(k-1) += dz_k U, unless step k starts a truncation window.
       if (k > 0 && k % this.#window !== 0)
-        ws.gemmNN(dz, this.u.value, stepRows(this.#dy, k - 1, batch, o), batch, o, h, true);
+        ws.kernels.gemmNN(dz, this.u.value, stepRows(this.#dy, k - 1, batch, o), batch, o, h, 1);
     }
     const all = t * batch;
-    ws.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all);
-    ws.sumRows(this.#ds, this.c.grad, all);
+    ws.kernels.gemmTN(this.#ds, this.#h, this.v.grad, o, h, all, 0);
+    ws.kernels.sumRows(this.#ds, this.c.grad, all, this.c.grad.length);
     // The output y is what is fed back: dU = sum over k >= 1 of dz_k^T y_(k-1).
     const grads = { dz: this.#dz, x: this.#x, fedBack: this.#y, w: this.w, u: this.u, bias: this.b };
     inputAndRecurrentGradients(ws, { ...grads, dxTime: this.#dxTime, dx: this.#dx }, batch, t, h, f, o, inputGradient);
@@ -215,7 +215,15 @@ export class JordanRNN implements Layer {
     const n = t * batch * h;
     ws.f32(part(this.#recurrent, 0, batch * h)).fill(0);
     if (t > 1)
-      ws.gemmNT(this.#y, this.u.value, part(this.#recurrent, batch * h, (t - 1) * batch * h), (t - 1) * batch, h, o);
+      ws.kernels.gemmNT(
+        this.#y,
+        this.u.value,
+        part(this.#recurrent, batch * h, (t - 1) * batch * h),
+        (t - 1) * batch,
+        h,
+        o,
+        0,
+      );
     const z = ws.f32(part(this.#z, 0, n));
     const r = ws.f32(part(this.#recurrent, 0, n));
     const product = ws.f32(part(this.#inputProduct, 0, n));

@@ -125,15 +125,15 @@ export class LSTM implements Layer {
     const t = this.steps,
       h = this.units,
       f = this.features;
-    ws.swapLeadingAxes(x, this.#x, batch, t, f);
+    ws.kernels.swapLeadingAxes(x, this.#x, batch, t, f);
     // Every step's input products and biases at once, then the recurrent product step by step.
-    ws.gemmNT(this.#x, this.w.value, this.#gates, t * batch, 4 * h, f);
-    ws.addBiasRows(this.#gates, this.b.value, t * batch);
+    ws.kernels.gemmNT(this.#x, this.w.value, this.#gates, t * batch, 4 * h, f, 0);
+    ws.kernels.addBiasRows(this.#gates, this.b.value, t * batch, this.b.value.length);
     for (let s = 0; s < t; s++) {
       const z = this.#at(this.#gates, s, batch, 4 * h);
       const previous = s > 0 ? this.#at(this.#c, s - 1, batch) : null;
-      if (s > 0) ws.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, 4 * h, h, true);
-      ws.lstmStepForward(
+      if (s > 0) ws.kernels.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, 4 * h, h, 1);
+      ws.kernels.lstmStepForward(
         z,
         previous,
         this.#at(this.#c, s, batch),
@@ -156,7 +156,7 @@ export class LSTM implements Layer {
     ws.f32(dc).fill(0);
     for (let s = t - 1; s >= 0; s--) {
       const dz = this.#at(this.#dz, s, batch, 4 * h);
-      ws.lstmStepBackward(
+      ws.kernels.lstmStepBackward(
         this.#at(this.#gates, s, batch, 4 * h),
         s > 0 ? this.#at(this.#c, s - 1, batch) : null,
         this.#at(this.#tanhC, s, batch),
@@ -168,7 +168,7 @@ export class LSTM implements Layer {
       );
       // Into step s - 1 through the recurrent kernel and the cell, unless step s starts a window.
       if (s > 0 && s % this.#window !== 0)
-        ws.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, 4 * h, true);
+        ws.kernels.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, 4 * h, 1);
       else ws.f32(dc).fill(0);
     }
     // The four gates are the 4H rows of W and U; h is what is fed back.

@@ -11,7 +11,7 @@
 import type { Workspace, Buf } from "../workspace.ts";
 import { definedFields, type Layer, type Param } from "./layer.ts";
 import { defineLayer, type CheckedOptions, type LayerOptions } from "./options.ts";
-import { windowOver, windowPair, paddingField, type Window } from "./window.ts";
+import { windowOver, windowPair, paddingField, poolArgs, type Window } from "./window.ts";
 import { BuiltinOperator, Padding, ActivationFunctionType } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
@@ -98,13 +98,13 @@ export class MaxPool2D extends Pool2D {
   }
 
   forward(x: Buf, batch: number): Buf {
-    this.ws.maxPoolForward(x, this.y, this.#argmax, batch, this.g);
+    this.ws.kernels.maxPoolForward(x, this.y, this.#argmax, batch, ...poolArgs(this.g));
     return this.y;
   }
 
   backward(dy: Buf, batch: number): Buf {
     const g = this.g;
-    this.ws.maxPoolBackward(dy, this.#argmax, this.dx, batch * g.outH * g.outW * g.c, batch * g.h * g.w * g.c);
+    this.ws.kernels.maxPoolBackward(dy, this.#argmax, this.dx, batch * g.outH * g.outW * g.c, batch * g.h * g.w * g.c);
     return this.dx;
   }
 }
@@ -113,12 +113,12 @@ export class AveragePool2D extends Pool2D {
   readonly kind = "averagePool2d";
 
   forward(x: Buf, batch: number): Buf {
-    this.ws.averagePoolForward(x, this.y, batch, this.g);
+    this.ws.kernels.averagePoolForward(x, this.y, batch, ...poolArgs(this.g));
     return this.y;
   }
 
   backward(dy: Buf, batch: number): Buf {
-    this.ws.averagePoolBackward(dy, this.dx, batch, this.g);
+    this.ws.kernels.averagePoolBackward(dy, this.dx, batch, ...poolArgs(this.g));
     return this.dx;
   }
 }

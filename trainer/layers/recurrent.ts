@@ -41,7 +41,7 @@ export function outputGradientByStep(
   returnSequences: boolean,
 ): void {
   if (returnSequences) {
-    ws.swapLeadingAxes(dOut, into, batch, steps, width);
+    ws.kernels.swapLeadingAxes(dOut, into, batch, steps, width);
     return;
   }
   ws.f32(into).fill(0, 0, (steps - 1) * batch * width);
@@ -59,7 +59,7 @@ export function outputOfSteps(
   returnSequences: boolean,
 ): Buf {
   if (!returnSequences) return stepRows(states, steps - 1, batch, width);
-  ws.swapLeadingAxes(states, sequence, steps, batch, width);
+  ws.kernels.swapLeadingAxes(states, sequence, steps, batch, width);
   return sequence;
 }
 
@@ -91,21 +91,22 @@ export function inputAndRecurrentGradients(
   inputGradient: boolean,
 ): void {
   const all = steps * batch;
-  ws.gemmTN(b.dz, b.x, b.w.grad, rows, features, all);
-  ws.sumRows(b.dz, b.bias.grad, all);
+  ws.kernels.gemmTN(b.dz, b.x, b.w.grad, rows, features, all, 0);
+  ws.kernels.sumRows(b.dz, b.bias.grad, all, b.bias.grad.length);
   if (steps > 1)
-    ws.gemmTN(
+    ws.kernels.gemmTN(
       part(b.dz, batch * rows, (steps - 1) * batch * rows),
       b.fedBack,
       b.u.grad,
       rows,
       fedBackWidth,
       (steps - 1) * batch,
+      0,
     );
   else ws.f32(b.u.grad).fill(0);
   if (inputGradient) {
-    ws.gemmNN(b.dz, b.w.value, b.dxTime, all, features, rows);
-    ws.swapLeadingAxes(b.dxTime, b.dx, steps, batch, features);
+    ws.kernels.gemmNN(b.dz, b.w.value, b.dxTime, all, features, rows, 0);
+    ws.kernels.swapLeadingAxes(b.dxTime, b.dx, steps, batch, features);
   }
 }
 

@@ -120,13 +120,13 @@ export class SimpleRNN implements Layer {
     const t = this.steps,
       h = this.units,
       f = this.features;
-    ws.swapLeadingAxes(x, this.#x, batch, t, f);
+    ws.kernels.swapLeadingAxes(x, this.#x, batch, t, f);
     // Every step's W x_t + b at once, then U h_(t-1) step by step.
-    ws.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f);
-    ws.addBiasRows(this.#z, this.b.value, t * batch);
+    ws.kernels.gemmNT(this.#x, this.w.value, this.#z, t * batch, h, f, 0);
+    ws.kernels.addBiasRows(this.#z, this.b.value, t * batch, this.b.value.length);
     for (let s = 0; s < t; s++) {
       const z = this.#at(this.#z, s, batch);
-      if (s > 0) ws.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, h, h, true);
+      if (s > 0) ws.kernels.gemmNT(this.#at(this.#h, s - 1, batch), this.u.value, z, batch, h, h, 1);
       activateBuffers(ws, this.activation, z, this.#at(this.#h, s, batch), batch * h, h, {});
     }
     return outputOfSteps(ws, this.#h, this.#y, batch, t, h, this.options.returnSequences === true);
@@ -153,7 +153,7 @@ export class SimpleRNN implements Layer {
       );
       // dh_(s-1) += dz_s U, unless step s starts a truncation window.
       if (s > 0 && s % this.#window !== 0)
-        ws.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, h, true);
+        ws.kernels.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, h, 1);
     }
     const grads = { dz: this.#dz, x: this.#x, fedBack: this.#h, w: this.w, u: this.u, bias: this.b };
     inputAndRecurrentGradients(ws, { ...grads, dxTime: this.#dxTime, dx: this.#dx }, batch, t, h, f, h, inputGradient);

@@ -154,3 +154,40 @@ export function describeWindow(g: Window, padding: PaddingName | undefined): str
   const dilation = g.dilationH === 1 && g.dilationW === 1 ? "" : `, dilation ${g.dilationH}x${g.dilationW}`;
   return `${g.kh}x${g.kw}${stride}${dilation}, ${padding ?? "valid"}`;
 }
+
+/** A window's geometry in the order the convolution kernels take it (kernels/conv.ts). */
+export function convArgs(
+  g: Window,
+): [number, number, number, number, number, number, number, number, number, number, number, number, number] {
+  return [
+    g.h,
+    g.w,
+    g.c,
+    g.kh,
+    g.kw,
+    g.strideH,
+    g.strideW,
+    g.dilationH,
+    g.dilationW,
+    g.padTop,
+    g.padLeft,
+    g.outH,
+    g.outW,
+  ];
+}
+
+/** A window's geometry and depth multiplier in the order the depthwise kernels take them (kernels/depthwise.ts). */
+export function depthwiseArgs(
+  g: Window,
+  multiplier: number,
+): [number, number, number, number, number, number, number, number, number, number, number, number, number, number] {
+  const [h, w, c, ...rest] = convArgs(g);
+  return [h, w, c, multiplier, ...rest];
+}
+
+/** A window's geometry in the order the pooling kernels take it (kernels/pooling.ts; no dilation). */
+export function poolArgs(
+  g: Window,
+): [number, number, number, number, number, number, number, number, number, number, number] {
+  return [g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.outH, g.outW];
+}
