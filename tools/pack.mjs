@@ -40,7 +40,7 @@ export const PACKAGES = [
     compiled: ["."],
     // The kernels' AssemblyScript is compiled to trainer-kernels.wasm by `npm run build`; the worker's
     // tsx entry (gradient-worker-tsx.mjs) is for a checkout only.
-    files: ["kernels/build/trainer-kernels.wasm"],
+    files: ["kernels/build/trainer-kernels.wasm", "kernels/build/trainer-kernels.d.ts"],
   },
   {
     dir: "cli",

@@ -7,7 +7,7 @@
 // kernel takes an address (null for "none"), numbers for the rest.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Pointer, TrainerKernels } from "./kernels/build/trainer-kernels.d.ts";
+import type { Pointer, TrainerKernels } from "./kernels/build/trainer-kernels.js";
 
 /** A float32 range in the workspace: `offset` and `length` in elements. */
 export interface Buf {

@@ -150,6 +150,22 @@ export class LayerExport {
     this.builder.addOperator(spec);
   }
 
+  /**
+   * RESHAPE of the current tensor to `shape` (batch 1 first), which becomes
+   * the current tensor; the values and their quantisation are unchanged.
+   */
+  reshape(name: string, shape: number[]): void {
+    const newShape = this.addConstant(`${name}/shape`, [shape.length], Int32Array.from(shape));
+    const out = this.addActivationTensor(name, shape, this.quant);
+    this.addOperator({
+      op: BuiltinOperator.RESHAPE,
+      inputs: [this.tensor, newShape],
+      outputs: [out],
+      options: { type: "ReshapeOptions", newShape: shape },
+    });
+    this.setOutput(out, shape, this.quant);
+  }
+
   /** Makes `tensor` the one the next layer reads. */
   setOutput(tensor: number, shape: number[], quant: Quant): void {
     this.tensor = tensor;

@@ -3,7 +3,6 @@
 import type { Buf } from "../workspace.ts";
 import type { Layer, Param } from "./layer.ts";
 import { elements } from "./layer.ts";
-import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 import { defineLayer } from "./options.ts";
 
@@ -41,16 +40,7 @@ export class Flatten implements Layer {
 
   /** RESHAPE to [1, n]. */
   exportTo(e: LayerExport): void {
-    const shape = [1, elements(this.outputShape)];
-    const newShape = e.addConstant(`${this.name}/shape`, [2], Int32Array.from(shape));
-    const out = e.addActivationTensor(this.name, shape, e.quant);
-    e.addOperator({
-      op: BuiltinOperator.RESHAPE,
-      inputs: [e.tensor, newShape],
-      outputs: [out],
-      options: { type: "ReshapeOptions", newShape: shape },
-    });
-    e.setOutput(out, shape, e.quant);
+    e.reshape(this.name, [1, elements(this.outputShape)]);
   }
 }
 
