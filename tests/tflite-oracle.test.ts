@@ -54,6 +54,7 @@ import {
   mnistMlp,
   mnistCnn,
   mnistDepthwise,
+  mnistConv1d,
   sineRnn,
   sineLstm,
   tokenLstm,
@@ -358,6 +359,17 @@ describe.skipIf(!available)("trainer exports: wasmlite vs real TFLite", () => {
     // TFLite hands the int8 convolutions to XNNPACK; each operator is also compared alone.
     const intInputs = inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 408);
     await compare("trainer separable CNN int8", q, intInputs, XNNPACK_QS8);
+  });
+
+  it("a 1-D CNN over MNIST's rows (CONV_2D with 1 x k windows between RESHAPEs, MAX_POOL_2D, AVERAGE_POOL_2D, MEAN), float32 and int8", async () => {
+    const { model: m, digits } = mnistConv1d(1000, 5);
+    const f = exportTflite(m, { kind: "float32" });
+    const floatInputs = inputsFor({ name: "f", bytes: f, inputs: [{ elements: 784, kind: "float32" }] }, 421);
+    await compare("trainer 1-D CNN float32", f, floatInputs, EXACT);
+    const q = exportTflite(m, { kind: "int8", calibration: slice(digits, 0, 200) });
+    // TFLite hands the int8 convolutions and pools to XNNPACK; each operator is also compared alone.
+    const intInputs = inputsFor({ name: "q", bytes: q, inputs: [{ elements: 784, kind: "int8" }] }, 422);
+    await compare("trainer 1-D CNN int8", q, intInputs, XNNPACK_QS8);
   });
 
   it("a SimpleRNN's last step (UNIDIRECTIONAL_SEQUENCE_RNN, STRIDED_SLICE), float32 and int8 (the hybrid RNN)", async () => {

@@ -22,6 +22,9 @@ export { Flatten, flatten } from "./layers/flatten.ts";
 export { Normalization, normalization } from "./layers/normalization.ts";
 export { Conv2D, conv2d, type Conv2DOptions } from "./layers/conv2d.ts";
 export { DepthwiseConv2D, depthwiseConv2d, type DepthwiseConv2DOptions } from "./layers/depthwise-conv2d.ts";
+export { Conv1D, conv1d, type Conv1DOptions } from "./layers/conv1d.ts";
+export { MaxPool1D, AveragePool1D, maxPool1d, averagePool1d, type Pool1DOptions } from "./layers/pooling1d.ts";
+export { GlobalAveragePooling1D, globalAveragePooling1d } from "./layers/global-average-pooling1d.ts";
 export { MaxPool2D, AveragePool2D, maxPool2d, averagePool2d, type Pool2DOptions } from "./layers/pooling.ts";
 export { GlobalAveragePooling2D, globalAveragePooling2d } from "./layers/global-average-pooling2d.ts";
 export {

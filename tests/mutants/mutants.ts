@@ -37,6 +37,7 @@ const API = "tests/runtime-api.test.ts";
 const EMBEDDING = "tests/embedding-layer.test.ts";
 const JORDAN = "tests/jordan-layer.test.ts";
 const PARALLEL = "tests/data-parallel.test.ts";
+const CONV1D = "tests/trainer/layers/conv1d.test.ts";
 
 export const MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -635,6 +636,43 @@ export const MUTANTS: Mutant[] = [
     bug: "random shifts never move an image down (an off-by-one in the offset range)",
     build: "none",
     tests: ["tests/data.test.ts"],
+  },
+  {
+    id: "conv1d-filter-gradient-scaled",
+    file: "trainer/layers/conv1d.ts",
+    find: "ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);",
+    replace:
+      "ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    bug: "Conv1D's filter gradient is 5% too large",
+    build: "none",
+    tests: [CONV1D],
+  },
+  {
+    id: "conv1d-export-drops-dilation",
+    file: "trainer/layers/conv1d.ts",
+    find: "dilationW: g.dilationW,",
+    replace: "dilationW: 1,",
+    bug: "Conv1D's export writes its dilation as 1 (the CONV_2D reads neighbouring steps)",
+    build: "none",
+    tests: [CONV1D],
+  },
+  {
+    id: "pool1d-export-window-is-stride",
+    file: "trainer/layers/pooling1d.ts",
+    find: "filterW: g.kw,",
+    replace: "filterW: g.strideW,",
+    bug: "a 1-D pool's export writes its stride as its window",
+    build: "none",
+    tests: [CONV1D],
+  },
+  {
+    id: "gap1d-export-averages-channels",
+    file: "trainer/layers/global-average-pooling1d.ts",
+    find: "Int32Array.from([1])",
+    replace: "Int32Array.from([2])",
+    bug: "GlobalAveragePooling1D's export averages over the channels instead of the steps",
+    build: "none",
+    tests: [CONV1D],
   },
   {
     id: "input-fold-forgets-shift",

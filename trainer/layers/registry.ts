@@ -11,6 +11,9 @@ import { flattenLayer } from "./flatten.ts";
 import { activationLayer } from "./activation.ts";
 import { preluLayer } from "./prelu.ts";
 import { conv2dLayer } from "./conv2d.ts";
+import { conv1dLayer } from "./conv1d.ts";
+import { maxPool1dLayer, averagePool1dLayer } from "./pooling1d.ts";
+import { globalAveragePooling1dLayer } from "./global-average-pooling1d.ts";
 import { maxPool2dLayer, averagePool2dLayer } from "./pooling.ts";
 import { globalAveragePooling2dLayer } from "./global-average-pooling2d.ts";
 import { depthwiseConv2dLayer } from "./depthwise-conv2d.ts";
@@ -36,6 +39,10 @@ const LAYERS = [
   jordanRnnLayer,
   embeddingLayer,
   batchNormalizationLayer,
+  conv1dLayer,
+  maxPool1dLayer,
+  averagePool1dLayer,
+  globalAveragePooling1dLayer,
 ] as const;
 
 type Entry = (typeof LAYERS)[number]["schema"];
