@@ -1,4 +1,4 @@
-// LeNet-5 (the seed course's: conv 6@5x5 -> max-pool 2 -> conv 16@5x5 ->
+// LeNet-5 (LeCun et al. 1998, with ReLU and max pooling: conv 6@5x5 -> max-pool 2 -> conv 16@5x5 ->
 // max-pool 2 -> FC 120 -> FC 84 -> FC 10, ReLU, softmax; 32x32x1 input) with
 // one set of random weights, written for each runtime in its own layout:
 // .tflite float32 and int8 (NHWC, OHWI filters), ONNX (NCHW, OIHW filters,

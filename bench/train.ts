@@ -7,7 +7,7 @@
 //   (fit's `threads`: each batch split between them) and on 1
 //   tfjs (tf.sequential + model.fit, Keras-style) with the cpu and wasm backends
 //   PyTorch (Debian python3-torch with libopenblas0-pthread: with Debian's default reference
-//   BLAS it is ~5x slower; OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2), the issues'
+//   BLAS it is ~5x slower; OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2), the target's
 //   setting; and one thread, as wasmlite trains), if installed
 // Each trainer runs 1 warm-up epoch, then the median of 3 timed epochs counts;
 // where an epoch would take minutes (tfjs-cpu's LeNet) a stated number of

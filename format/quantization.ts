@@ -60,12 +60,6 @@ export function chooseQuantParams(
   return { scale, zeroPoint };
 }
 
-/** Symmetric parameters (zero point 0) covering [-maxAbs, maxAbs]: int16 activations, int8 weights. */
-export function chooseSymmetricScale(maxAbs: number, type: QuantType = "int8"): number {
-  const qmax = QUANT_RANGE[type][1];
-  return maxAbs > 0 ? Math.fround(maxAbs / qmax) : 1;
-}
-
 /** zero_point + round(x / scale) in float32, clamped to the type: TFLite's AffineQuantize. */
 export function quantize(x: number, scale: number, zeroPoint: number, type: QuantType = "int8"): number {
   const [qmin, qmax] = QUANT_RANGE[type];

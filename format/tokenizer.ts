@@ -57,11 +57,6 @@ export function indexOf(tokenizer: WordTokenizer): Map<string, number> {
   return new Map(tokenizer.vocabulary.map((w, k) => [w, k + 2]));
 }
 
-/** Ids a tokenizer hands out: padding, unknown and the vocabulary. */
-export function vocabularySize(tokenizer: WordTokenizer): number {
-  return tokenizer.vocabulary.length + 2;
-}
-
 /** The tokenizer stored in a model's "wasmlite" metadata, checked; undefined when there is none. */
 export function tokenizerFromMetadata(meta: unknown): WordTokenizer | undefined {
   const t = (meta as { tokenizer?: unknown } | undefined)?.tokenizer as Partial<WordTokenizer> | undefined;

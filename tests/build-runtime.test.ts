@@ -22,7 +22,7 @@ import { AbiHost, AbiError } from "./helpers/abi-host.ts";
 import { mutate } from "./helpers/mutate.ts";
 import * as flatbuffers from "flatbuffers";
 
-// The budgets of issue 18, for builds holding only what one model uses.
+// The size budgets for builds holding only what one model uses (a microcontroller's flash).
 const HELLO_WORLD_BUDGET = 16 * 1024;
 const LENET_BUDGET = 32 * 1024;
 

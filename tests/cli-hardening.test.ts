@@ -1,5 +1,5 @@
 // The command line under bad input and interruptions, one test per problem a
-// new user met (issue 13): refused models, non-finite and inverted inputs,
+// new user met: refused models, non-finite and inverted inputs,
 // every misreported config field, output folders checked before training,
 // an int8 export that fails its check keeping the float one, Ctrl-C keeping
 // the checkpoint (exit 130), per-command help, --version and a closed pipe.

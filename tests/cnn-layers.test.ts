@@ -490,7 +490,7 @@ describe("export", () => {
 });
 
 describe("the mnist-lenet preset", () => {
-  it("reaches the issue's targets on the fixed split: float >= 98.5%, int8 within 0.3 points; its report shows the misclassified digits", async () => {
+  it("reaches its targets on the fixed split: float >= 98.5%, int8 within 0.3 points; its report shows the misclassified digits", async () => {
     const out = mkdtempSync(join(tmpdir(), "wasmlite-lenet-"));
     const r = await trainAndExport({ preset: "mnist-lenet", out, quiet: true, log: () => {} });
     console.log(

@@ -102,7 +102,7 @@ describe("inputs survive invoke", () => {
     expect(checked).toBeGreaterThan(100);
   }, 300_000);
 
-  it("the issue's case: kws_ref_model after 200 invokes gives the first invoke's outputs, on both builds", () => {
+  it("the case that found it: kws_ref_model after 200 invokes gives the first invoke's outputs, on both builds", () => {
     for (const build of ["simd", "mvp"] as const) {
       const model = builds[build].load(mlperfModel("kws_ref_model.tflite"));
       fill(model);

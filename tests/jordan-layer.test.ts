@@ -1,4 +1,4 @@
-// The Jordan network (the seed's recurrent network whose context is its
+// The Jordan network (the recurrent network whose context is its
 // output) against independent references: the forward pass against the
 // seed's equations in double precision; gradients against central finite
 // differences; truncated BPTT against a plain BPTT written here; the
@@ -28,7 +28,7 @@ interface JordanWeights {
   c: Float32Array;
 }
 
-/** One sample by the seed's equations: each step's z, h and y, y_0 = 0. */
+/** One sample by the network's equations: each step's z, h and y, y_0 = 0. */
 function seedJordan(
   x: Float32Array,
   sample: number,
@@ -101,7 +101,7 @@ function weightsOf(m: ReturnType<typeof sequential>, l: ReturnType<typeof jordan
   return { w: f(l.w), u: f(l.u), b: f(l.b), v: f(l.v), c: f(l.c) };
 }
 
-describe("Jordan network forward against the seed's equations", () => {
+describe("Jordan network forward against its equations", () => {
   for (const [act, outAct, returnSequences] of [
     ["tanh", "identity", false],
     ["relu", "sigmoid", true],

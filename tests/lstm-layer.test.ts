@@ -1,5 +1,5 @@
-// LSTM (the seed course's gates) against independent references: the forward
-// pass against the seed's equations written out per cell in double
+// LSTM (update, forget, candidate and output gates) against independent
+// references: the forward pass against the cell's equations written out per cell in double
 // precision; the gradients against central finite differences (stacked
 // layers, sequences in and out, one step); truncated BPTT against a plain
 // BPTT written here from the same equations; the export
@@ -23,7 +23,7 @@ interface LstmWeights {
   b: Float32Array; // [4H]
 }
 
-/** One sample's steps by the seed's equations: every step's gates, cell and hidden state. */
+/** One sample's steps by the cell's equations: every step's gates, cell and hidden state. */
 function seedLstm(x: Float32Array, sample: number, t: number, f: number, p: LstmWeights) {
   const h = p.b.length / 4;
   const steps: { gates: number[]; c: number[]; h: number[] }[] = [];
@@ -93,7 +93,7 @@ function weightsOf(m: ReturnType<typeof sequential>, layer: ReturnType<typeof ls
   return { w: m.ws.f32(layer.w.value), u: m.ws.f32(layer.u.value), b: m.ws.f32(layer.b.value) };
 }
 
-describe("LSTM forward against the seed's equations, step by step", () => {
+describe("LSTM forward against the cell's equations, step by step", () => {
   for (const returnSequences of [false, true]) {
     it(returnSequences ? "every step" : "the last step", () => {
       const layer = lstm({ units: 6, returnSequences });

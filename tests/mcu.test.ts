@@ -82,7 +82,7 @@ describe.skipIf(!available)("the microcontroller host: wasm2c + Cortex-M3 under 
         `| ${c.name} | ${build.flash} | ${build.ram} | ${perInvoke} | ${macs ? (perInvoke / macs).toFixed(2) : "-"} |`,
       );
       if (c.name === "kws int8") {
-        // MLPerf Tiny's keyword spotter fits the issue's microcontroller: 256 KB flash, 128 KB RAM (stack included).
+        // MLPerf Tiny's keyword spotter fits the target microcontroller: 256 KB flash, 128 KB RAM (stack included).
         expect(build.flash).toBeLessThanOrEqual(256 * 1024);
         expect(build.ram).toBeLessThanOrEqual(128 * 1024);
         // QEMU's -icount shift=0 makes the count deterministic: the same invoke twice gives the same count, ±1 tick.

@@ -1,4 +1,4 @@
-// SimpleRNN (the seed's Elman network) against independent references: the
+// SimpleRNN (Elman's network) against independent references: the
 // forward pass against a direct loop over steps in double precision; the
 // gradients against central finite differences (sequences in, sequences
 // out, stacked layers); truncated BPTT against a plain BPTT written here

@@ -145,7 +145,7 @@ describe("gradients against central finite differences", () => {
   });
 });
 
-describe("optimisers, as the seed course states them", () => {
+describe("optimisers, against their update formulas", () => {
   // One parameter vector, the loss 1/2 |w|^2 style: dense(1) without bias effects is enough to read g.
   function firstSteps(name: "sgd" | "momentum" | "nesterov" | "rmsprop" | "adam") {
     const m = sequential([dense({ units: 1 })], { inputShape: [3], seed: 9 });
@@ -434,7 +434,7 @@ describe("the mnist-mlp preset (npm start's job)", () => {
   let result: Awaited<ReturnType<typeof trainAndExport>> | undefined;
   const run = async () => (result ??= await trainAndExport({ preset: "mnist-mlp", out, quiet: true, log: () => {} }));
 
-  it("reaches the issue's targets on the fixed split: float >= 97.5%, int8 within 0.3 points", async () => {
+  it("reaches its targets on the fixed split: float >= 97.5%, int8 within 0.3 points", async () => {
     const r = await run();
     console.log(
       `mnist-mlp: float32 ${(r.float32.accuracy! * 100).toFixed(2)}%, int8 ${(r.int8.accuracy! * 100).toFixed(2)}%, ${r.epochs} epochs in ${r.trainSeconds.toFixed(1)} s`,

@@ -1,4 +1,4 @@
-// The seed course's activation functions, each with its derivative, applied
+// The activation functions, each with its derivative, applied
 // elementwise over float32 buffers. (Layers run ReLU, sigmoid and tanh as
 // WASM SIMD kernels instead, see activateBuffers; these loops are the rest.) The derivative is written in
 // terms of the forward pass's input x and output y (whichever is cheaper).

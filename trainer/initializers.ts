@@ -1,4 +1,4 @@
-// Weight initialisation as the seed course gives it (biases start at zero):
+// Weight initialisation (biases start at zero):
 //   glorotUniform  U[-c, c], c = sqrt(6 / (fan_in + fan_out))  (Glorot & Bengio 2010)
 //   normal         N(0, 0.01) (standard deviation 0.01)
 //   heNormal       N(0, 2 / fan_in), for ReLU layers (He et al. 2015)

@@ -1,4 +1,4 @@
-// Optimisers as the seed course states them, per parameter theta with the
+// Optimisers (SGD, momentum, Nesterov, RMSProp, Adam), per parameter theta with the
 // batch-mean gradient g (plus the L1/L2 penalty gradient):
 //   sgd       theta -= lr g
 //   momentum  v = gamma v + lr g;  theta -= v                       (Polyak 1964)

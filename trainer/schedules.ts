@@ -1,5 +1,5 @@
-// Learning-rate schedules, by epoch (0-based): the seed course's advice to
-// start "large" and decrease, including its 1/t example.
+// Learning-rate schedules, by epoch (0-based): start large and decrease
+// (step decay, exponential decay, or 1/t as in stochastic approximation).
 //   constant     lr0
 //   step         lr0 * factor^floor(epoch / every)
 //   exponential  lr0 * rate^epoch

@@ -3,7 +3,7 @@
 //              momentum with a step-decayed learning rate, dropout 0.2, digits
 //              shifted by up to 1 pixel at random (augmentation), early
 //              stopping on a held-out tenth of the training set
-//   mnist-lenet  LeNet-5 as the seed draws it (conv 6@5x5, pool, conv 16@5x5,
+//   mnist-lenet  LeNet-5 (LeCun et al. 1998) with ReLU and max pooling (conv 6@5x5, pool, conv 16@5x5,
 //              pool, FC 120, FC 84, FC 10; ReLU, max pooling) on the same split,
 //              Nesterov momentum, the learning rate decayed by 0.9 an epoch, dropout 0.25
 //              after the hidden FC layers, digits rotated (up to 10 degrees),

@@ -102,8 +102,9 @@ export function field(table: u32, id: i32, size: u32): u32 {
 
 export const BAD: u32 = u32.MAX_VALUE;
 
-// Scalar fields with defaults. A field whose check fails reads as BAD_SCALAR
-// with the error set; callers check `hasError()` after reading a table.
+// Scalar fields with defaults. A field whose bounds check fails reads as its
+// default with the error set; callers check scalarError() after reading a
+// table's fields (it reports, and clears, a failure since the last call).
 let scalarFailed: bool = false;
 export function scalarError(): bool {
   const failed = scalarFailed;

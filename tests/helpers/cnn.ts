@@ -372,7 +372,7 @@ export function meanModel(spec: {
 }
 
 /**
- * LeNet-5 as the seed course describes it: conv 6@5x5 -> pool -> conv 16@5x5
+ * LeNet-5 (LeCun et al. 1998) with ReLU and max pooling: conv 6@5x5 -> pool -> conv 16@5x5
  * -> pool -> FC 120 -> FC 84 -> FC 10, ReLU, softmax; input 32x32x1.
  */
 export function lenet(kind: "float32" | "int8", seed: number): BuiltModel {

@@ -1,4 +1,4 @@
-// One step of the seed course's LSTM cell over a batch, forward and backward.
+// One step of the LSTM cell (layers/lstm.ts) over a batch, forward and backward.
 // A step's gate pre-activations arrive as rows of 4H: [update u | forget f |
 // candidate g | output o] (W x + U h + b, made by the GEMM kernels); per cell:
 //   u, f, o = sigmoid(.),  g = tanh(.)

@@ -1,5 +1,5 @@
 // Conv2D: C_out filters of k_h x k_w x C_in slid over an [h, w, C_in] image
-// (the seed's kernel of shape (k, k, C_i, C_o), stored as TFLite's CONV_2D
+// (Keras's kernel of shape (k, k, C_i, C_o), stored as TFLite's CONV_2D
 // lays it out: W [C_out, k_h, k_w, C_in]), with stride, dilation and zero
 // padding ("valid" or "same", window.ts), then an activation:
 //   z[b, oy, ox, o] = b_o + sum_{ky, kx, c} W[o, ky, kx, c] x[b, oy s_h - p_t + ky d_h, ox s_w - p_l + kx d_w, c]

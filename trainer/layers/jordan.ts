@@ -1,5 +1,5 @@
-// Jordan network: the recurrent network of the seed course whose context is
-// the output, not the hidden layer (Elman's). Over a sequence x_1..x_T of F
+// Jordan network (M. I. Jordan, "Serial order", 1986): the recurrent network
+// whose context is the output, not the hidden layer (Elman's). Over a sequence x_1..x_T of F
 // features, with y_0 = 0:
 //   z_t = W x_t + U y_(t-1) + b,   h_t = act(z_t)              (W [H, F], U [H, O], b [H])
 //   s_t = V h_t + c,               y_t = outAct(s_t)           (V [O, H], c [O])

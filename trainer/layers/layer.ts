@@ -2,8 +2,9 @@
 // config files, the export and the int8 calibration need to know about it.
 // A layer owns its parameters and its activation buffers (all in the
 // workspace) and writes out its own forward and backward pass next to each
-// other, as the seed course derives them. Adding a layer is adding its file,
-// its entry in registry.ts (config name -> layer) and its tests.
+// other, the formulas in the file's header. Adding a layer is adding its file
+// (its options declared once with defineLayer, options.ts), its line in
+// registry.ts, its export from index.ts and its tests.
 import type { Workspace, Buf } from "../workspace.ts";
 import type { Rng } from "../rng.ts";
 import type { ActivationName } from "../activations.ts";

@@ -1,4 +1,5 @@
-// LSTM: the seed course's long short-term memory cell run over a sequence
+// LSTM: the long short-term memory cell (Hochreiter & Schmidhuber 1997, with
+// the forget gate of Gers, Schmidhuber & Cummins 2000) run over a sequence
 // x_1..x_T of F features, with h_0 = 0 and C_0 = 0:
 //   u_t = sigmoid(I^u x_t + W^u h_(t-1) + b^u)     update gate
 //   f_t = sigmoid(I^f x_t + W^f h_(t-1) + b^f)     forget gate
@@ -7,7 +8,7 @@
 //   C_t = f_t C_(t-1) + u_t C~_t,   h_t = o_t tanh(C_t)
 // The four gates' weights are stacked in that order: the input kernel
 // [4H, F], the recurrent kernel [4H, H] and the bias [4H], so every step's
-// four gates are one matrix product (the seed's I and W, one row block each).
+// four gates are one matrix product (I and W above, one row block each).
 // The output is h_1..h_T ([T, H], returnSequences) or h_T ([H]).
 // Backpropagation through time, from the last step back (kernels/lstm.ts
 // writes the per-cell part):

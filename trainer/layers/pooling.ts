@@ -1,5 +1,5 @@
 // MaxPool2D and AveragePool2D: a window (pool size, stride, padding) slid
-// over each channel of an [h, w, c] image, as the seed describes pooling
+// over each channel of an [h, w, c] image
 // (2x2 windows at stride 2 halve the width and height). The kernels are in
 // kernels/pooling.ts:
 //   max:     y = max over the window's taps inside the image

@@ -1,4 +1,4 @@
-// SimpleRNN: the Elman network of the seed course, the hidden layer looped
+// SimpleRNN: the Elman network (Elman 1990, "Finding Structure in Time"), the hidden layer looped
 // back: over a sequence x_1..x_T of F features, with h_0 = 0,
 //   z_t = W x_t + U h_(t-1) + b,   h_t = act(z_t)        (W [H, F], U [H, H], b [H])
 // and the output is h_1..h_T ([T, H], returnSequences) or h_T ([H]).

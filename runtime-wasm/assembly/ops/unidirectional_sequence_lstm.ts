@@ -4,7 +4,7 @@
 //   5-8 recurrent-to-{input, forget, cell, output} weights [cells, outputs]
 //   9-11 peepholes, 12-15 gate biases, 16-17 projection,
 //   18 output state, 19 cell state (variable tensors), 20-23 layer norm.
-// Per step, as the seed course's LSTM: i, f, o = sigmoid(W x + U h + b),
+// Per step, the LSTM with a forget gate (Gers et al. 2000): i, f, o = sigmoid(W x + U h + b),
 // g = act(W_c x + U_c h + b_c), c = f c + i g (clipped if cell_clip > 0),
 // h = o act(c). With no input gate weights (CIFG), i = 1 - f.
 // State lives in the variable tensors and persists across invoke() calls

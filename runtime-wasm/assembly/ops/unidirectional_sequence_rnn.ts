@@ -1,4 +1,4 @@
-// UNIDIRECTIONAL_SEQUENCE_RNN: the Elman network of the seed course,
+// UNIDIRECTIONAL_SEQUENCE_RNN: the Elman network (Elman 1990),
 //   h_t = act(W x_t + U h_(t-1) + b),   output_t = h_t
 // Inputs: 0 x [batch, time, features] (or [time, batch, features] if
 // time_major), 1 W [units, features], 2 U [units, units], 3 b [units],

@@ -17,7 +17,6 @@ import {
   TYPE_INT8,
   TYPE_INT16,
   TYPE_UINT8,
-  TYPE_INT32,
   ACT_NONE,
   ACT_RELU,
   ACT_RELU6,
@@ -300,8 +299,3 @@ export function allocOpData(op: Operator, bytes: usize): usize {
   return ptr;
 }
 
-export function sameType(a: Tensor, b: Tensor): bool {
-  return a.type == b.type;
-}
-
-export { TYPE_INT32 };
