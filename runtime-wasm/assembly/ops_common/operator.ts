@@ -298,4 +298,3 @@ export function allocOpData(op: Operator, bytes: usize): usize {
   op.data = ptr;
   return ptr;
 }
-
