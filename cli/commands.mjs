@@ -6,7 +6,7 @@
 // same option tables, so the help cannot drift from what is accepted.
 import { readFileSync } from "node:fs";
 
-/** The train-and-export presets by name (train-and-export/presets.ts defines them; tests/cli.test.ts checks the two agree). */
+/** The train-and-export presets by name (train-and-export/presets.ts defines them; tests/cli/run-inspect.test.ts checks the two agree). */
 export const PRESET_NAMES = ["mnist-mlp", "mnist-lenet", "fashion-cnn", "sine-rnn", "spam-lstm", "sine"];
 
 export const VERSION = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;

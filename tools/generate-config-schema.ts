@@ -1,5 +1,5 @@
 // Writes cli/train-config.schema.json (published in the wasmlite package) from config-schema.ts
-// (`npm run gen:schema`); tests/config.test.ts fails when the two differ.
+// (`npm run gen:schema`); tests/cli/config.test.ts fails when the two differ.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { trainConfigJsonSchema } from "../cli/train-and-export/config-schema.ts";

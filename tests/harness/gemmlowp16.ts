@@ -1,6 +1,6 @@
 // AssemblyScript test harness (not part of the runtime): exposes the int16
 // fixed-point activations of runtime-wasm/assembly/gemmlowp16.ts so that
-// tests/gemmlowp16.test.ts can compare the SIMD and scalar paths on every
+// tests/runtime/arithmetic/gemmlowp16.test.ts can compare the SIMD and scalar paths on every
 // input. Buffers start at the heap base; the test grows memory as needed.
 import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16 } from "../../runtime-wasm/assembly/gemmlowp16";
 

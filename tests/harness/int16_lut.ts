@@ -1,6 +1,6 @@
 // AssemblyScript test harness (not part of the runtime): exposes the int16
 // SOFTMAX lookup tables as the runtime builds them (kernels/int16_lut.ts),
-// for tests/int16-lut.test.ts. Buffers start at the heap base.
+// for tests/runtime/arithmetic/int16-lut.test.ts. Buffers start at the heap base.
 import { generateLut } from "../../runtime-wasm/assembly/kernels/int16_lut";
 
 export function heapBase(): usize {

@@ -4,7 +4,7 @@
 // time otherwise, and with a multiplier and shift per lane (requantizeLanes,
 // the channel-lane convolution's), and QuantizeMultiplier (how every prepare
 // turns a real scale into a multiplier and shift), for
-// tests/requantize.test.ts. Buffers start at the heap base.
+// tests/runtime/arithmetic/requantize.test.ts. Buffers start at the heap base.
 import {
   multiplyByQuantizedMultiplier,
   multiplyByQuantizedMultiplierX4,

@@ -1,6 +1,6 @@
-// The models both exactness suites run: tests/reference.test.ts (the
+// The models both exactness suites run: tests/runtime/reference.test.ts (the
 // runtime against the independent reference, every integer model, no
-// browser needed) and tests/tflite-oracle.test.ts (the runtime and the
+// browser needed) and tests/runtime/tflite-oracle.test.ts (the runtime and the
 // reference against real TFLite). Each case carries how TFLite's web build
 // may round it: TFLite takes optimised paths (XNNPACK, ruy, lookup tables)
 // whose integer results can differ from TFLM's reference kernels by 1.

@@ -1,7 +1,7 @@
 /* Probes the checked32 bounds checks of devices/mcu/bounds-checks.ts from
  * inside the runtime's own C (it includes wasmlite.c, so it calls the
  * rewritten load and store functions directly): which accesses trap, which
- * pass. Prints one line per probe; tests/mcu.test.ts reads them. */
+ * pass. Prints one line per probe; tests/hosts/mcu.test.ts reads them. */
 #include "wasmlite.c"
 #include "wasm-rt-mcu.h"
 #include "semihosting.h"

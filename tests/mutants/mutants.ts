@@ -19,24 +19,24 @@ export interface Mutant {
   tests: string[];
 }
 
-const REFERENCE = "tests/reference.test.ts";
-const ACTIVATIONS = "tests/integer-activations.test.ts";
-const TRAINER = "tests/trainer.test.ts";
-const LOOP = "tests/training-loop.test.ts";
-const INPUTS = "tests/invoke-inputs.test.ts";
-const QUIRKS = "tests/model-quirks.test.ts";
-const TAILORED = "tests/build-runtime.test.ts";
-const CLI = "tests/cli-hardening.test.ts";
-const BROWSER = "tests/browser.test.ts";
-const WORKER = "tests/cloudflare-worker.test.ts";
-const MCU = "tests/mcu.test.ts";
-const CNN = "tests/cnn-layers.test.ts";
-const RNN = "tests/rnn-layers.test.ts";
-const LSTM = "tests/lstm-layer.test.ts";
-const API = "tests/runtime-api.test.ts";
-const EMBEDDING = "tests/embedding-layer.test.ts";
-const JORDAN = "tests/jordan-layer.test.ts";
-const PARALLEL = "tests/data-parallel.test.ts";
+const REFERENCE = "tests/runtime/reference.test.ts";
+const ACTIVATIONS = "tests/runtime/ops/integer-activations.test.ts";
+const TRAINER = "tests/trainer/trainer.test.ts";
+const LOOP = "tests/trainer/training-loop.test.ts";
+const INPUTS = "tests/runtime/invoke-inputs.test.ts";
+const QUIRKS = "tests/runtime/model-quirks.test.ts";
+const TAILORED = "tests/runtime/tailored-builds.test.ts";
+const CLI = "tests/cli/hardening.test.ts";
+const BROWSER = "tests/hosts/browser.test.ts";
+const WORKER = "tests/hosts/cloudflare-worker.test.ts";
+const MCU = "tests/hosts/mcu.test.ts";
+const CNN = "tests/trainer/layers/cnn-layers.test.ts";
+const RNN = "tests/trainer/layers/simple-rnn.test.ts";
+const LSTM = "tests/trainer/layers/lstm.test.ts";
+const API = "tests/runtime/api.test.ts";
+const EMBEDDING = "tests/trainer/layers/embedding.test.ts";
+const JORDAN = "tests/trainer/layers/jordan.test.ts";
+const PARALLEL = "tests/trainer/data-parallel.test.ts";
 const CONV1D = "tests/trainer/layers/conv1d.test.ts";
 
 export const MUTANTS: Mutant[] = [
@@ -75,7 +75,7 @@ export const MUTANTS: Mutant[] = [
     replace: "let qFixed = <i64>Math.floor(fraction * 2147483648.0);",
     bug: "QuantizeMultiplier truncates the Q31 significand instead of rounding it",
     build: "runtime",
-    tests: ["tests/requantize.test.ts", REFERENCE],
+    tests: ["tests/runtime/arithmetic/requantize.test.ts", REFERENCE],
   },
   // --- SIMD-only paths ---
   {
@@ -186,7 +186,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const out = <i32>((<i64>raw * <i64>d.outputMultiplier) >> <i64>(31 - d.outputShift)) + d.outputOffset;",
     bug: "ADD/SUB rescale the sum to the output by truncating instead of rounding (a mistake int16 ADD/SUB kernels are known for)",
     build: "runtime",
-    tests: ["tests/conformance-tflm.test.ts", REFERENCE],
+    tests: ["tests/runtime/tflm-goldens.test.ts", REFERENCE],
   },
   {
     id: "logistic-int8-truncates",
@@ -635,7 +635,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const dy = (rng.nextU32() % (2 * pixels)) - pixels;",
     bug: "random shifts never move an image down (an off-by-one in the offset range)",
     build: "none",
-    tests: ["tests/data.test.ts"],
+    tests: ["tests/trainer/data.test.ts"],
   },
   {
     id: "conv1d-filter-gradient-scaled",
@@ -681,7 +681,7 @@ export const MUTANTS: Mutant[] = [
     replace: "bias[o] = bias[o]!;",
     bug: "folding an input normalisation into the dense layer after it scales the inputs but forgets to subtract the means",
     build: "none",
-    tests: ["tests/data.test.ts"],
+    tests: ["tests/trainer/data.test.ts"],
   },
   {
     id: "normalization-multiplies",
@@ -690,7 +690,7 @@ export const MUTANTS: Mutant[] = [
     replace: "for (let i = 0; i < batch * w; i++) ys[i] = (xs[i]! - this.mean[i % w]!) * this.std[i % w]!;",
     bug: "input normalisation multiplies by the standard deviation instead of dividing",
     build: "none",
-    tests: ["tests/data.test.ts"],
+    tests: ["tests/trainer/data.test.ts"],
   },
   // --- the command line ---
   {

@@ -5,7 +5,7 @@
 // interpolation would make at the midpoint of its segment. exp is the
 // runtime's own (kernels/exp_f32.ts, within 1 ulp of a correctly rounded
 // expf on [-10, 0]); the tables equal those built with the correctly rounded
-// exp TFLite's libm gives (tests/int16-lut.test.ts).
+// exp TFLite's libm gives (tests/runtime/arithmetic/int16-lut.test.ts).
 
 import { roundHalfAwayF32 } from "../fixedpoint";
 import { expF32 } from "./exp_f32";

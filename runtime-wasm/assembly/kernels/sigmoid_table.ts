@@ -1,7 +1,7 @@
 // sigmoid(i / 24) for i = 0..255 in unsigned 0.16 fixed point: the table
 // TFLite's int16 LOGISTIC and TANH interpolate in (and TFLM's integer LSTM
 // gates). Bit-exact int16 results need these exact values, which are not a
-// plain rounding of the formula (tests/tflite-oracle.test.ts runs every int16
+// plain rounding of the formula (tests/runtime/tflite-oracle.test.ts runs every int16
 // input through LOGISTIC and TANH, which reads every entry, against TFLite).
 
 const TABLE: usize = memory.data<u16>([

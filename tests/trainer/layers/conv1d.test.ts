@@ -3,7 +3,7 @@
 // gradient against central finite differences, its config through the
 // registry and the config schema, and its export (CONV_2D with a 1 x k
 // window between RESHAPEs) in the runtime: float32 within the float rule,
-// int8 within 0.3 points. (tests/tflite-oracle.test.ts runs the same model in
+// int8 within 0.3 points. (tests/runtime/tflite-oracle.test.ts runs the same model in
 // real TFLite.)
 import { describe, it, expect } from "vitest";
 import { sequential, conv1d, dense, flatten, slice, exportTflite, verifyExport } from "@wasmlite/trainer";

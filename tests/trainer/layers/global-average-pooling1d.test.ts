@@ -3,7 +3,7 @@
 // finite differences; its config through the registry and the config
 // schema. Its export (MEAN over the steps axis) runs in
 // tests/trainer/layers/conv1d.test.ts's 1-D CNN, in the runtime and
-// (tests/tflite-oracle.test.ts) in real TFLite.
+// (tests/runtime/tflite-oracle.test.ts) in real TFLite.
 import { describe, it, expect } from "vitest";
 import { sequential, conv1d, globalAveragePooling1d, dense } from "@wasmlite/trainer";
 import { gradientCheck } from "../../helpers/gradients.ts";

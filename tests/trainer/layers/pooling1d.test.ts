@@ -3,7 +3,7 @@
 // before them) against central finite differences, configs through the
 // registry and the config schema. Their export (the 2-D pools with a 1 x k
 // window between RESHAPEs) runs in tests/trainer/layers/conv1d.test.ts's
-// 1-D CNN, in the runtime and (tests/tflite-oracle.test.ts) in real TFLite.
+// 1-D CNN, in the runtime and (tests/runtime/tflite-oracle.test.ts) in real TFLite.
 import { describe, it, expect } from "vitest";
 import { sequential, conv1d, maxPool1d, averagePool1d, flatten, dense } from "@wasmlite/trainer";
 import { gradientCheck } from "../../helpers/gradients.ts";
