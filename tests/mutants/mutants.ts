@@ -21,7 +21,9 @@ export interface Mutant {
 
 const REFERENCE = "tests/runtime/reference.test.ts";
 const ACTIVATIONS = "tests/runtime/ops/integer-activations.test.ts";
-const TRAINER = "tests/trainer/trainer.test.ts";
+const DENSE = "tests/trainer/layers/dense.test.ts";
+const LOSSES = "tests/trainer/losses.test.ts";
+const OPTIMIZERS = "tests/trainer/optimizers.test.ts";
 const LOOP = "tests/trainer/training-loop.test.ts";
 const INPUTS = "tests/runtime/invoke-inputs.test.ts";
 const QUIRKS = "tests/runtime/model-quirks.test.ts";
@@ -30,7 +32,10 @@ const CLI = "tests/cli/hardening.test.ts";
 const BROWSER = "tests/hosts/browser.test.ts";
 const WORKER = "tests/hosts/cloudflare-worker.test.ts";
 const MCU = "tests/hosts/mcu.test.ts";
-const CNN = "tests/trainer/layers/cnn-layers.test.ts";
+const CONV2D = "tests/trainer/layers/conv2d.test.ts";
+const DEPTHWISE = "tests/trainer/layers/depthwise-conv2d.test.ts";
+const WINDOW = "tests/trainer/layers/window.test.ts";
+const BATCH_NORM = "tests/trainer/layers/batch-normalization.test.ts";
 const RNN = "tests/trainer/layers/simple-rnn.test.ts";
 const LSTM = "tests/trainer/layers/lstm.test.ts";
 const API = "tests/runtime/api.test.ts";
@@ -377,7 +382,7 @@ export const MUTANTS: Mutant[] = [
       "ws.kernels.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch, 0);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = -v));",
     bug: "a wrong sign in the dense layer's weight gradient",
     build: "none",
-    tests: [TRAINER],
+    tests: [DENSE],
   },
   {
     id: "conv-filter-gradient-5-percent",
@@ -387,7 +392,7 @@ export const MUTANTS: Mutant[] = [
       "ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);\n    ws.f32(this.w.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
     bug: "the convolution's filter gradient is 5% too large (the error a gradient check must catch)",
     build: "none",
-    tests: [CNN],
+    tests: [CONV2D],
   },
   {
     id: "col2im-input-gradient-5-percent",
@@ -396,7 +401,7 @@ export const MUTANTS: Mutant[] = [
     replace: "store<f32>(dst + at, load<f32>(dst + at) + 1.05 * load<f32>(src + at));",
     bug: "col2im gives a convolution's input 5% too much gradient (channels past a multiple of four)",
     build: "trainer-kernels",
-    tests: [CNN],
+    tests: [CONV2D],
   },
   {
     id: "col2im-one-channel-drops-gradient",
@@ -405,7 +410,7 @@ export const MUTANTS: Mutant[] = [
     replace: "if (c == 1) store<f32>(at, load<f32>(src));",
     bug: "col2im on one-channel images overwrites where overlapping taps must add up",
     build: "trainer-kernels",
-    tests: [CNN],
+    tests: [CONV2D],
   },
   {
     id: "depthwise-filter-gradient-5-percent",
@@ -415,7 +420,7 @@ export const MUTANTS: Mutant[] = [
       "v128.store(dw + tap + at, f32x4.add(v128.load(dw + tap + at), f32x4.mul(f32x4.mul(vg, f32x4.splat(1.05)), v128.load(x + pixel + at))));",
     bug: "the depthwise filter gradient is 5% too large in its four-channel path",
     build: "trainer-kernels",
-    tests: [CNN],
+    tests: [DEPTHWISE],
   },
   {
     id: "depthwise-multiplier-input-channel",
@@ -424,7 +429,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const ic = <usize>(o % c) << 2;",
     bug: "with a depth multiplier, backward sends output channel c m + j's gradient to input channel (c m + j) mod C",
     build: "trainer-kernels",
-    tests: [CNN],
+    tests: [DEPTHWISE],
   },
   {
     id: "average-pool-gradient-counts-padding",
@@ -433,7 +438,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const share: f32 = 1 / <f32>(kh * kw);",
     bug: "average pooling's gradient divides by the whole window where SAME padding leaves fewer taps",
     build: "trainer-kernels",
-    tests: [CNN],
+    tests: [CONV2D],
   },
   {
     id: "same-padding-extra-before",
@@ -442,7 +447,7 @@ export const MUTANTS: Mutant[] = [
     replace: "before: Math.ceil(Math.max((out - 1) * s + span - size, 0) / 2)",
     bug: "SAME padding puts the odd extra row or column before the image, not after as TensorFlow does",
     build: "none",
-    tests: [CNN],
+    tests: [WINDOW, CONV2D],
   },
   {
     id: "batch-norm-gradient-ignores-variance-path",
@@ -451,7 +456,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const v = n * load<f32>(dy + at + k) - load<f32>(dbeta + k);",
     bug: "batch normalisation's input gradient forgets the path through the batch variance",
     build: "trainer-kernels",
-    tests: [CNN],
+    tests: [BATCH_NORM],
   },
   {
     id: "batch-norm-fold-forgets-mean",
@@ -460,7 +465,7 @@ export const MUTANTS: Mutant[] = [
     replace: "shift[c] = beta[c]!;",
     bug: "folding batch normalisation into the layer before it forgets to subtract the running mean",
     build: "none",
-    tests: [CNN],
+    tests: [BATCH_NORM],
   },
   {
     id: "rnn-recurrent-gradient-5-percent",
@@ -563,7 +568,7 @@ export const MUTANTS: Mutant[] = [
     replace: "grad[r + j] = Math.exp(out[r + j]! - lse) - y;",
     bug: "the fused softmax cross-entropy gradient is summed over the batch, not averaged",
     build: "none",
-    tests: [TRAINER],
+    tests: [DENSE, LOSSES],
   },
   {
     id: "adam-bias-correction",
@@ -572,7 +577,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const c1 = 1 - o.beta1 ** (this.steps + 1),",
     bug: "Adam's first-moment bias correction uses step t + 1 (an off-by-one in t)",
     build: "none",
-    tests: [TRAINER],
+    tests: [OPTIMIZERS],
   },
   {
     id: "rmsprop-epsilon-inside-sqrt",
@@ -581,7 +586,7 @@ export const MUTANTS: Mutant[] = [
     replace: "store<f32>(theta + at, load<f32>(theta + at) - (lr * gi) / Mathf.sqrt(ns + eps));",
     bug: "RMSProp's scalar tail puts epsilon inside the square root",
     build: "trainer-kernels",
-    tests: [TRAINER],
+    tests: [OPTIMIZERS],
   },
   {
     id: "momentum-forgets-velocity",
@@ -590,7 +595,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const nv = f32x4.mul(vl, v128.load(g + at));",
     bug: "the SIMD momentum update forgets the previous velocity (plain SGD)",
     build: "trainer-kernels",
-    tests: [TRAINER],
+    tests: [OPTIMIZERS],
   },
   {
     id: "step-schedule-ceil",
@@ -635,7 +640,7 @@ export const MUTANTS: Mutant[] = [
     replace: "const dy = (rng.nextU32() % (2 * pixels)) - pixels;",
     bug: "random shifts never move an image down (an off-by-one in the offset range)",
     build: "none",
-    tests: ["tests/trainer/data.test.ts"],
+    tests: ["tests/trainer/augment.test.ts"],
   },
   {
     id: "conv1d-filter-gradient-scaled",
@@ -681,7 +686,7 @@ export const MUTANTS: Mutant[] = [
     replace: "bias[o] = bias[o]!;",
     bug: "folding an input normalisation into the dense layer after it scales the inputs but forgets to subtract the means",
     build: "none",
-    tests: ["tests/trainer/data.test.ts"],
+    tests: ["tests/trainer/layers/normalization.test.ts"],
   },
   {
     id: "normalization-multiplies",
@@ -690,7 +695,7 @@ export const MUTANTS: Mutant[] = [
     replace: "for (let i = 0; i < batch * w; i++) ys[i] = (xs[i]! - this.mean[i % w]!) * this.std[i % w]!;",
     bug: "input normalisation multiplies by the standard deviation instead of dividing",
     build: "none",
-    tests: ["tests/trainer/data.test.ts"],
+    tests: ["tests/trainer/layers/normalization.test.ts"],
   },
   // --- the command line ---
   {
