@@ -7,11 +7,11 @@ import { sine } from "../../cli/data/sine.ts";
 import { data, analyticGradients } from "../helpers/gradients.ts";
 
 describe("optimisers, against their update formulas", () => {
-  // One parameter vector, the loss 1/2 |w|^2 style: dense(1) without bias effects is enough to read g.
+  // dense(1) on 6 inputs: 6 weights, so the update kernels' four-lane part and their scalar tail both run.
   function firstSteps(name: "sgd" | "momentum" | "nesterov" | "rmsprop" | "adam") {
-    const m = sequential([dense({ units: 1 })], { inputShape: [3], seed: 9 });
+    const m = sequential([dense({ units: 1 })], { inputShape: [6], seed: 9 });
     m.compile({ optimizer: { name, learningRate: 0.1, momentum: 0.5 }, loss: "mse" });
-    const d = data(4, 3, 1, "mse", 7);
+    const d = data(4, 6, 1, "mse", 7);
     return { m, d };
   }
 
