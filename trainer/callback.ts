@@ -1,7 +1,8 @@
 // What a training run reports and to whom: the per-epoch logs, the history,
-// and the callback interface. Shared by model.ts (which calls callbacks),
-// callbacks.ts and checkpoint.ts (which implement them); it imports none of
-// them, so those three do not import each other in a circle.
+// and the callback interface. Shared by model.ts (which calls callbacks) and
+// the callbacks (early-stopping.ts here; the progress bar and checkpoints of
+// the wasmlite package); it imports none of them, so they do not import each
+// other in a circle.
 
 export interface EpochLogs {
   epoch: number;
