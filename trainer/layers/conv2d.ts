@@ -32,7 +32,7 @@ const OPTIONS = { filters: positiveInt, ...filterFields };
 export type Conv2DOptions = LayerOptions<typeof OPTIONS>;
 
 export class Conv2D implements Layer {
-  readonly kind = "conv2d";
+  readonly kind: string = "conv2d";
   name = "conv2d";
   outputShape: number[] = [];
   readonly options: CheckedOptions<typeof OPTIONS>;
@@ -62,16 +62,21 @@ export class Conv2D implements Layer {
 
   build(inputShape: number[], ws: Workspace, rng: Rng): void {
     const o = this.options;
-    this.g = windowOver(
+    const g = windowOver(
       inputShape,
       { size: o.kernelSize, strides: o.strides, dilation: o.dilation, padding: o.padding },
       this.name,
     );
-    const g = this.g;
+    this.buildOver(g, ws, rng);
+    this.outputShape = [g.outH, g.outW, this.filters];
+  }
+
+  /** The filters and bias for window g, initialised (Conv1D's window is 1 x k). */
+  protected buildOver(g: Window, ws: Workspace, rng: Rng): void {
+    this.g = g;
     this.#ws = ws;
     this.#taps = g.kh * g.kw * g.c;
     this.#pixels = g.outH * g.outW;
-    this.outputShape = [g.outH, g.outW, this.filters];
     const n = this.filters * this.#taps;
     const shape = [this.filters, g.kh, g.kw, g.c];
     this.w = { name: `${this.name}/kernel`, value: ws.alloc(n), grad: ws.alloc(n), shape, regularized: true };
@@ -82,7 +87,7 @@ export class Conv2D implements Layer {
       shape: [this.filters],
       regularized: false,
     };
-    const initializer = o.initializer ?? defaultInitializer(this.activation);
+    const initializer = this.options.initializer ?? defaultInitializer(this.activation);
     initialize(initializer, ws.f32(this.w.value), this.#taps, g.kh * g.kw * this.filters, rng);
   }
 
@@ -175,7 +180,7 @@ export class Conv2D implements Layer {
     return hardThresholdProblem(this.name, this.activation);
   }
 
-  /** CONV_2D (filter [C_out, k_h, k_w, C_in], per-channel int8 scales on axis 0), ReLU fused. */
+  /** CONV_2D (filter [C_out, k_h, k_w, C_in], per-channel int8 scales on axis 0), ReLU fused; NHWC in and out. */
   exportTo(e: LayerExport): void {
     const g = this.g;
     e.addWeighted({
@@ -183,7 +188,7 @@ export class Conv2D implements Layer {
       weightsShape: [this.filters, g.kh, g.kw, g.c],
       weights: e.values(this.w),
       bias: e.values(this.b),
-      outputShape: [1, ...this.outputShape],
+      outputShape: [1, g.outH, g.outW, this.filters],
       activation: this.activation,
       activationOptions: this.options,
       options: (activation) => ({

@@ -11,11 +11,13 @@ import { BuiltinOperator } from "@wasmlite/format";
 import type { LayerExport } from "../export/layer-export.ts";
 
 export class GlobalAveragePooling2D implements Layer {
-  readonly kind = "globalAveragePooling2d";
+  readonly kind: string = "globalAveragePooling2d";
   name = "globalAveragePooling2d";
   outputShape: number[] = [];
   g!: Window;
-  #ws!: Workspace;
+  /** The axes MEAN averages over in the export: height and width. */
+  protected readonly axes = [1, 2];
+  protected ws!: Workspace;
   #y!: Buf;
   #dx!: Buf;
 
@@ -23,7 +25,7 @@ export class GlobalAveragePooling2D implements Layer {
     if (inputShape.length !== 3)
       throw new Error(`${this.name}: expects [height, width, channels] images, got shape [${inputShape}]`);
     this.g = windowOver(inputShape, { size: [inputShape[0]!, inputShape[1]!] }, this.name);
-    this.#ws = ws;
+    this.ws = ws;
     this.outputShape = [this.g.c];
   }
 
@@ -33,12 +35,12 @@ export class GlobalAveragePooling2D implements Layer {
   }
 
   forward(x: Buf, batch: number): Buf {
-    this.#ws.kernels.averagePoolForward(x, this.#y, batch, ...poolArgs(this.g));
+    this.ws.kernels.averagePoolForward(x, this.#y, batch, ...poolArgs(this.g));
     return this.#y;
   }
 
   backward(dy: Buf, batch: number): Buf {
-    this.#ws.kernels.averagePoolBackward(dy, this.#dx, batch, ...poolArgs(this.g));
+    this.ws.kernels.averagePoolBackward(dy, this.#dx, batch, ...poolArgs(this.g));
     return this.#dx;
   }
 
@@ -55,7 +57,7 @@ export class GlobalAveragePooling2D implements Layer {
   }
 
   exportTo(e: LayerExport): void {
-    const axes = e.addConstant(`${this.name}/axes`, [2], Int32Array.from([1, 2]));
+    const axes = e.addConstant(`${this.name}/axes`, [this.axes.length], Int32Array.from(this.axes));
     const shape = [1, this.g.c];
     const quant = e.quantOf(e.range());
     const out = e.addActivationTensor(this.name, shape, quant);

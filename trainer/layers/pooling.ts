@@ -23,7 +23,9 @@ const OPTIONS = {
 export type Pool2DOptions = LayerOptions<typeof OPTIONS>;
 
 abstract class Pool2D implements Layer {
-  abstract readonly kind: "maxPool2d" | "averagePool2d";
+  abstract readonly kind: string;
+  /** The operator it exports as. */
+  protected abstract readonly op: BuiltinOperator;
   name = "pool";
   outputShape: number[] = [];
   readonly options: CheckedOptions<typeof OPTIONS>;
@@ -43,6 +45,13 @@ abstract class Pool2D implements Layer {
     this.g = windowOver(inputShape, o, this.name);
     this.ws = ws;
     this.outputShape = [this.g.outH, this.g.outW, this.g.c];
+  }
+
+  /** For the 1-D pools: window g over a [1, steps, c] image, its output [out, c]. */
+  protected buildAlong(g: Window, ws: Workspace): void {
+    this.g = g;
+    this.ws = ws;
+    this.outputShape = [g.outW, g.c];
   }
 
   allocate(ws: Workspace, batch: number): void {
@@ -66,12 +75,13 @@ abstract class Pool2D implements Layer {
     return `${g.kh}x${g.kw}, stride ${g.strideH}x${g.strideW}, ${this.options.padding ?? "valid"}`;
   }
 
+  /** MAX_POOL_2D or AVERAGE_POOL_2D, NHWC in and out. */
   exportTo(e: LayerExport): void {
     const g = this.g;
-    const shape = [1, ...this.outputShape];
+    const shape = [1, g.outH, g.outW, g.c];
     const out = e.addActivationTensor(this.name, shape, e.quant);
     e.addOperator({
-      op: this.kind === "maxPool2d" ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D,
+      op: this.op,
       inputs: [e.tensor],
       outputs: [out],
       options: {
@@ -89,7 +99,8 @@ abstract class Pool2D implements Layer {
 }
 
 export class MaxPool2D extends Pool2D {
-  readonly kind = "maxPool2d";
+  readonly kind: string = "maxPool2d";
+  protected readonly op = BuiltinOperator.MAX_POOL_2D;
   #argmax!: Buf; // i32: the input index of each output's maximum
 
   override allocate(ws: Workspace, batch: number): void {
@@ -110,7 +121,8 @@ export class MaxPool2D extends Pool2D {
 }
 
 export class AveragePool2D extends Pool2D {
-  readonly kind = "averagePool2d";
+  readonly kind: string = "averagePool2d";
+  protected readonly op = BuiltinOperator.AVERAGE_POOL_2D;
 
   forward(x: Buf, batch: number): Buf {
     this.ws.kernels.averagePoolForward(x, this.y, batch, ...poolArgs(this.g));

@@ -1,7 +1,8 @@
 // MaxPool1D and AveragePool1D: a window (pool size, stride, padding) slid
 // along each channel of a sequence [steps, c]; the 2-D pools over a
-// [1, steps, c] image with a 1 x k window, on the same kernels
-// (kernels/pooling.ts):
+// [1, steps, c] image with a 1 x k window (this file gives them that window,
+// their options, summary and export; the passes are theirs, on the kernels
+// of kernels/pooling.ts):
 //   max:     y = max over the window's steps inside the sequence
 //            dx = dy at the step that held the maximum, 0 at the others
 //   average: y = the mean of the window's steps inside the sequence
@@ -10,11 +11,10 @@
 // converter writes it, RESHAPE to [1, 1, steps, c], MAX_POOL_2D /
 // AVERAGE_POOL_2D with a 1 x k window, RESHAPE back; int8 keeps the input's
 // scale and zero point, as TFLite's pools require.
-import type { Workspace, Buf } from "../workspace.ts";
-import { definedFields, type Layer, type Param } from "./layer.ts";
+import type { Workspace } from "../workspace.ts";
 import { defineLayer, positiveInt, type CheckedOptions, type LayerOptions } from "./options.ts";
-import { windowAlong, describeWindow1d, paddingField, poolArgs, type Window } from "./window.ts";
-import { BuiltinOperator, Padding, ActivationFunctionType } from "@wasmlite/format";
+import { windowAlong, describeWindow1d, paddingField, type Window } from "./window.ts";
+import { MaxPool2D, AveragePool2D } from "./pooling.ts";
 import type { LayerExport } from "../export/layer-export.ts";
 
 const OPTIONS = {
@@ -24,107 +24,66 @@ const OPTIONS = {
 };
 export type Pool1DOptions = LayerOptions<typeof OPTIONS>;
 
-abstract class Pool1D implements Layer {
-  abstract readonly kind: "maxPool1d" | "averagePool1d";
-  name = "pool";
-  outputShape: number[] = [];
-  readonly options: CheckedOptions<typeof OPTIONS>;
-  /** The window over the sequence as a [1, steps, c] image. */
-  g!: Window;
-  protected ws!: Workspace;
-  protected y!: Buf;
-  protected dx!: Buf;
+/** What both 1-D pools add to their 2-D kind: the window along the steps, the summary, the RESHAPEs around the export. */
+interface Along {
+  g: Window;
+  name: string;
+  /** The 2-D pool's options type; a 1-D pool's definition has checked them as OPTIONS. */
+  readonly options: object;
+}
 
-  /** Options checked by maxPool1dLayer or averagePool1dLayer (below). */
+function windowOf(inputShape: number[], layer: Along): Window {
+  const { poolSize, strides, padding } = layer.options as CheckedOptions<typeof OPTIONS>;
+  const size = poolSize ?? 2;
+  return windowAlong(inputShape, { size, strides: strides ?? size, padding }, layer.name);
+}
+
+/** RESHAPE to [1, 1, steps, c], the 2-D pool's operator (`pool2d`), RESHAPE to [1, out, c]. */
+function exportAlong(e: LayerExport, layer: Along, pool2d: () => void): void {
+  e.reshape(`${layer.name}/as_image`, [1, 1, layer.g.w, layer.g.c]);
+  pool2d();
+  e.reshape(`${layer.name}/as_sequence`, [1, layer.g.outW, layer.g.c]);
+}
+
+export class MaxPool1D extends MaxPool2D {
+  override readonly kind = "maxPool1d";
+
+  /** Options checked by maxPool1dLayer (below): build layers with maxPool1d() or from a config. */
   constructor(options: CheckedOptions<typeof OPTIONS>) {
-    this.options = options;
+    super(options);
   }
 
-  build(inputShape: number[], ws: Workspace): void {
-    const size = this.options.poolSize ?? 2;
-    const o = { size, strides: this.options.strides ?? size, padding: this.options.padding };
-    this.g = windowAlong(inputShape, o, this.name);
-    this.ws = ws;
-    this.outputShape = [this.g.outW, this.g.c];
+  override build(inputShape: number[], ws: Workspace): void {
+    this.buildAlong(windowOf(inputShape, this), ws);
   }
 
-  allocate(ws: Workspace, batch: number): void {
-    this.y = ws.alloc(batch * this.g.outW * this.g.c);
-    this.dx = ws.alloc(batch * this.g.w * this.g.c);
-  }
-
-  abstract forward(x: Buf, batch: number): Buf;
-  abstract backward(dy: Buf, batch: number): Buf;
-
-  params(): Param[] {
-    return [];
-  }
-
-  config() {
-    return definedFields({ type: this.kind, ...this.options });
-  }
-
-  describe(): string {
+  override describe(): string {
     return describeWindow1d(this.g, this.options.padding);
   }
 
-  /** RESHAPE to [1, 1, steps, c], the 2-D pool with a 1 x k window, RESHAPE to [1, out, c]. */
-  exportTo(e: LayerExport): void {
-    const g = this.g;
-    e.reshape(`${this.name}/as_image`, [1, 1, g.w, g.c]);
-    const shape = [1, 1, g.outW, g.c];
-    const out = e.addActivationTensor(this.name, shape, e.quant);
-    e.addOperator({
-      op: this.kind === "maxPool1d" ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D,
-      inputs: [e.tensor],
-      outputs: [out],
-      options: {
-        type: "Pool2DOptions",
-        padding: this.options.padding === "same" ? Padding.SAME : Padding.VALID,
-        strideH: 1,
-        strideW: g.strideW,
-        filterH: 1,
-        filterW: g.kw,
-        activation: ActivationFunctionType.NONE,
-      },
-    });
-    e.setOutput(out, shape, e.quant);
-    e.reshape(`${this.name}/as_sequence`, [1, g.outW, g.c]);
+  override exportTo(e: LayerExport): void {
+    exportAlong(e, this, () => super.exportTo(e));
   }
 }
 
-export class MaxPool1D extends Pool1D {
-  readonly kind = "maxPool1d";
-  #argmax!: Buf; // i32: the input index of each output's maximum
+export class AveragePool1D extends AveragePool2D {
+  override readonly kind = "averagePool1d";
 
-  override allocate(ws: Workspace, batch: number): void {
-    super.allocate(ws, batch);
-    this.#argmax = ws.alloc(batch * this.g.outW * this.g.c);
+  /** Options checked by averagePool1dLayer (below): build layers with averagePool1d() or from a config. */
+  constructor(options: CheckedOptions<typeof OPTIONS>) {
+    super(options);
   }
 
-  forward(x: Buf, batch: number): Buf {
-    this.ws.kernels.maxPoolForward(x, this.y, this.#argmax, batch, ...poolArgs(this.g));
-    return this.y;
+  override build(inputShape: number[], ws: Workspace): void {
+    this.buildAlong(windowOf(inputShape, this), ws);
   }
 
-  backward(dy: Buf, batch: number): Buf {
-    const g = this.g;
-    this.ws.kernels.maxPoolBackward(dy, this.#argmax, this.dx, batch * g.outW * g.c, batch * g.w * g.c);
-    return this.dx;
-  }
-}
-
-export class AveragePool1D extends Pool1D {
-  readonly kind = "averagePool1d";
-
-  forward(x: Buf, batch: number): Buf {
-    this.ws.kernels.averagePoolForward(x, this.y, batch, ...poolArgs(this.g));
-    return this.y;
+  override describe(): string {
+    return describeWindow1d(this.g, this.options.padding);
   }
 
-  backward(dy: Buf, batch: number): Buf {
-    this.ws.kernels.averagePoolBackward(dy, this.dx, batch, ...poolArgs(this.g));
-    return this.dx;
+  override exportTo(e: LayerExport): void {
+    exportAlong(e, this, () => super.exportTo(e));
   }
 }
 
