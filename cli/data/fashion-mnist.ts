@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { readIdx } from "./idx.ts";
+import { MNIST_PREPROCESSING } from "./mnist.ts";
 import { oneHot, type Dataset } from "@wasmlite/trainer";
 
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
@@ -49,6 +50,7 @@ function load(dir: string, prefix: "train" | "t10k"): Dataset {
   };
 }
 
-export function fashionMnist(dir = FASHION_MNIST_DIR): { train: Dataset; test: Dataset } {
-  return { train: load(dir, "train"), test: load(dir, "t10k") };
+/** The official split, and what its model's input is. */
+export function fashionMnist(dir = FASHION_MNIST_DIR): { train: Dataset; test: Dataset; preprocessing: string } {
+  return { train: load(dir, "train"), test: load(dir, "t10k"), preprocessing: MNIST_PREPROCESSING };
 }

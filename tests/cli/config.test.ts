@@ -2,8 +2,12 @@
 // generates, the README's examples are valid configs, and the schema itself
 // (as editors read it) accepts them and refuses what the loader refuses.
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { trainConfigSchema } from "../../cli/train-and-export/config-schema.ts";
+import { presetFromConfig } from "../../cli/train-and-export/config.ts";
+import { MNIST_PREPROCESSING } from "../../cli/data/mnist.ts";
 import { describeIssues } from "@wasmlite/trainer";
 import { configSchemaText, SCHEMA_FILE } from "../../tools/generate-config-schema.ts";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -91,5 +95,24 @@ describe("the published schema, as an editor's validator reads it (ajv, draft 20
     }
     const good = { ...base, layers: [{ type: "dense", units: 1, activation: "leakyRelu", alpha: 0.1 }] };
     expect(validate(good)).toBe(true);
+  });
+});
+
+describe("a config's data", () => {
+  it("says what the exports take: MNIST's pixel layout for MNIST, nothing beyond raw features for a CSV", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wasmlite-config-"));
+    try {
+      const layers = [{ type: "flatten" }, { type: "dense", units: 2, activation: "softmax" }];
+      const compile = { optimizer: "adam", loss: "categoricalCrossentropy" };
+      const write = (name: string, data: unknown) => {
+        writeFileSync(join(dir, name), JSON.stringify({ data, layers, compile, fit: { epochs: 1 } }));
+        return presetFromConfig(join(dir, name)).data().preprocessing;
+      };
+      expect(write("mnist.json", { dataset: "mnist" })).toBe(MNIST_PREPROCESSING);
+      writeFileSync(join(dir, "d.csv"), "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n9,10,0\n");
+      expect(write("csv.json", { csv: "d.csv", classify: true })).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
