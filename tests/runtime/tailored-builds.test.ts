@@ -285,7 +285,7 @@ describe("wasmlite build-runtime: what it selects and what it refuses", () => {
 describe("generated runtime sources", () => {
   it("assembly/registry.ts, operator_names.ts and build_types.ts are what operators.mjs generates for the full builds", () => {
     for (const [file, text] of Object.entries(generatedSources())) {
-      expect(readFileSync(new URL(`../runtime-wasm/assembly/${file}`, import.meta.url), "utf8"), file).toBe(text);
+      expect(readFileSync(new URL(`../../runtime-wasm/assembly/${file}`, import.meta.url), "utf8"), file).toBe(text);
     }
   });
 
