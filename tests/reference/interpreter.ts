@@ -12,71 +12,23 @@
 // here: their sums depend on the order of additions, so they are compared
 // with a tolerance elsewhere. An unsupported operator or type throws.
 
+import { readdirSync } from "node:fs";
 import { readModel, type ModelSummary } from "@wasmlite/format";
-import { type Tensor, type Node, type ElementType, elements } from "./tensor.ts";
-import { fullyConnected } from "./ops/fully_connected.ts";
-import { conv2d } from "./ops/conv.ts";
-import { depthwiseConv2d } from "./ops/depthwise_conv.ts";
-import { pool2d } from "./ops/pooling.ts";
-import { addSub } from "./ops/add_sub.ts";
-import { mul } from "./ops/mul.ts";
-import { relu, relu6, leakyRelu, prelu } from "./ops/activations.ts";
-import { logisticOrTanh } from "./ops/logistic_tanh.ts";
-import { softmax } from "./ops/softmax.ts";
-import { quantizeOp, dequantizeOp } from "./ops/quantize.ts";
-import { reshape, pad, concatenation } from "./ops/layout.ts";
-import { mean } from "./ops/mean.ts";
-import { stridedSlice } from "./ops/strided_slice.ts";
-import { gather } from "./ops/gather.ts";
-import { IntegerLstm, integerLstm } from "./ops/lstm.ts";
+import { type Tensor, type Node, type ElementType, type Kernel, elements } from "./tensor.ts";
 
-type Kernel = (node: Node, state: Map<Node, unknown>) => void;
-
-const KERNELS: Record<string, Kernel> = {
-  FULLY_CONNECTED: fullyConnected,
-  CONV_2D: conv2d,
-  DEPTHWISE_CONV_2D: depthwiseConv2d,
-  MAX_POOL_2D: (n) => pool2d(n, true),
-  AVERAGE_POOL_2D: (n) => pool2d(n, false),
-  ADD: (n) => addSub(n, false),
-  SUB: (n) => addSub(n, true),
-  MUL: mul,
-  RELU: relu,
-  RELU6: relu6,
-  LEAKY_RELU: leakyRelu,
-  PRELU: prelu,
-  LOGISTIC: (n) => logisticOrTanh(n, false),
-  TANH: (n) => logisticOrTanh(n, true),
-  SOFTMAX: softmax,
-  QUANTIZE: quantizeOp,
-  DEQUANTIZE: dequantizeOp,
-  RESHAPE: reshape,
-  PAD: pad,
-  PADV2: pad,
-  CONCATENATION: concatenation,
-  MEAN: mean,
-  STRIDED_SLICE: stridedSlice,
-  GATHER: gather,
-  UNIDIRECTIONAL_SEQUENCE_LSTM: (n, state) => {
-    if (!state.has(n)) state.set(n, new IntegerLstm(n));
-    integerLstm(n, state.get(n) as IntegerLstm);
-  },
-};
-
-/** Operators whose float32 form is one float operation per element (exact). */
-const FLOAT_EXACT = new Set([
-  "ADD",
-  "SUB",
-  "MUL",
-  "RESHAPE",
-  "QUANTIZE",
-  "DEQUANTIZE",
-  "CONCATENATION",
-  "PAD",
-  "PADV2",
-  "STRIDED_SLICE",
-  "GATHER",
-]);
+// The kernels: every file of ops/ that exports KERNELS (a new operator's
+// reference is its file there, nothing to register here).
+const OPS_DIR = new URL("./ops/", import.meta.url);
+const KERNELS: Record<string, Kernel> = {};
+for (const file of readdirSync(OPS_DIR)
+  .filter((f) => f.endsWith(".ts"))
+  .sort()) {
+  const module = (await import(new URL(file, OPS_DIR).href)) as { KERNELS?: Record<string, Kernel> };
+  for (const [op, kernel] of Object.entries(module.KERNELS ?? {})) {
+    if (KERNELS[op]) throw new Error(`reference: ${op} has a kernel in two files of ops/ (${file} and another)`);
+    KERNELS[op] = kernel;
+  }
+}
 
 function decode(type: string, bytes: Uint8Array | undefined, count: number): number[] {
   if (!bytes) return new Array<number>(count).fill(0);
@@ -151,7 +103,7 @@ export class ReferenceModel {
 
   /** Whether the reference computes `op` with this (first) input type exactly. */
   static exact(op: string, inputType: string | undefined): boolean {
-    return KERNELS[op] !== undefined && (inputType !== "FLOAT32" || FLOAT_EXACT.has(op));
+    return KERNELS[op] !== undefined && (inputType !== "FLOAT32" || KERNELS[op].floatExact === true);
   }
 
   /** Whether every operator of the model is one the reference computes exactly. */
@@ -181,7 +133,7 @@ export class ReferenceModel {
         throw new Error(`reference: input ${i} has ${inputs[i]!.length} values for ${elements(t.shape)}`);
       t.data = Array.from(inputs[i]!);
     });
-    for (const node of this.nodes) KERNELS[node.op]!(node, this.#state);
+    for (const node of this.nodes) KERNELS[node.op]!.run(node, this.#state);
     return this.summary.outputs.map((i) => this.tensors[i]!.data.slice());
   }
 }

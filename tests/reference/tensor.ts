@@ -28,6 +28,17 @@ export interface Node {
   options: Record<string, unknown>;
 }
 
+/**
+ * How a file of ops/ offers its operators: it exports `KERNELS`, a record
+ * from operator name to Kernel, and the interpreter finds it there.
+ */
+export interface Kernel {
+  /** Computes the node's outputs; `state` keeps what a node carries between invocations (recurrent state). */
+  run(node: Node, state: Map<Node, unknown>): void;
+  /** Its float32 form is one float operation per element, so the reference is exact on float32 too. */
+  floatExact?: boolean;
+}
+
 export const RANGE: Record<string, [number, number]> = {
   INT8: [-128, 127],
   UINT8: [0, 255],

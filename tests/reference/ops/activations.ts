@@ -4,7 +4,7 @@
 // BroadcastPrelu4DSlow (eval).
 
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway, clamp } from "../fixedpoint.ts";
-import { type Node, input, quant, zeros, RANGE } from "../tensor.ts";
+import { type Node, type Kernel, input, quant, zeros, RANGE } from "../tensor.ts";
 import { broadcastIndices } from "./broadcast.ts";
 
 /** RELU: rescale to the output's quantisation, clamp at the quantised zero. */
@@ -73,3 +73,10 @@ export function prelu(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  RELU: { run: relu },
+  RELU6: { run: relu6 },
+  LEAKY_RELU: { run: leakyRelu },
+  PRELU: { run: prelu },
+};

@@ -12,7 +12,15 @@ import {
   wrap32,
   clamp,
 } from "../fixedpoint.ts";
-import { type Node, input, quant, activationRangeQuantized, activationRangeFloat, zeros } from "../tensor.ts";
+import {
+  type Node,
+  type Kernel,
+  input,
+  quant,
+  activationRangeQuantized,
+  activationRangeFloat,
+  zeros,
+} from "../tensor.ts";
 import { broadcastIndices } from "./broadcast.ts";
 
 function smallerThanOne(real: number): { multiplier: number; shift: number } {
@@ -59,3 +67,8 @@ export function addSub(node: Node, subtract: boolean): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  ADD: { run: (n) => addSub(n, false), floatExact: true },
+  SUB: { run: (n) => addSub(n, true), floatExact: true },
+};

@@ -15,6 +15,7 @@ import {
 } from "../fixedpoint.ts";
 import {
   type Node,
+  type Kernel,
   input,
   quant,
   activationRangeQuantized,
@@ -83,3 +84,5 @@ export function conv2d(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = { CONV_2D: { run: conv2d } };

@@ -6,6 +6,7 @@
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, wrap32, clamp } from "../fixedpoint.ts";
 import {
   type Node,
+  type Kernel,
   input,
   quant,
   activationRangeQuantized,
@@ -68,3 +69,5 @@ export function depthwiseConv2d(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = { DEPTHWISE_CONV_2D: { run: depthwiseConv2d } };

@@ -11,7 +11,7 @@ import {
   wrap32,
   clamp,
 } from "../fixedpoint.ts";
-import { type Node, input, quant, activationRangeQuantized, zeros } from "../tensor.ts";
+import { type Node, type Kernel, input, quant, activationRangeQuantized, zeros } from "../tensor.ts";
 
 export function fullyConnected(node: Node): void {
   const x = input(node, 0);
@@ -55,3 +55,5 @@ export function fullyConnected(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = { FULLY_CONNECTED: { run: fullyConnected } };

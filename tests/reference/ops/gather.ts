@@ -4,7 +4,7 @@
 // An index outside [0, params[axis]) is an error, as in TFLite. Written as
 // one flat index computation per output element.
 
-import { type Node, input, elements } from "../tensor.ts";
+import { type Node, type Kernel, input, elements } from "../tensor.ts";
 
 export function gather(node: Node): void {
   const params = input(node, 0),
@@ -30,3 +30,5 @@ export function gather(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = { GATHER: { run: gather, floatExact: true } };

@@ -2,7 +2,7 @@
 // CONCATENATION (reference_ops Pad and Concatenation). Quantised tensors keep
 // their quantisation through them (TFLM checks it), so values are copied.
 
-import { type Node, type Tensor, input, elements, quant } from "../tensor.ts";
+import { type Node, type Kernel, type Tensor, input, elements, quant } from "../tensor.ts";
 
 export function reshape(node: Node): void {
   node.outputs[0]!.data = input(node, 0).data.slice();
@@ -47,3 +47,10 @@ export function concatenation(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  RESHAPE: { run: reshape, floatExact: true },
+  PAD: { run: pad, floatExact: true },
+  PADV2: { run: pad, floatExact: true },
+  CONCATENATION: { run: concatenation, floatExact: true },
+};

@@ -18,7 +18,7 @@ import {
   clamp,
 } from "../fixedpoint.ts";
 import { INT32, logistic as gemmlowpLogistic, tanh as gemmlowpTanh } from "../gemmlowp.ts";
-import { type Node, input, quant } from "../tensor.ts";
+import { type Node, type Kernel, input, quant } from "../tensor.ts";
 
 // sigmoid(i / 24) for i = 0..255, unsigned 0.16 (sigmoid_table_uint16 in TFLite's common.h).
 const SIGMOID_TABLE = [
@@ -132,3 +132,8 @@ export function logisticOrTanh(node: Node, isTanh: boolean): void {
     throw new Error(`reference ${isTanh ? "TANH" : "LOGISTIC"}: ${x.type} input`);
   }
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  LOGISTIC: { run: (n) => logisticOrTanh(n, false) },
+  TANH: { run: (n) => logisticOrTanh(n, true) },
+};

@@ -17,7 +17,7 @@ import {
   wrap32,
 } from "../fixedpoint.ts";
 import { INT16, logistic, tanh } from "../gemmlowp.ts";
-import { type Node, type Tensor, input, quant } from "../tensor.ts";
+import { type Node, type Kernel, type Tensor, input, quant } from "../tensor.ts";
 
 const INPUT_WEIGHTS = 1; // + gate: input, forget, cell, output
 const RECURRENT_WEIGHTS = 5;
@@ -158,3 +158,12 @@ export function integerLstm(node: Node, lstm: IntegerLstm): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    run: (n, state) => {
+      if (!state.has(n)) state.set(n, new IntegerLstm(n));
+      integerLstm(n, state.get(n) as IntegerLstm);
+    },
+  },
+};

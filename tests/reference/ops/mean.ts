@@ -5,7 +5,7 @@
 // round(mean * s_in / s_out - zp_in * s_in / s_out) + zp_out, clamped.
 
 import { roundHalfAway, clamp } from "../fixedpoint.ts";
-import { type Node, input, quant, RANGE, elements } from "../tensor.ts";
+import { type Node, type Kernel, input, quant, RANGE, elements } from "../tensor.ts";
 
 export function mean(node: Node): void {
   const x = input(node, 0);
@@ -41,3 +41,5 @@ export function mean(node: Node): void {
     return clamp(f(roundHalfAway(f(f(floatMean * scale) + bias)) + qy.zeroPoint), qmin, qmax);
   });
 }
+
+export const KERNELS: Record<string, Kernel> = { MEAN: { run: mean } };

@@ -4,7 +4,15 @@
 // float32: one float product and the fused clamp. int32: wrapping product.
 
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, mulWrap32, clamp } from "../fixedpoint.ts";
-import { type Node, input, quant, activationRangeQuantized, activationRangeFloat, zeros } from "../tensor.ts";
+import {
+  type Node,
+  type Kernel,
+  input,
+  quant,
+  activationRangeQuantized,
+  activationRangeFloat,
+  zeros,
+} from "../tensor.ts";
 import { broadcastIndices } from "./broadcast.ts";
 
 export function mul(node: Node): void {
@@ -32,3 +40,5 @@ export function mul(node: Node): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = { MUL: { run: mul, floatExact: true } };

@@ -5,7 +5,16 @@
 // share their quantisation (TFLM checks it), so nothing is rescaled.
 
 import { clamp } from "../fixedpoint.ts";
-import { type Node, input, activationRangeQuantized, zeros, outSize, paddingBefore, offset4 } from "../tensor.ts";
+import {
+  type Node,
+  type Kernel,
+  input,
+  activationRangeQuantized,
+  zeros,
+  outSize,
+  paddingBefore,
+  offset4,
+} from "../tensor.ts";
 
 export function pool2d(node: Node, max: boolean): void {
   const x = input(node, 0);
@@ -55,3 +64,8 @@ export function pool2d(node: Node, max: boolean): void {
   }
   y.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  MAX_POOL_2D: { run: (n) => pool2d(n, true) },
+  AVERAGE_POOL_2D: { run: (n) => pool2d(n, false) },
+};

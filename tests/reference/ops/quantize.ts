@@ -5,7 +5,7 @@
 // int -> float: float(double(scale) * (q - zero_point)).
 
 import { multiplyByQuantizedMultiplier, quantizeMultiplier, roundHalfAway, clamp } from "../fixedpoint.ts";
-import { type Node, input, quant, RANGE } from "../tensor.ts";
+import { type Node, type Kernel, input, quant, RANGE } from "../tensor.ts";
 
 export function quantizeOp(node: Node): void {
   const x = input(node, 0);
@@ -28,3 +28,8 @@ export function dequantizeOp(node: Node): void {
   const qx = quant(x);
   node.outputs[0]!.data = x.data.map((v) => Math.fround(qx.scale * (v - qx.zeroPoint)));
 }
+
+export const KERNELS: Record<string, Kernel> = {
+  QUANTIZE: { run: quantizeOp, floatExact: true },
+  DEQUANTIZE: { run: dequantizeOp, floatExact: true },
+};

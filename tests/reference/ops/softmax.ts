@@ -20,7 +20,7 @@ import {
   wrap32,
 } from "../fixedpoint.ts";
 import { INT32, expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp.ts";
-import { type Node, input, quant, zeros, RANGE } from "../tensor.ts";
+import { type Node, type Kernel, input, quant, zeros, RANGE } from "../tensor.ts";
 
 const SCALED_DIFF_INTEGER_BITS = 5;
 const ACCUMULATION_INTEGER_BITS = 12;
@@ -150,3 +150,5 @@ export function softmax(node: Node): void {
   else if (x.type === "INT16") softmaxInt16Input(node, beta);
   else throw new Error(`reference SOFTMAX: ${x.type} input`);
 }
+
+export const KERNELS: Record<string, Kernel> = { SOFTMAX: { run: softmax } };

@@ -5,7 +5,7 @@
 // one index and leave the shape. Written as index lists and a recursion
 // (the runtime uses an odometer and copies runs).
 
-import { type Node, input } from "../tensor.ts";
+import { type Node, type Kernel, input } from "../tensor.ts";
 
 /** The indices one axis visits. */
 function axisIndices(
@@ -72,3 +72,5 @@ export function stridedSlice(node: Node): void {
   visit(0, 0);
   node.outputs[0]!.data = out;
 }
+
+export const KERNELS: Record<string, Kernel> = { STRIDED_SLICE: { run: stridedSlice, floatExact: true } };
