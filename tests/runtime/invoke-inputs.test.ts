@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { readdirSync } from "node:fs";
 import { bothBuilds, type Builds } from "../helpers/runtimes.ts";
 import { allModels, fixture, mlperfModel, MLPERF_DIR } from "../helpers/fixtures.ts";
-import { operatorCases, convolutionCases, recurrentCases } from "../helpers/cases.ts";
+import { allCases } from "../helpers/cases.ts";
 import { lenet } from "../helpers/cnn.ts";
 import { lstm } from "../helpers/rnn.ts";
 import { WasmliteError, type Model } from "@wasmlite/runtime";
@@ -44,7 +44,9 @@ function fill(model: Model, below: readonly (number | undefined)[] = []): void {
 const bytesOf = (views: Model["inputs"]) =>
   views.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.byteLength).slice());
 
-/** Every model the suite runs: TFLM's files, MLPerf Tiny's, and the writer-built cases. */
+const cases = await allCases();
+
+/** Every model the suite runs: TFLM's files, MLPerf Tiny's, and the exactness suites' cases. */
 function corpus(): { name: string; bytes: Uint8Array; below?: (number | undefined)[] }[] {
   const list: { name: string; bytes: Uint8Array; below?: (number | undefined)[] }[] = allModels().map((path) => ({
     name: path,
@@ -55,7 +57,7 @@ function corpus(): { name: string; bytes: Uint8Array; below?: (number | undefine
     .sort()) {
     list.push({ name: file, bytes: mlperfModel(file) });
   }
-  for (const c of [...operatorCases(), ...convolutionCases(), ...recurrentCases()]) {
+  for (const c of cases) {
     list.push({ name: c.model.name, bytes: c.model.bytes, below: c.model.inputs.map((i) => i.below) });
   }
   return list;

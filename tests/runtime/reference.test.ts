@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { ReferenceModel } from "../reference/interpreter.ts";
 import { bothBuilds, type Builds } from "../helpers/runtimes.ts";
 import { fixture, readCsvInts, seanetCases, MLPERF_DIR, mlperfModel } from "../helpers/fixtures.ts";
-import { operatorCases, convolutionCases, recurrentCases, inputsFor, type Case } from "../helpers/cases.ts";
+import { loadCaseFiles, inputsFor, type Case } from "../helpers/cases.ts";
 import { Rng } from "../helpers/mutate.ts";
 import type { Model } from "@wasmlite/runtime";
 import { sequential, dense, slice, normalization, oneHot } from "@wasmlite/trainer";
@@ -16,6 +16,7 @@ import { exportTflite } from "../../trainer/export/tflite.ts";
 import { readModel } from "@wasmlite/format";
 import { mnistMlp, sigmoidLeakyPrelu, sigmoidLeakyPreluData } from "../helpers/trained.ts";
 
+const caseFiles = await loadCaseFiles();
 let builds: Builds;
 const report: string[] = [];
 beforeAll(async () => {
@@ -95,14 +96,10 @@ describe("runtime = reference, bit for bit, both builds", () => {
     );
   });
 
-  const groups: [string, () => Case[]][] = [
-    ["single operators and MLPs", operatorCases],
-    ["convolutional models", convolutionCases],
-    ["recurrent models (state carried across runs)", recurrentCases],
-  ];
-  for (const [group, cases] of groups) {
-    for (const c of exactCases(cases()))
-      it(`${group}: ${c.model.name}`, () => expectExact(c.model.name, c.model.bytes, c.inputs));
+  // Each operator's cases (tests/runtime/ops/*.cases.ts), then whole models; recurrent state carries across runs.
+  for (const { file, cases } of caseFiles) {
+    for (const c of exactCases(cases))
+      it(`${file}: ${c.model.name}`, () => expectExact(c.model.name, c.model.bytes, c.inputs));
   }
 
   // MLPerf Tiny's int8 reference models (the TinyML benchmark), whole graphs.
@@ -179,7 +176,7 @@ describe("runtime = reference, bit for bit, both builds", () => {
 
 describe("what the reference covers", () => {
   it("every integer case is run exactly (float and hybrid-RNN models are compared with real TFLite instead)", () => {
-    const all = [...operatorCases(), ...convolutionCases(), ...recurrentCases()];
+    const all = caseFiles.flatMap((f) => f.cases);
     const skipped = all.filter((c) => !ReferenceModel.supports(c.model.bytes)).map((c) => c.model.name);
     for (const name of skipped)
       expect(name, `${name} is left out of the exact comparison`).toMatch(/float32|float|RNN hybrid/);
