@@ -14,7 +14,8 @@ const INT32_MAX: i32 = 2147483647;
  * zero. That equals adding 2^30 and shifting right (flooring) for every ab: for ab >= 0 the two are the
  * same; for ab < 0 the numerator ab + 1 - 2^30 is negative, and truncating it is flooring
  * ab + 1 - 2^30 + (2^31 - 1) = ab + 2^30. The shift is two instructions on a 32-bit core where the
- * signed division and the sign test were a dozen (tests/runtime/arithmetic/requantize.test.ts holds it to gemmlowp's form).
+ * signed division and the sign test were a dozen
+ * (tests/runtime/arithmetic/requantize.test.ts holds it to gemmlowp's form).
  */
 export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
   if (a == b && a == INT32_MIN) return INT32_MAX;

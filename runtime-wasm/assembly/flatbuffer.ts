@@ -71,7 +71,8 @@ export function rootTable(): u32 {
 export function checkTable(table: u64, what: Message): bool {
   if (table < 8 || !inRange(table, 4) || (table & 3) != 0) return malformed(what, table);
   const vtable: i64 = <i64>table - <i64>i32At(<u32>table);
-  if (vtable < 0 || !inRange(<u64>vtable, 4) || (vtable & 1) != 0) return malformed(what, <u64>vtable, " (vtable out of range)");
+  if (vtable < 0 || !inRange(<u64>vtable, 4) || (vtable & 1) != 0)
+    return malformed(what, <u64>vtable, " (vtable out of range)");
   const vtableSize = u16At(<u32>vtable);
   const tableSize = u16At(<u32>vtable + 2);
   if (vtableSize < 4 || (vtableSize & 1) != 0 || !inRange(<u64>vtable, <u64>vtableSize)) {

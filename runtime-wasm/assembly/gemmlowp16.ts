@@ -152,7 +152,10 @@ function expOnIntervalx8(a: v128): v128 {
   const x3 = i16x8.q15mulr_sat_s(x2, x);
   const x4 = i16x8.q15mulr_sat_s(x2, x2);
   const x4Over4 = multiplyByPOTx8(x4, -2);
-  const poly = multiplyByPOTx8(i16x8.add(i16x8.q15mulr_sat_s(i16x8.add(x4Over4, x3), splat(constant(715827883))), x2), -1);
+  const poly = multiplyByPOTx8(
+    i16x8.add(i16x8.q15mulr_sat_s(i16x8.add(x4Over4, x3), splat(constant(715827883))), x2),
+    -1,
+  );
   return i16x8.add_sat_s(constantTerm, i16x8.q15mulr_sat_s(constantTerm, i16x8.add(x, poly)));
 }
 
@@ -176,7 +179,8 @@ function expOnNegativeValuesx8(a: v128, integerBits: i32): v128 {
   if (integerBits > 2) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 2)), 39332535);
   if (integerBits > 3) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 3)), 720401);
   if (integerBits > 4) result = barrelx8(result, remainder, wrap(1 << (fractionalBits + 4)), 242);
-  if (integerBits > 5) result = v128.bitselect(splat(0), result, i16x8.lt_s(a, splat(constant(-(1 << (36 - integerBits))))));
+  if (integerBits > 5)
+    result = v128.bitselect(splat(0), result, i16x8.lt_s(a, splat(constant(-(1 << (36 - integerBits))))));
   return v128.bitselect(splat(INT16_MAX), result, i16x8.eq(a, splat(0)));
 }
 
@@ -195,7 +199,10 @@ function reciprocalOnePlusQ2x8(a: v128): v128 {
 function logisticx8(a: v128, integerBits: i32): v128 {
   const positive = i16x8.gt_s(a, splat(0));
   const magnitude = v128.bitselect(a, i16x8.neg(a), positive);
-  const ifPositive = multiplyByPOTx8(reciprocalOnePlusQ2x8(expOnNegativeValuesx8(i16x8.neg(magnitude), integerBits)), 1);
+  const ifPositive = multiplyByPOTx8(
+    reciprocalOnePlusQ2x8(expOnNegativeValuesx8(i16x8.neg(magnitude), integerBits)),
+    1,
+  );
   const r = v128.bitselect(ifPositive, i16x8.sub(splat(INT16_MAX), ifPositive), positive);
   return v128.bitselect(splat(constant(1 << 30)), r, i16x8.eq(a, splat(0)));
 }
@@ -203,7 +210,10 @@ function logisticx8(a: v128, integerBits: i32): v128 {
 function tanhx8(a: v128, integerBits: i32): v128 {
   const negative = i16x8.lt_s(a, splat(0));
   const n = v128.bitselect(a, i16x8.neg(a), negative);
-  const t = multiplyByPOTx8(i16x8.sub(reciprocalOnePlusQ2x8(expOnNegativeValuesx8(n, integerBits + 1)), splat(1 << 13)), 2);
+  const t = multiplyByPOTx8(
+    i16x8.sub(reciprocalOnePlusQ2x8(expOnNegativeValuesx8(n, integerBits + 1)), splat(1 << 13)),
+    2,
+  );
   const r = v128.bitselect(i16x8.neg(t), t, negative);
   return v128.bitselect(splat(0), r, i16x8.eq(a, splat(0)));
 }
@@ -216,19 +226,23 @@ function tanhx8(a: v128, integerBits: i32): v128 {
  */
 export function logisticRow16(src: usize, dst: usize, n: i32, integerBits: i32): void {
   if (ASC_FEATURE_SIMD) {
-    for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), logisticx8(v128.load(src + (<usize>i << 1)), integerBits));
+    for (let i = 0; i < n; i += 8)
+      v128.store(dst + (<usize>i << 1), logisticx8(v128.load(src + (<usize>i << 1)), integerBits));
     return;
   }
-  for (let i = 0; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>logistic16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
+  for (let i = 0; i < n; i++)
+    store<i16>(dst + (<usize>i << 1), <i16>logistic16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
 }
 
 /** dst[i] = tanh16(src[i], integerBits) over n int16 values (src may be dst; SIMD build: n a multiple of 8). */
 export function tanhRow16(src: usize, dst: usize, n: i32, integerBits: i32): void {
   if (ASC_FEATURE_SIMD) {
-    for (let i = 0; i < n; i += 8) v128.store(dst + (<usize>i << 1), tanhx8(v128.load(src + (<usize>i << 1)), integerBits));
+    for (let i = 0; i < n; i += 8)
+      v128.store(dst + (<usize>i << 1), tanhx8(v128.load(src + (<usize>i << 1)), integerBits));
     return;
   }
-  for (let i = 0; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>tanh16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
+  for (let i = 0; i < n; i++)
+    store<i16>(dst + (<usize>i << 1), <i16>tanh16(<i32>load<i16>(src + (<usize>i << 1)), integerBits));
 }
 
 // ---- As tables (the integer LSTM in the SIMD build) ----

@@ -187,7 +187,10 @@ function placeAll(live: i32, byArea: bool): i64 {
     const b = geti(bufOrder, i);
     const key = rank(b, byArea);
     let j = i - 1;
-    while (j >= 0 && (rank(geti(bufOrder, j), byArea) < key || (rank(geti(bufOrder, j), byArea) == key && geti(bufOrder, j) > b))) {
+    while (
+      j >= 0 &&
+      (rank(geti(bufOrder, j), byArea) < key || (rank(geti(bufOrder, j), byArea) == key && geti(bufOrder, j) > b))
+    ) {
       seti(bufOrder, j + 1, geti(bufOrder, j));
       j--;
     }

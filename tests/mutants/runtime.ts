@@ -108,8 +108,8 @@ export const RUNTIME_MUTANTS: Mutant[] = [
   {
     id: "mvp-lstm-cell-truncates",
     file: "runtime-wasm/assembly/ops_common/lstm_integer.ts",
-    find: "let cell = saturate16(roundingDivideByPOT(f * <i32>load<i16>(c + at), 15)",
-    replace: "let cell = saturate16(((f * <i32>load<i16>(c + at)) >> 15)",
+    find: "const kept = roundingDivideByPOT(f * <i32>load<i16>(c + at), 15);",
+    replace: "const kept = (f * <i32>load<i16>(c + at)) >> 15;",
     bug: "the MVP integer LSTM's forget term f * c / 2^15 truncates instead of rounding",
     build: "runtime",
     tests: [REFERENCE],

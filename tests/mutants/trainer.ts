@@ -59,9 +59,9 @@ export const TRAINER_MUTANTS: Mutant[] = [
   {
     id: "depthwise-filter-gradient-5-percent",
     file: "trainer/kernels/depthwise.ts",
-    find: "v128.store(dw + tap + at, f32x4.add(v128.load(dw + tap + at), f32x4.mul(vg, v128.load(x + pixel + at))));",
+    find: "f32x4.add(v128.load(dw + tap + at), f32x4.mul(vg, v128.load(x + pixel + at))),",
     replace:
-      "v128.store(dw + tap + at, f32x4.add(v128.load(dw + tap + at), f32x4.mul(f32x4.mul(vg, f32x4.splat(1.05)), v128.load(x + pixel + at))));",
+      "f32x4.add(v128.load(dw + tap + at), f32x4.mul(f32x4.mul(vg, f32x4.splat(1.05)), v128.load(x + pixel + at))),",
     bug: "the depthwise filter gradient is 5% too large in its four-channel path",
     build: "trainer-kernels",
     tests: [DEPTHWISE],

@@ -79,7 +79,10 @@ export function depthwiseBackward(
               for (; o + 4 <= oc; o += 4) {
                 const at = <usize>o << 2;
                 const vg = v128.load(g + at);
-                v128.store(dw + tap + at, f32x4.add(v128.load(dw + tap + at), f32x4.mul(vg, v128.load(x + pixel + at))));
+                v128.store(
+                  dw + tap + at,
+                  f32x4.add(v128.load(dw + tap + at), f32x4.mul(vg, v128.load(x + pixel + at))),
+                );
                 if (dx != 0) {
                   const d = dx + pixel + at;
                   v128.store(d, f32x4.add(v128.load(d), f32x4.mul(vg, v128.load(w + tap + at))));

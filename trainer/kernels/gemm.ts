@@ -22,7 +22,8 @@ export function hsum(v: v128): f32 {
 function dot(a: usize, b: usize, n: i32): f32 {
   let acc = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>i << 2)), v128.load(b + (<usize>i << 2))));
+  for (; i + 4 <= n; i += 4)
+    acc = f32x4.add(acc, f32x4.mul(v128.load(a + (<usize>i << 2)), v128.load(b + (<usize>i << 2))));
   let s = hsum(acc);
   for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
   return s;
@@ -51,7 +52,20 @@ function clear(c: usize, n: i32): void {
 /** Four sums over k of a0..a3 times one row b, written to C's column j (rows c0..c3). */
 // @ts-ignore: decorator
 @inline
-function dot4x1(a0: usize, a1: usize, a2: usize, a3: usize, bj: usize, k: i32, c0: usize, c1: usize, c2: usize, c3: usize, j: i32, accumulate: i32): void {
+function dot4x1(
+  a0: usize,
+  a1: usize,
+  a2: usize,
+  a3: usize,
+  bj: usize,
+  k: i32,
+  c0: usize,
+  c1: usize,
+  c2: usize,
+  c3: usize,
+  j: i32,
+  accumulate: i32,
+): void {
   let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
   let p = 0;
   for (; p + 4 <= k; p += 4) {
@@ -146,12 +160,16 @@ function axpy4(a0: f32, a1: f32, a2: f32, a3: f32, x0: usize, x1: usize, x2: usi
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
     let acc = v128.load(y + at);
-    acc = f32x4.add(acc, f32x4.add(f32x4.add(f32x4.mul(v0, v128.load(x0 + at)), f32x4.mul(v1, v128.load(x1 + at))), f32x4.add(f32x4.mul(v2, v128.load(x2 + at)), f32x4.mul(v3, v128.load(x3 + at)))));
+    const first = f32x4.add(f32x4.mul(v0, v128.load(x0 + at)), f32x4.mul(v1, v128.load(x1 + at)));
+    const second = f32x4.add(f32x4.mul(v2, v128.load(x2 + at)), f32x4.mul(v3, v128.load(x3 + at)));
+    acc = f32x4.add(acc, f32x4.add(first, second));
     v128.store(y + at, acc);
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
-    store<f32>(y + at, load<f32>(y + at) + ((a0 * load<f32>(x0 + at) + a1 * load<f32>(x1 + at)) + (a2 * load<f32>(x2 + at) + a3 * load<f32>(x3 + at))));
+    const first = a0 * load<f32>(x0 + at) + a1 * load<f32>(x1 + at);
+    const second = a2 * load<f32>(x2 + at) + a3 * load<f32>(x3 + at);
+    store<f32>(y + at, load<f32>(y + at) + (first + second));
   }
 }
 
@@ -165,7 +183,18 @@ export function gemmNN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const bp = b + <usize>p * rowB;
-      axpy4(load<f32>(ai + (<usize>p << 2)), load<f32>(ai + (<usize>(p + 1) << 2)), load<f32>(ai + (<usize>(p + 2) << 2)), load<f32>(ai + (<usize>(p + 3) << 2)), bp, bp + rowB, bp + 2 * rowB, bp + 3 * rowB, ci, n);
+      axpy4(
+        load<f32>(ai + (<usize>p << 2)),
+        load<f32>(ai + (<usize>(p + 1) << 2)),
+        load<f32>(ai + (<usize>(p + 2) << 2)),
+        load<f32>(ai + (<usize>(p + 3) << 2)),
+        bp,
+        bp + rowB,
+        bp + 2 * rowB,
+        bp + 3 * rowB,
+        ci,
+        n,
+      );
     }
     for (; p < k; p++) axpy(load<f32>(ai + (<usize>p << 2)), b + <usize>p * rowB, ci, n);
   }
@@ -202,8 +231,10 @@ export function gemmTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc
         p10 = f32x4.add(p10, v128.load(c1 + at)); p11 = f32x4.add(p11, v128.load(c1 + at, 16));
         p12 = f32x4.add(p12, v128.load(c1 + at, 32)); p13 = f32x4.add(p13, v128.load(c1 + at, 48));
       }
-      v128.store(c0 + at, p00); v128.store(c0 + at, p01, 16); v128.store(c0 + at, p02, 32); v128.store(c0 + at, p03, 48);
-      v128.store(c1 + at, p10); v128.store(c1 + at, p11, 16); v128.store(c1 + at, p12, 32); v128.store(c1 + at, p13, 48);
+      v128.store(c0 + at, p00); v128.store(c0 + at, p01, 16);
+      v128.store(c0 + at, p02, 32); v128.store(c0 + at, p03, 48);
+      v128.store(c1 + at, p10); v128.store(c1 + at, p11, 16);
+      v128.store(c1 + at, p12, 32); v128.store(c1 + at, p13, 48);
     }
     // Four columns at a time past the sixteen-wide tiles (a convolution's filter gradient has
     // k_h k_w C_in columns, rarely a multiple of 16), then single columns.
@@ -235,8 +266,19 @@ export function gemmTN(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, acc
 }
 
 /** One element of gemmTN: sum_p A[p][i] B[p][j], in the same order as the tiles. */
-function columnTN(a: usize, b: usize, at: usize, i: i32, j: i32, rowA: usize, rowB: usize, k: i32, accumulate: i32): void {
+function columnTN(
+  a: usize,
+  b: usize,
+  at: usize,
+  i: i32,
+  j: i32,
+  rowA: usize,
+  rowB: usize,
+  k: i32,
+  accumulate: i32,
+): void {
   let s: f32 = 0;
-  for (let p = 0; p < k; p++) s += load<f32>(a + <usize>p * rowA + (<usize>i << 2)) * load<f32>(b + <usize>p * rowB + (<usize>j << 2));
+  for (let p = 0; p < k; p++)
+    s += load<f32>(a + <usize>p * rowA + (<usize>i << 2)) * load<f32>(b + <usize>p * rowB + (<usize>j << 2));
   store<f32>(at, accumulate != 0 ? load<f32>(at) + s : s);
 }

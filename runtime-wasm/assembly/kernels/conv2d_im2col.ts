@@ -75,7 +75,15 @@ export function convIm2colInt8(d: ConvData, x: usize, w: usize, y: usize): void 
           let c = first;
           for (; c + 4 <= last; c += 4) {
             const f = w + <usize>(c * rowLength);
-            dotI8x4(f, f + <usize>rowLength, f + <usize>(2 * rowLength), f + <usize>(3 * rowLength), r, rowLength, dots);
+            dotI8x4(
+              f,
+              f + <usize>rowLength,
+              f + <usize>(2 * rowLength),
+              f + <usize>(3 * rowLength),
+              r,
+              rowLength,
+              dots,
+            );
             let word: u32 = 0;
             for (let k = 0; k < 4; k++) {
               const acc = load<i32>(dots + (<usize>k << 2)) + load<i32>(rowConstants + (<usize>(c + k) << 2));

@@ -87,7 +87,19 @@ export function packChannelLaneWeights(w: usize, filters: i32, taps: i32, run: i
  * 2x2 max-pooling window (ops/conv2d.ts, absorbMaxPool): their accumulators
  * are reduced by max and requantised once, to outA.
  */
-export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB: usize, windowC: usize, windowD: usize, outA: usize, outB: usize, outC: usize, outD: usize, pool: bool): void {
+export function convPixels4(
+  p: ChannelLaneConv,
+  g: i32,
+  windowA: usize,
+  windowB: usize,
+  windowC: usize,
+  windowD: usize,
+  outA: usize,
+  outB: usize,
+  outC: usize,
+  outD: usize,
+  pool: bool,
+): void {
   const pairCount = p.pairCount, lanes = p.lanes, filters = p.filters, offsets = p.offsets;
   const passBytes = <usize>pairCount << 5; // one pass's weights: eight lanes per pair
   const first = g * lanes; // this group's first lane in rowConstants and the requantisation
@@ -120,7 +132,14 @@ export function convPixels4(p: ChannelLaneConv, g: i32, windowA: usize, windowB:
     const group = (first + j) >> 2, n = min(8, filters - j), at = out + <usize>j;
     if (pool) {
       // Requantisation and clamp never decrease, so max first is exact.
-      storeChannels(outA + at, rq, group, i32x4.max_s(i32x4.max_s(a0, b0), i32x4.max_s(c0, d0)), i32x4.max_s(i32x4.max_s(a1, b1), i32x4.max_s(c1, d1)), n);
+      storeChannels(
+        outA + at,
+        rq,
+        group,
+        i32x4.max_s(i32x4.max_s(a0, b0), i32x4.max_s(c0, d0)),
+        i32x4.max_s(i32x4.max_s(a1, b1), i32x4.max_s(c1, d1)),
+        n,
+      );
       continue;
     }
     storeChannels(outA + at, rq, group, a0, a1, n);
@@ -162,7 +181,19 @@ function storeChannels(dst: usize, rq: LaneRequantization, group: i32, low: v128
  * int8 widened to int16 (`float` false; pad is the input zero point), or
  * float32 copied (`float` true; pad is 0.0's bits).
  */
-export function padImage(x: usize, inH: i32, inW: i32, channels: i32, top: i32, left: i32, paddedH: i32, paddedW: i32, pad: u32, float: bool, image: usize): void {
+export function padImage(
+  x: usize,
+  inH: i32,
+  inW: i32,
+  channels: i32,
+  top: i32,
+  left: i32,
+  paddedH: i32,
+  paddedW: i32,
+  pad: u32,
+  float: bool,
+  image: usize,
+): void {
   const size: usize = float ? 4 : 2;
   const rowElements = <usize>paddedW * <usize>channels;
   const before = <usize>left * <usize>channels, inside = <usize>inW * <usize>channels;

@@ -105,7 +105,17 @@ export function convPixelLanes(p: PixelLaneConv, image: usize, y: usize): void {
   }
 }
 
-function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize, c0: i32, c1: i32, c2: i32, pixel: usize, half: bool): void {
+function channelTriple(
+  p: PixelLaneConv,
+  window: usize,
+  pass: usize,
+  end: usize,
+  c0: i32,
+  c1: i32,
+  c2: i32,
+  pixel: usize,
+  half: bool,
+): void {
   const ia = i32x4.splat(load<i32>(p.rowConstants + (<usize>c0 << 2)));
   const ib = i32x4.splat(load<i32>(p.rowConstants + (<usize>c1 << 2)));
   const id = i32x4.splat(load<i32>(p.rowConstants + (<usize>c2 << 2)));
@@ -117,7 +127,8 @@ function channelTriple(p: PixelLaneConv, window: usize, pass: usize, end: usize,
     if (half) {
       // Four pixels: the low halves only.
       for (let at = pass; at < end; at += PIXEL_LANE_PAIR_BYTES) {
-        const v0 = v128.load64_zero(corner + <usize>load<i32>(at)), v1 = v128.load64_zero(corner + <usize>load<i32>(at, 4));
+        const v0 = v128.load64_zero(corner + <usize>load<i32>(at));
+        const v1 = v128.load64_zero(corner + <usize>load<i32>(at, 4));
         const low = i16x8.shuffle(v0, v1, 0, 8, 1, 9, 2, 10, 3, 11);
         a0 = i32x4.add(a0, i32x4.dot_i16x8_s(low, v128.load32_splat(at, 8)));
         b0 = i32x4.add(b0, i32x4.dot_i16x8_s(low, v128.load32_splat(at, 12)));
@@ -173,7 +184,14 @@ function channelRequant(p: PixelLaneConv, c: i32): usize {
   return p.requant + R_CHANNELS + <usize>c * <usize>R_CHANNEL_BYTES;
 }
 
-export function makePixelLaneRequant(p: PixelLaneConv, multipliers: usize, shifts: usize, outputOffset: i32, actMin: i32, actMax: i32): void {
+export function makePixelLaneRequant(
+  p: PixelLaneConv,
+  multipliers: usize,
+  shifts: usize,
+  outputOffset: i32,
+  actMin: i32,
+  actMax: i32,
+): void {
   v128.store(p.requant + R_OFFSET, i32x4.splat(outputOffset));
   v128.store(p.requant + R_MIN, i32x4.splat(actMin));
   v128.store(p.requant + R_MAX, i32x4.splat(actMax));

@@ -198,7 +198,10 @@ function tapF32x4(acc: usize, wp: usize, xp: usize, outC: i32): i32 {
   return c;
 }
 
-/** SIMD build, multiplier 1: acc[c] += w[c] * (x[c] + offset) eight int8 channels at a time (exact in int16 x int16 -> int32); returns the channels done. */
+/**
+ * SIMD build, multiplier 1: acc[c] += w[c] * (x[c] + offset) eight int8 channels at a time (exact in
+ * int16 x int16 -> int32); returns the channels done.
+ */
 function tapI8x8(acc: usize, wp: usize, xp: usize, outC: i32, offset: i32): i32 {
   const off = i16x8.splat(<i16>offset);
   let c = 0;

@@ -40,11 +40,28 @@ export function expF32(v: f32): f32 {
 // The SIMD constants, loaded (not written as v128 constants) before each row
 // loop: V8 rematerialises a v128 constant at every use inside the loop, and
 // loads keep them in registers instead (measured ~20% of sigmoid's time).
-const CONSTANTS = memory.data<f32>([EXP_MIN, EXP_MAX, LOG2E, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5, EXPONENT_BIAS_MAGIC, 1.0, 2.0]);
+const CONSTANTS = memory.data<f32>([
+  EXP_MIN, EXP_MAX, LOG2E, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5, EXPONENT_BIAS_MAGIC, 1.0, 2.0,
+]);
 
 // @ts-ignore: decorator
 @inline
-function expF32x4(v: v128, lo: v128, hi: v128, log2e: v128, ln2Hi: v128, ln2Lo: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, magic: v128, one: v128): v128 {
+function expF32x4(
+  v: v128,
+  lo: v128,
+  hi: v128,
+  log2e: v128,
+  ln2Hi: v128,
+  ln2Lo: v128,
+  p0: v128,
+  p1: v128,
+  p2: v128,
+  p3: v128,
+  p4: v128,
+  p5: v128,
+  magic: v128,
+  one: v128,
+): v128 {
   // pmin/pmax are one instruction each; min/max add NaN and -0 fix-ups. For
   // any non-NaN input both clamp alike, and a NaN stays NaN (the scalar path
   // uses min/max), so the builds still agree.
@@ -81,11 +98,14 @@ export function tanhF32(x: f32): f32 {
  * a time (SIMD build); returns how many elements it did (n rounded down to 4).
  */
 function sigmoidOrTanhF32x4(x: usize, y: usize, n: i32, tanh: bool): i32 {
-  const lo = v128.load32_splat(CONSTANTS), hi = v128.load32_splat(CONSTANTS, 4), log2e = v128.load32_splat(CONSTANTS, 8);
+  const lo = v128.load32_splat(CONSTANTS), hi = v128.load32_splat(CONSTANTS, 4);
+  const log2e = v128.load32_splat(CONSTANTS, 8);
   const ln2Hi = v128.load32_splat(CONSTANTS, 12), ln2Lo = v128.load32_splat(CONSTANTS, 16);
-  const p0 = v128.load32_splat(CONSTANTS, 20), p1 = v128.load32_splat(CONSTANTS, 24), p2 = v128.load32_splat(CONSTANTS, 28);
-  const p3 = v128.load32_splat(CONSTANTS, 32), p4 = v128.load32_splat(CONSTANTS, 36), p5 = v128.load32_splat(CONSTANTS, 40);
-  const magic = v128.load32_splat(CONSTANTS, 44), one = v128.load32_splat(CONSTANTS, 48), two = v128.load32_splat(CONSTANTS, 52);
+  const p0 = v128.load32_splat(CONSTANTS, 20), p1 = v128.load32_splat(CONSTANTS, 24);
+  const p2 = v128.load32_splat(CONSTANTS, 28), p3 = v128.load32_splat(CONSTANTS, 32);
+  const p4 = v128.load32_splat(CONSTANTS, 36), p5 = v128.load32_splat(CONSTANTS, 40);
+  const magic = v128.load32_splat(CONSTANTS, 44);
+  const one = v128.load32_splat(CONSTANTS, 48), two = v128.load32_splat(CONSTANTS, 52);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;

@@ -77,7 +77,15 @@ function accumulateColumnsF32(out: usize, packed: usize, stride: i32, v: usize, 
  * loaded weight vector serves both rows: a single row is bound by weight
  * loads (~8 GMAC/s here), two rows run ~1.8x faster per product.
  */
-export function accumulatePackedF32x2(out0: usize, out1: usize, packed: usize, stride: i32, v0: usize, v1: usize, n: i32): void {
+export function accumulatePackedF32x2(
+  out0: usize,
+  out1: usize,
+  packed: usize,
+  stride: i32,
+  v0: usize,
+  v1: usize,
+  n: i32,
+): void {
   if (!ASC_FEATURE_SIMD) {
     accumulatePackedF32(out0, packed, stride, v0, n);
     accumulatePackedF32(out1, packed, stride, v1, n);

@@ -42,7 +42,14 @@ export function laneGroupBytes(lanes: i32): u64 {
  * (multiplier 0). A lane with multiplier 0 (unused, or a zero scale) gives 0
  * whatever its shift, so its shift is left out of the range the shifts span.
  */
-export function makeLaneRequantization(p: LaneRequantization, multipliers: usize, shifts: usize, filters: i32, lanes: i32, groups: i32): void {
+export function makeLaneRequantization(
+  p: LaneRequantization,
+  multipliers: usize,
+  shifts: usize,
+  filters: i32,
+  lanes: i32,
+  groups: i32,
+): void {
   let smallest = 31, largest = 0, left = 0;
   for (let c = 0; c < filters * groups; c++) {
     if (load<i32>(multipliers + (<usize>c << 2)) == 0) continue;
@@ -67,7 +74,8 @@ export function makeLaneRequantization(p: LaneRequantization, multipliers: usize
     store<i32>(lane + LEFT_SCALE, 1 << (shift > 0 ? shift : 0));
     store<i32>(lane + REMAINDER_MASK, (1 << right) - 1);
     store<i32>(lane + HALF_MASK, ((1 << right) - 1) >> 1);
-    for (let b = 0; b < 5; b++) store<i32>(lane + EXTRA_SHIFT + (<usize>b << 4), (((right - smallest) >> b) & 1) != 0 ? -1 : 0);
+    for (let b = 0; b < 5; b++)
+      store<i32>(lane + EXTRA_SHIFT + (<usize>b << 4), (((right - smallest) >> b) & 1) != 0 ? -1 : 0);
   }
 }
 

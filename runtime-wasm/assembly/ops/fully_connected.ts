@@ -75,9 +75,11 @@ export function prepare(op: Operator): bool {
   if (!isConstant(w)) return opFail(ERR_UNSUPPORTED_FEATURE, "weights must be constant");
   const units = dim(w, 0);
   const depth = dim(w, 1);
-  if (x.elements % depth != 0) return inputTensorFail(op, 0, "has an element count that is not a multiple of the weights' depth");
+  if (x.elements % depth != 0)
+    return inputTensorFail(op, 0, "has an element count that is not a multiple of the weights' depth");
   const batches = x.elements / depth;
-  if (y.elements != batches * units) return outputTensorFail(op, 0, "has the wrong number of elements (batches x units)");
+  if (y.elements != batches * units)
+    return outputTensorFail(op, 0, "has the wrong number of elements (batches x units)");
   if (!checkBias(op, units)) return false;
   const b = hasBias ? input(op, 2) : changetype<Tensor>(0);
 
@@ -102,10 +104,16 @@ export function prepare(op: Operator): bool {
   if (w.type != TYPE_INT8) return unsupportedTypes(w, inputIndex(op, 1));
   if (y.type != x.type) return unsupportedTypes(y, outputIndex(op, 0));
   if (hasBias && b.type != (is16 ? TYPE_INT64 : TYPE_INT32)) return unsupportedTypes(b, inputIndex(op, 2));
-  if (!requireQuantized(x, inputIndex(op, 0)) || !requireQuantized(w, inputIndex(op, 1)) || !requireQuantized(y, outputIndex(op, 0))) return false;
+  if (
+    !requireQuantized(x, inputIndex(op, 0)) ||
+    !requireQuantized(w, inputIndex(op, 1)) ||
+    !requireQuantized(y, outputIndex(op, 0))
+  )
+    return false;
   if (!requirePerTensor(x, inputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   if (!checkChannelWeights(op, units, 0, "per-channel scales must run along dimension 0 (units)")) return false;
-  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0)) return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
+  if (is16 && (x.zeroPoint != 0 || y.zeroPoint != 0))
+    return opFail(ERR_INVALID_MODEL, "int16 activations must be symmetric (zero point 0)");
 
   data.inputOffset = -x.zeroPoint;
   data.outputOffset = y.zeroPoint;
@@ -120,7 +128,16 @@ export function prepare(op: Operator): bool {
   if (is16 || !INT8_KERNELS) return true;
   biasPlusOffsetRowSums(w.data, hasBias ? b.data : 0, units, depth, data.inputOffset, data.rowConstants);
   if (!ASC_FEATURE_SIMD) return true;
-  data.requantization = prepareLaneRequantization(data.multipliers, data.shifts, units, (units + 3) & ~3, 1, data.outputOffset, data.actMin, data.actMax);
+  data.requantization = prepareLaneRequantization(
+    data.multipliers,
+    data.shifts,
+    units,
+    (units + 3) & ~3,
+    1,
+    data.outputOffset,
+    data.actMin,
+    data.actMax,
+  );
   return data.requantization != 0;
 }
 
@@ -169,7 +186,15 @@ function evalFloat(data: FullyConnectedData, x: Tensor, w: Tensor, bias: usize, 
 // @ts-ignore: decorator
 @inline
 function requantizeInt8(data: FullyConnectedData, u: i32, dot: i32): i32 {
-  return requantizeChannel(dot + load<i32>(data.rowConstants + (<usize>u << 2)), data.multipliers, data.shifts, u, data.outputOffset, data.actMin, data.actMax);
+  return requantizeChannel(
+    dot + load<i32>(data.rowConstants + (<usize>u << 2)),
+    data.multipliers,
+    data.shifts,
+    u,
+    data.outputOffset,
+    data.actMin,
+    data.actMax,
+  );
 }
 
 function evalInt8(data: FullyConnectedData, x: Tensor, w: Tensor, y: Tensor): void {
@@ -214,7 +239,11 @@ function evalInt16(data: FullyConnectedData, x: Tensor, w: Tensor, bias: usize, 
         acc += <i64>(<i32>load<i8>(row + <usize>k) * <i32>load<i16>(xrow + (<usize>k << 1)));
       }
       if (bias != 0) acc += load<i64>(bias + (<usize>u << 3));
-      let out = multiplyByQuantizedMultiplier64(acc, load<i32>(data.multipliers + (<usize>u << 2)), load<i32>(data.shifts + (<usize>u << 2)));
+      let out = multiplyByQuantizedMultiplier64(
+        acc,
+        load<i32>(data.multipliers + (<usize>u << 2)),
+        load<i32>(data.shifts + (<usize>u << 2)),
+      );
       out += data.outputOffset;
       store<i16>(yrow + (<usize>u << 1), <i16>min(max(out, data.actMin), data.actMax));
     }

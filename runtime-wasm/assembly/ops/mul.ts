@@ -39,7 +39,8 @@ export function prepare(op: Operator): bool {
   const data = changetype<MulData>(allocOpData(op, offsetof<MulData>() + offsetof<Broadcast>()));
   if (changetype<usize>(data) == 0) return false;
   data.broadcast = changetype<Broadcast>(changetype<usize>(data) + offsetof<MulData>());
-  if (!prepareBroadcast(data.broadcast, a, b, y)) return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
+  if (!prepareBroadcast(data.broadcast, a, b, y))
+    return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
 
   if (y.type == TYPE_FLOAT32) {
     activationRangeFloat(act, data);
@@ -52,7 +53,8 @@ export function prepare(op: Operator): bool {
   data.input1Offset = -a.zeroPoint;
   data.input2Offset = -b.zeroPoint;
   data.outputOffset = y.zeroPoint;
-  if (!quantizeMultiplier(<f64>a.scale * <f64>b.scale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+  if (!quantizeMultiplier(<f64>a.scale * <f64>b.scale / <f64>y.scale))
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
   data.multiplier = qmMultiplier;
   data.shift = qmShift;
   activationRangeQuantized(act, y, data);
@@ -62,7 +64,8 @@ export function prepare(op: Operator): bool {
 // @ts-ignore: decorator
 @inline
 function quantizedProduct(d: MulData, x1: i32, x2: i32): i32 {
-  const raw = multiplyByQuantizedMultiplier((d.input1Offset + x1) * (d.input2Offset + x2), d.multiplier, d.shift) + d.outputOffset;
+  const product = (d.input1Offset + x1) * (d.input2Offset + x2);
+  const raw = multiplyByQuantizedMultiplier(product, d.multiplier, d.shift) + d.outputOffset;
   return min(max(raw, d.actMin), d.actMax);
 }
 
@@ -82,9 +85,15 @@ export function evaluate(op: Operator): void {
       const r = load<f32>(a.data + (<usize>ia << 2)) * load<f32>(b.data + (<usize>ib << 2));
       store<f32>(y.data + (<usize>i << 2), min(max(r, d.actMinF), d.actMaxF));
     } else if (isInt8(y.type)) {
-      store<i8>(y.data + <usize>i, <i8>quantizedProduct(d, <i32>load<i8>(a.data + <usize>ia), <i32>load<i8>(b.data + <usize>ib)));
+      store<i8>(
+        y.data + <usize>i,
+        <i8>quantizedProduct(d, <i32>load<i8>(a.data + <usize>ia), <i32>load<i8>(b.data + <usize>ib)),
+      );
     } else if (isInt16(y.type)) {
-      store<i16>(y.data + (<usize>i << 1), <i16>quantizedProduct(d, <i32>load<i16>(a.data + (<usize>ia << 1)), <i32>load<i16>(b.data + (<usize>ib << 1))));
+      store<i16>(
+        y.data + (<usize>i << 1),
+        <i16>quantizedProduct(d, <i32>load<i16>(a.data + (<usize>ia << 1)), <i32>load<i16>(b.data + (<usize>ib << 1))),
+      );
     } else {
       store<i32>(y.data + (<usize>i << 2), load<i32>(a.data + (<usize>ia << 2)) * load<i32>(b.data + (<usize>ib << 2)));
     }

@@ -14,9 +14,24 @@
 import { Operator, input, output, inputIndex, outputIndex, dim } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, OPTIONS_SOFTMAX, SoftmaxOptions } from "../schema";
 import { ERR_INVALID_MODEL } from "../status";
-import { opFail, checkArity, checkOptionsType, options, unsupportedTypes, requireQuantized, requirePerTensor, allocOpData } from "../ops_common/operator";
+import {
+  opFail,
+  checkArity,
+  checkOptionsType,
+  options,
+  unsupportedTypes,
+  requireQuantized,
+  requirePerTensor,
+  allocOpData,
+} from "../ops_common/operator";
 import { readF32, scalarError } from "../flatbuffer";
-import { quantizeMultiplier, qmMultiplier, qmShift, saturatingRoundingDoublingHighMul, roundingDivideByPOT } from "../fixedpoint";
+import {
+  quantizeMultiplier,
+  qmMultiplier,
+  qmShift,
+  saturatingRoundingDoublingHighMul,
+  roundingDivideByPOT,
+} from "../fixedpoint";
 import { expOnNegativeValues, oneOverOnePlusXForXIn01 } from "../gemmlowp";
 import { persistentAlloc } from "../layout";
 import { expF32 } from "../kernels/exp_f32";
@@ -68,9 +83,11 @@ export function prepare(op: Operator): bool {
   if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
   if (isInt16(x.type)) return prepareInt16(data, x.scale, beta, y.type, y.scale, y.zeroPoint, outputIndex(op, 0));
   if (y.type == TYPE_INT8) {
-    if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0)) return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
+    if (y.zeroPoint != -128 || y.scale != <f32>(1.0 / 256.0))
+      return opFail(ERR_INVALID_MODEL, "int8 output must have scale 1/256 and zero point -128");
   } else if (y.type == TYPE_INT16) {
-    if (y.zeroPoint != -32768 || y.scale != <f32>(1.0 / 65536.0)) return opFail(ERR_INVALID_MODEL, "int16 output of an int8 softmax must have scale 1/65536 and zero point -32768");
+    if (y.zeroPoint != -32768 || y.scale != <f32>(1.0 / 65536.0))
+      return opFail(ERR_INVALID_MODEL, "int16 output of an int8 softmax must have scale 1/65536 and zero point -32768");
   } else {
     return unsupportedTypes(y, outputIndex(op, 0));
   }
@@ -92,14 +109,23 @@ export function prepare(op: Operator): bool {
   return true;
 }
 
-function prepareInt16(data: SoftmaxData, inputScale: f32, beta: f32, outputType: i32, outputScale: f32, outputZeroPoint: i32, outputTensor: i32): bool {
+function prepareInt16(
+  data: SoftmaxData,
+  inputScale: f32,
+  beta: f32,
+  outputType: i32,
+  outputScale: f32,
+  outputZeroPoint: i32,
+  outputTensor: i32,
+): bool {
   if (outputType != TYPE_INT16) return opFail(ERR_INVALID_MODEL, "int16 softmax needs an int16 output");
   const target: f32 = <f32>1.0 / <f32>32768.0;
   if (outputZeroPoint != 0 || Mathf.abs(outputScale - target) > <f32>0.001 * target) {
     return opFail(ERR_INVALID_MODEL, "int16 output must have scale 1/32768 and zero point 0");
   }
   // Scale differences so that [-65535, 0] corresponds to [-10, 0].
-  if (!quantizeMultiplier(<f64>inputScale * <f64>beta / (10.0 / 65535.0))) return opFail(ERR_INVALID_MODEL, "bad input scale or beta");
+  if (!quantizeMultiplier(<f64>inputScale * <f64>beta / (10.0 / 65535.0)))
+    return opFail(ERR_INVALID_MODEL, "bad input scale or beta");
   data.inputMultiplier = qmMultiplier;
   data.inputLeftShift = qmShift;
   data.expLut = persistentAlloc(<u64>LUT_ENTRIES * 2);
@@ -199,7 +225,10 @@ function evalInt8(d: SoftmaxData, xData: usize, yData: usize, int16Output: bool)
       const e = load<i32>(d.expLut + (<usize>(maxInRow - <i32>load<i8>(row + <usize>c)) << 2));
       let out = outMin;
       if (e >= 0) {
-        const unsat = roundingDivideByPOT(saturatingRoundingDoublingHighMul(shiftedScale, e), numBitsOverUnit + 31 - outputBits);
+        const unsat = roundingDivideByPOT(
+          saturatingRoundingDoublingHighMul(shiftedScale, e),
+          numBitsOverUnit + 31 - outputBits,
+        );
         out = min(max(unsat + outMin, outMin), outMax);
       }
       if (int16Output) store<i16>(yData + (<usize>(r * depth + c) << 1), <i16>out);

@@ -163,7 +163,8 @@ export function evaluate(op: Operator): void {
       memory.copy(out, src, <usize>innerCount * size);
     } else {
       const jump = <isize>innerStep * <isize>size;
-      for (let j = 0; j < innerCount; j++) memory.copy(out + <usize>j * size, <usize>(<isize>src + <isize>j * jump), size);
+      for (let j = 0; j < innerCount; j++)
+        memory.copy(out + <usize>j * size, <usize>(<isize>src + <isize>j * jump), size);
     }
     out += <usize>innerCount * size;
     for (let k = inner - 1; k >= 0; k--) {

@@ -70,7 +70,8 @@ class LstmData extends Clamp {
   cifg: i32; // no input gate: i = 1 - f
   activation: i32;
   cellClip: f32;
-  gates: i32; // scratch handle: float, a chunk's gate rows (CHUNK_STEPS x batches x stride); integer, integerScratchBytes
+  // scratch handle: float, a chunk's gate rows (CHUNK_STEPS x batches x stride); integer, integerScratchBytes
+  gates: i32;
   packed: usize; // float: the bias row, then the input and recurrent weights, packed (kernels/packed_gemv.ts)
   stride: i32; // float: packed row length, the present gates' rows rounded up to 4
   integer: usize; // IntegerLstm for the integer kernel, else 0
@@ -86,16 +87,22 @@ export function prepare(op: Operator): bool {
   if (op.inputCount != 24) return opFail(ERR_INVALID_MODEL, "needs TFLite's 24-input layout");
   if (!checkOptionsType(op, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM)) return false;
   const opts = options(op, OPTIONS_UNIDIRECTIONAL_SEQUENCE_LSTM);
-  const act = opts == 0 ? ACT_TANH : <i32>readU8(opts, UnidirectionalSequenceLSTMOptions.fused_activation_function, ACT_TANH);
+  const act =
+    opts == 0 ? ACT_TANH : <i32>readU8(opts, UnidirectionalSequenceLSTMOptions.fused_activation_function, ACT_TANH);
   const cellClip = opts == 0 ? <f32>0 : readF32(opts, UnidirectionalSequenceLSTMOptions.cell_clip, 0);
   const timeMajor = opts == 0 ? 0 : <i32>readU8(opts, UnidirectionalSequenceLSTMOptions.time_major, 0);
   if (scalarError()) return false;
-  if (act != ACT_TANH && act != ACT_RELU && act != ACT_RELU6 && act != ACT_NONE) return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM activation must be TANH, RELU, RELU6 or NONE");
-  if (!(cellClip >= 0) || !isFinite(cellClip)) return opFail(ERR_INVALID_MODEL, "cell_clip must be a non-negative number");
+  if (act != ACT_TANH && act != ACT_RELU && act != ACT_RELU6 && act != ACT_NONE)
+    return opFail(ERR_UNSUPPORTED_FEATURE, "LSTM activation must be TANH, RELU, RELU6 or NONE");
+  if (!(cellClip >= 0) || !isFinite(cellClip))
+    return opFail(ERR_INVALID_MODEL, "cell_clip must be a non-negative number");
 
-  for (let i = PEEPHOLES; i < PEEPHOLES + 3; i++) if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "peephole connections are not supported yet");
-  for (let i = PROJECTION; i < PROJECTION + 2; i++) if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "projection is not supported yet");
-  for (let i = LAYER_NORM; i < LAYER_NORM + 4; i++) if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "layer normalisation is not supported yet");
+  for (let i = PEEPHOLES; i < PEEPHOLES + 3; i++)
+    if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "peephole connections are not supported yet");
+  for (let i = PROJECTION; i < PROJECTION + 2; i++)
+    if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "projection is not supported yet");
+  for (let i = LAYER_NORM; i < LAYER_NORM + 4; i++)
+    if (present(op, i)) return opFail(ERR_UNSUPPORTED_FEATURE, "layer normalisation is not supported yet");
 
   const x = input(op, INPUT);
   const y = output(op, 0);
@@ -103,7 +110,10 @@ export function prepare(op: Operator): bool {
   if (x.rank != 3) return inputTensorFail(op, INPUT, "must be 3-D");
   const cifg = !present(op, INPUT_WEIGHTS + GATE_INPUT);
   if (cifg && (present(op, RECURRENT_WEIGHTS + GATE_INPUT) || present(op, BIASES + GATE_INPUT))) {
-    return opFail(ERR_INVALID_MODEL, "input gate weights are partly present (coupled input-forget gate needs all three absent)");
+    return opFail(
+      ERR_INVALID_MODEL,
+      "input gate weights are partly present (coupled input-forget gate needs all three absent)",
+    );
   }
   for (let g = 0; g < 4; g++) {
     if (g == GATE_INPUT && cifg) continue;
@@ -124,8 +134,10 @@ export function prepare(op: Operator): bool {
   const cells = dim(input(op, INPUT_WEIGHTS + GATE_FORGET), 0);
   data.cells = cells;
 
-  if (!checkState(op, OUTPUT_STATE, data.batches * cells) || !checkState(op, CELL_STATE, data.batches * cells)) return false;
-  if (y.elements != data.batches * data.steps * cells) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
+  if (!checkState(op, OUTPUT_STATE, data.batches * cells) || !checkState(op, CELL_STATE, data.batches * cells))
+    return false;
+  if (y.elements != data.batches * data.steps * cells)
+    return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
   if (isInt8(x.type)) {
     if (act != ACT_TANH) return opFail(ERR_UNSUPPORTED_FEATURE, "the integer LSTM supports only the TANH activation");
     data.integer = prepareInteger(op, data.batches, data.features, cells, cifg, cellClip);
@@ -137,7 +149,8 @@ export function prepare(op: Operator): bool {
     if (!checkRecurrentWeights(op, INPUT_WEIGHTS + g, cells, data.features, TYPE_FLOAT32)) return false;
     if (!checkRecurrentWeights(op, RECURRENT_WEIGHTS + g, cells, cells, TYPE_FLOAT32)) return false;
     const b = input(op, BIASES + g);
-    if (b.type != TYPE_FLOAT32 || b.elements != cells || !isConstant(b)) return inputTensorFail(op, BIASES + g, "must be a constant float32 bias with one value per cell");
+    if (b.type != TYPE_FLOAT32 || b.elements != cells || !isConstant(b))
+      return inputTensorFail(op, BIASES + g, "must be a constant float32 bias with one value per cell");
   }
   if (!checkFloatState(op, OUTPUT_STATE) || !checkFloatState(op, CELL_STATE)) return false;
   if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
@@ -169,8 +182,10 @@ function packWeights(op: Operator, data: LstmData): bool {
     for (let u = 0; u < cells; u++) {
       const column = packed + (<usize>((g - first) * cells + u) << 2);
       store<f32>(column, load<f32>(bias + (<usize>u << 2)));
-      for (let k = 0; k < features; k++) store<f32>(column + <usize>(1 + k) * rowBytes, load<f32>(wx + (<usize>(u * features + k) << 2)));
-      for (let k = 0; k < cells; k++) store<f32>(column + <usize>(1 + features + k) * rowBytes, load<f32>(wh + (<usize>(u * cells + k) << 2)));
+      for (let k = 0; k < features; k++)
+        store<f32>(column + <usize>(1 + k) * rowBytes, load<f32>(wx + (<usize>(u * features + k) << 2)));
+      for (let k = 0; k < cells; k++)
+        store<f32>(column + <usize>(1 + features + k) * rowBytes, load<f32>(wh + (<usize>(u * cells + k) << 2)));
     }
   }
   return true;
@@ -178,7 +193,8 @@ function packWeights(op: Operator, data: LstmData): bool {
 
 /** Scratch for the gates' values of one batch row. */
 function requestGates(data: LstmData, bytes: u64): bool {
-  if (bytes > 0x40000000) return opFail(ERR_UNSUPPORTED_FEATURE, "the LSTM's working buffers would exceed 1 GiB (batch too large)");
+  if (bytes > 0x40000000)
+    return opFail(ERR_UNSUPPORTED_FEATURE, "the LSTM's working buffers would exceed 1 GiB (batch too large)");
   data.gates = requestScratch(currentOperatorIndex(), <i32>bytes);
   if (data.gates < 0) return opFail(ERR_UNSUPPORTED_FEATURE, "too many scratch buffers in one model");
   return true;
@@ -200,7 +216,17 @@ export function evaluate(op: Operator): void {
   const d = changetype<LstmData>(op.data);
   const cells = d.cells, features = d.features, batches = d.batches, steps = d.steps;
   if (INT8_KERNELS && d.integer != 0) {
-    evaluateInteger(op, changetype<IntegerLstm>(d.integer), batches, steps, features, cells, d.cifg != 0, d.timeMajor != 0, scratchPointer(d.gates));
+    evaluateInteger(
+      op,
+      changetype<IntegerLstm>(d.integer),
+      batches,
+      steps,
+      features,
+      cells,
+      d.cifg != 0,
+      d.timeMajor != 0,
+      scratchPointer(d.gates),
+    );
     return;
   }
   if (!FLOAT32_KERNELS) return;
@@ -219,9 +245,24 @@ export function evaluate(op: Operator): void {
     for (let r = 0; r < rows; r++) memory.copy(products + <usize>r * rowP, d.packed, rowP);
     let r = 0;
     for (; r + 2 <= rows; r += 2) {
-      accumulatePackedF32x2(products + <usize>r * rowP, products + <usize>(r + 1) * rowP, d.packed + rowP, d.stride, inputRow(d, xData, r, t0, chunk), inputRow(d, xData, r + 1, t0, chunk), features);
+      accumulatePackedF32x2(
+        products + <usize>r * rowP,
+        products + <usize>(r + 1) * rowP,
+        d.packed + rowP,
+        d.stride,
+        inputRow(d, xData, r, t0, chunk),
+        inputRow(d, xData, r + 1, t0, chunk),
+        features,
+      );
     }
-    if (r < rows) accumulatePackedF32(products + <usize>r * rowP, d.packed + rowP, d.stride, inputRow(d, xData, r, t0, chunk), features);
+    if (r < rows)
+      accumulatePackedF32(
+        products + <usize>r * rowP,
+        d.packed + rowP,
+        d.stride,
+        inputRow(d, xData, r, t0, chunk),
+        features,
+      );
     for (let t = t0; t < t0 + chunk; t++) {
       for (let b = 0; b < batches; b++) {
         const step = stepIndex(d, t, b);

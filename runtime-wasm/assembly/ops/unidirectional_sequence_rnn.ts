@@ -81,7 +81,8 @@ export function prepare(op: Operator): bool {
   const b = input(op, BIAS);
   const h = input(op, HIDDEN_STATE);
   const y = output(op, 0);
-  if (inputIndex(op, BIAS) < 0 || inputIndex(op, HIDDEN_STATE) < 0) return opFail(ERR_INVALID_MODEL, "needs a bias and a hidden state tensor");
+  if (inputIndex(op, BIAS) < 0 || inputIndex(op, HIDDEN_STATE) < 0)
+    return opFail(ERR_INVALID_MODEL, "needs a bias and a hidden state tensor");
   if (x.type != TYPE_FLOAT32) return unsupportedTypes(x, inputIndex(op, INPUT));
   if (x.rank != 3) return inputTensorFail(op, INPUT, "must be 3-D");
   const d = changetype<RnnData>(allocOpData(op, offsetof<RnnData>()));
@@ -97,13 +98,20 @@ export function prepare(op: Operator): bool {
 
   d.hybrid = w.type == TYPE_INT8 ? 1 : 0;
   const weightType = d.hybrid != 0 ? TYPE_INT8 : TYPE_FLOAT32;
-  if (!checkRecurrentWeights(op, WEIGHTS, units, d.features, weightType) || !checkRecurrentWeights(op, RECURRENT_WEIGHTS, units, units, weightType)) return false;
-  if (b.type != TYPE_FLOAT32 || b.elements != units || !isConstant(b)) return inputTensorFail(op, BIAS, "must be a constant float32 bias with one value per unit");
+  if (
+    !checkRecurrentWeights(op, WEIGHTS, units, d.features, weightType) ||
+    !checkRecurrentWeights(op, RECURRENT_WEIGHTS, units, units, weightType)
+  )
+    return false;
+  if (b.type != TYPE_FLOAT32 || b.elements != units || !isConstant(b))
+    return inputTensorFail(op, BIAS, "must be a constant float32 bias with one value per unit");
   if (h.type != TYPE_FLOAT32) return unsupportedTypes(h, inputIndex(op, HIDDEN_STATE));
   if (h.elements != d.batches * units) return inputTensorFail(op, HIDDEN_STATE, "must hold one vector per batch");
-  if ((h.flags & FLAG_VARIABLE) == 0) return inputTensorFail(op, HIDDEN_STATE, "must be a variable tensor (the recurrent state)");
+  if ((h.flags & FLAG_VARIABLE) == 0)
+    return inputTensorFail(op, HIDDEN_STATE, "must be a variable tensor (the recurrent state)");
   if (y.type != TYPE_FLOAT32) return unsupportedTypes(y, outputIndex(op, 0));
-  if (y.elements != d.batches * d.steps * units) return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
+  if (y.elements != d.batches * d.steps * units)
+    return outputTensorFail(op, 0, "must hold one output vector per batch and time step");
 
   d.dots = persistentAlloc(16);
   if (d.dots == 0) return false;
@@ -211,7 +219,17 @@ function addHybrid(out: usize, sums: usize, r: i32, dot: i32, offset: i32, scale
 }
 
 /** out[r] += (dot(row r of W, q) - rowSum[r] * offset) * scale (int8 weights, hybrid). */
-function accumulateHybrid(w: usize, q: usize, rows: i32, columns: i32, scale: f32, offset: i32, sums: usize, out: usize, dots: usize): void {
+function accumulateHybrid(
+  w: usize,
+  q: usize,
+  rows: i32,
+  columns: i32,
+  scale: f32,
+  offset: i32,
+  sums: usize,
+  out: usize,
+  dots: usize,
+): void {
   const row = <usize>columns;
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
@@ -249,7 +267,17 @@ export function evaluate(op: Operator): void {
         if (d.asymmetric != 0) quantizeAsymmetric(x, features, q); else quantizeSymmetric(x, features, q);
         accumulateHybrid(w, q, units, features, rowScale * d.weightScale, rowOffset, d.rowSums, out, d.dots);
         if (d.asymmetric != 0) quantizeAsymmetric(h, units, q); else quantizeSymmetric(h, units, q);
-        accumulateHybrid(u, q, units, units, rowScale * d.recurrentScale, rowOffset, d.rowSums + (<usize>units << 2), out, d.dots);
+        accumulateHybrid(
+          u,
+          q,
+          units,
+          units,
+          rowScale * d.recurrentScale,
+          rowOffset,
+          d.rowSums + (<usize>units << 2),
+          out,
+          d.dots,
+        );
       }
       activateRowF32(d.activation, out, units, d.actMinF, d.actMaxF);
       for (let k = 0; k < units; k++) store<f32>(h + (<usize>k << 2), load<f32>(out + (<usize>k << 2)));

@@ -62,7 +62,8 @@ export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   const data = changetype<ArithmeticData>(allocOpData(op, bytes));
   if (changetype<usize>(data) == 0) return false;
   data.broadcast = changetype<Broadcast>(changetype<usize>(data) + offsetof<ArithmeticData>());
-  if (!prepareBroadcast(data.broadcast, a, b, y)) return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
+  if (!prepareBroadcast(data.broadcast, a, b, y))
+    return opFail(ERR_INVALID_MODEL, "input shapes do not broadcast to the output shape");
 
   if (y.type == TYPE_FLOAT32) {
     activationRangeFloat(act, data);
@@ -139,7 +140,12 @@ export function evalArithmetic(op: Operator, subtract: bool): void {
     for (let i = 0; i < n; i++) {
       const ia = broadcast ? offsetA : i;
       const ib = broadcast ? offsetB : i;
-      const r = quantizedElement(d, <i32>load<i16>(a.data + (<usize>ia << 1)), <i32>load<i16>(b.data + (<usize>ib << 1)), subtract);
+      const r = quantizedElement(
+        d,
+        <i32>load<i16>(a.data + (<usize>ia << 1)),
+        <i32>load<i16>(b.data + (<usize>ib << 1)),
+        subtract,
+      );
       store<i16>(y.data + (<usize>i << 1), <i16>r);
       if (broadcast) next(p);
     }

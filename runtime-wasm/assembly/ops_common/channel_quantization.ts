@@ -51,7 +51,16 @@ export function channelShifts(multipliers: usize, channels: i32): usize {
  * channels, `lanes` per group (a multiple of 4), with the output offset and
  * activation clamp. Returns its address, 0 when memory runs out.
  */
-export function prepareLaneRequantization(channelMultipliers: usize, channelShifts: usize, filters: i32, lanes: i32, groups: i32, outputOffset: i32, actMin: i32, actMax: i32): usize {
+export function prepareLaneRequantization(
+  channelMultipliers: usize,
+  channelShifts: usize,
+  filters: i32,
+  lanes: i32,
+  groups: i32,
+  outputOffset: i32,
+  actMin: i32,
+  actMax: i32,
+): usize {
   const rq = changetype<LaneRequantization>(persistentAlloc(offsetof<LaneRequantization>()));
   if (changetype<usize>(rq) == 0) return 0;
   rq.groups = persistentAlloc(laneGroupBytes(lanes * groups));
@@ -64,8 +73,20 @@ export function prepareLaneRequantization(channelMultipliers: usize, channelShif
 /** acc (int32, bias included) -> output value for channel c, activation-clamped. */
 // @ts-ignore: decorator
 @inline
-export function requantizeChannel(acc: i32, multipliers: usize, shifts: usize, c: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
-  const scaled = multiplyByQuantizedMultiplier(acc, load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2)));
+export function requantizeChannel(
+  acc: i32,
+  multipliers: usize,
+  shifts: usize,
+  c: i32,
+  outputOffset: i32,
+  actMin: i32,
+  actMax: i32,
+): i32 {
+  const scaled = multiplyByQuantizedMultiplier(
+    acc,
+    load<i32>(multipliers + (<usize>c << 2)),
+    load<i32>(shifts + (<usize>c << 2)),
+  );
   return min(max(scaled + outputOffset, actMin), actMax);
 }
 
@@ -99,7 +120,14 @@ export function checkBias(op: Operator, channels: i32): bool {
  * depend on the input, computed once at prepare. (inputOffset 1 and no bias
  * give the plain row sums.)
  */
-export function biasPlusOffsetRowSums(w: usize, bias: usize, rows: i32, rowLength: i32, inputOffset: i32, out: usize): void {
+export function biasPlusOffsetRowSums(
+  w: usize,
+  bias: usize,
+  rows: i32,
+  rowLength: i32,
+  inputOffset: i32,
+  out: usize,
+): void {
   for (let r = 0; r < rows; r++) {
     let rowSum: i32 = 0;
     const row = w + <usize>r * <usize>rowLength;

@@ -13,8 +13,26 @@
 import { Operator, input, output, inputIndex, outputIndex, isConstant, channelScale, tensorAt } from "../graph";
 import { TYPE_INT8, TYPE_INT16, TYPE_INT32 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor } from "./operator";
-import { quantizeMultiplier, qmMultiplier, qmShift, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierX4, roundingDivideByPOT, roundingDivideByPOTX4, saturatingF32ToI32, checkedLog2, log2Rounded } from "../fixedpoint";
+import {
+  opFail,
+  unsupportedTypes,
+  inputTensorFail,
+  outputTensorFail,
+  requireQuantized,
+  requirePerTensor,
+} from "./operator";
+import {
+  quantizeMultiplier,
+  qmMultiplier,
+  qmShift,
+  multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplierX4,
+  roundingDivideByPOT,
+  roundingDivideByPOTX4,
+  saturatingF32ToI32,
+  checkedLog2,
+  log2Rounded,
+} from "../fixedpoint";
 import { logisticRow16, tanhRow16, fillHalfTable16, lookupRow16, HALF_TABLE_LENGTH } from "../gemmlowp16";
 import { accumulatePackedI8, packInputPairs, packedI8Offset, packedI8Bytes } from "../kernels/packed_gemv";
 import { copyBytes } from "../kernels/copy";
@@ -100,7 +118,14 @@ function setMultiplier(at: usize, scale: f32): bool {
 }
 
 /** Validates the integer tensors and precomputes scales and biases; 0 on failure. */
-export function prepareInteger(op: Operator, batches: i32, features: i32, cells: i32, cifg: bool, cellClip: f32): usize {
+export function prepareInteger(
+  op: Operator,
+  batches: i32,
+  features: i32,
+  cells: i32,
+  cifg: bool,
+  cellClip: f32,
+): usize {
   const x = input(op, INPUT);
   const y = output(op, 0);
   const h = input(op, OUTPUT_STATE);
@@ -155,7 +180,8 @@ export function prepareInteger(op: Operator, batches: i32, features: i32, cells:
   d.recurrentBias = persistentAlloc(<u64>stride * 4);
   d.inputWeights = persistentAlloc(packedI8Bytes(features, stride));
   d.recurrentWeights = persistentAlloc(packedI8Bytes(cells, stride));
-  if (d.multipliers == 0 || d.inputBias == 0 || d.recurrentBias == 0 || d.inputWeights == 0 || d.recurrentWeights == 0) return 0;
+  if (d.multipliers == 0 || d.inputBias == 0 || d.recurrentBias == 0 || d.inputWeights == 0 || d.recurrentWeights == 0)
+    return 0;
   for (let g = first; g < 4; g++) {
     if (!checkRecurrentWeights(op, INPUT_WEIGHTS + g, cells, features, TYPE_INT8)) return 0;
     if (!checkRecurrentWeights(op, RECURRENT_WEIGHTS + g, cells, cells, TYPE_INT8)) return 0;
@@ -168,7 +194,10 @@ export function prepareInteger(op: Operator, batches: i32, features: i32, cells:
     const wh = input(op, RECURRENT_WEIGHTS + g);
     // TFLite computes these in float32: weight scale * input scale / 2^-12.
     const at = d.multipliers + (<usize>g << 4);
-    if (!setMultiplier(at, channelScale(wx, 0) * x.scale / GATE_SCALE) || !setMultiplier(at + 8, channelScale(wh, 0) * h.scale / GATE_SCALE)) {
+    if (
+      !setMultiplier(at, channelScale(wx, 0) * x.scale / GATE_SCALE) ||
+      !setMultiplier(at + 8, channelScale(wh, 0) * h.scale / GATE_SCALE)
+    ) {
       opFail(ERR_INVALID_MODEL, "a gate's effective scale is not a positive finite number");
       return 0;
     }
@@ -207,7 +236,8 @@ function saturate16(x: i32): i32 {
 /** Copies a [rows, inputs] weight matrix into packed columns column.. of `packed`. */
 function packWeights(w: usize, rows: i32, inputs: i32, column: i32, stride: i32, packed: usize): void {
   for (let u = 0; u < rows; u++) {
-    for (let k = 0; k < inputs; k++) store<i8>(packed + packedI8Offset(k, column + u, stride), load<i8>(w + <usize>(u * inputs + k)));
+    for (let k = 0; k < inputs; k++)
+      store<i8>(packed + packedI8Offset(k, column + u, stride), load<i8>(w + <usize>(u * inputs + k)));
   }
 }
 
@@ -222,21 +252,43 @@ function requantizeGate(m: usize, fromInput: usize, fromRecurrent: usize, out: u
     // Eight cells at a time; the saturating narrow is sat16.
     for (let u = 0; u < paddedCells; u += 8) {
       const a = fromInput + (<usize>u << 2), r = fromRecurrent + (<usize>u << 2);
-      const x = i16x8.narrow_i32x4_s(multiplyByQuantizedMultiplierX4(v128.load(a), inMul, inShift), multiplyByQuantizedMultiplierX4(v128.load(a, 16), inMul, inShift));
-      const low = i32x4.add(i32x4.extend_low_i16x8_s(x), multiplyByQuantizedMultiplierX4(v128.load(r), recMul, recShift));
-      const high = i32x4.add(i32x4.extend_high_i16x8_s(x), multiplyByQuantizedMultiplierX4(v128.load(r, 16), recMul, recShift));
+      const x = i16x8.narrow_i32x4_s(
+        multiplyByQuantizedMultiplierX4(v128.load(a), inMul, inShift),
+        multiplyByQuantizedMultiplierX4(v128.load(a, 16), inMul, inShift),
+      );
+      const low = i32x4.add(
+        i32x4.extend_low_i16x8_s(x),
+        multiplyByQuantizedMultiplierX4(v128.load(r), recMul, recShift),
+      );
+      const high = i32x4.add(
+        i32x4.extend_high_i16x8_s(x),
+        multiplyByQuantizedMultiplierX4(v128.load(r, 16), recMul, recShift),
+      );
       v128.store(out + (<usize>u << 1), i16x8.narrow_i32x4_s(low, high));
     }
   } else {
     for (let u = 0; u < paddedCells; u++) {
       const at = <usize>u << 2;
       const x = saturate16(multiplyByQuantizedMultiplier(load<i32>(fromInput + at), inMul, inShift));
-      store<i16>(out + (<usize>u << 1), <i16>saturate16(x + multiplyByQuantizedMultiplier(load<i32>(fromRecurrent + at), recMul, recShift)));
+      store<i16>(
+        out + (<usize>u << 1),
+        <i16>saturate16(x + multiplyByQuantizedMultiplier(load<i32>(fromRecurrent + at), recMul, recShift)),
+      );
     }
   }
 }
 
-export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, steps: i32, features: i32, cells: i32, cifg: bool, timeMajor: bool, gates: usize): void {
+export function evaluateInteger(
+  op: Operator,
+  d: IntegerLstm,
+  batches: i32,
+  steps: i32,
+  features: i32,
+  cells: i32,
+  cifg: bool,
+  timeMajor: bool,
+  gates: usize,
+): void {
   const xData = input(op, INPUT).data;
   const yData = output(op, 0).data;
   const hState = input(op, OUTPUT_STATE).data;
@@ -269,7 +321,13 @@ export function evaluateInteger(op: Operator, d: IntegerLstm, batches: i32, step
       accumulatePackedI8(fromRecurrent, d.recurrentWeights, d.stride, pairs, (cells + 1) >> 1);
       for (let g = d.firstGate; g < 4; g++) {
         const column = <usize>((g - d.firstGate) * paddedCells) << 2;
-        requantizeGate(d.multipliers + (<usize>g << 4), fromInput + column, fromRecurrent + column, gates + <usize>g * rowG, paddedCells);
+        requantizeGate(
+          d.multipliers + (<usize>g << 4),
+          fromInput + column,
+          fromRecurrent + column,
+          gates + <usize>g * rowG,
+          paddedCells,
+        );
       }
       const iRow = gates, fRow = gates + rowG, gRow = gates + 2 * rowG, oRow = gates + 3 * rowG;
       // Gate activations a row at a time: Q3.12 in, Q0.15 out.
@@ -301,8 +359,14 @@ function updateCells(d: IntegerLstm, c: usize, iRow: usize, fRow: usize, gRow: u
       const f = v128.load(fRow + at), g = v128.load(gRow + at), cell = v128.load(c + at);
       // CIFG: i = 1 - f, with 1 as 32767 in Q0.15.
       const i = cifg ? i16x8.sub(i16x8.splat(32767), f) : v128.load(iRow + at);
-      const low = i32x4.add(roundingDivideByPOTX4(i32x4.extmul_low_i16x8_s(f, cell), 15), roundingDivideByPOTX4(i32x4.extmul_low_i16x8_s(i, g), shift));
-      const high = i32x4.add(roundingDivideByPOTX4(i32x4.extmul_high_i16x8_s(f, cell), 15), roundingDivideByPOTX4(i32x4.extmul_high_i16x8_s(i, g), shift));
+      const low = i32x4.add(
+        roundingDivideByPOTX4(i32x4.extmul_low_i16x8_s(f, cell), 15),
+        roundingDivideByPOTX4(i32x4.extmul_low_i16x8_s(i, g), shift),
+      );
+      const high = i32x4.add(
+        roundingDivideByPOTX4(i32x4.extmul_high_i16x8_s(f, cell), 15),
+        roundingDivideByPOTX4(i32x4.extmul_high_i16x8_s(i, g), shift),
+      );
       let next = i16x8.narrow_i32x4_s(low, high);
       if (clip > 0) next = i16x8.min_s(i16x8.max_s(next, i16x8.splat(<i16>-clip)), i16x8.splat(<i16>clip));
       v128.store(c + at, next);
@@ -312,7 +376,8 @@ function updateCells(d: IntegerLstm, c: usize, iRow: usize, fRow: usize, gRow: u
       const at = <usize>u << 1;
       const f = <i32>load<i16>(fRow + at);
       const i = cifg ? 32767 - f : <i32>load<i16>(iRow + at);
-      let cell = saturate16(roundingDivideByPOT(f * <i32>load<i16>(c + at), 15) + roundingDivideByPOT(i * <i32>load<i16>(gRow + at), shift));
+      const kept = roundingDivideByPOT(f * <i32>load<i16>(c + at), 15);
+      let cell = saturate16(kept + roundingDivideByPOT(i * <i32>load<i16>(gRow + at), shift));
       if (clip > 0) cell = min(max(cell, -clip), clip);
       store<i16>(c + at, <i16>cell);
     }

@@ -7,7 +7,16 @@
 import { Operator, Tensor, input, output, inputIndex, outputIndex, dim, isConstant } from "../graph";
 import { TYPE_FLOAT32, TYPE_INT8, TYPE_INT16, TYPE_INT32, TYPE_INT64 } from "../schema";
 import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
-import { opFail, checkArity, unsupportedTypes, inputTensorFail, outputTensorFail, requireQuantized, requirePerTensor, allocOpData } from "./operator";
+import {
+  opFail,
+  checkArity,
+  unsupportedTypes,
+  inputTensorFail,
+  outputTensorFail,
+  requireQuantized,
+  requirePerTensor,
+  allocOpData,
+} from "./operator";
 import { MAX_RANK } from "../graph";
 import { fillElements } from "../kernels/copy";
 
@@ -20,7 +29,9 @@ class PadData {
 }
 
 // @ts-ignore: decorator
-@inline function beforeAt(d: PadData, i: i32): usize { return changetype<usize>(d) + offsetof<PadData>("before0") + (<usize>i << 2); }
+@inline function beforeAt(d: PadData, i: i32): usize {
+  return changetype<usize>(d) + offsetof<PadData>("before0") + (<usize>i << 2);
+}
 
 export function preparePad(op: Operator, withConstant: bool): bool {
   if (!checkArity(op, withConstant ? 2 : 2, withConstant ? 3 : 2, 1)) return false;
@@ -28,7 +39,8 @@ export function preparePad(op: Operator, withConstant: bool): bool {
   const p = input(op, 1);
   const y = output(op, 0);
   if (x.type != y.type) return unsupportedTypes(y, outputIndex(op, 0));
-  if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT8 && x.type != TYPE_INT16 && x.type != TYPE_INT32) return unsupportedTypes(x, inputIndex(op, 0));
+  if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT8 && x.type != TYPE_INT16 && x.type != TYPE_INT32)
+    return unsupportedTypes(x, inputIndex(op, 0));
   if (!isConstant(p)) return opFail(ERR_UNSUPPORTED_FEATURE, "paddings must be constant");
   if (p.type != TYPE_INT32 && p.type != TYPE_INT64) return unsupportedTypes(p, inputIndex(op, 1));
   if (p.rank != 2 || dim(p, 0) != x.rank || dim(p, 1) != 2) return inputTensorFail(op, 1, "must be [rank, 2]");
@@ -38,16 +50,22 @@ export function preparePad(op: Operator, withConstant: bool): bool {
   data.rank = x.rank;
   data.elementSize = x.type == TYPE_FLOAT32 || x.type == TYPE_INT32 ? 4 : x.type == TYPE_INT16 ? 2 : 1;
   for (let i = 0; i < x.rank; i++) {
-    const before: i64 = p.type == TYPE_INT32 ? <i64>load<i32>(p.data + (<usize>(2 * i) << 2)) : load<i64>(p.data + (<usize>(2 * i) << 3));
-    const after: i64 = p.type == TYPE_INT32 ? <i64>load<i32>(p.data + (<usize>(2 * i + 1) << 2)) : load<i64>(p.data + (<usize>(2 * i + 1) << 3));
+    const before: i64 =
+      p.type == TYPE_INT32 ? <i64>load<i32>(p.data + (<usize>(2 * i) << 2)) : load<i64>(p.data + (<usize>(2 * i) << 3));
+    const after: i64 =
+      p.type == TYPE_INT32
+        ? <i64>load<i32>(p.data + (<usize>(2 * i + 1) << 2))
+        : load<i64>(p.data + (<usize>(2 * i + 1) << 3));
     if (before < 0 || after < 0) return inputTensorFail(op, 1, "has a negative padding");
-    if (<i64>dim(x, i) + before + after != <i64>dim(y, i)) return outputTensorFail(op, 0, "does not have the padded shape");
+    if (<i64>dim(x, i) + before + after != <i64>dim(y, i))
+      return outputTensorFail(op, 0, "does not have the padded shape");
     store<i32>(beforeAt(data, i), <i32>before);
   }
   if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT32) {
     if (!requireQuantized(x, inputIndex(op, 0)) || !requirePerTensor(x, inputIndex(op, 0))) return false;
     if (!requireQuantized(y, outputIndex(op, 0)) || !requirePerTensor(y, outputIndex(op, 0))) return false;
-    if (x.scale != y.scale || x.zeroPoint != y.zeroPoint) return opFail(ERR_INVALID_MODEL, "quantized padding needs the same scale and zero point on input and output");
+    if (x.scale != y.scale || x.zeroPoint != y.zeroPoint)
+      return opFail(ERR_INVALID_MODEL, "quantized padding needs the same scale and zero point on input and output");
   }
   let padValue: u32 = 0;
   if (x.type == TYPE_INT8) padValue = <u32>y.zeroPoint & 0xff;
@@ -59,7 +77,12 @@ export function preparePad(op: Operator, withConstant: bool): bool {
     if (x.type != TYPE_FLOAT32 && x.type != TYPE_INT32 && (c.scale != y.scale || c.zeroPoint != y.zeroPoint)) {
       return inputTensorFail(op, 2, "must have the output's quantisation");
     }
-    padValue = data.elementSize == 4 ? load<u32>(c.data) : data.elementSize == 2 ? <u32>load<u16>(c.data) : <u32>load<u8>(c.data);
+    padValue =
+      data.elementSize == 4
+        ? load<u32>(c.data)
+        : data.elementSize == 2
+          ? <u32>load<u16>(c.data)
+          : <u32>load<u8>(c.data);
   }
   data.padBits = padValue;
   return true;

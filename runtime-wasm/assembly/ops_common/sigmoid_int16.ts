@@ -17,7 +17,8 @@ import { SigmoidInput } from "./sigmoid_input";
  * and shift into `into`.
  */
 export function prepareInt16Sigmoid(x: Tensor, y: Tensor, maxPotShift: i32, into: SigmoidInput): bool {
-  if (x.zeroPoint != 0 || y.zeroPoint != 0) return opFail(ERR_INVALID_MODEL, "int16 input and output must have zero point 0");
+  if (x.zeroPoint != 0 || y.zeroPoint != 0)
+    return opFail(ERR_INVALID_MODEL, "int16 input and output must have zero point 0");
   let pot = checkedLog2(x.scale);
   let leftShift = 15 - 3 + log2Rounded;
   pot = pot && leftShift >= 0 && leftShift <= maxPotShift;
