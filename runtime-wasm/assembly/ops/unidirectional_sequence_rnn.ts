@@ -62,6 +62,11 @@ class RnnData extends Clamp {
   rowSums: usize; // hybrid asymmetric: row sums of W then of U (int32)
   quantized: i32; // hybrid: scratch handle, one int8 row of x or h
   dots: usize; // four dot products (float32 or int32)
+  // hybrid: the row just quantised (TFLite's BatchQuantizeFloats): its range, scale and zero point
+  rowMin: f32;
+  rowMax: f32;
+  rowScale: f32;
+  rowOffset: i32;
 }
 
 export function prepare(op: Operator): bool {
@@ -149,35 +154,32 @@ function accumulateF32(w: usize, v: usize, rows: i32, columns: i32, out: usize, 
   }
 }
 
-// The on-the-fly quantisation of one float row (TFLite's BatchQuantizeFloats).
-let rowScale: f32 = 1;
-let rowOffset: i32 = 0;
-let rowMin: f32 = 0;
-let rowMax: f32 = 0;
+// The on-the-fly quantisation of one float row (TFLite's BatchQuantizeFloats),
+// into q, its scale and zero point into d.rowScale and d.rowOffset.
 
-/** rowMin / rowMax of n floats as std::minmax_element finds them (first minimum, last maximum). */
-function rowRange(v: usize, n: i32): void {
+/** d.rowMin / d.rowMax of n floats as std::minmax_element finds them (first minimum, last maximum). */
+function rowRange(d: RnnData, v: usize, n: i32): void {
   let lo: f32 = load<f32>(v), hi: f32 = lo;
   for (let i = 1; i < n; i++) {
     const x = load<f32>(v + (<usize>i << 2));
     if (x < lo) lo = x;
     if (!(x < hi)) hi = x;
   }
-  rowMin = lo;
-  rowMax = hi;
+  d.rowMin = lo;
+  d.rowMax = hi;
 }
 
 /** Symmetric: scale max|v| / 127, values in [-127, 127]; all-zero rows give zeros and scale 1. */
-function quantizeSymmetric(v: usize, n: i32, q: usize): void {
-  rowRange(v, n);
-  const range = max(Mathf.abs(rowMin), Mathf.abs(rowMax));
-  rowOffset = 0;
+function quantizeSymmetric(d: RnnData, v: usize, n: i32, q: usize): void {
+  rowRange(d, v, n);
+  const range = max(Mathf.abs(d.rowMin), Mathf.abs(d.rowMax));
+  d.rowOffset = 0;
   if (range == 0) {
     for (let i = 0; i < n; i++) store<i8>(q + <usize>i, 0);
-    rowScale = 1;
+    d.rowScale = 1;
     return;
   }
-  rowScale = range / <f32>127;
+  d.rowScale = range / <f32>127;
   const inverse = <f32>127 / range;
   for (let i = 0; i < n; i++) {
     const value = saturatingF32ToI32(roundHalfAwayF32(load<f32>(v + (<usize>i << 2)) * inverse));
@@ -186,14 +188,14 @@ function quantizeSymmetric(v: usize, n: i32, q: usize): void {
 }
 
 /** Asymmetric over [min(0, min v), max(0, max v)] onto [-128, 127], zero point nudged as TFLite does. */
-function quantizeAsymmetric(v: usize, n: i32, q: usize): void {
-  rowRange(v, n);
-  const rmin = <f64>min(<f32>0, rowMin);
-  const rmax = <f64>max(<f32>0, rowMax);
+function quantizeAsymmetric(d: RnnData, v: usize, n: i32, q: usize): void {
+  rowRange(d, v, n);
+  const rmin = <f64>min(<f32>0, d.rowMin);
+  const rmax = <f64>max(<f32>0, d.rowMax);
   if (rmin == rmax) {
     for (let i = 0; i < n; i++) store<i8>(q + <usize>i, 0);
-    rowScale = 1;
-    rowOffset = 0;
+    d.rowScale = 1;
+    d.rowOffset = 0;
     return;
   }
   const scale = (rmax - rmin) / 255.0;
@@ -201,11 +203,12 @@ function quantizeAsymmetric(v: usize, n: i32, q: usize): void {
   const fromMax = 127.0 - rmax / scale;
   const zeroPoint = 128.0 + Math.abs(rmin / scale) < 127.0 + Math.abs(rmax / scale) ? fromMin : fromMax;
   // (NaN or infinite inputs make NaN here: converted without trapping, like every float-to-int.)
-  rowOffset = zeroPoint <= -128.0 ? -128 : zeroPoint >= 127.0 ? 127 : saturatingF64ToI32(roundHalfAwayF64(zeroPoint));
-  rowScale = <f32>scale;
-  const inverse = <f32>1.0 / rowScale;
+  d.rowOffset =
+    zeroPoint <= -128.0 ? -128 : zeroPoint >= 127.0 ? 127 : saturatingF64ToI32(roundHalfAwayF64(zeroPoint));
+  d.rowScale = <f32>scale;
+  const inverse = <f32>1.0 / d.rowScale;
   for (let i = 0; i < n; i++) {
-    const value = saturatingF32ToI32(roundHalfAwayF32(<f32>rowOffset + load<f32>(v + (<usize>i << 2)) * inverse));
+    const value = saturatingF32ToI32(roundHalfAwayF32(<f32>d.rowOffset + load<f32>(v + (<usize>i << 2)) * inverse));
     store<i8>(q + <usize>i, <i8>min(max(value, -128), 127));
   }
 }
@@ -264,16 +267,16 @@ export function evaluate(op: Operator): void {
         accumulateF32(w, x, units, features, out, d.dots);
         accumulateF32(u, h, units, units, out, d.dots);
       } else {
-        if (d.asymmetric != 0) quantizeAsymmetric(x, features, q); else quantizeSymmetric(x, features, q);
-        accumulateHybrid(w, q, units, features, rowScale * d.weightScale, rowOffset, d.rowSums, out, d.dots);
-        if (d.asymmetric != 0) quantizeAsymmetric(h, units, q); else quantizeSymmetric(h, units, q);
+        if (d.asymmetric != 0) quantizeAsymmetric(d, x, features, q); else quantizeSymmetric(d, x, features, q);
+        accumulateHybrid(w, q, units, features, d.rowScale * d.weightScale, d.rowOffset, d.rowSums, out, d.dots);
+        if (d.asymmetric != 0) quantizeAsymmetric(d, h, units, q); else quantizeSymmetric(d, h, units, q);
         accumulateHybrid(
           u,
           q,
           units,
           units,
-          rowScale * d.recurrentScale,
-          rowOffset,
+          d.rowScale * d.recurrentScale,
+          d.rowOffset,
           d.rowSums + (<usize>units << 2),
           out,
           d.dots,
