@@ -2,6 +2,7 @@
 // operators and its report.
 import { describe, it, expect } from "vitest";
 import { trainAndExport } from "../../../cli/train-and-export/job.ts";
+import { expectAccuracyAtLeast, expectWithinPoints } from "../../helpers/accuracy.ts";
 import { readModel } from "@wasmlite/format";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,8 +15,8 @@ describe("the mnist-lenet preset", () => {
     console.log(
       `mnist-lenet: float32 ${(r.float32.accuracy! * 100).toFixed(2)}%, int8 ${(r.int8.accuracy! * 100).toFixed(2)}%, ${r.epochs} epochs in ${r.trainSeconds.toFixed(1)} s; int8 file ${r.int8.bytes} bytes, arena ${r.int8.arenaBytes} bytes`,
     );
-    expect(r.float32.accuracy!).toBeGreaterThanOrEqual(0.985);
-    expect(r.float32.accuracy! - r.int8.accuracy!).toBeLessThanOrEqual(0.003);
+    expectAccuracyAtLeast(r.float32, 98.5);
+    expectWithinPoints(r.float32, r.int8, 0.3);
     const ops = readModel(readFileSync(r.files.int8)).operators.map((o) => o.op);
     expect(ops).toEqual([
       "CONV_2D",

@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 import { haveTool } from "../../helpers/system.ts";
 import { CHROMIUM } from "../../helpers/chromium-page.ts";
 import { trainAndExport } from "../../../cli/train-and-export/job.ts";
+import { expectAccuracyAtLeast, expectWithinPoints } from "../../helpers/accuracy.ts";
 /** Files tests keep for a person to look at (screenshots); not committed. */
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
 describe("the mnist-mlp preset (npm start's job)", () => {
@@ -22,8 +23,8 @@ describe("the mnist-mlp preset (npm start's job)", () => {
     console.log(
       `mnist-mlp: float32 ${(r.float32.accuracy! * 100).toFixed(2)}%, int8 ${(r.int8.accuracy! * 100).toFixed(2)}%, ${r.epochs} epochs in ${r.trainSeconds.toFixed(1)} s`,
     );
-    expect(r.float32.accuracy!).toBeGreaterThanOrEqual(0.975);
-    expect(r.float32.accuracy! - r.int8.accuracy!).toBeLessThanOrEqual(0.003);
+    expectAccuracyAtLeast(r.float32, 97.5);
+    expectWithinPoints(r.float32, r.int8, 0.3);
   }, 180_000);
 
   it.skipIf(!haveTool(CHROMIUM, "chromium"))(
