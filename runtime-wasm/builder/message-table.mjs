@@ -16,7 +16,7 @@
 //
 // What it does, after parsing and before type checking:
 //   - every string literal in the runtime's own sources (not ~lib; not the
-//     field names given to offsetof<T>("field")) is
+//     field names given to offsetof<T>("field"); not import or export paths) is
 //     replaced by an integer: the literal's offset in the table (identical
 //     messages share an entry). Such parameters are typed `Message` (an alias
 //     of u32, see assembly/status.ts), so a literal used as a real `string`
@@ -99,6 +99,9 @@ export default class MessageTable extends Transform {
             throw new Error(`${where(node)}: template literals are not supported in the runtime (no allocation)`);
           }
         }
+        // An import or export path names a file: resolved by the parser already, never a message.
+        if (node.kind === NodeKind.Import || node.kind === NodeKind.Export || node.kind === NodeKind.ExportImport)
+          return node;
         if (node.kind === NodeKind.VariableDeclaration && node.name.text === TABLE_NAME) placeholder = node;
         // offsetof<T>("field") names a field: a compile-time string, not a message.
         if (
