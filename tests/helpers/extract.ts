@@ -112,25 +112,37 @@ export function withExtraInput(
   shape: number[],
   type: TensorType = TensorType.FLOAT32,
 ): Uint8Array {
+  return withInput(bytes, op, slot, (b) => {
+    const elements = shape.reduce((p, d) => p * d, 1);
+    const data =
+      type === TensorType.FLOAT32
+        ? new Float32Array(elements)
+        : type === TensorType.INT16
+          ? new Int16Array(elements)
+          : new Int8Array(elements);
+    return b.addTensor({
+      name: `extra_input_${slot}`,
+      shape,
+      type,
+      data,
+      quantization: type === TensorType.FLOAT32 ? undefined : { scale: [0.01], zeroPoint: [0] },
+    });
+  });
+}
+
+/** The model with input `slot` of operator `op` omitted (tensor index -1, TFLite's mark of an absent input). */
+export function withInputOmitted(bytes: Uint8Array, op: number, slot: number): Uint8Array {
+  return withInput(bytes, op, slot, () => -1);
+}
+
+/** The model rebuilt with input `slot` of operator `op` replaced by the tensor index `tensor` gives. */
+function withInput(bytes: Uint8Array, op: number, slot: number, tensor: (b: ModelBuilder) => number): Uint8Array {
   const m = readModel(bytes);
   const b = new ModelBuilder();
   copyTensors(m, b);
-  const elements = shape.reduce((p, d) => p * d, 1);
-  const data =
-    type === TensorType.FLOAT32
-      ? new Float32Array(elements)
-      : type === TensorType.INT16
-        ? new Int16Array(elements)
-        : new Int8Array(elements);
-  const extra = b.addTensor({
-    name: `extra_input_${slot}`,
-    shape,
-    type,
-    data,
-    quantization: type === TensorType.FLOAT32 ? undefined : { scale: [0.01], zeroPoint: [0] },
-  });
+  const replacement = tensor(b);
   m.operators.forEach((o, i) => {
-    const inputs = i === op ? o.inputs.map((t, k) => (k === slot ? extra : t)) : o.inputs;
+    const inputs = i === op ? o.inputs.map((t, k) => (k === slot ? replacement : t)) : o.inputs;
     b.addOperator({
       op: o.code as BuiltinOperator,
       inputs,

@@ -206,6 +206,7 @@ function checkFloatState(op: Operator, i: i32): bool {
 }
 
 function checkState(op: Operator, i: i32, elements: i32): bool {
+  if (!present(op, i)) return opFail(ERR_INVALID_MODEL, "a recurrent state input (18 or 19) is omitted");
   const t = input(op, i);
   if (t.elements != elements) return inputTensorFail(op, i, "must hold one vector per batch");
   if ((t.flags & FLAG_VARIABLE) == 0) return inputTensorFail(op, i, "must be a variable tensor (the recurrent state)");

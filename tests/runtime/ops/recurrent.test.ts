@@ -13,7 +13,7 @@ import { lstm, rnn } from "../../helpers/rnn.ts";
 import { Rng } from "../../helpers/mutate.ts";
 import { uniform } from "../../helpers/models.ts";
 import { ActivationFunctionType, TensorType, readModel } from "@wasmlite/format";
-import { withExtraInput } from "../../helpers/extract.ts";
+import { withExtraInput, withInputOmitted } from "../../helpers/extract.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -119,6 +119,20 @@ describe("recurrent state", () => {
               ),
             `${kind} input ${slot}`,
           ).toThrow(message);
+        }
+      }
+    }
+  });
+
+  it("an omitted recurrent state input (18 or 19) is refused by name, not read from before the tensor table", () => {
+    // Found by the checked build: the state's tensor was looked up at index -1.
+    for (const kind of ["float32", "int8"] as const) {
+      const model = lstm({ kind, batch: 1, steps: 2, features: 3, cells: 4, seed: 8 }).bytes;
+      for (const slot of [18, 19]) {
+        for (const build of ["simd", "mvp"] as const) {
+          expect(() => builds[build].load(withInputOmitted(model, 0, slot)), `${kind} input ${slot}`).toThrow(
+            /UNIDIRECTIONAL_SEQUENCE_LSTM\): a recurrent state input \(18 or 19\) is omitted \[INVALID_MODEL\]/,
+          );
         }
       }
     }
