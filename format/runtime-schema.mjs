@@ -30,23 +30,26 @@ function upperSnake(name) {
     .toUpperCase();
 }
 
-/** Declarations of an .fbs file: tables (field names in order), enums and unions (name = value pairs). */
+/**
+ * Declarations of an .fbs file: tables (fields in order: name, type, whether a
+ * vector of it), enums (base type, name = value pairs) and unions (name = value pairs).
+ */
 export function parseFbs(text) {
   const source = text.replace(/\/\/.*$/gm, "");
   const tables = [];
   const enums = [];
   const unions = [];
-  for (const m of source.matchAll(/\b(table|enum|union)\s+(\w+)\s*(?::\s*\w+\s*)?\{([^}]*)\}/g)) {
-    const [, kind, name, body] = m;
+  for (const m of source.matchAll(/\b(table|enum|union)\s+(\w+)\s*(?::\s*(\w+)\s*)?\{([^}]*)\}/g)) {
+    const [, kind, name, base, body] = m;
     if (kind === "table") {
       const fields = body
         .split(";")
         .map((f) => f.trim())
         .filter(Boolean)
         .map((f) => {
-          const field = f.match(/^(\w+)\s*:\s*\[?(\w+)/);
+          const field = f.match(/^(\w+)\s*:\s*(\[?)(\w+)/);
           if (!field) throw new Error(`tflite.fbs: table ${name}: cannot read the field '${f}'`);
-          return { name: field[1], type: field[2] };
+          return { name: field[1], type: field[3], vector: field[2] === "[" };
         });
       tables.push({ name, fields });
     } else {
@@ -59,7 +62,8 @@ export function parseFbs(text) {
           if (!member) throw new Error(`tflite.fbs: ${kind} ${name}: '${v}' has no explicit value`);
           return { name: member[1], value: Number(member[2]) };
         });
-      (kind === "enum" ? enums : unions).push({ name, members });
+      if (kind === "enum") enums.push({ name, base, members });
+      else unions.push({ name, members });
     }
   }
   return { tables, enums, unions };

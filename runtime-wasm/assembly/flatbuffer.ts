@@ -20,6 +20,10 @@ export function modelBase(): usize {
   return base;
 }
 
+export function modelLength(): u32 {
+  return length;
+}
+
 // @ts-ignore: decorator
 @inline
 export function inRange(offset: u64, size: u64): bool {

@@ -16,7 +16,7 @@ import {
   say,
 } from "./status";
 import { setModel } from "./flatbuffer";
-import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit } from "./layout";
+import { modelStart, ensureMemory, resetPersistent, persistentEnd, alignUp, setMemoryLimit, RED_ZONE } from "./layout";
 import { readModel } from "./model";
 import { prepareOperator, evalOperator, runPasses } from "./registry";
 import { enterOperator } from "./ops_common/operator";
@@ -35,6 +35,7 @@ import {
   FLAG_VARIABLE,
 } from "./graph";
 import { TYPE_INT8 } from "./schema";
+import { checkedArena } from "./checked/checker";
 
 const ABI_VERSION: i32 = 1;
 
@@ -94,6 +95,7 @@ export function wl_model_reserve(byteLength: u32): usize {
 export function wl_load(byteLength: u32): i32 {
   clearError();
   loaded = false;
+  if (isDefined(WASMLITE_CHECKED)) checkedArena(0, 0, false);
   if (byteLength > reservedBytes) {
     fail(ERR_BAD_CALL, "wl_load: ");
     sayInt(byteLength);
@@ -116,11 +118,14 @@ export function wl_load(byteLength: u32): i32 {
     if (lastErrorCode() == OK) fail(ERR_OUT_OF_MEMORY, "tensor arena would exceed 2 GiB");
     return lastErrorCode();
   }
-  arenaStart = alignUp(persistentEnd());
+  arenaStart = alignUp(persistentEnd()) + RED_ZONE;
   if (!ensureMemory(<u64>arenaStart + <u64>arenaBytes)) return lastErrorCode();
   placeArena(arenaStart);
+  if (isDefined(WASMLITE_CHECKED)) checkedArena(arenaStart, arenaBytes, false);
   memory.fill(arenaStart, 0, <usize>arenaBytes);
   resetVariables();
+  // The checked build: from here on each operator touches only the buffers live at its step.
+  if (isDefined(WASMLITE_CHECKED)) checkedArena(arenaStart, arenaBytes, true);
   loaded = true;
   return OK;
 }

@@ -2,12 +2,19 @@
 //
 //   [ static data | model bytes | persistent (tables, op data) | arena ]
 //
+// The checked build (built for the fuzzer, see assembly/checked/) leaves a red
+// zone of RED_ZONE bytes after the model bytes and after the persistent
+// region, so a read a little past the model or a write a little past the op
+// data lands on bytes nothing owns and is reported; in the other builds
+// RED_ZONE is 0 and the regions touch.
+//
 // Everything is placed during load(); after that nothing moves and memory
 // never grows, so invoke() cannot allocate. The AssemblyScript heap is never
 // used (runtime "stub", and no code path allocates): the model starts right
 // at __heap_base.
 
 import { fail, say, sayInt, ERR_OUT_OF_MEMORY } from "./status";
+import { modelLength } from "./flatbuffer";
 
 const ALIGN: usize = 16;
 
@@ -18,6 +25,7 @@ export function alignUp(x: usize): usize {
 }
 
 export const modelStart: usize = alignUp(__heap_base);
+export const RED_ZONE: usize = isDefined(WASMLITE_CHECKED) ? 64 : 0;
 let persistentTop: usize = 0;
 let memoryLimit: u64 = 0xffff0000;
 
@@ -54,7 +62,7 @@ export function ensureMemory(end: u64): bool {
 
 /** Starts the persistent region right after the model bytes. */
 export function resetPersistent(modelBytes: u32): void {
-  persistentTop = alignUp(modelStart + <usize>modelBytes);
+  persistentTop = alignUp(modelStart + <usize>modelBytes) + RED_ZONE;
 }
 
 /** Zeroed, 16-byte aligned memory that lives until the next load. 0 on failure (error set). */
@@ -65,6 +73,11 @@ export function persistentAlloc(bytes: u64): usize {
   persistentTop = <usize>end;
   memory.fill(start, 0, <usize>(end - <u64>start));
   return start;
+}
+
+/** Where the persistent region of the loaded model starts (as resetPersistent placed it). */
+export function persistentBegin(): usize {
+  return alignUp(modelStart + <usize>modelLength()) + RED_ZONE;
 }
 
 export function persistentEnd(): usize {

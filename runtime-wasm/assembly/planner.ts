@@ -248,3 +248,27 @@ function maxLiveBytes(live: i32): i64 {
   }
   return best;
 }
+
+/**
+ * The checked build's question (assembly/checked/): which buffer live at
+ * operator `step` holds the arena bytes [start, end) whole: a tensor's bytes
+ * (not the padding after them) or a scratch buffer's. -1 if none does.
+ */
+export function liveBufferHolding(step: i32, start: u64, end: u64): i32 {
+  for (let b = 0; b < bufCount; b++) {
+    const offset = geti(bufOffset, b);
+    if (offset < 0 || geti(bufFirst, b) > step || geti(bufLast, b) < step) continue;
+    if (start >= <u64>offset && end <= <u64>offset + <u64>bufferBytes(b)) return b;
+  }
+  return -1;
+}
+
+/** A planned buffer's arena offset. */
+export function bufferOffset(b: i32): u32 {
+  return <u32>geti(bufOffset, b);
+}
+
+/** A planned buffer's bytes in use: its tensor's, or its scratch request's. */
+export function bufferBytes(b: i32): u32 {
+  return <u32>(b < tensorCount ? tensorAt(b).bytes : geti(scratchSize, b - tensorCount));
+}

@@ -1,7 +1,10 @@
 // Drives a runtime build through its raw ABI exports, as a C host does (no
 // JS API in between), so a test can see what the JS API hides: where the
-// model bytes sit in linear memory, and every tensor's bytes.
-import { readFileSync } from "node:fs";
+// model bytes sit in linear memory, and every tensor's bytes. On a checked
+// build (runtime-wasm/builder/checked.mjs) a stray load or store traps, and
+// the host turns the checker's report into a StrayAccess error.
+import { readFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { SIMD_WASM, MVP_WASM } from "@wasmlite/runtime/node";
 import { ErrorCode } from "@wasmlite/runtime";
 
@@ -20,7 +23,38 @@ interface Exports {
   wl_output_tensor(i: number): number;
   wl_tensor_data(t: number): number;
   wl_tensor_byte_length(t: number): number;
+  // The checked builds only.
+  wl_checked_stray?(): number;
+  wl_checked_stray_address(): number;
+  wl_checked_stray_bytes(): number;
+  wl_checked_stray_site(): number;
+  wl_checked_stray_is_store(): number;
+  wl_checked_stray_operator(): number;
+  wl_checked_region(which: number): number;
 }
+
+const CHECKED_DIR = fileURLToPath(new URL("../../runtime-wasm/build/checked/", import.meta.url));
+
+/** The checked builds' files: `npm run build:checked` writes them. */
+export function checkedBuild(simd: boolean): { wasm: string; sites: string } {
+  const wasm = `${CHECKED_DIR}${simd ? "wasmlite-checked.wasm" : "wasmlite-mvp-checked.wasm"}`;
+  if (!existsSync(wasm)) throw new Error(`${wasm} is missing: run \`npm run build:checked\``);
+  return { wasm, sites: `${wasm}.sites.json` };
+}
+
+/** A load or store outside the bytes it may touch, caught by a checked build. */
+export class StrayAccess extends Error {}
+
+// What the checker's stray kinds mean (runtime-wasm/assembly/checked/checker.ts, STRAY_*).
+const STRAY_KINDS = [
+  "",
+  "the guard page below the runtime's static data",
+  "the model's bytes (read-only)",
+  "the red zone after the model's bytes",
+  "the red zone after the persistent region (operator data)",
+  "arena bytes no buffer live at this operator holds",
+  "bytes past the arena's end",
+];
 
 const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
 
@@ -36,12 +70,51 @@ export class AbiError extends Error {
 
 export class AbiHost {
   readonly #x: Exports;
+  /** The checked build's function of each instrumented site (undefined on the other builds). */
+  readonly #sites?: string[];
   /** Where the loaded model's bytes are, and how many. */
   modelAt = 0;
   modelLength = 0;
 
-  private constructor(exports: Exports) {
+  private constructor(exports: Exports, sites?: string[]) {
     this.#x = exports;
+    this.#sites = sites;
+  }
+
+  /** A host on a checked build (SIMD or MVP kernels): stray accesses throw StrayAccess. */
+  static async createChecked(simd: boolean, memoryLimitBytes = 0): Promise<AbiHost> {
+    const files = checkedBuild(simd);
+    const bytes = readFileSync(files.wasm) as Uint8Array<ArrayBuffer>;
+    const { instance } = await WebAssembly.instantiate(bytes, {});
+    const sites = (JSON.parse(readFileSync(files.sites, "utf8")) as { sites: string[] }).sites;
+    const host = new AbiHost(instance.exports as unknown as Exports, sites);
+    host.#x.wl_set_memory_limit(memoryLimitBytes);
+    return host;
+  }
+
+  get checked(): boolean {
+    return this.#sites !== undefined;
+  }
+
+  /** Runs an ABI call; on a checked build, a trap the checker caused becomes a StrayAccess. */
+  #call<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      const x = this.#x;
+      const kind = this.#sites && x.wl_checked_stray ? x.wl_checked_stray() : 0;
+      if (kind === 0) throw e;
+      const address = x.wl_checked_stray_address();
+      const site = this.#sites![x.wl_checked_stray_site()] ?? "?";
+      const region = (w: number) => x.wl_checked_region(w);
+      const modelEnd = region(0) + region(1);
+      throw new StrayAccess(
+        `stray ${x.wl_checked_stray_is_store() ? "store" : "load"} of ${x.wl_checked_stray_bytes()} bytes at ${address} ` +
+          `into ${STRAY_KINDS[kind]} (operator ${x.wl_checked_stray_operator()}; in ${site.replace(/^\$runtime-wasm\/assembly\//, "")}); ` +
+          `model [${region(0)}, ${modelEnd}) (${address - modelEnd} past its end), persistent [${region(2)}, ${region(3)}), ` +
+          `arena [${region(4)}, ${region(5)})`,
+      );
+    }
   }
 
   /** A host on the full SIMD or MVP build, or on `wasm` (a tailored build's file) when given. */
@@ -69,12 +142,12 @@ export class AbiHost {
   load(bytes: Uint8Array): void {
     const x = this.#x;
     this.modelLength = 0;
-    const at = x.wl_model_reserve(bytes.length);
+    const at = this.#call(() => x.wl_model_reserve(bytes.length));
     if (at === 0) throw this.#fail();
     this.memory.set(bytes, at);
     this.modelAt = at;
     this.modelLength = bytes.length;
-    if (x.wl_load(bytes.length) !== 0) throw this.#fail();
+    if (this.#call(() => x.wl_load(bytes.length)) !== 0) throw this.#fail();
   }
 
   /** The bytes of each graph input (i) or output (o) tensor, as views on linear memory. */
@@ -88,7 +161,7 @@ export class AbiHost {
   }
 
   invoke(): void {
-    if (this.#x.wl_invoke() !== 0) throw this.#fail();
+    if (this.#call(() => this.#x.wl_invoke()) !== 0) throw this.#fail();
   }
 
   /** Whether the model's bytes in linear memory are still exactly `bytes`. */

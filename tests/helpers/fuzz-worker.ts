@@ -5,9 +5,12 @@
 // after each mutant it checks that the model bytes in linear memory are
 // unchanged, and re-runs known-good models ("sentinels") whose outputs must
 // not change (a kernel writing outside its tensors but inside linear memory
-// would corrupt one or the other).
+// would corrupt one or the other). Each mutant then runs again on the checked
+// build of the same kernels (runtime-wasm/builder/checked.mjs), which traps on
+// the first load or store outside the bytes it may touch, even inside linear
+// memory; it must also give the same error code or the same output bytes.
 import { readFileSync } from "node:fs";
-import { AbiHost, AbiError } from "./abi-host.ts";
+import { AbiHost, AbiError, StrayAccess } from "./abi-host.ts";
 import { Rng, MUTATIONS, mutate } from "./mutate.ts";
 
 interface Job {
@@ -31,6 +34,19 @@ function fillInputs(host: AbiHost): void {
   for (const t of host.tensors("input")) for (let k = 0; k < t.length; k++) t[k] = (k * 7919 + 13) % 251;
 }
 
+/** What a model did on one host: its outputs' bytes, or the error code it was refused with. */
+function outcome(host: AbiHost, bytes: Uint8Array): string {
+  try {
+    host.load(bytes);
+    fillInputs(host);
+    host.invoke();
+    return JSON.stringify(host.tensors("output").map((t) => Array.from(t)));
+  } catch (e) {
+    if (e instanceof AbiError) return e.codeName;
+    throw e;
+  }
+}
+
 function runSentinel(host: AbiHost, bytes: Uint8Array): number[][] {
   host.load(bytes);
   fillInputs(host);
@@ -46,6 +62,7 @@ function hash(s: string): number {
 
 async function run(): Promise<object> {
   const host = await AbiHost.create(job.simd, job.memoryLimitBytes);
+  const checked = await AbiHost.createChecked(job.simd, job.memoryLimitBytes);
   const sentinels = job.sentinels.map((s) => {
     const bytes = new Uint8Array(readFileSync(s.path));
     return { name: s.name, bytes, expected: runSentinel(host, bytes) };
@@ -79,6 +96,7 @@ async function run(): Promise<object> {
         error,
         bytes: Array.from(bytes),
       });
+      let released: string;
       try {
         host.load(bytes);
         const before = host.memory.buffer.byteLength;
@@ -86,13 +104,25 @@ async function run(): Promise<object> {
         host.invoke();
         if (host.memory.buffer.byteLength !== before) return failure("invoke() grew memory");
         if (!host.modelIntact(bytes)) return failure("invoke() changed the model's bytes in linear memory");
+        released = JSON.stringify(host.tensors("output").map((t) => Array.from(t)));
         tally.loadedAndRan++;
       } catch (e) {
         if (!(e instanceof AbiError)) return failure(`${(e as Error).name}: ${(e as Error).message}`);
         if (!host.modelIntact(bytes) && host.modelLength > 0)
           return failure(`load() changed the model's bytes in linear memory, then refused it: ${e.message}`);
+        released = e.codeName;
         tally.rejected++;
         tally.byCode[e.codeName] = (tally.byCode[e.codeName] ?? 0) + 1;
+      }
+      try {
+        const got = outcome(checked, bytes);
+        if (got !== released)
+          return failure(
+            `the checked build ${got.startsWith("[") ? "ran it" : `refused it (${got})`} where the release build ${released.startsWith("[") ? "ran it" : `refused it (${released})`}${got.startsWith("[") && released.startsWith("[") ? ", with other outputs" : ""}`,
+          );
+      } catch (e) {
+        if (e instanceof StrayAccess) return failure(`checked build: ${e.message}`);
+        return failure(`checked build: ${(e as Error).name}: ${(e as Error).message}`);
       }
       // Damage to static data persists, so checking every few mutants finds it (and names the
       // range; WASMLITE_FUZZ_SENTINEL_EVERY=1 on a replay names the mutant).

@@ -10,8 +10,8 @@ export interface Mutant {
   replace: string;
   /** The mistake it models. */
   bug: string;
-  /** What must be rebuilt for the edit to take effect. */
-  build: "runtime" | "trainer-kernels" | "none";
+  /** What must be rebuilt for the edit to take effect ("runtime and checked": also the fuzzer's checked builds). */
+  build: "runtime" | "runtime and checked" | "trainer-kernels" | "none";
   /** Test files expected to catch it (one failure in any of them is enough). */
   tests: string[];
 }
@@ -40,3 +40,5 @@ export const EMBEDDING = "tests/trainer/layers/embedding.test.ts";
 export const JORDAN = "tests/trainer/layers/jordan.test.ts";
 export const PARALLEL = "tests/trainer/data-parallel.test.ts";
 export const CONV1D = "tests/trainer/layers/conv1d.test.ts";
+export const VERIFIER_EDGES = "tests/runtime/verifier-edges.test.ts";
+export const FUZZ = "tests/runtime/fuzz.test.ts";

@@ -27,6 +27,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BUILD_OUTPUTS = [
   "runtime-wasm/build/wasmlite.wasm",
   "runtime-wasm/build/wasmlite-mvp.wasm",
+  "runtime-wasm/build/checked/wasmlite-checked.wasm",
+  "runtime-wasm/build/checked/wasmlite-checked.wasm.sites.json",
+  "runtime-wasm/build/checked/wasmlite-mvp-checked.wasm",
+  "runtime-wasm/build/checked/wasmlite-mvp-checked.wasm.sites.json",
   "trainer/kernels/build/trainer-kernels.wasm",
 ];
 
@@ -75,8 +79,10 @@ async function scratchCopy(): Promise<string> {
     cpSync(join(ROOT, f), join(dir, f));
   }
   linkNodeModules(dir);
-  const built = await run(dir, "npm", ["run", "build"], 600_000);
-  if (built.code !== 0) throw new Error(`the scratch copy does not build:\n${built.output}`);
+  for (const script of ["build", "build:checked"]) {
+    const built = await run(dir, "npm", ["run", script], 600_000);
+    if (built.code !== 0) throw new Error(`the scratch copy does not build (${script}):\n${built.output}`);
+  }
   return dir;
 }
 
@@ -102,6 +108,10 @@ function linkNodeModules(dir: string): void {
 
 async function rebuild(dir: string, what: Mutant["build"]): Promise<{ code: number; output: string }> {
   if (what === "runtime") return run(dir, "node", ["runtime-wasm/builder/build.mjs"], 300_000);
+  if (what === "runtime and checked") {
+    const release = await run(dir, "node", ["runtime-wasm/builder/build.mjs"], 300_000);
+    return release.code !== 0 ? release : run(dir, "node", ["runtime-wasm/builder/build.mjs", "--checked"], 300_000);
+  }
   if (what === "trainer-kernels") return run(dir, "node", ["trainer/kernels/build.mjs"], 300_000);
   return { code: 0, output: "" };
 }

@@ -1,6 +1,6 @@
 // Mutants of the runtime's arithmetic, kernels and operators (both builds, and each build's own paths): see mutants.ts.
 import type { Mutant } from "./definition.ts";
-import { REFERENCE, ACTIVATIONS, INPUTS, QUIRKS, TAILORED, API } from "./definition.ts";
+import { REFERENCE, ACTIVATIONS, INPUTS, QUIRKS, TAILORED, API, VERIFIER_EDGES, FUZZ } from "./definition.ts";
 
 export const RUNTIME_MUTANTS: Mutant[] = [
   // --- the runtime's shared fixed-point arithmetic (both builds) ---
@@ -385,5 +385,42 @@ export const RUNTIME_MUTANTS: Mutant[] = [
     bug: "the MVP depthwise path steps one image row per filter row, ignoring the vertical dilation",
     build: "runtime",
     tests: [REFERENCE],
+  },
+  // --- the verifier's bounds, at their edges (and the checked build, which sees a read past the model) ---
+  {
+    id: "vector-bound-forgets-length-prefix",
+    file: "runtime-wasm/assembly/flatbuffer.ts",
+    find: "if (!inRange(target + 4, <u64>count * <u64>elementSize)) {",
+    replace: "if (!inRange(target, <u64>count * <u64>elementSize)) {",
+    bug: "a vector's bound counts its elements from the length prefix, so a vector may end 4 bytes past the file",
+    build: "runtime and checked",
+    tests: [VERIFIER_EDGES, FUZZ],
+  },
+  {
+    id: "table-bound-only-soffset",
+    file: "runtime-wasm/assembly/flatbuffer.ts",
+    find: "if (tableSize < 4 || !inRange(table, <u64>tableSize)) return",
+    replace: "if (tableSize < 4 || !inRange(table, 4)) return",
+    bug: "a table's bound covers only its offset to the vtable, so its fields may lie past the file",
+    build: "runtime and checked",
+    tests: [VERIFIER_EDGES, FUZZ],
+  },
+  {
+    id: "vtable-bound-only-header",
+    file: "runtime-wasm/assembly/flatbuffer.ts",
+    find: "if (vtableSize < 4 || (vtableSize & 1) != 0 || !inRange(<u64>vtable, <u64>vtableSize)) {",
+    replace: "if (vtableSize < 4 || (vtableSize & 1) != 0 || !inRange(<u64>vtable, 4)) {",
+    bug: "a vtable's bound covers only its two sizes, so its field offsets may lie past the file",
+    build: "runtime and checked",
+    tests: [VERIFIER_EDGES, FUZZ],
+  },
+  {
+    id: "lstm-state-presence-unchecked",
+    file: "runtime-wasm/assembly/ops/unidirectional_sequence_lstm.ts",
+    find: '  if (!present(op, i)) return opFail(ERR_INVALID_MODEL, "a recurrent state input (18 or 19) is omitted");\n',
+    replace: "",
+    bug: "an LSTM whose recurrent state input is omitted looks the state up at tensor index -1 (before the tensor table)",
+    build: "runtime and checked",
+    tests: ["tests/runtime/ops/recurrent.test.ts"],
   },
 ];

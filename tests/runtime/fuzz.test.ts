@@ -216,7 +216,7 @@ function runFuzz(simd: boolean): Promise<{ tallies: Record<string, Tally> }> {
 
 describe("verifier fuzzing", () => {
   for (const simd of [true, false]) {
-    it(`up to ${ITERATIONS} mutants of each of the ${corpus().length} models (TFLM fixtures, MLPerf Tiny, writer-built) on the ${simd ? "SIMD" : "MVP"} build: no trap, no hang, no damage, only error codes`, async () => {
+    it(`up to ${ITERATIONS} mutants of each of the ${corpus().length} models (TFLM fixtures, MLPerf Tiny, writer-built) on the ${simd ? "SIMD" : "MVP"} build: no trap, no hang, no damage, only error codes; the checked build agrees and touches nothing it should not`, async () => {
       console.log(`fuzz seed ${SEED} (replay with WASMLITE_FUZZ_SEED=${SEED})`);
       const { tallies } = await runFuzz(simd);
       let ran = 0;

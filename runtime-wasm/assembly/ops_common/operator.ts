@@ -30,6 +30,7 @@ import { roundHalfAwayF32, saturatingF32ToI32 } from "../fixedpoint";
 import { persistentAlloc } from "../layout";
 import { tanhRowF32 } from "../kernels/exp_f32";
 import { typeInBuild } from "../kernel_types";
+import { checkedOperator } from "../checked/checker";
 
 let opIndex: i32 = 0;
 let opCode: i32 = 0;
@@ -38,6 +39,7 @@ let opCode: i32 = 0;
 export function enterOperator(index: i32, op: Operator): void {
   opIndex = index;
   opCode = op.code;
+  if (isDefined(WASMLITE_CHECKED)) checkedOperator();
 }
 
 export function currentOperatorIndex(): i32 {
