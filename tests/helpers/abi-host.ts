@@ -105,13 +105,16 @@ export class AbiHost {
       const kind = this.#sites && x.wl_checked_stray ? x.wl_checked_stray() : 0;
       if (kind === 0) throw e;
       const address = x.wl_checked_stray_address();
+      const bytes = x.wl_checked_stray_bytes();
       const site = this.#sites![x.wl_checked_stray_site()] ?? "?";
       const region = (w: number) => x.wl_checked_region(w);
       const modelEnd = region(0) + region(1);
+      const past =
+        address + bytes > modelEnd && address < region(2) ? `, ${address + bytes - modelEnd} past its end` : "";
       throw new StrayAccess(
-        `stray ${x.wl_checked_stray_is_store() ? "store" : "load"} of ${x.wl_checked_stray_bytes()} bytes at ${address} ` +
+        `stray ${x.wl_checked_stray_is_store() ? "store" : "load"} of ${bytes} bytes at ${address} ` +
           `into ${STRAY_KINDS[kind]} (operator ${x.wl_checked_stray_operator()}; in ${site.replace(/^\$runtime-wasm\/assembly\//, "")}); ` +
-          `model [${region(0)}, ${modelEnd}) (${address - modelEnd} past its end), persistent [${region(2)}, ${region(3)}), ` +
+          `model [${region(0)}, ${modelEnd})${past}, persistent [${region(2)}, ${region(3)}), ` +
           `arena [${region(4)}, ${region(5)})`,
       );
     }
