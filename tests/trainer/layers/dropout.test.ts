@@ -1,10 +1,41 @@
-// Dropout in training mode: the loss's gradient under one fixed mask (the
-// random state replayed) against central finite differences.
+// Dropout in training mode: what it outputs (each value zeroed with
+// probability rate, the others scaled by 1 / (1 - rate); the identity in
+// inference), and the loss's gradient under one fixed mask (the random state
+// replayed) against central finite differences.
 import { describe, it, expect } from "vitest";
 import { sequential, dense, dropout } from "@wasmlite/trainer";
 import { data } from "../../helpers/gradients.ts";
 
 describe("dropout", () => {
+  it("training mode outputs x / (1 - rate) or 0, zeroing a share `rate` of the values; backward uses the same mask; inference is the identity", () => {
+    const n = 100_000;
+    for (const rate of [0.2, 0.5]) {
+      const m = sequential([dropout(rate)], { inputShape: [n], seed: 21 });
+      const layer = m.layers[0]!;
+      layer.allocate(m.ws, 1);
+      const x = m.ws.alloc(n);
+      const xs = m.ws.f32(x);
+      for (let i = 0; i < n; i++) xs[i] = 0.5 + (i % 97) / 10;
+      const y = Float32Array.from(m.ws.f32(layer.forward(x, 1, true)));
+      const scale = Math.fround(1 / (1 - rate));
+      let dropped = 0;
+      for (let i = 0; i < n; i++) {
+        if (y[i] === 0) dropped++;
+        else expect(y[i], `y[${i}]`).toBe(Math.fround(xs[i]! * scale));
+      }
+      // The dropped share is binomial(n, rate): within 5 standard deviations (0.0020 at rate 0.5).
+      expect(Math.abs(dropped / n - rate)).toBeLessThan(5 * Math.sqrt((rate * (1 - rate)) / n));
+      const dy = m.ws.alloc(n);
+      m.ws.f32(dy).fill(2);
+      const dx = m.ws.f32(layer.backward(dy, 1, true));
+      for (let i = 0; i < n; i += 101) expect(dx[i], `dx[${i}]`).toBe(y[i] === 0 ? 0 : Math.fround(2 * scale));
+      // Another training pass draws another mask; inference passes the values through.
+      const again = m.ws.f32(layer.forward(x, 1, true));
+      expect(again.some((v, i) => (v === 0) !== (y[i] === 0))).toBe(true);
+      expect(layer.forward(x, 1, false)).toBe(x);
+    }
+  });
+
   it("dropout in training mode: the gradient of the loss under one fixed mask (the random state replayed)", () => {
     const m = sequential(
       [dense({ units: 8, activation: "tanh" }), dropout(0.4), dense({ units: 3, activation: "softmax" })],
