@@ -14,6 +14,8 @@ export default tseslint.config(
       "dist/",
       "out/",
       "scratch/",
+      ".stryker-tmp/",
+      "reports/",
       "test-artifacts/",
       "format/generated/",
       "runtime-wasm/assembly/",

@@ -198,6 +198,8 @@ export async function buildChecked({ outDir, log = () => {} }) {
     writeFileSync(configFile, JSON.stringify(config));
     for (const t of TARGETS) {
       const raw = join(work, `${t.file}.raw`);
+      // The refusal-sites transform writes its table here (see refusal-sites.mjs).
+      process.env.WASMLITE_REFUSAL_SITES = join(outDir, `${t.file}.refusals.json`);
       const { error, stderr } = await asc.main([
         "--config",
         configFile,
@@ -208,6 +210,8 @@ export async function buildChecked({ outDir, log = () => {} }) {
         "--memoryBase",
         "1024",
         "--debug", // function names, so a report names the code
+        "--transform",
+        join(runtimeDir, "builder", "refusal-sites.mjs"),
         ...t.asc,
         "--outFile",
         raw,

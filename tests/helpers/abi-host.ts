@@ -31,16 +31,22 @@ interface Exports {
   wl_checked_stray_is_store(): number;
   wl_checked_stray_operator(): number;
   wl_checked_region(which: number): number;
+  wl_checked_refusals_clear(): void;
+  wl_checked_refusals(): number;
+  wl_checked_refusal(i: number): number;
 }
 
 const CHECKED_DIR = fileURLToPath(new URL("../../runtime-wasm/build/checked/", import.meta.url));
 
 /** The checked builds' files: `npm run build:checked` writes them. */
-export function checkedBuild(simd: boolean): { wasm: string; sites: string } {
+export function checkedBuild(simd: boolean): { wasm: string; sites: string; refusals: string } {
   const wasm = `${CHECKED_DIR}${simd ? "wasmlite-checked.wasm" : "wasmlite-mvp-checked.wasm"}`;
   if (!existsSync(wasm)) throw new Error(`${wasm} is missing: run \`npm run build:checked\``);
-  return { wasm, sites: `${wasm}.sites.json` };
+  return { wasm, sites: `${wasm}.sites.json`, refusals: `${wasm}.refusals.json` };
 }
+
+/** Clause ids are recorded as CLAUSE + id (runtime-wasm/assembly/checked/checker.ts). */
+const CLAUSE = 0x10000;
 
 /** A load or store outside the bytes it may touch, caught by a checked build. */
 export class StrayAccess extends Error {}
@@ -94,6 +100,21 @@ export class AbiHost {
 
   get checked(): boolean {
     return this.#sites !== undefined;
+  }
+
+  /**
+   * Checked builds: the refusal sites (ids in the build's `.refusals.json`) and
+   * clauses (CLAUSE + id) reached since the last call; the next starts afresh.
+   */
+  takeRefusals(): { sites: number[]; clauses: number[] } {
+    const x = this.#x;
+    if (!this.checked) throw new Error("refusal sites are recorded by the checked builds only");
+    const ids = Array.from({ length: x.wl_checked_refusals() }, (_, i) => x.wl_checked_refusal(i));
+    x.wl_checked_refusals_clear();
+    return {
+      sites: ids.filter((id) => id < CLAUSE),
+      clauses: ids.filter((id) => id >= CLAUSE).map((id) => id - CLAUSE),
+    };
   }
 
   /** Runs an ABI call; on a checked build, a trap the checker caused becomes a StrayAccess. */

@@ -35,6 +35,7 @@ import { modelStart, persistentBegin, persistentEnd } from "../layout";
 import { modelBase, modelLength } from "../flatbuffer";
 import { liveBufferHolding, bufferOffset, bufferBytes } from "../planner";
 import { currentOperatorIndex } from "../ops_common/operator";
+import { lastErrorCode, OK } from "../status";
 
 /** The checked build's data starts here (asc --memoryBase); below it is a guard page. */
 export const STATIC_START: usize = 1024;
@@ -155,6 +156,46 @@ export function wl_checked_window_low(): u64 {
 }
 export function wl_checked_window_high(): u64 {
   return windowHigh;
+}
+
+// The refusal sites a load reached (builder/refusal-sites.mjs marks them):
+// site ids, and clause ids + CLAUSE, each once, in the order reached.
+const TRACE_CAPACITY: i32 = 64;
+const CLAUSE: i32 = 0x10000;
+const trace = memory.data(TRACE_CAPACITY * 4);
+let traceCount: i32 = 0;
+
+function record(id: i32): void {
+  for (let i = 0; i < traceCount; i++) if (load<i32>(trace + (<usize>i << 2)) == id) return;
+  if (traceCount == TRACE_CAPACITY) return;
+  store<i32>(trace + (<usize>traceCount << 2), id);
+  traceCount++;
+}
+
+/** Wraps each call to a refusing function: records `site` when it refused (false, with an error set). */
+// @ts-ignore: decorator
+@global export function checkedRefusal(site: i32, ok: bool): bool {
+  if (!ok && lastErrorCode() != OK) record(site);
+  return ok;
+}
+
+/** Wraps each operand of a refusing condition's `||`: records `clause` when it is true. */
+// @ts-ignore: decorator
+@global export function checkedClause(clause: i32, value: bool): bool {
+  if (value) record(CLAUSE | clause);
+  return value;
+}
+
+/** Forgets the refusal sites reached so far (the host calls it before a load). */
+export function wl_checked_refusals_clear(): void {
+  traceCount = 0;
+}
+/** How many refusal sites and clauses were reached since the last clear; wl_checked_refusal(i) is each. */
+export function wl_checked_refusals(): i32 {
+  return traceCount;
+}
+export function wl_checked_refusal(i: i32): i32 {
+  return i >= 0 && i < traceCount ? load<i32>(trace + (<usize>i << 2)) : -1;
 }
 
 /** What the last stray hit (STRAY_*), 0 if none; the others describe it. */

@@ -15,4 +15,7 @@ export {
   wl_checked_stray_is_store,
   wl_checked_stray_operator,
   wl_checked_region,
+  wl_checked_refusals_clear,
+  wl_checked_refusals,
+  wl_checked_refusal,
 } from "./checker";

@@ -1,0 +1,70 @@
+// `npm run refusals:collect`: mutates every base model (recipes.ts) on both
+// checked builds and keeps, for each refusal site or clause reached, the first
+// mutant that reached it, with its error code and message, in corpus.json.
+// Run it after a change to the runtime's checks or to the mutations; the
+// refusal suite says when it is due. Takes a few minutes.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { AbiHost, AbiError } from "../helpers/abi-host.ts";
+import { refusalSites } from "../helpers/refusal-sites.ts";
+import { bases, mutants, fillInputs, type Recipe } from "./recipes.ts";
+
+const SEED = 1;
+const ITERATIONS = Number(process.env.WASMLITE_REFUSAL_ITERATIONS ?? 3000);
+
+const found = new Map<string, Recipe>();
+/** Loads (and invokes) a mutant; its refusal, or undefined when it ran. */
+function refusal(host: AbiHost, bytes: Uint8Array): { at: Recipe["at"]; code: string; message: string } | undefined {
+  let at: Recipe["at"] = "load";
+  try {
+    host.load(bytes);
+    fillInputs(host.tensors("input"));
+    at = "invoke";
+    host.invoke();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AbiError)) throw e;
+    return { at, code: e.codeName, message: e.message.replace(/ \[[A-Z_]+\]$/, "") };
+  }
+}
+
+for (const build of ["simd", "mvp"] as const) {
+  const checked = await AbiHost.createChecked(build === "simd", 64 * 1024 * 1024);
+  const release = await AbiHost.create(build === "simd", 64 * 1024 * 1024);
+  const sites = refusalSites(build === "simd");
+  for (const [base, bytes] of bases()) {
+    let iteration = 0;
+    for (const mutant of mutants(bytes, SEED, ITERATIONS)) {
+      const i = iteration++;
+      checked.takeRefusals();
+      const got = refusal(checked, mutant);
+      if (!got) continue;
+      const reached = checked.takeRefusals();
+      const keys = [
+        ...reached.sites.map((id) => sites.siteKeys[id]!),
+        ...reached.clauses.map((id) => sites.clauseKeys[id]!),
+      ];
+      if (keys.every((k) => found.has(k))) continue;
+      // The recipe keeps the release build's message (the checked build's memory figures differ: red zones).
+      const expected = refusal(release, mutant);
+      if (expected?.code !== got.code || expected.at !== got.at)
+        throw new Error(
+          `${base} mutant ${i}: the release build gives ${JSON.stringify(expected)}, the checked ${JSON.stringify(got)}`,
+        );
+      for (const key of keys)
+        if (!found.has(key)) found.set(key, { key, build, base, seed: SEED, iteration: i, ...expected });
+    }
+    console.log(`${build} ${base}: ${found.size} sites and clauses reached so far`);
+  }
+}
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const corpus = [...found.values()].sort(byKey);
+writeFileSync(fileURLToPath(new URL("corpus.json", import.meta.url)), JSON.stringify(corpus, null, 1) + "\n");
+// What no mutant reached: each needs a model written for it (a growing list is a review question).
+const where = new Map([...refusalSites(true).where, ...refusalSites(false).where]);
+const unreached = [...where].filter(([key]) => !found.has(key)).map(([key, at]) => ({ key, where: at }));
+writeFileSync(
+  fileURLToPath(new URL("unreached.json", import.meta.url)),
+  JSON.stringify(unreached.sort(byKey), null, 1) + "\n",
+);
+console.log(`corpus.json: ${corpus.length} recipes; unreached.json: ${unreached.length} sites and clauses`);

@@ -1,0 +1,50 @@
+// The refusal corpus: models that reach the runtime's refusal sites, kept as
+// recipes (a base model, and which mutant of it: the fuzzer's deterministic
+// mutations, tests/helpers/mutate.ts) rather than as files. corpus.json holds
+// them with the error code and message each must give; collect.ts finds them;
+// tests/runtime/refusals.test.ts replays them.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Rng, MUTATIONS, mutate } from "../helpers/mutate.ts";
+import { writerBuiltModels } from "../helpers/fuzz-corpus.ts";
+import { allModels, TFLM_DIR } from "../helpers/fixtures.ts";
+
+export interface Recipe {
+  /** The refusal site or clause it reaches (tests/helpers/refusal-sites.ts). */
+  key: string;
+  /** The checked build it reached it on (some paths are one build's only). */
+  build: "simd" | "mvp";
+  /** A base model (basesByName) and the mutant: iteration `iteration` of the sequence seeded by `seed`. */
+  base: string;
+  seed: number;
+  iteration: number;
+  /** Refused while loading, or by invoke (an input the model cannot take). */
+  at: "load" | "invoke";
+  code: string;
+  message: string;
+}
+
+/** Files up to this size are bases: small models mutate into small refusals. */
+const MAX_BASE_BYTES = 24 * 1024;
+
+/** The base models: writer-built ones, then TFLM's small fixtures, by name. */
+export function bases(): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const m of writerBuiltModels()) out.set(`generated/${m.name}`, m.bytes);
+  for (const name of allModels()) {
+    const bytes = new Uint8Array(readFileSync(join(TFLM_DIR, name)));
+    if (bytes.length <= MAX_BASE_BYTES) out.set(`tflm/${name}`, bytes);
+  }
+  return out;
+}
+
+/** Mutants 0..count-1 of `base` for `seed`, in order (each depends on the draws before it). */
+export function* mutants(base: Uint8Array, seed: number, count: number): Generator<Uint8Array> {
+  const rng = new Rng(seed);
+  for (let i = 0; i < count; i++) yield mutate(base, MUTATIONS[i % MUTATIONS.length]!, rng);
+}
+
+/** Deterministic input bytes, as the fuzzer fills them. */
+export function fillInputs(tensors: Uint8Array[]): void {
+  for (const t of tensors) for (let k = 0; k < t.length; k++) t[k] = (k * 7919 + 13) % 251;
+}

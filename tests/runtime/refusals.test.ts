@@ -1,0 +1,114 @@
+// Every refusal reached, clause by clause. The checked builds list each place
+// the runtime refuses a model (runtime-wasm/builder/refusal-sites.mjs: each
+// call to a function that refuses, each operand of a refusing condition's
+// `||`) and record which ones a load reached. The refusal corpus
+// (tests/refusals/corpus.json, recipes for mutants of small models) holds a
+// model for each site and clause it reaches, with the error code and message
+// it must give; each is replayed on the release and checked builds and must
+// give exactly those, reaching its site. Weakening one clause of a check then
+// changes a test: the mutant that reached it loads, or is refused elsewhere.
+//
+// What no recipe reaches is listed in tests/refusals/unreached.json; the
+// list may only shrink: a new refusal needs a model that reaches it.
+import { describe, it, expect, beforeAll } from "vitest";
+import { readFileSync } from "node:fs";
+import { AbiHost, AbiError } from "../helpers/abi-host.ts";
+import { refusalSites, type RefusalSites } from "../helpers/refusal-sites.ts";
+import { bases, mutants, fillInputs, type Recipe } from "../refusals/recipes.ts";
+
+const CORPUS = JSON.parse(readFileSync(new URL("../refusals/corpus.json", import.meta.url), "utf8")) as Recipe[];
+const UNREACHED = JSON.parse(readFileSync(new URL("../refusals/unreached.json", import.meta.url), "utf8")) as {
+  key: string;
+  where: string;
+}[];
+
+/** Each recipe's model, regenerated (one pass over each base's mutant sequence). */
+function recipeModels(): Map<Recipe, Uint8Array> {
+  const byBase = new Map<string, Recipe[]>();
+  for (const r of CORPUS) byBase.set(`${r.base}\n${r.seed}`, [...(byBase.get(`${r.base}\n${r.seed}`) ?? []), r]);
+  const models = bases();
+  const out = new Map<Recipe, Uint8Array>();
+  for (const recipes of byBase.values()) {
+    const { base, seed } = recipes[0]!;
+    const bytes = models.get(base);
+    if (!bytes) throw new Error(`refusal corpus: no base model ${base} (rerun npm run refusals:collect)`);
+    const last = Math.max(...recipes.map((r) => r.iteration));
+    let i = 0;
+    for (const mutant of mutants(bytes, seed, last + 1)) {
+      for (const r of recipes) if (r.iteration === i) out.set(r, mutant);
+      i++;
+    }
+  }
+  return out;
+}
+
+function refusal(host: AbiHost, bytes: Uint8Array): { at: string; code: string; message: string } | undefined {
+  let at = "load";
+  try {
+    host.load(bytes);
+    fillInputs(host.tensors("input"));
+    at = "invoke";
+    host.invoke();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AbiError)) throw e;
+    return { at, code: e.codeName, message: e.message.replace(/ \[[A-Z_]+\]$/, "") };
+  }
+}
+
+describe("every refusal reached, clause by clause (the refusal corpus on the release and checked builds)", () => {
+  const hosts = {} as Record<"simd" | "mvp" | "checked simd" | "checked mvp", AbiHost>;
+  const sites = {} as Record<"simd" | "mvp", RefusalSites>;
+  const reached = new Set<string>();
+  beforeAll(async () => {
+    hosts.simd = await AbiHost.create(true, 64 * 1024 * 1024);
+    hosts.mvp = await AbiHost.create(false, 64 * 1024 * 1024);
+    hosts["checked simd"] = await AbiHost.createChecked(true, 64 * 1024 * 1024);
+    hosts["checked mvp"] = await AbiHost.createChecked(false, 64 * 1024 * 1024);
+    sites.simd = refusalSites(true);
+    sites.mvp = refusalSites(false);
+  });
+
+  it(`each of the ${CORPUS.length} recipes is refused with its code and message, reaching its site (if not: rerun npm run refusals:collect and review the diff)`, () => {
+    // Every recipe runs (so the next test sees all that is reached); the differences are reported together.
+    const differences: string[] = [];
+    const differs = (what: string, got: unknown, want: unknown) =>
+      JSON.stringify(got) !== JSON.stringify(want) &&
+      differences.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    for (const [recipe, bytes] of recipeModels()) {
+      const expected = { at: recipe.at, code: recipe.code, message: recipe.message };
+      const what = `${recipe.key} (${recipe.base} mutant ${recipe.iteration})`;
+      differs(`${what}, release ${recipe.build} build`, refusal(hosts[recipe.build], bytes), expected);
+      // The checked build's red zones move the memory figures in some messages: numbers aside, the same.
+      const checked = hosts[`checked ${recipe.build}`];
+      checked.takeRefusals();
+      const numbersAside = (r: { message: string } | undefined) =>
+        r && { ...r, message: r.message.replace(/\d+/g, "#") };
+      differs(`${what}, checked ${recipe.build} build`, numbersAside(refusal(checked, bytes)), numbersAside(expected));
+      const got = checked.takeRefusals();
+      const keys = [
+        ...got.sites.map((id) => sites[recipe.build].siteKeys[id]!),
+        ...got.clauses.map((id) => sites[recipe.build].clauseKeys[id]!),
+      ];
+      if (!keys.includes(recipe.key)) differences.push(`${what}: no longer reaches its site`);
+      for (const k of keys) reached.add(k);
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it("what the corpus does not reach is exactly tests/refusals/unreached.json (the list only shrinks)", () => {
+    const all = new Map<string, string>([...sites.simd.where, ...sites.mvp.where]);
+    const unreached = [...all.keys()].filter((k) => !reached.has(k)).sort();
+    const listed = UNREACHED.map((u) => u.key).sort();
+    const newlyUnreached = unreached.filter((k) => !listed.includes(k)).map((k) => `${k} (${all.get(k)})`);
+    const nowReached = listed.filter((k) => !unreached.includes(k));
+    console.log(
+      `refusal sites and clauses: ${all.size}, reached by the corpus ${all.size - unreached.length}, listed unreached ${unreached.length}`,
+    );
+    expect(
+      newlyUnreached,
+      "refusals no test reaches: add a model that reaches each (or rerun npm run refusals:collect)",
+    ).toEqual([]);
+    expect(nowReached, "reached now: remove them from tests/refusals/unreached.json").toEqual([]);
+  });
+});
