@@ -1,0 +1,38 @@
+// StrykerJS: mutation testing of the TypeScript (`npm run mutants:ts`). It
+// writes each mutant of the files below into a sandbox copy and runs the
+// tests that cover it (tests/stryker/vitest.config.ts); a mutant no test
+// catches is a missing test, or an equivalent mutant listed with its reason in
+// tests/mutants/equivalent.json. The runtime's AssemblyScript needs a rebuild
+// per mutant, so its mutants are the hand-written ones (tests/mutants/).
+// Incremental: tests/mutants/stryker-incremental.json (committed) keeps each
+// mutant's result, and a run re-tests only mutants in changed code or
+// covered by changed tests.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "tests/stryker/vitest.config.ts", related: false },
+  checkers: ["typescript"],
+  tsconfigFile: "tsconfig.json",
+  // Vitest does not type-check; mutants that do not compile are the checker's to drop.
+  disableTypeChecks: false,
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: "perTest",
+  mutate: [
+    "trainer/**/*.ts",
+    "!trainer/kernels/**",
+    "!trainer/gradient-worker*.{ts,mjs}",
+    "format/**/*.ts",
+    "!format/generated/**",
+    "cli/**/*.ts",
+  ],
+  ignorePatterns: ["reports", "test-artifacts", "scratch", "out", ".stryker-tmp"],
+  incremental: true,
+  incrementalFile: "tests/mutants/stryker-incremental.json",
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  concurrency: 2,
+  // A mutant that makes a test loop for ever times out (counted as caught) this long after the test's usual time.
+  timeoutMS: 10_000,
+  ignoreStatic: true,
+  tempDirName: ".stryker-tmp",
+};
