@@ -155,7 +155,8 @@ export function quantizeMultiplier(m: f64): bool {
 export function calculateInputRadius(integerBits: i32, leftShift: i32, totalSignedBits: i32): i32 {
   const maxInputRescaled: f64 =
     (<f64>((1 << integerBits) - 1) * <f64>(<i64>1 << (totalSignedBits - integerBits))) / powerOfTwo(leftShift);
-  return <i32>Math.floor(maxInputRescaled);
+  // A tiny input scale makes this huge; saturate (the SIMD build's conversion does, the MVP build's would trap).
+  return maxInputRescaled >= 2147483647.0 ? i32.MAX_VALUE : <i32>Math.floor(maxInputRescaled);
 }
 
 /** 2^k exactly, built from the exponent bits (k is a shift count, far inside double's range). */

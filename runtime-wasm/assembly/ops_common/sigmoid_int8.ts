@@ -24,7 +24,9 @@ export function prepareSigmoidInput(inputScale: f32, inputZeroPoint: i32, into: 
   const q = reinterpret<f64>((bits & 0x800fffffffffffff) | ((<u64>1022) << 52));
   into.zeroPoint = inputZeroPoint;
   into.multiplier = <i32>(<i64>roundHalfAwayF64(q * 2147483648.0));
-  into.leftShift = exponent;
+  // Below 2^-31 the rescaled input rounds to 0 for every int8 difference: a shift of -31 gives that 0,
+  // where a larger right shift would wrap around in the 32-bit shifts (tiny or subnormal input scales).
+  into.leftShift = exponent < -31 ? -31 : exponent;
   into.rangeRadius = calculateInputRadius(INPUT_INTEGER_BITS, exponent, 31);
 }
 

@@ -90,6 +90,28 @@ describe.each(cases)("int8 $name, every input", ({ op, f, out }) => {
   }
 });
 
+describe.each(cases)("int8 $name, tiny input scales", ({ op, f, out }) => {
+  // Found by the refusal corpus: the MVP build trapped converting the input radius to int32, and a right
+  // shift past 31 wrapped around. Every scaled input is then below 2^-100: each output is f(0), in both
+  // builds. (TFLM's kernels leave shifts past 31 undefined, so the reference is not asked.)
+  for (const [scale, zeroPoint] of [
+    [1e-30, 3],
+    [4.9e-43, 8], // subnormal in float32
+  ] as const) {
+    it(`input scale ${scale}, zero point ${zeroPoint}: every output is f(0), the same in both builds`, () => {
+      const model = unary({ op, inKind: "int8", outKind: "int8", shape: [256], seed: 1, outQuant: out });
+      const bytes = withInputQuant(model.bytes, scale, zeroPoint);
+      const atZero = quantize(f(0), out.scale[0]!, out.zeroPoint[0]!);
+      for (const b of ["simd", "mvp"] as const) {
+        const m = builds[b].load(bytes);
+        (m.inputs[0]!.data as Int8Array).set(ALL_INT8);
+        m.invoke();
+        expect(Array.from(m.outputs[0]!.data as Int8Array), b).toEqual(ALL_INT8.map(() => atZero));
+      }
+    });
+  }
+});
+
 const ALL_INT16 = Array.from({ length: 65536 }, (_, i) => i - 32768);
 
 // The worst error of TFLM's int16 sigmoid table over every input, per case
