@@ -93,6 +93,31 @@ export async function loadCaseFiles(): Promise<{ file: string; cases: Case[] }[]
   return loaded;
 }
 
+/**
+ * A model the runtime must refuse, with the error code's name and the
+ * message (exact, or a pattern for the parts that vary). A cases file may
+ * export `refusals()`; tests/runtime/refusals.test.ts runs them all.
+ */
+export interface RefusalCase {
+  name: string;
+  bytes: Uint8Array;
+  code: string;
+  message: string | RegExp;
+}
+
+/** Every cases file's refusals(), by file. */
+export async function loadRefusalCases(): Promise<{ file: string; refusals: RefusalCase[] }[]> {
+  const opsDir = new URL("../runtime/ops/", import.meta.url);
+  const out: { file: string; refusals: RefusalCase[] }[] = [];
+  for (const f of readdirSync(opsDir)
+    .filter((f) => f.endsWith(".cases.ts"))
+    .sort()) {
+    const module = (await import(new URL(f, opsDir).href)) as { refusals?: () => RefusalCase[] };
+    if (module.refusals) out.push({ file: f.replace(/\.cases\.ts$/, ""), refusals: module.refusals() });
+  }
+  return out;
+}
+
 /** Every case of every file. */
 export async function allCases(): Promise<Case[]> {
   return (await loadCaseFiles()).flatMap((f) => f.cases);

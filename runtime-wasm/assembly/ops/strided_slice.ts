@@ -122,6 +122,8 @@ export function prepare(op: Operator): bool {
     const span: i64 = stride > 0 ? stop - first : first - stop;
     const step: i64 = stride > 0 ? stride : -(<i64>stride);
     const count = span <= 0 ? 0 : <i32>((span + step - 1) / step);
+    // A shrunk axis keeps one index, which must name an element: clamping leaves `size` itself possible.
+    if (shrink && first >= size) return inputTensorFail(op, 1, "puts a shrunk axis's index past the input's end");
     if (shrink && count != 1) return inputTensorFail(op, 1, "puts a shrunk axis's index outside the input");
     store<i32>(slot(data, START, i), first);
     store<i32>(slot(data, STEP, i), stride);

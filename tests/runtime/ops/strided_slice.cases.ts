@@ -1,7 +1,7 @@
 // STRIDED_SLICE: the last step of a sequence as TensorFlow's converter
 // writes it (masks and a shrunk axis), negative strides and indices, every
 // element type, and `offset` (end counted from begin).
-import { EXACT, randomCase, type Case } from "../../helpers/cases.ts";
+import { EXACT, randomCase, type Case, type RefusalCase } from "../../helpers/cases.ts";
 import { stridedSlice } from "../../helpers/models.ts";
 
 export function cases(): Case[] {
@@ -60,5 +60,35 @@ export function cases(): Case[] {
           "tfjs-tflite's TFLite predates StridedSliceOptions.offset and ignores it (end is then not begin + end)",
       },
     ),
+  ];
+}
+
+export function refusals(): RefusalCase[] {
+  const lastStep = (begin: number) =>
+    stridedSlice({
+      kind: "float32",
+      shape: [1, 7, 5],
+      begin: [0, begin, 0],
+      end: [0, 0, 0],
+      strides: [1, 1, 1],
+      beginMask: 5,
+      endMask: 5,
+      shrinkAxisMask: 2,
+      seed: 84,
+    }).bytes;
+  return [
+    {
+      // Found by the checked build: index 7 of 7 was clamped to 7 and read one row past the input.
+      name: "a shrunk axis's index equal to its size",
+      bytes: lastStep(7),
+      code: "INVALID_MODEL",
+      message: "operator 0 (STRIDED_SLICE): input 1 (tensor 2 'begin') puts a shrunk axis's index past the input's end",
+    },
+    {
+      name: "a shrunk axis's index far past its size",
+      bytes: lastStep(268435456),
+      code: "INVALID_MODEL",
+      message: "operator 0 (STRIDED_SLICE): input 1 (tensor 2 'begin') puts a shrunk axis's index past the input's end",
+    },
   ];
 }
