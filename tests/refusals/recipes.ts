@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Rng, MUTATIONS, mutate } from "../helpers/mutate.ts";
 import { writerBuiltModels } from "../helpers/fuzz-corpus.ts";
 import { allModels, TFLM_DIR } from "../helpers/fixtures.ts";
+import { allCases } from "../helpers/cases.ts";
 
 export interface Recipe {
   /** The refusal site or clause it reaches (tests/helpers/refusal-sites.ts). */
@@ -24,13 +25,19 @@ export interface Recipe {
   message: string;
 }
 
-/** Files up to this size are bases: small models mutate into small refusals. */
-const MAX_BASE_BYTES = 24 * 1024;
+/** Files up to this size are bases: small models mutate into small refusals (and quickly). */
+const MAX_BASE_BYTES = 12 * 1024;
 
-/** The base models: writer-built ones, then TFLM's small fixtures, by name. */
-export function bases(): Map<string, Uint8Array> {
+/**
+ * The base models, by name: the fuzzer's writer-built ones, every operator
+ * case (tests/runtime/ops/*.cases.ts: each operator in each of its types and
+ * options), then TFLM's small fixtures.
+ */
+export async function bases(): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   for (const m of writerBuiltModels()) out.set(`generated/${m.name}`, m.bytes);
+  for (const c of await allCases())
+    if (c.model.bytes.length <= MAX_BASE_BYTES) out.set(`case/${c.model.name}`, c.model.bytes);
   for (const name of allModels()) {
     const bytes = new Uint8Array(readFileSync(join(TFLM_DIR, name)));
     if (bytes.length <= MAX_BASE_BYTES) out.set(`tflm/${name}`, bytes);

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { AbiHost, AbiError } from "../helpers/abi-host.ts";
 import { refusalSites, type RefusalSites } from "../helpers/refusal-sites.ts";
 import { bases, mutants, fillInputs, type Recipe } from "../refusals/recipes.ts";
+import { loadRefusalCases } from "../helpers/cases.ts";
 
 const CORPUS = JSON.parse(readFileSync(new URL("../refusals/corpus.json", import.meta.url), "utf8")) as Recipe[];
 const UNREACHED = JSON.parse(readFileSync(new URL("../refusals/unreached.json", import.meta.url), "utf8")) as {
@@ -23,10 +24,10 @@ const UNREACHED = JSON.parse(readFileSync(new URL("../refusals/unreached.json", 
 }[];
 
 /** Each recipe's model, regenerated (one pass over each base's mutant sequence). */
-function recipeModels(): Map<Recipe, Uint8Array> {
+async function recipeModels(): Promise<Map<Recipe, Uint8Array>> {
   const byBase = new Map<string, Recipe[]>();
   for (const r of CORPUS) byBase.set(`${r.base}\n${r.seed}`, [...(byBase.get(`${r.base}\n${r.seed}`) ?? []), r]);
-  const models = bases();
+  const models = await bases();
   const out = new Map<Recipe, Uint8Array>();
   for (const recipes of byBase.values()) {
     const { base, seed } = recipes[0]!;
@@ -69,13 +70,13 @@ describe("every refusal reached, clause by clause (the refusal corpus on the rel
     sites.mvp = refusalSites(false);
   });
 
-  it(`each of the ${CORPUS.length} recipes is refused with its code and message, reaching its site (if not: rerun npm run refusals:collect and review the diff)`, () => {
+  it(`each of the ${CORPUS.length} recipes is refused with its code and message, reaching its site (if not: rerun npm run refusals:collect and review the diff)`, async () => {
     // Every recipe runs (so the next test sees all that is reached); the differences are reported together.
     const differences: string[] = [];
     const differs = (what: string, got: unknown, want: unknown) =>
       JSON.stringify(got) !== JSON.stringify(want) &&
       differences.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-    for (const [recipe, bytes] of recipeModels()) {
+    for (const [recipe, bytes] of await recipeModels()) {
       const expected = { at: recipe.at, code: recipe.code, message: recipe.message };
       const what = `${recipe.key} (${recipe.base} mutant ${recipe.iteration})`;
       differs(`${what}, release ${recipe.build} build`, refusal(hosts[recipe.build], bytes), expected);
@@ -96,7 +97,31 @@ describe("every refusal reached, clause by clause (the refusal corpus on the rel
     expect(differences).toEqual([]);
   });
 
-  it("what the corpus does not reach is exactly tests/refusals/unreached.json (the list only shrinks)", () => {
+  it("each operator's hand-written refusal cases (refusals() in tests/runtime/ops/<operator>.cases.ts) gives its code and message on every build", async () => {
+    let count = 0;
+    for (const { file, refusals } of await loadRefusalCases()) {
+      for (const r of refusals) {
+        for (const build of ["simd", "mvp"] as const) {
+          for (const host of [hosts[build], hosts[`checked ${build}`]]) {
+            const what = `${file}: ${r.name} (${host.checked ? "checked " : ""}${build})`;
+            if (host.checked) host.takeRefusals();
+            const got = refusal(host, r.bytes);
+            expect(got?.code, what).toBe(r.code);
+            if (typeof r.message === "string") expect(got?.message, what).toBe(r.message);
+            else expect(got?.message, what).toMatch(r.message);
+            if (!host.checked) continue;
+            const reachedNow = host.takeRefusals();
+            for (const id of reachedNow.sites) reached.add(sites[build].siteKeys[id]!);
+            for (const id of reachedNow.clauses) reached.add(sites[build].clauseKeys[id]!);
+          }
+        }
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(0);
+  });
+
+  it("what the corpus and the hand-written cases do not reach is exactly tests/refusals/unreached.json (the list only shrinks)", () => {
     const all = new Map<string, string>([...sites.simd.where, ...sites.mvp.where]);
     const unreached = [...all.keys()].filter((k) => !reached.has(k)).sort();
     const listed = UNREACHED.map((u) => u.key).sort();
