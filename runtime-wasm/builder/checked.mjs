@@ -19,12 +19,12 @@
 //
 // Not shipped: the packages carry the two release builds only.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import asc from "assemblyscript/asc";
+import { packageDir } from "./compile.mjs";
 
 const runtimeDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -162,15 +162,6 @@ function reachable(wat, roots) {
     for (const g of bodies.get(f) ?? []) stack.push(g);
   }
   return seen;
-}
-
-function packageDir(name) {
-  const require = createRequire(import.meta.url);
-  for (const path of require.resolve.paths(name) ?? []) {
-    const dir = join(path, name);
-    if (existsSync(join(dir, "package.json"))) return dir;
-  }
-  throw new Error(`the npm package '${name}' is not installed (the checked build needs it)`);
 }
 
 const TARGETS = [

@@ -9,3 +9,5 @@ export function buildRuntime(options: {
   log?: (line: string) => void;
 }): Promise<BuildSizes>;
 export function writeFullBuildSources(): void;
+/** The folder of an installed npm package (also when its "exports" hide package.json). */
+export function packageDir(name: string): string;

@@ -44,7 +44,7 @@ const TARGETS = [
 ];
 
 /** The folder of an installed npm package (also when its "exports" hide package.json). */
-function packageDir(name) {
+export function packageDir(name) {
   const require = createRequire(import.meta.url);
   for (const path of require.resolve.paths(name) ?? []) {
     const dir = join(path, name);

@@ -68,9 +68,33 @@ const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name,
 export class AbiError extends Error {
   constructor(
     readonly codeName: string,
-    message: string,
+    /** The runtime's message, without the code. */
+    readonly text: string,
   ) {
-    super(`${message} [${codeName}]`);
+    super(`${text} [${codeName}]`);
+  }
+}
+
+/** Deterministic input bytes, the same every run (the fuzzer's known-good models rely on it). */
+export function fillInputs(host: AbiHost): void {
+  for (const t of host.tensors("input")) for (let k = 0; k < t.length; k++) t[k] = (k * 7919 + 13) % 251;
+}
+
+/** What a model does on a host: its output bytes (as JSON), or where and how the runtime refused it. */
+export type Outcome = { outputs: string } | { at: "load" | "invoke"; code: string; message: string };
+
+/** Loads `bytes`, fills the inputs (fillInputs) and invokes; other errors than refusals propagate. */
+export function outcomeOf(host: AbiHost, bytes: Uint8Array): Outcome {
+  let at: "load" | "invoke" = "load";
+  try {
+    host.load(bytes);
+    fillInputs(host);
+    at = "invoke";
+    host.invoke();
+    return { outputs: JSON.stringify(host.tensors("output").map((t) => Array.from(t))) };
+  } catch (e) {
+    if (e instanceof AbiError) return { at, code: e.codeName, message: e.text };
+    throw e;
   }
 }
 

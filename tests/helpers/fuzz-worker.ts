@@ -10,7 +10,7 @@
 // the first load or store outside the bytes it may touch, even inside linear
 // memory; it must also give the same error code or the same output bytes.
 import { readFileSync } from "node:fs";
-import { AbiHost, AbiError, StrayAccess } from "./abi-host.ts";
+import { AbiHost, AbiError, StrayAccess, fillInputs, outcomeOf } from "./abi-host.ts";
 import { Rng, MUTATIONS, mutate } from "./mutate.ts";
 
 interface Job {
@@ -29,22 +29,10 @@ interface Job {
 const job = JSON.parse(process.env.WASMLITE_FUZZ_JOB!) as Job;
 const post = (msg: object) => process.send!(msg);
 
-/** Deterministic input bytes, so a sentinel's outputs are the same every run. */
-function fillInputs(host: AbiHost): void {
-  for (const t of host.tensors("input")) for (let k = 0; k < t.length; k++) t[k] = (k * 7919 + 13) % 251;
-}
-
 /** What a model did on one host: its outputs' bytes, or the error code it was refused with. */
 function outcome(host: AbiHost, bytes: Uint8Array): string {
-  try {
-    host.load(bytes);
-    fillInputs(host);
-    host.invoke();
-    return JSON.stringify(host.tensors("output").map((t) => Array.from(t)));
-  } catch (e) {
-    if (e instanceof AbiError) return e.codeName;
-    throw e;
-  }
+  const o = outcomeOf(host, bytes);
+  return "outputs" in o ? o.outputs : o.code;
 }
 
 function runSentinel(host: AbiHost, bytes: Uint8Array): number[][] {

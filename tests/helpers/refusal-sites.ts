@@ -31,6 +31,11 @@ function keyed(entries: { file: string; line: number; text: string }[], kind: st
   });
 }
 
+/** The keys of the sites and clauses a checked host reached (AbiHost.takeRefusals). */
+export function keysOf(table: RefusalSites, reached: { sites: number[]; clauses: number[] }): string[] {
+  return [...reached.sites.map((id) => table.siteKeys[id]!), ...reached.clauses.map((id) => table.clauseKeys[id]!)];
+}
+
 export function refusalSites(simd: boolean): RefusalSites {
   const table = JSON.parse(readFileSync(checkedBuild(simd).refusals, "utf8")) as SiteTable;
   const where = new Map<string, string>();

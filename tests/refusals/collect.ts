@@ -7,29 +7,15 @@
 // refusal suite says when it is due. Takes a few minutes.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { AbiHost, AbiError } from "../helpers/abi-host.ts";
-import { refusalSites } from "../helpers/refusal-sites.ts";
-import { bases, mutants, fillInputs, type Recipe } from "./recipes.ts";
+import { AbiHost, outcomeOf } from "../helpers/abi-host.ts";
+import { refusalSites, keysOf } from "../helpers/refusal-sites.ts";
+import { bases, mutants, type Recipe } from "./recipes.ts";
 import { loadRefusalCases } from "../helpers/cases.ts";
 
 const SEED = 1;
 const ITERATIONS = Number(process.env.WASMLITE_REFUSAL_ITERATIONS ?? 3000);
 
 const found = new Map<string, Recipe>();
-/** Loads (and invokes) a mutant; its refusal, or undefined when it ran. */
-function refusal(host: AbiHost, bytes: Uint8Array): { at: Recipe["at"]; code: string; message: string } | undefined {
-  let at: Recipe["at"] = "load";
-  try {
-    host.load(bytes);
-    fillInputs(host.tensors("input"));
-    at = "invoke";
-    host.invoke();
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof AbiError)) throw e;
-    return { at, code: e.codeName, message: e.message.replace(/ \[[A-Z_]+\]$/, "") };
-  }
-}
 
 for (const build of ["simd", "mvp"] as const) {
   const checked = await AbiHost.createChecked(build === "simd", 64 * 1024 * 1024);
@@ -40,17 +26,13 @@ for (const build of ["simd", "mvp"] as const) {
     for (const mutant of mutants(bytes, SEED, ITERATIONS)) {
       const i = iteration++;
       checked.takeRefusals();
-      const got = refusal(checked, mutant);
-      if (!got) continue;
-      const reached = checked.takeRefusals();
-      const keys = [
-        ...reached.sites.map((id) => sites.siteKeys[id]!),
-        ...reached.clauses.map((id) => sites.clauseKeys[id]!),
-      ];
+      const got = outcomeOf(checked, mutant);
+      if ("outputs" in got) continue;
+      const keys = keysOf(sites, checked.takeRefusals());
       if (keys.every((k) => found.has(k))) continue;
       // The recipe keeps the release build's message (the checked build's memory figures differ: red zones).
-      const expected = refusal(release, mutant);
-      if (expected?.code !== got.code || expected.at !== got.at)
+      const expected = outcomeOf(release, mutant);
+      if ("outputs" in expected || expected.code !== got.code || expected.at !== got.at)
         throw new Error(
           `${base} mutant ${i}: the release build gives ${JSON.stringify(expected)}, the checked ${JSON.stringify(got)}`,
         );
@@ -68,10 +50,8 @@ for (const build of ["simd", "mvp"] as const) {
   for (const { refusals } of await loadRefusalCases()) {
     for (const r of refusals) {
       checked.takeRefusals();
-      refusal(checked, r.bytes);
-      const reached = checked.takeRefusals();
-      for (const id of reached.sites) byCases.add(sites.siteKeys[id]!);
-      for (const id of reached.clauses) byCases.add(sites.clauseKeys[id]!);
+      outcomeOf(checked, r.bytes);
+      for (const key of keysOf(sites, checked.takeRefusals())) byCases.add(key);
     }
   }
 }

@@ -50,8 +50,3 @@ export function* mutants(base: Uint8Array, seed: number, count: number): Generat
   const rng = new Rng(seed);
   for (let i = 0; i < count; i++) yield mutate(base, MUTATIONS[i % MUTATIONS.length]!, rng);
 }
-
-/** Deterministic input bytes, as the fuzzer fills them. */
-export function fillInputs(tensors: Uint8Array[]): void {
-  for (const t of tensors) for (let k = 0; k < t.length; k++) t[k] = (k * 7919 + 13) % 251;
-}

@@ -13,7 +13,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { readModel } from "@wasmlite/format";
 import { sequential, dense, conv2d, maxPool2d, flatten, exportTflite } from "@wasmlite/trainer";
-import { AbiHost, AbiError } from "../helpers/abi-host.ts";
+import { AbiHost, outcomeOf } from "../helpers/abi-host.ts";
 import { flatObjects, movedToEnd, type FlatObject } from "../helpers/flatbuffer-objects.ts";
 import { mlp } from "../helpers/models.ts";
 import { lstm, rnn } from "../helpers/rnn.ts";
@@ -63,20 +63,6 @@ function notRead(o: FlatObject, dataBuffers: Set<number>): string | undefined {
   return undefined;
 }
 
-type Outcome = { outputs: string } | { code: string; message: string };
-
-function run(host: AbiHost, bytes: Uint8Array): Outcome {
-  try {
-    host.load(bytes);
-    for (const t of host.tensors("input")) for (let k = 0; k < t.length; k++) t[k] = (k * 37 + 11) % 251;
-    host.invoke();
-    return { outputs: JSON.stringify(host.tensors("output").map((t) => Array.from(t))) };
-  } catch (e) {
-    if (e instanceof AbiError) return { code: e.codeName, message: e.message };
-    throw e;
-  }
-}
-
 describe("verifier bounds at their edges: objects moved to the file's end, then cut short", () => {
   const hosts: Record<string, AbiHost> = {};
   beforeAll(async () => {
@@ -96,15 +82,15 @@ describe("verifier bounds at their edges: objects moved to the file's end, then 
       const objects = flatObjects(model.bytes).filter((o) => o.movable);
       const tally = { moved: 0, cuts: 0, notRead: 0 };
       for (const [build, host] of Object.entries(hosts)) {
-        const original = run(host, model.bytes);
+        const original = outcomeOf(host, model.bytes);
         expect(original, `${build}: the original loads`).toHaveProperty("outputs");
         for (const o of objects) {
           const moved = movedToEnd(model.bytes, o);
           const where = `${build}: ${o.kind} ${o.path} [${o.start}, ${o.end}) moved to the end`;
-          expect(run(host, moved), where).toEqual(original);
+          expect(outcomeOf(host, moved), where).toEqual(original);
           const unread = notRead(o, dataBuffers);
           for (let cut = 1; cut <= Math.min(8, o.end - o.start); cut++) {
-            const got = run(host, moved.subarray(0, moved.length - cut));
+            const got = outcomeOf(host, moved.subarray(0, moved.length - cut));
             if (unread) expect(got, `${where}, cut ${cut} short (${unread})`).toEqual(original);
             else expect(got, `${where}, cut ${cut} short`).toMatchObject({ code: "MALFORMED" });
             tally.cuts++;
