@@ -114,7 +114,10 @@ export let qmShift: i32 = 0;
 
 /**
  * TFLite QuantizeMultiplier: m = q * 2^shift with q in [0.5, 1) as a Q31 integer.
- * Writes qmMultiplier / qmShift. Returns false for a non-finite multiplier.
+ * Writes qmMultiplier / qmShift. Returns false for a non-finite multiplier
+ * and for one of 2^30 or more (shift above 30): TFLite's kernels scale by
+ * `1 << shift`, undefined in C past 30, and WebAssembly's shifts take the
+ * count modulo 32, so such a model would give a silent wrong answer.
  */
 export function quantizeMultiplier(m: f64): bool {
   if (m == 0.0) {
@@ -146,6 +149,7 @@ export function quantizeMultiplier(m: f64): bool {
     shift = 0;
     qFixed = 0;
   }
+  if (shift > 30) return false;
   qmMultiplier = <i32>qFixed;
   qmShift = shift;
   return true;

@@ -27,11 +27,13 @@ export function alignUp(x: usize): usize {
 export const modelStart: usize = alignUp(__heap_base);
 export const RED_ZONE: usize = isDefined(WASMLITE_CHECKED) ? 64 : 0;
 let persistentTop: usize = 0;
-let memoryLimit: u64 = 0xffff0000;
+/** The most a 32-bit linear memory can hold, in whole 64 KiB pages below 4 GiB. */
+const MEMORY_MAX: u64 = 0xffff0000;
+let memoryLimit: u64 = MEMORY_MAX;
 
 /** Caps the linear memory a model may make the runtime use (0 = WebAssembly's 4 GiB). */
 export function setMemoryLimit(bytes: u64): void {
-  memoryLimit = bytes == 0 || bytes > 0xffff0000 ? 0xffff0000 : bytes;
+  memoryLimit = bytes == 0 || bytes > MEMORY_MAX ? MEMORY_MAX : bytes;
 }
 
 /** Grows memory so that [0, end) is addressable. */
@@ -39,14 +41,13 @@ export function ensureMemory(end: u64): bool {
   if (end > memoryLimit) {
     fail(ERR_OUT_OF_MEMORY, "model needs ");
     sayInt(<i64>end);
-    say(" bytes of memory, more than the limit of ");
-    sayInt(<i64>memoryLimit);
-    return false;
-  }
-  if (end > <u64>0xffff0000) {
-    fail(ERR_OUT_OF_MEMORY, "model needs ");
-    sayInt(<i64>end);
-    say(" bytes of memory, more than WebAssembly's 4 GiB");
+    say(" bytes of memory, more than ");
+    if (memoryLimit == MEMORY_MAX) {
+      say("WebAssembly's 4 GiB");
+    } else {
+      say("the limit of ");
+      sayInt(<i64>memoryLimit);
+    }
     return false;
   }
   const needed = <i32>((end + 0xffff) >> 16);

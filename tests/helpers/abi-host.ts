@@ -8,12 +8,13 @@ import { fileURLToPath } from "node:url";
 import { SIMD_WASM, MVP_WASM } from "@wasmlite/runtime/node";
 import { ErrorCode } from "@wasmlite/runtime";
 
-interface Exports {
+export interface Exports {
   memory: WebAssembly.Memory;
   wl_set_memory_limit(bytes: number): void;
   wl_model_reserve(n: number): number;
   wl_load(n: number): number;
   wl_invoke(): number;
+  wl_reset_state(): number;
   wl_error_code(): number;
   wl_error_message(): number;
   wl_error_message_length(): number;
@@ -206,6 +207,16 @@ export class AbiHost {
       const t = kind === "input" ? x.wl_input_tensor(i) : x.wl_output_tensor(i);
       return new Uint8Array(x.memory.buffer, x.wl_tensor_data(t), x.wl_tensor_byte_length(t));
     });
+  }
+
+  /**
+   * One raw ABI call, for tests of the calls' own refusals (a call out of
+   * order, a length past the reservation): its result, and the error the
+   * runtime recorded, if any.
+   */
+  raw(call: (x: Exports) => number): { result: number; error?: AbiError } {
+    const result = this.#call(() => call(this.#x));
+    return this.#x.wl_error_code() === 0 ? { result } : { result, error: this.#fail() };
   }
 
   invoke(): void {

@@ -105,7 +105,7 @@ export interface RefusalCase {
   message: string | RegExp;
 }
 
-/** Every cases file's refusals(), by file. */
+/** Every cases file's refusals(), by file, and the whole-model ones (tests/refusals/model-refusals.ts). */
 export async function loadRefusalCases(): Promise<{ file: string; refusals: RefusalCase[] }[]> {
   const opsDir = new URL("../runtime/ops/", import.meta.url);
   const out: { file: string; refusals: RefusalCase[] }[] = [];
@@ -115,6 +115,8 @@ export async function loadRefusalCases(): Promise<{ file: string; refusals: Refu
     const module = (await import(new URL(f, opsDir).href)) as { refusals?: () => RefusalCase[] };
     if (module.refusals) out.push({ file: f.replace(/\.cases\.ts$/, ""), refusals: module.refusals() });
   }
+  const models = (await import("../refusals/model-refusals.ts")) as { refusals: () => RefusalCase[] };
+  out.push({ file: "model-refusals", refusals: models.refusals() });
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The refusal corpus: models that reach the runtime's refusal sites, kept as
-// recipes (a base model, and which mutant of it: the fuzzer's deterministic
-// mutations, tests/helpers/mutate.ts) rather than as files. corpus.json holds
+// recipes (a base model, and which mutant of it: one structured edit,
+// edits.ts, or one of the fuzzer's deterministic byte mutations,
+// tests/helpers/mutate.ts) rather than as files. corpus.json holds
 // them with the error code and message each must give; collect.ts finds them;
 // tests/runtime/refusals.test.ts replays them.
 import { readFileSync } from "node:fs";
@@ -9,16 +10,23 @@ import { Rng, MUTATIONS, mutate } from "../helpers/mutate.ts";
 import { writerBuiltModels } from "../helpers/fuzz-corpus.ts";
 import { allModels, TFLM_DIR } from "../helpers/fixtures.ts";
 import { allCases } from "../helpers/cases.ts";
+import { applyEdit } from "./edits.ts";
 
-export interface Recipe {
+export type Recipe = RecipeOutcome & (ByteMutant | { edit: string });
+
+/** A byte mutant: iteration `iteration` of the sequence seeded by `seed`. */
+export interface ByteMutant {
+  seed: number;
+  iteration: number;
+}
+
+interface RecipeOutcome {
   /** The refusal site or clause it reaches (tests/helpers/refusal-sites.ts). */
   key: string;
   /** The checked build it reached it on (some paths are one build's only). */
   build: "simd" | "mvp";
-  /** A base model (basesByName) and the mutant: iteration `iteration` of the sequence seeded by `seed`. */
+  /** The base model (bases()) the mutant is made from. */
   base: string;
-  seed: number;
-  iteration: number;
   /** Refused while loading, or by invoke (an input the model cannot take). */
   at: "load" | "invoke";
   code: string;
@@ -49,4 +57,29 @@ export async function bases(): Promise<Map<string, Uint8Array>> {
 export function* mutants(base: Uint8Array, seed: number, count: number): Generator<Uint8Array> {
   const rng = new Rng(seed);
   for (let i = 0; i < count; i++) yield mutate(base, MUTATIONS[i % MUTATIONS.length]!, rng);
+}
+
+/** Each recipe's model, regenerated (one pass over each base's byte-mutant sequence). */
+export async function recipeModels(corpus: Recipe[]): Promise<Map<Recipe, Uint8Array>> {
+  const models = await bases();
+  const baseOf = (r: Recipe) => {
+    const bytes = models.get(r.base);
+    if (!bytes) throw new Error(`refusal corpus: no base model ${r.base} (rerun npm run refusals:collect)`);
+    return bytes;
+  };
+  const out = new Map<Recipe, Uint8Array>();
+  const bySequence = new Map<string, (Recipe & ByteMutant)[]>();
+  for (const r of corpus) {
+    if ("edit" in r) out.set(r, applyEdit(baseOf(r), r.edit));
+    else bySequence.set(`${r.base}\n${r.seed}`, [...(bySequence.get(`${r.base}\n${r.seed}`) ?? []), r]);
+  }
+  for (const recipes of bySequence.values()) {
+    const last = Math.max(...recipes.map((r) => r.iteration));
+    let i = 0;
+    for (const mutant of mutants(baseOf(recipes[0]!), recipes[0]!.seed, last + 1)) {
+      for (const r of recipes) if (r.iteration === i) out.set(r, mutant);
+      i++;
+    }
+  }
+  return out;
 }

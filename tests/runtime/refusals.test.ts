@@ -2,46 +2,31 @@
 // the runtime refuses a model (runtime-wasm/builder/refusal-sites.mjs: each
 // call to a function that refuses, each operand of a refusing condition's
 // `||`) and record which ones a load reached. The refusal corpus
-// (tests/refusals/corpus.json, recipes for mutants of small models) holds a
+// (tests/refusals/corpus.json, recipes for mutants of small models: one
+// structured edit, or the fuzzer's byte mutations) holds a
 // model for each site and clause it reaches, with the error code and message
 // it must give; each is replayed on the release and checked builds and must
 // give exactly those, reaching its site. Weakening one clause of a check then
 // changes a test: the mutant that reached it loads, or is refused elsewhere.
 //
-// What no recipe reaches is listed in tests/refusals/unreached.json; the
-// list may only shrink: a new refusal needs a model that reaches it.
+// What no recipe reaches is listed in tests/refusals/unreached.json, each
+// with the reason no model can reach it from a test (a host's failure, a check
+// only another build makes); a new refusal needs a model that reaches it.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
 import { AbiHost, outcomeOf, type Outcome } from "../helpers/abi-host.ts";
+import { abiRefusals, EXPECTED_ABI_REFUSALS } from "../refusals/abi-calls.ts";
 import { refusalSites, keysOf, type RefusalSites } from "../helpers/refusal-sites.ts";
-import { bases, mutants, type Recipe } from "../refusals/recipes.ts";
+import { recipeModels, type Recipe } from "../refusals/recipes.ts";
 import { loadRefusalCases } from "../helpers/cases.ts";
 
 const CORPUS = JSON.parse(readFileSync(new URL("../refusals/corpus.json", import.meta.url), "utf8")) as Recipe[];
 const UNREACHED = JSON.parse(readFileSync(new URL("../refusals/unreached.json", import.meta.url), "utf8")) as {
   key: string;
   where: string;
+  /** Why no test model reaches it (a host's failure, another build's check). */
+  reason: string;
 }[];
-
-/** Each recipe's model, regenerated (one pass over each base's mutant sequence). */
-async function recipeModels(): Promise<Map<Recipe, Uint8Array>> {
-  const byBase = new Map<string, Recipe[]>();
-  for (const r of CORPUS) byBase.set(`${r.base}\n${r.seed}`, [...(byBase.get(`${r.base}\n${r.seed}`) ?? []), r]);
-  const models = await bases();
-  const out = new Map<Recipe, Uint8Array>();
-  for (const recipes of byBase.values()) {
-    const { base, seed } = recipes[0]!;
-    const bytes = models.get(base);
-    if (!bytes) throw new Error(`refusal corpus: no base model ${base} (rerun npm run refusals:collect)`);
-    const last = Math.max(...recipes.map((r) => r.iteration));
-    let i = 0;
-    for (const mutant of mutants(bytes, seed, last + 1)) {
-      for (const r of recipes) if (r.iteration === i) out.set(r, mutant);
-      i++;
-    }
-  }
-  return out;
-}
 
 describe("every refusal reached, clause by clause (the refusal corpus on the release and checked builds)", () => {
   const hosts = {} as Record<"simd" | "mvp" | "checked simd" | "checked mvp", AbiHost>;
@@ -62,9 +47,9 @@ describe("every refusal reached, clause by clause (the refusal corpus on the rel
     const differs = (what: string, got: unknown, want: unknown) =>
       JSON.stringify(got) !== JSON.stringify(want) &&
       differences.push(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-    for (const [recipe, bytes] of await recipeModels()) {
+    for (const [recipe, bytes] of await recipeModels(CORPUS)) {
       const expected = { at: recipe.at, code: recipe.code, message: recipe.message };
-      const what = `${recipe.key} (${recipe.base} mutant ${recipe.iteration})`;
+      const what = `${recipe.key} (${recipe.base}, ${"edit" in recipe ? recipe.edit : `byte mutant ${recipe.iteration}`})`;
       differs(`${what}, release ${recipe.build} build`, outcomeOf(hosts[recipe.build], bytes), expected);
       // The checked build's red zones move the memory figures in some messages: numbers aside, the same.
       const checked = hosts[`checked ${recipe.build}`];
@@ -105,7 +90,19 @@ describe("every refusal reached, clause by clause (the refusal corpus on the rel
     expect(count).toBeGreaterThan(0);
   });
 
-  it("what the corpus and the hand-written cases do not reach is exactly tests/refusals/unreached.json (the list only shrinks)", () => {
+  it("the ABI calls' own refusals (tests/refusals/abi-calls.ts) on every build", () => {
+    for (const build of ["simd", "mvp"] as const) {
+      for (const host of [hosts[build], hosts[`checked ${build}`]]) {
+        if (host.checked) host.takeRefusals();
+        expect(abiRefusals(host, 64 * 1024 * 1024), `${host.checked ? "checked " : ""}${build}`).toEqual(
+          EXPECTED_ABI_REFUSALS,
+        );
+        if (host.checked) for (const key of keysOf(sites[build], host.takeRefusals())) reached.add(key);
+      }
+    }
+  });
+
+  it("what the corpus and the hand-written cases do not reach is exactly tests/refusals/unreached.json, each with its reason", () => {
     const all = new Map<string, string>([...sites.simd.where, ...sites.mvp.where]);
     const unreached = [...all.keys()].filter((k) => !reached.has(k)).sort();
     const listed = UNREACHED.map((u) => u.key).sort();
@@ -119,5 +116,7 @@ describe("every refusal reached, clause by clause (the refusal corpus on the rel
       "refusals no test reaches: add a model that reaches each (or rerun npm run refusals:collect)",
     ).toEqual([]);
     expect(nowReached, "reached now: remove them from tests/refusals/unreached.json").toEqual([]);
+    const unexplained = UNREACHED.filter((u) => !u.reason.trim()).map((u) => u.key);
+    expect(unexplained, "each unreached refusal says why no test reaches it").toEqual([]);
   });
 });

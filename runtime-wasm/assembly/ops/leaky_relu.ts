@@ -63,7 +63,9 @@ export function prepare(op: Operator): bool {
   if (!quantizeMultiplier(<f64>((x.scale * alpha) / y.scale))) return opFail(ERR_INVALID_MODEL, "bad alpha multiplier");
   data.alphaMultiplier = qmMultiplier;
   data.alphaShift = qmShift;
-  if (!quantizeMultiplier(<f64>(x.scale / y.scale))) return opFail(ERR_INVALID_MODEL, "bad quantization scales");
+  if (!quantizeMultiplier(<f64>(x.scale / y.scale))) {
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
+  }
   data.identityMultiplier = qmMultiplier;
   data.identityShift = qmShift;
   data.qmin = typeMin(y.type);

@@ -54,7 +54,7 @@ export function prepare(op: Operator): bool {
   data.input2Offset = -b.zeroPoint;
   data.outputOffset = y.zeroPoint;
   if (!quantizeMultiplier(<f64>a.scale * <f64>b.scale / <f64>y.scale))
-    return opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
   data.multiplier = qmMultiplier;
   data.shift = qmShift;
   activationRangeQuantized(act, y, data);

@@ -52,11 +52,12 @@ export function prepare(op: Operator): bool {
     iy = outputIndex(op, 0);
   if (!requireQuantized(x, ix) || !requireQuantized(alpha, ia) || !requireQuantized(y, iy)) return false;
   if (!requirePerTensor(x, ix) || !requirePerTensor(alpha, ia) || !requirePerTensor(y, iy)) return false;
-  if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "bad quantization scales");
+  if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale))
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
   data.multiplier1 = qmMultiplier;
   data.shift1 = qmShift;
   if (!quantizeMultiplier((<f64>x.scale * <f64>alpha.scale) / <f64>y.scale))
-    return opFail(ERR_INVALID_MODEL, "bad quantization scales");
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
   data.multiplier2 = qmMultiplier;
   data.shift2 = qmShift;
   data.inputOffset = -x.zeroPoint;

@@ -59,7 +59,8 @@ export function prepare(op: Operator): bool {
   if (x.type != TYPE_FLOAT32) {
     if (!requireQuantized(x, ix) || !requirePerTensor(x, ix)) return false;
     data.inputZeroPoint = x.zeroPoint;
-    if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "bad quantization scales");
+    if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale))
+      return opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
     data.multiplier = qmMultiplier;
     data.shift = qmShift;
   }

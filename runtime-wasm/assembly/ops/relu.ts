@@ -35,7 +35,8 @@ export function prepare(op: Operator): bool {
   if (x.type == TYPE_FLOAT32) return true;
   const data = changetype<ReluData>(allocOpData(op, offsetof<ReluData>()));
   if (changetype<usize>(data) == 0) return false;
-  if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale)) return opFail(ERR_INVALID_MODEL, "bad quantization scales");
+  if (!quantizeMultiplier(<f64>x.scale / <f64>y.scale))
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
   data.multiplier = qmMultiplier;
   data.shift = qmShift;
   data.inputZeroPoint = x.zeroPoint;

@@ -91,11 +91,15 @@ export function prepare(op: Operator): bool {
   } else {
     return unsupportedTypes(y, outputIndex(op, 0));
   }
-  // TFLite PreprocessSoftmaxScaling: beta * scale in Q5.26, capped below 2^31.
-  let real: f64 = <f64>beta * <f64>x.scale * <f64>(1 << (31 - SCALED_DIFF_INTEGER_BITS));
-  if (real > 2147483647.0) real = 2147483647.0;
-  if (!(real > 1.0) || !quantizeMultiplier(real) || qmShift < 0) {
+  // TFLite PreprocessSoftmaxScaling: beta * scale in Q5.26. TFLite caps it
+  // below 2^31; from 2^30 up its shift is past 30, which its kernel cannot
+  // apply (`1 << shift` is undefined in C), so that is refused here.
+  const real: f64 = <f64>beta * <f64>x.scale * <f64>(1 << (31 - SCALED_DIFF_INTEGER_BITS));
+  if (!(real > 1.0)) {
     return opFail(ERR_INVALID_MODEL, "beta times the input scale is too small for the integer softmax");
+  }
+  if (!quantizeMultiplier(real)) {
+    return opFail(ERR_INVALID_MODEL, "beta times the input scale is too large for the integer softmax (16 or more)");
   }
   data.inputMultiplier = qmMultiplier;
   data.inputLeftShift = qmShift;

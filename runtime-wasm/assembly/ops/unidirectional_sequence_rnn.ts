@@ -28,7 +28,7 @@ import {
   ACT_TANH,
   SequenceRNNOptions,
 } from "../schema";
-import { ERR_INVALID_MODEL, ERR_UNSUPPORTED_FEATURE } from "../status";
+import { ERR_UNSUPPORTED_FEATURE } from "../status";
 import {
   Clamp, opFail, checkArity, checkOptionsType, options, unsupportedTypes, inputTensorFail, outputTensorFail,
   allocOpData, currentOperatorIndex, activationRangeFloat, activateRowF32,
@@ -70,6 +70,7 @@ class RnnData extends Clamp {
 }
 
 export function prepare(op: Operator): bool {
+  // Five inputs, none omitted (checkArity refuses an omitted one): the bias and the hidden state are required.
   if (!checkArity(op, 5, 5, 1)) return false;
   if (!checkOptionsType(op, OPTIONS_SEQUENCE_RNN)) return false;
   const opts = options(op, OPTIONS_SEQUENCE_RNN);
@@ -86,8 +87,6 @@ export function prepare(op: Operator): bool {
   const b = input(op, BIAS);
   const h = input(op, HIDDEN_STATE);
   const y = output(op, 0);
-  if (inputIndex(op, BIAS) < 0 || inputIndex(op, HIDDEN_STATE) < 0)
-    return opFail(ERR_INVALID_MODEL, "needs a bias and a hidden state tensor");
   if (x.type != TYPE_FLOAT32) return unsupportedTypes(x, inputIndex(op, INPUT));
   if (x.rank != 3) return inputTensorFail(op, INPUT, "must be 3-D");
   const d = changetype<RnnData>(allocOpData(op, offsetof<RnnData>()));

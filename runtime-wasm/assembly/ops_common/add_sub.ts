@@ -33,13 +33,6 @@ export class ArithmeticData extends Clamp {
 }
 
 
-function multiplierSmallerThanOne(real: f64): bool {
-  if (!(real > 0 && real < 1) || !quantizeMultiplier(real) || qmShift > 0) {
-    return opFail(ERR_INVALID_MODEL, "quantization scales give a rescaling multiplier outside (0, 1)");
-  }
-  return true;
-}
-
 /** Validates shapes, types and options; precomputes multipliers. `optionsType` is AddOptions or SubOptions. */
 export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   if (!checkArity(op, 2, 2, 1)) return false;
@@ -83,14 +76,22 @@ export function prepareArithmetic(op: Operator, optionsType: i32): bool {
   data.input2Offset = -b.zeroPoint;
   data.outputOffset = y.zeroPoint;
   data.leftShift = y.type == TYPE_INT16 ? 15 : 20;
+  // TFLite's multipliers, each checked to lie in (0, 1). The inputs' are in
+  // (0, 0.5] by construction; the output's is the ratio of two float32
+  // scales (times a power of two), so below 1 it is at most 1 - 2^-24 and its
+  // Q31 significand cannot round up to 1 (shift <= 0 holds).
   const twiceMaxInputScale: f64 = 2.0 * <f64>max(a.scale, b.scale);
-  if (!multiplierSmallerThanOne(<f64>a.scale / twiceMaxInputScale)) return false;
+  quantizeMultiplier(<f64>a.scale / twiceMaxInputScale);
   data.input1Multiplier = qmMultiplier;
   data.input1Shift = qmShift;
-  if (!multiplierSmallerThanOne(<f64>b.scale / twiceMaxInputScale)) return false;
+  quantizeMultiplier(<f64>b.scale / twiceMaxInputScale);
   data.input2Multiplier = qmMultiplier;
   data.input2Shift = qmShift;
-  if (!multiplierSmallerThanOne(twiceMaxInputScale / (<f64>(1 << data.leftShift) * <f64>y.scale))) return false;
+  const outputReal = twiceMaxInputScale / (<f64>(1 << data.leftShift) * <f64>y.scale);
+  if (!(outputReal < 1)) {
+    return opFail(ERR_INVALID_MODEL, "quantization scales give a rescaling multiplier outside (0, 1)");
+  }
+  quantizeMultiplier(outputReal);
   data.outputMultiplier = qmMultiplier;
   data.outputShift = qmShift;
   activationRangeQuantized(act, y, data);

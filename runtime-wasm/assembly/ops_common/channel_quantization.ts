@@ -30,7 +30,7 @@ export function prepareChannelMultipliers(
     if (!perChannel && perTensorProductInFloat) real = <f64>(x.scale * w.scale) / <f64>y.scale;
     else real = <f64>x.scale * <f64>channelScale(w, perChannel ? c : 0) / <f64>y.scale;
     if (!quantizeMultiplier(real)) {
-      opFail(ERR_INVALID_MODEL, "quantization scales give a non-finite multiplier");
+      opFail(ERR_INVALID_MODEL, "quantization scales give a multiplier of 2^30 or more");
       return 0;
     }
     store<i32>(multipliers + (<usize>c << 2), qmMultiplier);

@@ -4,7 +4,7 @@
 // accepts (int64, int32, none: they choose the accumulator); and
 // CONV_2D -> MAX_POOL_2D pairs, which the SIMD build may fuse.
 import { ActivationFunctionType } from "@wasmlite/format";
-import { EXACT, XNNPACK_QS8, randomCase, type Case, type Rounding } from "../../helpers/cases.ts";
+import { EXACT, XNNPACK_QS8, randomCase, type Case, type RefusalCase, type Rounding } from "../../helpers/cases.ts";
 import { conv, convPool } from "../../helpers/cnn.ts";
 
 const { RELU, RELU6, RELU_N1_TO_1 } = ActivationFunctionType;
@@ -333,4 +333,39 @@ function pooled(kind: "float32" | "int8", r: Rounding): Case[] {
       seed: 37,
     }),
   ].map((model) => randomCase(model, r));
+}
+
+export function refusals(): RefusalCase[] {
+  return [
+    {
+      // 1025 x 1024 x 1 weights per filter: one row of the im2col matrix would pass 2^20 elements.
+      name: "a receptive field of 1025 x 1024",
+      bytes: conv({
+        kind: "int8",
+        input: [1, 1025, 1024, 1],
+        outChannels: 1,
+        kernel: [1025, 1024],
+        padding: "VALID",
+        seed: 3,
+      }).bytes,
+      code: "UNSUPPORTED_FEATURE",
+      message: "operator 0 (CONV_2D): receptive field larger than 2^20 elements",
+    },
+    {
+      // A 9x9 kernel dilated 4096 times, SAME: the padded image is 36,865 x 36,865 from a 256 MiB input.
+      name: "a padded input of 5 GB",
+      bytes: conv({
+        kind: "float32",
+        input: [1, 8192, 8192, 1],
+        outChannels: 1,
+        kernel: [9, 9],
+        stride: [4096, 4096],
+        dilation: [4096, 4096],
+        padding: "SAME",
+        seed: 4,
+      }).bytes,
+      code: "UNSUPPORTED_FEATURE",
+      message: "operator 0 (CONV_2D): padded input would take 1 GiB or more",
+    },
+  ];
 }

@@ -1,7 +1,7 @@
 // SOFTMAX: float32 with a beta, int8 (fixed output quantisation) and int16
 // at several input scales and betas (TFLM's int16 lookup tables).
 import { BuiltinOperator } from "@wasmlite/format";
-import { EXACT, LUT, randomCase, type Case, type Rounding } from "../../helpers/cases.ts";
+import { EXACT, LUT, randomCase, type Case, type RefusalCase, type Rounding } from "../../helpers/cases.ts";
 import { unary } from "../../helpers/models.ts";
 
 const SOFTMAX = BuiltinOperator.SOFTMAX;
@@ -56,4 +56,23 @@ export function cases(): Case[] {
     list.push(randomCase(model, LUT_DOUBLE));
   }
   return list;
+}
+
+export function refusals(): RefusalCase[] {
+  const int8ToInt16 = (scale: number, zeroPoint: number) =>
+    unary({
+      op: SOFTMAX,
+      inKind: "int8",
+      outKind: "int16",
+      shape: [2, 10],
+      options: { type: "SoftmaxOptions", beta: 1 },
+      outQuant: { scale: [scale], zeroPoint: [zeroPoint] },
+      seed: 61,
+    }).bytes;
+  const message = "operator 0 (SOFTMAX): int16 output of an int8 softmax must have scale 1/65536 and zero point -32768";
+  return [
+    // Each clause of the int16 output's check on its own.
+    { name: "int8 to int16, zero point 0", bytes: int8ToInt16(1 / 65536, 0), code: "INVALID_MODEL", message },
+    { name: "int8 to int16, scale 1/32768", bytes: int8ToInt16(1 / 32768, -32768), code: "INVALID_MODEL", message },
+  ];
 }

@@ -4,7 +4,9 @@
 // with an odd last chunk, cell scales, and a nonzero state zero point (the
 // state starts at it, as TFLite's ResetVariableTensor does, not at 0). State
 // carries across runs.
-import { EXACT, randomCase, type Case } from "../../helpers/cases.ts";
+import * as flatbuffers from "flatbuffers";
+import { tflite } from "@wasmlite/format";
+import { EXACT, randomCase, type Case, type RefusalCase } from "../../helpers/cases.ts";
 import { lstm } from "../../helpers/rnn.ts";
 
 export function cases(): Case[] {
@@ -24,4 +26,36 @@ export function cases(): Case[] {
     lstm({ kind: "int8", batch: 3, steps: 11, features: 9, cells: 21, timeMajor: true, seed: 20 }),
     lstm({ kind: "int8", batch: 2, steps: 5, features: 4, cells: 7, stateZeroPoint: 9, seed: 21 }),
   ].map((model) => randomCase(model, EXACT));
+}
+
+/** The LSTM with its output state (input 18) an ordinary graph input rather than a variable tensor. */
+function stateAsGraphInput(bytes: Uint8Array): Uint8Array {
+  const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
+  const graph = model.subgraphs[0]!;
+  const state = graph.operators[0]!.inputs[18]!;
+  graph.tensors[state]!.isVariable = false;
+  graph.inputs.push(state);
+  const b = new flatbuffers.Builder(1024);
+  b.finish(model.pack(b), "TFL3");
+  return b.asUint8Array();
+}
+
+export function refusals(): RefusalCase[] {
+  return [
+    {
+      // The gates of 8 steps of 2^20 sequences of 9 cells: 2^20 x 8 x 36 x 4 bytes.
+      name: "a batch of 2^20 sequences",
+      bytes: lstm({ batch: 2 ** 20, steps: 8, features: 1, cells: 9, seed: 70 }).bytes,
+      code: "UNSUPPORTED_FEATURE",
+      message:
+        "operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM): the LSTM's working buffers would exceed 1 GiB (batch too large)",
+    },
+    {
+      name: "a state that is not a variable tensor",
+      bytes: stateAsGraphInput(lstm({ batch: 1, steps: 2, features: 2, cells: 2, seed: 71 }).bytes),
+      code: "INVALID_MODEL",
+      message:
+        /^operator 0 \(UNIDIRECTIONAL_SEQUENCE_LSTM\): input 18 \(tensor \d+ '\w+'\) must be a variable tensor \(the recurrent state\)$/,
+    },
+  ];
 }
