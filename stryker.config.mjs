@@ -17,13 +17,13 @@ export default {
   disableTypeChecks: false,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
+  // The scope whose score is held at 90% or more (issue 27): layers, optimizers,
+  // losses, callbacks, schedules, activations, initialisers, export and
+  // calibration. The rest of the trainer, format/ and cli/ are not mutated yet.
   mutate: [
-    "trainer/**/*.ts",
-    "!trainer/kernels/**",
-    "!trainer/gradient-worker*.{ts,mjs}",
-    "format/**/*.ts",
-    "!format/generated/**",
-    "cli/**/*.ts",
+    "trainer/layers/**/*.ts",
+    "trainer/{optimizers,losses,callback,early-stopping,schedules,activations,initializers}.ts",
+    "trainer/export/**/*.ts",
   ],
   ignorePatterns: ["reports", "test-artifacts", "scratch", "out", ".stryker-tmp"],
   incremental: true,

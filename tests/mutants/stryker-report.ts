@@ -1,8 +1,10 @@
 // After `npm run mutants:ts` (StrykerJS, stryker.config.mjs): the mutation
 // score per folder, written to tests/mutants/stryker-report.md, and every
-// mutant no test caught that is not listed as equivalent in
-// tests/mutants/equivalent.json (with its one-line reason). Exits 1 if there
-// is one: it is a missing test.
+// mutant no test caught. One listed as equivalent in
+// tests/mutants/equivalent.json (with its one-line reason) cannot be caught;
+// one listed in tests/mutants/uncaught.json is a known missing test (the
+// list only shrinks: a listed mutant caught now must leave it). Exits 1 on
+// an uncaught mutant in neither list, and on a stale entry.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,24 +21,29 @@ interface Mutant {
 interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
 }
+/** A mutant no test can catch, found by its line's text (not its number, which every edit above it moves). */
 interface Equivalent {
   file: string;
-  line: number;
+  /** The mutated line, trimmed. */
+  code: string;
   mutator: string;
   replacement: string;
   reason: string;
 }
 
+/** A mutant no test catches yet, but should: a missing test, listed so the list can only shrink. */
+type Uncaught = Omit<Equivalent, "reason">;
+
 const report = JSON.parse(readFileSync(join(ROOT, "reports/mutation/mutation.json"), "utf8")) as Report;
 const equivalent = JSON.parse(readFileSync(join(ROOT, "tests/mutants/equivalent.json"), "utf8")) as Equivalent[];
-const isEquivalent = (file: string, m: Mutant) =>
-  equivalent.some(
-    (e) =>
-      e.file === file &&
-      e.line === m.location.start.line &&
-      e.mutator === m.mutatorName &&
-      e.replacement === (m.replacement ?? ""),
-  );
+const UNCAUGHT_FILE = join(ROOT, "tests/mutants/uncaught.json");
+const uncaught = JSON.parse(readFileSync(UNCAUGHT_FILE, "utf8")) as Uncaught[];
+const same = (file: string, code: string, m: Mutant) => (e: Uncaught) =>
+  e.file === file && e.code === code && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? "");
+const isEquivalent = (file: string, code: string, m: Mutant) => equivalent.some(same(file, code, m));
+/** Every mutant no test catches, listed or not (for the report), and as entries (for --record-uncaught). */
+const allUncaught: string[] = [];
+const current: Uncaught[] = [];
 
 const folders = new Map<string, { caught: number; missed: number; equivalent: number }>();
 const missed: string[] = [];
@@ -47,13 +54,18 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
   for (const m of mutants) {
     if (m.status === "Killed" || m.status === "Timeout" || m.status === "RuntimeError") tally.caught++;
     else if (m.status === "Survived" || m.status === "NoCoverage") {
-      if (isEquivalent(file, m)) tally.equivalent++;
+      const line = lines[m.location.start.line - 1]?.trim() ?? "";
+      if (isEquivalent(file, line, m)) tally.equivalent++;
       else {
         tally.missed++;
-        const line = lines[m.location.start.line - 1]?.trim() ?? "";
-        missed.push(
-          `${file}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? "")} (${m.status}): ${line}`,
-        );
+        const text = `${file}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? "")} (${m.status}): ${line}`;
+        allUncaught.push(text);
+        current.push({ file, code: line, mutator: m.mutatorName, replacement: m.replacement ?? "" });
+        // More of this mutant than listed: a new one.
+        const entry = current.at(-1)!;
+        const found = current.filter((u) => same(file, line, m)(u)).length;
+        if (found <= uncaught.filter((u) => JSON.stringify(u) === JSON.stringify(entry)).length) continue;
+        missed.push(text);
       }
     }
   }
@@ -90,12 +102,48 @@ writeFileSync(
     "",
     `Files mutated (${files.length}): ${files.map((f) => `\`${f}\``).join(", ")}.`,
     "",
-    ...(missed.length ? ["## Not caught", "", ...missed.map((m) => `- ${m}`), ""] : []),
+    ...(allUncaught.length
+      ? [
+          "## Not caught (each a missing test; listed in tests/mutants/uncaught.json)",
+          "",
+          ...allUncaught.map((m) => `- ${m}`),
+          "",
+        ]
+      : []),
   ].join("\n"),
 );
 console.log(table.join("\n"));
+// Stryker records the machine's project path in its incremental file; the committed file keeps none.
+const INCREMENTAL = join(ROOT, "tests/mutants/stryker-incremental.json");
+const incremental = JSON.parse(readFileSync(INCREMENTAL, "utf8")) as { projectRoot?: string };
+if (incremental.projectRoot !== undefined) {
+  delete incremental.projectRoot;
+  writeFileSync(INCREMENTAL, JSON.stringify(incremental, null, 2) + "\n");
+}
+if (process.argv.includes("--record-uncaught")) {
+  // Records today's uncaught mutants as the baseline the list shrinks from (each is a test to write).
+  writeFileSync(UNCAUGHT_FILE, JSON.stringify(current, null, 1) + "\n");
+  console.log(`\n${current.length} uncaught mutants recorded in tests/mutants/uncaught.json`);
+  process.exit(0);
+}
+// Listed and found counted per mutant (one line can hold the same mutation twice, at two columns).
+const keyOf = (u: Uncaught) => JSON.stringify([u.file, u.code, u.mutator, u.replacement]);
+const tally = (list: Uncaught[]) => list.reduce((m, u) => m.set(keyOf(u), (m.get(keyOf(u)) ?? 0) + 1), new Map());
+const listedCount = tally(uncaught);
+const foundCount = tally(current);
+const nowCaught = uncaught.filter(
+  (u, i) =>
+    uncaught.findIndex((v) => keyOf(v) === keyOf(u)) === i &&
+    (foundCount.get(keyOf(u)) ?? 0) < listedCount.get(keyOf(u))!,
+);
+if (nowCaught.length) {
+  console.log(
+    `\n${nowCaught.length} mutants listed in tests/mutants/uncaught.json are caught now: remove them from it:`,
+  );
+  for (const u of nowCaught) console.log(`  ${u.file}: ${u.mutator} -> ${JSON.stringify(u.replacement)}: ${u.code}`);
+}
 if (missed.length) {
   console.log(`\n${missed.length} mutants no test catches (a missing test, or an equivalent mutant to list):`);
   for (const m of missed) console.log(`  ${m}`);
-  process.exit(1);
 }
+if (missed.length || nowCaught.length) process.exit(1);

@@ -15,3 +15,22 @@ describe("the mutants of npm run mutants", () => {
     expect(MUTANTS.length).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe("the StrykerJS lists (tests/mutants/equivalent.json, uncaught.json)", () => {
+  it("each entry names a line that is still in its file, and each equivalent one says why", () => {
+    for (const list of ["equivalent", "uncaught"] as const) {
+      const entries = JSON.parse(readFileSync(`tests/mutants/${list}.json`, "utf8")) as {
+        file: string;
+        code: string;
+        reason?: string;
+      }[];
+      for (const e of entries) {
+        const lines = readFileSync(e.file, "utf8")
+          .split("\n")
+          .map((l) => l.trim());
+        expect(lines, `${list}.json: ${e.file}: ${e.code}`).toContain(e.code);
+        if (list === "equivalent") expect(e.reason?.trim(), `${e.file}: ${e.code}`).toBeTruthy();
+      }
+    }
+  });
+});
