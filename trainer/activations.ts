@@ -1,7 +1,8 @@
 // The activation functions, each with its derivative, applied
-// elementwise over float32 buffers. (Layers run ReLU, sigmoid and tanh as
-// WASM SIMD kernels instead, see activateBuffers; these loops are the rest.) The derivative is written in
-// terms of the forward pass's input x and output y (whichever is cheaper).
+// elementwise over float32 buffers. ReLU, sigmoid and tanh run as WASM SIMD
+// kernels (trainer/kernels/, see activateBuffers); the loops here are the
+// rest. The derivative is written in terms of the forward pass's input x and
+// output y (whichever is cheaper).
 // softmax acts on rows and is paired with the cross-entropy loss (its fused
 // gradient lives in losses.ts); hardThreshold phi_beta(x) = 1[x >= beta] has
 // zero derivative almost everywhere, so it trains through a straight-through
@@ -29,6 +30,10 @@ export interface ActivationOptions {
   beta?: number;
 }
 
+/** The activations the loops below compute (the others have kernels). */
+export type LoopActivation = Exclude<ActivationName, "relu" | "sigmoid" | "tanh">;
+
+/** 1 / (1 + e^-x), for the loss fused with a sigmoid (losses.ts). */
 export function sigmoid(x: number): number {
   // Stable for large |x|: exp of a non-positive number only.
   if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -38,7 +43,7 @@ export function sigmoid(x: number): number {
 
 /** y = f(x) over a batch of rows of width `width` (softmax is per row). */
 export function activationForward(
-  name: ActivationName,
+  name: LoopActivation,
   x: Float32Array,
   y: Float32Array,
   width: number,
@@ -48,15 +53,6 @@ export function activationForward(
   switch (name) {
     case "identity":
       y.set(x);
-      return;
-    case "sigmoid":
-      for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]!);
-      return;
-    case "tanh":
-      for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
-      return;
-    case "relu":
-      for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : 0;
       return;
     case "leakyRelu": {
       const a = o.alpha ?? 0.01;
@@ -89,7 +85,7 @@ export function softmaxRow(x: Float32Array, y: Float32Array, start: number, widt
 
 /** dx = dy * f'(x), given the forward input x and output y. */
 export function activationBackward(
-  name: ActivationName,
+  name: LoopActivation,
   x: Float32Array,
   y: Float32Array,
   dy: Float32Array,
@@ -102,15 +98,6 @@ export function activationBackward(
     case "identity":
     case "hardThreshold": // straight-through estimator
       dx.set(dy);
-      return;
-    case "sigmoid":
-      for (let i = 0; i < n; i++) dx[i] = dy[i]! * y[i]! * (1 - y[i]!);
-      return;
-    case "tanh":
-      for (let i = 0; i < n; i++) dx[i] = dy[i]! * (1 - y[i]! * y[i]!);
-      return;
-    case "relu":
-      for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
       return;
     case "leakyRelu": {
       const a = o.alpha ?? 0.01;
