@@ -38,9 +38,12 @@ const report = JSON.parse(readFileSync(join(ROOT, "reports/mutation/mutation.jso
 const equivalent = JSON.parse(readFileSync(join(ROOT, "tests/mutants/equivalent.json"), "utf8")) as Equivalent[];
 const UNCAUGHT_FILE = join(ROOT, "tests/mutants/uncaught.json");
 const uncaught = JSON.parse(readFileSync(UNCAUGHT_FILE, "utf8")) as Uncaught[];
-const same = (file: string, code: string, m: Mutant) => (e: Uncaught) =>
-  e.file === file && e.code === code && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? "");
-const isEquivalent = (file: string, code: string, m: Mutant) => equivalent.some(same(file, code, m));
+/** A mutant's identity in both lists; one line can hold the same mutation twice (two columns), so lists count. */
+const keyOf = (u: Uncaught) => JSON.stringify([u.file, u.code, u.mutator, u.replacement]);
+const countOf = (list: Uncaught[]) =>
+  list.reduce((m, u) => m.set(keyOf(u), (m.get(keyOf(u)) ?? 0) + 1), new Map<string, number>());
+const equivalentKeys = new Set(equivalent.map(keyOf));
+const listedCount = countOf(uncaught);
 /** Every mutant no test catches, listed or not (for the report), and as entries (for --record-uncaught). */
 const allUncaught: string[] = [];
 const current: Uncaught[] = [];
@@ -55,17 +58,16 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
     if (m.status === "Killed" || m.status === "Timeout" || m.status === "RuntimeError") tally.caught++;
     else if (m.status === "Survived" || m.status === "NoCoverage") {
       const line = lines[m.location.start.line - 1]?.trim() ?? "";
-      if (isEquivalent(file, line, m)) tally.equivalent++;
+      const entry: Uncaught = { file, code: line, mutator: m.mutatorName, replacement: m.replacement ?? "" };
+      if (equivalentKeys.has(keyOf(entry))) tally.equivalent++;
       else {
         tally.missed++;
-        const text = `${file}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? "")} (${m.status}): ${line}`;
+        const text = `${file}:${m.location.start.line} ${m.mutatorName} -> ${JSON.stringify(entry.replacement)} (${m.status}): ${line}`;
         allUncaught.push(text);
-        current.push({ file, code: line, mutator: m.mutatorName, replacement: m.replacement ?? "" });
+        current.push(entry);
         // More of this mutant than listed: a new one.
-        const entry = current.at(-1)!;
-        const found = current.filter((u) => same(file, line, m)(u)).length;
-        if (found <= uncaught.filter((u) => JSON.stringify(u) === JSON.stringify(entry)).length) continue;
-        missed.push(text);
+        if (current.filter((u) => keyOf(u) === keyOf(entry)).length > (listedCount.get(keyOf(entry)) ?? 0))
+          missed.push(text);
       }
     }
   }
@@ -126,16 +128,11 @@ if (process.argv.includes("--record-uncaught")) {
   console.log(`\n${current.length} uncaught mutants recorded in tests/mutants/uncaught.json`);
   process.exit(0);
 }
-// Listed and found counted per mutant (one line can hold the same mutation twice, at two columns).
-const keyOf = (u: Uncaught) => JSON.stringify([u.file, u.code, u.mutator, u.replacement]);
-const tally = (list: Uncaught[]) => list.reduce((m, u) => m.set(keyOf(u), (m.get(keyOf(u)) ?? 0) + 1), new Map());
-const listedCount = tally(uncaught);
-const foundCount = tally(current);
-const nowCaught = uncaught.filter(
-  (u, i) =>
-    uncaught.findIndex((v) => keyOf(v) === keyOf(u)) === i &&
-    (foundCount.get(keyOf(u)) ?? 0) < listedCount.get(keyOf(u))!,
-);
+// Fewer of a listed mutant found than listed: caught now.
+const foundCount = countOf(current);
+const nowCaught = [...listedCount]
+  .filter(([key, listed]) => (foundCount.get(key) ?? 0) < listed)
+  .map(([key]) => uncaught.find((u) => keyOf(u) === key)!);
 if (nowCaught.length) {
   console.log(
     `\n${nowCaught.length} mutants listed in tests/mutants/uncaught.json are caught now: remove them from it:`,

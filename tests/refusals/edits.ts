@@ -7,6 +7,7 @@
 // a model's edits follows from the model alone, so a recipe can name its edit.
 import * as flatbuffers from "flatbuffers";
 import { tflite } from "@wasmlite/format";
+import { editModel } from "../helpers/edit-model.ts";
 
 export interface Edit {
   /** What it changes, e.g. "tensor 2 ('w'): type INT16"; unique within one model's list. */
@@ -38,12 +39,14 @@ const MAX_TENSORS = 65536;
 /** How often an operator is repeated to exceed the per-model limits (256 scratch buffers). */
 const REPEATS = 300;
 
+const elementsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 /** Shape replacements that keep the element count (so constant data still fits), and one that does not. */
 function shapeEdits(shape: number[]): [string, number[]][] {
   const out: [string, number[]][] = [
     ["a leading 1 in its shape", [1, ...shape]],
     ["a trailing 1 in its shape", [...shape, 1]],
-    ["shape flattened", [shape.reduce((a, b) => a * b, 1)]],
+    ["shape flattened", [elementsOf(shape)]],
     ["rank 7 (leading 1s)", [...new Array<number>(Math.max(0, 7 - shape.length)).fill(1), ...shape]],
   ];
   if (shape.length > 0) out.push(["last dimension one larger", [...shape.slice(0, -1), shape.at(-1)! + 1]]);
@@ -93,7 +96,7 @@ function quantizationEdits(
 
 /** Every edit of `bytes`'s model, in a fixed order. */
 export function editsOf(bytes: Uint8Array): Edit[] {
-  const model = unpack(bytes);
+  const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
   const graph = model.subgraphs[0];
   if (!graph) return [];
   const edits: Edit[] = [];
@@ -112,14 +115,7 @@ export function editsOf(bytes: Uint8Array): Edit[] {
         apply: (m) => {
           tensorOf(m).shape = shape;
           // A constant keeps fitting its shape: its data grows with zeros (in a buffer of its own).
-          const elements = shape.reduce((a, b) => a * b, 1);
-          const bytes =
-            (data.length /
-              Math.max(
-                1,
-                tensor.shape.reduce((a, b) => a * b, 1),
-              )) *
-            elements;
+          const bytes = (data.length / Math.max(1, elementsOf(tensor.shape))) * elementsOf(shape);
           if (data.length === 0 || bytes <= data.length) return;
           m.buffers.push(new tflite.BufferT([...data, ...new Array<number>(bytes - data.length).fill(0)]));
           tensorOf(m).buffer = m.buffers.length - 1;
@@ -134,7 +130,7 @@ export function editsOf(bytes: Uint8Array): Edit[] {
         },
       });
     } else if (!graph.inputs.includes(t) || graph.inputs.length > 1) {
-      const elements = tensor.shape.reduce((a, b) => a * Math.max(b, 1), 1);
+      const elements = elementsOf(tensor.shape.map((d) => Math.max(d, 1)));
       const bytesPer = BYTES_PER_ELEMENT[tensor.type] ?? 1;
       if (elements * bytesPer <= 1 << 20)
         edits.push({
@@ -212,26 +208,10 @@ export function editsOf(bytes: Uint8Array): Edit[] {
 export function applyEdit(bytes: Uint8Array, name: string): Uint8Array {
   const edit = editsOf(bytes).find((e) => e.name === name);
   if (!edit) throw new Error(`no edit '${name}' of this model`);
-  const model = unpack(bytes);
-  edit.apply(model);
-  return pack(model);
-}
-
-function unpack(bytes: Uint8Array): tflite.ModelT {
-  return tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
-}
-
-function pack(model: tflite.ModelT): Uint8Array {
-  const b = new flatbuffers.Builder(1024);
-  b.finish(model.pack(b), "TFL3");
-  return b.asUint8Array();
+  return editModel(bytes, edit.apply);
 }
 
 /** Each edit of `bytes`'s model, applied, in order. */
 export function* edited(bytes: Uint8Array): Generator<{ name: string; bytes: Uint8Array }> {
-  for (const edit of editsOf(bytes)) {
-    const model = unpack(bytes);
-    edit.apply(model);
-    yield { name: edit.name, bytes: pack(model) };
-  }
+  for (const edit of editsOf(bytes)) yield { name: edit.name, bytes: editModel(bytes, edit.apply) };
 }

@@ -2,22 +2,21 @@
 // limits), as the operators' are in tests/runtime/ops/<operator>.cases.ts: a
 // model each, with the code and message it must give. The refusal suite runs
 // them on every build (loadRefusalCases in tests/helpers/cases.ts).
-import * as flatbuffers from "flatbuffers";
-import { BuiltinOperator, ModelBuilder, TensorType, tflite } from "@wasmlite/format";
+import { BuiltinOperator, ModelBuilder, TensorType, type tflite } from "@wasmlite/format";
+import { editModel } from "../helpers/edit-model.ts";
 import type { RefusalCase } from "../helpers/cases.ts";
 import { unary } from "../helpers/models.ts";
 
 /** The reader's limit on tensors, operators and operator codes. */
 const LIMIT = 65536;
 
-/** A one-operator float RELU, changed by `edit` (on the FlatBuffer's object form). */
-function relu(edit: (model: tflite.ModelT) => void): Uint8Array {
+/** A one-operator float RELU whose list `pick` picks is grown, with copies of its first entry, past the limit. */
+function reluPastLimit(pick: (model: tflite.ModelT) => unknown[]): Uint8Array {
   const { bytes } = unary({ op: BuiltinOperator.RELU, inKind: "float32", outKind: "float32", shape: [4], seed: 1 });
-  const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
-  edit(model);
-  const b = new flatbuffers.Builder(1024);
-  b.finish(model.pack(b), "TFL3");
-  return b.asUint8Array();
+  return editModel(bytes, (model) => {
+    const list = pick(model);
+    while (list.length <= LIMIT) list.push(list[0]);
+  });
 }
 
 /** ADD of two float32 vectors just under 1 GiB each: three such tensors live at once. */
@@ -35,27 +34,19 @@ export function refusals(): RefusalCase[] {
   return [
     {
       name: `${LIMIT + 1} operator codes`,
-      bytes: relu((m) => {
-        while (m.operatorCodes.length <= LIMIT) m.operatorCodes.push(m.operatorCodes[0]!);
-      }),
+      bytes: reluPastLimit((m) => m.operatorCodes),
       code: "UNSUPPORTED_FEATURE",
       message: "too many operator codes",
     },
     {
       name: `${LIMIT + 1} tensors`,
-      bytes: relu((m) => {
-        const g = m.subgraphs[0]!;
-        while (g.tensors.length <= LIMIT) g.tensors.push(g.tensors[0]!);
-      }),
+      bytes: reluPastLimit((m) => m.subgraphs[0]!.tensors),
       code: "UNSUPPORTED_FEATURE",
       message: "model has more than 65536 tensors",
     },
     {
       name: `${LIMIT + 1} operators`,
-      bytes: relu((m) => {
-        const g = m.subgraphs[0]!;
-        while (g.operators.length <= LIMIT) g.operators.push(g.operators[0]!);
-      }),
+      bytes: reluPastLimit((m) => m.subgraphs[0]!.operators),
       code: "UNSUPPORTED_FEATURE",
       message: "model has more than 65536 operators",
     },

@@ -4,11 +4,11 @@
 // compared). What wasmlite still refuses, and why, is written beside each
 // check in runtime-wasm/assembly/model.ts and the kernels' prepare.
 import { describe, it, expect, beforeAll } from "vitest";
-import * as flatbuffers from "flatbuffers";
-import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType, tflite } from "@wasmlite/format";
+import { ModelBuilder, TensorType, BuiltinOperator, ActivationFunctionType } from "@wasmlite/format";
 import { bothBuilds, type Builds } from "../helpers/runtimes.ts";
 import { WasmliteError, ErrorCode } from "@wasmlite/runtime";
 import { AbiHost } from "../helpers/abi-host.ts";
+import { editModel } from "../helpers/edit-model.ts";
 
 let builds: Builds;
 beforeAll(async () => {
@@ -61,12 +61,10 @@ function fcInt8(q: { x: Quant; w: Quant; b: Quant; y: Quant }): Uint8Array {
  * FlatBuffers object API).
  */
 function withZeroPoints(bytes: Uint8Array, name: string, zeroPoints: number[]): Uint8Array {
-  const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
-  const tensor = model.subgraphs[0]!.tensors.find((t) => t.name === name)!;
-  tensor.quantization!.zeroPoint = zeroPoints.map((z) => BigInt(z));
-  const b = new flatbuffers.Builder(1024);
-  b.finish(model.pack(b), "TFL3");
-  return b.asUint8Array();
+  return editModel(bytes, (model) => {
+    const tensor = model.subgraphs[0]!.tensors.find((t) => t.name === name)!;
+    tensor.quantization!.zeroPoint = zeroPoints.map((z) => BigInt(z));
+  });
 }
 
 const PLAIN = {

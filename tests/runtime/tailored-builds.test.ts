@@ -16,6 +16,7 @@ import { generatedSources, OPERATOR_NAMES } from "@wasmlite/runtime-builder";
 import { ModelBuilder, TensorType, readModel, tflite } from "@wasmlite/format";
 import { TFLM_DIR } from "../helpers/fixtures.ts";
 import { lenet } from "../helpers/cnn.ts";
+import { editModel } from "../helpers/edit-model.ts";
 import { randomInputs } from "../helpers/models.ts";
 import { Rng } from "../helpers/mutate.ts";
 import { AbiHost, AbiError } from "../helpers/abi-host.ts";
@@ -180,11 +181,7 @@ describe("tailored builds under malformed models", () => {
         tflite.TensorType.INT16,
         tflite.TensorType.INT32,
       ]) {
-        const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
-        model.subgraphs[0]!.tensors[t]!.type = type;
-        const b = new flatbuffers.Builder(1024);
-        b.finish(model.pack(b), "TFL3");
-        out.push(b.asUint8Array());
+        out.push(editModel(bytes, (model) => void (model.subgraphs[0]!.tensors[t]!.type = type)));
       }
     }
     for (let i = 0; i < flips; i++) out.push(mutate(bytes, "flip", rng));

@@ -4,10 +4,9 @@
 // with an odd last chunk, cell scales, and a nonzero state zero point (the
 // state starts at it, as TFLite's ResetVariableTensor does, not at 0). State
 // carries across runs.
-import * as flatbuffers from "flatbuffers";
-import { tflite } from "@wasmlite/format";
 import { EXACT, randomCase, type Case, type RefusalCase } from "../../helpers/cases.ts";
 import { lstm } from "../../helpers/rnn.ts";
+import { editModel } from "../../helpers/edit-model.ts";
 
 export function cases(): Case[] {
   return [
@@ -30,14 +29,12 @@ export function cases(): Case[] {
 
 /** The LSTM with its output state (input 18) an ordinary graph input rather than a variable tensor. */
 function stateAsGraphInput(bytes: Uint8Array): Uint8Array {
-  const model = tflite.Model.getRootAsModel(new flatbuffers.ByteBuffer(bytes)).unpack();
-  const graph = model.subgraphs[0]!;
-  const state = graph.operators[0]!.inputs[18]!;
-  graph.tensors[state]!.isVariable = false;
-  graph.inputs.push(state);
-  const b = new flatbuffers.Builder(1024);
-  b.finish(model.pack(b), "TFL3");
-  return b.asUint8Array();
+  return editModel(bytes, (model) => {
+    const graph = model.subgraphs[0]!;
+    const state = graph.operators[0]!.inputs[18]!;
+    graph.tensors[state]!.isVariable = false;
+    graph.inputs.push(state);
+  });
 }
 
 export function refusals(): RefusalCase[] {
