@@ -117,7 +117,7 @@ export class BatchNormalization implements Layer {
     return this.#y;
   }
 
-  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+  backward(dy: Buf, batch: number, inputGradient: boolean): Buf {
     const rows = batch * this.#perSample;
     const dx = inputGradient ? this.#dx : null;
     this.#ws.kernels.bnBackward(

@@ -111,14 +111,14 @@ export class Conv2D implements Layer {
     return this.#y;
   }
 
-  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+  backward(dy: Buf, batch: number, inputGradient: boolean): Buf {
     const n = batch * this.#pixels * this.filters;
     activationGradientBuffers(this.#ws, this.activation, this.#z, this.#y, dy, this.#dz, n, this.filters, this.options);
     return this.backwardFromLogits(this.#dz, batch, inputGradient);
   }
 
   /** The backward pass from dL/dz (a loss fused with a softmax over the channels). */
-  backwardFromLogits(dz: Buf, batch: number, inputGradient = true): Buf {
+  backwardFromLogits(dz: Buf, batch: number, inputGradient: boolean): Buf {
     const ws = this.#ws;
     const rows = batch * this.#pixels;
     ws.kernels.gemmTN(dz, this.#cols, this.w.grad, this.filters, this.#taps, rows, 0);

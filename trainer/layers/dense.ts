@@ -101,7 +101,7 @@ export class Dense implements Layer {
     return this.#y;
   }
 
-  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+  backward(dy: Buf, batch: number, inputGradient: boolean): Buf {
     const ws = this.#ws;
     const n = batch * this.units;
     activationGradientBuffers(ws, this.activation, this.#z, this.#y, dy, this.#dz, n, this.units, this.options);
@@ -109,7 +109,7 @@ export class Dense implements Layer {
   }
 
   /** The backward pass given dL/dz directly (a loss fused with this layer's activation). */
-  backwardFromLogits(dz: Buf, batch: number, inputGradient = true): Buf {
+  backwardFromLogits(dz: Buf, batch: number, inputGradient: boolean): Buf {
     const ws = this.#ws;
     ws.kernels.gemmTN(dz, this.#x, this.w.grad, this.units, this.inputs, batch, 0);
     ws.kernels.sumRows(dz, this.b.grad, batch, this.b.grad.length);

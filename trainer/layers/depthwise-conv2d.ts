@@ -101,7 +101,7 @@ export class DepthwiseConv2D implements Layer {
     return this.#y;
   }
 
-  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+  backward(dy: Buf, batch: number, inputGradient: boolean): Buf {
     const ws = this.#ws;
     const rows = batch * this.g.outH * this.g.outW;
     const n = rows * this.#channels;

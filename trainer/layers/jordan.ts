@@ -148,7 +148,7 @@ export class JordanRNN implements Layer {
     return outputOfSteps(ws, this.#y, this.#out, batch, t, o, this.options.returnSequences === true);
   }
 
-  backward(dOut: Buf, batch: number, inputGradient = true): Buf {
+  backward(dOut: Buf, batch: number, inputGradient: boolean): Buf {
     const ws = this.#ws;
     const t = this.steps,
       f = this.features;

@@ -100,12 +100,6 @@ export function elements(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Throws unless a layer option is a positive whole number (units, a vocabulary, a truncation window). */
-export function requirePositiveWhole(layer: string, field: string, value: number, unit = ""): void {
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${layer}: ${field} must be a positive whole number${unit}, got ${value}`);
-}
-
 /** `o` without its undefined fields (a config() that round-trips through JSON and the schema). */
 export function definedFields<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

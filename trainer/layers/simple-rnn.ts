@@ -132,7 +132,7 @@ export class SimpleRNN implements Layer {
     return outputOfSteps(ws, this.#h, this.#y, batch, t, h, this.options.returnSequences === true);
   }
 
-  backward(dy: Buf, batch: number, inputGradient = true): Buf {
+  backward(dy: Buf, batch: number, inputGradient: boolean): Buf {
     const ws = this.#ws;
     const t = this.steps,
       h = this.units,

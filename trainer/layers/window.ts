@@ -56,14 +56,10 @@ export interface WindowOptions {
   padding?: PaddingName;
 }
 
-function pair(v: number | [number, number], what: string, layer: string): [number, number] {
-  const p: [number, number] = typeof v === "number" ? [v, v] : v;
-  if (p.length !== 2 || p.some((n) => !Number.isInteger(n) || n < 1))
-    throw new Error(`${layer}: ${what} must be a positive whole number or two of them, got ${JSON.stringify(v)}`);
-  return p;
-}
+/** k or [height, width] as [height, width] (the values were checked with the options: windowPair). */
+const pair = (v: number | [number, number]): [number, number] => (typeof v === "number" ? [v, v] : v);
 
-/** Checks the options against an [h, w, c] input and computes the window's geometry. */
+/** The window's geometry over an [h, w, c] input (options checked by the layer's schema): refused if it does not fit. */
 export function windowOver(inputShape: readonly number[], o: WindowOptions, layer: string): Window {
   if (inputShape.length !== 3)
     throw new Error(`${layer}: expects [height, width, channels] images, got shape [${inputShape}]`);
@@ -79,22 +75,13 @@ export function windowAlong(inputShape: readonly number[], o: Window1dOptions, l
   if (inputShape.length !== 2)
     throw new Error(`${layer}: expects sequences [steps, channels], got shape [${inputShape}]`);
   const [steps, c] = inputShape as [number, number];
-  const one = (v: number | undefined, what: string) => {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1))
-      throw new Error(`${layer}: ${what} must be a positive whole number, got ${JSON.stringify(v)}`);
-    return [1, v ?? 1] as [number, number];
+  const o2d: WindowOptions = {
+    size: [1, o.size],
+    strides: [1, o.strides ?? 1],
+    dilation: [1, o.dilation ?? 1],
+    padding: o.padding,
   };
-  const [, size] = one(o.size, "the window size");
-  return geometry(
-    [1, steps, c],
-    {
-      size: [1, size],
-      strides: one(o.strides, "the stride"),
-      dilation: one(o.dilation, "the dilation"),
-      padding: o.padding,
-    },
-    layer,
-  );
+  return geometry([1, steps, c], o2d, layer);
 }
 
 export interface Window1dOptions {
@@ -105,11 +92,10 @@ export interface Window1dOptions {
 }
 
 function geometry([h, w, c]: [number, number, number], o: WindowOptions, layer: string): Window {
-  const [kh, kw] = pair(o.size, "the window size", layer);
-  const [strideH, strideW] = pair(o.strides ?? 1, "strides", layer);
-  const [dilationH, dilationW] = pair(o.dilation ?? 1, "dilation", layer);
+  const [kh, kw] = pair(o.size);
+  const [strideH, strideW] = pair(o.strides ?? 1);
+  const [dilationH, dilationW] = pair(o.dilation ?? 1);
   const padding = o.padding ?? "valid";
-  if (!PADDINGS.includes(padding)) throw new Error(`${layer}: padding must be 'valid' or 'same', got '${padding}'`);
   const along = (size: number, k: number, s: number, d: number) => {
     const span = (k - 1) * d + 1;
     if (padding === "same") {

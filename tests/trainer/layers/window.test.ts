@@ -18,6 +18,6 @@ describe("window geometry (TensorFlow's valid and same)", () => {
       /conv2d_1: a 5x5 window .* does not fit a 4x4 image/,
     );
     expect(() => windowOver([16], { size: 2 }, "p")).toThrow(/expects \[height, width, channels\] images/);
-    expect(() => windowOver([4, 4, 1], { size: 0 }, "p")).toThrow(/window size must be a positive whole number/);
+    // Sizes, strides and dilations are checked with the layer's options (tests/trainer/layers/options.test.ts).
   });
 });
