@@ -86,7 +86,10 @@ export class Workspace {
         );
       }
     }
-    return { offset, length: n };
+    const b = { offset, length: n };
+    // Zeroed: memory released by release() is handed out again holding what it held.
+    this.f32(b).fill(0);
+    return b;
   }
 
   /** Where the next allocation starts; release(mark) frees everything after it. */

@@ -111,6 +111,31 @@ describe("optimisers, against their update formulas", () => {
     expect(Array.from(run("nesterov"))).not.toEqual(Array.from(run("momentum")));
   });
 
+  it("state kept per weight: none for sgd, v for momentum, rmsprop's s, adam's m and v; nesterov also keeps theta", () => {
+    const kept = (["sgd", "momentum", "nesterov", "rmsprop", "adam"] as const).map((name) => {
+      const m = sequential([dense({ units: 3 })], { inputShape: [5] });
+      const before = m.ws.mark();
+      m.compile({ optimizer: { name }, loss: "mse" });
+      return { checkpointed: m.optimizer.stateBuffers().length, floats: m.ws.mark() - before };
+    });
+    const one = kept[1]!.floats; // one buffer per parameter (kernel and bias), each rounded up for alignment
+    expect(one).toBeGreaterThanOrEqual(18);
+    expect(kept).toEqual([
+      { checkpointed: 0, floats: 0 },
+      { checkpointed: 2, floats: one },
+      { checkpointed: 2, floats: 2 * one }, // the look-ahead's saved weights are not checkpointed state
+      { checkpointed: 2, floats: one },
+      { checkpointed: 4, floats: 2 * one },
+    ]);
+  });
+
+  it("compile() again after training: the new optimiser starts from zero state, not the old one's memory", () => {
+    const { m, d } = firstSteps("adam");
+    m.fit(d, { epochs: 3, batchSize: 2 });
+    m.compile({ optimizer: { name: "momentum", learningRate: 0.1, momentum: 0.5 }, loss: "mse" });
+    for (const b of m.optimizer.stateBuffers()) expect(Array.from(m.ws.f32(b)).every((v) => v === 0)).toBe(true);
+  });
+
   it("every optimiser lowers the loss on the sine regression", () => {
     const train = sine(400, 1);
     for (const name of ["sgd", "momentum", "nesterov", "rmsprop", "adam"] as const) {
