@@ -29,6 +29,14 @@ export interface ExportOptions {
  */
 export function exportProblems(model: Sequential): string[] {
   const own = model.layers.flatMap((layer) => layer.exportProblems?.() ?? []);
+  // An int8 file's normalisation runs in float on the file's input (Layer.takesFloatInput).
+  const floatInputs = model.layers.flatMap((layer, i) =>
+    layer.takesFloatInput && i > 0
+      ? [
+          `${layer.name}: an int8 file normalises its float input, so this must be the first layer (it is layer ${i + 1})`,
+        ]
+      : [],
+  );
   const folds = (["float32", "int8"] as const).flatMap((kind) =>
     model.layers.flatMap((layer, i) => {
       const fold = layer.foldsInto?.(kind);
@@ -36,7 +44,7 @@ export function exportProblems(model: Sequential): string[] {
       return typeof into === "string" ? [into] : [];
     }),
   );
-  return [...own, ...new Set(folds)];
+  return [...own, ...floatInputs, ...new Set(folds)];
 }
 
 /**

@@ -41,7 +41,7 @@ export class Normalization implements Layer {
       for (let j = 0; j < width; j++) sq[j] = sq[j]! + (d.x[s * width + j]! - mean[j]!) ** 2;
     const std = Float64Array.from(sq, (v, j) => {
       const s = Math.sqrt(v / d.n);
-      return s > 1e-6 * (Math.abs(mean[j]!) + 1e-30) && s > 0 ? s : 1;
+      return s > 1e-6 * Math.abs(mean[j]!) ? s : 1; // a constant feature (s = 0) too
     });
     return new Normalization(Float32Array.from(mean), Float32Array.from(std));
   }

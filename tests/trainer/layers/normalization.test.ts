@@ -72,3 +72,69 @@ describe("normalisation", () => {
     expect(gradientCheck(m, train).checked).toBeGreaterThan(20);
   });
 });
+
+describe("normalisation: fit, values, gradient and refusals", () => {
+  it("adapt: each feature's mean and population standard deviation; std 1 where a feature does not vary", () => {
+    // Features: varying (1, 3, 5, 7); constant 0; 1000 varying by 2 float32 steps (std 6.1e-8 of
+    // its mean: below 1e-6, so 1); 1000 varying by 64 steps (1.95e-6 of its mean: kept).
+    const rows = [
+      [1, 0, 1000, 1000],
+      [3, 0, 1000.0001220703125, 1000.00390625],
+      [5, 0, 1000, 1000],
+      [7, 0, 1000.0001220703125, 1000.00390625],
+    ];
+    const norm = normalization({
+      x: Float32Array.from(rows.flat()),
+      y: new Float32Array(4),
+      n: 4,
+      inputShape: [4],
+      targetSize: 1,
+    });
+    expect(Array.from(norm.mean)).toEqual([4, 0, Math.fround(1000.00006103515625), Math.fround(1000.001953125)]);
+    expect(Array.from(norm.std)).toEqual([Math.fround(Math.sqrt(5)), 1, 1, Math.fround(0.001953125)]);
+  });
+
+  it("forward: (x - mean) / std per feature, every row of a batch", () => {
+    const norm = normalization({ mean: Float32Array.of(1, -2), std: Float32Array.of(2, 0.5) });
+    const m = sequential([norm], { inputShape: [2] });
+    expect(Array.from(m.predict(Float32Array.of(3, -2, -1, 0, 1, -3)))).toEqual([1, 0, -1, 4, 0, -2]);
+    expect(m.summary()).toContain("normalization_1 2 features");
+  });
+
+  it("placed after a trained layer: gradients through it match central differences; an int8 file refuses it", () => {
+    const rng = new Rng(3);
+    const n = 10;
+    const train = {
+      x: Float32Array.from({ length: n * 2 }, () => rng.normal()),
+      y: Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
+      n,
+      inputShape: [2],
+      targetSize: 1,
+    };
+    const norm = normalization({ mean: Float32Array.of(0.5, -1, 2), std: Float32Array.of(0.25, 4, 1) });
+    const m = sequential([dense({ units: 3, activation: "tanh" }), norm, dense({ units: 1 })], {
+      inputShape: [2],
+      seed: 3,
+    });
+    m.compile({ optimizer: "sgd", loss: "mse" });
+    expect(gradientCheck(m, train).checked).toBeGreaterThan(10);
+    expect(exportProblems(m)).toEqual([
+      "normalization_1: an int8 file normalises its float input, so this must be the first layer (it is layer 2)",
+    ]);
+    expect(() => exportTflite(m, { kind: "int8", calibration: train })).toThrow(
+      "normalization_1: normalisation must be the first layer to export",
+    );
+  });
+
+  it("refuses means and deviations that do not pair, a deviation not above 0, and an input of another width", () => {
+    const f = (...v: number[]) => Float32Array.from(v);
+    expect(() => normalization({ mean: f(0, 1), std: f(1) })).toThrow("normalization: 2 means for 1 deviations");
+    for (const bad of [0, -1, NaN])
+      expect(() => normalization({ mean: f(0, 1), std: f(1, bad) })).toThrow(
+        "normalization: standard deviations must be positive",
+      );
+    expect(() => sequential([normalization({ mean: f(0, 1, 2), std: f(1, 1, 1) })], { inputShape: [2] })).toThrow(
+      "normalization_1: fitted on 3 features, the input has 2",
+    );
+  });
+});
