@@ -71,7 +71,7 @@ export async function verifyExport(
     maxAbsDifference,
     arenaBytes: m.arenaBytes,
     memoryBytes: m.memoryBytes,
-    latencyUs: latency(() => m.invoke()),
+    latencyUs: medianLatencyUs(() => m.invoke()),
   };
   if (test.labels) {
     result.correct = correctCount(got, test.y, outWidth);
@@ -102,21 +102,26 @@ function meanSquaredError(p: Float32Array, y: Float32Array): number {
   return s / p.length;
 }
 
-/** Median of 15 rounds of timed invokes, in microseconds. */
-function latency(invoke: () => void): number {
+/**
+ * Microseconds per call: 50 calls to warm up (compile, caches), then the
+ * number of calls per round doubled from 1 until a round takes over 5 ms (so
+ * the clock's resolution is small beside it), then the median of 15 such
+ * rounds. `now` is the clock in milliseconds.
+ */
+export function medianLatencyUs(invoke: () => void, now: () => number = () => performance.now()): number {
   for (let i = 0; i < 50; i++) invoke();
   let calls = 1;
   for (;;) {
-    const t = performance.now();
+    const t = now();
     for (let i = 0; i < calls; i++) invoke();
-    if (performance.now() - t > 5) break;
+    if (now() - t > 5) break;
     calls *= 2;
   }
   const rounds: number[] = [];
   for (let r = 0; r < 15; r++) {
-    const t = performance.now();
+    const t = now();
     for (let i = 0; i < calls; i++) invoke();
-    rounds.push(((performance.now() - t) * 1000) / calls);
+    rounds.push(((now() - t) * 1000) / calls);
   }
   rounds.sort((a, b) => a - b);
   return rounds[7]!;
