@@ -33,7 +33,8 @@ export function earlyStopping(
   const patience = options.patience ?? 3;
   const minDelta = options.minDelta ?? 0;
   const higherIsBetter = /accuracy/.test(monitor);
-  let best = higherIsBetter ? -Infinity : Infinity;
+  // Set by onTrainBegin, or by restore() when a checkpointed run continues.
+  let best = 0;
   let wait = 0;
   let bestWeights: Float32Array[] | undefined;
   let restored = false;

@@ -112,3 +112,48 @@ describe("early stopping, epoch by epoch", () => {
     );
   });
 });
+
+describe("early stopping across a checkpoint", () => {
+  /** Epochs first..last of `values` (epoch k is values[k - 1]) through `stop`, as fit() drives it. */
+  function epochs(stop: ReturnType<typeof earlyStopping>, values: number[], first: number) {
+    const model = fakeModel();
+    stop.onTrainBegin?.(model, { epochs: values.length, batches: 1 });
+    for (let epoch = first; epoch <= values.length && !model.stopTraining; epoch++) {
+      model.setEpoch(epoch);
+      stop.onEpochEnd?.(model, { epoch, learningRate: 0.1, loss: 1, val_loss: values[epoch - 1]! });
+    }
+    stop.onTrainEnd?.(model, { epochs: [] });
+    return model;
+  }
+
+  it("a run continued from state() stops where the uninterrupted run stops, and restores the same best weights", () => {
+    const values = [0.9, 0.5, 0.6, 0.7, 0.55, 0.8];
+    const whole = epochs(earlyStopping({ patience: 3, restoreBestWeights: true }), values, 1);
+    expect(whole.restoredTo).toBe(2);
+    // Interrupted after epoch 3 (one epoch waited); a new callback takes the checkpoint's state.
+    const first = earlyStopping({ patience: 3, restoreBestWeights: true });
+    epochs(first, values.slice(0, 3), 1);
+    const saved = first.state();
+    expect(saved).toEqual({ best: 0.5, wait: 1, bestEpoch: 2, bestWeights: [Float32Array.of(2)] });
+    const resumed = earlyStopping({ patience: 3, restoreBestWeights: true });
+    resumed.restore(saved);
+    const model = epochs(resumed, values, 4);
+    expect([resumed.stoppedEpoch, resumed.bestEpoch, model.restoredTo]).toEqual([5, 2, 2]);
+  });
+
+  it("restore() takes the stopped epoch of a run that had already stopped; without restoreBestWeights no weights are kept", () => {
+    const stop = earlyStopping({ patience: 1 });
+    stop.restore({ best: 0.25, wait: 0, bestEpoch: 3 }, 4);
+    expect(stop.stoppedEpoch).toBe(4);
+    epochs(stop, [1, 1, 1, 1, 0.3], 5);
+    expect([stop.stoppedEpoch, stop.bestEpoch]).toEqual([5, 3]); // 0.3 is not below the restored best
+    const plain = earlyStopping({ patience: 2 });
+    epochs(plain, [0.9, 0.5], 1);
+    expect(plain.state()).toEqual({ best: 0.5, wait: 0, bestEpoch: 2, bestWeights: undefined });
+  });
+
+  it("an accuracy's first epoch always improves (the best starts below any value)", () => {
+    expect(run([-5, -6], { monitor: "val_accuracy", patience: 1 })).toMatchObject({ bestEpoch: 1, stoppedEpoch: 2 });
+    expect(run([1e30, 2e30], { patience: 1 })).toMatchObject({ bestEpoch: 1, stoppedEpoch: 2 });
+  });
+});
