@@ -12,6 +12,7 @@ import {
   type InitializerName,
   type Callback,
   Interrupted,
+  Rng,
 } from "@wasmlite/trainer";
 import { learningRateAt } from "../../trainer/schedules.ts";
 import { data, analyticGradients } from "../helpers/gradients.ts";
@@ -103,6 +104,28 @@ describe("initialisers: Glorot uniform, N(0, 0.01) and He normal, by their momen
     expect(weights(undefined, "relu")).toEqual(s);
     expect(weights(undefined, "leakyRelu")).toEqual(s);
     expect(weights(undefined, "tanh")).toEqual(weights("glorotUniform"));
+  });
+
+  it("each initialiser draws one value per weight from the model's generator, layer after layer", () => {
+    for (const initializer of ["glorotUniform", "normal", "heNormal"] as const) {
+      const m = sequential([dense({ units: 2, initializer }), dense({ units: 1, initializer })], {
+        inputShape: [3],
+        seed: 4,
+      });
+      const rng = new Rng(4);
+      const draw = (n: number, fanIn: number, fanOut: number) =>
+        Array.from({ length: n }, () =>
+          Math.fround(
+            initializer === "glorotUniform"
+              ? rng.uniform(-Math.sqrt(6 / (fanIn + fanOut)), Math.sqrt(6 / (fanIn + fanOut)))
+              : initializer === "normal"
+                ? 0.01 * rng.normal()
+                : Math.sqrt(2 / fanIn) * rng.normal(),
+          ),
+        );
+      const [w1, , w2] = m.getWeights();
+      expect([Array.from(w1!), Array.from(w2!)], initializer).toEqual([draw(6, 3, 2), draw(2, 2, 1)]);
+    }
   });
 });
 

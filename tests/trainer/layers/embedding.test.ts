@@ -43,6 +43,8 @@ describe("Embedding", () => {
       expect(() => m.predict(Float32Array.from([1, 2, 3, 4, bad, 5]))).toThrow(
         new RegExp(`sample 1, step 1 holds token id ${shown}, not a whole number in 0\\.\\.9`),
       );
+    // The very first id (the kernel reports its position, 0 included).
+    expect(() => m.predict(Float32Array.from([10, 2, 3]))).toThrow(/sample 0, step 0 holds token id 10/);
     expect(() =>
       sequential([dense({ units: 2 }), embedding({ vocabulary: 4, width: 2 })], { inputShape: [3] }),
     ).toThrow(/embedding reads token ids, so it must be the first layer \(it is layer 2\)/);
