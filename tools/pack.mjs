@@ -121,7 +121,8 @@ function stage(pkg, compiledRoot, staging) {
     Object.entries(manifest.exports).map(([key, target]) => [key, packedTarget(target, prefix)]),
   );
   const bin = manifest.bin && Object.fromEntries(Object.entries(manifest.bin).map(([k, v]) => [k, join(prefix, v)]));
-  const { devDependencies: _dev, ...rest } = manifest;
+  // No scripts: each package's prepack refuses a pack from its own folder (tools/refuse-direct-pack.mjs).
+  const { devDependencies: _dev, scripts: _scripts, ...rest } = manifest;
   writeFileSync(join(dest, "package.json"), JSON.stringify({ ...rest, exports, ...(bin ? { bin } : {}) }, null, 2));
   return dest;
 }
