@@ -53,7 +53,7 @@ export function chooseQuantParams(
   const hi = Math.max(max, 0);
   if (!Number.isFinite(lo) || !Number.isFinite(hi))
     throw new Error(`chooseQuantParams: range [${min}, ${max}] is not finite`);
-  if (hi === lo) return { scale: 1, zeroPoint: type === "uint8" ? 0 : type === "int16" ? 0 : 0 };
+  if (hi === lo) return { scale: 1, zeroPoint: 0 }; // min = max = 0: any scale represents it
   const scale = Math.fround((hi - lo) / (qmax - qmin));
   const zeroPointFromMin = qmin - lo / scale;
   const zeroPoint = Math.min(qmax, Math.max(qmin, roundHalfAway(zeroPointFromMin)));

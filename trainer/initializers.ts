@@ -36,6 +36,6 @@ export function initialize(name: InitializerName, w: Float32Array, fanIn: number
   }
 }
 
-export function defaultInitializer(activation: ActivationName | "prelu" | undefined): InitializerName {
-  return activation === "relu" || activation === "leakyRelu" || activation === "prelu" ? "heNormal" : "glorotUniform";
+export function defaultInitializer(activation: ActivationName | undefined): InitializerName {
+  return activation === "relu" || activation === "leakyRelu" ? "heNormal" : "glorotUniform";
 }

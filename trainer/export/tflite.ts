@@ -98,8 +98,10 @@ export function exportTflite(model: Sequential, options: ExportOptions): Uint8Ar
     const into = foldTarget(model, i, fold);
     if (typeof into === "string") throw new Error(into);
     for (const [buf, values] of into.values) e.overrides.set(buf, values);
+    // int8 files: only batch normalisation folds (into the layer before it, which has no activation of its
+    // own), so that layer's output is the normalisation's, as calibrated.
     const r = ranges?.layers[i];
-    if (fold.into === "previous") rangesOf[into.at] = r && { output: r.output, values: { preactivation: r.output } };
+    if (r) rangesOf[into.at] = { output: r.output, values: {} };
     return true;
   });
   model.layers.forEach((layer, i) => {

@@ -154,8 +154,9 @@ export class Dense implements Layer {
     map: { scale: Float32Array; shift: Float32Array },
   ): Map<Buf, Float32Array> | string {
     if (side === "output") return foldIntoOutputs(this, this.#ws, { ...map, channelsLast: false });
+    // One scale per input: only a normalisation folds forward, and what lies between
+    // (flatten, dropout) keeps its width.
     const { scale, shift } = map;
-    if (scale.length !== this.inputs) return `${this.name} has ${this.inputs} inputs, the fold ${scale.length}`;
     const w = this.#ws.f32(this.w.value),
       b = this.#ws.f32(this.b.value);
     const folded = new Float32Array(w.length),

@@ -110,16 +110,14 @@ export class Embedding implements Layer {
   exportTo(e: LayerExport): void {
     const { vocabulary, width } = this.options;
     const values = e.values(this.table);
-    let quant;
-    if (e.int8) {
-      let min = 0,
-        max = 0;
-      for (const v of values) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      quant = e.quantOf({ min, max });
+    // int8: the table's own range (it is constant, so no calibration); float32: none (quantOf).
+    let min = 0,
+      max = 0;
+    for (const v of values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
     }
+    const quant = e.quantOf({ min, max });
     const table = e.builder.addTensor({
       name: `${this.name}/embeddings`,
       shape: [vocabulary, width],

@@ -166,8 +166,8 @@ export class JordanRNN implements Layer {
       const z = stepRows(this.#z, k, batch, h),
         hk = stepRows(this.#h, k, batch, h);
       activationGradientBuffers(ws, this.activation, z, hk, dh, dz, batch * h, h, {});
-      // dy_(k-1) += dz_k U, unless step k starts a truncation window.
-      if (k > 0 && k % this.#window !== 0)
+      // dy_(k-1) += dz_k U, unless step k starts a truncation window (step 0 starts the first).
+      if (k % this.#window !== 0)
         ws.kernels.gemmNN(dz, this.u.value, stepRows(this.#dy, k - 1, batch, o), batch, o, h, 1);
     }
     const all = t * batch;

@@ -167,8 +167,8 @@ export class LSTM implements Layer {
         batch,
         h,
       );
-      // Into step s - 1 through the recurrent kernel and the cell, unless step s starts a window.
-      if (s > 0 && s % this.#window !== 0)
+      // Into step s - 1 through the recurrent kernel and the cell, unless step s starts a window (0 does).
+      if (s % this.#window !== 0)
         ws.kernels.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, 4 * h, 1);
       else ws.f32(dc).fill(0);
     }

@@ -151,9 +151,8 @@ export class SimpleRNN implements Layer {
         h,
         {},
       );
-      // dh_(s-1) += dz_s U, unless step s starts a truncation window.
-      if (s > 0 && s % this.#window !== 0)
-        ws.kernels.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, h, 1);
+      // dh_(s-1) += dz_s U, unless step s starts a truncation window (step 0 starts the first).
+      if (s % this.#window !== 0) ws.kernels.gemmNN(dz, this.u.value, this.#at(this.#dh, s - 1, batch), batch, h, h, 1);
     }
     const grads = { dz: this.#dz, x: this.#x, fedBack: this.#h, w: this.w, u: this.u, bias: this.b };
     inputAndRecurrentGradients(ws, { ...grads, dxTime: this.#dxTime, dx: this.#dx }, batch, t, h, f, h, inputGradient);

@@ -95,10 +95,10 @@ function geometry([h, w, c]: [number, number, number], o: WindowOptions, layer: 
   const [kh, kw] = pair(o.size);
   const [strideH, strideW] = pair(o.strides ?? 1);
   const [dilationH, dilationW] = pair(o.dilation ?? 1);
-  const padding = o.padding ?? "valid";
+  const same = o.padding === "same"; // valid by default
   const along = (size: number, k: number, s: number, d: number) => {
     const span = (k - 1) * d + 1;
-    if (padding === "same") {
+    if (same) {
       const out = Math.ceil(size / s);
       return { out, before: Math.floor(Math.max((out - 1) * s + span - size, 0) / 2) };
     }
