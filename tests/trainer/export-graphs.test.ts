@@ -57,6 +57,8 @@ interface Case {
   inputShape: number[];
   layers: () => Layer[];
   vocabulary?: number;
+  /** Each weight array mapped (seeded weights are small: a case may need large ones, or zeros). */
+  weights?: (w: Float32Array) => Float32Array;
 }
 
 const CASES: Case[] = [
@@ -88,6 +90,15 @@ const CASES: Case[] = [
       averagePool2d({ poolSize: 1, strides: [1, 2], padding: "same" }),
       globalAveragePooling2d(),
       dense({ units: 2, activation: "softmax" }),
+    ],
+  },
+  {
+    name: "depthwise-tanh",
+    inputShape: [5, 4, 2],
+    layers: () => [
+      depthwiseConv2d({ kernelSize: [3, 2], activation: "tanh" }),
+      globalAveragePooling2d(),
+      dense({ units: 1 }),
     ],
   },
   {
@@ -131,12 +142,29 @@ const CASES: Case[] = [
   {
     name: "jordan-last-step",
     inputShape: [3, 2],
-    layers: () => [jordanRnn({ units: 3, outputs: 2, outputActivation: "tanh", activation: "sigmoid" })],
+    layers: () => [
+      jordanRnn({ units: 3, outputs: 2, outputActivation: "tanh", activation: "sigmoid" }),
+      dense({ units: 1 }),
+    ],
   },
   {
     name: "lstm-last-step",
     inputShape: [3, 2],
     layers: () => [lstm({ units: 3, truncate: 2 }), dense({ units: 1, activation: "sigmoid" })],
+  },
+  {
+    // A cell state beyond [-1, 1], so its int16 scale is not the smallest power of two.
+    name: "lstm-large-cell",
+    inputShape: [4, 2],
+    layers: () => [lstm({ units: 2 })],
+    weights: (w) => w.map((v) => 6 * v + 1.5),
+  },
+  {
+    // Outputs that are always 0: the int8 scales of a range [0, 0].
+    name: "lstm-zero",
+    inputShape: [2, 2],
+    layers: () => [lstm({ units: 2 })],
+    weights: (w) => new Float32Array(w.length),
   },
   {
     name: "embedding",
@@ -186,7 +214,10 @@ function listing(model: Sequential, bytes: Uint8Array): string {
         ? ""
         : ` scale ${scales} zero point ${t.zeroPoint.join(" ")}${t.scale.length > 1 ? ` axis ${t.quantizedDimension}` : ""}`;
     const kind = t.dataBytes > 0 ? " const" : t.isVariable ? " variable" : "";
-    lines.push(`  ${t.name}: ${t.type} [${t.shape.join(", ")}]${q}${kind}`);
+    // Small int32 constants are shapes, slice bounds and axes: their values are part of the graph.
+    const ints = t.type === "INT32" && t.data && t.dataBytes <= 64 ? new Int32Array(t.data.slice().buffer) : undefined;
+    const values = ints && t.scale.length === 0 ? ` = [${ints.join(", ")}]` : "";
+    lines.push(`  ${t.name}: ${t.type} [${t.shape.join(", ")}]${q}${kind}${values}`);
   }
   return lines.join("\n") + "\n";
 }
@@ -195,6 +226,7 @@ describe("the export's graph", () => {
   for (const c of CASES) {
     it(`${c.name}: float32 and int8 listings as committed; tensor names unique, each under its layer`, async () => {
       const m = sequential(c.layers(), { inputShape: c.inputShape, seed: 5 });
+      if (c.weights) m.setWeights(m.getWeights().map(c.weights));
       const calibration = data(12, c.inputShape, c.vocabulary);
       for (const kind of ["float32", "int8"] as const) {
         const bytes = exportTflite(m, { kind, calibration });

@@ -10,6 +10,7 @@ import {
   depthwiseConv2d,
   dense,
   flatten,
+  batchNormalization,
   exportProblems,
   exportTflite,
   type Dataset,
@@ -30,6 +31,13 @@ describe("export problems", () => {
         `normalization_1: ${name} takes no fold of its inputs (only a dense layer does)`,
       ]);
     }
+  });
+
+  it("a batch normalisation folds into the channels of the layer before it: not across a flatten", () => {
+    const m = sequential([conv2d({ filters: 2, kernelSize: 2 }), flatten(), batchNormalization()], {
+      inputShape: [3, 3, 1],
+    });
+    expect(exportProblems(m)).toEqual(["batchNormalization_1: conv2d_1 has 2 output channels, the fold 8"]);
   });
 
   it("int8 needs a calibration set with at least one sample; one is enough", () => {

@@ -3,7 +3,7 @@
 // inference), and the loss's gradient under one fixed mask (the random state
 // replayed) against central finite differences.
 import { describe, it, expect } from "vitest";
-import { sequential, dense, dropout } from "@wasmlite/trainer";
+import { sequential, dense, dropout, Rng } from "@wasmlite/trainer";
 import { data } from "../../helpers/gradients.ts";
 
 describe("dropout", () => {
@@ -73,5 +73,32 @@ describe("dropout", () => {
     // Some units really were dropped: a different mask changes the loss.
     m.rng.restore(state.map((v) => (v + 1) >>> 0));
     expect(m.trainBatch(d, null, 0, d.n, 0, "other mask")).not.toBe(loss());
+  });
+
+  it("the mask is one draw per value from the model's generator, call after call (u < rate drops)", () => {
+    const m = sequential([dropout(0.5)], { inputShape: [5], seed: 3 });
+    const layer = m.layers[0]!;
+    layer.allocate(m.ws, 2);
+    const x = m.ws.alloc(10);
+    m.ws.f32(x).fill(1);
+    const replay = new Rng(0);
+    replay.restore(m.rng.state());
+    for (let call = 0; call < 2; call++) {
+      const y = Array.from(m.ws.f32(layer.forward(x, 2, true)));
+      expect(y, `call ${call + 1}`).toEqual(Array.from({ length: 10 }, () => (replay.next() < 0.5 ? 0 : 2)));
+    }
+  });
+
+  it("rate 0 in training is the identity and draws nothing: training matches the model without it", () => {
+    const d = data(8, 3, 2, "mse", 4);
+    const trained = (layers: ReturnType<typeof dense | typeof dropout>[]) => {
+      const m = sequential(layers, { inputShape: [3], seed: 2 });
+      m.compile({ optimizer: "sgd", loss: "mse" });
+      m.fit(d, { epochs: 3, batchSize: 4 });
+      return m.getWeights();
+    };
+    expect(trained([dense({ units: 4, activation: "tanh" }), dropout(0), dense({ units: 2 })])).toEqual(
+      trained([dense({ units: 4, activation: "tanh" }), dense({ units: 2 })]),
+    );
   });
 });

@@ -40,6 +40,12 @@ describe("layer options: the messages", () => {
     expect(problems(z.object({ a: z.int() }), 7, "(the file)")).toEqual(["(the file): must be an object, got 7"]);
   });
 
+  it("a rule across fields gives its own message, with the value", () => {
+    expect(refusal(() => dense({ units: 1, activation: "tanh", alpha: 0.1 }))).toBe(
+      'dense: alpha: applies to activation "leakyRelu" only, this layer\'s is "tanh", got 0.1',
+    );
+  });
+
   it("a value not among those allowed lists them (one: without 'one of')", () => {
     expect(refusal(() => conv2d({ filters: 1, kernelSize: 3, padding: "full" as never }))).toBe(
       'conv2d: padding: must be one of "valid", "same", got "full"',

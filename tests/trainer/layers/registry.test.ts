@@ -8,6 +8,9 @@ import {
   maxPool2d,
   averagePool2d,
   globalAveragePooling2d,
+  globalAveragePooling1d,
+  jordanRnn,
+  lstm,
   batchNormalization,
   dense,
   dropout,
@@ -53,5 +56,29 @@ describe("layer configs", () => {
     expect(() => rebuildLayer({ type: "gru" })).toThrow(
       /^unknown layer type 'gru' \(known: dense, dropout, flatten, activation, prelu, conv2d, .*, globalAveragePooling1d\)$/,
     );
+  });
+
+  it("each layer refuses an input of another rank, naming the shape it expects", () => {
+    const refusal = (layer: Layer, inputShape: number[]) => {
+      try {
+        sequential([layer], { inputShape });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "accepted";
+    };
+    expect(refusal(dense({ units: 1 }), [2, 2])).toBe(
+      "dense_1: expects flat inputs, got shape [2,2] (add a flatten() layer first)",
+    );
+    expect(refusal(globalAveragePooling1d(), [4])).toBe(
+      "globalAveragePooling1d_1: expects sequences [steps, channels], got shape [4]",
+    );
+    expect(refusal(globalAveragePooling2d(), [4, 4])).toBe(
+      "globalAveragePooling2d_1: expects [height, width, channels] images, got shape [4,4]",
+    );
+    expect(refusal(jordanRnn({ units: 2, outputs: 1 }), [3])).toBe(
+      "jordanRnn_1: expects sequences [steps, features], got shape [3]",
+    );
+    expect(refusal(lstm({ units: 2 }), [3])).toBe("lstm_1: expects sequences [steps, features], got shape [3]");
   });
 });
