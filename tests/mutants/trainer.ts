@@ -124,8 +124,8 @@ export const TRAINER_MUTANTS: Mutant[] = [
   {
     id: "rnn-gradient-stops-at-each-step",
     file: "trainer/layers/simple-rnn.ts",
-    find: "if (s > 0 && s % this.#window !== 0)",
-    replace: "if (s > 0 && s % this.#window !== 0 && false)",
+    find: "if (s % this.#window !== 0)",
+    replace: "if (s % this.#window !== 0 && false)",
     bug: "backpropagation through time forgets the recurrence: no gradient flows to earlier steps",
     build: "none",
     tests: [RNN],
@@ -180,8 +180,8 @@ export const TRAINER_MUTANTS: Mutant[] = [
   {
     id: "jordan-output-not-fed-back-in-bptt",
     file: "trainer/layers/jordan.ts",
-    find: "if (k > 0 && k % this.#window !== 0)",
-    replace: "if (k > 0 && k % this.#window !== 0 && false)",
+    find: "if (k % this.#window !== 0)",
+    replace: "if (k % this.#window !== 0 && false)",
     bug: "the Jordan network's BPTT forgets that the output is fed back: no gradient reaches earlier steps",
     build: "none",
     tests: [JORDAN],
