@@ -18,17 +18,11 @@ export function roundHalfAway(x: number): number {
 export function quantizeMultiplier(m: number): { multiplier: number; shift: number } {
   if (m === 0) return { multiplier: 0, shift: 0 };
   if (!Number.isFinite(m)) throw new Error(`quantizeMultiplier: ${m} is not finite`);
+  // frexp: m = fraction * 2^shift with |fraction| in [0.5, 1). Just below a power of two, log2 can round up
+  // to the integer (2^30 - 2^-23 gives 30), one too high; it never rounds below one, as 2^k is exact.
   let shift = Math.floor(Math.log2(Math.abs(m))) + 1;
-  let fraction = m / 2 ** shift;
-  // Correct log2's rounding so |fraction| is in [0.5, 1), as frexp gives.
-  if (Math.abs(fraction) >= 1) {
-    fraction /= 2;
-    shift++;
-  }
-  if (Math.abs(fraction) < 0.5) {
-    fraction *= 2;
-    shift--;
-  }
+  if (Math.abs(m / 2 ** shift) < 0.5) shift--;
+  const fraction = m / 2 ** shift;
   let q = roundHalfAway(fraction * 2 ** 31);
   if (q === 2 ** 31) {
     q /= 2;

@@ -73,8 +73,8 @@ export class Workspace {
   alloc(n: number): Buf {
     if (!Number.isInteger(n) || n < 0) throw new Error(`workspace: cannot allocate ${n} floats`);
     const offset = this.#next;
-    this.#next += Math.ceil(n / 4) * 4;
-    const needBytes = this.#next * 4;
+    const next = offset + Math.ceil(n / 4) * 4;
+    const needBytes = next * 4;
     const memory = this.#k.memory;
     if (needBytes > memory.buffer.byteLength) {
       const pages = Math.ceil((needBytes - memory.buffer.byteLength) / 65536);
@@ -86,6 +86,7 @@ export class Workspace {
         );
       }
     }
+    this.#next = next; // only now: a refused allocation leaves the workspace as it was
     const b = { offset, length: n };
     // Zeroed: memory released by release() is handed out again holding what it held.
     this.f32(b).fill(0);

@@ -7,15 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  readModel,
-  ModelBuilder,
-  TensorType,
-  BuiltinOperator,
-  quantizeMultiplier,
-  chooseQuantParams,
-  quantize,
-} from "@wasmlite/format";
+import { readModel, ModelBuilder, TensorType, BuiltinOperator } from "@wasmlite/format";
 import { fixture, allModels } from "../helpers/fixtures.ts";
 import { haveTool } from "../helpers/system.ts";
 import { runtimeSchemaSource } from "../../format/runtime-schema.mjs";
@@ -142,29 +134,6 @@ describe("our writer", () => {
     const at = bytes.findIndex((_, i) => needle.every((v, k) => bytes[i + k] === v));
     expect(at).toBeGreaterThan(0);
     expect(at % 16).toBe(0);
-  });
-});
-
-describe("quantisation arithmetic", () => {
-  it("quantizeMultiplier matches TFLite's frexp-based definition", () => {
-    for (const m of [0.5, 0.75, 1e-3, 0.123456789, 1.5, 3e-10, 0.99999999999]) {
-      const { multiplier, shift } = quantizeMultiplier(m);
-      expect(multiplier).toBeGreaterThanOrEqual(2 ** 30);
-      expect(multiplier).toBeLessThan(2 ** 31);
-      expect(Math.abs(multiplier * 2 ** (shift - 31) - m) / m).toBeLessThan(2 ** -30);
-    }
-    expect(quantizeMultiplier(0)).toEqual({ multiplier: 0, shift: 0 });
-    // Rounds up to 2^31: halved, shift + 1.
-    expect(quantizeMultiplier(1 - 2 ** -40)).toEqual({ multiplier: 2 ** 30, shift: 1 });
-  });
-
-  it("chooseQuantParams represents zero exactly and covers the range", () => {
-    const { scale, zeroPoint } = chooseQuantParams(-1, 3, "int8");
-    expect(quantize(0, scale, zeroPoint)).toBe(zeroPoint);
-    expect(quantize(-1, scale, zeroPoint)).toBe(-128);
-    expect(quantize(3, scale, zeroPoint)).toBe(127);
-    expect(quantize(2.5 * scale, scale, 0)).toBe(3); // half away from zero
-    expect(quantize(-2.5 * scale, scale, 0)).toBe(-3);
   });
 });
 

@@ -115,8 +115,8 @@ export const TRAINER_MUTANTS: Mutant[] = [
     id: "rnn-recurrent-gradient-5-percent",
     // The recurrent gradient all three recurrent layers share, run against this layer's suite.
     file: "trainer/layers/recurrent.ts",
-    find: "else ws.f32(b.u.grad).fill(0);",
-    replace: "else ws.f32(b.u.grad).fill(0);\n  ws.f32(b.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    find: "    (steps - 1) * batch,\n    0,\n  );\n",
+    replace: "    (steps - 1) * batch,\n    0,\n  );\n  ws.f32(b.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));\n",
     bug: "the SimpleRNN's recurrent weight gradient is 5% too large",
     build: "none",
     tests: [RNN],
@@ -153,8 +153,8 @@ export const TRAINER_MUTANTS: Mutant[] = [
     id: "lstm-recurrent-gradient-5pct",
     // The recurrent gradient all three recurrent layers share, run against this layer's suite.
     file: "trainer/layers/recurrent.ts",
-    find: "else ws.f32(b.u.grad).fill(0);",
-    replace: "else ws.f32(b.u.grad).fill(0);\n  ws.f32(b.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));",
+    find: "    (steps - 1) * batch,\n    0,\n  );\n",
+    replace: "    (steps - 1) * batch,\n    0,\n  );\n  ws.f32(b.u.grad).forEach((v, i, a) => (a[i] = 1.05 * v));\n",
     bug: "the LSTM's recurrent weight gradient is 5% too large",
     build: "none",
     tests: [LSTM],

@@ -251,9 +251,14 @@ const LSTM_GATES = ["input", "forget", "cell", "output"];
  * k in -15..-9 (the formats TFLite's tanh reads), the smallest whose int16
  * range holds the calibrated cell values (beyond 64 they saturate).
  */
-export function cellStateScaleLog2(absMax: number): number {
-  const bits = absMax > 0 ? Math.ceil(Math.log2(absMax)) : 0;
+export function cellStateScaleLog2(cell: { min: number; max: number } | undefined): number {
+  const bits = Math.ceil(Math.log2(absMax(cell))); // -Infinity for a cell always 0, which the clamp makes 0
   return Math.min(Math.max(bits, 0), 6) - 15;
+}
+
+/** The largest magnitude a calibrated range holds (0 for none). */
+function absMax(range: { min: number; max: number } | undefined): number {
+  return range ? Math.max(-range.min, range.max) : 0;
 }
 
 /**
@@ -289,8 +294,7 @@ function exportLstm(e: LayerExport, s: LstmExportSpec): void {
     inputs.push(e.addBias(`${s.name}/${gate}_bias`, s.b.slice(g * h, (g + 1) * h), [inputScales[g]!])),
   );
   inputs.push(-1, -1); // no projection
-  const cell = e.range("cell");
-  const cellScale = 2 ** cellStateScaleLog2(cell ? Math.max(-cell.min, cell.max) : 0);
+  const cellScale = 2 ** cellStateScaleLog2(e.range("cell"));
   inputs.push(
     e.builder.addTensor({
       name: `${s.name}/hidden_state`,
@@ -337,6 +341,6 @@ function exportLstm(e: LayerExport, s: LstmExportSpec): void {
 
 /** Symmetric int8 parameters (zero point 0) over a calibrated range; the integer LSTM's hidden state needs them. */
 function symmetricInt8(range: { min: number; max: number } | undefined): QuantizationSpec {
-  const absMax = range ? Math.max(-range.min, range.max) : 0;
-  return { scale: [Math.fround((absMax > 0 ? absMax : 1) / 127)], zeroPoint: [0] };
+  const largest = absMax(range);
+  return { scale: [Math.fround((largest > 0 ? largest : 1) / 127)], zeroPoint: [0] };
 }

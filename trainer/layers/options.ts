@@ -121,7 +121,7 @@ export function describeIssues(
       case "invalid_union": {
         if (issue.errors.length === 0) {
           // A discriminated union whose tag matched no option.
-          const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
+          const options = (issue as unknown as { options: unknown[] }).options.map((o) => JSON.stringify(o));
           return [`${where}: must be one of ${options.join(", ")}${got}`];
         }
         if (value === undefined) return [`${where}: required`];

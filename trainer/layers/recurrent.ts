@@ -93,17 +93,16 @@ export function inputAndRecurrentGradients(
   const all = steps * batch;
   ws.kernels.gemmTN(b.dz, b.x, b.w.grad, rows, features, all, 0);
   ws.kernels.sumRows(b.dz, b.bias.grad, all, b.bias.grad.length);
-  if (steps > 1)
-    ws.kernels.gemmTN(
-      part(b.dz, batch * rows, (steps - 1) * batch * rows),
-      b.fedBack,
-      b.u.grad,
-      rows,
-      fedBackWidth,
-      (steps - 1) * batch,
-      0,
-    );
-  else ws.f32(b.u.grad).fill(0);
+  // One step has nothing fed back: a product over no rows, which writes dU = 0.
+  ws.kernels.gemmTN(
+    part(b.dz, batch * rows, (steps - 1) * batch * rows),
+    b.fedBack,
+    b.u.grad,
+    rows,
+    fedBackWidth,
+    (steps - 1) * batch,
+    0,
+  );
   if (inputGradient) {
     ws.kernels.gemmNN(b.dz, b.w.value, b.dxTime, all, features, rows, 0);
     ws.kernels.swapLeadingAxes(b.dxTime, b.dx, steps, batch, features);

@@ -183,12 +183,14 @@ describe("configs and export", () => {
   });
 
   it("the int8 cell state's power-of-two scale covers the calibrated cell values, within TFLite's formats", () => {
-    expect(cellStateScaleLog2(0)).toBe(-15);
-    expect(cellStateScaleLog2(0.7)).toBe(-15); // |c| < 1: Q0.15
-    expect(cellStateScaleLog2(1.5)).toBe(-14);
-    expect(cellStateScaleLog2(4)).toBe(-13);
-    expect(cellStateScaleLog2(4.01)).toBe(-12);
-    expect(cellStateScaleLog2(1000)).toBe(-9); // beyond 64 the cell saturates
+    const within = (min: number, max: number) => cellStateScaleLog2({ min, max });
+    expect(cellStateScaleLog2(undefined)).toBe(-15); // not calibrated
+    expect(within(0, 0)).toBe(-15);
+    expect(within(-0.2, 0.7)).toBe(-15); // |c| < 1: Q0.15
+    expect(within(-1.5, 0.5)).toBe(-14); // the negative side is the larger
+    expect(within(-1, 4)).toBe(-13);
+    expect(within(-4.01, 4)).toBe(-12);
+    expect(within(-3, 1000)).toBe(-9); // beyond 64 the cell saturates
   });
 
   for (const returnSequences of [false, true]) {

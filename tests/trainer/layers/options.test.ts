@@ -90,6 +90,52 @@ describe("layer options: the messages", () => {
     ).toEqual(['a.c: Unrecognized key: "c"']);
   });
 
+  it("a union's forms ranked: a wrong type at the root is farthest, a wrong value at the root next, then the count", () => {
+    // Through describeIssues directly: zod reports a union's forms only when none is plainly the one
+    // meant, and which those are is zod's choice; the ranking must hold for any it reports.
+    const at = (path: PropertyKey[], code: string, extra: object = {}) => ({ code, path, message: "bad", ...extra });
+    const wrongType = (path: PropertyKey[]) => at(path, "invalid_type", { expected: "number" });
+    const tooSmall = (path: PropertyKey[]) => at(path, "too_small", { minimum: 1, inclusive: true, origin: "number" });
+    const union = (...errors: object[][]) =>
+      [{ code: "invalid_union", path: ["a"], message: "", errors, input: undefined }] as never;
+    const raw = { a: { b: 0, c: 0 } };
+    // A wrong value at the root (10) is nearer than a wrong type there (100), either order.
+    expect(describeIssues(union([wrongType([])], [tooSmall([])]), raw)).toEqual(['a: must be >= 1, got {"b":0,"c":0}']);
+    expect(describeIssues(union([tooSmall([])], [wrongType([])]), raw)).toEqual(['a: must be >= 1, got {"b":0,"c":0}']);
+    // Two problems inside a form (1 each) are nearer than one wrong value at its root (10).
+    expect(describeIssues(union([tooSmall([])], [tooSmall(["b"]), tooSmall(["c"])]), raw)).toEqual([
+      "a.b: must be >= 1, got 0",
+      "a.c: must be >= 1, got 0",
+    ]);
+    // A wrong type at the root (100) is farther than a wrong value there plus one inside (11).
+    expect(describeIssues(union([wrongType([])], [tooSmall([]), tooSmall(["b"])]), raw)).toEqual([
+      'a: must be >= 1, got {"b":0,"c":0}',
+      "a.b: must be >= 1, got 0",
+    ]);
+    // Unknown keys at the root count as a problem inside (1), not a wrong value there (10).
+    expect(describeIssues(union([tooSmall([])], [at([], "unrecognized_keys", { keys: ["c"] })]), raw)).toEqual([
+      "a.c: bad",
+    ]);
+    // Tied forms are all listed, each form's problems on one line.
+    expect(
+      describeIssues(union([tooSmall(["b"]), tooSmall(["c"])], [wrongType(["b"]), wrongType(["c"])]), raw),
+    ).toEqual([
+      'a: matches none of its forms, got {"b":0,"c":0}:',
+      "  - a.b: must be >= 1, got 0; a.c: must be >= 1, got 0",
+      "  - a.b: must be a number, got 0; a.c: must be a number, got 0",
+    ]);
+  });
+
+  it("several problems are joined by '; ' in the layer's error; a value not given is not shown", () => {
+    expect(refusal(() => dense({ units: 0, activation: "nope" as never }))).toBe(
+      'dense: units: must be >= 1, got 0; activation: must be one of "identity", "sigmoid", "tanh", "relu", ' +
+        '"leakyRelu", "hardThreshold", "softmax", got "nope"',
+    );
+    const custom = [{ code: "custom", path: ["gone"], message: "is needed with b", input: undefined }] as never;
+    expect(describeIssues(custom, { b: 1 })).toEqual(["gone: is needed with b"]);
+    expect(describeIssues(custom, { gone: 2 })).toEqual(["gone: is needed with b, got 2"]);
+  });
+
   it("a tagged union (a config's layer) whose tag matches nothing lists the tags", () => {
     const lines = problems(layerConfigSchema, { type: "dens", units: 2 });
     expect(lines).toHaveLength(1);
