@@ -18,16 +18,19 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
   // The trainer's layers, optimizers, losses, callbacks, schedules,
-  // activations, initialisers, export and calibration, the kernels' TypeScript
-  // side (the workspace) and the quantisation arithmetic the export shares
-  // with the tests (tests/mutants/stryker-report.md). The rest of the
-  // trainer (the model's loop, data), the rest of format/ and cli/ are not
-  // mutated yet.
+  // activations, initialisers, random generator, data sets and augmentation,
+  // export and calibration, the kernels' TypeScript side (the workspace);
+  // format/'s writer, reader, quantisation arithmetic, tokenizer, email
+  // reader and metadata (tests/mutants/stryker-report.md). Not mutated yet:
+  // the model's loop (trainer/model.ts), data-parallel training and its
+  // workers (their mutants run in worker threads StrykerJS does not see), and
+  // cli/.
   mutate: [
     "trainer/layers/**/*.ts",
-    "trainer/{optimizers,losses,callback,early-stopping,schedules,activations,initializers,workspace}.ts",
+    "trainer/{optimizers,losses,callback,early-stopping,schedules,activations,initializers,workspace,rng}.ts",
+    "trainer/data/**/*.ts",
     "trainer/export/**/*.ts",
-    "format/quantization.ts",
+    "format/{quantization,model-builder,model-reader,tokenizer,email,wasmlite-metadata}.ts",
   ],
   ignorePatterns: ["reports", "test-artifacts", "scratch", "out", ".stryker-tmp"],
   incremental: true,
