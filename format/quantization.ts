@@ -18,8 +18,8 @@ export function roundHalfAway(x: number): number {
 export function quantizeMultiplier(m: number): { multiplier: number; shift: number } {
   if (m === 0) return { multiplier: 0, shift: 0 };
   if (!Number.isFinite(m)) throw new Error(`quantizeMultiplier: ${m} is not finite`);
-  // frexp: m = fraction * 2^shift with |fraction| in [0.5, 1). Just below a power of two, log2 can round up
-  // to the integer (2^30 - 2^-23 gives 30), one too high; it never rounds below one, as 2^k is exact.
+  // frexp: m = fraction * 2^shift with |fraction| in [0.5, 1). Just below 2^k, log2 can round up to k
+  // (2^30 - 2^-23 gives 30), making shift one too high; from 2^k up it never gives less than k (log2(2^k) = k).
   let shift = Math.floor(Math.log2(Math.abs(m))) + 1;
   if (Math.abs(m / 2 ** shift) < 0.5) shift--;
   const fraction = m / 2 ** shift;
