@@ -26,7 +26,7 @@ describe("Rng", () => {
     expect(want.map(() => r.nextU32())).toEqual(want);
   });
 
-  it("a seed spreads over the four state words; seeds differ in every word", () => {
+  it("a seed spreads over the four state words by that formula, taken mod 2^32", () => {
     for (const seed of [0, 1, 42, 2 ** 32 - 1, -1]) {
       const words = [1, 2, 3, 4].map((i) => fmix32((seed + i * 0x9e3779b9) >>> 0));
       expect(new Rng(seed).state(), String(seed)).toEqual(words);

@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { Workspace, part, type Buf } from "../../trainer/workspace.ts";
 
 /** Where the kernels' own static data ends, read from a fresh instance of the same module. */
-function heapBase(): number {
+const HEAP_BASE = (() => {
   const module = new WebAssembly.Module(
     readFileSync(new URL("../../trainer/kernels/build/trainer-kernels.wasm", import.meta.url)),
   );
   return (new WebAssembly.Instance(module, {}).exports.heapBase as () => number)();
-}
+})();
 
 /** The memory's size in bytes (every view is over the whole memory). */
 const memoryBytes = (ws: Workspace, b: Buf) => ws.f32(b).buffer.byteLength;
@@ -21,8 +21,8 @@ describe("Workspace", () => {
     const ws = new Workspace();
     const start = ws.alloc(1).offset * 4;
     expect(start % 16).toBe(0);
-    expect(start).toBeGreaterThanOrEqual(heapBase());
-    expect(start).toBeLessThan(heapBase() + 16);
+    expect(start).toBeGreaterThanOrEqual(HEAP_BASE);
+    expect(start).toBeLessThan(HEAP_BASE + 16);
   });
 
   it("buffers are adjacent, each rounded up to four floats (16 bytes); zero floats take no room", () => {
