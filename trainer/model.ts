@@ -410,11 +410,10 @@ export class Sequential {
       if (validation) throw new Error("give validationSplit or validationData, not both");
       if (!(options.validationSplit > 0 && options.validationSplit < 1))
         throw new Error(`validationSplit must be in (0, 1), got ${options.validationSplit}`);
+      // floor(n x split) < n for a split below 1: some training data always remains.
       const held = Math.floor(train.n * options.validationSplit);
-      if (held < 1 || held >= train.n)
-        throw new Error(
-          `validationSplit ${options.validationSplit} of ${train.n} samples leaves no training or no validation data`,
-        );
+      if (held < 1)
+        throw new Error(`validationSplit ${options.validationSplit} of ${train.n} samples holds out no sample`);
       validation = slice(train, train.n - held, train.n);
       train = slice(train, 0, train.n - held);
     }
@@ -483,7 +482,6 @@ export class Sequential {
     this.#checkData(d, "evaluation data");
     const batchSize = this.#inferenceBatch(options.batchSize ?? 256);
     const prefix = options.prefix ?? "";
-    this.#ensureCapacity(Math.min(batchSize, d.n));
     let lossSum = 0;
     for (let start = 0; start < d.n; start += batchSize) {
       const n = Math.min(batchSize, d.n - start);
@@ -496,7 +494,7 @@ export class Sequential {
   }
 
   #metrics(d: Dataset, batchSize: number, prefix: string): Record<string, number> {
-    const metrics = this.#compiled?.metrics ?? [];
+    const metrics = this.#needCompiled().metrics;
     if (!metrics.length) return {};
     const p = this.predict(d.x, { batchSize });
     const width = d.targetSize;

@@ -17,6 +17,7 @@ import {
 } from "@wasmlite/trainer";
 import type { Dataset, Sequential, OptimizerOptions } from "@wasmlite/trainer";
 import { analyticGradients, data } from "../helpers/gradients.ts";
+import { copyParams, shareRows } from "../../trainer/data-parallel.ts";
 
 /** A small CNN over 6x6 images: convolution, pooling and dense layers all split by rows. */
 function cnn(seed: number, withDropout = false): Sequential {
@@ -182,5 +183,53 @@ describe("data-parallel training (fit's threads)", () => {
       expect(() => m.fit(images(4, 1), { epochs: 1, threads })).toThrow(
         `threads must be a positive whole number, got ${threads}`,
       );
+  });
+});
+
+describe("data-parallel's parts", () => {
+  it("shareRows: as even as possible, the first shares one row larger, the caller's first", () => {
+    expect(shareRows(7, 3)).toEqual([3, 2, 2]);
+    expect(shareRows(8, 3)).toEqual([3, 3, 2]);
+    expect(shareRows(9, 3)).toEqual([3, 3, 3]);
+    expect(shareRows(2, 3)).toEqual([1, 1, 0]);
+    expect(shareRows(5, 1)).toEqual([5]);
+  });
+
+  it("copyParams: every parameter's values or gradients, in params() order, out to one array and back in", () => {
+    const m = sequential([dense({ units: 3 }), dense({ units: 2 })], { inputShape: [2], seed: 1 });
+    const params = m.params();
+    const sizes = params.map((p) => p.value.length);
+    expect(sizes).toEqual([6, 3, 6, 2]);
+    const flat = new Float32Array(17);
+    copyParams(m.ws, params, "value", flat, "out");
+    expect(Array.from(flat)).toEqual(m.getWeights().flatMap((w) => Array.from(w)));
+    const grads = Float32Array.from({ length: 17 }, (_, i) => i + 1);
+    copyParams(m.ws, params, "grad", grads, "in");
+    expect(params.map((p) => Array.from(m.ws.f32(p.grad)))).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [7, 8, 9],
+      [10, 11, 12, 13, 14, 15],
+      [16, 17],
+    ]);
+    expect(Array.from(flat)).toEqual(m.getWeights().flatMap((w) => Array.from(w))); // values untouched
+    const back = new Float32Array(17);
+    copyParams(m.ws, params, "grad", back, "out");
+    expect(Array.from(back)).toEqual(Array.from(grads));
+  });
+
+  it("a worker that cannot build its replica is named with its reason, and fit() throws before any step", () => {
+    // A layer this package does not know (a user's own, say): the workers rebuild layers from their configs.
+    const m = sequential([dense({ units: 4, activation: "relu" }), dense({ units: 2, activation: "softmax" })], {
+      inputShape: [3],
+      seed: 1,
+    });
+    const layer = m.layers[0]!;
+    layer.config = () => ({ type: "mine" });
+    m.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
+    const before = m.getWeights().map((w) => Array.from(w));
+    expect(() => m.fit(data(6, 3, 2, "categoricalCrossentropy", 1), { epochs: 1, threads: 3 })).toThrow(
+      /^training thread 2 of 3 could not start: unknown layer type 'mine' \(known: /,
+    );
+    expect(m.getWeights().map((w) => Array.from(w))).toEqual(before);
   });
 });

@@ -138,3 +138,43 @@ describe("L1/L2 penalties: on the weight matrices, not on biases, gamma, beta or
     });
   }
 });
+
+describe("each penalty on its own", () => {
+  // The same dense model with l1 alone, then l2 alone: each term is added
+  // without the other (neither is skipped because the other is 0).
+  const d = data(6, 4, 3, "categoricalCrossentropy", 7);
+  const make = (penalty: { l1?: number; l2?: number }) => {
+    const m = sequential([dense({ units: 3, activation: "softmax" })], { inputShape: [4], seed: 8 });
+    m.compile({ optimizer: { name: "sgd", learningRate: LR }, loss: "categoricalCrossentropy", ...penalty });
+    return m;
+  };
+  for (const [name, penalty, term, slope] of [
+    ["l1", { l1: L1 }, (w: number) => L1 * Math.abs(w), (w: number) => L1 * Math.sign(w)],
+    ["l2", { l2: L2 }, (w: number) => L2 * w * w, (w: number) => 2 * L2 * w],
+  ] as const) {
+    it(`${name} alone: the loss gains its term, the step its gradient`, () => {
+      const plain = make({}),
+        penalised = make(penalty);
+      // A weight of exactly 0: sign(0) = 0, so l1 adds nothing to its step.
+      for (const m of [plain, penalised]) {
+        const w = m.getWeights();
+        w[0]![1] = 0;
+        m.setWeights(w);
+      }
+      const kernel = Array.from(penalised.getWeights()[0]!);
+      const expected = kernel.reduce((s, w) => s + term(w), 0);
+      // The penalty (about 0.01 here) is added to a mean loss near 1, so each of the two losses is
+      // rounded to a double ulp of 1 (2.2e-16), and so is their difference: within 2 ulps of the sum.
+      const loss = penalised.evaluate(d).loss!;
+      expect(Math.abs(loss - plain.evaluate(d).loss! - expected)).toBeLessThanOrEqual(2 * Number.EPSILON * loss);
+      plain.fit(d, { epochs: 1, batchSize: d.n, shuffle: false });
+      penalised.fit(d, { epochs: 1, batchSize: d.n, shuffle: false });
+      const a = plain.getWeights()[0]!,
+        b = penalised.getWeights()[0]!;
+      kernel.forEach((w, k) =>
+        // One float32 rounding of each stepped weight below 1, as above.
+        expect(Math.abs(b[k]! - a[k]! + LR * slope(w)), `kernel[${k}]`).toBeLessThan(1.2e-7),
+      );
+    });
+  }
+});

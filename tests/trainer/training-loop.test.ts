@@ -207,8 +207,17 @@ describe("early stopping and validation", () => {
     expect(a.weights).toEqual(b.weights);
     const m = sequential([dense({ units: 2 })], { inputShape: [3], seed: 1 });
     m.compile({ optimizer: "sgd", loss: "mse" });
-    expect(() => m.fit(d, { epochs: 1, validationSplit: 1 })).toThrow(/validationSplit must be in \(0, 1\)/);
-    expect(() => m.fit(d, { epochs: 1, validationSplit: 0.001 })).toThrow(/leaves no training or no validation data/);
+    for (const split of [0, 1, -0.5, NaN])
+      expect(() => m.fit(d, { epochs: 1, validationSplit: split })).toThrow(
+        `validationSplit must be in (0, 1), got ${split}`,
+      );
+    // 50 x 0.019 = 0.95: no sample held out; 50 x 0.02 = 1 is one.
+    expect(() => m.fit(d, { epochs: 1, validationSplit: 0.019 })).toThrow(
+      "validationSplit 0.019 of 50 samples holds out no sample",
+    );
+    expect(m.fit(d, { epochs: 1, validationSplit: 0.02 }).epochs[0]!.val_loss).toBe(
+      m.evaluate(slice(d, 49, 50), { batchSize: 32 }).loss,
+    );
     expect(() => m.fit(d, { epochs: 1, validationSplit: 0.2, validationData: d })).toThrow(/not both/);
   });
 });
@@ -249,5 +258,29 @@ describe("fitAsync", () => {
     expect(ends).toEqual([1]);
     // The model is usable afterwards (the loop released its buffers): it trains on.
     expect((await m.fitAsync(d, { epochs: 1, batchSize: 8 })).epochs).toHaveLength(1);
+  });
+
+  it("lets timers run during training: one set before it starts fires while it runs", async () => {
+    const d = data(64, 4, 3, "mse", 9);
+    const m = make();
+    const stop = new AbortController();
+    let batches = 0;
+    let firedAt = -1;
+    setTimeout(() => {
+      firedAt = batches;
+      stop.abort();
+    }, 0);
+    // Batches until the timer fires: fitAsync hands the event loop a turn at least every 50 ms.
+    const error = await m
+      .fitAsync(d, {
+        epochs: 100_000,
+        batchSize: 8,
+        callbacks: [{ onBatchEnd: () => void batches++ }],
+        signal: stop.signal,
+      })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(Interrupted);
+    expect(firedAt).toBeGreaterThan(0);
+    expect(batches).toBe(firedAt);
   });
 });
