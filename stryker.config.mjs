@@ -17,17 +17,19 @@ export default {
   disableTypeChecks: false,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: "perTest",
-  // The trainer's layers, optimizers, losses, callbacks, schedules,
-  // activations, initialisers, random generator, data sets and augmentation,
-  // export and calibration, the kernels' TypeScript side (the workspace);
-  // format/'s writer, reader, quantisation arithmetic, tokenizer, email
-  // reader and metadata (tests/mutants/stryker-report.md). Not mutated yet:
-  // the model's loop (trainer/model.ts), data-parallel training and its
-  // workers (their mutants run in worker threads StrykerJS does not see), and
+  // The trainer's model and training loop, layers, optimizers, losses,
+  // callbacks, schedules, activations, initialisers, random generator, data
+  // sets and augmentation, data-parallel training's calling side, export and
+  // calibration, the kernels' TypeScript side (the workspace); format/'s
+  // writer, reader, quantisation arithmetic, tokenizer, email reader and
+  // metadata (tests/mutants/stryker-report.md). Not mutated: the training
+  // thread (trainer/gradient-worker.ts: it runs in worker threads, where
+  // StrykerJS can neither switch a mutant on nor see coverage; its work is
+  // checked by data-parallel.test.ts's one-thread comparisons) and, not yet,
   // cli/.
   mutate: [
     "trainer/layers/**/*.ts",
-    "trainer/{optimizers,losses,callback,early-stopping,schedules,activations,initializers,workspace,rng}.ts",
+    "trainer/{model,data-parallel,optimizers,losses,callback,early-stopping,schedules,activations,initializers,workspace,rng}.ts",
     "trainer/data/**/*.ts",
     "trainer/export/**/*.ts",
     "format/{quantization,model-builder,model-reader,tokenizer,email,wasmlite-metadata}.ts",
